@@ -1,0 +1,45 @@
+/**
+ * The located form of findings that every front end other than ESLint consumes (the CLI, the proof
+ * suite). Lines are 1-based and columns 1-based, as in ESLint's JSON output.
+ */
+import type { RuleId } from './checks/types.js';
+
+export interface SourceLocation {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface ReportedFinding extends SourceLocation {
+  ruleId: RuleId;
+  messageId: string;
+  message: string;
+  related: { label: string; line: number; column: number }[];
+  /** Enclosing function name (`<module>` at top level). */
+  functionName: string;
+  /** Normalized SQL text of the reported statement. */
+  sql: string;
+  suggestions: { desc: string; fix: { range: [number, number]; text: string } }[];
+}
+
+export interface UnparsedStatement {
+  line: number;
+  text: string;
+  error: string;
+}
+
+export interface FileAnalysis {
+  filePath: string;
+  /** False when the quick text scan found nothing SQL-like: the file was not parsed at all. */
+  scanned: boolean;
+  findings: ReportedFinding[];
+  /** Set when the JS/TS source itself could not be parsed; findings is then empty. */
+  fatal: { message: string; line: number; column: number } | null;
+  stats: {
+    querySites: number;
+    statements: number;
+    /** Statements pgsql-ast-parser could not read (their facts came from the lexical scan). */
+    unparsed: UnparsedStatement[];
+  };
+}

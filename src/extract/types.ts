@@ -1,0 +1,136 @@
+/**
+ * Query sites: where code runs SQL, on which connection, with which text.
+ *
+ * A client library is one adapter (`src/extract/libraries/<library>.ts`) implementing LibraryAdapter.
+ * Nothing outside that file knows the library exists: the flow layer only sees QuerySite,
+ * TransactionScope and TransactionCall.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import type { Isolation, SqlDialect } from '../sql/facts.js';
+
+export type ConnectionKind = 'pool' | 'client' | 'transaction' | 'unknown';
+
+/** Placeholder syntax a library uses in SQL text; the extractor rewrites all of them to `$n`. */
+export type PlaceholderStyle =
+  | 'dollar' // $1, $2 (pg, postgres.js unsafe)
+  | 'question' // ? (mysql2, knex, sequelize replacements, typeorm on mysql)
+  | 'knex' // ? and ?? (identifier) and :name
+  | 'pg-promise' // $1, ${name}, $(name), $<name>, $/name/
+  | 'sequelize'; // ? , :name, $1, $name
+
+/** SQL text as the database will see it, with every placeholder and unknown part as `$n`. */
+export interface SqlText {
+  text: string;
+  /** The expression bound to `$n` is params[n - 1]; null where it cannot be known. */
+  params: (TSESTree.Node | null)[];
+  /** The literal that holds the whole text when it is written in place at the site (for fixes). */
+  literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral | null;
+  /** Every part of the text was known statically (no unknown `${}` fragment spliced in). */
+  complete: boolean;
+  dialect: SqlDialect;
+}
+
+export type QueryNode = TSESTree.CallExpression | TSESTree.TaggedTemplateExpression;
+
+export interface QuerySite {
+  library: string;
+  /** The node that runs the query; findings are reported on it. */
+  node: QueryNode;
+  /**
+   * The expression whose (awaited) value is the query's result. Usually `node`; for
+   * ``sql`...`.execute(db)`` it is the outer call.
+   */
+  resultNode: TSESTree.Expression;
+  /** The connection the query runs on (pool, client, transaction object, postgres.js `sql`). */
+  connection: TSESTree.Expression | null;
+  /** Set when the adapter knows the connection's kind from the call alone. */
+  connectionKind?: ConnectionKind;
+  sql: SqlText;
+  /** The library drops the result, so the affected count cannot be read (pg-promise `none`). */
+  resultDiscarded?: boolean;
+  /** How this library's result reports affected rows, for messages (`result.rowCount`). */
+  countHint: string;
+}
+
+/** A transaction opened by a callback API: `pool.transaction(async (tx) => ...)`. */
+export interface TransactionScope {
+  library: string;
+  node: TSESTree.CallExpression;
+  callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression;
+  /** The callback parameter that is the transaction connection (null when it takes none). */
+  connectionParam: TSESTree.Parameter | null;
+  /** The connection the transaction was opened on. */
+  outer: TSESTree.Expression | null;
+  isolation: Isolation | null;
+}
+
+/** Method-style transaction control: `conn.beginTransaction()`, `queryRunner.commitTransaction()`. */
+export interface TransactionCall {
+  library: string;
+  node: TSESTree.CallExpression;
+  connection: TSESTree.Expression;
+  action: 'begin' | 'commit' | 'rollback';
+  isolation: Isolation | null;
+}
+
+/** What an identifier resolves to. */
+export interface Definition {
+  kind: 'variable' | 'parameter' | 'import' | 'function' | 'class' | 'other';
+  /** The declared name node. */
+  name: TSESTree.Identifier;
+  /** For `const x = init` (and destructuring: the whole init). */
+  init: TSESTree.Expression | null;
+  /** `const`, `let`, `var` for variables. */
+  declarationKind: 'const' | 'let' | 'var' | null;
+  /** For imports: module specifier and imported name ('default', '*' or the export name). */
+  importFrom: { module: string; imported: string } | null;
+  /** The type annotation written on the declaration, if any (`client: PoolClient`). */
+  typeAnnotation: TSESTree.TypeNode | null;
+  /** The declaring node (VariableDeclarator, function, ImportSpecifier, ...). */
+  node: TSESTree.Node;
+}
+
+/** Services the extractor offers adapters. */
+export interface ExtractContext {
+  /** Resolve an identifier to its definition (scope-aware); null for globals and unknown names. */
+  resolve(id: TSESTree.Identifier): Definition | null;
+  /** The module and export a name was imported from, following `const { Pool } = pg` and namespaces. */
+  importOf(node: TSESTree.Expression): { module: string; path: string[] } | null;
+  /** Whether the file imports (or requires) this module. */
+  imports(module: string): boolean;
+  /** Evaluate an expression to SQL text: literals, templates (holes -> `$n`), consts, concatenation. */
+  sqlText(node: TSESTree.Node, style: PlaceholderStyle, dialect: SqlDialect, values?: TSESTree.Node | null): SqlText | null;
+  /** Follow identifiers to the expression that produced a value (`const c = await pool.connect()` -> the call). */
+  origin(node: TSESTree.Expression): TSESTree.Expression;
+  /** The connection kind of an expression, as far as every adapter can tell. */
+  connectionKind(node: TSESTree.Expression): ConnectionKind;
+  /** The method name of `x.m(...)` / `x['m'](...)`, or the name of a called identifier. */
+  calleeName(node: TSESTree.CallExpression): string | null;
+  /** The object of a `x.m(...)` call. */
+  calleeObject(node: TSESTree.CallExpression): TSESTree.Expression | null;
+}
+
+export interface LibraryAdapter {
+  /** Same as the file name: `pg`, `postgres`, `knex`, ... */
+  name: string;
+  /** Module specifiers whose import or require activates the adapter for a file. */
+  modules: readonly string[];
+  /**
+   * Whether the adapter also applies to files that do not import its modules (a client passed in from
+   * another file). Only the node-postgres adapter does: `x.query('SQL', ...)` is its shape.
+   */
+  fallback?: boolean;
+  /** The connection kind an expression produces (`new Pool()` -> pool, `await pool.connect()` -> client). */
+  connectionFromExpression?(node: TSESTree.Expression, ctx: ExtractContext): ConnectionKind | null;
+  /** The connection kind of a declared type name (`PoolClient` -> client). */
+  connectionFromTypeName?(name: string): ConnectionKind | null;
+  matchQuery(node: QueryNode, ctx: ExtractContext): QuerySite | null;
+  matchTransaction?(node: TSESTree.CallExpression, ctx: ExtractContext): TransactionScope | null;
+  matchTransactionCall?(node: TSESTree.CallExpression, ctx: ExtractContext): TransactionCall | null;
+}
+
+export interface Extraction {
+  sites: QuerySite[];
+  transactions: TransactionScope[];
+  transactionCalls: TransactionCall[];
+}

@@ -1,0 +1,131 @@
+/**
+ * Statement facts: what the rest of the core knows about one SQL statement.
+ *
+ * They are independent of where they came from (pgsql-ast-parser, the lexical fallback, or one day a
+ * query-builder adapter that has no SQL text at all), so `src/flow` and `src/checks` never look at SQL.
+ * Table and column names are lower-case and unqualified (`public.Concerts` -> `concerts`) unless they
+ * were quoted.
+ */
+
+export type StatementKind =
+  | 'select'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'merge'
+  | 'transaction'
+  | 'lock-table'
+  | 'other';
+
+export type LockStrength = 'update' | 'no key update' | 'share' | 'key share';
+export type LockWait = 'wait' | 'nowait' | 'skip locked';
+export type Isolation = 'serializable' | 'repeatable read' | 'read committed' | 'read uncommitted';
+
+export type TransactionAction =
+  | 'begin'
+  | 'commit'
+  | 'rollback'
+  | 'savepoint'
+  | 'release'
+  | 'rollback-to-savepoint'
+  | 'set-isolation';
+
+/** One AND-ed conjunct of a WHERE clause. */
+export interface Predicate {
+  /** The column the conjunct tests, when it tests exactly one column of the target table. */
+  column: string | null;
+  /** `=`, `<>`, `>`, `>=`, `<`, `<=`, `is null`, `is not null`, `in`, `like`, `exists`, `other`. */
+  operator: string;
+  /**
+   * True when the conjunct only identifies the row: equality (or `IN`) of a key-like column with a
+   * value (`id = $1`, `concert_id = 'weeknd_tour'`). Everything else is a guard that can make the
+   * statement match 0 rows as the data changes (`available_seats > 0`, `status = 'pending'`,
+   * `version = $3`, `worker_id IS NULL`).
+   */
+  isKey: boolean;
+  /** `$n` parameters the conjunct uses, 1-based. */
+  params: number[];
+  /** The conjunct as SQL text, for messages (`available_seats > 0`). */
+  text: string;
+}
+
+/** One `SET column = expression` of an UPDATE (or of `ON CONFLICT DO UPDATE`). */
+export interface Assignment {
+  column: string;
+  /**
+   * - `relative`: the expression reads the column it sets (`seats = seats - 1`, `n = n + $1`);
+   * - `computed`: it reads other columns or calls functions, but uses no parameter (`updated_at = now()`);
+   * - `value`: it is made only of parameters and literals, an absolute value from the client
+   *   (`balance = $1`).
+   */
+  shape: 'relative' | 'computed' | 'value';
+  /** `$n` parameters the expression uses. */
+  params: number[];
+  text: string;
+}
+
+/** A data-modifying CTE (`WITH reserved AS (UPDATE ... RETURNING ...)`). */
+export interface CteWrite {
+  name: string;
+  kind: 'insert' | 'update' | 'delete';
+  table: string;
+  /** Its WHERE has a guard (see Predicate.isKey). */
+  guarded: boolean;
+  guards: Predicate[];
+  /** The main statement (or another CTE it consumes) reads this CTE: a row is only written after it. */
+  consumed: boolean;
+}
+
+export interface StatementFacts {
+  kind: StatementKind;
+  /** Who produced the facts: the SQL parser, the lexical fallback, or a query-builder adapter. */
+  origin: 'parser' | 'lexical' | 'builder';
+  /** This statement's normalized text. */
+  text: string;
+  /** Tables read anywhere in the statement (FROM, JOIN, subqueries), excluding CTE names. */
+  tablesRead: string[];
+  /** Tables written by the main statement and by data-modifying CTEs. */
+  tablesWritten: string[];
+  /** Row lock of a top-level SELECT (`FOR UPDATE`, `FOR SHARE SKIP LOCKED`, ...). */
+  lock: { strength: LockStrength; wait: LockWait } | null;
+  /** Conjuncts of the main statement's WHERE (SELECT, UPDATE, DELETE). */
+  where: Predicate[];
+  /** `SET` of an UPDATE, or of `ON CONFLICT DO UPDATE` / `ON DUPLICATE KEY UPDATE`. */
+  set: Assignment[];
+  /** RETURNING columns (`['*']` for `RETURNING *`), null when there is no RETURNING. */
+  returning: string[] | null;
+  /** `ON CONFLICT DO NOTHING` / `INSERT IGNORE` -> 'nothing'; `DO UPDATE` / `ON DUPLICATE KEY` -> 'update'. */
+  onConflict: 'nothing' | 'update' | null;
+  /** Where an INSERT's rows come from. */
+  insertSource: 'values' | 'select' | 'default' | null;
+  /** Data-modifying CTEs. */
+  cteWrites: CteWrite[];
+  /** Top-level select-list output names (`*` for a star), lower-case. */
+  selectedColumns: string[];
+  /** The top-level SELECT aggregates, groups or is DISTINCT: `FOR UPDATE` is not allowed on it. */
+  aggregate: boolean;
+  /** Calls `pg_advisory_xact_lock` ('xact'), `pg_advisory_lock`/`pg_try_advisory_lock` ('session'), `pg_advisory_unlock` ('unlock'). */
+  advisoryLock: 'xact' | 'session' | 'unlock' | null;
+  /** Transaction control, including `BEGIN ISOLATION LEVEL ...` and `SET TRANSACTION ISOLATION LEVEL ...`. */
+  transaction: { action: TransactionAction; isolation: Isolation | null } | null;
+  /** Every `$n` the statement uses, ascending. */
+  params: number[];
+}
+
+/** The result of analysing one SQL text (which may hold several statements). */
+export interface SqlAnalysis {
+  statements: StatementFacts[];
+  /** Set when pgsql-ast-parser could not read the text and the lexical scan produced the facts. */
+  parseError: string | null;
+}
+
+export type SqlDialect = 'postgres' | 'mysql';
+
+/** The guards of a WHERE: every conjunct that does more than identify the row. */
+export function guardsOf(where: readonly Predicate[], extraKeyColumns: readonly string[] = []): Predicate[] {
+  return where.filter((p) => !p.isKey && !(p.column !== null && p.operator === '=' && extraKeyColumns.includes(p.column)));
+}
+
+export function isWrite(facts: StatementFacts): boolean {
+  return facts.kind === 'insert' || facts.kind === 'update' || facts.kind === 'delete' || facts.kind === 'merge';
+}
