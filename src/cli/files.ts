@@ -1,0 +1,217 @@
+/**
+ * Which files an audit reads: JS/TS sources under the given paths, following `.gitignore` files (nested
+ * ones too) and `--ignore-pattern`, never entering dependency or build directories, and safe against
+ * symbolic-link loops.
+ */
+import { readFileSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { fileProblem, type Problem } from './results.js';
+import { UsageError } from './usage-error.js';
+
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+export const SKIPPED_DIRECTORIES = ['node_modules', 'dist', 'build', 'out', 'coverage', '.next', '.git'];
+const SKIPPED_SUFFIXES = ['.d.ts', '.d.mts', '.d.cts', '.min.js', '.min.mjs', '.min.cjs'];
+
+export interface IgnorePatterns {
+  /** The directory the patterns are relative to. */
+  base: string;
+  patterns: string[];
+}
+
+export interface WalkOptions {
+  cwd: string;
+  ignorePatterns: IgnorePatterns[];
+  gitignore: boolean;
+}
+
+export interface FileNotice {
+  filePath: string;
+  problem: Problem;
+}
+
+export interface WalkResult {
+  /** Absolute paths, in a stable order. */
+  files: string[];
+  /** Files or directories that could not be walked (loops, unreadable directories). */
+  notices: FileNotice[];
+}
+
+interface Matcher {
+  dir: string;
+  ignore: Ignore;
+}
+
+export function isSourceFile(name: string): boolean {
+  return (
+    SOURCE_EXTENSIONS.includes(path.extname(name)) && !SKIPPED_SUFFIXES.some((suffix) => name.endsWith(suffix))
+  );
+}
+
+function toPosix(relative: string): string {
+  return relative.split(path.sep).join('/');
+}
+
+function readGitignore(dir: string): Matcher | null {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, '.gitignore'), 'utf8');
+  } catch {
+    return null;
+  }
+  return { dir, ignore: ignore().add(text) };
+}
+
+/** `.gitignore` files from the repository root (the nearest parent with `.git`) down to `dir`'s parent. */
+function ancestorGitignores(dir: string): Matcher[] {
+  const chain: string[] = [];
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    chain.unshift(current);
+    if (exists(path.join(current, '.git')) || path.dirname(current) === current) break;
+  }
+  if (!chain.some((candidate) => exists(path.join(candidate, '.git')))) return [];
+  return chain.map(readGitignore).filter((matcher): matcher is Matcher => matcher !== null);
+}
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Last matcher with an opinion wins, as deeper `.gitignore` files override shallower ones. */
+function isIgnored(absolute: string, isDirectory: boolean, matchers: readonly Matcher[]): boolean {
+  let ignored = false;
+  for (const matcher of matchers) {
+    const relative = toPosix(path.relative(matcher.dir, absolute));
+    if (relative === '' || relative.startsWith('../') || path.isAbsolute(relative)) continue;
+    const result = matcher.ignore.test(isDirectory ? `${relative}/` : relative);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+function describe(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'ELOOP') return 'symbolic link loop';
+  if (code === 'ENOENT') return 'broken symbolic link or missing file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? message;
+}
+
+export function collectFiles(paths: readonly string[], options: WalkOptions): WalkResult {
+  const files: string[] = [];
+  const notices: FileNotice[] = [];
+  const seenFiles = new Set<string>();
+  const seenDirectories = new Set<string>();
+  const userMatchers: Matcher[] = options.ignorePatterns
+    .filter((set) => set.patterns.length > 0)
+    .map((set) => ({ dir: set.base, ignore: ignore().add(set.patterns) }));
+
+  const addFile = (absolute: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(absolute);
+    } catch (error) {
+      notices.push({ filePath: absolute, problem: fileProblem(1, `Skipped: ${describe(error)}.`, false) });
+      return;
+    }
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    files.push(absolute);
+  };
+
+  const walk = (dir: string, realDir: string, matchers: Matcher[]): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      notices.push({
+        filePath: dir,
+        problem: fileProblem(2, `Cannot read directory: ${describe(error)}.`, true),
+      });
+      return;
+    }
+    const own = options.gitignore ? readGitignore(dir) : null;
+    const scope = own === null ? matchers : [...matchers, own];
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const absolute = path.join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let target: Stats;
+        try {
+          target = statSync(absolute);
+        } catch (error) {
+          if (isSourceFile(entry.name) || (error as NodeJS.ErrnoException).code === 'ELOOP') {
+            notices.push({ filePath: absolute, problem: fileProblem(1, `Skipped: ${describe(error)}.`, false) });
+          }
+          continue;
+        }
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      }
+      if (isDirectory) {
+        if (SKIPPED_DIRECTORIES.includes(entry.name)) continue;
+        if (isIgnored(absolute, true, scope) || isIgnored(absolute, true, userMatchers)) continue;
+        let real: string;
+        try {
+          real = realpathSync(absolute);
+        } catch (error) {
+          notices.push({ filePath: absolute, problem: fileProblem(1, `Skipped: ${describe(error)}.`, false) });
+          continue;
+        }
+        if (seenDirectories.has(real)) {
+          if (realDir === real || realDir.startsWith(real + path.sep)) {
+            notices.push({
+              filePath: absolute,
+              problem: fileProblem(1, `Skipped: symbolic link loop (${absolute} leads back to ${real}).`, false),
+            });
+          }
+          continue;
+        }
+        seenDirectories.add(real);
+        walk(absolute, real, scope);
+      } else if (isFile && isSourceFile(entry.name)) {
+        if (isIgnored(absolute, false, scope) || isIgnored(absolute, false, userMatchers)) continue;
+        addFile(absolute);
+      } else if (!isFile && !isDirectory && isSourceFile(entry.name)) {
+        notices.push({ filePath: absolute, problem: fileProblem(1, 'Skipped: not a regular file.', false) });
+      }
+    }
+  };
+
+  for (const given of paths) {
+    const absolute = path.resolve(options.cwd, given);
+    let stats: Stats;
+    try {
+      stats = statSync(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UsageError(`No such file or directory: ${given}`);
+      notices.push({ filePath: absolute, problem: fileProblem(2, `Cannot read: ${describe(error)}.`, true) });
+      continue;
+    }
+    if (stats.isDirectory()) {
+      let real: string;
+      try {
+        real = realpathSync(absolute);
+      } catch (error) {
+        notices.push({ filePath: absolute, problem: fileProblem(2, `Cannot read: ${describe(error)}.`, true) });
+        continue;
+      }
+      if (seenDirectories.has(real)) continue;
+      seenDirectories.add(real);
+      walk(absolute, real, options.gitignore ? ancestorGitignores(absolute) : []);
+    } else {
+      // A file named on the command line is audited whatever its name or ignore rules say.
+      addFile(absolute);
+    }
+  }
+  return { files, notices };
+}

@@ -1,0 +1,65 @@
+/** ESLint's JSON formatter output: one LintResult per audited file. */
+import { countProblems, type FileReport, type Problem } from '../results.js';
+
+export interface EslintMessage {
+  ruleId: string | null;
+  severity: 1 | 2;
+  message: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  messageId?: string;
+  fatal?: true;
+  suggestions?: { desc: string; fix: { range: [number, number]; text: string } }[];
+  suppressions?: { kind: string; justification: string }[];
+}
+
+export interface EslintResult {
+  filePath: string;
+  messages: EslintMessage[];
+  suppressedMessages: EslintMessage[];
+  errorCount: number;
+  fatalErrorCount: number;
+  warningCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  usedDeprecatedRules: never[];
+}
+
+export function toEslintMessage(problem: Problem): EslintMessage {
+  const message: EslintMessage = {
+    ruleId: problem.ruleId,
+    severity: problem.severity,
+    message: problem.message,
+    line: problem.line,
+    column: problem.column,
+  };
+  if (problem.endLine !== undefined) message.endLine = problem.endLine;
+  if (problem.endColumn !== undefined) message.endColumn = problem.endColumn;
+  if (problem.finding !== undefined) message.messageId = problem.finding.messageId;
+  if (problem.fatal) message.fatal = true;
+  if (problem.finding !== undefined && problem.finding.suggestions.length > 0) {
+    message.suggestions = problem.finding.suggestions.map(({ desc, fix }) => ({ desc, fix }));
+  }
+  return message;
+}
+
+export function toEslintResults(reports: readonly FileReport[]): EslintResult[] {
+  return reports.map((report) => ({
+    filePath: report.filePath,
+    messages: report.messages.map(toEslintMessage),
+    suppressedMessages: report.baselined.map((problem) => ({
+      ...toEslintMessage(problem),
+      suppressions: [{ kind: 'baseline', justification: 'In the sql-race baseline file.' }],
+    })),
+    ...countProblems(report.messages),
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    usedDeprecatedRules: [],
+  }));
+}
+
+export function formatJson(reports: readonly FileReport[]): string {
+  return `${JSON.stringify(toEslintResults(reports))}\n`;
+}

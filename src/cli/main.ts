@@ -1,0 +1,174 @@
+/**
+ * `sql-race audit`: flags and config in, report out, and an exit code CI can trust — 0 no findings
+ * (or only warnings within --max-warnings), 1 findings, 2 a usage or fatal error.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type AuditFlags } from './args.js';
+import { DEFAULT_BASELINE_FILE, readBaseline, writeBaseline } from './baseline.js';
+import { wantsColor } from './color.js';
+import { configDirectory, loadConfig, type FileConfig } from './config.js';
+import { formatReports, isFormatName, FORMAT_NAMES, type FormatName } from './formatters/index.js';
+import type { IgnorePatterns } from './files.js';
+import { ProgressBar, progressWanted, type ProgressStream } from './progress.js';
+import { buildReports } from './report.js';
+import { loadRuleMeta } from './rule-meta.js';
+import { totalCounts } from './results.js';
+import { runAudit } from './run.js';
+import { defaultRuleLevels, parseRuleFlag, type RuleLevels } from './severity.js';
+import { DEFAULT_MAX_FILE_MB } from './source.js';
+import { collectStats, formatStats } from './stats.js';
+import { UsageError } from './usage-error.js';
+import { defaultThreadCount } from './workers.js';
+
+export interface CliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+interface ResolvedOptions {
+  format: FormatName;
+  levels: RuleLevels;
+  quiet: boolean;
+  maxWarnings: number;
+  ignorePatterns: IgnorePatterns[];
+  keyColumns: string[] | undefined;
+  baselineFile: string | undefined;
+  projectRoot: string;
+}
+
+function gitRoot(cwd: string): string | null {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: string): ResolvedOptions {
+  const configDir = config === null ? cwd : configDirectory(config);
+  const format = flags.format ?? config?.format ?? 'stylish';
+  if (!isFormatName(format)) {
+    throw new UsageError(`Unknown format "${format}". Formats: ${FORMAT_NAMES.join(', ')}.`);
+  }
+  const levels = { ...defaultRuleLevels(), ...config?.rules };
+  for (const setting of flags.rule) {
+    const [id, level] = parseRuleFlag(setting);
+    levels[id] = level;
+  }
+  const keyColumns = flags.keyColumn.length > 0 ? flags.keyColumn : config?.keyColumns;
+  let baselineFile: string | undefined;
+  if (flags.baseline !== undefined) baselineFile = path.resolve(cwd, flags.baseline);
+  else if (config?.baseline !== undefined) baselineFile = path.resolve(configDir, config.baseline);
+  const projectRoot = config !== null ? configDir : (gitRoot(cwd) ?? cwd);
+  if (flags.updateBaseline && baselineFile === undefined) baselineFile = path.join(projectRoot, DEFAULT_BASELINE_FILE);
+  return {
+    format,
+    levels,
+    quiet: flags.quiet || config?.quiet === true,
+    maxWarnings: flags.maxWarnings ?? config?.maxWarnings ?? -1,
+    ignorePatterns: [
+      { base: configDir, patterns: config?.ignorePatterns ?? [] },
+      { base: cwd, patterns: flags.ignorePattern },
+    ],
+    keyColumns,
+    baselineFile,
+    projectRoot,
+  };
+}
+
+async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
+  const config = loadConfig(io.cwd, flags.config);
+  const options = resolveOptions(flags, config, io.cwd);
+  const baseline =
+    options.baselineFile !== undefined && !flags.updateBaseline ? readBaseline(options.baselineFile) : null;
+
+  const progress = new ProgressBar(io.stderr, { enabled: progressWanted(io.stderr, io.env, flags.progress) });
+  let run;
+  try {
+    run = await runAudit({
+      cwd: io.cwd,
+      paths: flags.paths,
+      ignorePatterns: options.ignorePatterns,
+      gitignore: flags.gitignore,
+      ...(options.keyColumns === undefined ? {} : { keyColumns: options.keyColumns }),
+      maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
+      threads: flags.jobs ?? defaultThreadCount(),
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const { files, baselineEntries } = buildReports(run.files, {
+    cwd: io.cwd,
+    projectRoot: options.projectRoot,
+    levels: options.levels,
+    quiet: options.quiet,
+    baseline,
+  });
+
+  if (flags.updateBaseline && options.baselineFile !== undefined) {
+    writeBaseline(options.baselineFile, baselineEntries);
+    io.stderr.write(
+      `Wrote ${baselineEntries.length} finding${baselineEntries.length === 1 ? '' : 's'} to the baseline ` +
+        `${path.relative(io.cwd, options.baselineFile) || options.baselineFile}.\n`,
+    );
+    const accepted = new Set(baselineEntries.map((entry) => entry.fingerprint));
+    for (const file of files) {
+      file.baselined.push(...file.messages.filter((m) => m.fingerprint !== undefined && accepted.has(m.fingerprint)));
+      file.messages = file.messages.filter((m) => m.fingerprint === undefined || !accepted.has(m.fingerprint));
+      if (file.messages.length === 0) file.source = null;
+    }
+  }
+
+  const toFile = flags.outputFile !== undefined;
+  const output = formatReports(options.format, files, {
+    cwd: io.cwd,
+    projectRoot: options.projectRoot,
+    color: wantsColor({ isTTY: !toFile && io.stdout.isTTY === true, env: io.env, flag: toFile ? false : flags.color }),
+    levels: options.levels,
+    baselineInUse: baseline !== null,
+    ...(options.format === 'sarif' ? { ruleMeta: await loadRuleMeta() } : {}),
+  });
+  if (flags.outputFile !== undefined) {
+    const target = path.resolve(io.cwd, flags.outputFile);
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, output);
+    } catch (error) {
+      throw new UsageError(`Cannot write ${flags.outputFile}: ${(error as Error).message}`);
+    }
+  } else if (output !== '') {
+    io.stdout.write(output);
+  }
+
+  if (flags.stats) {
+    const relative = (file: string): string => path.relative(io.cwd, file).split(path.sep).join('/');
+    io.stderr.write(formatStats(collectStats(run, files, relative), flags.verbose));
+  }
+
+  const totals = totalCounts(files);
+  if (totals.errorCount > 0) return 1;
+  if (options.maxWarnings >= 0 && totals.warningCount > options.maxWarnings) {
+    io.stderr.write(`sql-race found too many warnings (maximum: ${options.maxWarnings}).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const output = { out: (text: string) => void io.stdout.write(text), err: (text: string) => void io.stderr.write(text) };
+  try {
+    const command = await parseArgs(argv, output);
+    if (command.kind === 'exit') return command.code;
+    return await audit(command.flags, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`sql-race: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

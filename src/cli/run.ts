@@ -1,0 +1,110 @@
+/**
+ * One audit, start to end: find the files, read them, pre-scan them, analyze the ones that may hold
+ * SQL (in worker threads when there are many), and return what the core said about each file.
+ */
+import { performance } from 'node:perf_hooks';
+import type { FileAnalysis } from '../analyze-types.js';
+import { analyzeSafely, unscannedAnalysis, type Analyze, type AnalyzeOptions } from './analysis.js';
+import { collectFiles, type IgnorePatterns } from './files.js';
+import { loadAnalyzer, loadSqlHint, mayHoldSql } from './prescan.js';
+import type { Problem } from './results.js';
+import { readSource } from './source.js';
+import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
+
+export interface AuditInput {
+  cwd: string;
+  paths: string[];
+  ignorePatterns: IgnorePatterns[];
+  gitignore: boolean;
+  keyColumns?: string[];
+  maxFileBytes: number;
+  /** Worker threads to use when enough files pass the pre-scan; 1 keeps everything in this thread. */
+  threads: number;
+  onProgress?: (done: number, total: number) => void;
+  /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
+  analyze?: Analyze;
+  /** The pre-scan pattern; the core's `SQL_HINT` when not given (null: no pre-scan). */
+  sqlHint?: RegExp | null;
+}
+
+export interface AuditedFile {
+  filePath: string;
+  /** Set when the file could not be read or walked; then analysis is null. */
+  problem: Problem | null;
+  analysis: FileAnalysis | null;
+  /** Kept only for files with findings or a parse error, for code frames. */
+  text: string | null;
+}
+
+export interface AuditRun {
+  files: AuditedFile[];
+  /** Files that were read and pre-scanned. */
+  filesRead: number;
+  usedWorkers: number;
+  elapsedMs: number;
+}
+
+function keep(analysis: FileAnalysis, text: string): string | null {
+  return analysis.findings.length > 0 || analysis.fatal !== null ? text : null;
+}
+
+export async function runAudit(input: AuditInput): Promise<AuditRun> {
+  const started = performance.now();
+  const { files, notices } = collectFiles(input.paths, input);
+  const hint = input.sqlHint !== undefined ? input.sqlHint : await loadSqlHint();
+  const options: AnalyzeOptions = input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns };
+  const total = files.length;
+  let done = 0;
+  const progress = (): void => {
+    done += 1;
+    input.onProgress?.(done, total);
+  };
+
+  const audited: AuditedFile[] = notices.map(({ filePath, problem }) => ({
+    filePath,
+    problem,
+    analysis: null,
+    text: null,
+  }));
+  const candidates: { filePath: string; text: string; slot: number }[] = [];
+  let filesRead = 0;
+  for (const filePath of files) {
+    const read = readSource(filePath, input.maxFileBytes);
+    if (read.kind === 'problem') {
+      audited.push({ filePath, problem: read.problem, analysis: null, text: null });
+      progress();
+      continue;
+    }
+    filesRead += 1;
+    const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
+    if (mayHoldSql(hint, read.text)) {
+      candidates.push({ filePath, text: read.text, slot });
+    } else {
+      (audited[slot] as AuditedFile).analysis = unscannedAnalysis(filePath);
+      progress();
+    }
+  }
+
+  const record = (index: number, analysis: FileAnalysis): void => {
+    const candidate = candidates[index];
+    if (candidate === undefined) return;
+    const entry = audited[candidate.slot] as AuditedFile;
+    entry.analysis = analysis;
+    entry.text = keep(analysis, candidate.text);
+    progress();
+  };
+
+  let usedWorkers = 0;
+  if (input.threads > 1 && candidates.length > WORKER_THRESHOLD && input.analyze === undefined) {
+    usedWorkers = Math.min(input.threads, candidates.length);
+    await analyzeInWorkers(candidates, input.threads, options, record);
+  } else if (candidates.length > 0) {
+    const analyze = input.analyze ?? (await loadAnalyzer());
+    candidates.forEach((candidate, index) => {
+      record(index, analyzeSafely(analyze, candidate.text, candidate.filePath, options));
+    });
+  }
+
+  audited.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  return { files: audited, filesRead, usedWorkers, elapsedMs: performance.now() - started };
+}

@@ -1,0 +1,88 @@
+/** `--stats`: what the audit read and found, and how long it took. */
+import type { UnparsedStatement } from '../analyze-types.js';
+import { RULE_IDS } from '../checks/types.js';
+import type { AuditRun } from './run.js';
+import { RULE_PREFIX, type FileReport } from './results.js';
+
+export interface AuditStats {
+  filesScanned: number;
+  filesWithSql: number;
+  querySites: number;
+  statements: number;
+  statementsUnparsed: number;
+  unparsed: (UnparsedStatement & { filePath: string })[];
+  findingsByRule: Record<string, number>;
+  baselined: number;
+  workers: number;
+  elapsedMs: number;
+}
+
+export function collectStats(run: AuditRun, reports: readonly FileReport[], relative: (file: string) => string): AuditStats {
+  const stats: AuditStats = {
+    filesScanned: run.filesRead,
+    filesWithSql: 0,
+    querySites: 0,
+    statements: 0,
+    statementsUnparsed: 0,
+    unparsed: [],
+    findingsByRule: Object.fromEntries(RULE_IDS.map((id) => [`${RULE_PREFIX}${id}`, 0])),
+    baselined: 0,
+    workers: run.usedWorkers,
+    elapsedMs: run.elapsedMs,
+  };
+  for (const file of run.files) {
+    const analysis = file.analysis;
+    if (analysis === null || !analysis.scanned) continue;
+    stats.filesWithSql += 1;
+    stats.querySites += analysis.stats.querySites;
+    stats.statements += analysis.stats.statements;
+    stats.statementsUnparsed += analysis.stats.unparsed.length;
+    for (const statement of analysis.stats.unparsed) {
+      stats.unparsed.push({ ...statement, filePath: relative(file.filePath) });
+    }
+  }
+  for (const report of reports) {
+    for (const message of report.messages) {
+      if (message.ruleId !== null) stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
+    }
+    stats.baselined += report.baselined.length;
+  }
+  return stats;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function formatStats(stats: AuditStats, verbose: boolean): string {
+  const rows: [string, string][] = [
+    ['files scanned', String(stats.filesScanned)],
+    ['files with SQL', String(stats.filesWithSql)],
+    ['query sites', String(stats.querySites)],
+    ['statements parsed', String(stats.statements - stats.statementsUnparsed)],
+    ['statements not parsed', String(stats.statementsUnparsed)],
+  ];
+  for (const [rule, count] of Object.entries(stats.findingsByRule)) rows.push([`  ${rule}`, String(count)]);
+  if (stats.baselined > 0) rows.push(['findings in the baseline', String(stats.baselined)]);
+  rows.push(['worker threads', String(stats.workers)]);
+  rows.push(['time', `${(stats.elapsedMs / 1000).toFixed(2)} s`]);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const lines = ['sql-race stats'];
+  for (const [label, value] of rows) {
+    lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
+    if (label === 'statements not parsed') lines.push('  findings by rule');
+  }
+  if (stats.unparsed.length > 0) {
+    if (verbose) {
+      lines.push('statements the SQL parser could not read (facts came from the lexical scan):');
+      for (const statement of stats.unparsed) {
+        lines.push(`  ${statement.filePath}:${statement.line}  ${oneLine(statement.text, 80)}`);
+        lines.push(`    ${oneLine(statement.error, 100)}`);
+      }
+    } else {
+      lines.push('  (--verbose lists the statements not parsed)');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

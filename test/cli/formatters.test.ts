@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { formatJson } from '../../src/cli/formatters/json.js';
+import { FINGERPRINT_KEY, formatSarif } from '../../src/cli/formatters/sarif.js';
+import { formatStylish } from '../../src/cli/formatters/stylish.js';
+import { fileProblem } from '../../src/cli/results.js';
+import { defaultRuleLevels } from '../../src/cli/severity.js';
+import { finding, report } from './fixtures.js';
+import { sarifValidator } from './sarif-schema.js';
+
+const ESC = '\u001b[';
+
+describe('stylish', () => {
+  it('groups by file and shows the reported line and the check in a code frame', () => {
+    const text = formatStylish([report()], { color: false });
+    expect(text).toContain('src/book.ts\n');
+    expect(text).toMatch(/ {2}4:3 {2}error +The check on line 2 .* {2}sql-race\/no-check-then-act/);
+    expect(text).toContain("2 │ const existing = await pool.query('SELECT 1 FROM bookings WHERE doctor = $1', [doctor]);  ◂ check");
+    expect(text).toContain("> 4 │ await pool.query('INSERT INTO bookings (doctor) VALUES ($1)', [doctor]);");
+    expect(text).toContain('┆');
+    expect(text).toContain('✖ 1 problem (1 error, 0 warnings)');
+    expect(text).not.toContain(ESC);
+  });
+
+  it('colours only when told to', () => {
+    expect(formatStylish([report()], { color: true })).toContain(`${ESC}31m`);
+  });
+
+  it('prints nothing when there is nothing to report', () => {
+    expect(formatStylish([report({ messages: [], source: null })], { color: false })).toBe('');
+  });
+
+  it('counts warnings and says how many findings the baseline hides', () => {
+    const base = report();
+    const warning = { ...base.messages[0]!, severity: 1 as const };
+    const text = formatStylish([report({ messages: [warning], baselined: [base.messages[0]!, base.messages[0]!] })], {
+      color: false,
+    });
+    expect(text).toContain('4:3  warning  ');
+    expect(text).toContain('✖ 1 problem (0 errors, 1 warning)');
+    expect(text).toContain('2 findings in the baseline not shown.');
+  });
+
+  it('shows a problem with the file itself without a rule or frame', () => {
+    const text = formatStylish(
+      [report({ messages: [fileProblem(1, 'Skipped: binary file (it contains NUL bytes).', false)], source: null })],
+      { color: false },
+    );
+    expect(text).toContain('1:1  warning  Skipped: binary file (it contains NUL bytes).\n');
+    expect(text).not.toContain('│');
+  });
+});
+
+describe('json', () => {
+  it("prints ESLint's LintResult shape with sql-race rule ids", () => {
+    const [result] = JSON.parse(formatJson([report()])) as Record<string, unknown>[];
+    expect(result).toEqual({
+      filePath: '/repo/src/book.ts',
+      messages: [
+        {
+          ruleId: 'sql-race/no-check-then-act',
+          severity: 2,
+          message: finding().message,
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 40,
+          messageId: 'checkThenAct',
+        },
+      ],
+      suppressedMessages: [],
+      errorCount: 1,
+      fatalErrorCount: 0,
+      warningCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    });
+  });
+
+  it('reports a parse error as a fatal message and baselined findings as suppressed', () => {
+    const base = report();
+    const parseError = { ruleId: null, severity: 2 as const, fatal: true as const, message: "')' expected.", line: 3, column: 7 };
+    const [result] = JSON.parse(formatJson([report({ messages: [parseError], baselined: base.messages })])) as {
+      messages: unknown[];
+      suppressedMessages: { suppressions: unknown[] }[];
+      fatalErrorCount: number;
+      errorCount: number;
+    }[];
+    expect(result?.messages).toEqual([parseError]);
+    expect(result?.fatalErrorCount).toBe(1);
+    expect(result?.errorCount).toBe(1);
+    expect(result?.suppressedMessages[0]?.suppressions).toEqual([
+      { kind: 'baseline', justification: 'In the sql-race baseline file.' },
+    ]);
+  });
+});
+
+describe('sarif', () => {
+  const validate = sarifValidator();
+  const context = { projectRoot: '/repo', levels: defaultRuleLevels(), baselineInUse: true };
+
+  it('is valid SARIF 2.1.0 with rules, related locations and fingerprints', () => {
+    const skipped = report({
+      filePath: '/repo/big.js',
+      messages: [fileProblem(1, 'Skipped: 5.0 MB is larger than the 2.0 MB limit.', false)],
+      source: null,
+    });
+    const log = JSON.parse(formatSarif([report(), skipped], context)) as {
+      version: string;
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri: string }[] } };
+        results: Record<string, unknown>[];
+        invocations: { toolExecutionNotifications: { message: { text: string } }[] }[];
+      }[];
+    };
+    expect(validate(log)).toEqual([]);
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0]!;
+    expect(run.tool.driver.rules.map((rule) => rule.id)).toContain('sql-race/no-lost-update');
+    expect(run.tool.driver.rules[0]?.helpUri).toMatch(/\/rules\/no-check-then-act\.md$/);
+    expect(run.results).toHaveLength(1);
+    expect(run.results[0]).toMatchObject({
+      ruleId: 'sql-race/no-check-then-act',
+      level: 'error',
+      baselineState: 'new',
+      partialFingerprints: { [FINGERPRINT_KEY]: '0123456789abcdef0123456789abcdef:1' },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'src/book.ts' }, region: { startLine: 4, startColumn: 3 } } }],
+      relatedLocations: [{ id: 1, message: { text: 'check' }, physicalLocation: { region: { startLine: 2 } } }],
+    });
+    expect(run.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/^Skipped: 5\.0 MB/);
+  });
+
+  it('is valid with no results at all', () => {
+    const log = JSON.parse(formatSarif([], { ...context, baselineInUse: false })) as { runs: { results: unknown[] }[] };
+    expect(validate(log)).toEqual([]);
+    expect(log.runs[0]?.results).toEqual([]);
+  });
+
+  it('the validator rejects what is not SARIF', () => {
+    expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).not.toEqual([]);
+  });
+});
