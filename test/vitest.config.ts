@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: 'proof',
           include: ['test/proof/**/*.test.ts'],
+          // Starts PostgreSQL (or checks DATABASE_URL) once; fails the project, never skips, if it cannot.
+          globalSetup: ['./test/proof/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

