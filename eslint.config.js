@@ -1,0 +1,21 @@
+// The project lints itself with typescript-eslint, eslint-plugin-eslint-plugin (rules are ESLint
+// rules), and its own plugin (built to dist/ by `tsc`, which the test command runs first).
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import eslintPlugin from 'eslint-plugin-eslint-plugin';
+import tseslint from 'typescript-eslint';
+import sqlRace from './dist/src/index.js';
+
+export default defineConfig(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['rules/**/*.ts'], ...eslintPlugin.configs.recommended },
+  // Fixtures and examples are deliberately racy: the proof suite asserts what the rules say about them.
+  { ...sqlRace.configs.recommended, files: ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'] },
+);

@@ -1,0 +1,18 @@
+import { description, messages } from '../src/checks/no-decoupled-insert.js';
+import { createRule, reportFindings, keyColumnsOption } from './utils.js';
+
+export type MessageId = keyof typeof messages;
+
+export default createRule<[{ keyColumns?: string[] }], MessageId>({
+  name: 'no-decoupled-insert',
+  meta: {
+    type: 'problem',
+    docs: { description },
+    messages,
+    schema: [keyColumnsOption],
+  },
+  defaultOptions: [{ keyColumns: [] as string[] }],
+  create(context, [options]) {
+    return reportFindings(context, 'no-decoupled-insert', options);
+  },
+});

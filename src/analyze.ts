@@ -1,0 +1,138 @@
+/**
+ * The core's entry points. `buildModel` runs extract -> sql -> flow once per program (memoized, so the
+ * six ESLint rules share one analysis); `runChecks` runs the checks; `analyzeText` is the whole
+ * pipeline for front ends that parse files themselves (the CLI, the proof suite).
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { analyze as analyzeScopes } from '@typescript-eslint/scope-manager';
+import { parse } from '@typescript-eslint/typescript-estree';
+import type { FileAnalysis, ReportedFinding } from './analyze-types.js';
+import { CHECKS, formatMessage } from './checks/index.js';
+import { RULE_IDS, type CheckOptions, type Finding, type RuleId } from './checks/types.js';
+import { ensureParents } from './extract/ast.js';
+import { extract } from './extract/index.js';
+import type { Resolver, ScopeManagerLike } from './extract/scope.js';
+import type { QuerySite } from './extract/types.js';
+import { buildUnits, type Unit } from './flow/index.js';
+import type { SqlAnalysis } from './sql/facts.js';
+import { analyzeSql, SQL_HINT } from './sql/index.js';
+
+export interface Model {
+  units: Unit[];
+  resolver: Resolver | null;
+  querySites: number;
+  statements: number;
+  unparsed: { site: QuerySite; error: string }[];
+}
+
+const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [] };
+const models = new WeakMap<TSESTree.Program, Model>();
+
+/** Cheap pre-scan: a file without SQL-like text is never parsed or analysed. */
+export function mightContainSql(text: string): boolean {
+  SQL_HINT.lastIndex = 0;
+  return SQL_HINT.test(text);
+}
+
+export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike): Model {
+  const cached = models.get(program);
+  if (cached) return cached;
+  let model = EMPTY;
+  const extraction = extract(program, scopeManager);
+  if (extraction.sites.length > 0) {
+    const unparsed: Model['unparsed'] = [];
+    let statements = 0;
+    const analyses = new Map<QuerySite, SqlAnalysis>();
+    for (const site of extraction.sites) {
+      const analysis = analyzeSql(site.sql.text, site.sql.dialect);
+      analyses.set(site, analysis);
+      statements += analysis.statements.length;
+      if (analysis.parseError !== null) unparsed.push({ site, error: analysis.parseError });
+    }
+    const units = buildUnits(extraction, (site) => analyses.get(site)!);
+    model = { units, resolver: extraction.resolver, querySites: extraction.sites.length, statements, unparsed };
+  }
+  models.set(program, model);
+  return model;
+}
+
+/** Run checks; a statement reached through several units (inlined callbacks) is reported once. */
+export function runChecks(model: Model, ruleIds: readonly RuleId[] = RULE_IDS, options: CheckOptions = {}): Finding[] {
+  if (!model.resolver || model.units.length === 0) return [];
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const ruleId of ruleIds) {
+    for (const finding of CHECKS[ruleId].check({ units: model.units, resolver: model.resolver, options })) {
+      const key = `${finding.ruleId}:${finding.messageId}:${finding.node.range.join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(finding);
+    }
+  }
+  return findings.sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+export interface AnalyzeOptions extends CheckOptions {
+  rules?: readonly RuleId[];
+}
+
+/** Parse a JS/TS source text and run every check; never throws. */
+export function analyzeText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
+  const base: FileAnalysis = { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
+  if (!mightContainSql(text)) return base;
+  let program: TSESTree.Program;
+  let scopeManager: ScopeManagerLike;
+  try {
+    program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+    ensureParents(program);
+    scopeManager = analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' });
+  } catch (error) {
+    const located = error as { lineNumber?: number; column?: number; message?: string };
+    return {
+      ...base,
+      scanned: true,
+      fatal: { message: `Parsing error: ${firstLine(located.message)}`, line: located.lineNumber ?? 1, column: (located.column ?? 0) + 1 },
+    };
+  }
+  try {
+    const model = buildModel(program, scopeManager);
+    const findings = runChecks(model, options.rules ?? RULE_IDS, options).map(toReported);
+    return {
+      ...base,
+      scanned: true,
+      findings,
+      stats: {
+        querySites: model.querySites,
+        statements: model.statements,
+        unparsed: model.unparsed.map(({ site, error }) => ({ line: site.node.loc.start.line, text: site.sql.text, error })),
+      },
+    };
+  } catch (error) {
+    // The core is written never to throw; if it does, the file gets a message instead of a crash.
+    return { ...base, scanned: true, fatal: { message: `Internal error while analysing: ${firstLine((error as Error).message)}`, line: 1, column: 1 } };
+  }
+}
+
+function toReported(finding: Finding): ReportedFinding {
+  const { loc } = finding.node;
+  const messages = CHECKS[finding.ruleId].messages;
+  return {
+    ruleId: finding.ruleId,
+    messageId: finding.messageId,
+    message: formatMessage(messages[finding.messageId] ?? finding.messageId, finding.data),
+    line: loc.start.line,
+    column: loc.start.column + 1,
+    endLine: loc.end.line,
+    endColumn: loc.end.column + 1,
+    related: finding.related.map((r) => ({ label: r.label, line: r.node.loc.start.line, column: r.node.loc.start.column + 1 })),
+    functionName: finding.functionName,
+    sql: finding.sql,
+    suggestions: finding.suggestions.flatMap((s) =>
+      s.edits.map((edit) => ({ desc: formatMessage(messages[s.messageId] ?? s.messageId, s.data), fix: { range: edit.range, text: edit.text } })),
+    ),
+  };
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? 'unknown error').split('\n')[0] ?? 'unknown error';
+}

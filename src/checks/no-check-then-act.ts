@@ -1,0 +1,80 @@
+import type { TSESTree } from '@typescript-eslint/types';
+import type { Step } from '../flow/index.js';
+import { isLostUpdate } from './no-lost-update.js';
+import { controls, guards, isRead, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput } from './shared.js';
+import type { Finding, RuleMessages, Suggestion } from './types.js';
+
+export const messages = {
+  checkThenAct:
+    '`{{table}}` is read on line {{readLine}} without a lock, tested on line {{checkLine}}, and written on line {{writeLine}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}.',
+  checkThenInsert:
+    'The check of `{{table}}` on line {{readLine}} (tested on line {{checkLine}}) does not stop a concurrent request from inserting the same row before the INSERT on line {{writeLine}}: both see nothing and both insert. Enforce it with a unique constraint and `INSERT ... ON CONFLICT`, or run the transaction as SERIALIZABLE and retry on error 40001.',
+  addForUpdate: 'Lock the rows read until the transaction ends: append `FOR UPDATE`.',
+} as const satisfies RuleMessages;
+
+export const description = 'Disallow reading a row, testing it in JavaScript, then writing it without a lock';
+
+export function noCheckThenAct({ units, resolver, options }: CheckInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const unit of units) {
+    for (const read of unit.steps) {
+      if (!isRead(read) || readProtection(read, false) !== null) continue;
+      const tests = read.result.tests.filter((t) => t.range[0] > read.site.node.range[1] - 1);
+      if (tests.length === 0) continue;
+      for (const write of laterWrites(unit, read)) {
+        const table = sharedTable(read, write);
+        if (table === null || write.site === read.site || isSafeWrite(read, write, resolver, options)) continue;
+        const test = tests.find((t) => controls(t, write.site.node));
+        if (!test) continue;
+        const insert = write.facts.kind === 'insert';
+        findings.push({
+          ruleId: 'no-check-then-act',
+          messageId: insert ? 'checkThenInsert' : 'checkThenAct',
+          data: { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint },
+          node: read.site.node,
+          related: [
+            { label: 'check', node: test },
+            { label: 'write', node: write.site.node },
+          ],
+          suggestions: insert ? [] : forUpdateSuggestion(read),
+          functionName: unit.name,
+          sql: read.facts.text,
+        });
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+/**
+ * Writes that re-check in the database what the code checked: ON CONFLICT, a guard on a column the
+ * read returned (the conditional write), a version check; and absolute write-backs, which
+ * no-lost-update reports.
+ */
+function isSafeWrite(read: Step, write: Step, resolver: CheckInput['resolver'], options: CheckInput['options']): boolean {
+  if (write.facts.onConflict !== null) return true;
+  if (write.facts.kind === 'insert' && write.facts.insertSource === 'select' && write.facts.where.length > 0) return true;
+  const selected = read.facts.selectedColumns;
+  const guarded = guards(write, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column));
+  if (guarded) return true;
+  if (retestsReadValue(read, write, resolver)) return true;
+  return isLostUpdate(read, write, resolver);
+}
+
+/** Inside a transaction, a read written in place can take `FOR UPDATE` (not an aggregate: PostgreSQL refuses it there). */
+function forUpdateSuggestion(read: Step): Suggestion[] {
+  const literal = read.site.sql.literal;
+  if (read.transaction.state !== 'open' || !literal || !read.site.sql.complete || read.facts.aggregate || !read.lastInSite || read.statementIndex !== 0) return [];
+  const at = contentEnd(literal);
+  return at === null ? [] : [{ messageId: 'addForUpdate', data: {}, edits: [{ range: [at, at], text: ' FOR UPDATE' }] }];
+}
+
+/** The offset just after the last SQL character of a literal (before trailing blanks, `;` and the quote). */
+function contentEnd(literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral): number | null {
+  const raw = literal.type === 'Literal' ? literal.raw.slice(1, -1) : literal.quasis.at(-1)?.value.raw;
+  if (raw === undefined) return null;
+  const trimmed = raw.replace(/[\s;]+$/, '');
+  if (literal.type === 'TemplateLiteral' && trimmed === '' ) return null;
+  return literal.range[1] - 1 - (raw.length - trimmed.length);
+}

@@ -1,0 +1,55 @@
+import { countChecked, guards, guardText, laterWrites, line, upper, firstTable, type CheckInput } from './shared.js';
+import type { Finding, RuleMessages } from './types.js';
+
+export const messages = {
+  decoupledWrite:
+    'The {{kind}} of `{{table}}` on line {{line}} is guarded by `{{guard}}` and may match no row, but its affected count is not checked before the {{nextKind}} on line {{nextLine}}, which runs either way. Couple them in one statement (`WITH changed AS ({{kind}} ... RETURNING ...) INSERT ... SELECT ... FROM changed`) or check {{countHint}} and stop when it is 0.',
+  decoupledCte:
+    'The data-modifying CTE `{{cte}}` ({{kind}} of `{{table}}`, guarded by `{{guard}}`) is not read by the statement it belongs to, so the rest of the statement runs even when it matched no row. Select from `{{cte}}` (`INSERT ... SELECT ... FROM {{cte}}`) to make the write depend on it.',
+} as const satisfies RuleMessages;
+
+export const description = 'Disallow a write that runs whether or not the guarded UPDATE or DELETE before it matched a row';
+
+export function noDecoupledInsert({ units, options }: CheckInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const unit of units) {
+    for (const step of unit.steps) {
+      for (const cte of step.facts.cteWrites) {
+        if (!cte.guarded || cte.consumed) continue;
+        findings.push({
+          ruleId: 'no-decoupled-insert',
+          messageId: 'decoupledCte',
+          data: { cte: cte.name, kind: upper(cte.kind), table: cte.table, guard: guardText(cte.guards) },
+          node: step.site.node,
+          related: [],
+          suggestions: [],
+          functionName: unit.name,
+          sql: step.facts.text,
+        });
+      }
+      const guard = guards(step, options);
+      if (guard.length === 0 || countChecked(step)) continue;
+      const next = laterWrites(unit, step)[0];
+      if (!next) continue;
+      findings.push({
+        ruleId: 'no-decoupled-insert',
+        messageId: 'decoupledWrite',
+        data: {
+          kind: upper(step.facts.kind),
+          table: firstTable(step.facts.tablesWritten),
+          line: line(step.site.node),
+          guard: guardText(guard),
+          nextKind: `${upper(next.facts.kind)} of \`${firstTable(next.facts.tablesWritten)}\``,
+          nextLine: line(next.site.node),
+          countHint: step.site.countHint,
+        },
+        node: step.site.node,
+        related: [{ label: 'write', node: next.site.node }],
+        suggestions: [],
+        functionName: unit.name,
+        sql: step.facts.text,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,32 @@
+import { countChecked, guards, guardText, laterWrites, upper, firstTable, type CheckInput } from './shared.js';
+import type { Finding, RuleMessages } from './types.js';
+
+export const messages = {
+  ignoredRowCount:
+    'The {{kind}} of `{{table}}` is guarded by `{{guard}}` and matches no row when a concurrent request got there first, but its affected count is never read: the caller is told it succeeded either way. Check {{countHint}} (or add RETURNING and test the row) before reporting success.',
+} as const satisfies RuleMessages;
+
+export const description = 'Require checking the affected-row count of a guarded UPDATE or DELETE';
+
+export function noIgnoredRowcount({ units, options }: CheckInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const unit of units) {
+    for (const step of unit.steps) {
+      const guard = guards(step, options);
+      if (guard.length === 0 || countChecked(step)) continue;
+      // A later write makes it no-decoupled-insert's finding.
+      if (laterWrites(unit, step).length > 0) continue;
+      findings.push({
+        ruleId: 'no-ignored-rowcount',
+        messageId: 'ignoredRowCount',
+        data: { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint },
+        node: step.site.node,
+        related: [],
+        suggestions: [],
+        functionName: unit.name,
+        sql: step.facts.text,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,34 @@
+import { firstTable, type CheckInput } from './shared.js';
+import type { Finding, RuleMessages } from './types.js';
+
+export const messages = {
+  lockOutsideTransaction:
+    '`FOR {{strength}}` on `{{table}}` runs outside a transaction{{where}}: the lock is released as soon as the statement ends, before anything acts on what was read. Run it after BEGIN on the same client, or inside the transaction callback.',
+} as const satisfies RuleMessages;
+
+export const description = 'Disallow row locks (`FOR UPDATE`, `FOR SHARE`) outside a transaction';
+
+export function noLockOutsideTransaction({ units }: CheckInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const unit of units) {
+    for (const step of unit.steps) {
+      const { lock } = step.facts;
+      if (step.facts.kind !== 'select' || !lock || step.transaction.state !== 'none') continue;
+      findings.push({
+        ruleId: 'no-lock-outside-transaction',
+        messageId: 'lockOutsideTransaction',
+        data: {
+          strength: lock.strength.toUpperCase(),
+          table: firstTable(step.facts.tablesRead),
+          where: step.connection.kind === 'pool' ? ` (it is sent through the pool \`${step.connection.name}\`)` : '',
+        },
+        node: step.site.node,
+        related: [],
+        suggestions: [],
+        functionName: unit.name,
+        sql: step.facts.text,
+      });
+    }
+  }
+  return findings;
+}

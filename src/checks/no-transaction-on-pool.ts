@@ -1,0 +1,47 @@
+import { line, type CheckInput } from './shared.js';
+import type { Finding, RuleMessages } from './types.js';
+
+export const messages = {
+  transactionOnPool:
+    '`{{statement}}` is sent through the pool `{{pool}}`: every pool query may run on a different connection, so the statements after it are not in this transaction. Take one client (`const client = await {{pool}}.connect()`), run BEGIN, the statements and COMMIT on it, and release it in `finally`.',
+  queryOutsideTransaction:
+    'This query runs on `{{connection}}`, not on the transaction `{{transaction}}` opened on line {{beginLine}}: it is not part of that transaction and does not see its uncommitted changes. Send it through `{{transaction}}`.',
+} as const satisfies RuleMessages;
+
+export const description = 'Disallow starting a transaction through a connection pool';
+
+export function noTransactionOnPool({ units }: CheckInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const unit of units) {
+    for (const step of unit.steps) {
+      const scope = step.outsideEnclosingTransaction;
+      if (scope && step.connection.kind === 'pool' && step.statementIndex === 0 && scope.connectionParam?.type === 'Identifier') {
+        findings.push({
+          ruleId: 'no-transaction-on-pool',
+          messageId: 'queryOutsideTransaction',
+          data: { connection: step.connection.name, transaction: scope.connectionParam.name, beginLine: line(scope.node) },
+          node: step.site.node,
+          related: [{ label: 'begin', node: scope.node }],
+          suggestions: [],
+          functionName: unit.name,
+          sql: step.facts.text,
+        });
+      }
+      if (step.connection.kind !== 'pool' || step.facts.transaction?.action !== 'begin') continue;
+      // `BEGIN; ...; COMMIT` in one call runs on one connection: that is a transaction.
+      const sameCall = unit.steps.filter((s) => s.site === step.site && s.index > step.index);
+      if (sameCall.some((s) => s.facts.transaction?.action === 'commit' || s.facts.transaction?.action === 'rollback')) continue;
+      findings.push({
+        ruleId: 'no-transaction-on-pool',
+        messageId: 'transactionOnPool',
+        data: { statement: step.facts.text.trim().split(/\s+/).slice(0, 4).join(' '), pool: step.connection.name },
+        node: step.site.node,
+        related: [],
+        suggestions: [],
+        functionName: unit.name,
+        sql: step.facts.text,
+      });
+    }
+  }
+  return findings;
+}

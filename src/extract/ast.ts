@@ -1,0 +1,137 @@
+/** Small, dependency-free helpers over typescript-estree nodes. */
+import type { TSESTree } from '@typescript-eslint/types';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+
+export type FunctionNode =
+  | TSESTree.FunctionDeclaration
+  | TSESTree.FunctionExpression
+  | TSESTree.ArrowFunctionExpression;
+
+export function isFunction(node: TSESTree.Node): node is FunctionNode {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+/** Strip what does not change a value: `await`, parentheses, `as`, `!`, `satisfies`, `<T>x`. */
+export function unwrap(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case 'AwaitExpression':
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSTypeAssertion':
+        current = current.type === 'AwaitExpression' ? current.argument : current.expression;
+        continue;
+      case 'ChainExpression':
+        current = current.expression;
+        continue;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The static name of a member's property: `a.b` and `a['b']` give `b`. */
+export function propertyName(node: TSESTree.MemberExpression): string | null {
+  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
+  if (node.property.type === 'Literal' && typeof node.property.value === 'string') return node.property.value;
+  return null;
+}
+
+/** The rightmost name of an expression: `pool` for `this.db.pool`, `x` for `x`. */
+export function tailName(node: TSESTree.Node): string | null {
+  const inner = unwrap(node);
+  if (inner.type === 'Identifier') return inner.name;
+  if (inner.type === 'MemberExpression') return propertyName(inner);
+  if (inner.type === 'ThisExpression') return 'this';
+  return null;
+}
+
+/** Source-like text of a simple expression (`this.pool`, `db.client`), for identities and messages. */
+export function expressionPath(node: TSESTree.Node): string | null {
+  const inner = unwrap(node);
+  if (inner.type === 'Identifier') return inner.name;
+  if (inner.type === 'ThisExpression') return 'this';
+  if (inner.type === 'MemberExpression') {
+    const object = expressionPath(inner.object);
+    const property = propertyName(inner);
+    return object !== null && property !== null ? `${object}.${property}` : null;
+  }
+  return null;
+}
+
+/** The name of a type reference: `PoolClient` for `pg.PoolClient` and `PoolClient<X>`. */
+export function typeName(node: TSESTree.TypeNode | null): string | null {
+  if (!node || node.type !== 'TSTypeReference') return null;
+  const name = node.typeName;
+  if (name.type === 'Identifier') return name.name;
+  if (name.type === 'TSQualifiedName') return name.right.name;
+  return null;
+}
+
+/** Visit every node below `root` (including it) in source order. Return false from `enter` to skip children. */
+export function walk(root: TSESTree.Node, enter: (node: TSESTree.Node, parent: TSESTree.Node | null) => boolean | void): void {
+  const stack: [TSESTree.Node, TSESTree.Node | null][] = [[root, null]];
+  while (stack.length > 0) {
+    const [node, parent] = stack.pop()!;
+    if (enter(node, parent) === false) continue;
+    const keys = visitorKeys[node.type] ?? [];
+    const children: TSESTree.Node[] = [];
+    for (const key of keys) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) children.push(item);
+      } else if (isNode(value)) {
+        children.push(value);
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, node]);
+  }
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Set `parent` on every node, for ASTs parsed without parent links (ESLint's always have them). */
+export function ensureParents(program: TSESTree.Program): void {
+  const first = program.body[0];
+  if (!first || first.parent !== undefined) return;
+  walk(program, (node, parent) => {
+    if (parent) (node as { parent: TSESTree.Node }).parent = parent;
+  });
+}
+
+export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+/** The nearest enclosing function of a node, or null at module level. */
+export function enclosingFunction(node: TSESTree.Node): FunctionNode | null {
+  let current = node.parent;
+  while (current) {
+    if (isFunction(current)) return current;
+    current = current.parent;
+  }
+  return null;
+}
+
+/** A readable name for a function: its declared name, the variable/property/method it is bound to. */
+export function functionName(fn: FunctionNode | null): string {
+  if (!fn) return '<module>';
+  if (fn.id) return fn.id.name;
+  const parent = fn.parent;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key.type === 'Identifier') {
+    return parent.key.name;
+  }
+  if (parent?.type === 'AssignmentExpression') return expressionPath(parent.left) ?? '<anonymous>';
+  if (parent?.type === 'CallExpression') {
+    const callee = parent.callee.type === 'MemberExpression' ? propertyName(parent.callee) : tailName(parent.callee);
+    const first = parent.arguments[0];
+    const label = first?.type === 'Literal' && typeof first.value === 'string' ? ` ${first.value}` : '';
+    return `${callee ?? '<call>'}(${label.trim()}) callback`;
+  }
+  return '<anonymous>';
+}

@@ -1,0 +1,140 @@
+import type { TSESTree } from '@typescript-eslint/types';
+import { propertyName, tailName, typeName, unwrap } from './ast.js';
+import type { Resolver } from './scope.js';
+import { evaluateSqlText } from './sql-text.js';
+import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js';
+
+/**
+ * A connection whose origin cannot be seen in the file (a module-level import, `this.db`, an untyped
+ * parameter) is assumed to be a pool when its name says so (`pool`, `dbPool`, `pgPool`): that is how
+ * node-postgres code names pools, and the pool-only rule needs a kind. Anything else stays `unknown`,
+ * which keeps the transaction-state rules quiet rather than guessing.
+ */
+const POOL_NAME = /pool$/i;
+
+export function createContext(modules: ReadonlySet<string>, resolver: Resolver, adapters: () => readonly LibraryAdapter[]): ExtractContext {
+  const kinds = new Map<TSESTree.Node, ConnectionKind>();
+
+  const context: ExtractContext = {
+    resolve: (id) => resolver.definition(id),
+    imports: (module) => modules.has(module) || [...modules].some((m) => m.startsWith(`${module}/`)),
+    importOf: (node) => importOf(node, 0),
+    sqlText: (node, style, dialect, values) => evaluateSqlText(node, style, dialect, values, context.resolve),
+    origin: (node) => origin(node, 0),
+    connectionKind: (node) => {
+      const key = unwrap(node);
+      const cached = kinds.get(key);
+      if (cached) return cached;
+      kinds.set(key, 'unknown'); // breaks cycles
+      const kind = connectionKind(key, 0);
+      kinds.set(key, kind);
+      return kind;
+    },
+    calleeName: (call) => {
+      const callee = unwrap(call.callee);
+      if (callee.type === 'MemberExpression') return propertyName(callee);
+      if (callee.type === 'Identifier') return callee.name;
+      return null;
+    },
+    calleeObject: (call) => {
+      const callee = unwrap(call.callee);
+      return callee.type === 'MemberExpression' ? callee.object : null;
+    },
+  };
+
+  function origin(node: TSESTree.Expression, depth: number): TSESTree.Expression {
+    const inner = unwrap(node) as TSESTree.Expression;
+    if (inner.type !== 'Identifier' || depth > 10) return inner;
+    const def = context.resolve(inner);
+    if (def?.kind === 'variable' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
+      return origin(def.init, depth + 1);
+    }
+    return inner;
+  }
+
+  function importOf(node: TSESTree.Expression, depth: number): { module: string; path: string[] } | null {
+    if (depth > 10) return null;
+    const inner = unwrap(node);
+    if (inner.type === 'MemberExpression') {
+      const base = importOf(inner.object, depth + 1);
+      const property = propertyName(inner);
+      return base && property !== null ? { module: base.module, path: [...base.path, property] } : null;
+    }
+    if (inner.type === 'CallExpression' && requiredModule(inner) !== null) {
+      return { module: requiredModule(inner)!, path: [] };
+    }
+    if (inner.type !== 'Identifier') return null;
+    const def = context.resolve(inner);
+    if (!def) return null;
+    if (def.importFrom) {
+      const { module, imported } = def.importFrom;
+      return { module, path: imported === 'default' || imported === '*' ? [] : [imported] };
+    }
+    if (def.kind === 'variable' && def.init && def.node.type === 'VariableDeclarator') {
+      const base = importOf(def.init, depth + 1);
+      if (!base) return null;
+      const pattern = def.node.id;
+      if (pattern.type === 'Identifier') return base;
+      if (pattern.type === 'ObjectPattern') {
+        for (const property of pattern.properties) {
+          if (property.type === 'Property' && property.value.type === 'Identifier' && property.value.name === def.name.name && property.key.type === 'Identifier') {
+            return { module: base.module, path: [...base.path, property.key.name] };
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  function connectionKind(node: TSESTree.Node, depth: number): ConnectionKind {
+    if (depth > 10) return 'unknown';
+    for (const adapter of adapters()) {
+      const kind = adapter.connectionFromExpression?.(node as TSESTree.Expression, context);
+      if (kind) return kind;
+    }
+    if (node.type === 'Identifier') {
+      const def = context.resolve(node);
+      if (def?.kind === 'parameter') {
+        const fromCallback = transactionParameterKind(def.node, node.name);
+        if (fromCallback) return fromCallback;
+      }
+      const declared = typeName(def?.typeAnnotation ?? null);
+      if (declared) {
+        for (const adapter of adapters()) {
+          const kind = adapter.connectionFromTypeName?.(declared);
+          if (kind) return kind;
+        }
+      }
+      if (def?.kind === 'variable' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
+        const kind = context.connectionKind(def.init);
+        if (kind !== 'unknown') return kind;
+      }
+    }
+    const name = tailName(node);
+    return name !== null && POOL_NAME.test(name) ? 'pool' : 'unknown';
+  }
+
+  /** A parameter of a transaction callback (`pool.transaction(async (tx) => ...)`) is a transaction. */
+  function transactionParameterKind(fn: TSESTree.Node, name: string): ConnectionKind | null {
+    const call = fn.parent;
+    if (call?.type !== 'CallExpression') return null;
+    for (const adapter of adapters()) {
+      const scope = adapter.matchTransaction?.(call, context);
+      if (scope && scope.callback === fn && scope.connectionParam?.type === 'Identifier' && scope.connectionParam.name === name) {
+        return 'transaction';
+      }
+    }
+    return null;
+  }
+
+  return context;
+}
+
+export function requiredModule(call: TSESTree.CallExpression): string | null {
+  const callee = unwrap(call.callee);
+  const first = call.arguments[0];
+  if (callee.type === 'Identifier' && callee.name === 'require' && first?.type === 'Literal' && typeof first.value === 'string') {
+    return first.value;
+  }
+  return null;
+}

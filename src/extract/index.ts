@@ -1,0 +1,72 @@
+/**
+ * The extract step: find every query site, transaction callback and transaction method call in a
+ * program, using the adapters of the client libraries the file uses.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { walk } from './ast.js';
+import { createContext, requiredModule } from './context.js';
+import { ADAPTERS } from './libraries/index.js';
+import { Resolver, type ScopeManagerLike } from './scope.js';
+import type { ExtractContext, Extraction, LibraryAdapter, QueryNode } from './types.js';
+
+export interface ExtractResult extends Extraction {
+  context: ExtractContext;
+  resolver: Resolver;
+}
+
+export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLike, adapters: readonly LibraryAdapter[] = ADAPTERS): ExtractResult {
+  const modules = new Set<string>();
+  const candidates: QueryNode[] = [];
+  walk(program, (node) => {
+    switch (node.type) {
+      case 'ImportDeclaration':
+        modules.add(node.source.value);
+        break;
+      case 'ImportExpression':
+        if (node.source.type === 'Literal' && typeof node.source.value === 'string') modules.add(node.source.value);
+        break;
+      case 'CallExpression': {
+        const module = requiredModule(node);
+        if (module !== null) modules.add(module);
+        else candidates.push(node);
+        break;
+      }
+      case 'TaggedTemplateExpression':
+        candidates.push(node);
+        break;
+    }
+  });
+
+  const resolver = new Resolver(scopeManager);
+  let active: readonly LibraryAdapter[] = [];
+  const context = createContext(modules, resolver, () => active);
+  active = adapters.filter((adapter) => adapter.fallback === true || adapter.modules.some((m) => context.imports(m)));
+  // Specific libraries first: the fallback adapter only claims what no imported library claims.
+  active = [...active].sort((a, b) => Number(a.fallback === true) - Number(b.fallback === true));
+
+  const result: ExtractResult = { sites: [], transactions: [], transactionCalls: [], context, resolver };
+  for (const node of candidates) {
+    for (const adapter of active) {
+      if (node.type === 'CallExpression') {
+        const scope = adapter.matchTransaction?.(node, context);
+        if (scope) {
+          result.transactions.push(scope);
+          break;
+        }
+        const call = adapter.matchTransactionCall?.(node, context);
+        if (call) {
+          result.transactionCalls.push(call);
+          break;
+        }
+      }
+      const site = adapter.matchQuery(node, context);
+      if (site) {
+        result.sites.push(site);
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+export type { ExtractContext, QuerySite, TransactionCall, TransactionScope } from './types.js';

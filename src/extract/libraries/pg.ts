@@ -1,0 +1,79 @@
+/**
+ * node-postgres (`pg`): `x.query(text, values)`, `x.query({ text, values })`, `x.query(config)`.
+ *
+ * Pools come from `new Pool()` / `new pg.Pool()`, clients from `await pool.connect()` and
+ * `new Client()`; parameters typed `Pool`, `PoolClient`, `Client` or `ClientBase` say what they are.
+ * Transactions are SQL text (`BEGIN` ... `COMMIT`) sent on one client. A result reports affected rows
+ * as `result.rowCount`.
+ *
+ * This adapter is also the fallback for files that do not import `pg`: a `.query()` call whose first
+ * argument is SQL text is node-postgres' shape (and that of the many wrappers around it), so such a
+ * call is read as a query on a connection of unknown kind.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { looksLikeSql } from '../../sql/index.js';
+import { propertyName, unwrap } from '../ast.js';
+import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite } from '../types.js';
+
+const POOL_TYPES = new Set(['Pool']);
+const CLIENT_TYPES = new Set(['PoolClient', 'Client', 'ClientBase']);
+
+export const pg: LibraryAdapter = {
+  name: 'pg',
+  modules: ['pg', 'pg-pool'],
+  fallback: true,
+
+  connectionFromExpression(node, ctx) {
+    const inner = unwrap(node);
+    if (inner.type === 'NewExpression') {
+      const imported = ctx.importOf(inner.callee);
+      const name = imported?.path.at(-1) ?? (inner.callee.type === 'Identifier' ? inner.callee.name : inner.callee.type === 'MemberExpression' ? propertyName(inner.callee) : null);
+      if (imported && !['pg', 'pg-pool'].includes(imported.module)) return null;
+      if (name === 'Pool') return 'pool';
+      if (name === 'Client') return 'client';
+      return null;
+    }
+    if (inner.type === 'CallExpression' && ctx.calleeName(inner) === 'connect' && inner.arguments.length === 0) {
+      const object = ctx.calleeObject(inner);
+      if (object && ctx.connectionKind(object) === 'pool') return 'client';
+    }
+    return null;
+  },
+
+  connectionFromTypeName(name): ConnectionKind | null {
+    if (POOL_TYPES.has(name)) return 'pool';
+    if (CLIENT_TYPES.has(name)) return 'client';
+    return null;
+  },
+
+  matchQuery(node: QueryNode, ctx: ExtractContext): QuerySite | null {
+    if (node.type !== 'CallExpression' || ctx.calleeName(node) !== 'query') return null;
+    const connection = ctx.calleeObject(node);
+    const first = node.arguments[0];
+    if (!connection || !first) return null;
+    const second = node.arguments[1];
+    const values = second && second.type !== 'ArrowFunctionExpression' && second.type !== 'FunctionExpression' ? second : null;
+
+    let sql = ctx.sqlText(first, 'dollar', 'postgres', values);
+    if (!sql) {
+      const config = configObject(first, ctx);
+      const text = config && property(config, 'text');
+      if (!config || !text) return null;
+      sql = ctx.sqlText(text, 'dollar', 'postgres', property(config, 'values'));
+    }
+    if (!sql || !looksLikeSql(sql.text)) return null;
+    return { library: 'pg', node, resultNode: node, connection, sql, countHint: 'result.rowCount' };
+  },
+};
+
+function configObject(node: TSESTree.Node, ctx: ExtractContext): TSESTree.ObjectExpression | null {
+  const origin = ctx.origin(node as TSESTree.Expression);
+  return origin.type === 'ObjectExpression' ? origin : null;
+}
+
+function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
+  for (const p of object.properties) {
+    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name) return p.value;
+  }
+  return null;
+}

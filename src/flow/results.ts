@@ -1,0 +1,197 @@
+/**
+ * Where a query's result goes: into which local variables, which conditions test it, whether it is
+ * returned or handed to other code. Values derived from the result through local variables
+ * (`const { rows } = r; const seats = rows[0].available_seats; const left = seats - 1`) carry it on.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { isFunction, propertyName } from '../extract/ast.js';
+import type { Resolver, VariableLike } from '../extract/scope.js';
+import type { QuerySite } from '../extract/types.js';
+import type { ResultUse } from './types.js';
+
+const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal', 'notEqual', 'notStrictEqual']);
+const MAX_VARIABLES = 200;
+
+export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>): ResultUse {
+  const use = {
+    tests: [] as TSESTree.Node[],
+    returned: false,
+    handedOff: false,
+    discarded: site.resultDiscarded === true,
+    variables: new Set<VariableLike>(),
+    valueNodes: new Set<TSESTree.Node>(),
+  };
+  const pending: VariableLike[] = [];
+  const bind = (pattern: TSESTree.Node): void => {
+    for (const id of patternIdentifiers(pattern)) {
+      const variable = resolver.variable(id);
+      if (variable && !use.variables.has(variable) && use.variables.size < MAX_VARIABLES) {
+        use.variables.add(variable);
+        pending.push(variable);
+      }
+    }
+  };
+
+  follow(site.resultNode, use, bind, queryNodes);
+  while (pending.length > 0) {
+    const variable = pending.pop()!;
+    for (const reference of variable.references) follow(reference.identifier, use, bind, queryNodes);
+  }
+  return use;
+}
+
+/** Climb from an expression carrying the value to where the value ends up. */
+function follow(
+  start: TSESTree.Node,
+  use: { tests: TSESTree.Node[]; returned: boolean; handedOff: boolean; valueNodes: Set<TSESTree.Node> },
+  bind: (pattern: TSESTree.Node) => void,
+  queryNodes: ReadonlySet<TSESTree.Node>,
+): void {
+  let current: TSESTree.Node = start;
+  for (let guard = 0; guard < 100; guard++) {
+    use.valueNodes.add(current);
+    const parent: TSESTree.Node | undefined = current.parent;
+    if (!parent) return;
+    switch (parent.type) {
+      case 'AwaitExpression':
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSTypeAssertion':
+      case 'ChainExpression':
+      case 'UnaryExpression':
+      case 'BinaryExpression':
+      case 'TemplateLiteral':
+      case 'ArrayExpression':
+      case 'SpreadElement':
+      case 'ObjectExpression':
+      case 'NewExpression':
+        break;
+      case 'Property':
+        if (parent.value !== current || parent.parent?.type !== 'ObjectExpression') return;
+        break;
+      case 'MemberExpression':
+        if (parent.object !== current) return; // used as a computed key: not the value
+        if (isThenCall(parent)) {
+          const call = parent.parent as TSESTree.CallExpression;
+          const callback = call.arguments[0];
+          if (callback && isFunction(callback) && callback.params[0]) bind(callback.params[0]);
+          current = call;
+          continue;
+        }
+        break;
+      case 'CallExpression':
+        if (parent.callee === current) return; // calling the value: not a use of the data
+        if (queryNodes.has(parent)) return; // a parameter of another query: its result is not derived from this one
+        if (isAssertion(parent)) use.tests.push(parent);
+        else use.handedOff = true;
+        break;
+      case 'VariableDeclarator':
+        if (parent.init === current) bind(parent.id);
+        return;
+      case 'AssignmentExpression':
+        if (parent.right !== current) return;
+        if (parent.left.type === 'Identifier' || parent.left.type === 'ObjectPattern' || parent.left.type === 'ArrayPattern') bind(parent.left);
+        else use.handedOff = true;
+        return;
+      case 'ReturnStatement':
+      case 'YieldExpression':
+        use.returned = true;
+        return;
+      case 'ArrowFunctionExpression':
+        if (parent.body === current) {
+          const call = parent.parent;
+          if (call?.type === 'CallExpression' && call.callee.type === 'MemberExpression' && isThenCall(call.callee)) {
+            current = call;
+            continue;
+          }
+          use.returned = true;
+        }
+        return;
+      case 'IfStatement':
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ForStatement':
+        if (parent.test === current) use.tests.push(parent);
+        return;
+      case 'SwitchStatement':
+        if (parent.discriminant === current) use.tests.push(parent);
+        return;
+      case 'ConditionalExpression':
+        if (parent.test === current) use.tests.push(parent);
+        break;
+      case 'LogicalExpression':
+        if (parent.left === current) use.tests.push(parent);
+        break;
+      case 'ForOfStatement':
+      case 'ForInStatement':
+        if (parent.right === current) bind(declaredPattern(parent.left));
+        return;
+      default:
+        return;
+    }
+    current = parent;
+  }
+}
+
+function isThenCall(member: TSESTree.MemberExpression): boolean {
+  const name = propertyName(member);
+  return (name === 'then' || name === 'catch' || name === 'finally') && member.parent?.type === 'CallExpression' && member.parent.callee === member;
+}
+
+function isAssertion(call: TSESTree.CallExpression): boolean {
+  const callee = call.callee;
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+  return name !== null && ASSERTIONS.has(name);
+}
+
+function declaredPattern(left: TSESTree.Node): TSESTree.Node {
+  return left.type === 'VariableDeclaration' ? (left.declarations[0]?.id ?? left) : left;
+}
+
+function patternIdentifiers(pattern: TSESTree.Node): TSESTree.Identifier[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      return [pattern];
+    case 'ObjectPattern':
+      return pattern.properties.flatMap((p) => patternIdentifiers(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return pattern.elements.flatMap((e) => (e ? patternIdentifiers(e) : []));
+    case 'AssignmentPattern':
+      return patternIdentifiers(pattern.left);
+    case 'RestElement':
+      return patternIdentifiers(pattern.argument);
+    default:
+      return [];
+  }
+}
+
+/** Whether an expression reads a value the use carries (a derived variable or the result itself). */
+export function dependsOn(expression: TSESTree.Node | null, use: ResultUse, resolver: Resolver): boolean {
+  if (!expression) return false;
+  let found = false;
+  const visit = (node: TSESTree.Node): void => {
+    if (found) return;
+    if (use.valueNodes.has(node) && node.type !== 'Identifier') {
+      found = true;
+      return;
+    }
+    if (node.type === 'Identifier') {
+      const variable = resolver.variable(node);
+      if (variable && use.variables.has(variable)) found = true;
+      return;
+    }
+    for (const key of Object.keys(node)) {
+      if (key === 'parent') continue;
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) value.forEach((v) => isNode(v) && visit(v));
+      else if (isNode(value)) visit(value);
+    }
+  };
+  visit(expression);
+  return found;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

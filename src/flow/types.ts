@@ -1,0 +1,61 @@
+import type { TSESTree } from '@typescript-eslint/types';
+import type { FunctionNode } from '../extract/ast.js';
+import type { VariableLike } from '../extract/scope.js';
+import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
+import type { Isolation, StatementFacts } from '../sql/facts.js';
+
+/** How a query's result is used by the code around it. */
+export interface ResultUse {
+  /** Conditions that read the result or a value derived from it (`if`, `?:`, `&&`, loops, `assert`). */
+  tests: TSESTree.Node[];
+  /** The result, or a value derived from it, is returned (or yielded) to the caller. */
+  returned: boolean;
+  /** The result, or a value derived from it, is passed to another function or stored on an object. */
+  handedOff: boolean;
+  /** The library drops the result (pg-promise `none`): no count can be read from it. */
+  discarded: boolean;
+  /** Local variables holding the result or values derived from it. */
+  variables: ReadonlySet<VariableLike>;
+  /** Expressions that evaluate to the result or a value derived from it. */
+  valueNodes: ReadonlySet<TSESTree.Node>;
+}
+
+export interface Connection {
+  /** Identity within the file (same variable, same `this.x` path). */
+  key: string;
+  /** As written, for messages. */
+  name: string;
+  kind: ConnectionKind;
+}
+
+export interface TransactionState {
+  /** 'none': known to run outside a transaction; 'open': inside one; 'unknown': depends on the caller. */
+  state: 'none' | 'open' | 'unknown';
+  isolation: Isolation | null;
+  /** What serializes statements on this connection from here on, besides row locks. */
+  serializedBy: 'advisory lock' | 'LOCK TABLE' | null;
+  /** The transaction callback this step runs in, when it runs on that callback's connection. */
+  scope: TransactionScope | null;
+}
+
+/** One SQL statement executed at one query site. */
+export interface Step {
+  index: number;
+  site: QuerySite;
+  facts: StatementFacts;
+  /** Position of the statement in the site's text, and whether a statement follows it there. */
+  statementIndex: number;
+  lastInSite: boolean;
+  connection: Connection;
+  transaction: TransactionState;
+  result: ResultUse;
+  /** The step runs lexically inside a transaction callback but not on its connection. */
+  outsideEnclosingTransaction: TransactionScope | null;
+}
+
+/** A function (with the callbacks inlined into it) or the module's top level. */
+export interface Unit {
+  node: FunctionNode | TSESTree.Program;
+  name: string;
+  steps: Step[];
+}

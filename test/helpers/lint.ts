@@ -1,0 +1,28 @@
+/** Lint a source text through ESLint's own API with the plugin's recommended preset, as an editor would. */
+import { Linter } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import plugin from '../../src/index.js';
+
+const linter = new Linter({ configType: 'flat' });
+
+export interface LintMessage {
+  ruleId: string | null;
+  messageId?: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+export function lintWithEslint(code: string, filename = 'file.ts'): LintMessage[] {
+  const config = [
+    { files: ['**/*.ts', '**/*.js'], languageOptions: { parser: tsParser, ecmaVersion: 'latest' as const, sourceType: 'module' as const } },
+    plugin.configs.recommended,
+  ];
+  return linter.verify(code, config as Linter.Config[], { filename }).map((m) => ({
+    ruleId: m.ruleId,
+    messageId: m.messageId,
+    message: m.message,
+    line: m.line,
+    column: m.column,
+  }));
+}
