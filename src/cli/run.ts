@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { FileAnalysis } from '../analyze-types.js';
 import { analyzeSafely, unscannedAnalysis, type Analyze, type AnalyzeOptions } from './analysis.js';
 import { collectFiles, type IgnorePatterns } from './files.js';
-import { loadAnalyzer, loadSqlHint, mayHoldSql } from './prescan.js';
+import { loadAnalyzer, mayHoldSql } from './prescan.js';
 import type { Problem } from './results.js';
 import { readSource } from './source.js';
 import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
@@ -23,8 +23,6 @@ export interface AuditInput {
   onProgress?: (done: number, total: number) => void;
   /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
   analyze?: Analyze;
-  /** The pre-scan pattern; the core's `SQL_HINT` when not given (null: no pre-scan). */
-  sqlHint?: RegExp | null;
 }
 
 export interface AuditedFile {
@@ -51,7 +49,6 @@ function keep(analysis: FileAnalysis, text: string): string | null {
 export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const started = performance.now();
   const { files, notices } = collectFiles(input.paths, input);
-  const hint = input.sqlHint !== undefined ? input.sqlHint : await loadSqlHint();
   const options: AnalyzeOptions = input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns };
   const total = files.length;
   let done = 0;
@@ -77,7 +74,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     }
     filesRead += 1;
     const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
-    if (mayHoldSql(hint, read.text)) {
+    if (mayHoldSql(read.text)) {
       candidates.push({ filePath, text: read.text, slot });
     } else {
       (audited[slot] as AuditedFile).analysis = unscannedAnalysis(filePath);

@@ -6,9 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 
+// CommonJS modules whose typings describe an ES default export: `.default` is the same function.
+const AjvDraft04 = ajvDraft04.default;
+const addFormats = ajvFormats.default;
 const require = createRequire(import.meta.url);
 const schemaFile = path.join(
   path.dirname(require.resolve('@microsoft/jest-sarif/package.json')),
@@ -20,5 +23,5 @@ export function sarifValidator(): (log: unknown) => string[] {
   const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
   const validate = ajv.compile(schema);
-  return (log) => (validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
+  return (log) => (validate(log) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ''}`));
 }

@@ -1,0 +1,257 @@
+/** The built `sql-race` command, flag by flag, on projects written to temporary directories. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FINGERPRINT_KEY } from '../../src/cli/formatters/sarif.js';
+import { LOST_UPDATE, NO_SQL, RACY, REPO, SAFE, parseJson, project, sqlRace, writeFiles } from './cli-process.js';
+import { sarifValidator } from './sarif-schema.js';
+
+const version = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const slow = { timeout: 120_000 };
+
+describe('sql-race command line', slow, () => {
+  it('prints help and its version, and exits 2 on a usage error without a stack trace', () => {
+    const cwd = project({});
+    const help = sqlRace(['audit', '--help'], { cwd });
+    expect(help.code).toBe(0);
+    for (const flag of ['--format', '--output-file', '--ignore-pattern', '--max-warnings', '--quiet', '--rule', '--baseline',
+      '--update-baseline', '--stats', '--verbose', '--config', '--no-gitignore', '--jobs', '--key-column', '--max-file-size']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(sqlRace(['--version'], { cwd })).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(sqlRace(['--help'], { cwd }).stdout).toContain('audit [options] [paths...]');
+    for (const args of [[], ['audit', '--format', 'xml'], ['audit', '--bogus'], ['audit', 'missing-dir'], ['audit', '--rule', 'nope=warn']]) {
+      const result = sqlRace(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    expect(sqlRace(['audit', 'missing-dir'], { cwd }).stderr).toBe('sql-race: No such file or directory: missing-dir\n');
+  });
+
+  it('audits the current directory by default: exit 0 and nothing printed when clean', () => {
+    const cwd = project({ 'src/safe.ts': SAFE, 'src/math.ts': NO_SQL });
+    expect(sqlRace(['audit'], { cwd })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('stylish: findings grouped by file with a code frame and a summary, exit 1, no colour when piped', () => {
+    const cwd = project({ 'src/book.ts': RACY, 'src/safe.ts': SAFE });
+    const result = sqlRace(['audit', 'src'], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('\nsrc/book.ts\n  5:26  error  ');
+    expect(result.stdout).toContain('sql-race/no-check-then-act\n');
+    expect(result.stdout).toMatch(/> 5 │ const existing = await pool\.query\('SELECT 1 FROM bookings/);
+    expect(result.stdout).toMatch(/ {4}6 │ if \(existing\.rows\.length > 0\) return \{ ok: false \};  ◂ check/);
+    expect(result.stdout).toMatch(/ {4}7 │ await pool\.query\('INSERT INTO bookings .*◂ write/);
+    expect(result.stdout).toContain('✖ 1 problem (1 error, 0 warnings)');
+    expect(result.stdout).not.toContain('\u001b[');
+    expect(sqlRace(['audit', 'src'], { cwd, env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[31m');
+    expect(sqlRace(['audit', 'src', '--color'], { cwd }).stdout).toContain('\u001b[31m');
+    expect(sqlRace(['audit', 'src', '--no-color'], { cwd, env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+  });
+
+  it("json: ESLint's result shape for every audited file", () => {
+    const cwd = project({ 'src/book.ts': RACY, 'src/math.ts': NO_SQL });
+    const result = sqlRace(['audit', '--format', 'json'], { cwd });
+    expect(result.code).toBe(1);
+    const results = parseJson(result.stdout);
+    expect(results.map((r) => path.relative(cwd, r.filePath))).toEqual([path.join('src', 'book.ts'), path.join('src', 'math.ts')]);
+    expect(results[0]).toEqual({
+      filePath: path.join(cwd, 'src/book.ts'),
+      messages: [
+        {
+          ruleId: 'sql-race/no-check-then-act',
+          severity: 2,
+          message: expect.stringContaining('`bookings`'),
+          line: 5,
+          column: 26,
+          endLine: 5,
+          endColumn: expect.any(Number),
+          messageId: expect.any(String),
+        },
+      ],
+      suppressedMessages: [],
+      errorCount: 1,
+      fatalErrorCount: 0,
+      warningCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    });
+    expect(results[1]).toMatchObject({ messages: [], errorCount: 0 });
+  });
+
+  it('sarif: valid SARIF 2.1.0 with rules, related locations and the baseline fingerprint', () => {
+    const cwd = project({ 'src/book.ts': RACY, 'src/pay.ts': LOST_UPDATE, 'src/broken.ts': 'const q = "SELECT 1 FROM t";\nfunction (\n' });
+    const result = sqlRace(['audit', '--format', 'sarif'], { cwd });
+    expect(result.code).toBe(1);
+    const log = JSON.parse(result.stdout) as {
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri: string; shortDescription: { text: string } }[] } };
+        results: { ruleId: string; partialFingerprints: Record<string, string>; relatedLocations?: unknown[]; locations: unknown[] }[];
+        invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[];
+      }[];
+    };
+    expect(sarifValidator()(log)).toEqual([]);
+    const run = log.runs[0]!;
+    expect(run.tool.driver.rules.find((r) => r.id === 'sql-race/no-lost-update')).toMatchObject({
+      helpUri: expect.stringMatching(/\/rules\/no-lost-update\.md$/),
+      shortDescription: { text: expect.stringMatching(/^(Disallow|Require|Enforce) /) },
+    });
+    expect(run.results.map((r) => r.ruleId).sort()).toEqual(['sql-race/no-check-then-act', 'sql-race/no-lost-update']);
+    const checkThenAct = run.results.find((r) => r.ruleId === 'sql-race/no-check-then-act')!;
+    expect(checkThenAct.locations).toEqual([
+      expect.objectContaining({
+        physicalLocation: expect.objectContaining({
+          artifactLocation: expect.objectContaining({ uri: 'src/book.ts', uriBaseId: '%SRCROOT%' }),
+          region: expect.objectContaining({ startLine: 5, startColumn: 26 }),
+        }),
+      }),
+    ]);
+    expect(checkThenAct.relatedLocations).toHaveLength(2);
+    expect(run.invocations[0]?.toolExecutionNotifications).toEqual([
+      expect.objectContaining({ level: 'error', message: { text: expect.stringMatching(/expected/) } }),
+    ]);
+
+    sqlRace(['audit', '--update-baseline', '--baseline', 'baseline.json'], { cwd });
+    const baseline = JSON.parse(readFileSync(path.join(cwd, 'baseline.json'), 'utf8')) as { findings: { rule: string; fingerprint: string }[] };
+    const fromBaseline = baseline.findings.find((f) => f.rule === 'no-check-then-act')?.fingerprint;
+    expect(checkThenAct.partialFingerprints[FINGERPRINT_KEY]).toBe(fromBaseline);
+  });
+
+  it('--output-file writes the report to a file and nothing to stdout', () => {
+    const cwd = project({ 'src/book.ts': RACY });
+    const result = sqlRace(['audit', '--format', 'json', '--output-file', 'reports/sql-race.json'], { cwd });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(parseJson(readFileSync(path.join(cwd, 'reports/sql-race.json'), 'utf8'))[0]?.errorCount).toBe(1);
+    const stylish = sqlRace(['audit', '-o', 'report.txt', '--color'], { cwd });
+    expect(stylish.code).toBe(1);
+    expect(readFileSync(path.join(cwd, 'report.txt'), 'utf8')).not.toContain('\u001b[');
+  });
+
+  it('--rule sets severities; warnings pass unless --max-warnings is exceeded; --quiet hides them', () => {
+    const cwd = project({ 'src/book.ts': RACY, 'src/pay.ts': LOST_UPDATE });
+    const warn = ['--rule', 'no-check-then-act=warn', '--rule', 'sql-race/no-lost-update=warn'];
+    const warned = sqlRace(['audit', ...warn], { cwd });
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain('✖ 2 problems (0 errors, 2 warnings)');
+    expect(sqlRace(['audit', ...warn, '--max-warnings', '2'], { cwd }).code).toBe(0);
+    const tooMany = sqlRace(['audit', ...warn, '--max-warnings', '1'], { cwd });
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('sql-race found too many warnings (maximum: 1).');
+    const quiet = sqlRace(['audit', ...warn, '--quiet', '--max-warnings', '0'], { cwd });
+    expect(quiet).toMatchObject({ code: 0, stdout: '' });
+    const mixed = sqlRace(['audit', '--rule', 'no-lost-update=warn', '--quiet', '--format', 'json'], { cwd });
+    expect(mixed.code).toBe(1);
+    expect(parseJson(mixed.stdout).flatMap((r) => r.messages.map((m) => m.ruleId))).toEqual(['sql-race/no-check-then-act']);
+    const off = sqlRace(['audit', '--rule', 'no-check-then-act=off', '--rule', 'no-lost-update=0'], { cwd });
+    expect(off).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('reads the same options from sql-race.config.json or package.json#sql-race, flags first', () => {
+    const cwd = project({
+      'src/book.ts': RACY,
+      'legacy/pay.ts': LOST_UPDATE,
+      'sql-race.config.json': JSON.stringify({ rules: { 'no-check-then-act': 'warn' }, ignorePatterns: ['legacy/'], format: 'json' }),
+    });
+    const configured = sqlRace(['audit'], { cwd });
+    expect(configured.code).toBe(0);
+    expect(parseJson(configured.stdout).map((r) => [path.basename(r.filePath), r.warningCount])).toEqual([['book.ts', 1]]);
+    expect(sqlRace(['audit', '--rule', 'no-check-then-act=error'], { cwd }).code).toBe(1);
+    expect(sqlRace(['audit', '--format', 'stylish'], { cwd }).stdout).toContain('✖ 1 problem (0 errors, 1 warning)');
+
+    const fromPackage = project({
+      'src/book.ts': RACY,
+      'package.json': JSON.stringify({ name: 'app', 'sql-race': { maxWarnings: 0, rules: { 'no-check-then-act': 'warn' } } }),
+    });
+    expect(sqlRace(['audit'], { cwd: fromPackage }).code).toBe(1);
+    const explicit = project({ 'src/book.ts': RACY, 'ci/sql-race.json': JSON.stringify({ quiet: true, rules: { 'no-check-then-act': 1 } }) });
+    expect(sqlRace(['audit', '--config', 'ci/sql-race.json'], { cwd: explicit })).toMatchObject({ code: 0, stdout: '' });
+
+    const broken = project({ 'sql-race.config.json': '{"rules": {"no-such-rule": "warn"}}' });
+    const result = sqlRace(['audit'], { cwd: broken });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^sql-race: .*sql-race\.config\.json: "rules": unknown rule "no-such-rule"/);
+  });
+
+  it('follows .gitignore, skips node_modules, build output and declarations; --ignore-pattern adds more', () => {
+    const cwd = project({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'generated/\n',
+      'generated/a.ts': RACY,
+      'node_modules/pkg/index.js': RACY,
+      'dist/b.js': RACY,
+      'build/c.js': RACY,
+      'src/types.d.ts': RACY,
+      'src/vendor.min.js': RACY,
+      'src/book.ts': RACY,
+      'scripts/pay.mjs': LOST_UPDATE.replace("import type { Pool } from 'pg';", '').replace(/: (Pool|string|number)/g, ''),
+    });
+    const files = (args: string[]): string[] =>
+      parseJson(sqlRace(['audit', '--format', 'json', ...args], { cwd }).stdout)
+        .filter((r) => r.messages.length > 0)
+        .map((r) => path.relative(cwd, r.filePath).split(path.sep).join('/'));
+    expect(files([])).toEqual(['scripts/pay.mjs', 'src/book.ts']);
+    expect(files(['--ignore-pattern', 'scripts/'])).toEqual(['src/book.ts']);
+    expect(files(['--ignore-pattern', '*.mjs', '--ignore-pattern', 'book.ts'])).toEqual([]);
+    expect(files(['--no-gitignore'])).toEqual(['generated/a.ts', 'scripts/pay.mjs', 'src/book.ts']);
+  });
+
+  it('--key-column names a column that identifies a row, so equality on it is no guard', () => {
+    const stock = readFileSync(path.join(REPO, 'fixtures/02-stock/safe-for-update.pg.ts'), 'utf8');
+    const cwd = project({ 'stock.ts': stock });
+    const flagged = parseJson(sqlRace(['audit', '--format', 'json'], { cwd }).stdout)[0]!;
+    expect(flagged.messages.length).toBeGreaterThan(0);
+    const keyed = sqlRace(['audit', '--format', 'json', '--key-column', 'sku'], { cwd });
+    expect(parseJson(keyed.stdout)[0]!.messages.length).toBeLessThan(flagged.messages.length);
+    writeFiles(cwd, { 'sql-race.config.json': JSON.stringify({ keyColumns: ['sku'] }) });
+    expect(parseJson(sqlRace(['audit', '--format', 'json'], { cwd }).stdout)[0]!.messages.length).toBeLessThan(flagged.messages.length);
+  });
+
+  it('--stats prints counts and time to stderr; --verbose lists what the SQL parser could not read', () => {
+    const merge = `import type { Pool } from 'pg';\nexport async function sync(pool: Pool) {\n  await pool.query('MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = s.a');\n}\n`;
+    const cwd = project({ 'src/book.ts': RACY, 'src/merge.ts': merge, 'src/math.ts': NO_SQL, 'src/safe.ts': SAFE });
+    const result = sqlRace(['audit', '--format', 'json', '--stats'], { cwd });
+    expect(() => parseJson(result.stdout)).not.toThrow();
+    expect(result.stderr).toMatch(/files scanned +4\n/);
+    expect(result.stderr).toMatch(/files with SQL +3\n/);
+    expect(result.stderr).toMatch(/query sites +4\n/);
+    expect(result.stderr).toMatch(/statements parsed +3\n/);
+    expect(result.stderr).toMatch(/statements not parsed +1\n/);
+    expect(result.stderr).toMatch(/sql-race\/no-check-then-act +1\n/);
+    expect(result.stderr).toMatch(/sql-race\/no-lost-update +0\n/);
+    expect(result.stderr).toMatch(/time +\d+\.\d\d s\n/);
+    expect(result.stderr).toContain('--verbose lists');
+    const verbose = sqlRace(['audit', '--stats', '--verbose'], { cwd });
+    expect(verbose.stderr).toMatch(/src\/merge\.ts:3 {2}MERGE INTO t USING s/);
+    expect(verbose.stderr).toContain('MERGE is not supported');
+  });
+
+  it('shows no progress bar when stderr is not a terminal', () => {
+    const cwd = project(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`src/f${i}.ts`, RACY])));
+    const result = sqlRace(['audit', '--format', 'json'], { cwd, env: { CI: undefined } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+  });
+
+  it('spreads many files with SQL over worker threads with the same results as one thread', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i += 1) files[`src/f${String(i).padStart(2, '0')}.ts`] = i % 2 === 0 ? RACY : LOST_UPDATE;
+    const cwd = project(files);
+    const pooled = sqlRace(['audit', '--format', 'json', '--stats', '--jobs', '2'], { cwd });
+    const single = sqlRace(['audit', '--format', 'json', '--stats', '--jobs', '1'], { cwd });
+    expect(pooled.stderr).toMatch(/worker threads +2\n/);
+    expect(single.stderr).toMatch(/worker threads +0\n/);
+    expect(pooled.code).toBe(1);
+    expect(pooled.stdout).toBe(single.stdout);
+    expect(parseJson(pooled.stdout).reduce((sum, r) => sum + r.errorCount, 0)).toBe(60);
+  });
+
+  it('--max-file-size moves the size limit', () => {
+    const cwd = project({ 'big.ts': `${RACY}\n// ${'x'.repeat(200 * 1024)}\n` });
+    const skipped = parseJson(sqlRace(['audit', '--format', 'json', '--max-file-size', '0.1'], { cwd }).stdout)[0]!;
+    expect(skipped.messages).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: expect.stringMatching(/^Skipped: 0\.2 MB is larger than the 0\.1 MB limit/) })]);
+    expect(parseJson(sqlRace(['audit', '--format', 'json'], { cwd }).stdout)[0]!.errorCount).toBe(1);
+    expect(existsSync(path.join(cwd, 'big.ts'))).toBe(true);
+  });
+});
