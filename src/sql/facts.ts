@@ -78,7 +78,11 @@ export interface CteWrite {
 
 export interface StatementFacts {
   kind: StatementKind;
-  /** Who produced the facts: the SQL parser, the lexical fallback, or a query-builder adapter. */
+  /**
+   * Who produced the facts: the SQL parser, the lexical fallback, or a query-builder adapter.
+   * Transaction control and `LOCK TABLE` are recognised by an exact keyword grammar without the parser;
+   * they count as 'parser' because nothing about them is guessed.
+   */
   origin: 'parser' | 'lexical' | 'builder';
   /** This statement's normalized text. */
   text: string;
@@ -110,6 +114,12 @@ export interface StatementFacts {
   transaction: { action: TransactionAction; isolation: Isolation | null } | null;
   /** Every `$n` the statement uses, ascending. */
   params: number[];
+  /**
+   * For kind 'lock-table': the tables of `LOCK [TABLE] a, b IN <mode> MODE` (PostgreSQL, mode defaults
+   * to 'access exclusive') or MySQL `LOCK TABLES a WRITE` (mode 'write' / 'read'); `UNLOCK TABLES` has
+   * no tables and mode 'unlock'. Absent for every other kind.
+   */
+  lockTable?: { tables: string[]; mode: string };
 }
 
 /** The result of analysing one SQL text (which may hold several statements). */

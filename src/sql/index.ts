@@ -1,0 +1,116 @@
+/**
+ * SQL text -> statement facts. Each distinct text is analysed once (memoized); a statement
+ * pgsql-ast-parser cannot read degrades to facts from a lexical scan; nothing here throws.
+ */
+
+import { blankFacts } from './blank.js';
+import { controlFacts } from './control.js';
+import type { SqlAnalysis, SqlDialect, StatementFacts } from './facts.js';
+import { lexicalFacts } from './lexical.js';
+import { mainKeyword, noExtras, prepareForParser, rewriteMysql } from './normalize.js';
+import { factsFromAst, parseStatement } from './parse.js';
+import { advisoryLockOf, paramsOf } from './scan.js';
+import { splitStatements } from './split.js';
+import { join, significant, tokenize, type Token } from './tokenize.js';
+
+export type * from './facts.js';
+export { guardsOf, isWrite } from './facts.js';
+export { isKeyColumn } from './keys.js';
+export { looksLikeSql, SQL_HINT } from './detect.js';
+export { toDollarPlaceholders, identPlaceholder, type PlaceholderStyle, type DollarText } from './placeholders.js';
+
+/** Longest statement handed to pgsql-ast-parser; longer ones get the lexical scan. */
+const PARSER_LIMIT = 50_000;
+const MEMO_LIMIT = 5_000;
+/** Texts longer than this are analysed every time rather than kept in memory. */
+const MEMO_TEXT_LIMIT = 256 * 1024;
+
+const memo = new Map<string, SqlAnalysis>();
+
+/** How many statements the lexical fallback had to read, per dialect (for measurement and tests). */
+export const fallbackCounts: Record<SqlDialect, number> = { postgres: 0, mysql: 0 };
+
+/**
+ * The facts of every statement of `text` (whose placeholders are already `$n`), in order. The result
+ * is shared between callers with the same text: treat it as read-only.
+ */
+export function analyzeSql(text: string, dialect: SqlDialect = 'postgres'): SqlAnalysis {
+  if (typeof text !== 'string') return { statements: [], parseError: 'not a string' };
+  const key = `${dialect}\u0000${text}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  let result: SqlAnalysis;
+  try {
+    result = analyze(text, dialect === 'mysql' ? 'mysql' : 'postgres');
+  } catch (error) {
+    result = { statements: [], parseError: oneLine(error) };
+  }
+  if (text.length <= MEMO_TEXT_LIMIT) {
+    if (memo.size >= MEMO_LIMIT) {
+      const oldest = memo.keys().next();
+      if (oldest.done !== true) memo.delete(oldest.value);
+    }
+    memo.set(key, result);
+  }
+  return result;
+}
+
+function analyze(text: string, dialect: SqlDialect): SqlAnalysis {
+  let parseError: string | null = null;
+  const statements: StatementFacts[] = [];
+  for (const tokens of splitStatements(text, dialect)) {
+    const { facts, error } = analyzeStatement(tokens, dialect);
+    statements.push(facts);
+    if (error !== null) {
+      fallbackCounts[dialect]++;
+      parseError ??= error;
+    }
+  }
+  return { statements, parseError };
+}
+
+function analyzeStatement(tokens: readonly Token[], dialect: SqlDialect): { facts: StatementFacts; error: string | null } {
+  const original = significant(tokens);
+  const reported = join(original);
+  const control = controlFacts(original, reported);
+  if (control !== null) return { facts: control, error: null };
+
+  const extras = noExtras();
+  let pgText = reported;
+  let display = reported;
+  let facts: StatementFacts;
+  let error: string | null = null;
+  try {
+    if (dialect === 'mysql') ({ text: pgText, display } = rewriteMysql(tokens, extras));
+    const keyword = mainKeyword(dialect === 'mysql' ? significant(tokenize(pgText)) : original);
+    if (keyword === 'merge') {
+      error = 'MERGE is not supported by pgsql-ast-parser';
+      facts = lexicalFacts(pgText, extras);
+    } else if (pgText.length > PARSER_LIMIT) {
+      error = `statement longer than ${PARSER_LIMIT} characters was not parsed`;
+      facts = lexicalFacts(pgText, extras);
+    } else {
+      const prepared = prepareForParser(pgText, extras);
+      try {
+        const [ast] = parseStatement(prepared);
+        facts = ast === undefined ? blankFacts('other', 'parser', pgText) : factsFromAst(ast, pgText, extras);
+      } catch (parserError) {
+        error = oneLine(parserError);
+        facts = lexicalFacts(pgText, extras);
+      }
+    }
+  } catch (unexpected) {
+    error = oneLine(unexpected);
+    facts = lexicalFacts(pgText, extras);
+  }
+  facts.text = display;
+  facts.params = paramsOf(original);
+  facts.advisoryLock = advisoryLockOf(original);
+  return { facts, error };
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split('\n').find((l) => l.trim() !== '') ?? 'unknown parse error';
+  return line.trim().slice(0, 300);
+}

@@ -1,0 +1,220 @@
+/**
+ * Rewrites one statement into the PostgreSQL that pgsql-ast-parser reads, remembering what the
+ * rewrites removed (MySQL clauses, locking clauses, UPDATE FROM / DELETE USING lists) as facts.
+ */
+
+import type { LockStrength, LockWait } from './facts.js';
+import { join, made, quoteIdent, quoteString, significant, tokenize, type Token } from './tokenize.js';
+
+export type Lock = { strength: LockStrength; wait: LockWait };
+
+/** What the rewrites took out of the text, to be put back into the facts. */
+export interface Extras {
+  /** `INSERT IGNORE` -> 'nothing'; `ON DUPLICATE KEY UPDATE` / `REPLACE` -> 'update'. */
+  onConflict: 'nothing' | 'update' | null;
+  /** The assignment list of `ON DUPLICATE KEY UPDATE`, MySQL `VALUES(c)` written `EXCLUDED.c`. */
+  duplicateKeySet: string | null;
+  /** The top-level locking clause. */
+  lock: Lock | null;
+  /** `INSERT ... DEFAULT VALUES` (rewritten to `VALUES (DEFAULT)`). */
+  defaultValues: boolean;
+  /** The from-list of `UPDATE ... FROM` or `DELETE ... USING`, cut out of the statement. */
+  fromList: string | null;
+}
+
+export function noExtras(): Extras {
+  return { onConflict: null, duplicateKeySet: null, lock: null, defaultValues: false, fromList: null };
+}
+
+const isWord = (t: Token | undefined, ...words: string[]): boolean => t?.type === 'word' && words.includes(t.value);
+
+/** Paren depth before each token. */
+export function depthsOf(tokens: readonly Token[]): number[] {
+  const depths: number[] = [];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.type === 'close') depth = Math.max(0, depth - 1);
+    depths.push(depth);
+    if (t.type === 'open') depth++;
+  }
+  return depths;
+}
+
+function text(t: Token, value: string): Token {
+  return { ...t, text: value };
+}
+
+/**
+ * MySQL -> PostgreSQL: backtick identifiers and double-quoted strings, backslash escapes, `LIMIT a, b`,
+ * `INSERT IGNORE`, `REPLACE INTO`, `ON DUPLICATE KEY UPDATE`, `LOCK IN SHARE MODE`, `#` comments, and
+ * `ORDER BY` / `LIMIT` of a single-table UPDATE or DELETE.
+ */
+export function rewriteMysql(statement: readonly Token[], extras: Extras): { text: string; display: string } {
+  let tokens = significant(statement).map((t) => {
+    if (t.type === 'qident') return text(t, quoteIdent(t.value));
+    if (t.type === 'string') return text(t, quoteString(t.value));
+    return t;
+  });
+  const first = tokens[0];
+  if (isWord(first, 'insert', 'replace')) {
+    if (isWord(first, 'replace')) extras.onConflict = 'update';
+    let i = 1;
+    while (isWord(tokens[i], 'ignore', 'low_priority', 'delayed', 'high_priority')) {
+      if (isWord(tokens[i], 'ignore')) extras.onConflict = 'nothing';
+      i++;
+    }
+    const head = [text(first as Token, 'INSERT')];
+    if (!isWord(tokens[i], 'into')) head.push(made('word', 'INTO'));
+    tokens = [...head, ...tokens.slice(i)];
+  }
+  const depths = depthsOf(tokens);
+  const out: Token[] = [];
+  const display: Token[] = [];
+  const dml = isWord(first, 'update', 'delete');
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const top = depths[i] === 0;
+    if (top && isWord(t, 'on') && isWord(tokens[i + 1], 'duplicate') && isWord(tokens[i + 2], 'key') && isWord(tokens[i + 3], 'update')) {
+      extras.onConflict = 'update';
+      extras.duplicateKeySet = join(mysqlValuesToExcluded(tokens.slice(i + 4)));
+      display.push(...tokens.slice(i));
+      break;
+    }
+    if (isWord(t, 'lock') && isWord(tokens[i + 1], 'in') && isWord(tokens[i + 2], 'share') && isWord(tokens[i + 3], 'mode')) {
+      if (top) extras.lock = { strength: 'share', wait: 'wait' };
+      display.push(...tokens.slice(i, i + 4));
+      i += 3;
+      continue;
+    }
+    if (isWord(t, 'limit') && isLimitValue(tokens[i + 1]) && tokens[i + 2]?.type === 'comma' && isLimitValue(tokens[i + 3])) {
+      const rewritten = [t, made('number', (tokens[i + 3] as Token).text), made('word', 'OFFSET'), made('number', (tokens[i + 1] as Token).text)];
+      out.push(...rewritten);
+      display.push(...rewritten);
+      i += 3;
+      continue;
+    }
+    if (dml && top && (isWord(t, 'limit') || (isWord(t, 'order') && isWord(tokens[i + 1], 'by')))) {
+      const returning = tokens.findIndex((r, k) => k > i && depths[k] === 0 && isWord(r, 'returning'));
+      const stop = returning === -1 ? tokens.length : returning;
+      display.push(...tokens.slice(i, stop));
+      i = stop - 1;
+      continue;
+    }
+    out.push(t);
+    display.push(t);
+  }
+  return { text: join(out), display: join(display) };
+}
+
+function isLimitValue(t: Token | undefined): boolean {
+  return t?.type === 'number' || t?.type === 'param';
+}
+
+function mysqlValuesToExcluded(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const col = tokens[i + 2];
+    if (isWord(t, 'values') && tokens[i + 1]?.type === 'open' && (col?.type === 'word' || col?.type === 'qident') && tokens[i + 3]?.type === 'close') {
+      out.push({ ...t, type: 'word', text: `EXCLUDED.${col.text}`, value: `excluded.${col.value}`, end: (tokens[i + 3] as Token).end });
+      i += 3;
+    } else out.push(t);
+  }
+  return out;
+}
+
+const STRENGTHS: readonly (readonly [string[], LockStrength])[] = [
+  [['update'], 'update'],
+  [['no', 'key', 'update'], 'no key update'],
+  [['share'], 'share'],
+  [['key', 'share'], 'key share'],
+];
+const RANK: Record<LockStrength, number> = { update: 4, 'no key update': 3, share: 2, 'key share': 1 };
+
+/** Length of the locking clause (`FOR ... [OF a, b] [NOWAIT | SKIP LOCKED]`) at `tokens[i]`, and its lock. */
+export function lockClauseAt(tokens: readonly Token[], i: number): { length: number; lock: Lock } | null {
+  if (!isWord(tokens[i], 'for')) return null;
+  for (const [words, strength] of STRENGTHS) {
+    if (!words.every((w, k) => isWord(tokens[i + 1 + k], w))) continue;
+    let j = i + 1 + words.length;
+    if (isWord(tokens[j], 'of')) {
+      j++;
+      while (tokens[j]?.type === 'word' || tokens[j]?.type === 'qident') {
+        j++;
+        while (tokens[j]?.type === 'dot' && (tokens[j + 1]?.type === 'word' || tokens[j + 1]?.type === 'qident')) j += 2;
+        if (tokens[j]?.type !== 'comma') break;
+        j++;
+      }
+    }
+    let wait: LockWait = 'wait';
+    if (isWord(tokens[j], 'nowait')) {
+      wait = 'nowait';
+      j++;
+    } else if (isWord(tokens[j], 'skip') && isWord(tokens[j + 1], 'locked')) {
+      wait = 'skip locked';
+      j += 2;
+    }
+    return { length: j - i, lock: { strength, wait } };
+  }
+  return null;
+}
+
+/** The strongest of two locks; on equal strength the first one's wait policy. */
+export function strongerLock(a: Lock | null, b: Lock): Lock {
+  return a === null || RANK[b.strength] > RANK[a.strength] ? b : a;
+}
+
+/**
+ * PostgreSQL rewrites that keep pgsql-ast-parser reading: locking clauses anywhere (it rejects
+ * `OF t`, repeated clauses, and a clause before LIMIT), `ONLY`, `E''` strings, `DEFAULT VALUES`, and the
+ * from-list of `UPDATE ... FROM` / `DELETE ... USING` (it reads one FROM item and no USING at all).
+ */
+export function prepareForParser(statementText: string, extras: Extras): string {
+  const tokens = significant(tokenize(statementText));
+  const depths = depthsOf(tokens);
+  const mainKind = mainKeyword(tokens, depths);
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const top = depths[i] === 0;
+    const clause = lockClauseAt(tokens, i);
+    if (clause) {
+      if (top) extras.lock = strongerLock(extras.lock, clause.lock);
+      i += clause.length - 1;
+      continue;
+    }
+    if (isWord(t, 'only') && isWord(tokens[i - 1], 'update', 'from', 'join', 'using', 'into', 'table')) continue;
+    if (t.type === 'string') {
+      out.push(text(t, quoteString(t.value)));
+      continue;
+    }
+    if (isWord(t, 'default') && isWord(tokens[i + 1], 'values') && top && mainKind === 'insert') {
+      extras.defaultValues = true;
+      out.push(made('word', 'VALUES'), made('open', '('), made('word', 'DEFAULT'), made('close', ')'));
+      i++;
+      continue;
+    }
+    if (top && ((mainKind === 'update' && isWord(t, 'from')) || (mainKind === 'delete' && isWord(t, 'using')))) {
+      const end = tokens.findIndex((r, k) => k > i && depths[k] === 0 && isWord(r, 'where', 'returning'));
+      const stop = end === -1 ? tokens.length : end;
+      extras.fromList = join(tokens.slice(i + 1, stop));
+      i = stop - 1;
+      continue;
+    }
+    out.push(t);
+  }
+  return join(out);
+}
+
+/** The first keyword of the main statement, after any `WITH name AS (...)` list. */
+export function mainKeyword(tokens: readonly Token[], depths: readonly number[] = depthsOf(tokens)): string | null {
+  const first = tokens[0];
+  if (first?.type !== 'word') return first?.type === 'open' ? 'select' : null;
+  if (first.value !== 'with') return first.value;
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (depths[i] !== 0 || t.type !== 'word') continue;
+    if (['select', 'insert', 'update', 'delete', 'merge', 'values'].includes(t.value) && tokens[i - 1]?.type !== 'word') return t.value;
+  }
+  return null;
+}

@@ -1,0 +1,355 @@
+/**
+ * pgsql-ast-parser's AST -> statement facts. The caller has already cut out what the parser cannot
+ * read (see normalize.ts); this file only reads what it returns.
+ */
+
+import {
+  parse,
+  toSql,
+  type Expr,
+  type QNameAliased,
+  type SelectedColumn,
+  type SetStatement,
+  type Statement,
+} from 'pgsql-ast-parser';
+import { blankFacts, unique } from './blank.js';
+import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind } from './facts.js';
+import { isKeyColumn } from './keys.js';
+import { clauseTexts, tablesReadIn, applyExtras } from './lexical.js';
+import type { Extras } from './normalize.js';
+import { quoteIdent, significant, tokenize } from './tokenize.js';
+
+type Node = Record<string, unknown>;
+
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null;
+
+/** Depth-first visit of every object in `root`; `visit` returning false skips that object's children. */
+function walk(root: unknown, visit: (n: Node) => boolean | void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+    } else if (isNode(node)) {
+      if (visit(node) === false) continue;
+      const values = Object.values(node);
+      for (let i = values.length - 1; i >= 0; i--) if (typeof values[i] === 'object' && values[i] !== null) stack.push(values[i]);
+    }
+  }
+}
+
+const QUERY_TYPES = new Set(['select', 'union', 'union all', 'with', 'with recursive', 'values']);
+const isQuery = (n: Node): boolean => typeof n['type'] === 'string' && QUERY_TYPES.has(n['type']) && ('columns' in n || 'left' in n || 'bind' in n || 'values' in n);
+
+const AGGREGATES = new Set([
+  'count', 'sum', 'min', 'max', 'avg', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg',
+  'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'bit_xor', 'xmlagg', 'stddev',
+  'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'mode', 'percentile_cont', 'percentile_disc',
+  'any_value',
+]);
+
+/** Parses `text` (one statement) with pgsql-ast-parser; throws what the parser throws. */
+export function parseStatement(text: string): Statement[] {
+  return parse(text, { locationTracking: false });
+}
+
+function paramsIn(node: unknown): number[] {
+  const found = new Set<number>();
+  walk(node, (n) => {
+    if (n['type'] === 'parameter' && typeof n['name'] === 'string') {
+      const k = Number(n['name'].slice(1));
+      if (Number.isSafeInteger(k) && k > 0) found.add(k);
+    }
+  });
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Names of tables in FROM / JOIN items anywhere under `node`. */
+function fromTablesIn(node: unknown, unqualifiedOnly = false): string[] {
+  const names: string[] = [];
+  walk(node, (n) => {
+    const name = n['name'];
+    if (n['type'] === 'table' && isNode(name) && typeof name['name'] === 'string') {
+      if (!unqualifiedOnly || name['schema'] === undefined) names.push(name['name']);
+    }
+  });
+  return names;
+}
+
+function unwrapCast(e: Expr): Expr {
+  while (e.type === 'cast') e = e.operand;
+  return e;
+}
+
+function columnOf(e: Expr): string | null {
+  const u = unwrapCast(e);
+  return u.type === 'ref' && u.name !== '*' ? u.name : null;
+}
+
+/** No column reference and no subquery: a value the client (or a literal) supplies. */
+function isValueLike(e: Expr): boolean {
+  let ok = true;
+  walk(e, (n) => {
+    if (n['type'] === 'ref' || isQuery(n)) ok = false;
+    return ok;
+  });
+  return ok;
+}
+
+function prettySql(e: Expr): string {
+  let text: string;
+  try {
+    text = toSql.expr(e);
+  } catch {
+    return '';
+  }
+  let prev = '';
+  while (prev !== text) {
+    prev = text;
+    text = text.replace(/\(\s*([^()\s]+)\s*\)/g, (m, inner: string, offset: number, all: string) => (/[\w"]$/.test(all.slice(0, offset)) ? m : inner));
+  }
+  return text.replace(/\s+\./g, '.').replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').trim();
+}
+
+const OPERATORS: Record<string, string> = {
+  '=': '=', '!=': '<>', '<>': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=', IN: 'in', LIKE: 'like', ILIKE: 'like',
+};
+
+function splitAnd(e: Expr | null | undefined): Expr[] {
+  if (e === null || e === undefined) return [];
+  if (e.type === 'binary' && e.op === 'AND') return [...splitAnd(e.left), ...splitAnd(e.right)];
+  return [e];
+}
+
+function predicate(e: Expr, text: string | undefined): Predicate {
+  const params = paramsIn(e);
+  const base = { params, text: text ?? prettySql(e) };
+  const guard = (operator: string, column: string | null = null): Predicate => ({ ...base, column, operator, isKey: false });
+  switch (e.type) {
+    case 'binary': {
+      if (e.op === 'OR') return guard('other');
+      let operator = OPERATORS[e.op] ?? 'other';
+      const left = columnOf(e.left);
+      const right = columnOf(e.right);
+      const column = left !== null && right !== null ? null : (left ?? right);
+      const other = left !== null ? e.right : e.left;
+      if (operator === '=' && unwrapCast(other).type === 'call' && (unwrapCast(other) as { function: { name: string } }).function.name === 'any') {
+        operator = 'in';
+      }
+      const isKey = (operator === '=' || operator === 'in') && column !== null && isKeyColumn(column) && isValueLike(other);
+      return { ...base, column, operator, isKey };
+    }
+    case 'unary':
+      if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') return guard(e.op.toLowerCase(), columnOf(e.operand));
+      return guard('other', columnOf(e.operand));
+    case 'call':
+      return guard(e.function.name === 'exists' ? 'exists' : 'other');
+    case 'ternary':
+      return guard('other', columnOf(e.value));
+    default:
+      return guard('other', columnOf(e));
+  }
+}
+
+function predicates(where: Expr | null | undefined, texts: readonly string[] | undefined): Predicate[] {
+  const parts = splitAnd(where);
+  const aligned = texts !== undefined && texts.length === parts.length;
+  return parts.map((p, i) => predicate(p, aligned ? texts[i] : undefined));
+}
+
+const PROPOSED_ROW = new Set(['excluded', 'new']);
+
+function assignment(set: SetStatement, text: string | undefined): Assignment {
+  const column = set.column.name;
+  const params = paramsIn(set.value);
+  let relative = false;
+  let proposed = false;
+  let computed = false;
+  walk(set.value, (n) => {
+    if (isQuery(n)) {
+      computed = true;
+      return false;
+    }
+    if (n['type'] === 'call' || n['type'] === 'keyword') computed = true;
+    if (n['type'] === 'ref') {
+      const table = isNode(n['table']) ? n['table']['name'] : undefined;
+      const fromProposedRow = typeof table === 'string' && PROPOSED_ROW.has(table);
+      if (fromProposedRow) proposed = true;
+      else {
+        computed = true;
+        if (n['name'] === column) relative = true;
+      }
+    }
+  });
+  const shape = relative ? 'relative' : computed && params.length === 0 && !proposed ? 'computed' : 'value';
+  return { column, shape, params, text: text ?? `${column} = ${prettySql(set.value)}` };
+}
+
+function assignments(sets: readonly SetStatement[] | null | undefined, texts: readonly string[] | undefined): Assignment[] {
+  const list = sets ?? [];
+  const aligned = texts !== undefined && texts.length === list.length;
+  return list.map((s, i) => assignment(s, aligned ? texts[i] : undefined));
+}
+
+function outputNames(columns: readonly SelectedColumn[] | null | undefined): string[] {
+  return (columns ?? []).map((c) => {
+    if (c.alias) return c.alias.name;
+    const e = unwrapCast(c.expr);
+    if (e.type === 'ref') return e.name;
+    if (e.type === 'call') return e.function.name;
+    if (c.expr.type === 'cast' && 'name' in c.expr.to) return c.expr.to.name;
+    return '?column?';
+  });
+}
+
+function kindOf(s: Statement): StatementKind {
+  switch (s.type) {
+    case 'select':
+    case 'union':
+    case 'union all':
+      return 'select';
+    case 'insert':
+    case 'update':
+    case 'delete':
+      return s.type;
+    case 'begin':
+    case 'start transaction':
+    case 'commit':
+    case 'rollback':
+      return 'transaction';
+    default:
+      return 'other';
+  }
+}
+
+interface Binding {
+  name: string;
+  statement: Statement;
+}
+
+/** The statement under any `WITH` and its CTE bindings. */
+function unwrapWith(s: Statement): { main: Statement; bindings: Binding[] } {
+  const bindings: Binding[] = [];
+  let main = s;
+  for (;;) {
+    if (main.type === 'with') {
+      for (const b of main.bind) bindings.push({ name: b.alias.name, statement: b.statement });
+      main = main.in;
+    } else if (main.type === 'with recursive') {
+      bindings.push({ name: main.alias.name, statement: main.bind });
+      main = main.in;
+    } else return { main, bindings };
+  }
+}
+
+function targetOf(s: Statement): QNameAliased | null {
+  if (s.type === 'update') return s.table;
+  if (s.type === 'delete') return s.from;
+  if (s.type === 'insert') return s.into;
+  return null;
+}
+
+function firstSelect(s: Statement): Statement {
+  let cur = s;
+  while (cur.type === 'union' || cur.type === 'union all') cur = cur.left;
+  return cur;
+}
+
+function isAggregate(s: Statement): boolean {
+  if (s.type === 'union') return true;
+  if (s.type !== 'select') return false;
+  if (s.distinct === 'distinct' || Array.isArray(s.distinct)) return true;
+  if ((s.groupBy?.length ?? 0) > 0 || (s.having !== null && s.having !== undefined)) return true;
+  let found = false;
+  walk(s.columns, (n) => {
+    if (isQuery(n)) return false;
+    const fn = n['function'];
+    if (n['type'] === 'call' && isNode(fn) && typeof fn['name'] === 'string' && AGGREGATES.has(fn['name']) && n['over'] === undefined) {
+      found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Facts of one parsed statement; `text` is the statement before the parser-only rewrites. */
+export function factsFromAst(ast: Statement, text: string, extras: Extras): StatementFacts {
+  const { main, bindings } = unwrapWith(ast);
+  const facts = blankFacts(kindOf(main), 'parser', text);
+  const texts = clauseTexts(text);
+  const cteNames = new Set(bindings.map((b) => b.name));
+
+  let reads = fromTablesIn(ast).filter((t) => !cteNames.has(t));
+  if (extras.fromList !== null) reads = [...reads, ...fromListTables(extras.fromList)];
+  facts.tablesRead = unique(reads);
+
+  const target = targetOf(main);
+  const written: string[] = target !== null ? [target.name] : [];
+  if (main.type === 'select' || main.type === 'update' || main.type === 'delete') facts.where = predicates(main.where, texts.where);
+  if (main.type === 'update') facts.set = assignments(main.sets, texts.set);
+  if (main.type === 'insert') {
+    facts.insertSource = main.insert.type === 'values' ? 'values' : 'select';
+    if (main.onConflict) {
+      facts.onConflict = main.onConflict.do === 'do nothing' ? 'nothing' : 'update';
+      if (main.onConflict.do !== 'do nothing') facts.set = assignments(main.onConflict.do.sets, texts.set);
+    }
+  }
+  if (main.type === 'insert' || main.type === 'update' || main.type === 'delete') {
+    facts.returning = main.returning ? outputNames(main.returning) : null;
+  }
+  if (facts.kind === 'select') {
+    const first = firstSelect(main);
+    if (first.type === 'select') facts.selectedColumns = outputNames(first.columns);
+    facts.aggregate = isAggregate(main);
+    if (main.type === 'select' && main.for) facts.lock = { strength: main.for.type, wait: main.skip?.type ?? 'wait' };
+  }
+
+  const references = new Map(bindings.map((b) => [b.name, fromTablesIn(b.statement, true).filter((n) => cteNames.has(n) && n !== b.name)]));
+  const consumed = new Set<string>();
+  const visit = (name: string): void => {
+    if (consumed.has(name)) return;
+    consumed.add(name);
+    for (const next of references.get(name) ?? []) visit(next);
+  };
+  const mainReads = [...fromTablesIn(main, true), ...(extras.fromList !== null ? fromListTables(extras.fromList) : [])];
+  for (const name of mainReads) if (cteNames.has(name)) visit(name);
+  for (const b of bindings) {
+    const s = b.statement;
+    if (s.type !== 'insert' && s.type !== 'update' && s.type !== 'delete') continue;
+    const table = (targetOf(s) as QNameAliased).name;
+    const guards = (s.type === 'insert' ? [] : predicates(s.where, texts.ctes.get(b.name))).filter((p) => !p.isKey);
+    const write: CteWrite = { name: b.name, kind: s.type, table, guarded: guards.length > 0, guards, consumed: consumed.has(b.name) };
+    facts.cteWrites.push(write);
+    written.push(table);
+  }
+  facts.tablesWritten = unique(written);
+  if (ast.type === 'truncate table') facts.tablesWritten = unique(ast.tables.map((t) => t.name));
+
+  const duplicateKeySet = extras.duplicateKeySet;
+  applyExtras(facts, { ...extras, duplicateKeySet: null });
+  if (duplicateKeySet !== null && target !== null) facts.set = duplicateKeyAssignments(target.name, duplicateKeySet, facts);
+  return facts;
+}
+
+/** Tables of an `UPDATE ... FROM` / `DELETE ... USING` list. */
+function fromListTables(list: string): string[] {
+  try {
+    const [select] = parse(`SELECT 1 FROM ${list}`, { locationTracking: false });
+    return select ? fromTablesIn(select) : [];
+  } catch {
+    return tablesReadIn(significant(tokenize(`FROM ${list}`)));
+  }
+}
+
+/** MySQL `ON DUPLICATE KEY UPDATE` list, read as the SET list of an UPDATE of the insert's table. */
+function duplicateKeyAssignments(table: string, list: string, facts: StatementFacts): Assignment[] {
+  const lexical = { ...facts, set: [] as Assignment[] };
+  applyExtras(lexical, { onConflict: null, duplicateKeySet: list, lock: null, defaultValues: false, fromList: null });
+  try {
+    const [update] = parse(`UPDATE ${quoteIdent(table)} SET ${list}`, { locationTracking: false });
+    if (update?.type === 'update') return assignments(update.sets, lexical.set.map((a) => a.text));
+  } catch {
+    // The lexical reading below.
+  }
+  return lexical.set;
+}
