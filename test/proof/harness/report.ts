@@ -43,10 +43,9 @@ export function proofLine(variant: VariantFile, lint: LintReport | Error, run: R
   }
 
   let invariantHeld = false;
-  let measured = '';
+  let measured = 'not measured';
   if (run instanceof Error) {
     failures.push(`run: ${run.message}`);
-    measured = 'not measured';
   } else {
     invariantHeld = run.held;
     measured = run.measured;
