@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../../src/analyze.js';
+import { CHECKS, formatMessage } from '../../src/checks/index.js';
+import { RULE_IDS } from '../../src/checks/types.js';
+import { modelOf } from '../helpers/model.js';
+
+const findings = (code: string, options = {}) =>
+  runChecks(modelOf(code), RULE_IDS, options).map((f) => ({ rule: f.ruleId, id: f.messageId, line: f.node.loc.start.line, data: f.data }));
+
+const inTransaction = (body: string) => `
+  import { Pool } from 'pg';
+  const pool = new Pool();
+  export async function op(id: number, amount: number) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+${body}
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  }`;
+
+describe('checks', () => {
+  it('check-then-act names the table and the lines of read, check and write', () => {
+    const result = findings(
+      inTransaction(`
+      const { rows } = await client.query('SELECT stock FROM products WHERE id = $1', [id]);
+      if (rows[0].stock < amount) throw new Error('out of stock');
+      await client.query('UPDATE products SET stock = stock - $1 WHERE id = $2', [amount, id]);`),
+    );
+    expect(result).toEqual([{ rule: 'no-check-then-act', id: 'checkThenAct', line: 9, data: expect.objectContaining({ table: 'products', readLine: '9', checkLine: '10', writeLine: '11' }) }]);
+  });
+
+  it('check-then-act on an INSERT recommends a unique constraint or SERIALIZABLE', () => {
+    const result = findings(
+      inTransaction(`
+      const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [id]);
+      if (existing.rowCount > 0) return false;
+      await client.query('INSERT INTO bookings (slot_id) VALUES ($1)', [id]);`),
+    );
+    expect(result.map((f) => f.id)).toEqual(['checkThenInsert']);
+  });
+
+  it('is quiet when the write re-tests the read column in its WHERE (conditional write)', () => {
+    const result = findings(
+      inTransaction(`
+      const { rows } = await client.query('SELECT stock FROM products WHERE id = $1', [id]);
+      if (rows[0].stock < amount) throw new Error('out of stock');
+      const r = await client.query('UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1', [amount, id]);
+      if (r.rowCount === 0) throw new Error('out of stock');`),
+    );
+    expect(result).toEqual([]);
+  });
+
+  it('reports a lost update instead of check-then-act for an absolute write-back', () => {
+    const result = findings(
+      inTransaction(`
+      const { rows } = await client.query('SELECT balance FROM accounts WHERE id = $1', [id]);
+      if (rows[0].balance < amount) throw new Error('insufficient');
+      await client.query('UPDATE accounts SET balance = $1 WHERE id = $2', [rows[0].balance - amount, id]);`),
+    );
+    expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 11, data: expect.objectContaining({ table: 'accounts', column: 'balance', readLine: '9' }) }]);
+  });
+
+  it('repeatable read protects against the lost update but not against check-then-insert', () => {
+    const lost = findings(`
+      export async function f(client: PoolClient, id: number) {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        const { rows } = await client.query('SELECT n FROM t WHERE id = $1', [id]);
+        await client.query('UPDATE t SET n = $1 WHERE id = $2', [rows[0].n + 1, id]);
+        await client.query('COMMIT');
+      }`);
+    expect(lost).toEqual([]);
+    const insert = findings(`
+      export async function f(client: PoolClient, id: number) {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        const { rowCount } = await client.query('SELECT 1 FROM t WHERE id = $1', [id]);
+        if (rowCount) return;
+        await client.query('INSERT INTO t (id) VALUES ($1)', [id]);
+        await client.query('COMMIT');
+      }`);
+    expect(insert.map((f) => f.rule)).toEqual(['no-check-then-act']);
+  });
+
+  it('a guarded UPDATE is decoupled when a write follows, ignored when none does, never both', () => {
+    const decoupled = findings("export async function f(c: PoolClient) { await c.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\"); await c.query('INSERT INTO log (m) VALUES (1)'); }");
+    const ignored = findings("export async function f(c: PoolClient) { await c.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\"); }");
+    expect(decoupled.map((f) => f.rule)).toEqual(['no-decoupled-insert']);
+    expect(ignored.map((f) => f.rule)).toEqual(['no-ignored-rowcount']);
+  });
+
+  it('keyColumns makes equality on a named column identify the row instead of guarding it', () => {
+    const code = "export async function f(c: PoolClient, sku: string) { await c.query('UPDATE stock SET n = n - 1 WHERE sku = $1', [sku]); }";
+    expect(findings(code).map((f) => f.rule)).toEqual(['no-ignored-rowcount']);
+    expect(findings(code, { keyColumns: ['sku'] })).toEqual([]);
+  });
+
+  it('a guarded CTE the statement never reads is decoupled inside one statement', () => {
+    const result = findings(`export async function f(pool: Pool) {
+      await pool.query("WITH r AS (UPDATE concerts SET seats = seats - 1 WHERE id = 1 AND seats > 0 RETURNING id) INSERT INTO tickets (concert_id) VALUES (1)");
+    }`);
+    expect(result.map((f) => [f.rule, f.id])).toEqual([['no-decoupled-insert', 'decoupledCte']]);
+  });
+
+  it('every message formats without leftover placeholders', () => {
+    const code = inTransaction(`
+      const { rows } = await client.query('SELECT stock FROM products WHERE id = $1', [id]);
+      if (rows[0].stock < amount) throw new Error('out of stock');
+      await client.query('UPDATE products SET stock = stock - 1 WHERE id = $1', [id]);`);
+    for (const finding of runChecks(modelOf(code))) {
+      const text = formatMessage(CHECKS[finding.ruleId].messages[finding.messageId]!, finding.data);
+      expect(text).not.toMatch(/\{\{/);
+    }
+  });
+
+  it('returns nothing for a model without query sites', () => {
+    expect(findings('export const x = 1;')).toEqual([]);
+  });
+});

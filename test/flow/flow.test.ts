@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { modelOf, stepsOf } from '../helpers/model.js';
+
+describe('flow: transaction state per connection', () => {
+  it('follows BEGIN / COMMIT / ROLLBACK on a client connected in the function', () => {
+    const model = modelOf(`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      export async function f() {
+        const client = await pool.connect();
+        try {
+          await client.query('SELECT 1 FROM a');
+          await client.query('BEGIN');
+          await client.query('SELECT 1 FROM b');
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK');
+        } finally {
+          client.release();
+        }
+      }`);
+    expect(stepsOf(model, 'f').map((s) => [s.kind, s.transaction])).toEqual([
+      ['select', 'none'],
+      ['transaction', 'none'],
+      ['select', 'open'],
+      ['transaction', 'open'],
+      ['transaction', 'none'],
+    ]);
+  });
+
+  it('records the isolation level from BEGIN and from SET TRANSACTION', () => {
+    const model = modelOf(`
+      export async function a(client: PoolClient) {
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query('SELECT 1 FROM t');
+      }
+      export async function b(client: PoolClient) {
+        await client.query('BEGIN');
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await client.query('SELECT 1 FROM t');
+      }`);
+    expect(stepsOf(model, 'a')[1]).toMatchObject({ transaction: 'open', isolation: 'serializable' });
+    expect(stepsOf(model, 'b')[2]).toMatchObject({ transaction: 'open', isolation: 'repeatable read' });
+  });
+
+  it('leaves the state of a client handed in as a parameter unknown', () => {
+    const model = modelOf("export async function f(client: PoolClient) { await client.query('SELECT 1 FROM t FOR UPDATE'); }");
+    expect(stepsOf(model, 'f')[0]?.transaction).toBe('unknown');
+  });
+
+  it('keeps every pool query outside a transaction, except statements sent together', () => {
+    const model = modelOf(`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      export async function f() {
+        await pool.query('BEGIN');
+        await pool.query('SELECT 1 FROM t FOR UPDATE');
+        await pool.query('BEGIN; SELECT 1 FROM t FOR UPDATE; COMMIT');
+      }`);
+    expect(stepsOf(model, 'f').map((s) => s.transaction)).toEqual(['none', 'none', 'none', 'open', 'open']);
+  });
+
+  it('notes what serializes a connection: advisory locks and LOCK TABLE', () => {
+    const model = modelOf(`
+      export async function f(client: PoolClient) {
+        await client.query('BEGIN');
+        await client.query('SELECT 1 FROM t');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [1]);
+        await client.query('SELECT 1 FROM t');
+        await client.query('COMMIT');
+        await client.query('BEGIN');
+        await client.query('LOCK TABLE t IN EXCLUSIVE MODE');
+        await client.query('SELECT 1 FROM t');
+      }`);
+    expect(stepsOf(model, 'f').map((s) => s.serializedBy)).toEqual([null, null, null, 'advisory lock', 'advisory lock', null, null, 'LOCK TABLE']);
+  });
+});
+
+describe('flow: result usage', () => {
+  it('follows a result through destructuring and derived variables into a condition', () => {
+    const model = modelOf(`
+      export async function f(client: PoolClient) {
+        const { rows } = await client.query('SELECT seats FROM c WHERE id = $1', [1]);
+        const [first] = rows;
+        const left = first.seats - 1;
+        if (left < 0) throw new Error('sold out');
+      }`);
+    expect(stepsOf(model, 'f')[0]?.tested).toEqual([6]);
+  });
+
+  it('follows .then callbacks and sees a result returned to the caller', () => {
+    const model = modelOf(`
+      export function f(pool: Pool) {
+        return pool.query('UPDATE t SET n = n - 1 WHERE id = $1 AND n > 0', [1]).then((r) => r.rowCount === 1);
+      }
+      export async function g(pool: Pool) {
+        const r = await pool.query('UPDATE t SET n = n - 1 WHERE id = $1 AND n > 0', [1]);
+        return r;
+      }`);
+    expect(stepsOf(model, 'f')[0]?.returned).toBe(true);
+    expect(stepsOf(model, 'g')[0]?.returned).toBe(true);
+  });
+
+  it('does not treat the result of the next query as derived from a value passed to it', () => {
+    const model = modelOf(`
+      export async function f(client: PoolClient) {
+        const { rows } = await client.query('SELECT n FROM t WHERE id = 1');
+        const w = await client.query('UPDATE t SET n = $1 WHERE id = 1', [rows[0].n + 1]);
+        if (w.rowCount === 0) throw new Error('x');
+      }`);
+    const [read, write] = stepsOf(model, 'f');
+    expect(read?.tested).toEqual([]);
+    expect(write?.tested).toEqual([5]);
+  });
+
+  it('inlines .then and transaction-like callbacks into the enclosing function, not route handlers', () => {
+    const model = modelOf(`
+      app.post('/a', async (req, res) => { await pool.query('SELECT 1 FROM a'); });
+      app.post('/b', async (req, res) => { await pool.query('SELECT 1 FROM b'); });
+      export function f(pool: Pool) { return pool.query('SELECT 1 FROM c').then(() => pool.query('SELECT 1 FROM d')); }`);
+    expect(model.units.map((u) => [u.name, u.steps.length])).toEqual(
+      expect.arrayContaining([
+        ['post(/a) callback', 1],
+        ['post(/b) callback', 1],
+        ['f', 2],
+      ]),
+    );
+  });
+});
