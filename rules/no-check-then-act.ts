@@ -11,6 +11,7 @@ export default createRule<[{ keyColumns?: string[] }], MessageId>({
     hasSuggestions: true,
     messages,
     schema: [keyColumnsOption],
+    defaultOptions: [{ keyColumns: [] }],
   },
   defaultOptions: [{ keyColumns: [] as string[] }],
   create(context, [options]) {

@@ -10,6 +10,7 @@ export default createRule<[{ keyColumns?: string[] }], MessageId>({
     docs: { description },
     messages,
     schema: [keyColumnsOption],
+    defaultOptions: [{ keyColumns: [] }],
   },
   defaultOptions: [{ keyColumns: [] as string[] }],
   create(context, [options]) {
