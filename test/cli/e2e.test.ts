@@ -1,9 +1,10 @@
 /** The built `sql-race` command, flag by flag, on projects written to temporary directories. */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY } from '../../src/cli/formatters/sarif.js';
-import { LOST_UPDATE, NO_SQL, RACY, REPO, SAFE, parseJson, project, sqlRace, writeFiles } from './cli-process.js';
+import { BIN, LOST_UPDATE, NO_SQL, RACY, REPO, SAFE, parseJson, project, sqlRace, writeFiles } from './cli-process.js';
 import { sarifValidator } from './sarif-schema.js';
 
 const version = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -232,6 +233,22 @@ describe('sql-race command line', slow, () => {
     const result = sqlRace(['audit', '--format', 'json'], { cwd, env: { CI: undefined } });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('draws a progress bar on a terminal, and none in CI', () => {
+    const cwd = project(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`src/f${i}.ts`, RACY])));
+    const command = `"${process.execPath}" "${BIN}" audit --format json --output-file out.json --jobs 1`;
+    const onTerminal = (env: Record<string, string | undefined>): string =>
+      spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, CI: undefined, ...env },
+        timeout: 60_000,
+      }).stdout;
+    const drawn = onTerminal({});
+    expect(drawn).toMatch(/sql-race [█░]+ \d+\/40 files/);
+    expect(drawn.endsWith('\r\u001b[2K')).toBe(true);
+    expect(onTerminal({ CI: 'true' })).not.toContain('sql-race ');
   });
 
   it('spreads many files with SQL over worker threads with the same results as one thread', () => {
