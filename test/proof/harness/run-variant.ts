@@ -78,6 +78,8 @@ const withPg: Runner = async (databaseUrl, scenario, scheduler, operation) => {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: scenario.callers * 2 });
   // pg logs "there is already a transaction in progress" notices on the console otherwise.
   pool.on('connect', (client) => client.on('notice', () => {}));
+  // After a stuck schedule the scheduler disconnects every backend, idle ones included.
+  pool.on('error', () => {});
   try {
     return await scheduler.run(scenario.callers, (caller: Caller) =>
       operation(gatedPool(pool, scheduler, caller), ...scenario.args(caller.index)),
