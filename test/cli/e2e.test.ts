@@ -42,7 +42,7 @@ describe('sql-race command line', slow, () => {
     expect(result.stdout).toContain('\nsrc/book.ts\n  5:26  error  ');
     expect(result.stdout).toContain('sql-race/no-check-then-act\n');
     expect(result.stdout).toMatch(/> 5 │ const existing = await pool\.query\('SELECT 1 FROM bookings/);
-    expect(result.stdout).toMatch(/ {4}6 │ if \(existing\.rows\.length > 0\) return \{ ok: false \};  ◂ check/);
+    expect(result.stdout).toMatch(/ {4}6 │ if \(existing\.rows\.length > 0\) return \{ ok: false \}; {2}◂ check/);
     expect(result.stdout).toMatch(/ {4}7 │ await pool\.query\('INSERT INTO bookings .*◂ write/);
     expect(result.stdout).toContain('✖ 1 problem (1 error, 0 warnings)');
     expect(result.stdout).not.toContain('\u001b[');
