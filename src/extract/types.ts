@@ -48,6 +48,11 @@ export interface QuerySite {
   sql: SqlText;
   /** The library drops the result, so the affected count cannot be read (pg-promise `none`). */
   resultDiscarded?: boolean;
+  /**
+   * The library rejects when the statement returns no row (pg-promise `one`/`many`, slonik
+   * `one`/`oneFirst`/`many`), so code after it runs only when a row came back: the count is checked.
+   */
+  rowsRequired?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
 }

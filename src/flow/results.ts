@@ -13,41 +13,74 @@ const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal',
 const MAX_VARIABLES = 200;
 
 export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>): ResultUse {
-  const use = {
-    tests: [] as TSESTree.Node[],
+  const use: MutableUse = {
+    tests: [],
+    valueTests: [],
     returned: false,
     handedOff: false,
     discarded: site.resultDiscarded === true,
     variables: new Set<VariableLike>(),
     valueNodes: new Set<TSESTree.Node>(),
   };
-  const pending: VariableLike[] = [];
-  const bind = (pattern: TSESTree.Node): void => {
-    for (const id of patternIdentifiers(pattern)) {
+  const pending: [VariableLike, Path][] = [];
+  const bind = (pattern: TSESTree.Node, path: Path): void => {
+    for (const [id, columns] of patternBindings(pattern, path.columns)) {
       const variable = resolver.variable(id);
       if (variable && !use.variables.has(variable) && use.variables.size < MAX_VARIABLES) {
         use.variables.add(variable);
-        pending.push(variable);
+        pending.push([variable, { columns, opaque: path.opaque }]);
       }
     }
   };
 
-  follow(site.resultNode, use, bind, queryNodes);
+  // A library that throws on an empty result tests it at the call itself.
+  if (site.rowsRequired === true) use.tests.push(site.node);
+  follow(site.resultNode, { columns: [], opaque: false }, use, bind, queryNodes);
   while (pending.length > 0) {
-    const variable = pending.pop()!;
-    for (const reference of variable.references) follow(reference.identifier, use, bind, queryNodes);
+    const [variable, path] = pending.pop()!;
+    for (const reference of variable.references) follow(reference.identifier, path, use, bind, queryNodes);
   }
   return use;
+}
+
+/** What a value carried from the result has gone through: the row properties read, and opaque calls. */
+interface Path {
+  columns: readonly string[];
+  opaque: boolean;
+}
+
+type MutableUse = {
+  tests: TSESTree.Node[];
+  valueTests: { node: TSESTree.Node; columns: readonly string[] | null }[];
+  returned: boolean;
+  handedOff: boolean;
+  discarded: boolean;
+  variables: Set<VariableLike>;
+  valueNodes: Set<TSESTree.Node>;
+};
+
+/** Properties of a result or a row list that say how many rows came back, not what is in them. */
+const CONTAINER_PROPERTIES = new Set([
+  'rows', 'rowCount', 'count', 'length', 'affectedRows', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows',
+  'records', 'recordset', 'rowsAffected', 'at', 'map', 'filter', 'some', 'every', 'find', 'forEach', 'reduce', 'includes', 'slice', 'flat',
+]);
+
+function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
+  use.tests.push(node);
+  if (path.columns.length > 0) use.valueTests.push({ node, columns: path.columns });
+  else if (path.opaque) use.valueTests.push({ node, columns: null });
 }
 
 /** Climb from an expression carrying the value to where the value ends up. */
 function follow(
   start: TSESTree.Node,
-  use: { tests: TSESTree.Node[]; returned: boolean; handedOff: boolean; valueNodes: Set<TSESTree.Node> },
-  bind: (pattern: TSESTree.Node) => void,
+  from: Path,
+  use: MutableUse,
+  bind: (pattern: TSESTree.Node, path: Path) => void,
   queryNodes: ReadonlySet<TSESTree.Node>,
 ): void {
   let current: TSESTree.Node = start;
+  let path = from;
   for (let guard = 0; guard < 100; guard++) {
     use.valueNodes.add(current);
     const parent: TSESTree.Node | undefined = current.parent;
@@ -75,23 +108,30 @@ function follow(
         if (isThenCall(parent)) {
           const call = parent.parent as TSESTree.CallExpression;
           const callback = call.arguments[0];
-          if (callback && isFunction(callback) && callback.params[0]) bind(callback.params[0]);
+          if (callback && isFunction(callback) && callback.params[0]) bind(callback.params[0], path);
           current = call;
           continue;
+        }
+        {
+          const name = propertyName(parent);
+          if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name)) path = { ...path, columns: [...path.columns, name] };
         }
         break;
       case 'CallExpression':
         if (parent.callee === current) return; // calling the value: not a use of the data
         if (queryNodes.has(parent)) return; // a parameter of another query: its result is not derived from this one
-        if (isAssertion(parent)) use.tests.push(parent);
-        else use.handedOff = true;
+        if (isAssertion(parent)) test(use, parent, path);
+        else {
+          use.handedOff = true;
+          path = { ...path, opaque: true };
+        }
         break;
       case 'VariableDeclarator':
-        if (parent.init === current) bind(parent.id);
+        if (parent.init === current) bind(parent.id, path);
         return;
       case 'AssignmentExpression':
         if (parent.right !== current) return;
-        if (parent.left.type === 'Identifier' || parent.left.type === 'ObjectPattern' || parent.left.type === 'ArrayPattern') bind(parent.left);
+        if (parent.left.type === 'Identifier' || parent.left.type === 'ObjectPattern' || parent.left.type === 'ArrayPattern') bind(parent.left, path);
         else use.handedOff = true;
         return;
       case 'ReturnStatement':
@@ -112,20 +152,20 @@ function follow(
       case 'WhileStatement':
       case 'DoWhileStatement':
       case 'ForStatement':
-        if (parent.test === current) use.tests.push(parent);
+        if (parent.test === current) test(use, parent, path);
         return;
       case 'SwitchStatement':
-        if (parent.discriminant === current) use.tests.push(parent);
+        if (parent.discriminant === current) test(use, parent, path);
         return;
       case 'ConditionalExpression':
-        if (parent.test === current) use.tests.push(parent);
+        if (parent.test === current) test(use, parent, path);
         break;
       case 'LogicalExpression':
-        if (parent.left === current) use.tests.push(parent);
+        if (parent.left === current) test(use, parent, path);
         break;
       case 'ForOfStatement':
       case 'ForInStatement':
-        if (parent.right === current) bind(declaredPattern(parent.left));
+        if (parent.right === current) bind(declaredPattern(parent.left), path);
         return;
       default:
         return;
@@ -149,18 +189,24 @@ function declaredPattern(left: TSESTree.Node): TSESTree.Node {
   return left.type === 'VariableDeclaration' ? (left.declarations[0]?.id ?? left) : left;
 }
 
-function patternIdentifiers(pattern: TSESTree.Node): TSESTree.Identifier[] {
+/** The identifiers a pattern declares, each with the row properties its destructuring reads. */
+function patternBindings(pattern: TSESTree.Node, columns: readonly string[]): [TSESTree.Identifier, readonly string[]][] {
   switch (pattern.type) {
     case 'Identifier':
-      return [pattern];
+      return [[pattern, columns]];
     case 'ObjectPattern':
-      return pattern.properties.flatMap((p) => patternIdentifiers(p.type === 'RestElement' ? p.argument : p.value));
+      return pattern.properties.flatMap((p) => {
+        if (p.type === 'RestElement') return patternBindings(p.argument, columns);
+        const key = p.key.type === 'Identifier' && !p.computed ? p.key.name : null;
+        const next = key !== null && !CONTAINER_PROPERTIES.has(key) ? [...columns, key] : columns;
+        return patternBindings(p.value, next);
+      });
     case 'ArrayPattern':
-      return pattern.elements.flatMap((e) => (e ? patternIdentifiers(e) : []));
+      return pattern.elements.flatMap((e) => (e ? patternBindings(e, columns) : []));
     case 'AssignmentPattern':
-      return patternIdentifiers(pattern.left);
+      return patternBindings(pattern.left, columns);
     case 'RestElement':
-      return patternIdentifiers(pattern.argument);
+      return patternBindings(pattern.argument, columns);
     default:
       return [];
   }
