@@ -60,11 +60,13 @@ function evaluate(node: TSESTree.Node, resolve: Resolve, depth: number): Part[] 
     case 'Literal':
       return typeof inner.value === 'string' ? [{ text: inner.value }] : null;
     case 'TemplateLiteral': {
+      // A tag (``sql`...${x}` ``) binds every hole as a value; only an untagged template splices text.
+      const tagged = inner.parent?.type === 'TaggedTemplateExpression';
       const parts: Part[] = [];
       inner.quasis.forEach((quasi, i) => {
         parts.push({ text: quasi.value.cooked ?? quasi.value.raw });
         const expression = inner.expressions[i];
-        if (expression) parts.push(...(constantParts(expression, resolve, depth) ?? [{ hole: expression }]));
+        if (expression) parts.push(...((tagged ? null : constantParts(expression, resolve, depth)) ?? [{ hole: expression }]));
       });
       return parts;
     }
