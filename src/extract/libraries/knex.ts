@@ -18,7 +18,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, SqlDialect } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, propertyName, unwrap } from '../ast.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
+import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionCall, TransactionScope } from '../types.js';
 
 const MODULE = 'knex';
 /** Calls chained on a raw query that still run it and resolve to its result. */
@@ -68,7 +68,8 @@ export const knex: LibraryAdapter = {
     }
     const dialect = dialectOf(connection, ctx);
     const bindings = node.arguments[1];
-    const sql = ctx.sqlText(text, 'knex', dialect, bindings && bindings.type !== 'SpreadElement' ? bindings : null);
+    const evaluated = ctx.sqlText(text, 'knex', dialect, bindings && bindings.type !== 'SpreadElement' ? bindings : null);
+    const sql = evaluated && withIdentifiers(evaluated, dialect, ctx);
     if (!sql || !looksLikeSql(sql.text)) return null;
     return {
       library: 'knex',
@@ -112,6 +113,18 @@ export const knex: LibraryAdapter = {
     return null;
   },
 };
+
+/** `??` / `:name:` bound to a known string: the identifier knex writes there (`'public.users'` -> `"public"."users"`). */
+function withIdentifiers(sql: SqlText, dialect: SqlDialect, ctx: ExtractContext): SqlText {
+  const quote = dialect === 'mysql' ? '`' : '"';
+  const text = sql.text.replace(/"__ident_(\d+)"/g, (whole, n: string) => {
+    const param = sql.params[Number(n) - 1];
+    const value = param ? ctx.origin(param as TSESTree.Expression) : null;
+    if (value?.type !== 'Literal' || typeof value.value !== 'string') return whole;
+    return value.value.split('.').map((part) => `${quote}${part.replaceAll(quote, quote + quote)}${quote}`).join('.');
+  });
+  return { ...sql, text };
+}
 
 /** `knex(config)`, `Knex(config)`, `require('knex')(config)`, `knex.knex(config)`. */
 function isKnexFactory(call: TSESTree.CallExpression, ctx: ExtractContext): boolean {
