@@ -4,5 +4,6 @@ import { drizzle } from './drizzle.js';
 import { knex } from './knex.js';
 import { pg } from './pg.js';
 import { prisma } from './prisma.js';
+import { postgres } from './postgres.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, postgres, pg];
