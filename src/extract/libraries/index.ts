@@ -2,8 +2,11 @@
 import type { LibraryAdapter } from '../types.js';
 import { drizzle } from './drizzle.js';
 import { knex } from './knex.js';
+import { kysely } from './kysely.js';
 import { pg } from './pg.js';
-import { prisma } from './prisma.js';
 import { postgres } from './postgres.js';
+import { pgPromise } from './pg-promise.js';
+import { prisma } from './prisma.js';
+import { slonik } from './slonik.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, postgres, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, pg];
