@@ -88,6 +88,8 @@ function isSqlTag(node: TSESTree.Node | null, ctx: ExtractContext): boolean {
 function readHole(hole: TSESTree.Node, ctx: ExtractContext): HoleReading {
   const inner = ctx.origin(hole as TSESTree.Expression);
   if (inner.type === 'TaggedTemplateExpression' && isSqlTag(inner.tag, ctx)) return { template: inner.quasi };
+  const schema = schemaName(inner, ctx);
+  if (schema !== null) return { text: schema };
   if (inner.type !== 'CallExpression' || !isSqlTag(ctx.calleeObject(inner), ctx)) return null;
   const name = ctx.calleeName(inner);
   const argument = inner.arguments[0];
@@ -97,6 +99,41 @@ function readHole(hole: TSESTree.Node, ctx: ExtractContext): HoleReading {
   if (name === 'identifier') return literal !== null ? { text: `"${literal.replace(/"/g, '""')}"` } : { unknown: true };
   if (name === 'join' || name === 'empty') return { unknown: true };
   return null; // sql.placeholder('x'), sql.param(x): values
+}
+
+/**
+ * A table or column of the schema written in a hole (``sql`SELECT * FROM ${users} WHERE ${users.id} = ${id}` ``)
+ * renders as its quoted name: `pgTable('users', { id: serial('id') })` in this file gives `"users"`
+ * and `"users"."id"`.
+ */
+function schemaName(node: TSESTree.Expression, ctx: ExtractContext): string | null {
+  const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+  const table = tableCall(node, ctx);
+  if (table) return quote(table.name);
+  if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier') return null;
+  const owner = tableCall(ctx.origin(node.object), ctx);
+  const columns = owner?.columns;
+  if (!owner || columns?.type !== 'ObjectExpression') return null;
+  const key = node.property.name;
+  for (const p of columns.properties) {
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== key) continue;
+    // `serial('id').primaryKey()`: the builder call at the start of the chain names the column.
+    let builder: TSESTree.Node = p.value;
+    while (builder.type === 'CallExpression' && builder.callee.type === 'MemberExpression') builder = builder.callee.object;
+    const first = builder.type === 'CallExpression' ? builder.arguments[0] : undefined;
+    const column = first?.type === 'Literal' && typeof first.value === 'string' ? first.value : key;
+    return `${quote(owner.name)}.${quote(column)}`;
+  }
+  return null;
+}
+
+function tableCall(node: TSESTree.Node, ctx: ExtractContext): { name: string; columns: TSESTree.Node | null } | null {
+  if (node.type !== 'CallExpression') return null;
+  const imported = ctx.importOf(node.callee as TSESTree.Expression);
+  const fn = imported?.path.at(-1);
+  if (!imported?.module.startsWith(MODULE) || (fn !== 'pgTable' && fn !== 'mysqlTable')) return null;
+  const [name, columns] = node.arguments;
+  return name?.type === 'Literal' && typeof name.value === 'string' ? { name: name.value, columns: columns ?? null } : null;
 }
 
 /** The `drizzle-orm/<driver>` module `drizzle` is imported from. */
