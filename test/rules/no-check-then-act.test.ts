@@ -1,0 +1,910 @@
+import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
+// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
+
+/** `code` with ` FOR UPDATE` appended after `sql`, which must occur exactly once in it. */
+function withForUpdate(code: string, sql: string): string {
+  const at = code.indexOf(sql);
+  if (at === -1 || code.indexOf(sql, at + 1) !== -1) throw new Error(`expected exactly one occurrence of ${sql}`);
+  const end = at + sql.length;
+  return `${code.slice(0, end)} FOR UPDATE${code.slice(end)}`;
+}
+
+// The first seed's scenario: the seat count is read, tested in JavaScript, then decremented.
+const seedCheckThenAct = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+    if (rows[0].available_seats < 1) {
+      throw new Error('Sold out');
+    }
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('INSERT INTO tickets (user_id, concert_id) VALUES ($1, $2)', [userId, concertId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const withdrawInTransaction = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const r = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    if (r.rows[0].balance < amount) throw new Error('Insufficient funds');
+    await client.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const repeatableRead = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    if (rows[0].balance < amount) throw new Error('Insufficient funds');
+    await client.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const templateLiteralRead = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reserveStock(productId: number, quantity: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(\`SELECT stock FROM products WHERE product_id = \${productId} AND NOT discontinued\`);
+    if (rows[0].stock < quantity) {
+      throw new Error('Out of stock');
+    }
+    await client.query(\`UPDATE products SET stock = stock - \${quantity} WHERE product_id = \${productId}\`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const configObjectRead = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function markPaid(orderId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows: [order] } = await client.query({ text: 'SELECT status FROM orders WHERE id = $1', values: [orderId] });
+    if (order.status !== 'pending') {
+      throw new Error(\`Order \${orderId} is \${order.status}\`);
+    }
+    await client.query({ text: "UPDATE orders SET status = 'paid' WHERE id = $1", values: [orderId] });
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const writeInsideTest = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function assignDriver(rideId: number, driverId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await client.query(
+      \`SELECT available
+         FROM drivers
+        WHERE driver_id = $1\`,
+      [driverId],
+    );
+    if (result.rows[0].available) {
+      await client.query('UPDATE drivers SET available = false, ride_id = $1 WHERE driver_id = $2', [rideId, driverId]);
+    }
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const ternaryTest = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function bookSlot(slotId: number, patientId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT booked FROM appointment_slots WHERE slot_id = $1', [slotId]);
+    const outcome = rows[0].booked
+      ? 'taken'
+      : await client.query('UPDATE appointment_slots SET booked = true, patient_id = $2 WHERE slot_id = $1', [slotId, patientId]);
+    await client.query('COMMIT');
+    return outcome;
+  } finally {
+    client.release();
+  }
+}
+`;
+
+ruleTester.run('no-check-then-act', testedRule, {
+  valid: [
+    // Row locks taken by the read inside the transaction.
+    {
+      name: 'the second seed: SELECT balance ... FOR UPDATE inside the transaction',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = 7 FOR UPDATE');
+    if (rows[0].balance < amount) {
+      throw new Error('Insufficient funds');
+    }
+    await client.query('UPDATE account SET balance = balance - $1 WHERE account_id = 7', [amount]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'FOR NO KEY UPDATE in the transaction',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1 FOR NO KEY UPDATE', [concertId]);
+    if (rows[0].available_seats < 1) throw new Error('Sold out');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'FOR SHARE in the transaction',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function archiveProject(projectId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT archived FROM projects WHERE project_id = $1 FOR SHARE', [projectId]);
+    if (rows[0].archived) return;
+    await client.query('UPDATE projects SET archived = true WHERE project_id = $1', [projectId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'FOR UPDATE on a client handed in by the caller',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function debit(client: PoolClient, accountId: number, amount: number) {
+  const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
+  if (rows[0].balance < amount) throw new Error('Insufficient funds');
+  await client.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
+}
+`,
+    },
+    // Serializable transactions.
+    {
+      name: 'BEGIN ISOLATION LEVEL SERIALIZABLE (the SERIALIZABLE fix)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+    if (rows[0].available_seats < 1) {
+      throw new Error('Sold out');
+    }
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('INSERT INTO tickets (user_id, concert_id) VALUES ($1, $2)', [userId, concertId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE right after BEGIN',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    // Locks that serialize the whole critical section.
+    {
+      name: 'pg_advisory_xact_lock before the read (the advisory-lock fix)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [slotId]);
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'session-level pg_advisory_lock held on the client around the read and the write',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function renameWorkspace(workspaceId: number, name: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [workspaceId]);
+    const { rows } = await client.query('SELECT locked FROM workspaces WHERE workspace_id = $1', [workspaceId]);
+    if (rows[0].locked) throw new Error('Workspace is locked');
+    await client.query('UPDATE workspaces SET name = $2 WHERE workspace_id = $1', [workspaceId, name]);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [workspaceId]);
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'LOCK TABLE before the read in the transaction',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function allocateSeat(concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE concerts IN SHARE ROW EXCLUSIVE MODE');
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+    if (rows[0].available_seats === 0) throw new Error('Sold out');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    // Writes that re-check in the database what the code checked.
+    {
+      name: 'relative write guarded on the tested column, rowCount checked',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(concertId: string) {
+  const { rows } = await pool.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+  if (rows[0].available_seats < 1) throw new Error('Sold out');
+  const result = await pool.query(
+    'UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1 AND available_seats > 0',
+    [concertId],
+  );
+  if (result.rowCount === 0) throw new Error('Sold out');
+}
+`,
+    },
+    {
+      name: 'INSERT ... ON CONFLICT after an existence check',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function register(email: string) {
+  const existing = await pool.query('SELECT 1 FROM users WHERE email = $1', [email]);
+  if (existing.rowCount! > 0) return false;
+  const { rowCount } = await pool.query('INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);
+  return rowCount === 1;
+}
+`,
+    },
+    {
+      name: 'optimistic write re-testing the version it read, rowCount checked',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function publish(documentId: number) {
+  const { rows } = await pool.query('SELECT status, version FROM documents WHERE id = $1', [documentId]);
+  if (rows[0].status !== 'draft') throw new Error('Already published');
+  const { rowCount } = await pool.query(
+    "UPDATE documents SET status = 'published', version = version + 1 WHERE id = $1 AND version = $2",
+    [documentId, rows[0].version],
+  );
+  if (rowCount === 0) throw new Error('Concurrent edit, retry');
+}
+`,
+    },
+    // Queues.
+    {
+      name: 'single-statement queue claim with FOR UPDATE SKIP LOCKED',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimNextJob(workerId: string) {
+  const { rows } = await pool.query(
+    \`UPDATE jobs SET worker_id = $1, status = 'running'
+     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING id\`,
+    [workerId],
+  );
+  return rows[0] ?? null;
+}
+`,
+    },
+    {
+      name: 'two-statement queue claim with FOR UPDATE SKIP LOCKED inside the transaction',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimNextJob(workerId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(
+      "SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1",
+    );
+    if (rows.length === 0) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    await client.query("UPDATE jobs SET status = 'running', worker_id = $2 WHERE id = $1", [rows[0].id, workerId]);
+    await client.query('COMMIT');
+    return rows[0].id;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    // Reads that decide nothing about the written rows.
+    {
+      name: 'existence check of one table before a write to another',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function placeOrder(userId: number, total: number) {
+  const user = await pool.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+  if (user.rowCount === 0) throw new Error('Unknown user');
+  await pool.query('INSERT INTO orders (user_id, total) VALUES ($1, $2)', [userId, total]);
+}
+`,
+    },
+    {
+      name: 'a test that logs but does not stop the write',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function touch(sessionId: string) {
+  const { rows } = await pool.query('SELECT last_seen FROM sessions WHERE session_id = $1', [sessionId]);
+  if (rows.length === 0) {
+    console.warn('session not found', sessionId);
+  }
+  await pool.query('UPDATE sessions SET last_seen = now() WHERE session_id = $1', [sessionId]);
+}
+`,
+    },
+    {
+      name: 'a read whose result is returned, not tested',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function bumpViews(postId: number) {
+  const { rows } = await pool.query('SELECT views FROM posts WHERE post_id = $1', [postId]);
+  await pool.query('UPDATE posts SET views = views + 1 WHERE post_id = $1', [postId]);
+  return rows[0].views;
+}
+`,
+    },
+    {
+      name: 'SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE before BEGIN',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+    if (rows[0].available_seats < 1) throw new Error('Sold out');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'an absolute write-back of the read value is no-lost-update’s finding',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  if (rows[0].balance < amount) throw new Error('Insufficient funds');
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
+}
+`,
+    },
+  ],
+  invalid: [
+    // The first seed.
+    {
+      name: 'the first seed: seats read, tested and decremented in a READ COMMITTED transaction',
+      code: seedCheckThenAct,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          data: { table: 'concerts', readLine: '9', checkLine: '10', writeLine: '13', countHint: 'result.rowCount' },
+          suggestions: [
+            { messageId: 'addForUpdate', output: withForUpdate(seedCheckThenAct, 'SELECT available_seats FROM concerts WHERE concert_id = $1') },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'balance read through r.rows[0], tested with an early throw, then debited',
+      code: withdrawInTransaction,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 21,
+          data: { table: 'account', readLine: '9', checkLine: '10', writeLine: '11', countHint: 'result.rowCount' },
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(withdrawInTransaction, 'SELECT balance FROM account WHERE account_id = $1') }],
+        },
+      ],
+    },
+    {
+      name: 'REPEATABLE READ does not stop the check-then-act',
+      code: repeatableRead,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(repeatableRead, 'SELECT balance FROM account WHERE account_id = $1') }],
+        },
+      ],
+    },
+    {
+      name: 'template literal read with a ${} hole followed by SQL: FOR UPDATE goes before the closing backtick',
+      code: templateLiteralRead,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          data: { table: 'products', readLine: '9', checkLine: '10', writeLine: '13', countHint: 'result.rowCount' },
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateLiteralRead, 'product_id = ${productId} AND NOT discontinued') }],
+        },
+      ],
+    },
+    {
+      name: 'template literal read ending in a ${} hole: no suggestion',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reserveStock(productId: number, quantity: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(\`SELECT stock FROM products WHERE product_id = \${productId}\`);
+    if (rows[0].stock < quantity) throw new Error('Out of stock');
+    await client.query(\`UPDATE products SET stock = stock - \${quantity} WHERE product_id = \${productId}\`);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [] }],
+    },
+    {
+      name: 'client.query({ text, values }) with a destructured row',
+      code: configObjectRead,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 37,
+          data: { table: 'orders', readLine: '9', checkLine: '10', writeLine: '13', countHint: 'result.rowCount' },
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(configObjectRead, 'SELECT status FROM orders WHERE id = $1') }],
+        },
+      ],
+    },
+    {
+      name: 'multi-line read, write inside the if block',
+      code: writeInsideTest,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 26,
+          data: { table: 'drivers', readLine: '9', checkLine: '15', writeLine: '16', countHint: 'result.rowCount' },
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(writeInsideTest, 'WHERE driver_id = $1') }],
+        },
+      ],
+    },
+    {
+      name: 'write in the branch of a conditional expression',
+      code: ternaryTest,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          data: { table: 'appointment_slots', readLine: '9', checkLine: '10', writeLine: '12', countHint: 'result.rowCount' },
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(ternaryTest, 'SELECT booked FROM appointment_slots WHERE slot_id = $1') }],
+        },
+      ],
+    },
+    // No suggestion: outside a transaction, SQL not written in place, aggregates, INSERT acts.
+    {
+      name: 'read and write through the pool: no transaction to hold a lock',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function redeem(couponId: number) {
+  const { rows } = await pool.query('SELECT uses_left FROM coupons WHERE coupon_id = $1', [couponId]);
+  if (rows[0].uses_left <= 0) throw new Error('Coupon exhausted');
+  await pool.query('UPDATE coupons SET uses_left = uses_left - 1 WHERE coupon_id = $1', [couponId]);
+}
+`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 6,
+          column: 26,
+          data: { table: 'coupons', readLine: '6', checkLine: '7', writeLine: '8', countHint: 'result.rowCount' },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'a .then chain on the pool',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export function closeAuction(auctionId: number) {
+  return pool.query('SELECT open FROM auctions WHERE auction_id = $1', [auctionId]).then((r) => {
+    if (!r.rows[0].open) throw new Error('Already closed');
+    return pool.query('UPDATE auctions SET open = false, closed_at = now() WHERE auction_id = $1', [auctionId]);
+  });
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 10, suggestions: [] }],
+    },
+    {
+      name: 'a client parameter: the caller may hold a transaction, but no lock is taken',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function debit(client: PoolClient, accountId: number, amount: number) {
+  const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  if (rows[0].balance < amount) throw new Error('Insufficient funds');
+  await client.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 5, column: 26, suggestions: [] }],
+    },
+    {
+      name: 'module-level SQL constants: the read is not written in place',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+const SELECT_STOCK = 'SELECT quantity FROM inventory WHERE sku_id = $1';
+const DECREMENT_STOCK = 'UPDATE inventory SET quantity = quantity - $2 WHERE sku_id = $1';
+
+export async function pick(skuId: number, quantity: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(SELECT_STOCK, [skuId]);
+    if (rows[0].quantity < quantity) throw new Error('Not enough stock');
+    await client.query(DECREMENT_STOCK, [skuId, quantity]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 12,
+          column: 28,
+          data: { table: 'inventory', readLine: '12', checkLine: '13', writeLine: '14', countHint: 'result.rowCount' },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'SQL built by concatenation: no suggestion',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function pick(skuId: number, quantity: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT quantity FROM inventory ' + 'WHERE sku_id = $1', [skuId]);
+    if (rows[0].quantity < quantity) throw new Error('Not enough stock');
+    await client.query('UPDATE inventory SET quantity = quantity - $2 WHERE sku_id = $1', [skuId, quantity]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [] }],
+    },
+    {
+      name: 'an aggregate read cannot take FOR UPDATE: no suggestion',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reserveSeat(concertId: string, seatId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT count(*)::int AS reserved FROM seats WHERE concert_id = $1 AND reserved', [concertId]);
+    if (rows[0].reserved >= 100) throw new Error('Sold out');
+    await client.query('UPDATE seats SET reserved = true WHERE seat_id = $1', [seatId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [] }],
+    },
+    {
+      name: 'existence check before an INSERT into the same table (no advisory lock)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'checkThenInsert',
+          line: 9,
+          column: 28,
+          data: { table: 'bookings', readLine: '9', checkLine: '10', writeLine: '11' },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'a session advisory lock taken through the pool does not cover the next pool query',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function register(username: string) {
+  await pool.query('SELECT pg_advisory_lock(hashtext($1))', [username]);
+  const taken = await pool.query('SELECT 1 FROM accounts WHERE username = $1', [username]);
+  if (taken.rowCount) throw new Error('Username taken');
+  await pool.query('INSERT INTO accounts (username) VALUES ($1)', [username]);
+  await pool.query('SELECT pg_advisory_unlock(hashtext($1))', [username]);
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 7, column: 23, suggestions: [] }],
+    },
+    {
+      name: 'an advisory lock taken after the read protects nothing',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    await client.query('SELECT pg_advisory_xact_lock($1)', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 9, column: 28, suggestions: [] }],
+    },
+    {
+      name: 'pg_advisory_xact_lock without BEGIN ends with its own statement',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reserve(concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [concertId]);
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+    if (rows[0].available_seats < 1) throw new Error('Sold out');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [] }],
+    },
+    {
+      name: 'read through the pool, written later in a transaction on a client',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reserve(concertId: string, userId: string) {
+  const { rows } = await pool.query('SELECT available_seats FROM concerts WHERE concert_id = $1', [concertId]);
+  if (rows[0].available_seats < 1) throw new Error('Sold out');
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('INSERT INTO tickets (user_id, concert_id) VALUES ($1, $2)', [userId, concertId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 6,
+          column: 26,
+          data: { table: 'concerts', readLine: '6', checkLine: '7', writeLine: '11', countHint: 'result.rowCount' },
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,591 @@
+import rule, { type MessageId } from '../../rules/no-decoupled-insert.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
+// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
+
+const seatsGuard = 'available_seats > 0';
+
+ruleTester.run('no-decoupled-insert', testedRule, {
+  valid: [
+    // The seed's two fixes.
+    {
+      name: 'the CTE fix: the INSERT selects from the UPDATE ... RETURNING',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string, seat: string) {
+  const { rowCount } = await pool.query(
+    \`WITH reserved AS (
+       UPDATE concerts
+       SET available_seats = available_seats - 1
+       WHERE concert_id = $2 AND available_seats > 0
+       RETURNING concert_id
+     )
+     INSERT INTO tickets (user_id, concert_id, seat_number)
+     SELECT $1, concert_id, $3 FROM reserved\`,
+    [userId, concertId, seat],
+  );
+  return rowCount === 1;
+}
+`,
+    },
+    {
+      name: 'the seed CTE verbatim, with literals',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyWeekndTicket() {
+  const result = await pool.query(\`
+    WITH reserved AS (
+    UPDATE concerts
+    SET available_seats = available_seats - 1
+    WHERE concert_id = 'weeknd_tour'
+    AND available_seats > 0
+    RETURNING concert_id
+    )
+    INSERT INTO tickets (user_id, concert_id, seat_number)
+    SELECT 'user123', concert_id, 'A15'
+    FROM reserved;
+  \`);
+  return result.rowCount === 1;
+}
+`,
+    },
+    {
+      name: 'the rowcount fix: ROLLBACK and throw when the UPDATE matched nothing',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export class SoldOutError extends Error {}
+
+export async function buyTicket(userId: string, concertId: string, seat: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await client.query(
+      'UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1 AND available_seats > 0',
+      [concertId],
+    );
+    if (result.rowCount === 0) {
+      await client.query('ROLLBACK');
+      throw new SoldOutError('No seats available');
+    }
+    await client.query('INSERT INTO tickets (user_id, concert_id, seat_number) VALUES ($1, $2, $3)', [userId, concertId, seat]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    // Other ways of reading the count.
+    {
+      name: 'destructured rowCount tested before the INSERT',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function payOrder(orderId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'pending'", [orderId]);
+    if (rowCount !== 1) throw new Error('Order is not pending');
+    await client.query('INSERT INTO payments (order_id, amount) VALUES ($1, $2)', [orderId, amount]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'RETURNING rows tested before the INSERT',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimSeat(seatId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('UPDATE seats SET held_by = $2 WHERE seat_id = $1 AND held_by IS NULL RETURNING seat_id', [seatId, userId]);
+    if (rows.length === 0) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    await client.query('INSERT INTO seat_holds (seat_id, user_id) VALUES ($1, $2)', [seatId, userId]);
+    await client.query('COMMIT');
+    return true;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'the count handed to an assertion helper',
+      code: `
+import assert from 'node:assert';
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function redeem(voucherId: number, orderId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await client.query('UPDATE vouchers SET redeemed = true WHERE voucher_id = $1 AND NOT redeemed', [voucherId]);
+    assert.equal(result.rowCount, 1, 'voucher already redeemed');
+    await client.query('INSERT INTO redemptions (voucher_id, order_id) VALUES ($1, $2)', [voucherId, orderId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'the count tested with a falsy check, inside a client parameter function',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function reserve(client: PoolClient, itemId: number, cartId: number) {
+  const { rowCount } = await client.query('UPDATE items SET stock = stock - 1 WHERE item_id = $1 AND stock > 0', [itemId]);
+  if (!rowCount) return false;
+  await client.query('INSERT INTO cart_items (cart_id, item_id) VALUES ($1, $2)', [cartId, itemId]);
+  return true;
+}
+`,
+    },
+    // Nothing that can match 0 rows, or nothing after it.
+    {
+      name: 'an UPDATE by key only (no guard) before the INSERT',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await client.query('INSERT INTO tickets (user_id, concert_id) VALUES ($1, $2)', [userId, concertId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'email is a key column',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function verify(email: string) {
+  await pool.query('UPDATE users SET verified_at = now() WHERE email = $1', [email]);
+  await pool.query("INSERT INTO audit_log (event, subject) VALUES ('verified', $1)", [email]);
+}
+`,
+    },
+    {
+      name: 'a guarded UPDATE with no write after it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function expireSessions() {
+  await pool.query('UPDATE sessions SET active = false WHERE expires_at < now()');
+}
+`,
+    },
+    {
+      name: 'INSERT ... ON CONFLICT after an unguarded UPDATE',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function follow(followerId: number, followeeId: number) {
+  await pool.query('UPDATE users SET following_count = following_count + 1 WHERE id = $1', [followerId]);
+  await pool.query('INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [followerId, followeeId]);
+}
+`,
+    },
+    {
+      name: 'a consumed data-modifying DELETE CTE',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function releaseExpiredHolds() {
+  await pool.query(\`
+    WITH expired AS (
+      DELETE FROM holds WHERE expires_at < now() RETURNING seat_id
+    )
+    UPDATE seats SET held = false WHERE seat_id IN (SELECT seat_id FROM expired)
+  \`);
+}
+`,
+    },
+    {
+      name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimNextJob(workerId: string) {
+  const { rows } = await pool.query(
+    \`UPDATE jobs SET worker_id = $1, status = 'running'
+     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING id\`,
+    [workerId],
+  );
+  return rows[0] ?? null;
+}
+`,
+    },
+    {
+      name: 'optimistic version check with the count tested before the audit row',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function saveDocument(documentId: number, body: string, version: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await client.query({
+      text: 'UPDATE documents SET body = $1, version = version + 1 WHERE id = $2 AND version = $3',
+      values: [body, documentId, version],
+    });
+    if (result.rowCount === 0) throw new Error('Stale document');
+    await client.query('INSERT INTO document_revisions (document_id, body) VALUES ($1, $2)', [documentId, body]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'the count tested in a conditional expression',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function cancel(bookingId: number) {
+  const result = await pool.query("UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND status = 'confirmed'", [bookingId]);
+  return result.rowCount === 1
+    ? pool.query('INSERT INTO refunds (booking_id) VALUES ($1)', [bookingId])
+    : null;
+}
+`,
+    },
+    {
+      name: 'keyColumns: equality on a configured key column is not a guard',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, startsAt: Date, patientId: number) {
+  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('INSERT INTO appointment_log (doctor_id, starts_at, patient_id) VALUES ($1, $2, $3)', [doctorId, startsAt, patientId]);
+}
+`,
+      options: [{ keyColumns: ['starts_at'] }],
+    },
+  ],
+  invalid: [
+    // The seed's broken script.
+    {
+      name: 'the seed: guarded UPDATE then an unconditional INSERT on one client',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string, seat: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN TRANSACTION');
+    await client.query(
+      \`UPDATE concerts SET available_seats = available_seats - 1
+       WHERE concert_id = $1 AND available_seats > 0\`,
+      [concertId],
+    );
+    await client.query('INSERT INTO tickets (user_id, concert_id, seat_number) VALUES ($1, $2, $3)', [userId, concertId, seat]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 9,
+          column: 11,
+          data: {
+            kind: 'UPDATE',
+            table: 'concerts',
+            line: '9',
+            guard: seatsGuard,
+            nextKind: 'INSERT of `tickets`',
+            nextLine: '14',
+            countHint: 'result.rowCount',
+          },
+        },
+      ],
+    },
+    {
+      name: 'the seed as one multi-statement text through the pool',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket() {
+  await pool.query(\`
+    BEGIN TRANSACTION;
+    UPDATE concerts
+    SET available_seats = available_seats - 1
+    WHERE concert_id = 'weeknd_tour'
+    AND available_seats > 0;
+    INSERT INTO tickets (user_id, concert_id, seat_number)
+    VALUES ('user123', 'weeknd_tour', 'A15');
+    COMMIT;
+  \`);
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 6,
+          column: 9,
+          data: {
+            kind: 'UPDATE',
+            table: 'concerts',
+            line: '6',
+            guard: seatsGuard,
+            nextKind: 'INSERT of `tickets`',
+            nextLine: '6',
+            countHint: 'result.rowCount',
+          },
+        },
+      ],
+    },
+    {
+      name: 'template literal holes in both statements',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(\`UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = \${concertId} AND available_seats > 0\`);
+    await client.query(\`INSERT INTO tickets (user_id, concert_id) VALUES (\${userId}, \${concertId})\`);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 9, column: 11, data: { kind: 'UPDATE', table: 'concerts', line: '9', guard: seatsGuard, nextKind: 'INSERT of `tickets`', nextLine: '10', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'a status guard before the payment row',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function payOrder(orderId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'pending'", [orderId]);
+    await client.query('INSERT INTO payments (order_id, amount) VALUES ($1, $2)', [orderId, amount]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 9,
+          column: 11,
+          data: { kind: 'UPDATE', table: 'orders', line: '9', guard: "status = 'pending'", nextKind: 'INSERT of `payments`', nextLine: '10', countHint: 'result.rowCount' },
+        },
+      ],
+    },
+    {
+      name: 'a guarded DELETE before an UPDATE of another table',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function cancelHold(holdId: number, seatId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('DELETE FROM holds WHERE hold_id = $1 AND expires_at > now()', [holdId]);
+    await client.query('UPDATE seats SET available = true WHERE seat_id = $1', [seatId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 9,
+          column: 11,
+          data: { kind: 'DELETE', table: 'holds', line: '9', guard: 'expires_at > now()', nextKind: 'UPDATE of `seats`', nextLine: '10', countHint: 'result.rowCount' },
+        },
+      ],
+    },
+    {
+      name: 'the result is kept in a variable but never read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claim(taskId: number, workerId: number) {
+  const result = await pool.query('UPDATE tasks SET worker_id = $2 WHERE id = $1 AND worker_id IS NULL', [taskId, workerId]);
+  await pool.query('INSERT INTO task_events (task_id, kind) VALUES ($1, $2)', [taskId, 'claimed']);
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 6,
+          column: 24,
+          data: { kind: 'UPDATE', table: 'tasks', line: '6', guard: 'worker_id IS NULL', nextKind: 'INSERT of `task_events`', nextLine: '7', countHint: 'result.rowCount' },
+        },
+      ],
+    },
+    {
+      name: 'client.query({ text, values }) on a client handed in by the caller',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function reserve(client: PoolClient, itemId: number, cartId: number) {
+  await client.query({ text: 'UPDATE items SET stock = stock - 1 WHERE item_id = $1 AND stock > 0', values: [itemId] });
+  await client.query({ text: 'INSERT INTO cart_items (cart_id, item_id) VALUES ($1, $2)', values: [cartId, itemId] });
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 5, column: 9, data: { kind: 'UPDATE', table: 'items', line: '5', guard: 'stock > 0', nextKind: 'INSERT of `cart_items`', nextLine: '6', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'module-level SQL constants',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+const RESERVE = 'UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1 AND available_seats > 0';
+const ISSUE = 'INSERT INTO tickets (user_id, concert_id) VALUES ($1, $2)';
+
+export async function buyTicket(userId: string, concertId: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(RESERVE, [concertId]);
+    await client.query(ISSUE, [userId, concertId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 12, column: 11, data: { kind: 'UPDATE', table: 'concerts', line: '12', guard: seatsGuard, nextKind: 'INSERT of `tickets`', nextLine: '13', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'several guards are all named',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTickets(userId: string, concertId: string, count: number) {
+  await pool.query(
+    "UPDATE concerts SET available_seats = available_seats - $2 WHERE concert_id = $1 AND available_seats >= $2 AND sale_status = 'open'",
+    [concertId, count],
+  );
+  await pool.query('INSERT INTO orders (user_id, concert_id, quantity) VALUES ($1, $2, $3)', [userId, concertId, count]);
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 6,
+          column: 9,
+          data: {
+            kind: 'UPDATE',
+            table: 'concerts',
+            line: '6',
+            guard: "available_seats >= $2 AND sale_status = 'open'",
+            nextKind: 'INSERT of `orders`',
+            nextLine: '10',
+            countHint: 'result.rowCount',
+          },
+        },
+      ],
+    },
+    {
+      name: 'without keyColumns, equality on starts_at is a guard',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, startsAt: Date, patientId: number) {
+  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('INSERT INTO appointment_log (doctor_id, starts_at, patient_id) VALUES ($1, $2, $3)', [doctorId, startsAt, patientId]);
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 6, column: 9, data: { kind: 'UPDATE', table: 'appointment_slots', line: '6', guard: 'starts_at = $2', nextKind: 'INSERT of `appointment_log`', nextLine: '7', countHint: 'result.rowCount' } }],
+    },
+    // A data-modifying CTE the statement never reads.
+    {
+      name: 'a guarded CTE whose INSERT uses VALUES instead of selecting from it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string, seat: string) {
+  const { rowCount } = await pool.query(
+    \`WITH reserved AS (
+       UPDATE concerts
+       SET available_seats = available_seats - 1
+       WHERE concert_id = $2 AND available_seats > 0
+       RETURNING concert_id
+     )
+     INSERT INTO tickets (user_id, concert_id, seat_number)
+     VALUES ($1, $2, $3)\`,
+    [userId, concertId, seat],
+  );
+  return rowCount === 1;
+}
+`,
+      errors: [{ messageId: 'decoupledCte', line: 6, column: 30, data: { cte: 'reserved', kind: 'UPDATE', table: 'concerts', guard: seatsGuard } }],
+    },
+  ],
+});

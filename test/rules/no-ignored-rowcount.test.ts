@@ -1,0 +1,417 @@
+import rule, { type MessageId } from '../../rules/no-ignored-rowcount.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
+// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
+
+ruleTester.run('no-ignored-rowcount', testedRule, {
+  valid: [
+    // The count reaches code that acts on it.
+    {
+      name: 'the claim seed fixed: rowCount tested before answering',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimJob(jobId: number, workerId: string) {
+  const result = await pool.query("UPDATE jobs SET worker_id = $1, status = 'running' WHERE id = $2 AND status = 'pending'", [workerId, jobId]);
+  if (result.rowCount === 0) {
+    return { claimed: false };
+  }
+  return { claimed: true };
+}
+`,
+    },
+    {
+      name: 'a guarded UPDATE whose result is returned to the caller',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export function claimJob(jobId: number, workerId: string) {
+  return pool.query("UPDATE jobs SET worker_id = $1, status = 'running' WHERE id = $2 AND status = 'pending'", [workerId, jobId]);
+}
+`,
+    },
+    {
+      name: 'an arrow function whose body is the guarded UPDATE',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export const releaseLease = (leaseId: number, owner: string) =>
+  pool.query('DELETE FROM leases WHERE lease_id = $1 AND owner = $2', [leaseId, owner]);
+`,
+    },
+    {
+      name: 'destructured rowCount returned as a boolean',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function markShipped(orderId: number) {
+  const { rowCount } = await pool.query("UPDATE orders SET status = 'shipped' WHERE id = $1 AND status = 'paid'", [orderId]);
+  return rowCount === 1;
+}
+`,
+    },
+    {
+      name: 'RETURNING row returned',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimSeat(seatId: number, userId: number) {
+  const { rows } = await pool.query('UPDATE seats SET held_by = $2 WHERE seat_id = $1 AND held_by IS NULL RETURNING *', [seatId, userId]);
+  return rows[0] ?? null;
+}
+`,
+    },
+    {
+      name: '.then reading the count',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export function lockAccount(accountId: number) {
+  return pool
+    .query("UPDATE accounts SET state = 'locked' WHERE account_id = $1 AND state = 'active'", [accountId])
+    .then((r) => r.rowCount === 1);
+}
+`,
+    },
+    {
+      name: 'assert on the count',
+      code: `
+import assert from 'node:assert';
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function consumeToken(token: string) {
+  const result = await pool.query('DELETE FROM login_tokens WHERE token = $1 AND expires_at > now()', [token]);
+  assert(result.rowCount === 1, 'token expired or already used');
+}
+`,
+    },
+    {
+      name: 'the count sent in the HTTP response',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function cancelReservation(req: { params: { id: string } }, res: { json(body: unknown): void }) {
+  const result = await pool.query("UPDATE reservations SET status = 'cancelled' WHERE id = $1 AND status = 'held'", [req.params.id]);
+  res.json({ cancelled: result.rowCount === 1 });
+}
+`,
+    },
+    {
+      name: 'a ternary on the count, in a transaction on a client parameter',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function approve(client: PoolClient, requestId: number) {
+  const result = await client.query({ text: "UPDATE requests SET state = 'approved' WHERE id = $1 AND state = 'open'", values: [requestId] });
+  return result.rowCount ? 'approved' : 'already handled';
+}
+`,
+    },
+    // Nothing that can match 0 rows.
+    {
+      name: 'the relative-update seed: no guard',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  await pool.query('UPDATE account SET balance = balance + $1 WHERE account_id = $2', [amount, accountId]);
+}
+`,
+    },
+    {
+      name: 'DELETE by id only',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function removeComment(commentId: number) {
+  await pool.query('DELETE FROM comments WHERE id = $1', [commentId]);
+}
+`,
+    },
+    {
+      name: 'email and uuid are key columns',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function confirm(email: string, uuid: string) {
+  await pool.query('UPDATE users SET confirmed_at = now() WHERE email = $1 AND uuid = $2', [email, uuid]);
+}
+`,
+    },
+    {
+      name: 'keyColumns: equality on a configured key column is not a guard',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, startsAt: Date, patientId: number) {
+  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+}
+`,
+      options: [{ keyColumns: ['starts_at'] }],
+    },
+    {
+      name: 'INSERT ... ON CONFLICT with its count returned',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function register(email: string) {
+  const { rowCount } = await pool.query('INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);
+  return rowCount === 1;
+}
+`,
+    },
+    {
+      name: 'a guarded UPDATE followed by another write is no-decoupled-insert’s finding',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function payOrder(orderId: number, amount: number) {
+  await pool.query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'pending'", [orderId]);
+  await pool.query('INSERT INTO payments (order_id, amount) VALUES ($1, $2)', [orderId, amount]);
+}
+`,
+    },
+    {
+      name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimNextJob(workerId: string) {
+  const { rows } = await pool.query(
+    \`UPDATE jobs SET worker_id = $1, status = 'running'
+     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING id\`,
+    [workerId],
+  );
+  return rows[0] ?? null;
+}
+`,
+    },
+    {
+      name: 'the CTE fix with its count returned',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function buyTicket(userId: string, concertId: string, seat: string) {
+  const { rowCount } = await pool.query(
+    \`WITH reserved AS (
+       UPDATE concerts
+       SET available_seats = available_seats - 1
+       WHERE concert_id = $2 AND available_seats > 0
+       RETURNING concert_id
+     )
+     INSERT INTO tickets (user_id, concert_id, seat_number)
+     SELECT $1, concert_id, $3 FROM reserved\`,
+    [userId, concertId, seat],
+  );
+  return rowCount === 1;
+}
+`,
+    },
+  ],
+  invalid: [
+    // The seed: success reported whether or not the job was claimed.
+    {
+      name: 'the claim seed: guarded UPDATE, then { claimed: true } regardless',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimJob(jobId: number, workerId: string) {
+  await pool.query("UPDATE jobs SET worker_id = $1, status = 'running' WHERE id = $2 AND status = 'pending'", [workerId, jobId]);
+  return { claimed: true };
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'pending'", countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'a guarded DELETE with nothing reading its count',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function consumeReset(resetId: string) {
+  await pool.query('DELETE FROM password_resets WHERE reset_id = $1 AND expires_at > now()', [resetId]);
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'password_resets', guard: 'expires_at > now()', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'in a transaction: COMMIT is not a write that checks anything',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function closeAuction(auctionId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE auctions SET open = false WHERE auction_id = $1 AND open', [auctionId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 9, column: 11, data: { kind: 'UPDATE', table: 'auctions', guard: 'open', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'template literal holes',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function assign(ticketId: number, agentId: number) {
+  await pool.query(\`UPDATE support_tickets SET agent_id = \${agentId} WHERE ticket_id = \${ticketId} AND agent_id IS NULL\`);
+  return 'assigned';
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'support_tickets', guard: 'agent_id IS NULL', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'client.query({ text, values })',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function publish(postId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query({ text: "UPDATE posts SET state = 'published' WHERE post_id = $1 AND state = 'draft'", values: [postId] });
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 8, column: 11, data: { kind: 'UPDATE', table: 'posts', guard: "state = 'draft'", countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'the result is kept but never read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function markPaid(orderId: number) {
+  const result = await pool.query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'pending'", [orderId]);
+  return { ok: true };
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 24 }],
+    },
+    {
+      name: 'an optimistic version check whose count is dropped',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function saveDocument(documentId: number, body: string, version: number) {
+  await pool.query('UPDATE documents SET body = $1, version = version + 1 WHERE id = $2 AND version = $3', [body, documentId, version]);
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'documents', guard: 'version = $3', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'a client handed in by the caller',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function reserve(client: PoolClient, itemId: number) {
+  await client.query('UPDATE items SET stock = stock - 1 WHERE item_id = $1 AND stock > 0', [itemId]);
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 5, column: 9, data: { kind: 'UPDATE', table: 'items', guard: 'stock > 0', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'a module-level SQL constant',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+const CLAIM = "UPDATE jobs SET worker_id = $1, status = 'running' WHERE id = $2 AND status = 'pending'";
+
+export async function claimJob(jobId: number, workerId: string) {
+  await pool.query(CLAIM, [workerId, jobId]);
+  console.log('job %d claimed by %s', jobId, workerId);
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 8, column: 9, data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'pending'", countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'an Express handler answering 200 either way',
+      code: `
+import express from 'express';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+const app = express();
+
+app.post('/seats/:id/hold', async (req, res) => {
+  await pool.query('UPDATE seats SET held_by = $2 WHERE seat_id = $1 AND held_by IS NULL', [req.params.id, req.body.userId]);
+  res.status(200).json({ held: true });
+});
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 9, column: 9, data: { kind: 'UPDATE', table: 'seats', guard: 'held_by IS NULL', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'SQL built by concatenation',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function expireInvite(inviteId: number) {
+  await pool.query('DELETE FROM invites ' + "WHERE invite_id = $1 AND status = 'pending'", [inviteId]);
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'invites', guard: "status = 'pending'", countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'a try/catch that only handles errors, not 0 rows',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function finishJob(jobId: number) {
+  try {
+    await pool.query("UPDATE jobs SET status = 'done' WHERE id = $1 AND status = 'running'", [jobId]);
+  } catch (error) {
+    console.error('could not finish job', jobId, error);
+  }
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 7, column: 11, data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'running'", countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'without keyColumns, equality on starts_at is a guard',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, startsAt: Date, patientId: number) {
+  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'appointment_slots', guard: 'starts_at = $2', countHint: 'result.rowCount' } }],
+    },
+  ],
+});

@@ -1,0 +1,533 @@
+import rule, { type MessageId } from '../../rules/no-lost-update.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
+// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
+
+ruleTester.run('no-lost-update', testedRule, {
+  valid: [
+    // The database computes the new value.
+    {
+      name: 'the relative-update fix: SET balance = balance + $1',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  await pool.query('UPDATE account SET balance = balance + $1 WHERE account_id = $2', [amount, accountId]);
+}
+`,
+    },
+    {
+      name: 'a read used for validation, then a relative write',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  if (rows[0].balance < amount) throw new Error('Insufficient funds');
+  const { rowCount } = await pool.query(
+    'UPDATE account SET balance = balance - $1 WHERE account_id = $2 AND balance >= $1',
+    [amount, accountId],
+  );
+  return rowCount === 1;
+}
+`,
+    },
+    {
+      name: 'INSERT ... ON CONFLICT DO UPDATE with a relative SET',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function like(postId: number) {
+  await pool.query(
+    'INSERT INTO post_likes (post_id, likes) VALUES ($1, 1) ON CONFLICT (post_id) DO UPDATE SET likes = post_likes.likes + 1',
+    [postId],
+  );
+}
+`,
+    },
+    // Row locks held until COMMIT.
+    {
+      name: 'the FOR UPDATE fix: absolute write of a value read under the lock',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
+    if (rows[0].balance < amount) {
+      throw new Error('Insufficient funds');
+    }
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'the second seed verbatim: SELECT balance FROM account WHERE account_id = 7 FOR UPDATE',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addInterest(rate: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = 7 FOR UPDATE');
+    const balance = Number(rows[0].balance);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = 7', [balance * (1 + rate)]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'FOR NO KEY UPDATE',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function rename(profileId: number, suffix: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows: [profile] } = await client.query('SELECT display_name FROM profiles WHERE profile_id = $1 FOR NO KEY UPDATE', [profileId]);
+    await client.query('UPDATE profiles SET display_name = $1 WHERE profile_id = $2', [profile.display_name + suffix, profileId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'FOR UPDATE on a client handed in by the caller',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function applyFee(client: PoolClient, accountId: number, fee: number) {
+  const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
+  await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - fee, accountId]);
+}
+`,
+    },
+    // Isolation levels that detect the conflicting write.
+    {
+      name: 'BEGIN ISOLATION LEVEL SERIALIZABLE',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE after BEGIN',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'REPEATABLE READ aborts the second writer of the row',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    // Locks that serialize the read-modify-write.
+    {
+      name: 'pg_advisory_xact_lock before the read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [accountId]);
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'session pg_advisory_lock on the client',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [accountId]);
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('SELECT pg_advisory_unlock($1)', [accountId]);
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
+      name: 'LOCK TABLE before the read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    // Optimistic concurrency.
+    {
+      name: 'version re-tested in the WHERE with the count checked',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance, version FROM account WHERE account_id = $1', [accountId]);
+  const { rowCount } = await pool.query(
+    'UPDATE account SET balance = $1, version = version + 1 WHERE account_id = $2 AND version = $3',
+    [rows[0].balance + amount, accountId, rows[0].version],
+  );
+  if (rowCount === 0) throw new Error('Concurrent update, retry');
+}
+`,
+    },
+    {
+      name: 'the old value re-tested in the WHERE (compare-and-set)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  const old = rows[0].balance;
+  const result = await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2 AND balance = $3', [old + amount, accountId, old]);
+  return result.rowCount === 1;
+}
+`,
+    },
+    // Writes whose value does not come from the read.
+    {
+      name: 'written value comes from the request, not from the read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function rename(userId: number, name: string) {
+  const { rows } = await pool.query('SELECT name FROM users WHERE id = $1', [userId]);
+  if (rows.length === 0) throw new Error('Unknown user');
+  await pool.query('UPDATE users SET name = $1 WHERE id = $2', [name, userId]);
+}
+`,
+    },
+    {
+      name: 'the read value goes to an INSERT into another table',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function snapshot(accountId: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  await pool.query('INSERT INTO balance_history (account_id, balance) VALUES ($1, $2)', [accountId, rows[0].balance]);
+}
+`,
+    },
+    {
+      name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimNextJob(workerId: string) {
+  const { rows } = await pool.query(
+    \`UPDATE jobs SET worker_id = $1, status = 'running'
+     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING id\`,
+    [workerId],
+  );
+  return rows[0] ?? null;
+}
+`,
+    },
+  ],
+  invalid: [
+    // The seed's lost update.
+    {
+      name: 'the lost-update seed: balance read, added to in JavaScript, written back',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  const newBalance = rows[0].balance + amount;
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [newBalance, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLine: '6', writeLine: '8' } }],
+    },
+    {
+      name: 'a READ COMMITTED transaction does not prevent it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 10, column: 11, data: { table: 'account', column: 'balance', readLine: '9', writeLine: '10' } }],
+    },
+    {
+      name: 'template literal holes carry the computed value',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function like(postId: number) {
+  const { rows } = await pool.query(\`SELECT likes FROM posts WHERE post_id = \${postId}\`);
+  const likes = rows[0].likes + 1;
+  await pool.query(\`UPDATE posts SET likes = \${likes} WHERE post_id = \${postId}\`);
+  return likes;
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'posts', column: 'likes', readLine: '6', writeLine: '8' } }],
+    },
+    {
+      name: 'client.query({ text, values }) with a destructured row',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addPoints(playerId: number, points: number) {
+  const client = await pool.connect();
+  try {
+    const { rows: [player] } = await client.query({ text: 'SELECT score FROM players WHERE player_id = $1', values: [playerId] });
+    await client.query({ text: 'UPDATE players SET score = $1 WHERE player_id = $2', values: [player.score + points, playerId] });
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 9, column: 11, data: { table: 'players', column: 'score', readLine: '8', writeLine: '9' } }],
+    },
+    {
+      name: 'a merged JSON document written back',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function updateSettings(userId: number, patch: Record<string, unknown>) {
+  const result = await pool.query('SELECT settings FROM users WHERE id = $1', [userId]);
+  const merged = { ...result.rows[0].settings, ...patch };
+  await pool.query('UPDATE users SET settings = $1 WHERE id = $2', [JSON.stringify(merged), userId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'users', column: 'settings', readLine: '6', writeLine: '8' } }],
+    },
+    {
+      name: 'a .then chain computing the new stock',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export function sell(productId: number, quantity: number) {
+  return pool
+    .query('SELECT stock FROM products WHERE product_id = $1', [productId])
+    .then((r) => pool.query('UPDATE products SET stock = $1 WHERE product_id = $2', [r.rows[0].stock - quantity, productId]));
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 18, data: { table: 'products', column: 'stock', readLine: '6', writeLine: '8' } }],
+    },
+    {
+      name: 'module-level SQL constants',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+const GET_COUNTER = 'SELECT value FROM counters WHERE name = $1';
+const SET_COUNTER = 'UPDATE counters SET value = $2 WHERE name = $1';
+
+export async function next(name: string): Promise<number> {
+  const { rows } = await pool.query(GET_COUNTER, [name]);
+  const value: number = rows[0].value + 1;
+  await pool.query(SET_COUNTER, [name, value]);
+  return value;
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 11, column: 9, data: { table: 'counters', column: 'value', readLine: '9', writeLine: '11' } }],
+    },
+    {
+      name: 'SQL built by concatenation',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function restock(warehouseId: number, delivered: number) {
+  const { rows } = await pool.query('SELECT quantity FROM stock ' + 'WHERE warehouse_id = $1', [warehouseId]);
+  const quantity = rows[0].quantity + delivered;
+  await pool.query('UPDATE stock SET quantity = $1 ' + 'WHERE warehouse_id = $2', [quantity, warehouseId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'stock', column: 'quantity', readLine: '6', writeLine: '8' } }],
+    },
+    {
+      name: 'a client handed in by the caller, without a lock',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function applyFee(client: PoolClient, accountId: number, fee: number) {
+  const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - fee, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 6, column: 9, data: { table: 'account', column: 'balance', readLine: '5', writeLine: '6' } }],
+    },
+    {
+      name: 'validated with an if, then written as an absolute value',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  if (rows[0].balance < amount) throw new Error('Insufficient funds');
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9 }],
+    },
+    {
+      name: 'a session advisory lock through the pool serializes nothing',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  await pool.query('SELECT pg_advisory_lock($1)', [accountId]);
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance + amount, accountId]);
+  await pool.query('SELECT pg_advisory_unlock($1)', [accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9 }],
+    },
+    {
+      name: 'values passed as a named array',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  const params = [rows[0].balance + amount, accountId];
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', params);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLine: '6', writeLine: '8' } }],
+    },
+    {
+      name: 'the value extracted with .then(r => r.rows[0].balance)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deposit(accountId: number, amount: number) {
+  const balance: number = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]).then((r) => r.rows[0].balance);
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [balance + amount, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLine: '6', writeLine: '7' } }],
+    },
+  ],
+});
