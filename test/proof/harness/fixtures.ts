@@ -16,8 +16,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Scenario } from './scenario.js';
 
-export type Library = 'pg' | 'postgres';
-const LIBRARIES: readonly Library[] = ['pg', 'postgres'];
+export type Library = 'pg' | 'postgres' | 'knex';
+const LIBRARIES: readonly Library[] = ['pg', 'postgres', 'knex'];
 
 export interface ExpectedFinding {
   ruleId: string;

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import postgres from 'postgres';
 import { gatedPool, gatedSql } from './clients.js';
+import { runWithKnex } from './clients-knex.js';
 import { importFixture, type ScenarioDirectory, type VariantFile } from './fixtures.js';
 import { isOperationResult, type Measurement, type Scenario, type Told } from './scenario.js';
 import { Scheduler, type Caller, type Outcome } from './scheduler.js';
@@ -44,7 +45,7 @@ export async function runVariant(
   try {
     await resetDatabase(admin, directory, variant);
     const scheduler = new Scheduler({ label, observer });
-    const call = variant.library === 'pg' ? withPg : withPostgresJs;
+    const call = variant.library === 'knex' ? withKnex : variant.library === 'pg' ? withPg : withPostgresJs;
     const outcomes = await call(databaseUrl, scenario, scheduler, operation as Operation);
     const told = { yes: 0, no: 0 };
     const errors: string[] = [];
@@ -108,6 +109,10 @@ const withPostgresJs: Runner = async (databaseUrl, scenario, scheduler, operatio
     await Promise.all(instances.map((sql) => sql.end({ timeout: 1 })));
   }
 };
+
+/** knex: each caller is its own instance, its connections gated as they are created. */
+const withKnex: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithKnex(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
