@@ -8,5 +8,6 @@ import { postgres } from './postgres.js';
 import { pgPromise } from './pg-promise.js';
 import { prisma } from './prisma.js';
 import { slonik } from './slonik.js';
+import { mysql2 } from './mysql2.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, pg];
