@@ -9,5 +9,6 @@ import { pgPromise } from './pg-promise.js';
 import { prisma } from './prisma.js';
 import { slonik } from './slonik.js';
 import { mysql2 } from './mysql2.js';
+import { typeorm } from './typeorm.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, typeorm, pg];
