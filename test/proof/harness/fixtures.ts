@@ -16,8 +16,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Scenario } from './scenario.js';
 
-export type Library = 'pg' | 'postgres' | 'knex';
-const LIBRARIES: readonly Library[] = ['pg', 'postgres', 'knex'];
+export type Library = 'pg' | 'postgres' | 'knex' | 'slonik' | 'pg-promise' | 'kysely';
+const LIBRARIES: readonly Library[] = ['pg', 'postgres', 'knex', 'slonik', 'pg-promise', 'kysely'];
 
 export interface ExpectedFinding {
   ruleId: string;
@@ -59,7 +59,8 @@ function findRoot(start: string): string {
   }
 }
 
-const VARIANT_FILE = /^(?<variant>[a-z0-9-]+)\.(?<library>[a-z]+)\.ts$/;
+// A library name may hold a hyphen (`pg-promise`); a variant name never holds a dot.
+const VARIANT_FILE = /^(?<variant>[a-z0-9-]+)\.(?<library>[a-z][a-z-]*)\.ts$/;
 const EXPECT_MARKER = /\/\/\s*expect(?<next>-next-line)?:\s*(?<rules>[a-z-]+(?:\s*,\s*[a-z-]+)*)\s*$/;
 
 export function expectedFindings(source: string): ExpectedFinding[] {

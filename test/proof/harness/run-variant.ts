@@ -6,7 +6,10 @@ import pg from 'pg';
 import postgres from 'postgres';
 import { gatedPool, gatedSql } from './clients.js';
 import { runWithKnex } from './clients-knex.js';
-import { importFixture, type ScenarioDirectory, type VariantFile } from './fixtures.js';
+import { runWithKysely } from './clients-kysely.js';
+import { runWithPgPromise } from './clients-pg-promise.js';
+import { runWithSlonik } from './clients-slonik.js';
+import { importFixture, type Library, type ScenarioDirectory, type VariantFile } from './fixtures.js';
 import { isOperationResult, type Measurement, type Scenario, type Told } from './scenario.js';
 import { Scheduler, type Caller, type Outcome } from './scheduler.js';
 
@@ -45,7 +48,7 @@ export async function runVariant(
   try {
     await resetDatabase(admin, directory, variant);
     const scheduler = new Scheduler({ label, observer });
-    const call = variant.library === 'knex' ? withKnex : variant.library === 'pg' ? withPg : withPostgresJs;
+    const call = RUNNERS[variant.library];
     const outcomes = await call(databaseUrl, scenario, scheduler, operation as Operation);
     const told = { yes: 0, no: 0 };
     const errors: string[] = [];
@@ -113,6 +116,23 @@ const withPostgresJs: Runner = async (databaseUrl, scenario, scheduler, operatio
 /** knex: each caller is its own instance, its connections gated as they are created. */
 const withKnex: Runner = (databaseUrl, scenario, scheduler, operation) =>
   runWithKnex(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+
+/** slonik, pg-promise and kysely all run on node-postgres; each gates it through its own public API. */
+const withSlonik: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithSlonik(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+const withPgPromise: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithPgPromise(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+const withKysely: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithKysely(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+
+const RUNNERS: Record<Library, Runner> = {
+  pg: withPg,
+  postgres: withPostgresJs,
+  knex: withKnex,
+  slonik: withSlonik,
+  'pg-promise': withPgPromise,
+  kysely: withKysely,
+};
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
