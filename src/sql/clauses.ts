@@ -4,7 +4,7 @@
  */
 
 import type { Assignment, Predicate } from './facts.js';
-import { isKeyColumn } from './keys.js';
+import { isKeyPredicate } from './keys.js';
 import { paramsOf } from './scan.js';
 import { identName, join, type Token } from './tokenize.js';
 
@@ -168,7 +168,8 @@ export function lexicalPredicate(tokens: readonly Token[]): Predicate {
   const other = leftColumn !== null ? right : left;
   const shape = exprShape(other);
   const valueLike = !shape.subquery && shape.refs.length === 0 && shape.qualified.length === 0;
-  const isKey = (operator === '=' || operator === 'in') && column !== null && isKeyColumn(column) && valueLike;
+  const value = other.some((t) => isWord(t, 'true', 'false')) ? 'boolean' : other.some((t) => t.type === 'param') ? 'parameter' : 'literal';
+  const isKey = column !== null && (operator === 'is null' || valueLike) && isKeyPredicate(column, operator, value);
   return { column, operator, isKey, params, text };
 }
 

@@ -14,3 +14,28 @@ export function isKeyColumn(column: string): boolean {
   const lower = column.toLowerCase();
   return KEY_NAMES.has(lower) || KEY_SUFFIX.test(lower) || CAMEL_KEY_SUFFIX.test(column);
 }
+
+/**
+ * Columns that hold state rather than identity: an equality on one of them is a compare-and-set
+ * guard (`version = $3`, `status = $2`, `updated_at = $4`), whatever the value compared.
+ */
+const STATE_COLUMN =
+  /^(?:version|lock_version|row_version|revision|rev|etag|status|state|stage|phase|step|locked|claimed|available|remaining|balance|stock|quantity|qty|seats|count|total|.*_(?:version|status|state|at|on|count|total|balance|stock|quantity|qty|seats|left|remaining))$/;
+
+/** Soft-delete markers: `deleted_at IS NULL` filters what exists, as a key lookup does. */
+const SOFT_DELETE = /^(?:is_)?(?:deleted|archived|removed|trashed)(?:_at|_on)?$/;
+
+/**
+ * Whether a conjunct only names the row (or filters soft-deleted rows) rather than testing its
+ * state. `column = value` does when the column is key-like, or is any other column that is not a
+ * state column compared with a value that is not a boolean (`sku = $1`, `code = 'A15'`: a lookup by a
+ * natural key). A state column (`version = $3`, `status = 'pending'`), a boolean (`active = true`),
+ * an inequality or an `IS NULL` test on anything but a soft-delete marker are guards.
+ */
+export function isKeyPredicate(column: string, operator: string, value: 'parameter' | 'literal' | 'boolean'): boolean {
+  const lower = column.toLowerCase();
+  if (operator === 'is null') return SOFT_DELETE.test(lower);
+  if (operator !== '=' && operator !== 'in') return false;
+  if (isKeyColumn(column)) return true;
+  return value !== 'boolean' && !STATE_COLUMN.test(lower);
+}

@@ -14,7 +14,7 @@ import {
 } from 'pgsql-ast-parser';
 import { blankFacts, unique } from './blank.js';
 import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind } from './facts.js';
-import { isKeyColumn } from './keys.js';
+import { isKeyPredicate } from './keys.js';
 import { clauseTexts, tablesReadIn, applyExtras } from './lexical.js';
 import type { Extras } from './normalize.js';
 import { quoteIdent, significant, tokenize } from './tokenize.js';
@@ -87,6 +87,17 @@ function columnOf(e: Expr): string | null {
 }
 
 /** No column reference and no subquery: a value the client (or a literal) supplies. */
+/** What a compared value is made of: a boolean constant, client parameters, or other literals. */
+function valueKind(e: Expr): 'parameter' | 'literal' | 'boolean' {
+  let kind: 'parameter' | 'literal' | 'boolean' = 'literal';
+  walk(e, (n) => {
+    if (n['type'] === 'boolean') kind = 'boolean';
+    else if (n['type'] === 'parameter' && kind === 'literal') kind = 'parameter';
+    return true;
+  });
+  return kind;
+}
+
 function isValueLike(e: Expr): boolean {
   let ok = true;
   walk(e, (n) => {
@@ -136,11 +147,15 @@ function predicate(e: Expr, text: string | undefined): Predicate {
       if (operator === '=' && unwrapCast(other).type === 'call' && (unwrapCast(other) as { function: { name: string } }).function.name === 'any') {
         operator = 'in';
       }
-      const isKey = (operator === '=' || operator === 'in') && column !== null && isKeyColumn(column) && isValueLike(other);
+      const isKey = column !== null && isValueLike(other) && isKeyPredicate(column, operator, valueKind(other));
       return { ...base, column, operator, isKey };
     }
     case 'unary':
-      if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') return guard(e.op.toLowerCase(), columnOf(e.operand));
+      if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') {
+        const column = columnOf(e.operand);
+        const operator = e.op.toLowerCase();
+        return { ...base, column, operator, isKey: column !== null && isKeyPredicate(column, operator, 'literal') };
+      }
       return guard('other', columnOf(e.operand));
     case 'call':
       return guard(e.function.name === 'exists' ? 'exists' : 'other');

@@ -165,7 +165,7 @@ describe('pgsql-ast-parser gaps', () => {
     expect(facts).toMatchObject({ kind: 'select', origin: 'lexical', tablesRead: ['users'], lock: { strength: 'update', wait: 'wait' } });
     expect(facts?.where.map((p) => [p.column, p.operator, p.isKey])).toEqual([
       ['id', '=', true],
-      ['deleted_at', 'is null', false],
+      ['deleted_at', 'is null', true],
     ]);
   });
 
@@ -356,8 +356,8 @@ describe('MySQL', () => {
     expect(facts.tablesRead).toEqual(['orders']);
     expect(facts.where.map((p) => [p.column, p.isKey])).toEqual([
       ['user_id', true],
-      ['note', false],
-      ['code', false],
+      ['note', true],
+      ['code', true],
     ]);
   });
 
