@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Step } from '../flow/index.js';
 import { isLostUpdate } from './no-lost-update.js';
-import { controls, guards, isRead, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput } from './shared.js';
+import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput } from './shared.js';
 import type { Finding, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -18,15 +18,14 @@ export function noCheckThenAct({ units, resolver, options }: CheckInput): Findin
   const findings: Finding[] = [];
   for (const unit of units) {
     for (const read of unit.steps) {
-      if (!isRead(read) || readProtection(read, false) !== null) continue;
-      const tests = read.result.tests.filter((t) => t.range[0] > read.site.node.range[1] - 1);
-      if (tests.length === 0) continue;
+      if (!isRead(read) || read.result.tests.length === 0) continue;
       for (const write of laterWrites(unit, read)) {
         const table = sharedTable(read, write);
-        if (table === null || write.site === read.site || isSafeWrite(read, write, resolver, options)) continue;
-        const test = tests.find((t) => controls(t, write.site.node));
+        if (table === null || write.site === read.site || readProtection(read, write, false) !== null) continue;
+        if (isSafeWrite(read, write, table, resolver, options)) continue;
+        const insert = kindOn(write, table) === 'insert';
+        const test = decidingTests(read, write, table).find((t) => t.range[0] >= read.site.node.range[1] && controls(t, write.site.node));
         if (!test) continue;
-        const insert = write.facts.kind === 'insert';
         findings.push({
           ruleId: 'no-check-then-act',
           messageId: insert ? 'checkThenInsert' : 'checkThenAct',
@@ -48,15 +47,31 @@ export function noCheckThenAct({ units, resolver, options }: CheckInput): Findin
 }
 
 /**
+ * The tests of the read that decide this write. An INSERT acts on "is there a row?", so every test
+ * counts. An UPDATE or DELETE of a row that exists acts on what is in it: only tests that read a
+ * row's values count, and for an UPDATE only when it sets a column the test read (or the columns
+ * cannot be told). Loading a row, answering 404 when it is missing and then updating other columns
+ * is not a race on the tested value.
+ */
+function decidingTests(read: Step, write: Step, table: string): TSESTree.Node[] {
+  const kind = kindOn(write, table);
+  if (kind === 'insert') return read.result.tests;
+  const assigned = new Set(write.facts.set.map((a) => a.column));
+  return read.result.valueTests
+    .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some((c) => assigned.has(c.toLowerCase())))
+    .map((t) => t.node);
+}
+
+/**
  * Writes that re-check in the database what the code checked: ON CONFLICT, a guard on a column the
  * read returned (the conditional write), a version check; and absolute write-backs, which
  * no-lost-update reports.
  */
-function isSafeWrite(read: Step, write: Step, resolver: CheckInput['resolver'], options: CheckInput['options']): boolean {
+function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInput['resolver'], options: CheckInput['options']): boolean {
   if (write.facts.onConflict !== null) return true;
   if (write.facts.kind === 'insert' && write.facts.insertSource === 'select' && write.facts.where.length > 0) return true;
   const selected = read.facts.selectedColumns;
-  const guarded = guards(write, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column));
+  const guarded = guardsOn(write, table, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column));
   if (guarded) return true;
   if (retestsReadValue(read, write, resolver)) return true;
   return isLostUpdate(read, write, resolver);
@@ -65,7 +80,7 @@ function isSafeWrite(read: Step, write: Step, resolver: CheckInput['resolver'], 
 /** Inside a transaction, a read written in place can take `FOR UPDATE` (not an aggregate: PostgreSQL refuses it there). */
 function forUpdateSuggestion(read: Step): Suggestion[] {
   const literal = read.site.sql.literal;
-  if (read.transaction.state !== 'open' || !literal || !read.site.sql.complete || read.facts.aggregate || !read.lastInSite || read.statementIndex !== 0) return [];
+  if (read.transaction.state !== 'open' || read.facts.lock || !literal || !read.site.sql.complete || read.facts.aggregate || !read.lastInSite || read.statementIndex !== 0) return [];
   const at = contentEnd(literal);
   return at === null ? [] : [{ messageId: 'addForUpdate', data: {}, edits: [{ range: [at, at], text: ' FOR UPDATE' }] }];
 }

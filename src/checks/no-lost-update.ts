@@ -29,9 +29,9 @@ export function noLostUpdate({ units, resolver }: CheckInput): Finding[] {
   const reported = new Set<Step>();
   for (const unit of units) {
     for (const read of unit.steps) {
-      if (!isRead(read) || readProtection(read, true) !== null) continue;
+      if (!isRead(read)) continue;
       for (const write of laterWrites(unit, read)) {
-        if (reported.has(write) || !isLostUpdate(read, write, resolver)) continue;
+        if (reported.has(write) || readProtection(read, write, true) !== null || !isLostUpdate(read, write, resolver)) continue;
         reported.add(write);
         findings.push({
           ruleId: 'no-lost-update',

@@ -23,17 +23,36 @@ export function isRead(step: Step): boolean {
 }
 
 /**
- * Why a read cannot race with a later write in the same unit, if it cannot: its rows are locked in a
- * transaction (or the transaction state is the caller's to know), the transaction is SERIALIZABLE,
- * or an advisory lock / LOCK TABLE serializes the connection. A `FOR UPDATE` known to run outside
- * any transaction is reported by no-lock-outside-transaction, so it also counts as handled here.
+ * Why a read cannot race with a later write, if it cannot: both run in one transaction on one
+ * connection and that transaction locked the rows read, is SERIALIZABLE (or REPEATABLE READ, where
+ * PostgreSQL refuses to overwrite a row changed since the snapshot), or holds a lock that serializes
+ * everyone (an advisory lock, LOCK TABLE) from the read to the write. Where the read's transaction state
+ * is unknown (a client handed in), a row lock is trusted: the caller's transaction may hold it. A
+ * `FOR UPDATE` known to run outside any transaction is no-lock-outside-transaction's finding, so it
+ * also counts as handled here.
  */
-export function readProtection(read: Step, acceptRepeatableRead: boolean): string | null {
+export function readProtection(read: Step, write: Step, acceptRepeatableRead: boolean): string | null {
   const { transaction, facts } = read;
-  if (facts.lock) return 'row lock';
-  if (transaction.isolation === 'serializable') return 'serializable';
-  if (acceptRepeatableRead && transaction.isolation === 'repeatable read') return 'repeatable read';
-  return transaction.serializedBy;
+  if (facts.lock && transaction.state !== 'open') return 'row lock';
+  const together = write.connection.key === read.connection.key && write.transaction.id === transaction.id && transaction.state !== 'none';
+  if (together && facts.lock) return 'row lock';
+  if (together && transaction.isolation === 'serializable') return 'serializable';
+  if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read') return 'repeatable read';
+  const held = write.connection.key === read.connection.key && transaction.serializedBy !== null && write.transaction.serializedBy === transaction.serializedBy;
+  return held ? transaction.serializedBy : null;
+}
+
+/** Guards of a write on one table: its own WHERE, or that of the data-modifying CTE that writes it. */
+export function guardsOn(write: Step, table: string, options: CheckOptions): Predicate[] {
+  const cte = write.facts.cteWrites.find((c) => c.table === table);
+  if (cte && write.facts.tablesWritten[0] !== table) return guardsOf(cte.guards, options.keyColumns ?? []);
+  return guards(write, options);
+}
+
+/** What the write does to one table: its own kind, or that of the data-modifying CTE that writes it. */
+export function kindOn(write: Step, table: string): string {
+  const cte = write.facts.cteWrites.find((c) => c.table === table);
+  return cte && write.facts.tablesWritten[0] !== table ? cte.kind : write.facts.kind;
 }
 
 export function laterWrites(unit: Unit, after: Step): Step[] {

@@ -6,7 +6,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { contains, expressionPath, functionName, isFunction, propertyName, unwrap, type FunctionNode } from '../extract/ast.js';
 import type { ExtractResult } from '../extract/index.js';
 import type { QuerySite, TransactionCall, TransactionScope } from '../extract/types.js';
-import type { Isolation, SqlAnalysis } from '../sql/facts.js';
+import type { Isolation, SqlAnalysis, SqlDialect } from '../sql/facts.js';
 import { resultUse } from './results.js';
 import type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
 
@@ -100,11 +100,20 @@ interface StepServices {
 
 interface ConnectionState {
   state: TransactionState['state'];
+  id: number;
   isolation: Isolation | null;
+  /** MySQL's `SET TRANSACTION ISOLATION LEVEL` before START TRANSACTION: the next transaction only. */
   nextIsolation: Isolation | null;
+  /** `SET SESSION CHARACTERISTICS AS TRANSACTION ...` / MySQL `SET SESSION TRANSACTION ...`. */
+  sessionIsolation: Isolation | null;
   sessionLock: boolean;
   transactionLock: 'advisory lock' | 'LOCK TABLE' | null;
 }
+
+/** LOCK TABLE modes that conflict with themselves: two requests holding one cannot both proceed. */
+const SERIALIZING_LOCK_MODES = new Set(['share', 'share update exclusive', 'share row exclusive', 'exclusive', 'access exclusive', 'write']);
+
+let transactionIds = 0;
 
 function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], calls: TransactionCall[], services: StepServices): Step[] {
   const events: ({ at: number; site: QuerySite } | { at: number; call: TransactionCall })[] = [
@@ -112,13 +121,24 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
     ...calls.map((call) => ({ at: call.node.range[0], call })),
   ].sort((a, b) => a.at - b.at);
 
-  const states = new Map<string, ConnectionState>();
+  let states = new Map<string, ConnectionState>();
   const steps: Step[] = [];
+  // Transaction control inside a branch that leaves the function (`if (...) { ROLLBACK; return }`)
+  // changes nothing for the statements after that branch: their state is restored when it ends.
+  const branches: { end: number; saved: Map<string, ConnectionState> }[] = [];
+  const enterBranchOf = (node: TSESTree.Node): void => {
+    const branch = exitingBranch(node, unit);
+    if (branch && !branches.some((b) => b.end === branch.range[1])) {
+      branches.push({ end: branch.range[1], saved: new Map([...states].map(([key, state]) => [key, { ...state }])) });
+    }
+  };
   for (const event of events) {
+    while (branches.length > 0 && branches[branches.length - 1]!.end <= event.at) states = branches.pop()!.saved;
     if ('call' in event) {
+      enterBranchOf(event.call.node);
       const connection = services.connectionOf(event.call);
       const state = stateOf(connection, event.call.connection, undefined);
-      applyControl(state, event.call.action, event.call.isolation);
+      applyControl(state, event.call.action, event.call.isolation, '', 'postgres');
       continue;
     }
     const { site } = event;
@@ -127,11 +147,12 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
     const onScopeConnection = scope !== null && connection.kind === 'transaction';
     const state = stateOf(connection, site.connection, onScopeConnection ? scope : undefined);
     // Every pool query may take another connection: only statements sent together share one.
-    if (connection.kind === 'pool') Object.assign(state, { state: 'none', isolation: null, transactionLock: null });
+    if (connection.kind === 'pool') Object.assign(state, { state: 'none', id: ++transactionIds, isolation: null, transactionLock: null });
     const analysis = services.analyze(site);
     analysis.statements.forEach((facts, statementIndex) => {
       const transaction: TransactionState = {
         state: state.state,
+        id: state.id,
         isolation: state.isolation,
         serializedBy: connection.kind === 'pool' ? null : state.transactionLock ?? (state.sessionLock ? 'advisory lock' : null),
         scope: onScopeConnection ? scope : null,
@@ -147,11 +168,14 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
         result: services.useOf(site),
         outsideEnclosingTransaction: scope !== null && !onScopeConnection ? scope : null,
       });
-      if (facts.transaction) applyControl(state, facts.transaction.action, facts.transaction.isolation);
+      if (facts.transaction) enterBranchOf(site.node);
+      if (facts.transaction) applyControl(state, facts.transaction.action, facts.transaction.isolation, facts.text, site.sql.dialect);
       if (facts.advisoryLock === 'session') state.sessionLock = true;
       if (facts.advisoryLock === 'unlock') state.sessionLock = false;
       if (facts.advisoryLock === 'xact' && state.state !== 'none') state.transactionLock = 'advisory lock';
-      if (facts.kind === 'lock-table' && state.state !== 'none') state.transactionLock = 'LOCK TABLE';
+      if (facts.kind === 'lock-table' && state.state !== 'none' && SERIALIZING_LOCK_MODES.has(facts.lockTable?.mode ?? 'access exclusive')) {
+        state.transactionLock = 'LOCK TABLE';
+      }
     });
   }
   return steps;
@@ -159,29 +183,43 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
   function stateOf(connection: Connection, expression: TSESTree.Expression | null, scope: TransactionScope | undefined): ConnectionState {
     let state = states.get(connection.key);
     if (!state) {
-      state = { state: initialState(connection, expression, unit, services), isolation: scope?.isolation ?? null, nextIsolation: null, sessionLock: false, transactionLock: null };
+      state = {
+        state: initialState(connection, expression, unit, services),
+        id: ++transactionIds,
+        isolation: scope?.isolation ?? null,
+        nextIsolation: null,
+        sessionIsolation: null,
+        sessionLock: false,
+        transactionLock: null,
+      };
       states.set(connection.key, state);
     }
     return state;
   }
 }
 
-function applyControl(state: ConnectionState, action: string, isolation: Isolation | null): void {
+function applyControl(state: ConnectionState, action: string, isolation: Isolation | null, text: string, dialect: SqlDialect): void {
   switch (action) {
     case 'begin':
       state.state = 'open';
-      state.isolation = isolation ?? state.nextIsolation;
+      state.id = ++transactionIds;
+      state.isolation = isolation ?? state.nextIsolation ?? state.sessionIsolation;
+      state.nextIsolation = null;
       state.transactionLock = null;
       break;
     case 'commit':
     case 'rollback':
       state.state = 'none';
+      state.id = ++transactionIds;
       state.isolation = null;
       state.transactionLock = null;
       break;
     case 'set-isolation':
-      if (state.state === 'none') state.nextIsolation = isolation;
-      else state.isolation = isolation;
+      if (/\bsession\b/i.test(text)) state.sessionIsolation = isolation;
+      else if (state.state !== 'none') state.isolation = isolation;
+      // Outside a transaction PostgreSQL ignores SET TRANSACTION (with a warning); MySQL keeps it
+      // for the next transaction.
+      else if (dialect === 'mysql') state.nextIsolation = isolation;
       break;
   }
 }
@@ -201,6 +239,24 @@ function initialState(connection: Connection, expression: TSESTree.Expression | 
     }
   }
   return 'unknown';
+}
+
+/** The innermost `if` branch, `catch` or `case` around a node that ends by leaving the function. */
+function exitingBranch(node: TSESTree.Node, unit: TSESTree.Node): TSESTree.Node | null {
+  let current = node.parent;
+  while (current && current !== unit) {
+    const parent = current.parent;
+    const isBranch =
+      (parent?.type === 'IfStatement' && (parent.consequent === current || parent.alternate === current)) ||
+      parent?.type === 'CatchClause' ||
+      current.type === 'SwitchCase';
+    if (isBranch) {
+      const body = current.type === 'BlockStatement' ? current.body : current.type === 'SwitchCase' ? current.consequent : [current];
+      if (body.some((s) => s.type === 'ReturnStatement' || s.type === 'ThrowStatement')) return current;
+    }
+    current = parent;
+  }
+  return null;
 }
 
 function enclosingScope(node: TSESTree.Node, unit: TSESTree.Node, scopes: ReadonlyMap<TSESTree.Node, TransactionScope>): TransactionScope | null {

@@ -108,7 +108,13 @@ function follow(
         if (isThenCall(parent)) {
           const call = parent.parent as TSESTree.CallExpression;
           const callback = call.arguments[0];
-          if (callback && isFunction(callback) && callback.params[0]) bind(callback.params[0], path);
+          if (callback && isFunction(callback)) {
+            // `.then(() => ...)` drops the result: nothing after it carries it.
+            if (!callback.params[0]) return;
+            bind(callback.params[0], path);
+          } else if (callback) {
+            use.handedOff = true;
+          }
           current = call;
           continue;
         }

@@ -8,6 +8,12 @@ import type { Isolation, StatementFacts } from '../sql/facts.js';
 export interface ResultUse {
   /** Conditions that read the result or a value derived from it (`if`, `?:`, `&&`, loops, `assert`). */
   tests: TSESTree.Node[];
+  /**
+   * The subset of `tests` that read what is in a row, not only whether rows came back: with the row
+   * properties they read (`rows[0].available_seats` -> `available_seats`), or null when the value went
+   * through a function call and the columns cannot be told.
+   */
+  valueTests: { node: TSESTree.Node; columns: readonly string[] | null }[];
   /** The result, or a value derived from it, is returned (or yielded) to the caller. */
   returned: boolean;
   /** The result, or a value derived from it, is passed to another function or stored on an object. */
@@ -31,6 +37,11 @@ export interface Connection {
 export interface TransactionState {
   /** 'none': known to run outside a transaction; 'open': inside one; 'unknown': depends on the caller. */
   state: 'none' | 'open' | 'unknown';
+  /**
+   * Which transaction on this connection: statements with the same connection key and the same id
+   * run in one transaction (or, for state 'none', in the same stretch between transactions).
+   */
+  id: number;
   isolation: Isolation | null;
   /** What serializes statements on this connection from here on, besides row locks. */
   serializedBy: 'advisory lock' | 'LOCK TABLE' | null;

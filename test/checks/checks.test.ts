@@ -91,9 +91,20 @@ describe('checks', () => {
   });
 
   it('keyColumns makes equality on a named column identify the row instead of guarding it', () => {
-    const code = "export async function f(c: PoolClient, sku: string) { await c.query('UPDATE stock SET n = n - 1 WHERE sku = $1', [sku]); }";
+    const code = "export async function f(c: PoolClient, bucket: Date) { await c.query('UPDATE hits SET n = n + 1 WHERE bucket_at = $1', [bucket]); }";
     expect(findings(code).map((f) => f.rule)).toEqual(['no-ignored-rowcount']);
-    expect(findings(code, { keyColumns: ['sku'] })).toEqual([]);
+    expect(findings(code, { keyColumns: ['bucket_at'] })).toEqual([]);
+  });
+
+  it('a lookup by a natural key passed in is no guard; a state column or a literal state is', () => {
+    const guardsOf = (where: string) =>
+      findings(`export async function f(c: PoolClient, v: string) { await c.query("UPDATE t SET n = n + 1 WHERE ${where}", [v]); }`).map((f) => f.rule);
+    expect(guardsOf('sku = $1')).toEqual([]);
+    expect(guardsOf('id = $1 AND deleted_at IS NULL')).toEqual([]);
+    expect(guardsOf('sku = $1 AND version = 3')).toEqual(['no-ignored-rowcount']);
+    expect(guardsOf("sku = $1 AND status = 'pending'")).toEqual(['no-ignored-rowcount']);
+    expect(guardsOf('sku = $1 AND active = true')).toEqual(['no-ignored-rowcount']);
+    expect(guardsOf('sku = $1 AND worker_id IS NULL')).toEqual(['no-ignored-rowcount']);
   });
 
   it('a guarded CTE the statement never reads is decoupled inside one statement', () => {
