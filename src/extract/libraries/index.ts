@@ -10,5 +10,6 @@ import { prisma } from './prisma.js';
 import { slonik } from './slonik.js';
 import { mysql2 } from './mysql2.js';
 import { typeorm } from './typeorm.js';
+import { sequelize } from './sequelize.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, typeorm, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, typeorm, sequelize, pg];
