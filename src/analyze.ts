@@ -34,7 +34,7 @@ export function mightContainSql(text: string): boolean {
   return SQL_HINT.test(text);
 }
 
-export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike): Model {
+export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike)): Model {
   const cached = models.get(program);
   if (cached) return cached;
   let model = EMPTY;
@@ -81,11 +81,9 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
   const base: FileAnalysis = { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   if (!mightContainSql(text)) return base;
   let program: TSESTree.Program;
-  let scopeManager: ScopeManagerLike;
   try {
     program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
     ensureParents(program);
-    scopeManager = analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' });
   } catch (error) {
     const located = error as { lineNumber?: number; column?: number; message?: string };
     return {
@@ -94,6 +92,7 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
       fatal: { message: `Parsing error: ${firstLine(located.message)}`, line: located.lineNumber ?? 1, column: (located.column ?? 0) + 1 },
     };
   }
+  const scopeManager = (): ScopeManagerLike => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike;
   try {
     const model = buildModel(program, scopeManager);
     const findings = runChecks(model, options.rules ?? RULE_IDS, options).map(toReported);

@@ -14,7 +14,7 @@ export interface ExtractResult extends Extraction {
   resolver: Resolver;
 }
 
-export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLike, adapters: readonly LibraryAdapter[] = ADAPTERS): ExtractResult {
+export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), adapters: readonly LibraryAdapter[] = ADAPTERS): ExtractResult {
   const modules = new Set<string>();
   const candidates: QueryNode[] = [];
   walk(program, (node) => {

@@ -27,24 +27,34 @@ export interface ScopeManagerLike {
   }[];
 }
 
+/**
+ * Built on first use: a file whose calls no adapter claims never pays for scope analysis (the CLI
+ * hands a function that runs it; ESLint hands the scope manager it already has).
+ */
 export class Resolver {
-  private readonly byIdentifier = new Map<TSESTree.Node, VariableLike>();
+  private byIdentifier: Map<TSESTree.Node, VariableLike> | null = null;
   private readonly definitions = new Map<VariableLike, Definition | null>();
 
-  constructor(scopeManager: ScopeManagerLike) {
+  constructor(private readonly scopeManager: ScopeManagerLike | (() => ScopeManagerLike)) {}
+
+  private index(): Map<TSESTree.Node, VariableLike> {
+    if (this.byIdentifier) return this.byIdentifier;
+    const byIdentifier = new Map<TSESTree.Node, VariableLike>();
+    const scopeManager = typeof this.scopeManager === 'function' ? this.scopeManager() : this.scopeManager;
     for (const scope of scopeManager.scopes) {
       for (const variable of scope.variables) {
-        for (const id of variable.identifiers) this.byIdentifier.set(id, variable);
+        for (const id of variable.identifiers) byIdentifier.set(id, variable);
       }
       for (const reference of scope.references) {
-        if (reference.resolved) this.byIdentifier.set(reference.identifier, reference.resolved);
+        if (reference.resolved) byIdentifier.set(reference.identifier, reference.resolved);
       }
     }
+    return (this.byIdentifier = byIdentifier);
   }
 
   /** The variable an identifier (a reference or a declaration) stands for. */
   variable(id: TSESTree.Node): VariableLike | null {
-    return this.byIdentifier.get(id) ?? null;
+    return this.index().get(id) ?? null;
   }
 
   definition(id: TSESTree.Identifier): Definition | null {
