@@ -27,7 +27,7 @@ const sql = postgres(process.env.DATABASE_URL!);
 const seatCheckInBegin = `${db}
 export async function buyTicket(concertId: string, userId: string) {
   return sql.begin(async (sql) => {
-    const [concert] = await sql\`SELECT available_seats FROM concerts WHERE concert_id = \${concertId}\`;
+    const [concert] = await sql\`SELECT available_seats FROM concerts WHERE concert_id = \${concertId} LIMIT 1\`;
     if (concert.available_seats < 1) throw new Error('Sold out');
     await sql\`UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = \${concertId}\`;
     await sql\`INSERT INTO tickets (concert_id, user_id) VALUES (\${concertId}, \${userId})\`;
@@ -40,7 +40,7 @@ export async function withdraw(accountId: number, amount: number) {
   const reserved = await sql.reserve();
   try {
     await reserved\`BEGIN\`;
-    const [account] = await reserved\`SELECT balance FROM accounts WHERE id = \${accountId}\`;
+    const [account] = await reserved\`SELECT balance FROM accounts WHERE id = \${accountId} LIMIT 1\`;
     if (account.balance < amount) throw new Error('Insufficient funds');
     await reserved\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${accountId}\`;
     await reserved\`COMMIT\`;
@@ -145,8 +145,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 7,
           column: 29,
-          // The check offers FOR UPDATE only where the text does not end in a `${}` hole.
-          suggestions: [],
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(seatCheckInBegin, 'LIMIT 1') }],
         },
       ],
     },
@@ -180,7 +179,7 @@ export async function register(email: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 29,
-          suggestions: [],
+          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(reservedCheck, 'LIMIT 1') }],
         },
       ],
     },
