@@ -89,7 +89,7 @@ function forUpdateSuggestion(read: Step): Suggestion[] {
 function contentEnd(literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral): number | null {
   const raw = literal.type === 'Literal' ? literal.raw.slice(1, -1) : literal.quasis.at(-1)?.value.raw;
   if (raw === undefined) return null;
+  // A template that ends in a hole (`... WHERE id = ${id}`) takes the clause after the hole.
   const trimmed = raw.replace(/[\s;]+$/, '');
-  if (literal.type === 'TemplateLiteral' && trimmed === '' ) return null;
   return literal.range[1] - 1 - (raw.length - trimmed.length);
 }

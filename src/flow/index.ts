@@ -236,6 +236,9 @@ function initialState(connection: Connection, expression: TSESTree.Expression | 
     if (inner?.type === 'Identifier') {
       const def = services.extraction.context.resolve(inner);
       if (def?.kind === 'variable' && def.init && contains(unit, def.node)) return 'none';
+      // A client handed to a callback by the library (`db.task(async (t) => ...)`,
+      // `pool.connect(async (connection) => ...)`) is a fresh connection outside any transaction.
+      if (def?.kind === 'parameter' && def.node.parent?.type === 'CallExpression' && contains(unit, def.node)) return 'none';
     }
   }
   return 'unknown';

@@ -124,13 +124,13 @@ export async function buyTicket(concertId: string) {
     {
       name: 'read, test, write inside db.transaction at READ COMMITTED',
       code: seatCheck,
-      // No FOR UPDATE suggestion: the core offers none when the template ends in a hole.
-      errors: [{ messageId: 'checkThenAct', line: 8, column: 26 }],
+      // A template that ends in a hole takes FOR UPDATE after it.
+      errors: [{ messageId: 'checkThenAct', line: 8, column: 26, suggestions: [{ messageId: 'addForUpdate', output: seatCheck.replace('${concertId}`);', '${concertId} FOR UPDATE`);') }] }],
     },
     {
       name: 'schema tables and columns written in the template',
       code: schemaTables,
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 26 }],
+      errors: [{ messageId: 'checkThenAct', line: 9, column: 26, suggestions: [{ messageId: 'addForUpdate', output: schemaTables.replace('= ${id}`);', '= ${id} FOR UPDATE`);') }] }],
     },
     {
       name: 'a template with text after its last hole gets the FOR UPDATE suggestion',

@@ -27,6 +27,16 @@ const typed = `
 import { sql, type Kysely, type Transaction } from 'kysely';
 `;
 
+const caseReadInDbTransactionWithoutALockTestedThe = `${db}
+export async function buyTicket(concertId: string) {
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ available_seats: number }>\`SELECT available_seats FROM concerts WHERE concert_id = \${concertId}\`.execute(trx);
+    if (rows[0].available_seats < 1) throw new Error('Sold out');
+    await sql\`UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = \${concertId}\`.execute(trx);
+  });
+}
+`;
+
 ruleTester.run('kysely: no-check-then-act', tested(checkThenAct), {
   valid: [
     {
@@ -88,17 +98,7 @@ export async function seatsLeft(concertId: string) {
   invalid: [
     {
       name: 'read in db.transaction() without a lock, tested, then written',
-      code: `${db}
-export async function buyTicket(concertId: string) {
-  await db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ available_seats: number }>\`SELECT available_seats FROM concerts WHERE concert_id = \${concertId}\`.execute(trx);
-    if (rows[0].available_seats < 1) throw new Error('Sold out');
-    await sql\`UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = \${concertId}\`.execute(trx);
-  });
-}
-`,
-      // The template ends with a bound value, so no FOR UPDATE suggestion is offered.
-      errors: [{ messageId: 'checkThenAct', line: 8, column: 28, suggestions: [] }],
+      code: caseReadInDbTransactionWithoutALockTestedThe,      errors: [{ messageId: 'checkThenAct', line: 8, column: 28, suggestions: [{ messageId: 'addForUpdate', output: caseReadInDbTransactionWithoutALockTestedThe.replace('${concertId}`.execute(trx);', '${concertId} FOR UPDATE`.execute(trx);') }] }],
     },
     {
       name: 'no booking found through db, so two requests both insert one',

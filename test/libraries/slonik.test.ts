@@ -26,6 +26,16 @@ const typed = `
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 `;
 
+const caseReadInPoolTransactionWithoutALockTestedT = `${pool}
+export async function buyTicket(concertId: string) {
+  await pool.transaction(async (tx) => {
+    const concert = await tx.one(sql.unsafe\`SELECT available_seats FROM concerts WHERE concert_id = \${concertId}\`);
+    if (concert.available_seats < 1) throw new Error('Sold out');
+    await tx.query(sql.unsafe\`UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = \${concertId}\`);
+  });
+}
+`;
+
 ruleTester.run('slonik: no-check-then-act', tested(checkThenAct), {
   valid: [
     {
@@ -98,18 +108,8 @@ export async function seatsLeft(concertId: string) {
   invalid: [
     {
       name: 'read in pool.transaction without a lock, tested, then written',
-      code: `${pool}
-export async function buyTicket(concertId: string) {
-  await pool.transaction(async (tx) => {
-    const concert = await tx.one(sql.unsafe\`SELECT available_seats FROM concerts WHERE concert_id = \${concertId}\`);
-    if (concert.available_seats < 1) throw new Error('Sold out');
-    await tx.query(sql.unsafe\`UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = \${concertId}\`);
-  });
-}
-`,
-      errors: [
-        // The template ends with a bound value, so no FOR UPDATE suggestion is offered.
-        { messageId: 'checkThenAct', line: 7, column: 27, suggestions: [] },
+      code: caseReadInPoolTransactionWithoutALockTestedT,      errors: [
+        { messageId: 'checkThenAct', line: 7, column: 27, suggestions: [{ messageId: 'addForUpdate', output: caseReadInPoolTransactionWithoutALockTestedT.replace('${concertId}`);', '${concertId} FOR UPDATE`);') }] },
       ],
     },
     {

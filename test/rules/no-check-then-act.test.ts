@@ -167,6 +167,24 @@ export async function bookSlot(slotId: number, patientId: number) {
 }
 `;
 
+const templateHoleRead = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reserveStock(productId: number, quantity: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(\`SELECT stock FROM products WHERE product_id = \${productId}\`);
+    if (rows[0].stock < quantity) throw new Error('Out of stock');
+    await client.query(\`UPDATE products SET stock = stock - \${quantity} WHERE product_id = \${productId}\`);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`;
+
 ruleTester.run('no-check-then-act', testedRule, {
   valid: [
     // Row locks taken by the read inside the transaction.
@@ -599,25 +617,8 @@ export async function withdraw(accountId: number, amount: number) {
       ],
     },
     {
-      name: 'template literal read ending in a ${} hole: no suggestion',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function reserveStock(productId: number, quantity: number) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query(\`SELECT stock FROM products WHERE product_id = \${productId}\`);
-    if (rows[0].stock < quantity) throw new Error('Out of stock');
-    await client.query(\`UPDATE products SET stock = stock - \${quantity} WHERE product_id = \${productId}\`);
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
-}
-`,
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [] }],
+      name: 'template literal read ending in a ${} hole: FOR UPDATE goes after the hole',
+      code: templateHoleRead,      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateHoleRead, 'SELECT stock FROM products WHERE product_id = ${productId}') }] }],
     },
     {
       name: 'client.query({ text, values }) with a destructured row',

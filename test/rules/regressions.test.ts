@@ -5,6 +5,7 @@
  */
 import checkThenAct from '../../rules/no-check-then-act.js';
 import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
+import lockOutsideTransaction from '../../rules/no-lock-outside-transaction.js';
 import lostUpdate from '../../rules/no-lost-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -120,6 +121,30 @@ export function claimJob(jobId: number, workerId: string) {
     .then(() => ({ claimed: true }));
 }`,
       errors: [{ messageId: 'ignoredRowCount', line: 5, column: 10 }],
+    },
+  ],
+});
+
+ruleTester.run('no-lock-outside-transaction', lockOutsideTransaction as unknown as TestedRule, {
+  valid: [
+    {
+      name: 'a row lock inside the transaction callback of pg-promise',
+      code: `import pgPromise from 'pg-promise';
+const db = pgPromise()('postgres://localhost/app');
+export function claim(id: number) {
+  return db.tx(async (t) => t.one('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [id]));
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a connection the library lends to a task callback starts outside any transaction',
+      code: `import pgPromise from 'pg-promise';
+const db = pgPromise()('postgres://localhost/app');
+export function claim(id: number) {
+  return db.task(async (t) => t.one('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [id]));
+}`,
+      errors: [{ messageId: 'lockOutsideTransaction', line: 4, column: 31 }],
     },
   ],
 });
