@@ -1,4 +1,4 @@
-import { countChecked, guards, guardText, laterWrites, line, upper, firstTable, type CheckInput } from './shared.js';
+import { claimGuards, countChecked, guardText, laterWrites, line, upper, firstTable, type CheckInput } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -27,7 +27,7 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding[] {
           sql: step.facts.text,
         });
       }
-      const guard = guards(step, options);
+      const guard = claimGuards(step, options);
       if (guard.length === 0 || countChecked(step)) continue;
       const next = laterWrites(unit, step)[0];
       if (!next) continue;

@@ -1,4 +1,4 @@
-import { countChecked, guards, guardText, laterWrites, upper, firstTable, type CheckInput } from './shared.js';
+import { claimGuards, countChecked, guardText, laterWrites, upper, firstTable, type CheckInput } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -12,7 +12,7 @@ export function noIgnoredRowcount({ units, options }: CheckInput): Finding[] {
   const findings: Finding[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
-      const guard = guards(step, options);
+      const guard = claimGuards(step, options);
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.
       if (laterWrites(unit, step).length > 0) continue;

@@ -2,6 +2,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { contains, isFunction, walk } from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
+import { isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
@@ -37,7 +38,8 @@ export function readProtection(read: Step, write: Step, acceptRepeatableRead: bo
   const together = write.connection.key === read.connection.key && write.transaction.id === transaction.id && transaction.state !== 'none';
   if (together && facts.lock) return 'row lock';
   if (together && transaction.isolation === 'serializable') return 'serializable';
-  if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read') return 'repeatable read';
+  // PostgreSQL refuses to update a row changed since the snapshot; MySQL's REPEATABLE READ does not.
+  if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read' && read.site.sql.dialect === 'postgres') return 'repeatable read';
   const held = write.connection.key === read.connection.key && transaction.serializedBy !== null && write.transaction.serializedBy === transaction.serializedBy;
   return held ? transaction.serializedBy : null;
 }
@@ -78,6 +80,31 @@ export function countChecked(step: Step): boolean {
 export function guards(step: Step, options: CheckOptions): Predicate[] {
   if (step.facts.kind !== 'update' && step.facts.kind !== 'delete') return [];
   return guardsOf(step.facts.where, options.keyColumns ?? []);
+}
+
+/** `expires_at < now()`, `now() > created_at + interval '1 day'`: a DELETE of what expired is housekeeping. */
+const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
+
+/**
+ * The guards of a write that is a claim, whose outcome the caller needs (empty when it is not one):
+ * an UPDATE that changes what it tests (compare-and-set: `SET seats = seats - 1 WHERE seats > 0`,
+ * `SET worker_id = $1 WHERE worker_id IS NULL`, `SET version = version + 1 WHERE version = $3`), or
+ * a DELETE under a condition on the row's state (`AND expires_at > now()`); either aimed at
+ * particular rows (a key, or a value passed in). A bulk UPDATE of a migration (`WHERE name LIKE
+ * '%:admin'`), a join condition, or a cleanup of what expired (`expires_at < now()`) is not a claim.
+ */
+export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
+  const { facts } = step;
+  const keys = options.keyColumns ?? [];
+  if (!facts.where.some((p) => p.isKey || p.params.length > 0)) return [];
+  const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
+  if (facts.kind === 'delete') return stateGuards.filter((p) => !EXPIRED.test(p.text));
+  if (facts.kind !== 'update') return [];
+  const assigned = new Set(facts.set.map((a) => a.column));
+  const tested = facts.where.filter(
+    (p) => p.column !== null && assigned.has(p.column) && !(p.operator === '=' && (isKeyColumn(p.column) || keys.includes(p.column))),
+  );
+  return tested.length === 0 ? [] : [...new Set([...stateGuards, ...tested])].sort((a, b) => facts.where.indexOf(a) - facts.where.indexOf(b));
 }
 
 export function guardText(predicates: readonly Predicate[]): string {

@@ -6,7 +6,7 @@ import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js'
 
 /**
  * A connection whose origin cannot be seen in the file (a module-level import, `this.db`, an untyped
- * parameter) is assumed to be a pool when its name says so (`pool`, `dbPool`, `pgPool`): that is how
+ * parameter; not one with a declared type) is assumed to be a pool when its name says so (`pool`, `dbPool`, `pgPool`): that is how
  * node-postgres code names pools, and the pool-only rule needs a kind. Anything else stays `unknown`,
  * which keeps the transaction-state rules quiet rather than guessing.
  */
@@ -105,6 +105,9 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
           if (kind) return kind;
         }
       }
+      // A declared type no adapter knows (slonik's `CommonQueryMethods`, an app's own interface) may
+      // be a pool or a transaction: the name says less than the author did.
+      if (def?.typeAnnotation) return 'unknown';
       if (def?.kind === 'variable' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
         const kind = context.connectionKind(def.init);
         if (kind !== 'unknown') return kind;

@@ -91,14 +91,14 @@ describe('checks', () => {
   });
 
   it('keyColumns makes equality on a named column identify the row instead of guarding it', () => {
-    const code = "export async function f(c: PoolClient, bucket: Date) { await c.query('UPDATE hits SET n = n + 1 WHERE bucket_at = $1', [bucket]); }";
+    const code = "export async function f(c: PoolClient, bucket: Date) { await c.query('DELETE FROM hits WHERE site_id = 1 AND bucket_at = $1', [bucket]); }";
     expect(findings(code).map((f) => f.rule)).toEqual(['no-ignored-rowcount']);
     expect(findings(code, { keyColumns: ['bucket_at'] })).toEqual([]);
   });
 
   it('a lookup by a natural key passed in is no guard; a state column or a literal state is', () => {
     const guardsOf = (where: string) =>
-      findings(`export async function f(c: PoolClient, v: string) { await c.query("UPDATE t SET n = n + 1 WHERE ${where}", [v]); }`).map((f) => f.rule);
+      findings(`export async function f(c: PoolClient, v: string) { await c.query("DELETE FROM t WHERE ${where}", [v]); }`).map((f) => f.rule);
     expect(guardsOf('sku = $1')).toEqual([]);
     expect(guardsOf('id = $1 AND deleted_at IS NULL')).toEqual([]);
     expect(guardsOf('sku = $1 AND version = 3')).toEqual(['no-ignored-rowcount']);
@@ -112,6 +112,18 @@ describe('checks', () => {
       await pool.query("WITH r AS (UPDATE concerts SET seats = seats - 1 WHERE id = 1 AND seats > 0 RETURNING id) INSERT INTO tickets (concert_id) VALUES (1)");
     }`);
     expect(result.map((f) => [f.rule, f.id])).toEqual([['no-decoupled-insert', 'decoupledCte']]);
+  });
+
+  it('an UPDATE is a claim only when it changes what it tests, and only when aimed at rows', () => {
+    const rules = (sql: string) => findings(`export async function f(c: PoolClient, id: number) { await c.query("${sql}", [id]); }`).map((f) => f.rule);
+    expect(rules("UPDATE jobs SET worker_id = $1 WHERE id = $1 AND worker_id IS NULL")).toEqual(['no-ignored-rowcount']);
+    expect(rules('UPDATE coupons SET used = 1 WHERE code = $1 AND used = 0')).toEqual(['no-ignored-rowcount']);
+    expect(rules('UPDATE users SET name = $1 WHERE id = $1 AND deleted_at IS NULL')).toEqual([]);
+    expect(rules("UPDATE orders SET note = $1 WHERE id = $1 AND status = 'paid'")).toEqual([]);
+    expect(rules("UPDATE roles SET tenant_id = 'x' WHERE tenant_id != 'admin' AND name LIKE '%:admin'")).toEqual([]);
+    expect(rules('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()')).toEqual([]);
+    expect(rules('DELETE FROM holds WHERE id = $1 AND expires_at > now()')).toEqual(['no-ignored-rowcount']);
+    expect(rules('DELETE FROM scopes USING resources WHERE resources.id = scopes.resource_id')).toEqual([]);
   });
 
   it('every message formats without leftover placeholders', () => {

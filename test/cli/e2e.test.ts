@@ -203,7 +203,7 @@ describe('sql-race command line', slow, () => {
 const pool = new Pool();
 
 export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
 }
 `;
     const cwd = project({ 'slots.ts': slots });

@@ -300,7 +300,7 @@ import { Pool } from 'pg';
 const pool = new Pool();
 
 export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
   await pool.query('INSERT INTO appointment_log (doctor_id, starts_at, patient_id) VALUES ($1, $2, $3)', [doctorId, startsAt, patientId]);
 }
 `,
@@ -557,11 +557,11 @@ import { Pool } from 'pg';
 const pool = new Pool();
 
 export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
   await pool.query('INSERT INTO appointment_log (doctor_id, starts_at, patient_id) VALUES ($1, $2, $3)', [doctorId, startsAt, patientId]);
 }
 `,
-      errors: [{ messageId: 'decoupledWrite', line: 6, column: 9, data: { kind: 'UPDATE', table: 'appointment_slots', line: '6', guard: 'starts_at = $2', nextKind: 'INSERT of `appointment_log`', nextLine: '7', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'decoupledWrite', line: 6, column: 9, data: { kind: 'DELETE', table: 'appointment_slots', line: '6', guard: 'starts_at = $2', nextKind: 'INSERT of `appointment_log`', nextLine: '7', countHint: 'result.rowCount' } }],
     },
     // A data-modifying CTE the statement never reads.
     {

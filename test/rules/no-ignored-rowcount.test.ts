@@ -158,7 +158,7 @@ import { Pool } from 'pg';
 const pool = new Pool();
 
 export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
 }
 `,
       options: [{ keyColumns: ['starts_at'] }],
@@ -408,10 +408,10 @@ import { Pool } from 'pg';
 const pool = new Pool();
 
 export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('UPDATE appointment_slots SET patient_id = $3 WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
+  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'appointment_slots', guard: 'starts_at = $2', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'appointment_slots', guard: 'starts_at = $2', countHint: 'result.rowCount' } }],
     },
   ],
 });
