@@ -16,7 +16,9 @@ import { isFunction, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionScope } from '../types.js';
 import { quotedIdentifier, taggedSqlText, type ClassifyHole } from './sql-tag.js';
 
-const MODULE = 'slonik';
+/** slonik, and the forks published under a scope (`@silverhand/slonik`). */
+const MODULES = ['slonik', '@silverhand/slonik'];
+const isSlonik = (module: string): boolean => MODULES.includes(module) || module.endsWith('/slonik');
 const QUERY_METHODS = new Set(['query', 'one', 'oneFirst', 'maybeOne', 'maybeOneFirst', 'many', 'manyFirst', 'any', 'anyFirst', 'exists']);
 /** Methods that reject with NotFoundError when the statement returns no row. */
 const ROWS_REQUIRED = new Set(['one', 'oneFirst', 'many', 'manyFirst']);
@@ -27,13 +29,13 @@ const VALUE_TOKENS = new Set(['array', 'binary', 'date', 'interval', 'json', 'js
 
 export const slonik: LibraryAdapter = {
   name: 'slonik',
-  modules: [MODULE],
+  modules: MODULES,
 
   connectionFromExpression(node, ctx): ConnectionKind | null {
     const inner = unwrap(node);
     if (inner.type === 'CallExpression') {
       const imported = ctx.importOf(inner.callee as TSESTree.Expression);
-      if (imported?.module === MODULE && imported.path.at(-1) === 'createPool') return 'pool';
+      if (imported && isSlonik(imported.module) && imported.path.at(-1) === 'createPool') return 'pool';
       return null;
     }
     // `pool.connect(async (connection) => ...)` lends one connection for the callback.
@@ -85,9 +87,13 @@ export const slonik: LibraryAdapter = {
   },
 };
 
-/** `sql.unsafe`, `sql.type(schema)`, `sql.typeAlias('name')` on slonik's `sql` (or a `createSqlTag()` tag). */
+/**
+ * `sql.unsafe`, `sql.type(schema)`, `sql.typeAlias('name')` on slonik's `sql` (or a `createSqlTag()`
+ * tag); and the plain ``sql`...` `` of slonik before version 33 (and its forks), where it was the query.
+ */
 function isQueryTag(tag: TSESTree.Expression, ctx: ExtractContext): boolean {
   const inner = unwrap(tag);
+  if (inner.type === 'Identifier' && isSqlTag(inner, ctx)) return true;
   const member = inner.type === 'CallExpression' ? unwrap(inner.callee) : inner;
   if (member.type !== 'MemberExpression' || !QUERY_TAGS.has(propertyName(member) ?? '')) return false;
   if (inner.type !== 'CallExpression' && propertyName(member) !== 'unsafe') return false;
@@ -96,7 +102,7 @@ function isQueryTag(tag: TSESTree.Expression, ctx: ExtractContext): boolean {
 
 function isSqlTag(node: TSESTree.Expression, ctx: ExtractContext): boolean {
   const imported = ctx.importOf(node);
-  if (imported) return imported.module === MODULE && imported.path.at(-1) === 'sql';
+  if (imported) return isSlonik(imported.module) && imported.path.at(-1) === 'sql';
   const origin = ctx.origin(node);
   if (origin.type === 'CallExpression') return ctx.importOf(origin.callee as TSESTree.Expression)?.path.at(-1) === 'createSqlTag';
   return false;
@@ -106,6 +112,7 @@ const classifyHole: ClassifyHole = (hole, ctx) => {
   const origin = ctx.origin(hole);
   if (origin.type === 'TaggedTemplateExpression') {
     const member = unwrap(origin.tag);
+    if (member.type === 'Identifier' && isSqlTag(member, ctx)) return { kind: 'template', template: origin.quasi };
     return member.type === 'MemberExpression' && propertyName(member) === 'fragment' ? { kind: 'template', template: origin.quasi } : { kind: 'unknown' };
   }
   if (origin.type === 'CallExpression') {
