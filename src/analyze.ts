@@ -15,7 +15,8 @@ import type { Resolver, ScopeManagerLike } from './extract/scope.js';
 import type { QuerySite } from './extract/types.js';
 import { buildUnits, type Unit } from './flow/index.js';
 import type { SqlAnalysis } from './sql/facts.js';
-import { analyzeSql, SQL_HINT } from './sql/index.js';
+import { mightContainSql } from './sql/detect.js';
+import { analyzeSql } from './sql/index.js';
 
 export interface Model {
   units: Unit[];
@@ -29,10 +30,7 @@ const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, 
 const models = new WeakMap<TSESTree.Program, Model>();
 
 /** Cheap pre-scan: a file without SQL-like text is never parsed or analysed. */
-export function mightContainSql(text: string): boolean {
-  SQL_HINT.lastIndex = 0;
-  return SQL_HINT.test(text);
-}
+export { mightContainSql };
 
 export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike)): Model {
   const cached = models.get(program);

@@ -81,7 +81,7 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--no-progress', 'never show the progress bar')
     .option('--color', 'force colour in stylish output')
     .option('--no-color', 'never use colour')
-    .option('--jobs <n>', 'worker threads for parsing (default: up to 4, 1 = no workers)', integer(1))
+    .option('--jobs <n>', 'worker threads for parsing (default: up to 4 when more than 400 files hold SQL; 1 = no workers)', integer(1))
     .option('--max-file-size <MB>', 'skip larger files with a warning (default: 2)', positiveNumber)
     .exitOverride()
     .action((paths: string[], options: Omit<AuditFlags, 'paths'>) => {

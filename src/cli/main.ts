@@ -95,6 +95,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       ...(options.keyColumns === undefined ? {} : { keyColumns: options.keyColumns }),
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
       threads: flags.jobs ?? defaultThreadCount(),
+      threadsRequested: flags.jobs !== undefined,
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {

@@ -3,11 +3,11 @@
  * to a worker. The pattern is the core's own, so the CLI and the rules skip the same files; it comes
  * from its own small module so that deciding costs no parser load.
  */
-import { SQL_HINT } from '../sql/detect.js';
+import { mightContainSql } from '../sql/detect.js';
 import type { Analyze } from './analysis.js';
 
 export function mayHoldSql(text: string): boolean {
-  return text.search(SQL_HINT) !== -1;
+  return mightContainSql(text);
 }
 
 /** The core itself (TypeScript's parser included) is loaded only when a file needs it. */

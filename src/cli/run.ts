@@ -20,6 +20,8 @@ export interface AuditInput {
   maxFileBytes: number;
   /** Worker threads to use when enough files pass the pre-scan; 1 keeps everything in this thread. */
   threads: number;
+  /** The user asked for this many threads (`--jobs`): use them whatever the number of files. */
+  threadsRequested?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
   analyze?: Analyze;
@@ -92,7 +94,8 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   };
 
   let usedWorkers = 0;
-  if (input.threads > 1 && candidates.length > WORKER_THRESHOLD && input.analyze === undefined) {
+  const threshold = input.threadsRequested === true ? 1 : WORKER_THRESHOLD;
+  if (input.threads > 1 && candidates.length > threshold && input.analyze === undefined) {
     usedWorkers = Math.min(input.threads, candidates.length);
     await analyzeInWorkers(candidates, input.threads, options, record);
   } else if (candidates.length > 0) {

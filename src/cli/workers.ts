@@ -18,8 +18,11 @@ export interface WorkerReply {
   analysis: FileAnalysis;
 }
 
-/** Below this many files a worker's start-up costs more than it saves. */
-export const WORKER_THRESHOLD = 50;
+/**
+ * Below this many files a worker's start-up (each loads TypeScript's parser) costs more than it
+ * saves: on logto's 199 pre-scanned files, two workers took 2.65 s and one thread 2.45 s.
+ */
+export const WORKER_THRESHOLD = 400;
 
 export function defaultThreadCount(): number {
   return Math.min(availableParallelism(), 4);

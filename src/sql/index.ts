@@ -27,6 +27,10 @@ const MEMO_TEXT_LIMIT = 256 * 1024;
 
 const memo = new Map<string, SqlAnalysis>();
 
+/** `FROM $2`, `JOIN $3`, `UPDATE $1`, `INTO $1`, `TABLE $1`: a parameter where a table name goes. */
+const IDENTIFIER_PARAMETER =
+  /(?<!\b(?:distinct|year|month|week|day|hour|minute|second|epoch|dow|doy|quarter|both|leading|trailing)\s+)\b(?:from|join|update|into|table|using)\s+\$\d+/i;
+
 /** How many statements the lexical fallback had to read, per dialect (for measurement and tests). */
 export const fallbackCounts: Record<SqlDialect, number> = { postgres: 0, mysql: 0 };
 
@@ -85,6 +89,11 @@ function analyzeStatement(tokens: readonly Token[], dialect: SqlDialect): { fact
     const keyword = mainKeyword(dialect === 'mysql' ? significant(tokenize(pgText)) : original);
     if (keyword === 'merge') {
       error = 'MERGE is not supported by pgsql-ast-parser';
+      facts = lexicalFacts(pgText, extras);
+    } else if (IDENTIFIER_PARAMETER.test(pgText)) {
+      // A table spliced in as a value (`FROM ${table}` became `FROM $2`) never parses; the parser is
+      // the slowest step, and failing takes it longest, so go to the lexical scan at once.
+      error = 'a parameter stands where a table name goes';
       facts = lexicalFacts(pgText, extras);
     } else if (pgText.length > PARSER_LIMIT) {
       error = `statement longer than ${PARSER_LIMIT} characters was not parsed`;

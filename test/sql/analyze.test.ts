@@ -476,3 +476,17 @@ describe('memoization and robustness', () => {
     }
   });
 });
+
+describe('a parameter where a table name goes', () => {
+  it('goes to the lexical scan at once, with the same facts', () => {
+    const analysis = analyzeSql('SELECT $1 FROM $2 WHERE $3 = $4 FOR UPDATE');
+    expect(analysis.parseError).toBe('a parameter stands where a table name goes');
+    expect(analysis.statements[0]).toMatchObject({ kind: 'select', origin: 'lexical', lock: { strength: 'update', wait: 'wait' } });
+  });
+
+  it('leaves FROM inside expressions to the parser', () => {
+    // pgsql-ast-parser cannot read IS DISTINCT FROM at all, but it is given the chance.
+    expect(analyzeSql('SELECT 1 FROM t WHERE a IS DISTINCT FROM $1').parseError).not.toBe('a parameter stands where a table name goes');
+    expect(analyzeSql('SELECT extract(year from $1::date) FROM t').parseError).toBeNull();
+  });
+});
