@@ -58,7 +58,7 @@ export const prisma: LibraryAdapter = {
   matchQuery(node: QueryNode, ctx: ExtractContext): QuerySite | null {
     let method: string | null;
     let connection: TSESTree.Expression | null;
-    let sql: SqlText | null = null;
+    let sql: SqlText | null;
     if (node.type === 'TaggedTemplateExpression') {
       const tag = unwrap(node.tag);
       if (tag.type !== 'MemberExpression') return null;
