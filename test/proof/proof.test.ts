@@ -11,8 +11,12 @@ import { lintVariant } from './harness/lint.js';
 import { dropDatabase, freshDatabase } from './harness/postgres.js';
 import { databaseName } from './harness/proof.js';
 import { formatFinding } from './harness/report.js';
+import { readProof } from './proof-docs.js';
 import { runVariant } from './harness/run-variant.js';
 import type { Scenario } from './harness/scenario.js';
+
+// The figures the documents cite (fixtures/proof.json) must be what this run measures.
+const documented = new Map(readProof().map((record) => [record.file, record]));
 
 for (const directory of listScenarios()) {
   describe(directory.name, () => {
@@ -47,6 +51,9 @@ for (const directory of listScenarios()) {
         const run = await runVariant(databaseUrl, directory, scenario, variant);
         expect(run.errors, 'callers that threw').toEqual([]);
         expect(run.held, `invariant ${run.held ? 'held' : 'broken'}: ${run.measured}`).toBe(variant.safe);
+        expect(run.measured, 'the figure fixtures/proof.json and the docs cite (refresh: npm run prove -- --json fixtures/proof.json && npm run proof:docs)').toBe(
+          documented.get(variant.file)?.measured,
+        );
       });
     }
   });
