@@ -63,3 +63,11 @@ describe('project', () => {
     });
   }
 });
+
+describe('README library table', () => {
+  it('has a row for every client library adapter', async () => {
+    const { ADAPTERS } = await import('../src/extract/libraries/index.js');
+    const readme = read('README.md');
+    for (const adapter of ADAPTERS) expect(readme, adapter.name).toMatch(new RegExp(`^\\| [^|]*\\(\`${adapter.name}\`\\) \\|`, 'm'));
+  });
+});
