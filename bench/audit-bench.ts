@@ -4,8 +4,11 @@
  *   (a) `sql-race audit <repo>`
  *   (b) ESLint with a parser-only flat config (typescript-eslint's parser, no rules)
  *   (c) ESLint with the parser and the sql-race recommended rules
+ *   (d) ESLint with the parser and six cheap core rules (`no-debugger`, `no-with`, ...): what
+ *       ESLint itself charges for running any six rules, whatever they do
  *
- * and prints a/b (target: at most 0.1), (c-b)/b (target: at most 3 %) and the audit's peak RSS
+ * and prints a/b (target: at most 0.1), (c-b)/b (target: at most 3 %), (c-d)/b (what the sql-race
+ * rules cost beyond ESLint's own price for six rules) and the audit's peak RSS
  * (target: under 500 MB). Each measurement is its own Node process, timed from spawn to exit. It
  * fetches nothing: pass the path of a checkout.
  *
@@ -48,6 +51,10 @@ async function child(mode: string, repo: string, listFile: string): Promise<void
         languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } },
       },
     ];
+    if (mode === 'eslint-six-core-rules') {
+      const rules = Object.fromEntries(SIX_CORE_RULES.map((rule) => [rule, 'error']));
+      config.push({ files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'], rules });
+    }
     if (mode === 'eslint-rules') {
       const plugin = ((await import(path.join(DIST, 'src/index.js'))) as { default: { configs: { recommended: Record<string, unknown> } } })
         .default;
@@ -65,6 +72,9 @@ async function child(mode: string, repo: string, listFile: string): Promise<void
   const report: ChildReport = { maxRssKb: process.resourceUsage().maxRSS, files: files.length };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
+
+/** Six core rules that look at almost nothing: ESLint's own cost of running six rules. */
+const SIX_CORE_RULES = ['no-debugger', 'no-with', 'no-eval', 'no-alert', 'no-proto', 'no-caller'];
 
 interface Measurement {
   seconds: number;
@@ -120,7 +130,7 @@ async function main(argv: string[]): Promise<void> {
       `runs: ${runs} (median)\n\n`,
   );
 
-  const samples: Record<string, Measurement[]> = { audit: [], 'eslint-parser': [], 'eslint-rules': [] };
+  const samples: Record<string, Measurement[]> = { audit: [], 'eslint-parser': [], 'eslint-rules': [], 'eslint-six-core-rules': [] };
   for (let run = 0; run < runs; run += 1) {
     for (const mode of Object.keys(samples)) samples[mode]?.push(measure(mode, repo, listFile));
   }
@@ -128,14 +138,18 @@ async function main(argv: string[]): Promise<void> {
   const audit = seconds('audit');
   const parserOnly = seconds('eslint-parser');
   const withRules = seconds('eslint-rules');
+  const sixCoreRules = seconds('eslint-six-core-rules');
   const auditRss = Math.max(...(samples['audit'] ?? []).map((m) => m.maxRssMb));
 
   const rows: [string, string][] = [
     ['(a) sql-race audit', `${audit.toFixed(2)} s, peak RSS ${auditRss.toFixed(0)} MB`],
     ['(b) ESLint, parser only', `${parserOnly.toFixed(2)} s`],
     ['(c) ESLint, parser + sql-race rules', `${withRules.toFixed(2)} s`],
+    ['(d) ESLint, parser + six cheap core rules', `${sixCoreRules.toFixed(2)} s`],
     ['a / b', `${(audit / parserOnly).toFixed(3)} (target <= 0.1)`],
     ['(c - b) / b', `${(((withRules - parserOnly) / parserOnly) * 100).toFixed(1)} % (target <= 3 %)`],
+    ['(d - b) / b', `${(((sixCoreRules - parserOnly) / parserOnly) * 100).toFixed(1)} % (ESLint's own price for six rules)`],
+    ['(c - d) / b', `${(((withRules - sixCoreRules) / parserOnly) * 100).toFixed(1)} % (the sql-race rules beyond that price)`],
     ['audit peak RSS', `${auditRss.toFixed(0)} MB (target < 500 MB)`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

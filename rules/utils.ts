@@ -21,6 +21,20 @@ export const keyColumnsOption = {
   additionalProperties: false,
 } as const;
 
+/**
+ * The six rules run one after another on the same file: the pre-scan is done once per source text
+ * (the same string object) rather than six times.
+ */
+let lastText: string | null = null;
+let lastVerdict = false;
+function fileMayHoldSql(text: string): boolean {
+  if (text !== lastText) {
+    lastText = text;
+    lastVerdict = mightContainSql(text);
+  }
+  return lastVerdict;
+}
+
 /** Report the core's findings for one rule; returns no listeners at all on a file without SQL. */
 export function reportFindings<MessageId extends string>(
   context: Readonly<TSESLint.RuleContext<MessageId, readonly unknown[]>>,
@@ -28,7 +42,7 @@ export function reportFindings<MessageId extends string>(
   options: CheckOptions = {},
 ): TSESLint.RuleListener {
   const { sourceCode } = context;
-  if (!mightContainSql(sourceCode.text)) return {};
+  if (!fileMayHoldSql(sourceCode.text)) return {};
   return {
     Program(program: TSESTree.Program) {
       const model = buildModel(program, sourceCode.scopeManager!);

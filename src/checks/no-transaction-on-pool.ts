@@ -4,6 +4,8 @@ import type { Finding, RuleMessages } from './types.js';
 export const messages = {
   transactionOnPool:
     '`{{statement}}` is sent through the pool `{{pool}}`: every pool query may run on a different connection, so the statements after it are not in this transaction. Take one client (`const client = await {{pool}}.connect()`), run BEGIN, the statements and COMMIT on it, and release it in `finally`.',
+  transactionOnPoolApi:
+    '`{{statement}}` is sent through `{{pool}}`, which runs each query on any of its connections, so the statements after it are not in this transaction. Use {{api}}.',
   queryOutsideTransaction:
     'This query runs on `{{connection}}`, not on the transaction `{{transaction}}` opened on line {{beginLine}}: it is not part of that transaction and does not see its uncommitted changes. Send it through `{{transaction}}`.',
 } as const satisfies RuleMessages;
@@ -31,10 +33,12 @@ export function noTransactionOnPool({ units }: CheckInput): Finding[] {
       // `BEGIN; ...; COMMIT` in one call runs on one connection: that is a transaction.
       const sameCall = unit.steps.filter((s) => s.site === step.site && s.index > step.index);
       if (sameCall.some((s) => s.facts.transaction?.action === 'commit' || s.facts.transaction?.action === 'rollback')) continue;
+      const statement = step.facts.text.trim().split(/\s+/).slice(0, 4).join(' ');
+      const api = step.site.transactionHint;
       findings.push({
         ruleId: 'no-transaction-on-pool',
-        messageId: 'transactionOnPool',
-        data: { statement: step.facts.text.trim().split(/\s+/).slice(0, 4).join(' '), pool: step.connection.name },
+        messageId: api === undefined ? 'transactionOnPool' : 'transactionOnPoolApi',
+        data: api === undefined ? { statement, pool: step.connection.name } : { statement, pool: step.connection.name, api },
         node: step.site.node,
         related: [],
         suggestions: [],

@@ -112,10 +112,11 @@ export function collectFiles(paths: readonly string[], options: WalkOptions): Wa
     .filter((set) => set.patterns.length > 0)
     .map((set) => ({ dir: set.base, ignore: ignore().add(set.patterns) }));
 
-  const addFile = (absolute: string): void => {
+  /** `knownReal`: a plain file's real path is its real directory's plus its name (no lstat needed). */
+  const addFile = (absolute: string, knownReal?: string): void => {
     let real: string;
     try {
-      real = realpathSync(absolute);
+      real = knownReal ?? realpathSync(absolute);
     } catch (error) {
       notices.push({ filePath: absolute, problem: fileProblem(1, `Skipped: ${describe(error)}.`, false) });
       return;
@@ -179,7 +180,7 @@ export function collectFiles(paths: readonly string[], options: WalkOptions): Wa
         walk(absolute, real, scope);
       } else if (isFile && isSourceFile(entry.name)) {
         if (isIgnored(absolute, false, scope) || isIgnored(absolute, false, userMatchers)) continue;
-        addFile(absolute);
+        addFile(absolute, entry.isSymbolicLink() ? undefined : path.join(realDir, entry.name));
       } else if (!isFile && !isDirectory && isSourceFile(entry.name)) {
         notices.push({ filePath: absolute, problem: fileProblem(1, 'Skipped: not a regular file.', false) });
       }

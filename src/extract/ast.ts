@@ -39,6 +39,16 @@ export function propertyName(node: TSESTree.MemberExpression): string | null {
   return null;
 }
 
+/** The value of `name: value` (or `'name': value`) in an object literal. */
+export function objectProperty(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
+  for (const p of object.properties) {
+    if (p.type !== 'Property' || p.computed) continue;
+    const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
+    if (key === name) return p.value;
+  }
+  return null;
+}
+
 /** The rightmost name of an expression: `pool` for `this.db.pool`, `x` for `x`. */
 export function tailName(node: TSESTree.Node): string | null {
   const inner = unwrap(node);

@@ -61,6 +61,7 @@ export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLik
       }
       const site = adapter.matchQuery(node, context);
       if (site) {
+        if (site.transactionHint === undefined && adapter.transactionHint !== undefined) site.transactionHint = adapter.transactionHint;
         result.sites.push(site);
         break;
       }

@@ -55,6 +55,8 @@ export interface QuerySite {
   rowsRequired?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
+  /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */
+  transactionHint?: string;
 }
 
 /** A transaction opened by a callback API: `pool.transaction(async (tx) => ...)`. */
@@ -120,6 +122,8 @@ export interface LibraryAdapter {
   name: string;
   /** Module specifiers whose import or require activates the adapter for a file. */
   modules: readonly string[];
+  /** The library's own way to run statements in one transaction, named in messages. */
+  transactionHint?: string;
   /**
    * Whether the adapter also applies to files that do not import its modules (a client passed in from
    * another file). Only the node-postgres adapter does: `x.query('SQL', ...)` is its shape.

@@ -27,6 +27,9 @@ const MEMO_TEXT_LIMIT = 256 * 1024;
 
 const memo = new Map<string, SqlAnalysis>();
 
+/** Statements whose facts the checks use; anything else is kind 'other' without being parsed. */
+const DATA_KEYWORDS = new Set(['select', 'insert', 'update', 'delete', 'with', 'merge', 'values', 'table', 'replace']);
+
 /** `FROM $2`, `JOIN $3`, `UPDATE $1`, `INTO $1`, `TABLE $1`: a parameter where a table name goes. */
 const IDENTIFIER_PARAMETER =
   /(?<!\b(?:distinct|year|month|week|day|hour|minute|second|epoch|dow|doy|quarter|both|leading|trailing)\s+)\b(?:from|join|update|into|table|using)\s+\$\d+/i;
@@ -87,7 +90,11 @@ function analyzeStatement(tokens: readonly Token[], dialect: SqlDialect): { fact
   try {
     if (dialect === 'mysql') ({ text: pgText, display } = rewriteMysql(tokens, extras));
     const keyword = mainKeyword(dialect === 'mysql' ? significant(tokenize(pgText)) : original);
-    if (keyword === 'merge') {
+    if (keyword !== null && !DATA_KEYWORDS.has(keyword)) {
+      // DDL and the like (CREATE, ALTER, GRANT, COMMENT, SET ...) read and write no rows the checks
+      // look at; migrations are full of them, and parsing them is the slowest thing the core does.
+      facts = blankFacts('other', 'lexical', pgText);
+    } else if (keyword === 'merge') {
       error = 'MERGE is not supported by pgsql-ast-parser';
       facts = lexicalFacts(pgText, extras);
     } else if (IDENTIFIER_PARAMETER.test(pgText)) {

@@ -523,7 +523,7 @@ export async function transfer(from: number, to: number, amount: number) {
   await db.execute(sql\`COMMIT\`);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 7, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 7, column: 9 }],
     },
     {
       name: 'BEGIN ISOLATION LEVEL SERIALIZABLE with sql.raw',
@@ -533,7 +533,7 @@ export async function transfer(from: number, amount: number) {
   await db.execute(sql\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 7, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 7, column: 9 }],
     },
     {
       name: 'a query through db inside db.transaction',

@@ -571,7 +571,7 @@ export async function transfer(from: number, to: number, amount: number) {
   await db.raw('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'BEGIN ISOLATION LEVEL SERIALIZABLE through a parameter typed Knex',
@@ -583,7 +583,7 @@ export async function transfer(db: Knex, from: number, to: number, amount: numbe
   await db.raw('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 4, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 4, column: 9 }],
     },
     {
       name: 'a query through the instance inside knex.transaction',

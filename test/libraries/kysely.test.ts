@@ -483,7 +483,7 @@ export async function transfer(from: number, amount: number) {
   await sql\`COMMIT\`.execute(db);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 7, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 7, column: 9 }],
     },
     {
       name: 'START TRANSACTION through a typed Kysely',
@@ -493,7 +493,7 @@ export async function transfer(db: Kysely<Database>, from: number, amount: numbe
   await sql\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`.execute(db);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 5, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 5, column: 9 }],
     },
     {
       name: 'the Kysely instance used inside db.transaction() instead of trx',

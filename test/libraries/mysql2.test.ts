@@ -544,7 +544,7 @@ export async function transfer(from: number, to: number, amount: number) {
   await pool.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'BEGIN through the pool',
@@ -555,7 +555,7 @@ export async function transfer(from: number, amount: number) {
   await pool.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'START TRANSACTION on a parameter typed Pool',
@@ -567,7 +567,7 @@ export async function transfer(db: Pool, from: number, amount: number) {
   await db.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 4, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 4, column: 9 }],
     },
   ],
 });

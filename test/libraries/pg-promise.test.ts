@@ -511,7 +511,7 @@ export async function transfer(from: number, amount: number) {
   await db.none('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 7, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 7, column: 9 }],
     },
     {
       name: 'START TRANSACTION through a typed IDatabase',
@@ -521,7 +521,7 @@ export async function transfer(db: IDatabase<{}>, from: number, amount: number) 
   await db.none('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [amount, from]);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 5, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 5, column: 9 }],
     },
     {
       name: 'the database object used inside db.tx instead of the transaction',

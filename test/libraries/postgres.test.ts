@@ -616,7 +616,7 @@ export async function transfer(from: number, to: number, amount: number) {
   await sql\`COMMIT\`;
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'BEGIN ISOLATION LEVEL SERIALIZABLE through sql.unsafe on the pool',
@@ -627,7 +627,7 @@ export async function transfer(from: number, amount: number) {
   await sql.unsafe('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'the pool used inside the sql.begin callback',

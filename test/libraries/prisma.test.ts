@@ -494,7 +494,7 @@ export async function transfer(from: number, amount: number) {
   await prisma.$executeRaw\`COMMIT\`;
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'START TRANSACTION through $executeRawUnsafe',
@@ -504,7 +504,7 @@ export async function transfer(from: number, amount: number) {
   await prisma.$executeRawUnsafe('UPDATE accounts SET balance = balance - $1 WHERE id = $2', amount, from);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'a query through prisma inside $transaction',

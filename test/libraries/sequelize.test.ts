@@ -476,7 +476,7 @@ export async function transfer(from: number, amount: number) {
   await sequelize.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'a query inside the callback without { transaction: t }',
@@ -499,7 +499,7 @@ export async function transfer(from: number, amount: number) {
   await sequelize.query('COMMIT', { type: QueryTypes.RAW });
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
   ],
 });

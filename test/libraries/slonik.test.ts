@@ -490,7 +490,7 @@ export async function transfer(from: number, amount: number) {
   await pool.query(sql.unsafe\`COMMIT\`);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'START TRANSACTION through a typed DatabasePool',
@@ -500,7 +500,7 @@ export async function transfer(pool: DatabasePool, from: number, amount: number)
   await pool.query(sql.unsafe\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`);
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 5, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 5, column: 9 }],
     },
     {
       name: 'the pool used inside pool.transaction instead of the transaction connection',

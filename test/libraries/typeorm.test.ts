@@ -493,7 +493,7 @@ export async function transfer(from: number, amount: number) {
   await dataSource.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'START TRANSACTION through dataSource.manager',
@@ -504,7 +504,7 @@ export async function transfer(from: number, amount: number) {
   await dataSource.manager.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9 }],
+      errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
     },
     {
       name: 'the data source used inside dataSource.transaction',

@@ -25,6 +25,7 @@ const TRANSACTION_TYPES = /^(NodePg|PostgresJs|Pg|Neon|MySql2|MySql)Transaction$
 export const drizzle: LibraryAdapter = {
   name: 'drizzle',
   modules: [MODULE],
+  transactionHint: '`db.transaction(async (tx) => ...)` and send every statement through `tx`',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);

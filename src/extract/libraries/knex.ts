@@ -17,7 +17,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, SqlDialect } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { isFunction, propertyName, unwrap } from '../ast.js';
+import { isFunction, objectProperty, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionCall, TransactionScope } from '../types.js';
 
 const MODULE = 'knex';
@@ -29,6 +29,7 @@ const RUNNERS = new Set(['all', 'allSettled', 'race', 'any']);
 export const knex: LibraryAdapter = {
   name: 'knex',
   modules: [MODULE],
+  transactionHint: '`knex.transaction(async (trx) => ...)` and send every statement through `trx`',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
@@ -173,7 +174,7 @@ function isolationOf(config: TSESTree.Node | undefined, ctx: ExtractContext): Is
   if (!config || config.type === 'SpreadElement') return null;
   const object = ctx.origin(config as TSESTree.Expression);
   if (object.type !== 'ObjectExpression') return null;
-  const value = property(object, 'isolationLevel');
+  const value = objectProperty(object, 'isolationLevel');
   const level = value ? ctx.origin(value as TSESTree.Expression) : null;
   if (level?.type !== 'Literal' || typeof level.value !== 'string') return null;
   const normalized = level.value.toLowerCase().replace(/[_-]/g, ' ').trim();
@@ -189,7 +190,7 @@ function dialectOf(connection: TSESTree.Expression, ctx: ExtractContext, depth =
   const origin = ctx.origin(connection);
   if (origin.type === 'CallExpression' && isKnexFactory(origin, ctx)) {
     const config = origin.arguments[0] ? ctx.origin(origin.arguments[0] as TSESTree.Expression) : null;
-    const client = config?.type === 'ObjectExpression' ? property(config, 'client') : null;
+    const client = config?.type === 'ObjectExpression' ? objectProperty(config, 'client') : null;
     return client?.type === 'Literal' && typeof client.value === 'string' && client.value.startsWith('mysql') ? 'mysql' : 'postgres';
   }
   if (origin.type === 'CallExpression' && ctx.calleeName(origin) === 'transaction') {
@@ -208,9 +209,3 @@ function dialectOf(connection: TSESTree.Expression, ctx: ExtractContext, depth =
   return 'postgres';
 }
 
-function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
-  for (const p of object.properties) {
-    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name) return p.value;
-  }
-  return null;
-}

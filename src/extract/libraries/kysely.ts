@@ -25,6 +25,7 @@ const ISOLATION = new Set<Isolation>(['serializable', 'repeatable read', 'read c
 export const kysely: LibraryAdapter = {
   name: 'kysely',
   modules: [MODULE],
+  transactionHint: '`db.transaction().execute(async (trx) => ...)` and execute every statement on `trx`',
 
   connectionFromExpression(node, ctx): ConnectionKind | null {
     const inner = unwrap(node);

@@ -18,7 +18,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
-import { isFunction, unwrap } from '../ast.js';
+import { isFunction, objectProperty, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall } from '../types.js';
 
 const MODULES = ['mysql2', 'mysql2/promise'] as const;
@@ -28,6 +28,7 @@ const ACTIONS: Record<string, TransactionCall['action']> = { beginTransaction: '
 export const mysql2: LibraryAdapter = {
   name: 'mysql2',
   modules: MODULES,
+  transactionHint: 'one connection: `const conn = await pool.getConnection()`, then `conn.beginTransaction()`, the statements and `conn.commit()` on it',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
@@ -68,9 +69,9 @@ export const mysql2: LibraryAdapter = {
     let sql = ctx.sqlText(first, 'question', 'mysql', second);
     if (!sql) {
       const options = ctx.origin(first as TSESTree.Expression);
-      const text = options.type === 'ObjectExpression' ? property(options, 'sql') : null;
+      const text = options.type === 'ObjectExpression' ? objectProperty(options, 'sql') : null;
       if (!text || options.type !== 'ObjectExpression') return null;
-      sql = ctx.sqlText(text, 'question', 'mysql', property(options, 'values') ?? second);
+      sql = ctx.sqlText(text, 'question', 'mysql', objectProperty(options, 'values') ?? second);
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
     return { library: 'mysql2', node, resultNode: node, connection, sql, countHint: COUNT_HINT };
@@ -97,9 +98,3 @@ function fromOtherModule(connection: TSESTree.Expression, ctx: ExtractContext): 
   return made !== null && !isMysql2(made.module) && !made.module.startsWith('.');
 }
 
-function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
-  for (const p of object.properties) {
-    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name) return p.value;
-  }
-  return null;
-}

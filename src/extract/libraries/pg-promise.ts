@@ -14,7 +14,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { isFunction, propertyName, unwrap } from '../ast.js';
+import { isFunction, objectProperty, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionScope } from '../types.js';
 
 const MODULE = 'pg-promise';
@@ -31,6 +31,7 @@ const ISOLATION: Record<string, Isolation> = {
 export const pgPromise: LibraryAdapter = {
   name: 'pg-promise',
   modules: [MODULE],
+  transactionHint: '`db.tx(async (t) => ...)` and send every statement through `t`',
 
   connectionFromExpression(node, ctx): ConnectionKind | null {
     const inner = unwrap(node);
@@ -71,9 +72,9 @@ export const pgPromise: LibraryAdapter = {
     let sql = ctx.sqlText(first, 'pg-promise', 'postgres', values);
     if (!sql) {
       const config = ctx.origin(first as TSESTree.Expression);
-      const text = config.type === 'ObjectExpression' ? property(config, 'text') : null;
+      const text = config.type === 'ObjectExpression' ? objectProperty(config, 'text') : null;
       if (!config || !text || config.type !== 'ObjectExpression') return null;
-      sql = ctx.sqlText(text, 'pg-promise', 'postgres', property(config, 'values'));
+      sql = ctx.sqlText(text, 'pg-promise', 'postgres', objectProperty(config, 'values'));
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
     return {
@@ -119,21 +120,15 @@ function isolationOf(options: TSESTree.Node | undefined, ctx: ExtractContext): I
   if (!options) return null;
   let node = ctx.origin(options as TSESTree.Expression);
   if (node.type === 'ObjectExpression') {
-    const mode = property(node, 'mode');
+    const mode = objectProperty(node, 'mode');
     if (!mode) return null;
     node = ctx.origin(mode as TSESTree.Expression);
   }
   if (node.type !== 'NewExpression') return null;
   const config = node.arguments[0] ? ctx.origin(node.arguments[0] as TSESTree.Expression) : null;
-  const level = config?.type === 'ObjectExpression' ? property(config, 'tiLevel') : null;
+  const level = config?.type === 'ObjectExpression' ? objectProperty(config, 'tiLevel') : null;
   const inner = level ? unwrap(level) : null;
   const name = inner?.type === 'MemberExpression' ? propertyName(inner) : null;
   return name !== null ? (ISOLATION[name] ?? null) : null;
 }
 
-function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
-  for (const p of object.properties) {
-    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name) return p.value;
-  }
-  return null;
-}

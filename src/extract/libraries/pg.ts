@@ -12,7 +12,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
-import { propertyName, unwrap } from '../ast.js';
+import { objectProperty, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite } from '../types.js';
 
 const POOL_TYPES = new Set(['Pool']);
@@ -57,9 +57,9 @@ export const pg: LibraryAdapter = {
     let sql = ctx.sqlText(first, 'dollar', 'postgres', values);
     if (!sql) {
       const config = configObject(first, ctx);
-      const text = config && property(config, 'text');
+      const text = config && objectProperty(config, 'text');
       if (!config || !text) return null;
-      sql = ctx.sqlText(text, 'dollar', 'postgres', property(config, 'values'));
+      sql = ctx.sqlText(text, 'dollar', 'postgres', objectProperty(config, 'values'));
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
     return { library: 'pg', node, resultNode: node, connection, sql, countHint: 'result.rowCount' };
@@ -71,9 +71,3 @@ function configObject(node: TSESTree.Node, ctx: ExtractContext): TSESTree.Object
   return origin.type === 'ObjectExpression' ? origin : null;
 }
 
-function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
-  for (const p of object.properties) {
-    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name) return p.value;
-  }
-  return null;
-}

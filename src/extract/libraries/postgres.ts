@@ -31,6 +31,7 @@ const ISOLATIONS: readonly Isolation[] = ['serializable', 'repeatable read', 're
 export const postgres: LibraryAdapter = {
   name: 'postgres',
   modules: [MODULE],
+  transactionHint: '`sql.begin(async (sql) => ...)` and send every statement through the `sql` it passes',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);

@@ -33,6 +33,7 @@ const ISOLATION: Record<string, Isolation> = {
 export const prisma: LibraryAdapter = {
   name: 'prisma',
   modules: MODULES,
+  transactionHint: '`prisma.$transaction(async (tx) => ...)` and send every statement through `tx`',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);

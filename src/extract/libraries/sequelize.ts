@@ -19,7 +19,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, SqlDialect } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { propertyName, unwrap } from '../ast.js';
+import { objectProperty, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
 
 const MODULES = ['sequelize', '@sequelize/core'] as const;
@@ -40,6 +40,7 @@ const ISOLATIONS: Record<string, Isolation> = {
 export const sequelize: LibraryAdapter = {
   name: 'sequelize',
   modules: MODULES,
+  transactionHint: '`sequelize.transaction(async (t) => ...)` and pass `{ transaction: t }` to every query',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
@@ -64,13 +65,13 @@ export const sequelize: LibraryAdapter = {
     const first = node.arguments[0];
     if (!receiver || !first || !isSequelizeInstance(receiver, ctx)) return null;
     const options = objectOf(node.arguments[1], ctx);
-    const values = options ? (property(options, 'replacements') ?? property(options, 'bind')) : null;
+    const values = options ? (objectProperty(options, 'replacements') ?? objectProperty(options, 'bind')) : null;
     const raw = ctx.sqlText(first, 'sequelize', 'postgres', values);
     if (!raw) return null;
     const dialect: SqlDialect = dialectOf(receiver, ctx) ?? (raw.text.includes('`') ? 'mysql' : 'postgres');
     const sql = dialect === 'mysql' ? ctx.sqlText(first, 'sequelize', 'mysql', values) : raw;
     if (!sql || !looksLikeSql(sql.text)) return null;
-    const transaction = options ? property(options, 'transaction') : null;
+    const transaction = options ? objectProperty(options, 'transaction') : null;
     const site: QuerySite = { library: 'sequelize', node, resultNode: node, connection: receiver, connectionKind: 'pool', sql, countHint: COUNT_HINT[dialect] };
     if (transaction && transaction.type !== 'Literal') {
       site.connection = transaction as TSESTree.Expression;
@@ -144,7 +145,7 @@ function dialectOf(receiver: TSESTree.Expression, ctx: ExtractContext): SqlDiale
   if (origin.type !== 'NewExpression') return null;
   for (const argument of origin.arguments) {
     const options = objectOf(argument, ctx);
-    const dialect = options && property(options, 'dialect');
+    const dialect = options && objectProperty(options, 'dialect');
     if (dialect?.type === 'Literal' && typeof dialect.value === 'string') {
       return dialect.value === 'mysql' || dialect.value === 'mariadb' ? 'mysql' : 'postgres';
     }
@@ -155,7 +156,7 @@ function dialectOf(receiver: TSESTree.Expression, ctx: ExtractContext): SqlDiale
 /** `{ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE }` or `'SERIALIZABLE'`. */
 function isolationOf(node: TSESTree.Node | undefined, ctx: ExtractContext): Isolation | null {
   const options = objectOf(node, ctx);
-  const level = options && property(options, 'isolationLevel');
+  const level = options && objectProperty(options, 'isolationLevel');
   if (!level) return null;
   const inner = unwrap(level);
   const name = inner.type === 'MemberExpression' ? propertyName(inner) : inner.type === 'Literal' && typeof inner.value === 'string' ? inner.value : null;
@@ -168,11 +169,3 @@ function objectOf(node: TSESTree.Node | undefined, ctx: ExtractContext): TSESTre
   return origin.type === 'ObjectExpression' ? origin : null;
 }
 
-function property(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
-  for (const p of object.properties) {
-    if (p.type !== 'Property' || p.computed) continue;
-    const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
-    if (key === name) return p.value;
-  }
-  return null;
-}

@@ -30,6 +30,7 @@ const VALUE_TOKENS = new Set(['array', 'binary', 'date', 'interval', 'json', 'js
 export const slonik: LibraryAdapter = {
   name: 'slonik',
   modules: MODULES,
+  transactionHint: '`pool.transaction(async (transaction) => ...)` and send every statement through `transaction`',
 
   connectionFromExpression(node, ctx): ConnectionKind | null {
     const inner = unwrap(node);

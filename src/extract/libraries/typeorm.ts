@@ -35,6 +35,7 @@ const ISOLATIONS: Record<string, Isolation> = {
 export const typeorm: LibraryAdapter = {
   name: 'typeorm',
   modules: [MODULE],
+  transactionHint: 'a query runner (`dataSource.createQueryRunner()`, `startTransaction()`, `commitTransaction()`) or `dataSource.transaction(async (manager) => ...)`',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
