@@ -90,13 +90,14 @@ const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_time
  * an UPDATE that changes what it tests (compare-and-set: `SET seats = seats - 1 WHERE seats > 0`,
  * `SET worker_id = $1 WHERE worker_id IS NULL`, `SET version = version + 1 WHERE version = $3`), or
  * a DELETE under a condition on the row's state (`AND expires_at > now()`); either aimed at
- * particular rows (a key, or a value passed in). A bulk UPDATE of a migration (`WHERE name LIKE
- * '%:admin'`), a join condition, or a cleanup of what expired (`expires_at < now()`) is not a claim.
+ * particular rows by a key (`id = $1`, `sku = $2`). A bulk UPDATE of a migration (`WHERE name LIKE
+ * '%:admin'`), a batch by id range, a join condition, or a cleanup of what expired
+ * (`expires_at < now()`) is not a claim.
  */
 export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
   const { facts } = step;
   const keys = options.keyColumns ?? [];
-  if (!facts.where.some((p) => p.isKey || p.params.length > 0)) return [];
+  if (!facts.where.some((p) => p.isKey && p.operator !== 'is null')) return [];
   const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
   if (facts.kind === 'delete') return stateGuards.filter((p) => !EXPIRED.test(p.text));
   if (facts.kind !== 'update') return [];

@@ -23,7 +23,7 @@ const STATE_COLUMN =
   /^(?:version|lock_version|row_version|revision|rev|etag|status|state|stage|phase|step|locked|claimed|available|remaining|balance|stock|quantity|qty|seats|count|total|.*_(?:version|status|state|at|on|count|total|balance|stock|quantity|qty|seats|left|remaining))$/;
 
 /** Soft-delete markers: `deleted_at IS NULL` filters what exists, as a key lookup does. */
-const SOFT_DELETE = /^(?:is_)?(?:deleted|archived|removed|trashed)(?:_at|_on)?$/;
+const SOFT_DELETE = /^(?:is_?)?(?:deleted|archived|removed|trashed)(?:_?at|_?on)?$/;
 
 /**
  * Whether a conjunct only names the row (or filters soft-deleted rows) rather than testing its

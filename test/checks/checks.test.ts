@@ -124,6 +124,7 @@ describe('checks', () => {
     expect(rules('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()')).toEqual([]);
     expect(rules('DELETE FROM holds WHERE id = $1 AND expires_at > now()')).toEqual(['no-ignored-rowcount']);
     expect(rules('DELETE FROM scopes USING resources WHERE resources.id = scopes.resource_id')).toEqual([]);
+    expect(rules('DELETE FROM insights WHERE document_id >= $1 AND document_id <= $2 AND deletedAt IS NULL')).toEqual([]);
   });
 
   it('every message formats without leftover placeholders', () => {
