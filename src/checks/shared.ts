@@ -82,6 +82,8 @@ export function guards(step: Step, options: CheckOptions): Predicate[] {
   return guardsOf(step.facts.where, options.keyColumns ?? []);
 }
 
+const RANGE = new Set(['<', '<=', '>', '>=']);
+
 /** `expires_at < now()`, `now() > created_at + interval '1 day'`: a DELETE of what expired is housekeeping. */
 const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
 
@@ -97,8 +99,11 @@ const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_time
 export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
   const { facts } = step;
   const keys = options.keyColumns ?? [];
-  if (!facts.where.some((p) => p.isKey && p.operator !== 'is null')) return [];
-  const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
+  // Aimed: a key-named column, or any key equality with a value passed in (`sku = $1`).
+  const aimed = facts.where.some((p) => p.isKey && p.operator !== 'is null' && p.column !== null && (isKeyColumn(p.column) || p.params.length > 0));
+  if (!aimed) return [];
+  // A range over ids (`id >= $1 AND id < $2`) is a batch, not a condition on the rows' state.
+  const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null && !(isKeyColumn(p.column) && RANGE.has(p.operator)));
   if (facts.kind === 'delete') return stateGuards.filter((p) => !EXPIRED.test(p.text));
   if (facts.kind !== 'update') return [];
   const assigned = new Set(facts.set.map((a) => a.column));
