@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Step } from '../flow/index.js';
 import { isLostUpdate } from './no-lost-update.js';
-import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput } from './shared.js';
+import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -26,19 +26,10 @@ export function noCheckThenAct({ units, resolver, options }: CheckInput): Findin
         const insert = kindOn(write, table) === 'insert';
         const test = decidingTests(read, write, table).find((t) => t.range[0] >= read.site.node.range[1] && controls(t, write.site.node));
         if (!test) continue;
-        findings.push({
-          ruleId: 'no-check-then-act',
-          messageId: insert ? 'checkThenInsert' : 'checkThenAct',
-          data: { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint },
-          node: read.site.node,
-          related: [
+        findings.push(findingAt(unit, read, 'no-check-then-act', insert ? 'checkThenInsert' : 'checkThenAct', { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint }, [
             { label: 'check', node: test },
             { label: 'write', node: write.site.node },
-          ],
-          suggestions: insert ? [] : forUpdateSuggestion(read),
-          functionName: unit.name,
-          sql: read.facts.text,
-        });
+          ], insert ? [] : forUpdateSuggestion(read)));
         break;
       }
     }

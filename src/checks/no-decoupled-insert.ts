@@ -1,4 +1,4 @@
-import { claimGuards, countChecked, guardText, laterWrites, line, upper, firstTable, type CheckInput } from './shared.js';
+import { claimGuards, countChecked, guardText, laterWrites, line, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -16,25 +16,13 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding[] {
     for (const step of unit.steps) {
       for (const cte of step.facts.cteWrites) {
         if (!cte.guarded || cte.consumed) continue;
-        findings.push({
-          ruleId: 'no-decoupled-insert',
-          messageId: 'decoupledCte',
-          data: { cte: cte.name, kind: upper(cte.kind), table: cte.table, guard: guardText(cte.guards) },
-          node: step.site.node,
-          related: [],
-          suggestions: [],
-          functionName: unit.name,
-          sql: step.facts.text,
-        });
+        findings.push(findingAt(unit, step, 'no-decoupled-insert', 'decoupledCte', { cte: cte.name, kind: upper(cte.kind), table: cte.table, guard: guardText(cte.guards) }));
       }
       const guard = claimGuards(step, options);
       if (guard.length === 0 || countChecked(step)) continue;
       const next = laterWrites(unit, step)[0];
       if (!next) continue;
-      findings.push({
-        ruleId: 'no-decoupled-insert',
-        messageId: 'decoupledWrite',
-        data: {
+      findings.push(findingAt(unit, step, 'no-decoupled-insert', 'decoupledWrite', {
           kind: upper(step.facts.kind),
           table: firstTable(step.facts.tablesWritten),
           line: line(step.site.node),
@@ -42,13 +30,7 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding[] {
           nextKind: `${upper(next.facts.kind)} of \`${firstTable(next.facts.tablesWritten)}\``,
           nextLine: line(next.site.node),
           countHint: step.site.countHint,
-        },
-        node: step.site.node,
-        related: [{ label: 'write', node: next.site.node }],
-        suggestions: [],
-        functionName: unit.name,
-        sql: step.facts.text,
-      });
+        }, [{ label: 'write', node: next.site.node }]));
     }
   }
   return findings;

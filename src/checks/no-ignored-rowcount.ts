@@ -1,4 +1,4 @@
-import { claimGuards, countChecked, guardText, laterWrites, upper, firstTable, type CheckInput } from './shared.js';
+import { claimGuards, countChecked, guardText, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -16,16 +16,7 @@ export function noIgnoredRowcount({ units, options }: CheckInput): Finding[] {
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.
       if (laterWrites(unit, step).length > 0) continue;
-      findings.push({
-        ruleId: 'no-ignored-rowcount',
-        messageId: 'ignoredRowCount',
-        data: { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint },
-        node: step.site.node,
-        related: [],
-        suggestions: [],
-        functionName: unit.name,
-        sql: step.facts.text,
-      });
+      findings.push(findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint }));
     }
   }
   return findings;

@@ -1,4 +1,4 @@
-import { firstTable, type CheckInput } from './shared.js';
+import { firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -14,20 +14,11 @@ export function noLockOutsideTransaction({ units }: CheckInput): Finding[] {
     for (const step of unit.steps) {
       const { lock } = step.facts;
       if (step.facts.kind !== 'select' || !lock || step.transaction.state !== 'none') continue;
-      findings.push({
-        ruleId: 'no-lock-outside-transaction',
-        messageId: 'lockOutsideTransaction',
-        data: {
+      findings.push(findingAt(unit, step, 'no-lock-outside-transaction', 'lockOutsideTransaction', {
           strength: lock.strength.toUpperCase(),
           table: firstTable(step.facts.tablesRead),
           where: step.connection.kind === 'pool' ? ` (it is sent through the pool \`${step.connection.name}\`)` : '',
-        },
-        node: step.site.node,
-        related: [],
-        suggestions: [],
-        functionName: unit.name,
-        sql: step.facts.text,
-      });
+        }));
     }
   }
   return findings;

@@ -1,7 +1,7 @@
 import type { Step } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
-import { isRead, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput } from './shared.js';
+import { isRead, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -33,16 +33,7 @@ export function noLostUpdate({ units, resolver }: CheckInput): Finding[] {
       for (const write of laterWrites(unit, read)) {
         if (reported.has(write) || readProtection(read, write, true) !== null || !isLostUpdate(read, write, resolver)) continue;
         reported.add(write);
-        findings.push({
-          ruleId: 'no-lost-update',
-          messageId: 'lostUpdate',
-          data: { table: sharedTable(read, write)!, column: lostColumn(read, write, resolver)!, readLine: line(read.site.node), writeLine: line(write.site.node) },
-          node: write.site.node,
-          related: [{ label: 'read', node: read.site.node }],
-          suggestions: [],
-          functionName: unit.name,
-          sql: write.facts.text,
-        });
+        findings.push(findingAt(unit, write, 'no-lost-update', 'lostUpdate', { table: sharedTable(read, write)!, column: lostColumn(read, write, resolver)!, readLine: line(read.site.node), writeLine: line(write.site.node) }, [{ label: 'read', node: read.site.node }]));
       }
     }
   }

@@ -1,4 +1,4 @@
-import { line, type CheckInput } from './shared.js';
+import { line, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -18,16 +18,7 @@ export function noTransactionOnPool({ units }: CheckInput): Finding[] {
     for (const step of unit.steps) {
       const scope = step.outsideEnclosingTransaction;
       if (scope && step.connection.kind === 'pool' && step.statementIndex === 0 && scope.connectionParam?.type === 'Identifier') {
-        findings.push({
-          ruleId: 'no-transaction-on-pool',
-          messageId: 'queryOutsideTransaction',
-          data: { connection: step.connection.name, transaction: scope.connectionParam.name, beginLine: line(scope.node) },
-          node: step.site.node,
-          related: [{ label: 'begin', node: scope.node }],
-          suggestions: [],
-          functionName: unit.name,
-          sql: step.facts.text,
-        });
+        findings.push(findingAt(unit, step, 'no-transaction-on-pool', 'queryOutsideTransaction', { connection: step.connection.name, transaction: scope.connectionParam.name, beginLine: line(scope.node) }, [{ label: 'begin', node: scope.node }]));
       }
       if (step.connection.kind !== 'pool' || step.facts.transaction?.action !== 'begin') continue;
       // `BEGIN; ...; COMMIT` in one call runs on one connection: that is a transaction.
@@ -35,16 +26,7 @@ export function noTransactionOnPool({ units }: CheckInput): Finding[] {
       if (sameCall.some((s) => s.facts.transaction?.action === 'commit' || s.facts.transaction?.action === 'rollback')) continue;
       const statement = step.facts.text.trim().split(/\s+/).slice(0, 4).join(' ');
       const api = step.site.transactionHint;
-      findings.push({
-        ruleId: 'no-transaction-on-pool',
-        messageId: api === undefined ? 'transactionOnPool' : 'transactionOnPoolApi',
-        data: api === undefined ? { statement, pool: step.connection.name } : { statement, pool: step.connection.name, api },
-        node: step.site.node,
-        related: [],
-        suggestions: [],
-        functionName: unit.name,
-        sql: step.facts.text,
-      });
+      findings.push(findingAt(unit, step, 'no-transaction-on-pool', api === undefined ? 'transactionOnPool' : 'transactionOnPoolApi', api === undefined ? { statement, pool: step.connection.name } : { statement, pool: step.connection.name, api }));
     }
   }
   return findings;

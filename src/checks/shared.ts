@@ -6,7 +6,7 @@ import { isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
-import type { CheckOptions } from './types.js';
+import type { CheckOptions, Finding, RelatedLocation, RuleId, Suggestion } from './types.js';
 
 export interface CheckInput {
   units: readonly Unit[];
@@ -150,4 +150,17 @@ export function upper(kind: string): string {
 
 export function firstTable(tables: readonly string[]): string {
   return tables[0] ?? 'the table';
+}
+
+/** A finding reported on a step's query site, in the unit it was found in. */
+export function findingAt(
+  unit: Unit,
+  step: Step,
+  ruleId: RuleId,
+  messageId: string,
+  data: Record<string, string>,
+  related: RelatedLocation[] = [],
+  suggestions: Suggestion[] = [],
+): Finding {
+  return { ruleId, messageId, data, node: step.site.node, related, suggestions, functionName: unit.name, sql: step.facts.text };
 }
