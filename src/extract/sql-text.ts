@@ -10,8 +10,11 @@ import type { Definition, PlaceholderStyle, SqlText } from './types.js';
 
 type Resolve = (id: TSESTree.Identifier) => Definition | null;
 
-/** A piece of text, or a hole whose value is not known statically. */
-type Part = { text: string } | { hole: TSESTree.Node };
+/**
+ * A piece of text, or a hole whose value is not known statically. A `fragment` hole is an unknown
+ * expression concatenated into the text (`'SELECT * FROM t ' + where`): it may splice SQL, not a value.
+ */
+type Part = { text: string } | { hole: TSESTree.Node; fragment?: boolean };
 
 const HOLE = (k: number): string => `__sqlrace_hole_${k}__`;
 const MAX_DEPTH = 20;
@@ -48,9 +51,8 @@ export function evaluateSqlText(
   return { text, params, literal, complete: !parts.some(isUnknownFragment), dialect };
 }
 
-/** A hole counts as an unknown fragment when it is not a plain value (it may splice SQL). */
 function isUnknownFragment(part: Part): boolean {
-  return 'hole' in part && (part as { hole: TSESTree.Node; fragment?: boolean }).fragment === true;
+  return 'hole' in part && part.fragment === true;
 }
 
 function evaluate(node: TSESTree.Node, resolve: Resolve, depth: number): Part[] | null {
@@ -113,7 +115,7 @@ function constantParts(node: TSESTree.Node, resolve: Resolve, depth: number): Pa
 }
 
 function markFragment(node: TSESTree.Node): Part {
-  return { hole: node, fragment: true } as Part;
+  return { hole: node, fragment: true };
 }
 
 function highestDollar(text: string): number {

@@ -618,7 +618,8 @@ export async function withdraw(accountId: number, amount: number) {
     },
     {
       name: 'template literal read ending in a ${} hole: FOR UPDATE goes after the hole',
-      code: templateHoleRead,      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateHoleRead, 'SELECT stock FROM products WHERE product_id = ${productId}') }] }],
+      code: templateHoleRead,
+      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateHoleRead, 'SELECT stock FROM products WHERE product_id = ${productId}') }] }],
     },
     {
       name: 'client.query({ text, values }) with a destructured row',
