@@ -56,11 +56,11 @@ function decidingTests(read: Step, write: Step, table: string): TSESTree.Node[] 
 /**
  * Writes that re-check in the database what the code checked: ON CONFLICT, a guard on a column the
  * read returned (the conditional write), a version check; and absolute write-backs, which
- * no-lost-update reports.
+ * no-lost-update reports. `INSERT ... SELECT ... WHERE NOT EXISTS (...)` is no re-check: under READ
+ * COMMITTED two requests both see no row and both insert.
  */
 function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInput['resolver'], options: CheckInput['options']): boolean {
   if (write.facts.onConflict !== null) return true;
-  if (write.facts.kind === 'insert' && write.facts.insertSource === 'select' && write.facts.where.length > 0) return true;
   const selected = read.facts.selectedColumns;
   const guarded = guardsOn(write, table, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column));
   if (guarded) return true;

@@ -78,6 +78,16 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
       errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: forUpdate(buyWith("    await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');\n    await client.query('BEGIN');")) }] }],
     },
     {
+      name: 'INSERT ... WHERE NOT EXISTS after the check races the same way: both see no row',
+      code: `${header}
+export async function book(slotId: number, userId: number) {
+  const existing = await pool.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+  if (existing.rowCount !== 0) throw new Error('Slot taken');
+  await pool.query('INSERT INTO bookings (slot_id, user_id) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE slot_id = $1)', [slotId, userId]);
+}`,
+      errors: [{ messageId: 'checkThenInsert', line: 5, column: 26, suggestions: [] }],
+    },
+    {
       name: 'LOCK TABLE in ACCESS SHARE mode does not conflict with itself',
       code: buyWith("    await client.query('BEGIN');\n    await client.query('LOCK TABLE concerts IN ACCESS SHARE MODE');"),
       errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: forUpdate(buyWith("    await client.query('BEGIN');\n    await client.query('LOCK TABLE concerts IN ACCESS SHARE MODE');")) }] }],
