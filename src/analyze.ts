@@ -76,8 +76,13 @@ export interface AnalyzeOptions extends CheckOptions {
 
 /** Parse a JS/TS source text and run every check; never throws. */
 export function analyzeText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
-  const base: FileAnalysis = { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
-  if (!mightContainSql(text)) return base;
+  if (!mightContainSql(text)) return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
+  return analyzePrescannedText(text, filePath, options);
+}
+
+/** analyzeText for a front end that already ran mightContainSql on the text (the CLI's pre-scan). */
+export function analyzePrescannedText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
+  const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   let program: TSESTree.Program;
   try {
     program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
@@ -86,7 +91,6 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
     const located = error as { lineNumber?: number; column?: number; message?: string };
     return {
       ...base,
-      scanned: true,
       fatal: { message: `Parsing error: ${firstLine(located.message)}`, line: located.lineNumber ?? 1, column: (located.column ?? 0) + 1 },
     };
   }
@@ -96,7 +100,6 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
     const findings = runChecks(model, options.rules ?? RULE_IDS, options).map(toReported);
     return {
       ...base,
-      scanned: true,
       findings,
       stats: {
         querySites: model.querySites,
@@ -106,7 +109,7 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
     };
   } catch (error) {
     // The core is written never to throw; if it does, the file gets a message instead of a crash.
-    return { ...base, scanned: true, fatal: { message: `Internal error while analysing: ${firstLine((error as Error).message)}`, line: 1, column: 1 } };
+    return { ...base, fatal: { message: `Internal error while analysing: ${firstLine((error as Error).message)}`, line: 1, column: 1 } };
   }
 }
 

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeText, mightContainSql } from '../src/analyze.js';
+import { analyzePrescannedText, analyzeText, mightContainSql } from '../src/analyze.js';
 
 describe('analyzeText', () => {
   it('skips a file without SQL-like text without parsing it', () => {
     const result = analyzeText('export const add = (a: number, b: number) => a + b; const broken = (', 'math.ts');
     expect(result).toMatchObject({ scanned: false, fatal: null, findings: [] });
+  });
+
+  it('analyzePrescannedText skips the pre-scan a front end already ran, and finds the same', () => {
+    const code = "export const f = (pool: Pool) => pool.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\");";
+    expect(analyzePrescannedText(code, 'f.ts')).toEqual(analyzeText(code, 'f.ts'));
+    expect(analyzePrescannedText('export const x = 1;', 'x.ts')).toMatchObject({ scanned: true, findings: [] });
   });
 
   it('reports a file that does not parse as a fatal message and does not throw', () => {

@@ -13,5 +13,5 @@ export function mayHoldSql(text: string): boolean {
 /** The core itself (TypeScript's parser included) is loaded only when a file needs it. */
 export async function loadAnalyzer(): Promise<Analyze> {
   const core = await import('../analyze.js');
-  return core.analyzeText;
+  return core.analyzePrescannedText;
 }

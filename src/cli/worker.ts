@@ -1,12 +1,12 @@
 /** A worker thread of the audit: analyzes the files the main thread sends it, one message each. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeText } from '../analyze.js';
+import { analyzePrescannedText } from '../analyze.js';
 import { analyzeSafely, type AnalyzeOptions } from './analysis.js';
 import type { WorkerJob, WorkerReply } from './workers.js';
 
 const options = workerData as AnalyzeOptions;
 
 parentPort?.on('message', (job: WorkerJob) => {
-  const reply: WorkerReply = { id: job.id, analysis: analyzeSafely(analyzeText, job.text, job.filePath, options) };
+  const reply: WorkerReply = { id: job.id, analysis: analyzeSafely(analyzePrescannedText, job.text, job.filePath, options) };
   parentPort?.postMessage(reply);
 });
