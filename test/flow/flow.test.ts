@@ -43,6 +43,28 @@ describe('flow: transaction state per connection', () => {
     expect(stepsOf(model, 'b')[2]).toMatchObject({ transaction: 'open', isolation: 'repeatable read' });
   });
 
+  it('a ROLLBACK in a branch that returns leaves the state after the branch open', () => {
+    const model = modelOf(`
+      export async function f(client: PoolClient) {
+        await client.query('BEGIN');
+        const { rows } = await client.query('SELECT n FROM t WHERE id = 1 FOR UPDATE');
+        if (rows[0].n < 1) {
+          await client.query('ROLLBACK');
+          return false;
+        }
+        await client.query('UPDATE t SET n = n - 1 WHERE id = 1');
+        await client.query('COMMIT');
+      }`);
+    const steps = stepsOf(model, 'f');
+    expect(steps.map((s) => [s.line, s.transaction])).toEqual([
+      [3, 'unknown'],
+      [4, 'open'],
+      [6, 'open'],
+      [9, 'open'],
+      [10, 'open'],
+    ]);
+  });
+
   it('leaves the state of a client handed in as a parameter unknown', () => {
     const model = modelOf("export async function f(client: PoolClient) { await client.query('SELECT 1 FROM t FOR UPDATE'); }");
     expect(stepsOf(model, 'f')[0]?.transaction).toBe('unknown');

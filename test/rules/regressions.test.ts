@@ -7,6 +7,7 @@ import checkThenAct from '../../rules/no-check-then-act.js';
 import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
 import lockOutsideTransaction from '../../rules/no-lock-outside-transaction.js';
 import lostUpdate from '../../rules/no-lost-update.js';
+import transactionOnPool from '../../rules/no-transaction-on-pool.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 // See no-check-then-act.test.ts: rule-tester 8.72 types its own copy of @typescript-eslint/utils.
@@ -155,6 +156,30 @@ export function claim(id: number) {
   return db.task(async (t) => t.one('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [id]));
 }`,
       errors: [{ messageId: 'lockOutsideTransaction', line: 4, column: 31 }],
+    },
+  ],
+});
+
+ruleTester.run('no-transaction-on-pool', transactionOnPool as unknown as TestedRule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'the message names the library\'s own transaction API, not pool.connect()',
+      code: `import knex from 'knex';
+const db = knex({ client: 'pg' });
+export async function pay(id: number) {
+  await db.raw('BEGIN');
+  await db.raw('UPDATE invoices SET paid = true WHERE id = ?', [id]);
+  await db.raw('COMMIT');
+}`,
+      errors: [
+        {
+          messageId: 'transactionOnPoolApi',
+          line: 4,
+          column: 9,
+          data: { statement: 'BEGIN', pool: 'db', api: '`knex.transaction(async (trx) => ...)` and send every statement through `trx`' },
+        },
+      ],
     },
   ],
 });

@@ -490,3 +490,13 @@ describe('a parameter where a table name goes', () => {
     expect(analyzeSql('SELECT extract(year from $1::date) FROM t').parseError).toBeNull();
   });
 });
+
+describe('statements the checks do not read', () => {
+  it('DDL and grants are kind other without going through the parser', () => {
+    for (const text of ['CREATE TABLE t (id int)', 'ALTER TABLE t ADD COLUMN n int', 'GRANT SELECT ON t TO app', 'COMMENT ON TABLE t IS $1']) {
+      const analysis = analyzeSql(text);
+      expect(analysis.parseError, text).toBeNull();
+      expect(analysis.statements[0], text).toMatchObject({ kind: 'other', origin: 'lexical' });
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKeyColumn, looksLikeSql, SQL_HINT } from '../../src/sql/index.js';
+import { mightContainSql } from '../../src/sql/detect.js';
 
 const SQL = [
   'SELECT * FROM users WHERE id = $1',
@@ -91,4 +92,18 @@ describe('isKeyColumn', () => {
   it.each(['paid', 'valid', 'status', 'version', 'available_seats', 'code', 'userid', 'balance'])('not a key: %s', (c) =>
     expect(isKeyColumn(c)).toBe(false),
   );
+});
+
+describe('mightContainSql (a source file)', () => {
+  it('accepts a file with a SQL string, template or concatenation start', () => {
+    expect(mightContainSql("db.query('SELECT id FROM users WHERE id = $1', [id]);")).toBe(true);
+    expect(mightContainSql('await sql`\n  -- claim one job\n  UPDATE jobs SET status = ${s} WHERE id = ${id}\n`;')).toBe(true);
+    expect(mightContainSql("const q = 'UPDATE ' + table + ' SET n = n + 1';")).toBe(true);
+    expect(mightContainSql("client.query('BEGIN');")).toBe(true);
+  });
+
+  it('rejects a file whose SQL-looking words are all prose, comments or UI strings', () => {
+    expect(mightContainSql("// select the rows from the cache, then update the view\nconst label = 'Update your profile';")).toBe(false);
+    expect(mightContainSql("const hint = 'Select a seat from the map';\ngit.commit();")).toBe(false);
+  });
 });
