@@ -1,5 +1,6 @@
 import rule, { type MessageId } from '../../rules/no-check-then-act.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+import { absoluteWriteBack, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
@@ -440,20 +441,7 @@ export async function publish(documentId: number) {
     // Queues.
     {
       name: 'single-statement queue claim with FOR UPDATE SKIP LOCKED',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function claimNextJob(workerId: string) {
-  const { rows } = await pool.query(
-    \`UPDATE jobs SET worker_id = $1, status = 'running'
-     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id\`,
-    [workerId],
-  );
-  return rows[0] ?? null;
-}
-`,
+      code: skipLockedQueueClaim,
     },
     {
       name: 'two-statement queue claim with FOR UPDATE SKIP LOCKED inside the transaction',
@@ -549,16 +537,7 @@ export async function buyTicket(concertId: string) {
     },
     {
       name: 'an absolute write-back of the read value is no-lost-update’s finding',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function withdraw(accountId: number, amount: number) {
-  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
-  if (rows[0].balance < amount) throw new Error('Insufficient funds');
-  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
-}
-`,
+      code: absoluteWriteBack,
     },
   ],
   invalid: [

@@ -1,5 +1,6 @@
 import rule, { type MessageId } from '../../rules/no-decoupled-insert.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+import { bookSlotByDoctorAndTime, cteFix, seedAsOneText, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
@@ -12,25 +13,7 @@ ruleTester.run('no-decoupled-insert', testedRule, {
     // The seed's two fixes.
     {
       name: 'the CTE fix: the INSERT selects from the UPDATE ... RETURNING',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function buyTicket(userId: string, concertId: string, seat: string) {
-  const { rowCount } = await pool.query(
-    \`WITH reserved AS (
-       UPDATE concerts
-       SET available_seats = available_seats - 1
-       WHERE concert_id = $2 AND available_seats > 0
-       RETURNING concert_id
-     )
-     INSERT INTO tickets (user_id, concert_id, seat_number)
-     SELECT $1, concert_id, $3 FROM reserved\`,
-    [userId, concertId, seat],
-  );
-  return rowCount === 1;
-}
-`,
+      code: cteFix,
     },
     {
       name: 'the seed CTE verbatim, with literals',
@@ -241,20 +224,7 @@ export async function releaseExpiredHolds() {
     },
     {
       name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function claimNextJob(workerId: string) {
-  const { rows } = await pool.query(
-    \`UPDATE jobs SET worker_id = $1, status = 'running'
-     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id\`,
-    [workerId],
-  );
-  return rows[0] ?? null;
-}
-`,
+      code: skipLockedQueueClaim,
     },
     {
       name: 'optimistic version check with the count tested before the audit row',
@@ -295,15 +265,7 @@ export async function cancel(bookingId: number) {
     },
     {
       name: 'keyColumns: equality on a configured key column is not a guard',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
-  await pool.query('INSERT INTO appointment_log (doctor_id, starts_at, patient_id) VALUES ($1, $2, $3)', [doctorId, startsAt, patientId]);
-}
-`,
+      code: bookSlotByDoctorAndTime,
       options: [{ keyColumns: ['starts_at'] }],
     },
   ],
@@ -353,23 +315,7 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
     },
     {
       name: 'the seed as one multi-statement text through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function buyTicket() {
-  await pool.query(\`
-    BEGIN TRANSACTION;
-    UPDATE concerts
-    SET available_seats = available_seats - 1
-    WHERE concert_id = 'weeknd_tour'
-    AND available_seats > 0;
-    INSERT INTO tickets (user_id, concert_id, seat_number)
-    VALUES ('user123', 'weeknd_tour', 'A15');
-    COMMIT;
-  \`);
-}
-`,
+      code: seedAsOneText,
       errors: [
         {
           messageId: 'decoupledWrite',
@@ -552,15 +498,7 @@ export async function buyTickets(userId: string, concertId: string, count: numbe
     },
     {
       name: 'without keyColumns, equality on starts_at is a guard',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
-  await pool.query('INSERT INTO appointment_log (doctor_id, starts_at, patient_id) VALUES ($1, $2, $3)', [doctorId, startsAt, patientId]);
-}
-`,
+      code: bookSlotByDoctorAndTime,
       errors: [{ messageId: 'decoupledWrite', line: 6, column: 9, data: { kind: 'DELETE', table: 'appointment_slots', line: '6', guard: 'starts_at = $2', nextKind: 'INSERT of `appointment_log`', nextLine: '7', countHint: 'result.rowCount' } }],
     },
     // A data-modifying CTE the statement never reads.

@@ -1,5 +1,6 @@
 import rule, { type MessageId } from '../../rules/no-ignored-rowcount.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+import { cteFix, deleteSlotByDoctorAndTime, insertOnConflict, relativeUpdate, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
@@ -120,14 +121,7 @@ export async function approve(client: PoolClient, requestId: number) {
     // Nothing that can match 0 rows.
     {
       name: 'the relative-update seed: no guard',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function deposit(accountId: number, amount: number) {
-  await pool.query('UPDATE account SET balance = balance + $1 WHERE account_id = $2', [amount, accountId]);
-}
-`,
+      code: relativeUpdate,
     },
     {
       name: 'DELETE by id only',
@@ -153,27 +147,12 @@ export async function confirm(email: string, uuid: string) {
     },
     {
       name: 'keyColumns: equality on a configured key column is not a guard',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
-}
-`,
+      code: deleteSlotByDoctorAndTime,
       options: [{ keyColumns: ['starts_at'] }],
     },
     {
       name: 'INSERT ... ON CONFLICT with its count returned',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function register(email: string) {
-  const { rowCount } = await pool.query('INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);
-  return rowCount === 1;
-}
-`,
+      code: insertOnConflict,
     },
     {
       name: 'a guarded UPDATE followed by another write is no-decoupled-insert’s finding',
@@ -189,42 +168,11 @@ export async function payOrder(orderId: number, amount: number) {
     },
     {
       name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function claimNextJob(workerId: string) {
-  const { rows } = await pool.query(
-    \`UPDATE jobs SET worker_id = $1, status = 'running'
-     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id\`,
-    [workerId],
-  );
-  return rows[0] ?? null;
-}
-`,
+      code: skipLockedQueueClaim,
     },
     {
       name: 'the CTE fix with its count returned',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function buyTicket(userId: string, concertId: string, seat: string) {
-  const { rowCount } = await pool.query(
-    \`WITH reserved AS (
-       UPDATE concerts
-       SET available_seats = available_seats - 1
-       WHERE concert_id = $2 AND available_seats > 0
-       RETURNING concert_id
-     )
-     INSERT INTO tickets (user_id, concert_id, seat_number)
-     SELECT $1, concert_id, $3 FROM reserved\`,
-    [userId, concertId, seat],
-  );
-  return rowCount === 1;
-}
-`,
+      code: cteFix,
     },
   ],
   invalid: [
@@ -403,14 +351,7 @@ export async function finishJob(jobId: number) {
     },
     {
       name: 'without keyColumns, equality on starts_at is a guard',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function book(doctorId: number, startsAt: Date, patientId: number) {
-  await pool.query('DELETE FROM appointment_slots WHERE doctor_id = $1 AND starts_at = $2', [doctorId, startsAt, patientId]);
-}
-`,
+      code: deleteSlotByDoctorAndTime,
       errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'appointment_slots', guard: 'starts_at = $2', countHint: 'result.rowCount' } }],
     },
   ],

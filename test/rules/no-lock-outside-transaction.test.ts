@@ -1,5 +1,6 @@
 import rule, { type MessageId } from '../../rules/no-lock-outside-transaction.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+import { cteFix, forUpdateFix, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
@@ -12,28 +13,7 @@ ruleTester.run('no-lock-outside-transaction', testedRule, {
     // Locks taken after BEGIN on the same client.
     {
       name: 'the FOR UPDATE fix: after BEGIN on a client from the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function withdraw(accountId: number, amount: number) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
-    if (rows[0].balance < amount) {
-      throw new Error('Insufficient funds');
-    }
-    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-`,
+      code: forUpdateFix,
     },
     {
       name: 'the second seed verbatim in a transaction',
@@ -231,20 +211,7 @@ export async function lockAccount(accountId: number) {
     // Nothing that takes a row lock.
     {
       name: 'the single-statement SKIP LOCKED queue claim through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function claimNextJob(workerId: string) {
-  const { rows } = await pool.query(
-    \`UPDATE jobs SET worker_id = $1, status = 'running'
-     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id\`,
-    [workerId],
-  );
-  return rows[0] ?? null;
-}
-`,
+      code: skipLockedQueueClaim,
     },
     {
       name: 'a plain SELECT through the pool',
@@ -278,25 +245,7 @@ export async function withLock(key: number) {
     },
     {
       name: 'the CTE fix through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function buyTicket(userId: string, concertId: string, seat: string) {
-  const { rowCount } = await pool.query(
-    \`WITH reserved AS (
-       UPDATE concerts
-       SET available_seats = available_seats - 1
-       WHERE concert_id = $2 AND available_seats > 0
-       RETURNING concert_id
-     )
-     INSERT INTO tickets (user_id, concert_id, seat_number)
-     SELECT $1, concert_id, $3 FROM reserved\`,
-    [userId, concertId, seat],
-  );
-  return rowCount === 1;
-}
-`,
+      code: cteFix,
     },
   ],
   invalid: [

@@ -1,5 +1,6 @@
 import rule, { type MessageId } from '../../rules/no-lost-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+import { absoluteWriteBack, forUpdateFix, relativeUpdate, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
@@ -10,14 +11,7 @@ ruleTester.run('no-lost-update', testedRule, {
     // The database computes the new value.
     {
       name: 'the relative-update fix: SET balance = balance + $1',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function deposit(accountId: number, amount: number) {
-  await pool.query('UPDATE account SET balance = balance + $1 WHERE account_id = $2', [amount, accountId]);
-}
-`,
+      code: relativeUpdate,
     },
     {
       name: 'a read used for validation, then a relative write',
@@ -53,28 +47,7 @@ export async function like(postId: number) {
     // Row locks held until COMMIT.
     {
       name: 'the FOR UPDATE fix: absolute write of a value read under the lock',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function withdraw(accountId: number, amount: number) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
-    if (rows[0].balance < amount) {
-      throw new Error('Insufficient funds');
-    }
-    await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-`,
+      code: forUpdateFix,
     },
     {
       name: 'the second seed verbatim: SELECT balance FROM account WHERE account_id = 7 FOR UPDATE',
@@ -313,20 +286,7 @@ export async function snapshot(accountId: number) {
     },
     {
       name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function claimNextJob(workerId: string) {
-  const { rows } = await pool.query(
-    \`UPDATE jobs SET worker_id = $1, status = 'running'
-     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id\`,
-    [workerId],
-  );
-  return rows[0] ?? null;
-}
-`,
+      code: skipLockedQueueClaim,
     },
   ],
   invalid: [
@@ -475,16 +435,7 @@ export async function applyFee(client: PoolClient, accountId: number, fee: numbe
     },
     {
       name: 'validated with an if, then written as an absolute value',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function withdraw(accountId: number, amount: number) {
-  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
-  if (rows[0].balance < amount) throw new Error('Insufficient funds');
-  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
-}
-`,
+      code: absoluteWriteBack,
       errors: [{ messageId: 'lostUpdate', line: 8, column: 9 }],
     },
     {

@@ -1,5 +1,6 @@
 import rule, { type MessageId } from '../../rules/no-transaction-on-pool.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+import { cteFix, insertOnConflict, seedAsOneText, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
@@ -145,23 +146,7 @@ export async function archive(projectId: number) {
     // A whole transaction in one text runs on one connection.
     {
       name: 'the seed script sent as ONE text through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function buyTicket() {
-  await pool.query(\`
-    BEGIN TRANSACTION;
-    UPDATE concerts
-    SET available_seats = available_seats - 1
-    WHERE concert_id = 'weeknd_tour'
-    AND available_seats > 0;
-    INSERT INTO tickets (user_id, concert_id, seat_number)
-    VALUES ('user123', 'weeknd_tour', 'A15');
-    COMMIT;
-  \`);
-}
-`,
+      code: seedAsOneText,
     },
     {
       name: 'BEGIN; ... ROLLBACK; as one text through the pool',
@@ -189,54 +174,15 @@ export async function deposit(accountId: number, amount: number) {
     },
     {
       name: 'the CTE fix through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function buyTicket(userId: string, concertId: string, seat: string) {
-  const { rowCount } = await pool.query(
-    \`WITH reserved AS (
-       UPDATE concerts
-       SET available_seats = available_seats - 1
-       WHERE concert_id = $2 AND available_seats > 0
-       RETURNING concert_id
-     )
-     INSERT INTO tickets (user_id, concert_id, seat_number)
-     SELECT $1, concert_id, $3 FROM reserved\`,
-    [userId, concertId, seat],
-  );
-  return rowCount === 1;
-}
-`,
+      code: cteFix,
     },
     {
       name: 'the FOR UPDATE SKIP LOCKED queue claim in one statement through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function claimNextJob(workerId: string) {
-  const { rows } = await pool.query(
-    \`UPDATE jobs SET worker_id = $1, status = 'running'
-     WHERE id = (SELECT id FROM jobs WHERE status = 'pending' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-     RETURNING id\`,
-    [workerId],
-  );
-  return rows[0] ?? null;
-}
-`,
+      code: skipLockedQueueClaim,
     },
     {
       name: 'INSERT ... ON CONFLICT through the pool',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function register(email: string) {
-  const { rowCount } = await pool.query('INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);
-  return rowCount === 1;
-}
-`,
+      code: insertOnConflict,
     },
     {
       name: 'a lock outside a transaction is another rule’s finding',
