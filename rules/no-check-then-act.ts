@@ -1,7 +1,7 @@
-import { description, messages } from '../src/checks/no-check-then-act.js';
-import { createRule, reportFindings, keyColumnsOption } from './utils.js';
+import { description, messages, type MessageId as CheckMessageId } from '../src/checks/no-check-then-act.js';
+import { createRule, reportFindings, withFailureMessage, type AnalysisFailed, keyColumnsOption } from './utils.js';
 
-export type MessageId = keyof typeof messages;
+export type MessageId = CheckMessageId | AnalysisFailed;
 
 export default createRule<[{ keyColumns?: string[] }], MessageId>({
   name: 'no-check-then-act',
@@ -9,7 +9,7 @@ export default createRule<[{ keyColumns?: string[] }], MessageId>({
     type: 'problem',
     docs: { description },
     hasSuggestions: true,
-    messages,
+    messages: withFailureMessage(messages),
     schema: [keyColumnsOption],
     defaultOptions: [{ keyColumns: [] }],
   },

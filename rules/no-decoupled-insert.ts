@@ -1,14 +1,14 @@
-import { description, messages } from '../src/checks/no-decoupled-insert.js';
-import { createRule, reportFindings, keyColumnsOption } from './utils.js';
+import { description, messages, type MessageId as CheckMessageId } from '../src/checks/no-decoupled-insert.js';
+import { createRule, reportFindings, withFailureMessage, type AnalysisFailed, keyColumnsOption } from './utils.js';
 
-export type MessageId = keyof typeof messages;
+export type MessageId = CheckMessageId | AnalysisFailed;
 
 export default createRule<[{ keyColumns?: string[] }], MessageId>({
   name: 'no-decoupled-insert',
   meta: {
     type: 'problem',
     docs: { description },
-    messages,
+    messages: withFailureMessage(messages),
     schema: [keyColumnsOption],
     defaultOptions: [{ keyColumns: [] }],
   },

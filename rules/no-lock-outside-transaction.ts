@@ -1,14 +1,14 @@
-import { description, messages } from '../src/checks/no-lock-outside-transaction.js';
-import { createRule, reportFindings } from './utils.js';
+import { description, messages, type MessageId as CheckMessageId } from '../src/checks/no-lock-outside-transaction.js';
+import { createRule, reportFindings, withFailureMessage, type AnalysisFailed } from './utils.js';
 
-export type MessageId = keyof typeof messages;
+export type MessageId = CheckMessageId | AnalysisFailed;
 
 export default createRule<[], MessageId>({
   name: 'no-lock-outside-transaction',
   meta: {
     type: 'problem',
     docs: { description },
-    messages,
+    messages: withFailureMessage(messages),
     schema: [],
   },
   defaultOptions: [],

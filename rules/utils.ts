@@ -1,8 +1,8 @@
 /** What every rule adapter shares: the doc URL and the bridge from core findings to context.report. */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
-import { buildModel, mightContainSql, runChecks } from '../src/analyze.js';
-import type { CheckOptions, RuleId } from '../src/checks/types.js';
+import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainSql, runChecks } from '../src/analyze.js';
+import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
 
 export const DOCS_URL = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
 
@@ -35,24 +35,49 @@ function fileMayHoldSql(text: string): boolean {
   return lastVerdict;
 }
 
+/**
+ * Every rule also has a message for a file whose analysis threw: the core is written never to throw,
+ * and if it does, `eslint .` goes on and reports the file (the CLI does the same).
+ */
+export function withFailureMessage<M extends Record<string, string>>(messages: M): M & { analysisFailed: string } {
+  return { ...messages, analysisFailed: ANALYSIS_FAILED };
+}
+
+export type AnalysisFailed = 'analysisFailed';
+
+/** What has been said already about a program whose analysis threw: the six rules report it once. */
+const failures = new WeakMap<TSESTree.Program, Set<string>>();
+
 /** Report the core's findings for one rule; returns no listeners at all on a file without SQL. */
-export function reportFindings<MessageId extends string>(
-  context: Readonly<TSESLint.RuleContext<MessageId, readonly unknown[]>>,
-  ruleId: RuleId,
+export function reportFindings<R extends RuleId>(
+  context: Readonly<TSESLint.RuleContext<MessageIds[R] | AnalysisFailed, readonly unknown[]>>,
+  ruleId: R,
   options: CheckOptions = {},
 ): TSESLint.RuleListener {
   const { sourceCode } = context;
   if (!fileMayHoldSql(sourceCode.text)) return {};
   return {
     Program(program: TSESTree.Program) {
-      const model = buildModel(program, sourceCode.scopeManager!);
-      for (const finding of runChecks(model, [ruleId], options)) {
+      let findings;
+      try {
+        findings = runChecks(buildModel(program, sourceCode.scopeManager!), [ruleId], options);
+      } catch (error) {
+        const reason = analysisFailureReason(error);
+        const said = failures.get(program) ?? new Set<string>();
+        failures.set(program, said);
+        if (!said.has(reason)) {
+          said.add(reason);
+          context.report({ loc: { line: 1, column: 0 }, messageId: 'analysisFailed', data: { reason } });
+        }
+        return;
+      }
+      for (const finding of findings) {
         context.report({
           node: finding.node,
-          messageId: finding.messageId as MessageId,
+          messageId: finding.messageId,
           data: finding.data,
           suggest: finding.suggestions.map((suggestion) => ({
-            messageId: suggestion.messageId as MessageId,
+            messageId: suggestion.messageId,
             data: suggestion.data,
             fix: (fixer) => suggestion.edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
           })),

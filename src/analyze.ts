@@ -7,7 +7,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { analyze as analyzeScopes } from '@typescript-eslint/scope-manager';
 import { parse } from '@typescript-eslint/typescript-estree';
 import type { FileAnalysis, ReportedFinding } from './analyze-types.js';
-import { CHECKS, formatMessage } from './checks/index.js';
+import { CHECKS, formatMessage, ruleMessage } from './checks/index.js';
 import { RULE_IDS, type CheckOptions, type Finding, type RuleId } from './checks/types.js';
 import { ensureParents } from './extract/ast.js';
 import { extract } from './extract/index.js';
@@ -55,10 +55,10 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
 }
 
 /** Run checks; a statement reached through several units (inlined callbacks) is reported once. */
-export function runChecks(model: Model, ruleIds: readonly RuleId[] = RULE_IDS, options: CheckOptions = {}): Finding[] {
+export function runChecks<R extends RuleId = RuleId>(model: Model, ruleIds: readonly R[] = RULE_IDS as readonly RuleId[] as readonly R[], options: CheckOptions = {}): Finding<R>[] {
   if (!model.resolver || model.units.length === 0) return [];
   const seen = new Set<string>();
-  const findings: Finding[] = [];
+  const findings: Finding<R>[] = [];
   for (const ruleId of ruleIds) {
     for (const finding of CHECKS[ruleId].check({ units: model.units, resolver: model.resolver, options })) {
       const key = `${finding.ruleId}:${finding.messageId}:${finding.node.range.join(',')}`;
@@ -109,17 +109,16 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
     };
   } catch (error) {
     // The core is written never to throw; if it does, the file gets a message instead of a crash.
-    return { ...base, fatal: { message: `Internal error while analysing: ${firstLine((error as Error).message)}`, line: 1, column: 1 } };
+    return { ...base, fatal: { message: analysisFailure(error), line: 1, column: 1 } };
   }
 }
 
-function toReported(finding: Finding): ReportedFinding {
+function toReported<R extends RuleId>(finding: Finding<R>): ReportedFinding {
   const { loc } = finding.node;
-  const messages = CHECKS[finding.ruleId].messages;
   return {
     ruleId: finding.ruleId,
     messageId: finding.messageId,
-    message: formatMessage(messages[finding.messageId] ?? finding.messageId, finding.data),
+    message: ruleMessage(finding.ruleId, finding.messageId, finding.data),
     line: loc.start.line,
     column: loc.start.column + 1,
     endLine: loc.end.line,
@@ -128,9 +127,26 @@ function toReported(finding: Finding): ReportedFinding {
     functionName: finding.functionName,
     sql: finding.sql,
     suggestions: finding.suggestions.flatMap((s) =>
-      s.edits.map((edit) => ({ desc: formatMessage(messages[s.messageId] ?? s.messageId, s.data), fix: { range: edit.range, text: edit.text } })),
+      s.edits.map((edit) => ({ desc: ruleMessage(finding.ruleId, s.messageId, s.data), fix: { range: edit.range, text: edit.text } })),
     ),
   };
+}
+
+/**
+ * What every front end says about a file whose analysis threw, so the CLI and ESLint give the same
+ * answer. The core is written never to throw; a stack overflow on absurd nesting is the one thing it
+ * cannot promise.
+ */
+export const ANALYSIS_FAILED = 'Could not analyze this file: {{reason}}.';
+
+export function analysisFailureReason(error: unknown): string {
+  return error instanceof RangeError && /call stack/i.test(error.message)
+    ? 'the code is nested too deeply to analyze'
+    : `internal error (${firstLine(error instanceof Error ? error.message : String(error))})`;
+}
+
+export function analysisFailure(error: unknown): string {
+  return formatMessage(ANALYSIS_FAILED, { reason: analysisFailureReason(error) });
 }
 
 function firstLine(message: string | undefined): string {

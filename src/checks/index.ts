@@ -6,15 +6,15 @@ import * as lockOutsideTransaction from './no-lock-outside-transaction.js';
 import * as lostUpdate from './no-lost-update.js';
 import * as transactionOnPool from './no-transaction-on-pool.js';
 import type { CheckInput } from './shared.js';
-import type { Finding, RuleId, RuleMessages } from './types.js';
+import type { Finding, MessageIds, RuleId } from './types.js';
 
-export interface CheckDefinition {
-  check: (input: CheckInput) => Finding[];
-  messages: RuleMessages;
+export interface CheckDefinition<R extends RuleId> {
+  check: (input: CheckInput) => Finding<R>[];
+  messages: Readonly<Record<MessageIds[R], string>>;
   description: string;
 }
 
-export const CHECKS: Record<RuleId, CheckDefinition> = {
+export const CHECKS: { readonly [R in RuleId]: CheckDefinition<R> } = {
   'no-check-then-act': { check: checkThenAct.noCheckThenAct, messages: checkThenAct.messages, description: checkThenAct.description },
   'no-decoupled-insert': { check: decoupledInsert.noDecoupledInsert, messages: decoupledInsert.messages, description: decoupledInsert.description },
   'no-ignored-rowcount': { check: ignoredRowcount.noIgnoredRowcount, messages: ignoredRowcount.messages, description: ignoredRowcount.description },
@@ -27,10 +27,16 @@ export const CHECKS: Record<RuleId, CheckDefinition> = {
   },
 };
 
+/** The text of one of a rule's messages, its placeholders filled. */
+export function ruleMessage<R extends RuleId>(ruleId: R, messageId: MessageIds[R], data: Readonly<Record<string, string>>): string {
+  const messages: Readonly<Record<MessageIds[R], string>> = CHECKS[ruleId].messages;
+  return formatMessage(messages[messageId], data);
+}
+
 /** Fill a message's `{{placeholders}}`. */
 export function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => data[key] ?? whole);
 }
 
 export type { CheckInput } from './shared.js';
-export { RULE_IDS, type Finding, type RuleId, type CheckOptions } from './types.js';
+export { RULE_IDS, type Finding, type MessageIds, type RuleId, type CheckOptions } from './types.js';

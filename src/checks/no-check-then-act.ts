@@ -12,10 +12,12 @@ export const messages = {
   addForUpdate: 'Lock the rows read until the transaction ends: append `FOR UPDATE`.',
 } as const satisfies RuleMessages;
 
+export type MessageId = keyof typeof messages;
+
 export const description = 'Disallow reading a row, testing it in JavaScript, then writing it without a lock';
 
-export function noCheckThenAct({ units, resolver, options }: CheckInput): Finding[] {
-  const findings: Finding[] = [];
+export function noCheckThenAct({ units, resolver, options }: CheckInput): Finding<'no-check-then-act'>[] {
+  const findings: Finding<'no-check-then-act'>[] = [];
   for (const unit of units) {
     for (const read of unit.steps) {
       if (!isRead(read) || read.result.tests.length === 0) continue;
@@ -69,7 +71,7 @@ function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInpu
 }
 
 /** Inside a transaction, a read written in place can take `FOR UPDATE` (not an aggregate: PostgreSQL refuses it there). */
-function forUpdateSuggestion(read: Step): Suggestion[] {
+function forUpdateSuggestion(read: Step): Suggestion<MessageId>[] {
   const literal = read.site.sql.literal;
   if (read.transaction.state !== 'open' || read.facts.lock || !literal || !read.site.sql.complete || read.facts.aggregate || !read.lastInSite || read.statementIndex !== 0) return [];
   const at = contentEnd(literal);

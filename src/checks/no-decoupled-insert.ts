@@ -8,10 +8,12 @@ export const messages = {
     'The data-modifying CTE `{{cte}}` ({{kind}} of `{{table}}`, guarded by `{{guard}}`) is not read by the statement it belongs to, so the rest of the statement runs even when it matched no row. Select from `{{cte}}` (`INSERT ... SELECT ... FROM {{cte}}`) to make the write depend on it.',
 } as const satisfies RuleMessages;
 
+export type MessageId = keyof typeof messages;
+
 export const description = 'Disallow a write that runs whether or not the guarded UPDATE or DELETE before it matched a row';
 
-export function noDecoupledInsert({ units, options }: CheckInput): Finding[] {
-  const findings: Finding[] = [];
+export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-decoupled-insert'>[] {
+  const findings: Finding<'no-decoupled-insert'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
       for (const cte of step.facts.cteWrites) {

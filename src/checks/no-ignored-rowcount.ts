@@ -6,10 +6,12 @@ export const messages = {
     'The {{kind}} of `{{table}}` is guarded by `{{guard}}` and matches no row when a concurrent request got there first, but its affected count is never read: the caller is told it succeeded either way. Check {{countHint}} (or add RETURNING and test the row) before reporting success.',
 } as const satisfies RuleMessages;
 
+export type MessageId = keyof typeof messages;
+
 export const description = 'Require checking the affected-row count of a guarded UPDATE or DELETE';
 
-export function noIgnoredRowcount({ units, options }: CheckInput): Finding[] {
-  const findings: Finding[] = [];
+export function noIgnoredRowcount({ units, options }: CheckInput): Finding<'no-ignored-rowcount'>[] {
+  const findings: Finding<'no-ignored-rowcount'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
       const guard = claimGuards(step, options);

@@ -6,10 +6,12 @@ export const messages = {
     '`FOR {{strength}}` on `{{table}}` runs outside a transaction{{where}}: the lock is released as soon as the statement ends, before anything acts on what was read. Run it after BEGIN on the same client, or inside the transaction callback.',
 } as const satisfies RuleMessages;
 
+export type MessageId = keyof typeof messages;
+
 export const description = 'Disallow row locks (`FOR UPDATE`, `FOR SHARE`) outside a transaction';
 
-export function noLockOutsideTransaction({ units }: CheckInput): Finding[] {
-  const findings: Finding[] = [];
+export function noLockOutsideTransaction({ units }: CheckInput): Finding<'no-lock-outside-transaction'>[] {
+  const findings: Finding<'no-lock-outside-transaction'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
       const { lock } = step.facts;

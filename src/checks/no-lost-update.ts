@@ -9,6 +9,8 @@ export const messages = {
     '`{{table}}.{{column}}` is read on line {{readLine}} without a lock, changed in JavaScript, and written back as an absolute value on line {{writeLine}}: an update committed in between is lost. Write it relative to the stored value (`SET {{column}} = {{column}} + $1`), lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count.',
 } as const satisfies RuleMessages;
 
+export type MessageId = keyof typeof messages;
+
 export const description = 'Disallow writing back a value read without a lock and changed in JavaScript';
 
 /** The column the write sets to an absolute value computed from what the read returned, if any. */
@@ -24,8 +26,8 @@ export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boole
   return lostColumn(read, write, resolver) !== null && !retestsReadValue(read, write, resolver);
 }
 
-export function noLostUpdate({ units, resolver }: CheckInput): Finding[] {
-  const findings: Finding[] = [];
+export function noLostUpdate({ units, resolver }: CheckInput): Finding<'no-lost-update'>[] {
+  const findings: Finding<'no-lost-update'>[] = [];
   const reported = new Set<Step>();
   for (const unit of units) {
     for (const read of unit.steps) {

@@ -10,10 +10,12 @@ export const messages = {
     'This query runs on `{{connection}}`, not on the transaction `{{transaction}}` opened on line {{beginLine}}: it is not part of that transaction and does not see its uncommitted changes. Send it through `{{transaction}}`.',
 } as const satisfies RuleMessages;
 
+export type MessageId = keyof typeof messages;
+
 export const description = 'Disallow starting a transaction through a connection pool';
 
-export function noTransactionOnPool({ units }: CheckInput): Finding[] {
-  const findings: Finding[] = [];
+export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transaction-on-pool'>[] {
+  const findings: Finding<'no-transaction-on-pool'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
       const scope = step.outsideEnclosingTransaction;

@@ -6,7 +6,7 @@ import { isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
-import type { CheckOptions, Finding, RelatedLocation, RuleId, Suggestion } from './types.js';
+import type { CheckOptions, Finding, MessageIds, RelatedLocation, RuleId, Suggestion } from './types.js';
 
 export interface CheckInput {
   units: readonly Unit[];
@@ -153,14 +153,14 @@ export function firstTable(tables: readonly string[]): string {
 }
 
 /** A finding reported on a step's query site, in the unit it was found in. */
-export function findingAt(
+export function findingAt<R extends RuleId>(
   unit: Unit,
   step: Step,
-  ruleId: RuleId,
-  messageId: string,
+  ruleId: R,
+  messageId: MessageIds[R],
   data: Record<string, string>,
   related: RelatedLocation[] = [],
-  suggestions: Suggestion[] = [],
-): Finding {
-  return { ruleId, messageId, data, node: step.site.node, related, suggestions, functionName: unit.name, sql: step.facts.text };
+  suggestions: Suggestion<MessageIds[R]>[] = [],
+): Finding<R> {
+  return { ruleId, messageId, data, node: step.site.node, related, suggestions, functionName: unit.name, sql: step.facts.text } as Finding<R>;
 }

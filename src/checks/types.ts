@@ -1,4 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/types';
+import type * as CheckThenAct from './no-check-then-act.js';
+import type * as DecoupledInsert from './no-decoupled-insert.js';
+import type * as IgnoredRowcount from './no-ignored-rowcount.js';
+import type * as LockOutsideTransaction from './no-lock-outside-transaction.js';
+import type * as LostUpdate from './no-lost-update.js';
+import type * as TransactionOnPool from './no-transaction-on-pool.js';
 
 export const RULE_IDS = [
   'no-check-then-act',
@@ -11,13 +17,23 @@ export const RULE_IDS = [
 
 export type RuleId = (typeof RULE_IDS)[number];
 
+/** Each rule's message ids, as its check declares them: a finding can only carry one of its own rule's. */
+export interface MessageIds {
+  'no-check-then-act': CheckThenAct.MessageId;
+  'no-decoupled-insert': DecoupledInsert.MessageId;
+  'no-ignored-rowcount': IgnoredRowcount.MessageId;
+  'no-lost-update': LostUpdate.MessageId;
+  'no-transaction-on-pool': TransactionOnPool.MessageId;
+  'no-lock-outside-transaction': LockOutsideTransaction.MessageId;
+}
+
 export interface TextEdit {
   range: [number, number];
   text: string;
 }
 
-export interface Suggestion {
-  messageId: string;
+export interface Suggestion<M extends string = string> {
+  messageId: M;
   data: Record<string, string>;
   edits: TextEdit[];
 }
@@ -28,20 +44,23 @@ export interface RelatedLocation {
   node: TSESTree.Node;
 }
 
-/** What a check says: everything a front end needs to report it. */
-export interface Finding {
-  ruleId: RuleId;
-  messageId: string;
+/** What a check of rule `R` says: everything a front end needs to report it. */
+interface RuleFinding<R extends RuleId> {
+  ruleId: R;
+  messageId: MessageIds[R];
   data: Record<string, string>;
   /** The node to report (a query site). */
   node: TSESTree.Node;
   related: RelatedLocation[];
-  suggestions: Suggestion[];
+  suggestions: Suggestion<MessageIds[R]>[];
   /** Name of the enclosing function (or `<module>`), for stable fingerprints. */
   functionName: string;
   /** Normalized SQL of the reported statement, for stable fingerprints. */
   sql: string;
 }
+
+/** A finding of one of the rules `R` (of any rule by default), its message id of that rule's. */
+export type Finding<R extends RuleId = RuleId> = { [K in R]: RuleFinding<K> }[R];
 
 /** Per-rule options the checks understand (the ESLint rules' and the CLI's options). */
 export interface CheckOptions {

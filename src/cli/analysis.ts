@@ -1,5 +1,6 @@
 /** Calling the core on one file so that nothing it does can end the audit. */
 import type { FileAnalysis } from '../analyze-types.js';
+import { analysisFailure } from '../analyze.js';
 
 export interface AnalyzeOptions {
   keyColumns?: string[];
@@ -17,7 +18,7 @@ export function failedAnalysis(filePath: string, message: string): FileAnalysis 
   };
 }
 
-/** The core promises not to throw; a stack overflow on absurd nesting is the one thing it cannot promise. */
+/** The core promises not to throw (see analysisFailure); nothing it does may end the audit. */
 export function analyzeSafely(
   analyze: Analyze,
   text: string,
@@ -27,11 +28,7 @@ export function analyzeSafely(
   try {
     return analyze(text, filePath, options);
   } catch (error) {
-    const reason =
-      error instanceof RangeError && /call stack/i.test(error.message)
-        ? 'the code is nested too deeply to analyze'
-        : `internal error (${error instanceof Error ? error.message : String(error)})`;
-    return failedAnalysis(filePath, `Could not analyze this file: ${reason}.`);
+    return failedAnalysis(filePath, analysisFailure(error));
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/analyze.js';
-import { CHECKS, formatMessage } from '../../src/checks/index.js';
+import { ruleMessage } from '../../src/checks/index.js';
 import { RULE_IDS } from '../../src/checks/types.js';
 import { modelOf } from '../helpers/model.js';
 
@@ -133,7 +133,7 @@ describe('checks', () => {
       if (rows[0].stock < amount) throw new Error('out of stock');
       await client.query('UPDATE products SET stock = stock - 1 WHERE id = $1', [id]);`);
     for (const finding of runChecks(modelOf(code))) {
-      const text = formatMessage(CHECKS[finding.ruleId].messages[finding.messageId]!, finding.data);
+      const text = ruleMessage(finding.ruleId, finding.messageId, finding.data);
       expect(text).not.toMatch(/\{\{/);
     }
   });
