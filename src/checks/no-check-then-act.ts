@@ -1,5 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Step } from '../flow/index.js';
+import type { SqlDialect } from '../sql/facts.js';
+import { tokenize } from '../sql/tokenize.js';
 import { isLostUpdate } from './no-lost-update.js';
 import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages, Suggestion } from './types.js';
@@ -74,15 +76,18 @@ function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInpu
 function forUpdateSuggestion(read: Step): Suggestion<MessageId>[] {
   const literal = read.site.sql.literal;
   if (read.transaction.state !== 'open' || read.facts.lock || !literal || !read.site.sql.complete || read.facts.aggregate || !read.lastInSite || read.statementIndex !== 0) return [];
-  const at = contentEnd(literal);
+  const at = contentEnd(literal, read.site.sql.dialect);
   return at === null ? [] : [{ messageId: 'addForUpdate', data: {}, edits: [{ range: [at, at], text: ' FOR UPDATE' }] }];
 }
 
-/** The offset just after the last SQL character of a literal (before trailing blanks, `;` and the quote). */
-function contentEnd(literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral): number | null {
+/**
+ * The offset just after the last SQL token of a literal: before trailing blanks, `;`, comments
+ * (`-- why`) and the quote.
+ */
+function contentEnd(literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral, dialect: SqlDialect): number | null {
   const raw = literal.type === 'Literal' ? literal.raw.slice(1, -1) : literal.quasis.at(-1)?.value.raw;
   if (raw === undefined) return null;
   // A template that ends in a hole (`... WHERE id = ${id}`) takes the clause after the hole.
-  const trimmed = raw.replace(/[\s;]+$/, '');
-  return literal.range[1] - 1 - (raw.length - trimmed.length);
+  const last = tokenize(raw, dialect).findLast((t) => t.type !== 'space' && t.type !== 'comment' && t.type !== 'semicolon');
+  return literal.range[1] - 1 - (raw.length - (last?.end ?? 0));
 }

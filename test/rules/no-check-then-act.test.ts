@@ -168,6 +168,20 @@ export async function bookSlot(slotId: number, patientId: number) {
 }
 `;
 
+/** A read in a transaction whose SQL (quoted with `quote`, or written with its own quotes) is `sql`. */
+const readWithComment = (sql: string, quote = "'") => `import { Pool } from 'pg';
+const pool = new Pool();
+export async function reserveStock(productId: number, quantity: number) {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  const { rows } = await client.query(${quote}${sql}${quote}${quote === '' ? '' : ', [productId]'});
+  if (rows[0].stock < quantity) throw new Error('Out of stock');
+  await client.query('UPDATE products SET stock = stock - $1 WHERE product_id = $2', [quantity, productId]);
+  await client.query('COMMIT');
+  client.release();
+}
+`;
+
 const templateHoleRead = `
 import { Pool } from 'pg';
 const pool = new Pool();
@@ -599,6 +613,32 @@ export async function buyTicket(concertId: string) {
       name: 'template literal read ending in a ${} hole: FOR UPDATE goes after the hole',
       code: templateHoleRead,
       errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateHoleRead, 'SELECT stock FROM products WHERE product_id = ${productId}') }] }],
+    },
+    {
+      name: 'a read ending in a -- comment: FOR UPDATE goes before the comment, not into it',
+      code: readWithComment('SELECT stock FROM products WHERE product_id = $1 -- one row;'),
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 6,
+          column: 26,
+          suggestions: [{ messageId: 'addForUpdate', output: readWithComment('SELECT stock FROM products WHERE product_id = $1 FOR UPDATE -- one row;') }],
+        },
+      ],
+    },
+    {
+      name: "a template ending in a hole, a ';' and a -- comment that holds a quote: FOR UPDATE goes after the hole",
+      code: readWithComment("`SELECT stock FROM products WHERE product_id = ${productId}; -- don't lock`", ''),
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 6,
+          column: 26,
+          suggestions: [
+            { messageId: 'addForUpdate', output: readWithComment("`SELECT stock FROM products WHERE product_id = ${productId} FOR UPDATE; -- don't lock`", '') },
+          ],
+        },
+      ],
     },
     {
       name: 'client.query({ text, values }) with a destructured row',
