@@ -82,8 +82,6 @@ export function guards(step: Step, options: CheckOptions): Predicate[] {
   return guardsOf(step.facts.where, options.keyColumns ?? []);
 }
 
-const RANGE = new Set(['<', '<=', '>', '>=']);
-
 /** `expires_at < now()`, `now() > created_at + interval '1 day'`: a DELETE of what expired is housekeeping. */
 const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
 
@@ -92,18 +90,18 @@ const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_time
  * an UPDATE that changes what it tests (compare-and-set: `SET seats = seats - 1 WHERE seats > 0`,
  * `SET worker_id = $1 WHERE worker_id IS NULL`, `SET version = version + 1 WHERE version = $3`), or
  * a DELETE under a condition on the row's state (`AND expires_at > now()`); either aimed at
- * particular rows by a key (`id = $1`, `sku = $2`). A bulk UPDATE of a migration (`WHERE name LIKE
- * '%:admin'`), a batch by id range, a join condition, or a cleanup of what expired
- * (`expires_at < now()`) is not a claim.
+ * particular rows by a key (`id = $1`, `sku = $2`: a predicate of role 'key'). A bulk UPDATE of a
+ * migration (`WHERE name LIKE '%:admin'`), a batch by id range or constant id list, a join condition,
+ * a scope an UPDATE does not set (`SET a = 1 WHERE id = $1 AND entity_urn IS NULL`), or a cleanup of
+ * what expired (`expires_at < now()`) is not a claim.
  */
 export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
   const { facts } = step;
   const keys = options.keyColumns ?? [];
   // Aimed: a key-named column, or any key equality with a value passed in (`sku = $1`).
-  const aimed = facts.where.some((p) => p.isKey && p.operator !== 'is null' && p.column !== null && (isKeyColumn(p.column) || p.params.length > 0));
+  const aimed = facts.where.some((p) => p.role === 'key' && p.column !== null && (isKeyColumn(p.column) || p.params.length > 0));
   if (!aimed) return [];
-  // A range over ids (`id >= $1 AND id < $2`) is a batch, not a condition on the rows' state.
-  const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null && !(isKeyColumn(p.column) && RANGE.has(p.operator)));
+  const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
   if (facts.kind === 'delete') return stateGuards.filter((p) => !EXPIRED.test(p.text));
   if (facts.kind !== 'update') return [];
   const assigned = new Set(facts.set.map((a) => a.column));

@@ -3,8 +3,8 @@
  * fallback need as text: WHERE conjuncts, SET assignments, select-list items, names.
  */
 
+import { CLOCK_FUNCTIONS, classifyAssignment, classifyPredicate, type Operand } from './classify.js';
 import type { Assignment, Predicate } from './facts.js';
-import { isKeyPredicate } from './keys.js';
 import { paramsOf } from './scan.js';
 import { identName, join, type Token } from './tokenize.js';
 
@@ -86,10 +86,11 @@ const VALUE_WORDS = [
 const CLOCK_WORDS = ['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp'];
 
 /** What an expression is made of, read from its tokens. */
-export function exprShape(tokens: readonly Token[]): { refs: string[]; qualified: [string, string][]; calls: boolean; subquery: boolean } {
+export function exprShape(tokens: readonly Token[]): { refs: string[]; qualified: [string, string][]; calls: boolean; clockOnly: boolean; subquery: boolean } {
   const refs: string[] = [];
   const qualified: [string, string][] = [];
   let calls = false;
+  let clockOnly = true;
   let subquery = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
@@ -98,7 +99,10 @@ export function exprShape(tokens: readonly Token[]): { refs: string[]; qualified
     if (!isName(t)) continue;
     if (prev?.text === '::' || (isWord(prev, 'as') && isWord(tokens[i - 3], 'cast'))) continue;
     if (tokens[i + 1]?.type === 'open') {
-      if (!isWord(t, 'any', 'all', 'some', 'array', 'cast', 'in', 'exists')) calls = true;
+      if (!isWord(t, 'any', 'all', 'some', 'array', 'cast', 'in', 'exists')) {
+        calls = true;
+        if (!(t.type === 'word' && CLOCK_FUNCTIONS.has(t.value))) clockOnly = false;
+      }
       continue;
     }
     if (t.type === 'word' && CLOCK_WORDS.includes(t.value)) {
@@ -116,16 +120,17 @@ export function exprShape(tokens: readonly Token[]): { refs: string[]; qualified
     }
     refs.push(identName(t));
   }
-  return { refs, qualified, calls, subquery };
+  return { refs, qualified, calls, clockOnly, subquery };
 }
 
 const COMPARISONS: Record<string, string> = { '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
-/** One conjunct of a WHERE clause, read from its tokens. */
+/** One conjunct of a WHERE clause, read from its tokens and judged by `classifyPredicate`. */
 export function lexicalPredicate(tokens: readonly Token[]): Predicate {
   const text = join(tokens);
   const params = paramsOf(tokens);
-  const guard = (operator: string, column: string | null = null): Predicate => ({ column, operator, isKey: false, params, text });
+  const none: Operand = { kind: 'none' };
+  const guard = (operator: string, column: string | null = null): Predicate => classifyPredicate({ column, operator, operand: none, params, text });
   if (splitTop(tokens, (t) => isWord(t, 'or')).length > 1) return guard('other');
   let body = tokens;
   while (wrapped(body)) body = body.slice(1, -1);
@@ -153,7 +158,7 @@ export function lexicalPredicate(tokens: readonly Token[]): Predicate {
     } else if (isWord(t, 'in', 'like', 'ilike', 'between', 'similar')) {
       opAt = i;
       const negated = isWord(body[i - 1], 'not');
-      operator = negated || isWord(t, 'between', 'similar') ? 'other' : isWord(t, 'in') ? 'in' : 'like';
+      operator = isWord(t, 'between', 'similar') ? 'other' : `${negated ? 'not ' : ''}${isWord(t, 'in') ? 'in' : 'like'}`;
       if (negated) opAt = i - 1;
       opLength = negated ? 2 : 1;
     }
@@ -163,23 +168,38 @@ export function lexicalPredicate(tokens: readonly Token[]): Predicate {
   const right = body.slice(opAt + opLength);
   const leftColumn = columnOf(left);
   const rightColumn = operator.startsWith('is ') ? null : columnOf(right);
-  const column = leftColumn !== null && rightColumn !== null ? null : (leftColumn ?? rightColumn);
   if (operator === '=' && isWord(right[0], 'any') && right[1]?.type === 'open') operator = 'in';
+  if (leftColumn !== null && rightColumn !== null) {
+    const join = qualifierOf(left) !== null && qualifierOf(right) !== null && qualifierOf(left) !== qualifierOf(right);
+    return classifyPredicate({ column: null, operator, operand: { kind: 'column', columns: [leftColumn, rightColumn], join }, params, text });
+  }
+  const column = leftColumn ?? rightColumn;
   const other = leftColumn !== null ? right : left;
-  const shape = exprShape(other);
-  const valueLike = !shape.subquery && shape.refs.length === 0 && shape.qualified.length === 0;
-  const value = other.some((t) => isWord(t, 'true', 'false')) ? 'boolean' : other.some((t) => t.type === 'param') ? 'parameter' : 'literal';
-  const isKey = column !== null && (operator === 'is null' || valueLike) && isKeyPredicate(column, operator, value);
-  return { column, operator, isKey, params, text };
+  return classifyPredicate({ column, operator, operand: operator.startsWith('is ') ? none : lexicalOperand(other), params, text });
+}
+
+/** What the other side of a comparison is made of, from its tokens. */
+function lexicalOperand(tokens: readonly Token[]): Operand {
+  const shape = exprShape(tokens);
+  if (shape.subquery) return { kind: 'subquery' };
+  if (shape.refs.length > 0 || shape.qualified.length > 0) return { kind: 'expression' };
+  const value = tokens.some((t) => isWord(t, 'true', 'false')) ? 'boolean' : tokens.some((t) => t.type === 'param') ? 'parameter' : 'literal';
+  return { kind: 'value', value };
+}
+
+/** The table or alias a plain column reference is qualified with (`c` of `c.id`), or null. */
+function qualifierOf(tokens: readonly Token[]): string | null {
+  let body = tokens;
+  const cast = body.findIndex((t) => t.text === '::');
+  if (cast !== -1) body = body.slice(0, cast);
+  while (wrapped(body)) body = body.slice(1, -1);
+  return body.length >= 3 && body[body.length - 2]?.type === 'dot' ? identName(body[body.length - 3] as Token) : null;
 }
 
 /** Table names (lower-case unless quoted) a target reference can be qualified with. */
 export type TargetNames = ReadonlySet<string>;
 
-/** Qualifiers that name the proposed row, not the stored one. */
-const PROPOSED_ROW = new Set(['excluded', 'new']);
-
-/** One `column = expression` of a SET list, read from its tokens. */
+/** `column = expression` items of a SET list, read from their tokens and judged by `classifyAssignment`. */
 export function lexicalAssignments(tokens: readonly Token[], target: TargetNames): Assignment[] {
   const eq = tokens.findIndex((t) => t.text === '=');
   if (eq === -1) return [];
@@ -189,17 +209,16 @@ export function lexicalAssignments(tokens: readonly Token[], target: TargetNames
     ? splitTop(lhs.slice(1, -1), (t) => t.type === 'comma').map((p) => columnOf(p))
     : [columnOf(lhs)];
   const shape = exprShape(rhs);
+  // A reference qualified with the target's own name or alias reads the stored row.
+  const reads = [
+    ...shape.refs.map((column) => ({ qualifier: null, column })),
+    ...shape.qualified.map(([q, column]) => ({ qualifier: target.has(q) ? null : q, column })),
+  ];
   const params = paramsOf(rhs);
   const text = join(tokens);
   return columns
     .filter((c): c is string => c !== null)
-    .map((column) => {
-      const relative =
-        shape.refs.includes(column) || shape.qualified.some(([q, c]) => c === column && (target.has(q) || !PROPOSED_ROW.has(q)));
-      const fromClient = params.length > 0 || shape.qualified.some(([q]) => PROPOSED_ROW.has(q));
-      const computed = !fromClient && (shape.refs.length > 0 || shape.qualified.length > 0 || shape.calls || shape.subquery);
-      return { column, shape: relative ? 'relative' : computed ? 'computed' : 'value', params, text };
-    });
+    .map((column) => classifyAssignment({ column, reads, params, calls: shape.calls, clockOnly: shape.clockOnly, subquery: shape.subquery, text }));
 }
 
 /** The output name of one select-list or RETURNING item. */

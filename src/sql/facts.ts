@@ -30,18 +30,24 @@ export type TransactionAction =
   | 'rollback-to-savepoint'
   | 'set-isolation';
 
-/** One AND-ed conjunct of a WHERE clause. */
+/** What a conjunct does to the rows a statement touches (see `predicateRole` in classify.ts). */
+export type PredicateRole = 'key' | 'filter' | 'guard';
+
+/** One AND-ed conjunct of a WHERE clause, judged by `classifyPredicate` (classify.ts). */
 export interface Predicate {
   /** The column the conjunct tests, when it tests exactly one column of the target table. */
   column: string | null;
   /** `=`, `<>`, `>`, `>=`, `<`, `<=`, `is null`, `is not null`, `in`, `like`, `exists`, `other`. */
   operator: string;
   /**
-   * True when the conjunct only identifies the row: equality (or `IN`) of a key-like column with a
-   * value (`id = $1`, `concert_id = 'weeknd_tour'`). Everything else is a guard that can make the
-   * statement match 0 rows as the data changes (`available_seats > 0`, `status = 'pending'`,
-   * `version = $3`, `worker_id IS NULL`).
+   * - `key`: it aims the statement at particular rows (`id = $1`, `concert_id = 'weeknd_tour'`);
+   * - `filter`: it selects a batch or a scope no concurrent writer moves rows in or out of (`c.id =
+   *   fix.id`, `id IN (1, 2)`, `id LIKE 'm-%'`, `id >= $1`, `deleted_at IS NULL`);
+   * - `guard`: a concurrent writer can flip it, so the statement may match 0 rows because someone else
+   *   wrote first (`available_seats > 0`, `status = 'pending'`, `version = $3`, `worker_id IS NULL`).
    */
+  role: PredicateRole;
+  /** `role !== 'guard'`: the conjunct only identifies or selects rows. */
   isKey: boolean;
   /** `$n` parameters the conjunct uses, 1-based. */
   params: number[];
@@ -59,6 +65,11 @@ export interface Assignment {
    *   (`balance = $1`).
    */
   shape: 'relative' | 'computed' | 'value';
+  /**
+   * The same value whatever the row and the request: literals and clock functions only
+   * (`read = true`, `deleted_at = now()`, `status = 'archived'`), no column, no parameter.
+   */
+  constant: boolean;
   /** `$n` parameters the expression uses. */
   params: number[];
   text: string;

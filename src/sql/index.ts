@@ -16,6 +16,7 @@ import { join, significant, tokenize, type Token } from './tokenize.js';
 export type * from './facts.js';
 export { guardsOf, isWrite } from './facts.js';
 export { isKeyColumn } from './keys.js';
+export { classifyAssignment, classifyPredicate, type AssignmentShape, type Comparison, type Operand } from './classify.js';
 export { looksLikeSql, SQL_HINT } from './detect.js';
 export { toDollarPlaceholders, identPlaceholder, type PlaceholderStyle, type DollarText } from './placeholders.js';
 

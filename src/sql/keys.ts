@@ -23,19 +23,9 @@ const STATE_COLUMN =
   /^(?:version|lock_version|row_version|revision|rev|etag|status|state|stage|phase|step|locked|claimed|available|remaining|balance|stock|quantity|qty|seats|count|total|.*_(?:version|status|state|at|on|count|total|balance|stock|quantity|qty|seats|left|remaining))$/;
 
 /** Soft-delete markers: `deleted_at IS NULL` filters what exists, as a key lookup does. */
-const SOFT_DELETE = /^(?:is_?)?(?:deleted|archived|removed|trashed)(?:_?at|_?on)?$/;
+export const SOFT_DELETE = /^(?:is_?)?(?:deleted|archived|removed|trashed)(?:_?at|_?on)?$/;
 
-/**
- * Whether a conjunct only names the row (or filters soft-deleted rows) rather than testing its
- * state. `column = value` does when the column is key-like, or is any other column that is not a
- * state column compared with a value that is not a boolean (`sku = $1`, `code = 'A15'`: a lookup by a
- * natural key). A state column (`version = $3`, `status = 'pending'`), a boolean (`active = true`),
- * an inequality or an `IS NULL` test on anything but a soft-delete marker are guards.
- */
-export function isKeyPredicate(column: string, operator: string, value: 'parameter' | 'literal' | 'boolean'): boolean {
-  const lower = column.toLowerCase();
-  if (operator === 'is null') return SOFT_DELETE.test(lower);
-  if (operator !== '=' && operator !== 'in') return false;
-  if (isKeyColumn(column)) return true;
-  return value !== 'boolean' && !STATE_COLUMN.test(lower);
+/** Whether a column holds state a request changes (`status`, `version`, `stock`, `*_at`), by its name. */
+export function isStateColumn(column: string): boolean {
+  return STATE_COLUMN.test(column.toLowerCase());
 }

@@ -13,8 +13,8 @@ import {
   type Statement,
 } from 'pgsql-ast-parser';
 import { blankFacts, unique } from './blank.js';
+import { CLOCK_FUNCTIONS, classifyAssignment, classifyPredicate, type Operand } from './classify.js';
 import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind } from './facts.js';
-import { isKeyPredicate } from './keys.js';
 import { clauseTexts, tablesReadIn, applyExtras } from './lexical.js';
 import type { Extras } from './normalize.js';
 import { quoteIdent, significant, tokenize } from './tokenize.js';
@@ -86,25 +86,28 @@ function columnOf(e: Expr): string | null {
   return u.type === 'ref' && u.name !== '*' ? u.name : null;
 }
 
-/** No column reference and no subquery: a value the client (or a literal) supplies. */
-/** What a compared value is made of: a boolean constant, client parameters, or other literals. */
-function valueKind(e: Expr): 'parameter' | 'literal' | 'boolean' {
-  let kind: 'parameter' | 'literal' | 'boolean' = 'literal';
+/** What the other side of a comparison is made of. */
+function operandOf(e: Expr): Operand {
+  let hasRef = false;
+  let subquery = false;
+  let value: 'parameter' | 'literal' | 'boolean' = 'literal';
   walk(e, (n) => {
-    if (n['type'] === 'boolean') kind = 'boolean';
-    else if (n['type'] === 'parameter' && kind === 'literal') kind = 'parameter';
+    if (isQuery(n)) {
+      subquery = true;
+      return false;
+    }
+    if (n['type'] === 'ref') hasRef = true;
+    else if (n['type'] === 'boolean') value = 'boolean';
+    else if (n['type'] === 'parameter' && value === 'literal') value = 'parameter';
     return true;
   });
-  return kind;
+  if (subquery) return { kind: 'subquery' };
+  return hasRef ? { kind: 'expression' } : { kind: 'value', value };
 }
 
-function isValueLike(e: Expr): boolean {
-  let ok = true;
-  walk(e, (n) => {
-    if (n['type'] === 'ref' || isQuery(n)) ok = false;
-    return ok;
-  });
-  return ok;
+function qualifierOf(e: Expr): string | null {
+  const u = unwrapCast(e);
+  return u.type === 'ref' && u.table ? u.table.name : null;
 }
 
 function prettySql(e: Expr): string {
@@ -124,6 +127,7 @@ function prettySql(e: Expr): string {
 
 const OPERATORS: Record<string, string> = {
   '=': '=', '!=': '<>', '<>': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=', IN: 'in', LIKE: 'like', ILIKE: 'like',
+  'NOT IN': 'not in', 'NOT LIKE': 'not like', 'NOT ILIKE': 'not like',
 };
 
 function splitAnd(e: Expr | null | undefined): Expr[] {
@@ -132,30 +136,31 @@ function splitAnd(e: Expr | null | undefined): Expr[] {
   return [e];
 }
 
+/** One conjunct, described for `classifyPredicate`. */
 function predicate(e: Expr, text: string | undefined): Predicate {
   const params = paramsIn(e);
   const base = { params, text: text ?? prettySql(e) };
-  const guard = (operator: string, column: string | null = null): Predicate => ({ ...base, column, operator, isKey: false });
+  const none: Operand = { kind: 'none' };
+  const guard = (operator: string, column: string | null = null): Predicate => classifyPredicate({ ...base, column, operator, operand: none });
   switch (e.type) {
     case 'binary': {
       if (e.op === 'OR') return guard('other');
       let operator = OPERATORS[e.op] ?? 'other';
       const left = columnOf(e.left);
       const right = columnOf(e.right);
-      const column = left !== null && right !== null ? null : (left ?? right);
+      if (left !== null && right !== null) {
+        const [l, r] = [qualifierOf(e.left), qualifierOf(e.right)];
+        return classifyPredicate({ ...base, column: null, operator, operand: { kind: 'column', columns: [left, right], join: l !== null && r !== null && l !== r } });
+      }
+      const column = left ?? right;
       const other = left !== null ? e.right : e.left;
       if (operator === '=' && unwrapCast(other).type === 'call' && (unwrapCast(other) as { function: { name: string } }).function.name === 'any') {
         operator = 'in';
       }
-      const isKey = column !== null && isValueLike(other) && isKeyPredicate(column, operator, valueKind(other));
-      return { ...base, column, operator, isKey };
+      return classifyPredicate({ ...base, column, operator, operand: operandOf(other) });
     }
     case 'unary':
-      if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') {
-        const column = columnOf(e.operand);
-        const operator = e.op.toLowerCase();
-        return { ...base, column, operator, isKey: column !== null && isKeyPredicate(column, operator, 'literal') };
-      }
+      if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') return guard(e.op.toLowerCase(), columnOf(e.operand));
       return guard('other', columnOf(e.operand));
     case 'call':
       return guard(e.function.name === 'exists' ? 'exists' : 'other');
@@ -172,32 +177,30 @@ function predicates(where: Expr | null | undefined, texts: readonly string[] | u
   return parts.map((p, i) => predicate(p, aligned ? texts[i] : undefined));
 }
 
-const PROPOSED_ROW = new Set(['excluded', 'new']);
-
+/** One SET item, described for `classifyAssignment`. */
 function assignment(set: SetStatement, text: string | undefined): Assignment {
-  const column = set.column.name;
-  const params = paramsIn(set.value);
-  let relative = false;
-  let proposed = false;
-  let computed = false;
+  const reads: { qualifier: string | null; column: string }[] = [];
+  let calls = false;
+  let clockOnly = true;
+  let subquery = false;
   walk(set.value, (n) => {
     if (isQuery(n)) {
-      computed = true;
+      subquery = true;
       return false;
     }
-    if (n['type'] === 'call' || n['type'] === 'keyword') computed = true;
-    if (n['type'] === 'ref') {
-      const table = isNode(n['table']) ? n['table']['name'] : undefined;
-      const fromProposedRow = typeof table === 'string' && PROPOSED_ROW.has(table);
-      if (fromProposedRow) proposed = true;
-      else {
-        computed = true;
-        if (n['name'] === column) relative = true;
-      }
+    if (n['type'] === 'call' || n['type'] === 'keyword') {
+      calls = true;
+      const fn = n['function'];
+      const name = n['type'] === 'keyword' ? n['keyword'] : isNode(fn) ? fn['name'] : undefined;
+      if (typeof name !== 'string' || !CLOCK_FUNCTIONS.has(name.toLowerCase())) clockOnly = false;
+    }
+    if (n['type'] === 'ref' && typeof n['name'] === 'string') {
+      const table = isNode(n['table']) && typeof n['table']['name'] === 'string' ? n['table']['name'] : null;
+      reads.push({ qualifier: table, column: n['name'] });
     }
   });
-  const shape = relative ? 'relative' : computed && params.length === 0 && !proposed ? 'computed' : 'value';
-  return { column, shape, params, text: text ?? `${column} = ${prettySql(set.value)}` };
+  const column = set.column.name;
+  return classifyAssignment({ column, reads, params: paramsIn(set.value), calls, clockOnly, subquery, text: text ?? `${column} = ${prettySql(set.value)}` });
 }
 
 function assignments(sets: readonly SetStatement[] | null | undefined, texts: readonly string[] | undefined): Assignment[] {

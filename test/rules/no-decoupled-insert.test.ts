@@ -10,6 +10,31 @@ const seatsGuard = 'available_seats > 0';
 
 ruleTester.run('no-decoupled-insert', testedRule, {
   valid: [
+    // Conditions that select a batch, not guards a concurrent writer can flip: 0 rows is an outcome.
+    {
+      name: 'a revert script: DELETEs of one tenant by id pattern and constant id list, one after the other',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function removeMachineApps(client: PoolClient, tenantId: string) {
+  await client.query("DELETE FROM applications WHERE tenant_id = $1 AND id LIKE 'm-%'", [tenantId]);
+  await client.query("DELETE FROM roles WHERE tenant_id = $1 AND name LIKE '%:admin' AND name NOT LIKE 'machine:%' AND name <> 'default:admin'", [tenantId]);
+  await client.query("DELETE FROM organization_roles WHERE tenant_id = $1 AND id IN ('owner', 'admin', 'member')", [tenantId]);
+  await client.query('DELETE FROM organizations WHERE tenant_id = $1 AND user_id IN (SELECT id FROM users WHERE banned)', [tenantId]);
+}
+`,
+    },
+    {
+      name: 'a set-based UPDATE ... FROM joined on keys, then a write',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function applyFixes(client: PoolClient, tenantId: string) {
+  await client.query('UPDATE counters c SET total = fix.total FROM fixes fix WHERE c.tenant_id = $1 AND c.id = fix.id', [tenantId]);
+  await client.query('DELETE FROM fixes WHERE tenant_id = $1', [tenantId]);
+}
+`,
+    },
     // The seed's two fixes.
     {
       name: 'the CTE fix: the INSERT selects from the UPDATE ... RETURNING',
@@ -270,6 +295,25 @@ export async function cancel(bookingId: number) {
     },
   ],
   invalid: [
+    {
+      name: 'a claim aimed by key among batch conditions still couples the next write',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function redeem(client: PoolClient, tenantId: string, holdId: string) {
+  await client.query("DELETE FROM holds WHERE tenant_id = $1 AND id = $2 AND code LIKE 'h-%' AND expires_at > now()", [tenantId, holdId]);
+  await client.query('INSERT INTO tickets (hold_id) VALUES ($1)', [holdId]);
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 5,
+          column: 9,
+          data: { kind: 'DELETE', table: 'holds', line: '5', guard: 'expires_at > now()', nextKind: 'INSERT of `tickets`', nextLine: '6', countHint: 'result.rowCount' },
+        },
+      ],
+    },
     // The seed's broken script.
     {
       name: 'the seed: guarded UPDATE then an unconditional INSERT on one client',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSql, fallbackCounts, type StatementFacts } from '../../src/sql/index.js';
+import { lexicalFacts } from '../../src/sql/lexical.js';
+import { noExtras } from '../../src/sql/normalize.js';
 
 /** The single statement of `text`. */
 function one(text: string, dialect: 'postgres' | 'mysql' = 'postgres'): StatementFacts {
@@ -23,11 +25,11 @@ COMMIT;`);
     expect(update?.tablesWritten).toEqual(['concerts']);
     expect(update?.tablesRead).toEqual([]);
     expect(update?.set).toEqual([
-      { column: 'available_seats', shape: 'relative', params: [], text: 'available_seats = available_seats - 1' },
+      { column: 'available_seats', shape: 'relative', constant: false, params: [], text: 'available_seats = available_seats - 1' },
     ]);
     expect(update?.where).toEqual([
-      { column: 'concert_id', operator: '=', isKey: true, params: [], text: "concert_id = 'weeknd_tour'" },
-      { column: 'available_seats', operator: '>', isKey: false, params: [], text: 'available_seats > 0' },
+      { column: 'concert_id', operator: '=', role: 'key', isKey: true, params: [], text: "concert_id = 'weeknd_tour'" },
+      { column: 'available_seats', operator: '>', role: 'guard', isKey: false, params: [], text: 'available_seats > 0' },
     ]);
     expect(insert?.tablesWritten).toEqual(['tickets']);
     expect(insert?.insertSource).toBe('values');
@@ -53,7 +55,7 @@ INSERT INTO tickets (user_id, concert_id, seat_number) SELECT 'user123', concert
     const facts = one('SELECT balance FROM account WHERE account_id = 7 FOR UPDATE;');
     expect(facts.kind).toBe('select');
     expect(facts.lock).toEqual({ strength: 'update', wait: 'wait' });
-    expect(facts.where).toEqual([{ column: 'account_id', operator: '=', isKey: true, params: [], text: 'account_id = 7' }]);
+    expect(facts.where).toEqual([{ column: 'account_id', operator: '=', role: 'key', isKey: true, params: [], text: 'account_id = 7' }]);
     expect(facts.selectedColumns).toEqual(['balance']);
     expect(facts.tablesRead).toEqual(['account']);
   });
@@ -202,9 +204,51 @@ describe('guards and keys', () => {
     expect(preds.map((p) => p.column)).toEqual(['status', 'version', 'worker_id', 'id', null, 'paid', null, 'qty']);
   });
 
-  it('a key compared to another column is not a key', () => {
-    expect(where('SELECT 1 FROM a, b WHERE a.id = b.a_id')[0]).toMatchObject({ column: null, isKey: false });
+  it('a join on keys of two tables selects rows; a key compared to another column of its own row is a guard', () => {
+    expect(where('SELECT 1 FROM a, b WHERE a.id = b.a_id')[0]).toMatchObject({ column: null, isKey: true });
     expect(where('SELECT 1 FROM a WHERE id = other_id')[0]).toMatchObject({ isKey: false });
+    expect(where('SELECT 1 FROM a, b WHERE a.status = b.status')[0]).toMatchObject({ isKey: false });
+  });
+
+  // The parser and the lexical fallback describe what they read; classify.ts judges it, once.
+  const byBoth = (text: string) => ({ parsed: one(text), lexical: lexicalFacts(text, noExtras()) });
+
+  it.each([
+    ['a join key of a set-based update', 'UPDATE c SET n = fix.n FROM fix WHERE c.id = fix.id', [[null, '=', 'filter']]],
+    ['IN over a constant list of ids', "DELETE FROM t WHERE id IN (1, 2, 3) AND code IN ('a', 'b')", [['id', 'in', 'filter'], ['code', 'in', 'filter']]],
+    ['IN over a subquery of keys', 'DELETE FROM t WHERE user_id IN (SELECT id FROM u WHERE banned)', [['user_id', 'in', 'filter']]],
+    [
+      'LIKE and <> over what is not state',
+      "DELETE FROM t WHERE id LIKE 'm-%' AND name NOT LIKE 'x:%' AND name <> 'admin' AND code NOT IN ('a')",
+      [['id', 'like', 'filter'], ['name', 'not like', 'filter'], ['name', '<>', 'filter'], ['code', 'not in', 'filter']],
+    ],
+    ['a range over keys', 'DELETE FROM t WHERE id >= $1 AND id < $2', [['id', '>=', 'filter'], ['id', '<', 'filter']]],
+    ['IN with values passed in aims at rows', 'UPDATE t SET a = 1 WHERE id IN ($1, $2)', [['id', 'in', 'key']]],
+    ['a soft-delete marker', 'UPDATE t SET a = 1 WHERE id = $1 AND deleted_at IS NULL', [['id', '=', 'key'], ['deleted_at', 'is null', 'filter']]],
+    [
+      'state a concurrent writer flips',
+      "UPDATE t SET a = 1 WHERE status <> 'done' AND stock >= $1 AND status IN ('a', 'b') AND owner IS NULL AND active = true",
+      [['status', '<>', 'guard'], ['stock', '>=', 'guard'], ['status', 'in', 'guard'], ['owner', 'is null', 'guard'], ['active', '=', 'guard']],
+    ],
+  ])('%s: the parser and the lexical scan agree', (_name, text, expected) => {
+    const { parsed, lexical } = byBoth(text);
+    expect(parsed.origin).toBe('parser');
+    expect(lexical.origin).toBe('lexical');
+    expect(parsed.where.map((p) => [p.column, p.operator, p.role])).toEqual(expected);
+    expect(lexical.where.map((p) => [p.column, p.operator, p.role])).toEqual(expected);
+    expect(parsed.where.every((p) => p.isKey === (p.role !== 'guard'))).toBe(true);
+  });
+
+  it.each([
+    ['a flag', 'UPDATE t SET read = true WHERE id = $1', true],
+    ['a clock', 'UPDATE t SET deleted_at = now(), seen_at = CURRENT_TIMESTAMP WHERE id = $1', true],
+    ['a value passed in', 'UPDATE t SET owner = $1 WHERE id = $2', false],
+    ['another column', 'UPDATE t SET a = b WHERE id = $1', false],
+    ['a fresh id', 'UPDATE t SET token = gen_random_uuid() WHERE id = $1', false],
+  ])('an assignment of %s is constant or not, whichever read it', (_name, text, constant) => {
+    const { parsed, lexical } = byBoth(text);
+    expect(parsed.set.every((a) => a.constant === constant)).toBe(true);
+    expect(lexical.set.map((a) => [a.column, a.shape, a.constant])).toEqual(parsed.set.map((a) => [a.column, a.shape, a.constant]));
   });
 
   it('an UPDATE without WHERE has no conjuncts', () => {
