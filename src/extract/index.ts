@@ -6,6 +6,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { walk } from './ast.js';
 import { createContext, requiredModule } from './context.js';
 import { ADAPTERS } from './libraries/index.js';
+import { spliceIdentifierHoles } from './sql-text.js';
 import { Resolver, type ScopeManagerLike } from './scope.js';
 import type { ExtractContext, Extraction, LibraryAdapter, QueryNode } from './types.js';
 
@@ -61,6 +62,7 @@ export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLik
       }
       const site = adapter.matchQuery(node, context);
       if (site) {
+        site.sql = spliceIdentifierHoles(site.sql, context);
         if (site.transactionHint === undefined && adapter.transactionHint !== undefined) site.transactionHint = adapter.transactionHint;
         result.sites.push(site);
         break;

@@ -4,9 +4,9 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import type { SqlDialect } from '../sql/facts.js';
-import { toDollarPlaceholders } from '../sql/index.js';
-import { unwrap } from './ast.js';
-import type { Definition, PlaceholderStyle, SqlText } from './types.js';
+import { detectPlaceholderStyle, parameterRoles, toDollarPlaceholders } from '../sql/index.js';
+import { objectProperty, propertyName, unwrap } from './ast.js';
+import type { Definition, ExtractContext, PlaceholderStyle, SqlText } from './types.js';
 
 type Resolve = (id: TSESTree.Identifier) => Definition | null;
 
@@ -36,6 +36,14 @@ export function evaluateSqlText(
     else withMarkers += HOLE(holes.push(part.hole) - 1);
   }
 
+  // A receiver read as node-postgres may be any driver: the text says which placeholders it uses.
+  if (style === 'dollar') {
+    const detected = detectPlaceholderStyle(withMarkers);
+    if (detected === 'question') {
+      style = 'question';
+      dialect = 'mysql';
+    } else if (detected === 'named') style = 'sequelize';
+  }
   const { text: dollared, names } = toDollarPlaceholders(withMarkers, style);
   const bound = bindValues(values ? unwrap(values) : null, names, resolve);
   const firstHole = Math.max(names.length, highestDollar(dollared)) + 1;
@@ -145,4 +153,161 @@ function bindValues(values: TSESTree.Node | null, names: readonly (string | null
     return names.map((name) => (name !== null ? (byName.get(name) ?? null) : null));
   }
   return [];
+}
+
+/**
+ * Writes an identifier where a `$n` stands for a spliced table or column name (`FROM ${table}`,
+ * `${schema}.users`, `INSERT INTO t (${col})`), and nothing where it stands for a spliced clause
+ * (`... ${where}`), so the statement parses. The identifier is the name the expression resolves to
+ * statically, else the expression as written (`"${this.table}"`): two statements splicing the same
+ * expression name the same table, and messages show it as the code writes it. Identifier bindings
+ * a library left as `"__ident_n"` (`??`) get the same treatment.
+ */
+export function spliceIdentifierHoles(sql: SqlText, ctx: ExtractContext): SqlText {
+  if (!sql.text.includes('$') && !sql.text.includes('__ident_')) return sql;
+  const roles = parameterRoles(sql.text, sql.dialect);
+  const quote = sql.dialect === 'mysql' ? '`' : '"';
+  let changed = false;
+  let complete = sql.complete;
+  const params = [...sql.params];
+  const nameOf = (n: number): string | null => {
+    const node = sql.params[n - 1];
+    if (!node) return null;
+    const parts = staticIdentifier(node, ctx, 0) ?? [`\${${written(node)}}`];
+    return parts.map((part) => (/^[a-z_][a-z0-9_]*$/.test(part) && !RESERVED.has(part) ? part : `${quote}${part.replaceAll(quote, quote + quote)}${quote}`)).join('.');
+  };
+  let text = '';
+  let at = 0;
+  for (const [offset, { n, role }] of [...roles.entries()].sort((a, b) => a[0] - b[0])) {
+    const length = 1 + String(n).length;
+    const replacement = role === 'fragment' ? '' : role === 'row' ? `($${n})` : nameOf(n);
+    if (replacement === null) continue;
+    text += sql.text.slice(at, offset) + replacement;
+    at = offset + length;
+    changed = true;
+    if (role === 'fragment') complete = false;
+  }
+  text += sql.text.slice(at);
+  const identBindings = /"__ident_(\d+)"/g;
+  if (identBindings.test(text)) {
+    text = text.replace(identBindings, (whole, k: string) => nameOf(Number(k)) ?? whole);
+    changed = true;
+  }
+  return changed ? { ...sql, text, params, complete } : sql;
+}
+
+/** Words that must be quoted to stand as a name. */
+const RESERVED = new Set(['user', 'order', 'group', 'table', 'select', 'from', 'where', 'limit', 'offset', 'end', 'default', 'check', 'column', 'all', 'and', 'or', 'to', 'with', 'as', 'on', 'in', 'is', 'not', 'null', 'for', 'desc', 'asc', 'union', 'case', 'when', 'then', 'else', 'primary', 'references', 'unique', 'using', 'key', 'values', 'into', 'set', 'update', 'delete', 'insert', 'create', 'grant', 'analyze', 'both', 'cast', 'do', 'fetch', 'having', 'leading', 'trailing', 'only', 'some', 'any', 'array']);
+
+/**
+ * The name an expression holds, when the file shows it: a string literal or same-file `const`, a
+ * string enum member, a property of a `const` object literal, a class field (`this.table`) set to a
+ * literal, slonik's `sql.identifier(['schema', 'table'])`. Dotted strings are schema-qualified.
+ */
+function staticIdentifier(node: TSESTree.Node, ctx: ExtractContext, depth: number): string[] | null {
+  if (depth > MAX_DEPTH) return null;
+  const inner = unwrap(node);
+  switch (inner.type) {
+    case 'Literal':
+      return typeof inner.value === 'string' && inner.value !== '' ? inner.value.split('.') : null;
+    case 'TemplateLiteral':
+      return inner.expressions.length === 0 && inner.quasis[0]?.value.cooked ? inner.quasis[0].value.cooked.split('.') : null;
+    case 'Identifier': {
+      const def = ctx.resolve(inner);
+      if (def?.kind === 'variable' && def.declarationKind === 'const' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
+        return staticIdentifier(def.init, ctx, depth + 1);
+      }
+      return null;
+    }
+    case 'MemberExpression': {
+      const property = propertyName(inner);
+      if (property === null) return null;
+      const value = memberValue(inner.object, property, ctx, depth);
+      return value ? staticIdentifier(value, ctx, depth + 1) : null;
+    }
+    case 'CallExpression': {
+      const callee = unwrap(inner.callee);
+      const list = inner.arguments[0];
+      if (callee.type !== 'MemberExpression' || propertyName(callee) !== 'identifier' || list?.type !== 'ArrayExpression') return null;
+      const names: string[] = [];
+      for (const element of list.elements) {
+        const part = element && element.type !== 'SpreadElement' ? staticIdentifier(element, ctx, depth + 1) : null;
+        if (part?.length !== 1) return null;
+        names.push(part[0] as string);
+      }
+      return names.length > 0 ? names : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The expression `object.property` holds: a `const` object literal's property, a class field, an enum member. */
+function memberValue(object: TSESTree.Node, property: string, ctx: ExtractContext, depth: number): TSESTree.Node | null {
+  const inner = unwrap(object);
+  if (inner.type === 'ThisExpression') return classField(inner, property);
+  if (inner.type === 'Identifier') {
+    const def = ctx.resolve(inner);
+    if (def?.node.type === 'TSEnumDeclaration') {
+      const members = 'body' in def.node && def.node.body ? def.node.body.members : (def.node as unknown as { members: TSESTree.TSEnumMember[] }).members;
+      const member = members.find((m) => (m.id.type === 'Identifier' ? m.id.name : m.id.value) === property);
+      return member?.initializer ?? null;
+    }
+    if (def?.kind !== 'variable' || def.declarationKind !== 'const' || !def.init || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
+    const init = unwrap(def.init);
+    return init.type === 'ObjectExpression' ? objectProperty(init, property) : null;
+  }
+  if (inner.type === 'MemberExpression' && depth < MAX_DEPTH) {
+    const name = propertyName(inner);
+    const outer = name === null ? null : memberValue(inner.object, name, ctx, depth + 1);
+    const value = outer ? unwrap(outer) : null;
+    return value?.type === 'ObjectExpression' ? objectProperty(value, property) : null;
+  }
+  return null;
+}
+
+/** `this.table` inside a class: the field's initialiser, or the one value the constructor assigns it. */
+function classField(self: TSESTree.ThisExpression, property: string): TSESTree.Node | null {
+  let node: TSESTree.Node | undefined = self.parent;
+  while (node && node.type !== 'ClassBody') node = node.parent;
+  if (!node) return null;
+  for (const member of node.body) {
+    if (member.type === 'PropertyDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === property && member.value) {
+      return member.value;
+    }
+  }
+  const constructor = node.body.find((m) => m.type === 'MethodDefinition' && m.kind === 'constructor');
+  if (constructor?.type !== 'MethodDefinition' || !constructor.value.body) return null;
+  const assigned: TSESTree.Node[] = [];
+  for (const statement of constructor.value.body.body) {
+    const e = statement.type === 'ExpressionStatement' ? statement.expression : null;
+    if (e?.type === 'AssignmentExpression' && e.left.type === 'MemberExpression' && e.left.object.type === 'ThisExpression' && propertyName(e.left) === property) assigned.push(e.right);
+  }
+  return assigned.length === 1 ? (assigned[0] as TSESTree.Node) : null;
+}
+
+/** The expression as the code writes it, for a name and for messages (`this.table`, `T.users`, `tableName(kind)`). */
+function written(node: TSESTree.Node, depth = 0): string {
+  const inner = unwrap(node);
+  if (depth > 6) return '…';
+  switch (inner.type) {
+    case 'Identifier':
+      return inner.name;
+    case 'ThisExpression':
+      return 'this';
+    case 'Literal':
+      return inner.raw;
+    case 'MemberExpression': {
+      const property = inner.computed ? `[${written(inner.property, depth + 1)}]` : `.${written(inner.property, depth + 1)}`;
+      return `${written(inner.object, depth + 1)}${property}`;
+    }
+    case 'CallExpression':
+      return `${written(inner.callee, depth + 1)}(${inner.arguments.map((a) => written(a, depth + 1)).join(', ')})`;
+    case 'ArrayExpression':
+      return `[${inner.elements.map((e) => (e ? written(e, depth + 1) : '')).join(', ')}]`;
+    case 'TemplateLiteral':
+      return inner.expressions.length === 0 ? `\`${inner.quasis[0]?.value.raw ?? ''}\`` : '`…`';
+    default:
+      return '…';
+  }
 }

@@ -14,7 +14,8 @@ const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*/;
 const STATEMENT_START =
   /^(select|insert|update|delete|with|begin|start\s+transaction|commit|rollback|abort|savepoint|release|set\s+(?:session\s+characteristics\s+as\s+)?transaction|set\s+(?:session|global|local)\s+transaction|lock|unlock|merge|end|replace)\b/i;
 
-const IDENT = String.raw`(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*))*`;
+/** A name, possibly qualified; `$n` is a name spliced in (`UPDATE ${table} SET ...`). */
+const IDENT = String.raw`(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*|\$\d+)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*|\$\d+))*`;
 const ENGLISH_AFTER = /^(?:the|your|my|our|their|this|that|these|those|his|her|its|a|an|some|any|one|all|to|on|in|by|with|for|from|of|at|and|or|it|you|me|us|them|later)\b/i;
 
 const BEGIN_REST = /^(?:;|$|(?:work|transaction|isolation\s+level|read\s+(?:write|only)|not\s+deferrable|deferrable)\b)/i;

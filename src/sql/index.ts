@@ -18,7 +18,9 @@ export { guardsOf, isWrite } from './facts.js';
 export { isKeyColumn } from './keys.js';
 export { classifyAssignment, classifyPredicate, type AssignmentShape, type Comparison, type Operand } from './classify.js';
 export { looksLikeSql, SQL_HINT } from './detect.js';
-export { toDollarPlaceholders, identPlaceholder, type PlaceholderStyle, type DollarText } from './placeholders.js';
+export { parameterRoles, type HoleRole } from './holes.js';
+export { detectPlaceholderStyle, toDollarPlaceholders, identPlaceholder, type DetectedStyle, type PlaceholderStyle, type DollarText } from './placeholders.js';
+import { detectPlaceholderStyle, toDollarPlaceholders } from './placeholders.js';
 
 /** Longest statement handed to pgsql-ast-parser; longer ones get the lexical scan. */
 const PARSER_LIMIT = 50_000;
@@ -49,7 +51,7 @@ export function analyzeSql(text: string, dialect: SqlDialect = 'postgres'): SqlA
   if (hit !== undefined) return hit;
   let result: SqlAnalysis;
   try {
-    result = analyze(text, dialect === 'mysql' ? 'mysql' : 'postgres');
+    result = analyze(normalizePlaceholders(text), dialect === 'mysql' && !ansiQuoted(text) ? 'mysql' : 'postgres');
   } catch (error) {
     result = { statements: [], parseError: oneLine(error) };
   }
@@ -124,6 +126,25 @@ function analyzeStatement(tokens: readonly Token[], dialect: SqlDialect): { fact
   facts.params = paramsOf(original);
   facts.advisoryLock = advisoryLockOf(original);
   return { facts, error };
+}
+
+/**
+ * `$n` for a text that still carries `?` or `:name` placeholders (a caller that did not rewrite
+ * them): the parser reads only `$n`. Positional `?` become `$1..$n` in order, as every driver binds them.
+ */
+function normalizePlaceholders(text: string): string {
+  const style = detectPlaceholderStyle(text);
+  if (style === 'question') return toDollarPlaceholders(text, 'question').text;
+  if (style === 'named') return toDollarPlaceholders(text, 'sequelize').text;
+  return text;
+}
+
+/**
+ * A text read as MySQL that quotes identifiers with double quotes (`UPDATE "report" SET ...`, `"t"."c"`)
+ * is written for SQLite or ANSI mode, where `"x"` is a name, not a string: read it as PostgreSQL.
+ */
+function ansiQuoted(text: string): boolean {
+  return !text.includes('`') && (/\b(?:from|join|update|into|table)\s+"/i.test(text) || /"\s*\.\s*"/.test(text));
 }
 
 function oneLine(error: unknown): string {

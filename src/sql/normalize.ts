@@ -86,6 +86,18 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
       i += 3;
       continue;
     }
+    // `INTERVAL 7 DAY`, `INTERVAL ? DAY`: PostgreSQL writes the quantity and the unit in one string.
+    if (isWord(t, 'interval') && isLimitValue(tokens[i + 1]) && isWord(tokens[i + 2], ...INTERVAL_UNITS)) {
+      const amount = tokens[i + 1] as Token;
+      const unit = (tokens[i + 2] as Token).value;
+      const rewritten = amount.type === 'number'
+        ? [t, made('string', quoteString(`${amount.text} ${unit}`))]
+        : [made('open', '('), amount, made('op', '*'), t, made('string', quoteString(`1 ${unit}`)), made('close', ')')];
+      out.push(...rewritten);
+      display.push(t, amount, tokens[i + 2] as Token);
+      i += 2;
+      continue;
+    }
     if (isWord(t, 'limit') && isLimitValue(tokens[i + 1]) && tokens[i + 2]?.type === 'comma' && isLimitValue(tokens[i + 3])) {
       const rewritten = [t, made('number', (tokens[i + 3] as Token).text), made('word', 'OFFSET'), made('number', (tokens[i + 1] as Token).text)];
       out.push(...rewritten);
@@ -105,6 +117,8 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
   }
   return { text: join(out), display: join(display) };
 }
+
+const INTERVAL_UNITS = ['microsecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
 
 function isLimitValue(t: Token | undefined): boolean {
   return t?.type === 'number' || t?.type === 'param';
@@ -184,6 +198,11 @@ export function prepareForParser(statementText: string, extras: Extras): string 
       continue;
     }
     if (isWord(t, 'only') && isWord(tokens[i - 1], 'update', 'from', 'join', 'using', 'into', 'table')) continue;
+    // Named arguments `f(a => 1, b := 2)`: the parser reads positional ones; the values are what matter.
+    if ((t.type === 'word' || t.type === 'qident') && (tokens[i - 1]?.type === 'open' || tokens[i - 1]?.type === 'comma') && !top && tokens[i + 1]?.type === 'op' && (tokens[i + 1]?.value === '=>' || tokens[i + 1]?.value === ':=')) {
+      i++;
+      continue;
+    }
     if (t.type === 'string') {
       out.push(text(t, quoteString(t.value)));
       continue;

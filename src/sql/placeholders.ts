@@ -155,6 +155,51 @@ export function toDollarPlaceholders(text: string, style: PlaceholderStyle): Dol
   return { text: out, names };
 }
 
+/** The placeholder syntax a text is written in, as far as the text shows: what a statement sent through a receiver no adapter knows needs. */
+export type DetectedStyle = 'dollar' | 'question' | 'named';
+
+/**
+ * Recognises a text's placeholders by themselves: `$1` (PostgreSQL), `?` (MySQL, SQLite, and the
+ * many drivers that copy them) and `:name` (named binds). What only looks like one is left alone:
+ * strings, quoted identifiers, dollar-quoted bodies and comments; the JSONB operators `?`, `?|` and
+ * `?&` (a `?` followed by a string literal is the operator: a placeholder never is); `::` casts and
+ * `:=`; array slices `a[1:2]` and `a[lo:hi]`. Null when the text has no placeholder.
+ */
+export function detectPlaceholderStyle(text: string): DetectedStyle | null {
+  if (!text.includes('?') && !text.includes(':') && !text.includes('$')) return null;
+  let question = false;
+  let named = false;
+  let brackets = 0;
+  let i = 0;
+  while (i < text.length) {
+    const skip = skipRegion(text, i, { backslashStrings: false, dollarQuotes: true, hashComments: false, backticks: true });
+    if (skip > i) {
+      i = skip;
+      continue;
+    }
+    const c = text[i] ?? '';
+    if (c === '[') brackets++;
+    else if (c === ']') brackets = Math.max(0, brackets - 1);
+    else if (c === '$' && /^\$\d/.test(text.slice(i, i + 2)) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) return 'dollar';
+    else if (c === '?') {
+      if (text[i + 1] === '|' || text[i + 1] === '&') {
+        i += 2;
+        continue;
+      }
+      if (text[i + 1] === '?') {
+        question = true;
+        i += 2;
+        continue;
+      }
+      if (!/^\?\s*'/.test(text.slice(i, i + 200))) question = true;
+    } else if (c === ':' && brackets === 0 && text[i + 1] !== ':' && text[i + 1] !== '=' && text[i - 1] !== ':' && !/[A-Za-z0-9_\])]/.test(text[i - 1] ?? '') && NAME.test(text.slice(i + 1, i + 2))) {
+      named = true;
+    }
+    i++;
+  }
+  return question ? 'question' : named ? 'named' : null;
+}
+
 function highestDollar(text: string): number {
   let max = 0;
   let i = 0;

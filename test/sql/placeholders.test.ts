@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSql, toDollarPlaceholders } from '../../src/sql/index.js';
+import { analyzeSql, detectPlaceholderStyle, toDollarPlaceholders } from '../../src/sql/index.js';
 
 describe('toDollarPlaceholders', () => {
   it('question: ? -> $n, skipping strings, identifiers, comments and casts', () => {
@@ -59,5 +59,40 @@ describe('toDollarPlaceholders', () => {
     const { text } = toDollarPlaceholders('UPDATE ?? SET n = n - ? WHERE id = ? AND n >= ?', 'knex');
     const [facts] = analyzeSql(text).statements;
     expect(facts).toMatchObject({ origin: 'parser', tablesWritten: ['__ident_1'], params: [2, 3, 4] });
+  });
+});
+
+describe('detectPlaceholderStyle', () => {
+  it('recognises $n, ?, ?? and :name', () => {
+    expect(detectPlaceholderStyle('SELECT * FROM t WHERE id = $1')).toBe('dollar');
+    expect(detectPlaceholderStyle('SELECT * FROM t WHERE id = ? AND b IN (?)')).toBe('question');
+    expect(detectPlaceholderStyle('SELECT * FROM ?? WHERE id = 1')).toBe('question');
+    expect(detectPlaceholderStyle('SELECT * FROM t WHERE id = :id')).toBe('named');
+    expect(detectPlaceholderStyle('SELECT * FROM t')).toBeNull();
+  });
+
+  it('leaves the JSONB operators ?, ?| and ?& alone', () => {
+    expect(detectPlaceholderStyle("SELECT * FROM t WHERE data ? 'key'")).toBeNull();
+    expect(detectPlaceholderStyle("SELECT * FROM t WHERE data ?| array['a', 'b'] AND data ?& array['c']")).toBeNull();
+  });
+
+  it('leaves casts, :=, array slices, strings, quoted names, dollar quotes and comments alone', () => {
+    expect(detectPlaceholderStyle('SELECT a::text, b[1:2], c[lo:hi] FROM t')).toBeNull();
+    expect(detectPlaceholderStyle("SELECT f(x := 1), '? :a', \"b?\", `c?` FROM t -- ? :d\n/* ? :e */")).toBeNull();
+    expect(detectPlaceholderStyle('DO $body$ BEGIN PERFORM ?; x := :y; END $body$')).toBeNull();
+  });
+
+  it('$n wins: a text with $1 keeps a JSONB ? as an operator', () => {
+    expect(detectPlaceholderStyle('SELECT * FROM t WHERE data ? $1')).toBe('dollar');
+  });
+});
+
+describe('analyzeSql: placeholders the caller did not rewrite', () => {
+  it('reads ? and :name texts as $n, and SQLite-quoted ? texts as PostgreSQL', () => {
+    expect(analyzeSql('UPDATE t SET a = ? WHERE id = ?').parseError).toBeNull();
+    expect(analyzeSql('UPDATE t SET a = :a WHERE id = :id').statements[0]?.params).toEqual([1, 2]);
+    const sqlite = analyzeSql('UPDATE "report" SET "iconClass" = ? WHERE "slug" = ?', 'mysql');
+    expect(sqlite.parseError).toBeNull();
+    expect(sqlite.statements[0]?.tablesWritten).toEqual(['report']);
   });
 });
