@@ -41,5 +41,7 @@ export interface FileAnalysis {
     statements: number;
     /** Statements pgsql-ast-parser could not read (their facts came from the lexical scan). */
     unparsed: UnparsedStatement[];
+    /** Calls shaped like queries whose SQL text could not be evaluated (imported or computed text). */
+    unresolved?: number;
   };
 }

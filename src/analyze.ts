@@ -24,9 +24,11 @@ export interface Model {
   querySites: number;
   statements: number;
   unparsed: { site: QuerySite; error: string }[];
+  /** Calls shaped like queries whose SQL text could not be evaluated. */
+  unresolved: number;
 }
 
-const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [] };
+const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [], unresolved: 0 };
 const models = new WeakMap<TSESTree.Program, Model>();
 
 /** Cheap pre-scan: a file without SQL-like text is never parsed or analysed. */
@@ -48,7 +50,9 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
       if (analysis.parseError !== null) unparsed.push({ site, error: analysis.parseError });
     }
     const units = buildUnits(extraction, (site) => analyses.get(site)!);
-    model = { units, resolver: extraction.resolver, querySites: extraction.sites.length, statements, unparsed };
+    model = { units, resolver: extraction.resolver, querySites: extraction.sites.length, statements, unparsed, unresolved: extraction.unresolved };
+  } else if (extraction.unresolved > 0) {
+    model = { ...EMPTY, unresolved: extraction.unresolved };
   }
   models.set(program, model);
   return model;
@@ -105,6 +109,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
         querySites: model.querySites,
         statements: model.statements,
         unparsed: model.unparsed.map(({ site, error }) => ({ line: site.node.loc.start.line, text: site.sql.text, error })),
+        unresolved: model.unresolved,
       },
     };
   } catch (error) {

@@ -10,6 +10,8 @@ export interface AuditStats {
   querySites: number;
   statements: number;
   statementsUnparsed: number;
+  /** Query-shaped calls whose SQL text could not be evaluated. */
+  unresolved: number;
   unparsed: (UnparsedStatement & { filePath: string })[];
   findingsByRule: Record<string, number>;
   baselined: number;
@@ -24,6 +26,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     querySites: 0,
     statements: 0,
     statementsUnparsed: 0,
+    unresolved: 0,
     unparsed: [],
     findingsByRule: Object.fromEntries(RULE_IDS.map((id) => [`${RULE_PREFIX}${id}`, 0])),
     baselined: 0,
@@ -37,6 +40,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     stats.querySites += analysis.stats.querySites;
     stats.statements += analysis.stats.statements;
     stats.statementsUnparsed += analysis.stats.unparsed.length;
+    stats.unresolved += analysis.stats.unresolved ?? 0;
     for (const statement of analysis.stats.unparsed) {
       stats.unparsed.push({ ...statement, filePath: relative(file.filePath) });
     }
@@ -62,6 +66,7 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
     ['query sites', String(stats.querySites)],
     ['statements parsed', String(stats.statements - stats.statementsUnparsed)],
     ['statements not parsed', String(stats.statementsUnparsed)],
+    ['query calls, SQL unresolved', String(stats.unresolved)],
   ];
   for (const [rule, count] of Object.entries(stats.findingsByRule)) rows.push([`  ${rule}`, String(count)]);
   if (stats.baselined > 0) rows.push(['findings in the baseline', String(stats.baselined)]);
@@ -71,7 +76,7 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
   const lines = ['sql-race stats'];
   for (const [label, value] of rows) {
     lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
-    if (label === 'statements not parsed') lines.push('  findings by rule');
+    if (label === 'query calls, SQL unresolved') lines.push('  findings by rule');
   }
   if (stats.unparsed.length > 0) {
     if (verbose) {

@@ -6,13 +6,15 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { walk } from './ast.js';
 import { createContext, requiredModule } from './context.js';
 import { ADAPTERS } from './libraries/index.js';
-import { spliceIdentifierHoles } from './sql-text.js';
+import { isUnresolvedQueryCall, spliceIdentifierHoles } from './sql-text.js';
 import { Resolver, type ScopeManagerLike } from './scope.js';
 import type { ExtractContext, Extraction, LibraryAdapter, QueryNode } from './types.js';
 
 export interface ExtractResult extends Extraction {
   context: ExtractContext;
   resolver: Resolver;
+  /** Calls shaped like queries whose SQL text could not be evaluated (see isUnresolvedQueryCall). */
+  unresolved: number;
 }
 
 export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), adapters: readonly LibraryAdapter[] = ADAPTERS): ExtractResult {
@@ -45,8 +47,9 @@ export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLik
   // Specific libraries first: the fallback adapter only claims what no imported library claims.
   active = [...active].sort((a, b) => Number(a.fallback === true) - Number(b.fallback === true));
 
-  const result: ExtractResult = { sites: [], transactions: [], transactionCalls: [], context, resolver };
+  const result: ExtractResult = { sites: [], transactions: [], transactionCalls: [], context, resolver, unresolved: 0 };
   for (const node of candidates) {
+    const claimed = result.sites.length + result.transactions.length + result.transactionCalls.length;
     for (const adapter of active) {
       if (node.type === 'CallExpression') {
         const scope = adapter.matchTransaction?.(node, context);
@@ -67,6 +70,9 @@ export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLik
         result.sites.push(site);
         break;
       }
+    }
+    if (node.type === 'CallExpression' && claimed === result.sites.length + result.transactions.length + result.transactionCalls.length && isUnresolvedQueryCall(node, context)) {
+      result.unresolved++;
     }
   }
   return result;

@@ -311,3 +311,21 @@ function written(node: TSESTree.Node, depth = 0): string {
       return '…';
   }
 }
+
+/** Methods that run SQL in the libraries the adapters know, and in the wrappers code writes around them. */
+const QUERY_METHODS = new Set(['query', 'execute', 'raw', 'unsafe', 'queryAsync', 'executeAsync', '$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', 'queryRaw', 'executeRaw']);
+
+/**
+ * A call shaped like a query (`x.query(text, ...)`, `knex.raw(text)`, `prisma.$queryRawUnsafe(text)`)
+ * whose text no adapter could read: imported, built by a function, chosen at run time. Counted so the
+ * share of SQL an audit saw is plain (`--stats`); nothing is checked on it.
+ */
+export function isUnresolvedQueryCall(node: TSESTree.CallExpression, ctx: ExtractContext): boolean {
+  const method = ctx.calleeName(node);
+  const first = node.arguments[0];
+  if (method === null || !QUERY_METHODS.has(method) || ctx.calleeObject(node) === null || !first) return false;
+  const origin = ctx.origin(first as TSESTree.Expression);
+  if (['ObjectExpression', 'ArrayExpression', 'ArrowFunctionExpression', 'FunctionExpression', 'TaggedTemplateExpression', 'Literal', 'SpreadElement'].includes(origin.type)) return false;
+  // A template or a concatenation that evaluates to text no adapter claimed is not SQL (a URL, a message).
+  return ctx.sqlText(first, 'dollar', 'postgres') === null;
+}

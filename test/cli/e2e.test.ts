@@ -225,6 +225,7 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     expect(result.stderr).toMatch(/query sites +4\n/);
     expect(result.stderr).toMatch(/statements parsed +3\n/);
     expect(result.stderr).toMatch(/statements not parsed +1\n/);
+    expect(result.stderr).toMatch(/query calls, SQL unresolved +0\n/);
     expect(result.stderr).toMatch(/sql-race\/no-check-then-act +1\n/);
     expect(result.stderr).toMatch(/sql-race\/no-lost-update +0\n/);
     expect(result.stderr).toMatch(/time +\d+\.\d\d s\n/);
