@@ -3,6 +3,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainSql, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
+import { pluginSettings, schemaFor } from './settings.js';
 
 export const DOCS_URL = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
 
@@ -60,7 +61,9 @@ export function reportFindings<R extends RuleId>(
     Program(program: TSESTree.Program) {
       let findings;
       try {
-        findings = runChecks(buildModel(program, sourceCode.scopeManager!), [ruleId], options);
+        const model = buildModel(program, sourceCode.scopeManager!);
+        if (model.units.length === 0) return;
+        findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, pluginSettings(context.settings)));
       } catch (error) {
         const reason = analysisFailureReason(error);
         const said = failures.get(program) ?? new Set<string>();

@@ -17,6 +17,7 @@ import { buildUnits, type Unit } from './flow/index.js';
 import type { SqlAnalysis } from './sql/facts.js';
 import { mightContainSql } from './sql/detect.js';
 import { analyzeSql } from './sql/index.js';
+import { EMPTY_SCHEMA, type Schema } from './schema/index.js';
 
 export interface Model {
   units: Unit[];
@@ -59,12 +60,12 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
 }
 
 /** Run checks; a statement reached through several units (inlined callbacks) is reported once. */
-export function runChecks<R extends RuleId = RuleId>(model: Model, ruleIds: readonly R[] = RULE_IDS as readonly RuleId[] as readonly R[], options: CheckOptions = {}): Finding<R>[] {
+export function runChecks<R extends RuleId = RuleId>(model: Model, ruleIds: readonly R[] = RULE_IDS as readonly RuleId[] as readonly R[], options: CheckOptions = {}, schema: Schema = EMPTY_SCHEMA): Finding<R>[] {
   if (!model.resolver || model.units.length === 0) return [];
   const seen = new Set<string>();
   const findings: Finding<R>[] = [];
   for (const ruleId of ruleIds) {
-    for (const finding of CHECKS[ruleId].check({ units: model.units, resolver: model.resolver, options })) {
+    for (const finding of CHECKS[ruleId].check({ units: model.units, resolver: model.resolver, options, schema })) {
       const key = `${finding.ruleId}:${finding.messageId}:${finding.node.range.join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -76,6 +77,8 @@ export function runChecks<R extends RuleId = RuleId>(model: Model, ruleIds: read
 
 export interface AnalyzeOptions extends CheckOptions {
   rules?: readonly RuleId[];
+  /** The schema the project declares (src/schema), read once per project by the front end. */
+  schema?: Schema;
 }
 
 /** Parse a JS/TS source text and run every check; never throws. */
@@ -101,7 +104,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   const scopeManager = (): ScopeManagerLike => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike;
   try {
     const model = buildModel(program, scopeManager);
-    const findings = runChecks(model, options.rules ?? RULE_IDS, options).map(toReported);
+    const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map(toReported);
     return {
       ...base,
       findings,

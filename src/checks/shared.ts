@@ -6,12 +6,15 @@ import { isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
+import type { Schema } from '../schema/index.js';
 import type { CheckOptions, Finding, MessageIds, RelatedLocation, RuleId, Suggestion } from './types.js';
 
 export interface CheckInput {
   units: readonly Unit[];
   resolver: Resolver;
   options: CheckOptions;
+  /** The schema the project declares (empty when none was found): keys, CHECK bounds, column types. */
+  schema: Schema;
 }
 
 export function line(node: TSESTree.Node): string {

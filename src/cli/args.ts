@@ -16,6 +16,8 @@ export interface AuditFlags {
   baseline?: string;
   updateBaseline: boolean;
   keyColumn: string[];
+  schema: string[];
+  schemaDiscovery: boolean;
   stats: boolean;
   verbose: boolean;
   progress: boolean;
@@ -76,6 +78,8 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--baseline <file>', 'fail only on findings that are not in this baseline file')
     .option('--update-baseline', 'write the current findings to the baseline file', false)
     .option('--key-column <name>', 'a column that identifies a row, like id (repeatable)', collect, [])
+    .option('--schema <path>', 'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)', collect, [])
+    .option('--no-schema-discovery', 'read the schema only from --schema paths, not from the audited directories')
     .option('--stats', 'print audit statistics to stderr', false)
     .option('--verbose', 'with --stats, list the SQL statements the parser could not read', false)
     .option('--no-progress', 'never show the progress bar')

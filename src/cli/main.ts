@@ -35,6 +35,8 @@ interface ResolvedOptions {
   maxWarnings: number;
   ignorePatterns: IgnorePatterns[];
   keyColumns: string[] | undefined;
+  schemaPaths: string[];
+  schemaDiscovery: boolean;
   baselineFile: string | undefined;
   projectRoot: string;
 }
@@ -57,6 +59,9 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     const [id, level] = parseRuleFlag(setting);
     levels[id] = level;
   }
+  for (const given of flags.schema) {
+    if (!existsSync(path.resolve(cwd, given))) throw new UsageError(`--schema: ${given} does not exist.`);
+  }
   const keyColumns = flags.keyColumn.length > 0 ? flags.keyColumn : config?.keyColumns;
   let baselineFile: string | undefined;
   if (flags.baseline !== undefined) baselineFile = path.resolve(cwd, flags.baseline);
@@ -73,6 +78,8 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
       { base: cwd, patterns: flags.ignorePattern },
     ],
     keyColumns,
+    schemaPaths: [...(config?.schema ?? []).map((p) => path.resolve(configDir, p)), ...flags.schema.map((p) => path.resolve(cwd, p))],
+    schemaDiscovery: flags.schemaDiscovery && config?.schemaDiscovery !== false,
     baselineFile,
     projectRoot,
   };
@@ -93,6 +100,8 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       ignorePatterns: options.ignorePatterns,
       gitignore: flags.gitignore,
       ...(options.keyColumns === undefined ? {} : { keyColumns: options.keyColumns }),
+      schemaPaths: options.schemaPaths,
+      schemaDiscovery: options.schemaDiscovery,
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
       threads: flags.jobs ?? defaultThreadCount(),
       threadsRequested: flags.jobs !== undefined,

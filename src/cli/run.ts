@@ -2,12 +2,16 @@
  * One audit, start to end: find the files, read them, pre-scan them, analyze the ones that may hold
  * SQL (in worker threads when there are many), and return what the core said about each file.
  */
+import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import path from 'node:path';
 import type { FileAnalysis } from '../analyze-types.js';
 import { analyzeSafely, unscannedAnalysis, type Analyze, type AnalyzeOptions } from './analysis.js';
 import { collectFiles, type IgnorePatterns } from './files.js';
 import { loadAnalyzer, mayHoldSql } from './prescan.js';
 import type { Problem } from './results.js';
+import { loadSchema } from '../schema/load.js';
+import type { Schema } from '../schema/types.js';
 import { readSource } from './source.js';
 import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
 
@@ -17,6 +21,10 @@ export interface AuditInput {
   ignorePatterns: IgnorePatterns[];
   gitignore: boolean;
   keyColumns?: string[];
+  /** Schema files or directories named by `--schema` or the config, besides those found in the audited directories. */
+  schemaPaths?: string[];
+  /** Search the audited directories for schema files (default true). */
+  schemaDiscovery?: boolean;
   maxFileBytes: number;
   /** Worker threads to use when enough files pass the pre-scan; 1 keeps everything in this thread. */
   threads: number;
@@ -42,6 +50,8 @@ export interface AuditRun {
   filesRead: number;
   usedWorkers: number;
   elapsedMs: number;
+  /** The schema read for the checks. */
+  schema: Schema;
 }
 
 function keep(analysis: FileAnalysis, text: string): string | null {
@@ -51,7 +61,11 @@ function keep(analysis: FileAnalysis, text: string): string | null {
 export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const started = performance.now();
   const { files, notices } = collectFiles(input.paths, input);
-  const options: AnalyzeOptions = input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns };
+  const schema = loadSchema({
+    discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
+    paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
+  });
+  const options: AnalyzeOptions = { ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }), schema };
   const total = files.length;
   let done = 0;
   const progress = (): void => {
@@ -106,5 +120,13 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   }
 
   audited.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
-  return { files: audited, filesRead, usedWorkers, elapsedMs: performance.now() - started };
+  return { files: audited, filesRead, usedWorkers, elapsedMs: performance.now() - started, schema };
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -17,6 +17,9 @@ export interface AuditStats {
   baselined: number;
   workers: number;
   elapsedMs: number;
+  /** Tables the schema declares, and the files it was read from. */
+  schemaTables: number;
+  schemaFiles: string[];
 }
 
 export function collectStats(run: AuditRun, reports: readonly FileReport[], relative: (file: string) => string): AuditStats {
@@ -32,6 +35,8 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     baselined: 0,
     workers: run.usedWorkers,
     elapsedMs: run.elapsedMs,
+    schemaTables: Object.keys(run.schema.tables).length,
+    schemaFiles: run.schema.sources.map(relative),
   };
   for (const file of run.files) {
     const analysis = file.analysis;
@@ -70,6 +75,7 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
   ];
   for (const [rule, count] of Object.entries(stats.findingsByRule)) rows.push([`  ${rule}`, String(count)]);
   if (stats.baselined > 0) rows.push(['findings in the baseline', String(stats.baselined)]);
+  rows.push(['schema tables', `${stats.schemaTables} (from ${stats.schemaFiles.length} file${stats.schemaFiles.length === 1 ? '' : 's'})`]);
   rows.push(['worker threads', String(stats.workers)]);
   rows.push(['time', `${(stats.elapsedMs / 1000).toFixed(2)} s`]);
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
@@ -77,6 +83,10 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
   for (const [label, value] of rows) {
     lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
     if (label === 'query calls, SQL unresolved') lines.push('  findings by rule');
+  }
+  if (verbose && stats.schemaFiles.length > 0) {
+    lines.push('schema read from (migrations in order, then declarations):');
+    for (const file of stats.schemaFiles) lines.push(`  ${file}`);
   }
   if (stats.unparsed.length > 0) {
     if (verbose) {

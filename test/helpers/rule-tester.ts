@@ -6,4 +6,8 @@ RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-export const ruleTester = new RuleTester();
+/**
+ * Cases state their schema in their own settings (`settings: { 'sql-race': { schema: [...] } }`); the
+ * project's own tree (whose fixtures each declare a different schema) is not searched.
+ */
+export const ruleTester = new RuleTester({ settings: { 'sql-race': { schemaDiscovery: false } } });

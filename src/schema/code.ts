@@ -1,0 +1,691 @@
+/**
+ * Schema declared in JS/TS code -> schema ops: TypeORM entities, Sequelize models, drizzle tables,
+ * and the schema builders of knex, kysely and node-pg-migrate migrations, plus DDL sent as raw SQL
+ * from a migration (`queryRunner.query('CREATE TABLE ...')`, `knex.raw`, `pgm.sql`). In a migration
+ * only what `up` does counts: `down` undoes it. Never throws.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { parse } from '@typescript-eslint/typescript-estree';
+import { objectProperty, propertyName, unwrap, walk } from '../extract/ast.js';
+import { readSqlSchema } from './sql.js';
+import type { SchemaOp, UniqueKey } from './types.js';
+
+type Node = TSESTree.Node;
+
+/** A cheap test for text that may declare schema in code. */
+export const CODE_SCHEMA_HINT =
+  /@Entity\b|\b(?:pg|mysql|sqlite)Table\s*\(|\.define\s*\(|\.init\s*\(|\b(?:createTable|alterTable|addColumns?|addConstraint|createIndex)\b|\b(?:create|alter)\s+(?:unique\s+)?(?:table|index)\b/i;
+
+export function readCodeSchema(text: string, filePath: string): SchemaOp[] {
+  if (!CODE_SCHEMA_HINT.test(text)) return [];
+  let program: TSESTree.Program;
+  try {
+    program = parse(text, { range: true, loc: false, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+  } catch {
+    return [];
+  }
+  const ops: SchemaOp[] = [];
+  try {
+    walk(program, (node) => {
+      if (isDownFunction(node)) return false;
+      if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') ops.push(...entityClass(node));
+      else if (node.type === 'CallExpression') {
+        const found = schemaCall(node);
+        if (found !== null) {
+          ops.push(...found);
+          return false;
+        }
+      } else if ((node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral') {
+        const sql = node.type === 'Literal' ? String(node.value) : node.quasis.map((q) => q.value.cooked ?? q.value.raw).join('x');
+        if (/^\s*(?:create|alter|drop)\s+(?:unique\s+)?(?:table|index)\b/i.test(sql)) ops.push(...readSqlSchema(sql));
+      }
+      return true;
+    });
+  } catch {
+    return ops;
+  }
+  return ops;
+}
+
+/** `down`, `async down(queryRunner)`, `exports.down = ...`, `export async function down`. */
+function isDownFunction(node: Node): boolean {
+  if (node.type === 'MethodDefinition' || node.type === 'Property') return keyName(node.key) === 'down';
+  if (node.type === 'FunctionDeclaration') return node.id?.name === 'down';
+  if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression') return propertyName(node.left) === 'down';
+  if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') return node.id.name === 'down';
+  return false;
+}
+
+function keyName(key: Node): string | null {
+  if (key.type === 'Identifier') return key.name;
+  if (key.type === 'Literal') return String(key.value);
+  return null;
+}
+
+function stringValue(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  if (inner.type === 'Literal' && typeof inner.value === 'string') return inner.value;
+  if (inner.type === 'TemplateLiteral' && inner.expressions.length === 0) return inner.quasis[0]?.value.cooked ?? null;
+  return null;
+}
+
+function stringList(node: Node | null | undefined): string[] | null {
+  if (!node) return null;
+  const single = stringValue(node);
+  if (single !== null) return [single];
+  const inner = unwrap(node);
+  if (inner.type !== 'ArrayExpression') return null;
+  const values = inner.elements.map((e) => (e && e.type !== 'SpreadElement' ? (stringValue(e) ?? memberTail(e)) : null));
+  return values.every((v): v is string => v !== null) ? values : null;
+}
+
+/** `t.email` -> 'email' (drizzle's table callback, TypeORM's `(e) => [e.a]`). */
+function memberTail(node: Node): string | null {
+  const inner = unwrap(node);
+  return inner.type === 'MemberExpression' ? propertyName(inner) : null;
+}
+
+function boolProperty(object: Node | null | undefined, name: string): boolean {
+  if (!object || object.type !== 'ObjectExpression') return false;
+  const value = objectProperty(object, name);
+  return value !== null && value.type === 'Literal' && value.value === true;
+}
+
+function objectArg(node: Node | null | undefined): TSESTree.ObjectExpression | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  return inner.type === 'ObjectExpression' ? inner : null;
+}
+
+function propertyKey(p: TSESTree.Property): string | null {
+  return p.computed ? null : keyName(p.key);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Method chains: `a.b(x).c(y)` -> root `a`, links [b(x), c(y)]
+
+interface Link {
+  name: string;
+  args: TSESTree.CallExpressionArgument[];
+}
+
+function chain(node: Node): { root: Node; links: Link[] } {
+  const links: Link[] = [];
+  let current = unwrap(node);
+  for (;;) {
+    if (current.type === 'CallExpression') {
+      const callee = unwrap(current.callee);
+      if (callee.type === 'MemberExpression') {
+        links.unshift({ name: propertyName(callee) ?? '', args: current.arguments });
+        current = unwrap(callee.object);
+        continue;
+      }
+      if (callee.type === 'Identifier') {
+        links.unshift({ name: callee.name, args: current.arguments });
+        return { root: callee, links };
+      }
+      return { root: callee, links };
+    }
+    if (current.type === 'MemberExpression') {
+      links.unshift({ name: propertyName(current) ?? '', args: [] });
+      current = unwrap(current.object);
+      continue;
+    }
+    return { root: current, links };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// TypeORM entities (and sequelize-typescript's @Table models)
+
+function decorators(node: { decorators?: TSESTree.Decorator[] }): { name: string; args: TSESTree.CallExpressionArgument[] }[] {
+  return (node.decorators ?? []).map((d) => {
+    const e = d.expression;
+    if (e.type === 'CallExpression') return { name: e.callee.type === 'Identifier' ? e.callee.name : e.callee.type === 'MemberExpression' ? (propertyName(e.callee) ?? '') : '', args: e.arguments };
+    return { name: e.type === 'Identifier' ? e.name : '', args: [] };
+  });
+}
+
+/** TypeORM's default naming: `UserProfile` -> `user_profile`. */
+function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+const TS_TYPES: Record<string, string> = { number: 'integer', string: 'varchar', boolean: 'boolean', Date: 'timestamp', bigint: 'bigint' };
+
+function annotationType(member: TSESTree.PropertyDefinition): string {
+  const t = member.typeAnnotation?.typeAnnotation;
+  if (!t) return 'unknown';
+  if (t.type === 'TSNumberKeyword') return 'integer';
+  if (t.type === 'TSStringKeyword') return 'varchar';
+  if (t.type === 'TSBooleanKeyword') return 'boolean';
+  if (t.type === 'TSArrayType') return 'array';
+  if (t.type === 'TSTypeReference' && t.typeName.type === 'Identifier') return TS_TYPES[t.typeName.name] ?? 'unknown';
+  return 'unknown';
+}
+
+const TYPEORM_COLUMNS = new Set([
+  'Column', 'PrimaryColumn', 'PrimaryGeneratedColumn', 'VersionColumn', 'CreateDateColumn', 'UpdateDateColumn', 'DeleteDateColumn', 'ObjectIdColumn',
+]);
+
+function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): SchemaOp[] {
+  const classDecorators = decorators(node);
+  const entity = classDecorators.find((d) => d.name === 'Entity' || d.name === 'Table');
+  if (!entity || node.id === null) return [];
+  const model = node.id.name;
+  const firstArg = entity.args[0];
+  const options = objectArg(firstArg) ?? objectArg(entity.args[1]);
+  const given = stringValue(firstArg) ?? stringValue(options ? objectProperty(options, entity.name === 'Table' ? 'tableName' : 'name') : null);
+  const table = given ?? (entity.name === 'Table' ? `${model}s` : snakeCase(model));
+  const ops: SchemaOp[] = [{ op: 'create-table', table }, { op: 'model', table, model }];
+  const primary: string[] = [];
+  const columnOf = new Map<string, string>();
+  for (const member of node.body.body) {
+    if (member.type !== 'PropertyDefinition' || member.computed) continue;
+    const field = keyName(member.key);
+    if (field === null) continue;
+    const own = decorators(member);
+    const columnDecorator = own.find((d) => TYPEORM_COLUMNS.has(d.name) || d.name === 'Column');
+    if (!columnDecorator) continue;
+    const columnOptions = objectArg(columnDecorator.args.find((a) => unwrap(a).type === 'ObjectExpression'));
+    const column = stringValue(columnOptions ? objectProperty(columnOptions, 'name') : null) ?? (entity.name === 'Table' ? (stringValue(columnOptions ? objectProperty(columnOptions, 'field') : null) ?? field) : field);
+    columnOf.set(field, column);
+    const declaredType = stringValue(columnDecorator.args[0]) ?? stringValue(columnOptions ? objectProperty(columnOptions, 'type') : null);
+    const sequelizeType = columnOptions ? objectProperty(columnOptions, 'type') : columnDecorator.args[0] ? unwrap(columnDecorator.args[0]) : null;
+    const type =
+      columnDecorator.name === 'PrimaryGeneratedColumn'
+        ? declaredType === 'uuid'
+          ? 'uuid'
+          : 'integer'
+        : columnDecorator.name === 'VersionColumn'
+          ? 'integer'
+          : /DateColumn$/.test(columnDecorator.name)
+            ? 'timestamp'
+            : (declaredType?.toLowerCase() ?? sequelizeTypeName(sequelizeType) ?? annotationType(member));
+    ops.push({ op: 'column', table, column, type: boolProperty(columnOptions, 'array') ? `${type}[]` : type });
+    if (column !== field) ops.push({ op: 'field', table, field, column });
+    if (columnDecorator.name === 'PrimaryColumn' || columnDecorator.name === 'PrimaryGeneratedColumn' || boolProperty(columnOptions, 'primary') || own.some((d) => d.name === 'PrimaryKey')) primary.push(column);
+    if (columnDecorator.name === 'VersionColumn') ops.push({ op: 'version', table, column });
+    if (boolProperty(columnOptions, 'unique') || own.some((d) => d.name === 'Unique' && d.args.length === 0)) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
+    for (const index of own.filter((d) => d.name === 'Index')) {
+      const indexOptions = objectArg(index.args.find((a) => unwrap(a).type === 'ObjectExpression'));
+      if (boolProperty(indexOptions, 'unique')) ops.push({ op: 'unique', table, key: { ...plainKey(stringValue(index.args[0]), [column]), where: stringValue(indexOptions ? objectProperty(indexOptions, 'where') : null) } });
+    }
+  }
+  if (primary.length > 0) ops.push({ op: 'primary-key', table, name: null, columns: primary });
+  const mapped = (fields: string[]): string[] => fields.map((f) => columnOf.get(f) ?? f);
+  for (const d of classDecorators) {
+    if (d.name !== 'Unique' && d.name !== 'Index') continue;
+    const name = stringValue(d.args[0]);
+    const fields = stringList(d.args[name === null ? 0 : 1]) ?? arrowFields(d.args[name === null ? 0 : 1]);
+    const indexOptions = objectArg(d.args.find((a) => unwrap(a).type === 'ObjectExpression'));
+    if (fields === null || (d.name === 'Index' && !boolProperty(indexOptions, 'unique'))) continue;
+    ops.push({ op: 'unique', table, key: { ...plainKey(name, mapped(fields)), where: stringValue(indexOptions ? objectProperty(indexOptions, 'where') : null) } });
+  }
+  return ops;
+}
+
+/** `(e) => [e.a, e.b]` or `(e) => ({ a: e.a })` -> ['a', 'b']. */
+function arrowFields(node: Node | undefined): string[] | null {
+  if (!node || node.type !== 'ArrowFunctionExpression') return null;
+  const body = unwrap(node.body);
+  if (body.type === 'ArrayExpression') return body.elements.map((e) => (e && e.type !== 'SpreadElement' ? memberTail(e) : null)).filter((x): x is string => x !== null);
+  if (body.type === 'ObjectExpression') return body.properties.map((p) => (p.type === 'Property' ? memberTail(p.value) : null)).filter((x): x is string => x !== null);
+  return null;
+}
+
+function plainKey(name: string | null, columns: string[]): UniqueKey {
+  return { name, columns, where: null, expression: false };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Calls: Sequelize define/init, drizzle tables, knex / kysely / node-pg-migrate builders
+
+function schemaCall(node: TSESTree.CallExpression): SchemaOp[] | null {
+  const callee = unwrap(node.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+  if (name === null) return null;
+  if (/^(?:pg|mysql|sqlite|singlestore)Table$/.test(name) || (name === 'table' && callee.type === 'MemberExpression' && /Schema$|schema$/.test(memberObjectName(callee)))) return drizzleTable(node);
+  if (callee.type !== 'MemberExpression') return null;
+  if (name === 'define') return sequelizeDefine(node);
+  if (name === 'init' && objectArg(node.arguments[0]) && objectArg(node.arguments[1])) return sequelizeInit(node, callee);
+  const root = chain(node);
+  if (root.links.some((l) => l.name === 'execute' || l.name === 'compile') && root.links.some((l) => /^(?:createTable|alterTable|createIndex|dropTable|dropIndex)$/.test(l.name))) return kyselyChain(root.links);
+  if (/^(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable)$/.test(name) && isKnexSchema(callee)) return knexSchemaCall(name, node.arguments);
+  if (/^(?:createTable|addColumns?|addConstraint|createIndex|addIndex|dropColumns?|renameColumn|renameTable|dropTable|dropConstraint|dropIndex|sql)$/.test(name) && /^pgm$|migrationBuilder/i.test(memberObjectName(callee))) return pgmCall(name, node.arguments);
+  return null;
+}
+
+function memberObjectName(callee: TSESTree.MemberExpression): string {
+  const object = unwrap(callee.object);
+  if (object.type === 'Identifier') return object.name;
+  if (object.type === 'MemberExpression') return propertyName(object) ?? '';
+  return '';
+}
+
+function isKnexSchema(callee: TSESTree.MemberExpression): boolean {
+  return memberObjectName(callee) === 'schema' || /^schema$/i.test(memberObjectName(callee));
+}
+
+// Sequelize ---------------------------------------------------------------------------------------
+
+function sequelizeTypeName(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  const base = inner.type === 'CallExpression' ? unwrap(inner.callee) : inner;
+  if (base.type === 'MemberExpression') {
+    const name = propertyName(base);
+    if (name === 'ARRAY' && inner.type === 'CallExpression') return `${sequelizeTypeName(inner.arguments[0]) ?? 'unknown'}[]`;
+    return name?.toLowerCase() ?? null;
+  }
+  return null;
+}
+
+function sequelizeAttributes(table: string, attributes: TSESTree.ObjectExpression, options: TSESTree.ObjectExpression | null): SchemaOp[] {
+  const ops: SchemaOp[] = [];
+  const primary: string[] = [];
+  const composite = new Map<string, string[]>();
+  const columnOf = new Map<string, string>();
+  for (const p of attributes.properties) {
+    if (p.type !== 'Property') continue;
+    const field = propertyKey(p);
+    if (field === null) continue;
+    const spec = objectArg(p.value);
+    const column = stringValue(spec ? objectProperty(spec, 'field') : null) ?? field;
+    columnOf.set(field, column);
+    ops.push({ op: 'column', table, column, type: sequelizeTypeName(spec ? objectProperty(spec, 'type') : p.value) ?? 'unknown' });
+    if (column !== field) ops.push({ op: 'field', table, field, column });
+    if (!spec) continue;
+    if (boolProperty(spec, 'primaryKey')) primary.push(column);
+    const unique = objectProperty(spec, 'unique');
+    if (unique?.type === 'Literal' && unique.value === true) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
+    const group = stringValue(unique) ?? stringValue(objectArg(unique) ? objectProperty(objectArg(unique)!, 'name') : null);
+    if (group !== null) composite.set(group, [...(composite.get(group) ?? []), column]);
+  }
+  if (primary.length > 0) ops.push({ op: 'primary-key', table, name: null, columns: primary });
+  for (const [name, columns] of composite) ops.push({ op: 'unique', table, key: plainKey(name, columns) });
+  if (options) {
+    const version = objectProperty(options, 'version');
+    if (version?.type === 'Literal' && version.value === true) ops.push({ op: 'version', table, column: 'version' });
+    else if (stringValue(version) !== null) ops.push({ op: 'version', table, column: stringValue(version)! });
+    const indexes = objectProperty(options, 'indexes');
+    if (indexes?.type === 'ArrayExpression') {
+      for (const index of indexes.elements) {
+        const spec = index && index.type !== 'SpreadElement' ? objectArg(index) : null;
+        if (!spec || !boolProperty(spec, 'unique')) continue;
+        const fields = stringList(objectProperty(spec, 'fields'));
+        if (fields === null) continue;
+        const where = objectProperty(spec, 'where');
+        ops.push({ op: 'unique', table, key: { name: stringValue(objectProperty(spec, 'name')), columns: fields.map((f) => columnOf.get(f) ?? f), where: where ? 'where' : null, expression: false } });
+      }
+    }
+  }
+  return ops;
+}
+
+function sequelizeTable(model: string, options: TSESTree.ObjectExpression | null): string {
+  const given = stringValue(options ? objectProperty(options, 'tableName') : null);
+  if (given !== null) return given;
+  // Sequelize pluralizes the model name unless told not to.
+  return boolProperty(options, 'freezeTableName') ? model : `${model}s`;
+}
+
+function sequelizeDefine(node: TSESTree.CallExpression): SchemaOp[] | null {
+  const model = stringValue(node.arguments[0]);
+  const attributes = objectArg(node.arguments[1]);
+  if (model === null || attributes === null) return null;
+  const options = objectArg(node.arguments[2]);
+  const table = sequelizeTable(model, options);
+  return [{ op: 'create-table', table }, { op: 'model', table, model }, ...sequelizeAttributes(table, attributes, options)];
+}
+
+function sequelizeInit(node: TSESTree.CallExpression, callee: TSESTree.MemberExpression): SchemaOp[] | null {
+  const object = unwrap(callee.object);
+  const model = object.type === 'Identifier' ? object.name : null;
+  const options = objectArg(node.arguments[1]);
+  if (model === null || options === null || objectProperty(options, 'sequelize') === null) return null;
+  const table = sequelizeTable(model, options);
+  return [{ op: 'create-table', table }, { op: 'model', table, model }, ...sequelizeAttributes(table, objectArg(node.arguments[0])!, options)];
+}
+
+// drizzle -----------------------------------------------------------------------------------------
+
+function drizzleTable(node: TSESTree.CallExpression): SchemaOp[] | null {
+  const table = stringValue(node.arguments[0]);
+  const columns = objectArg(node.arguments[1]);
+  if (table === null || columns === null) return null;
+  const ops: SchemaOp[] = [{ op: 'create-table', table }];
+  const columnOf = new Map<string, string>();
+  const primary: string[] = [];
+  for (const p of columns.properties) {
+    if (p.type !== 'Property') continue;
+    const field = propertyKey(p);
+    if (field === null) continue;
+    const { links } = chain(p.value);
+    const builder = links[0];
+    if (!builder) continue;
+    const column = stringValue(builder.args[0]) ?? field;
+    columnOf.set(field, column);
+    const array = links.some((l) => l.name === 'array');
+    ops.push({ op: 'column', table, column, type: `${drizzleType(builder.name)}${array ? '[]' : ''}` });
+    if (column !== field) ops.push({ op: 'field', table, field, column });
+    if (links.some((l) => l.name === 'primaryKey') || builder.name === 'serial' && links.some((l) => l.name === 'primaryKey')) primary.push(column);
+    if (links.some((l) => l.name === 'unique')) ops.push({ op: 'unique', table, key: plainKey(stringValue(links.find((l) => l.name === 'unique')?.args[0]), [column]) });
+  }
+  if (primary.length > 0) ops.push({ op: 'primary-key', table, name: null, columns: primary });
+  const extra = node.arguments[2];
+  if (extra && (extra.type === 'ArrowFunctionExpression' || extra.type === 'FunctionExpression')) {
+    const body = extra.body.type === 'BlockStatement' ? extra.body.body.find((s): s is TSESTree.ReturnStatement => s.type === 'ReturnStatement')?.argument : extra.body;
+    const inner = body ? unwrap(body) : null;
+    const items = inner?.type === 'ArrayExpression' ? inner.elements : inner?.type === 'ObjectExpression' ? inner.properties.map((p) => (p.type === 'Property' ? p.value : null)) : [];
+    for (const item of items) {
+      if (!item || item.type === 'SpreadElement') continue;
+      ops.push(...drizzleConstraint(table, item as Node, columnOf));
+    }
+  }
+  return ops;
+}
+
+function drizzleConstraint(table: string, node: Node, columnOf: Map<string, string>): SchemaOp[] {
+  const { links } = chain(node);
+  const head = links[0];
+  if (!head) return [];
+  const on = links.find((l) => l.name === 'on' || l.name === 'columns');
+  const columnsOf = (args: readonly Node[]): { columns: string[]; expression: boolean } => {
+    const fields = args.map((a) => memberTail(a));
+    return { columns: fields.map((f, i) => (f === null ? 'expression' : (columnOf.get(f) ?? f)) + (i < 0 ? '' : '')), expression: fields.some((f) => f === null) };
+  };
+  if (head.name === 'primaryKey') {
+    const spec = objectArg(head.args[0]);
+    const list = spec ? objectProperty(spec, 'columns') : null;
+    const args = list?.type === 'ArrayExpression' ? (list.elements.filter((e) => e && e.type !== 'SpreadElement') as Node[]) : (head.args as Node[]);
+    const { columns } = columnsOf(args);
+    return columns.length > 0 ? [{ op: 'primary-key', table, name: stringValue(spec ? objectProperty(spec, 'name') : null), columns }] : [];
+  }
+  if ((head.name === 'uniqueIndex' || head.name === 'unique') && on) {
+    const { columns, expression } = columnsOf(on.args as Node[]);
+    const where = links.some((l) => l.name === 'where') ? 'where' : null;
+    return [{ op: 'unique', table, key: { name: stringValue(head.args[0]), columns, where, expression } }];
+  }
+  if (head.name === 'index' && links.some((l) => l.name === 'unique') && on) {
+    const { columns, expression } = columnsOf(on.args as Node[]);
+    return [{ op: 'unique', table, key: { name: stringValue(head.args[0]), columns, where: links.some((l) => l.name === 'where') ? 'where' : null, expression } }];
+  }
+  return [];
+}
+
+const DRIZZLE_TYPES: Record<string, string> = {
+  serial: 'serial', bigserial: 'bigserial', smallserial: 'smallserial', integer: 'integer', int: 'integer', smallint: 'smallint', bigint: 'bigint',
+  real: 'real', doublePrecision: 'double precision', double: 'double', numeric: 'numeric', decimal: 'decimal', float: 'float',
+  text: 'text', varchar: 'varchar', char: 'char', boolean: 'boolean', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
+  timestamp: 'timestamp', date: 'date', time: 'time', interval: 'interval', tinyint: 'tinyint', mediumint: 'mediumint',
+};
+
+function drizzleType(builder: string): string {
+  return DRIZZLE_TYPES[builder] ?? builder.toLowerCase();
+}
+
+// knex --------------------------------------------------------------------------------------------
+
+const KNEX_TYPES: Record<string, string> = {
+  increments: 'integer', bigIncrements: 'bigint', integer: 'integer', bigInteger: 'bigint', bigint: 'bigint', tinyint: 'tinyint', smallint: 'smallint',
+  mediumint: 'mediumint', text: 'text', string: 'varchar', float: 'float', double: 'double', decimal: 'decimal', boolean: 'boolean', date: 'date',
+  datetime: 'timestamp', timestamp: 'timestamp', time: 'time', binary: 'bytea', enum: 'enum', enu: 'enum', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
+  specificType: 'unknown',
+};
+
+function knexSchemaCall(name: string, args: TSESTree.CallExpressionArgument[]): SchemaOp[] | null {
+  const table = stringValue(args[0]);
+  if (table === null) return null;
+  if (name === 'dropTable' || name === 'dropTableIfExists') return [{ op: 'drop-table', table }];
+  if (name === 'renameTable') {
+    const to = stringValue(args[1]);
+    return to === null ? null : [{ op: 'rename-table', table, to }];
+  }
+  const callback = args[1];
+  const ops: SchemaOp[] = name.startsWith('create') ? [{ op: 'create-table', table }] : [];
+  if (!callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return ops;
+  const param = callback.params[0];
+  const builder = param?.type === 'Identifier' ? param.name : null;
+  if (builder === null) return ops;
+  walk(callback.body, (node) => {
+    if (node.type !== 'ExpressionStatement') return true;
+    const { root, links } = chain(node.expression);
+    if (root.type !== 'Identifier' || root.name !== builder || links.length === 0) return false;
+    ops.push(...knexStatement(table, links));
+    return false;
+  });
+  return ops;
+}
+
+function knexStatement(table: string, links: Link[]): SchemaOp[] {
+  const [head, ...rest] = links as [Link, ...Link[]];
+  const ops: SchemaOp[] = [];
+  const firstList = stringList(head.args[0]);
+  switch (head.name) {
+    case 'primary':
+      return firstList ? [{ op: 'primary-key', table, name: stringValue(head.args[1]), columns: firstList }] : [];
+    case 'unique': {
+      const options = objectArg(head.args[1]);
+      const name = stringValue(head.args[1]) ?? stringValue(options ? objectProperty(options, 'indexName') : null);
+      return firstList ? [{ op: 'unique', table, key: plainKey(name, firstList) }] : [];
+    }
+    case 'dropColumn':
+    case 'dropColumns':
+      return head.args.flatMap((a) => stringList(a) ?? []).map((column) => ({ op: 'drop-column', table, column }));
+    case 'renameColumn': {
+      const to = stringValue(head.args[1]);
+      return firstList?.[0] && to ? [{ op: 'rename-column', table, column: firstList[0], to }] : [];
+    }
+    case 'dropUnique':
+      return firstList ? [{ op: 'drop-constraint', table, name: stringValue(head.args[1]) ?? `${table}_${firstList.join('_')}_unique` }] : [];
+    case 'dropPrimary':
+      return [{ op: 'drop-constraint', table, name: stringValue(head.args[0]) ?? `${table}_pkey` }];
+    case 'check':
+      return [];
+    default:
+      break;
+  }
+  const column = stringValue(head.args[0]);
+  const type = KNEX_TYPES[head.name];
+  if (column === null || type === undefined) return ops;
+  ops.push({ op: 'column', table, column, type: head.name === 'specificType' ? (stringValue(head.args[1])?.toLowerCase() ?? 'unknown') : type });
+  if (head.name === 'increments' || head.name === 'bigIncrements' || rest.some((l) => l.name === 'primary')) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
+  // knex names a unique index `<table>_<column>_unique`.
+  if (rest.some((l) => l.name === 'unique')) ops.push({ op: 'unique', table, key: plainKey(`${table}_${column}_unique`, [column]) });
+  const check = rest.find((l) => l.name === 'checkPositive' || l.name === 'checkNegative');
+  if (check) ops.push({ op: 'check', table, check: { name: null, column, operator: check.name === 'checkPositive' ? '>' : '<', bound: '0', text: `${column} ${check.name === 'checkPositive' ? '>' : '<'} 0` } });
+  return ops;
+}
+
+// kysely ------------------------------------------------------------------------------------------
+
+function kyselyChain(links: Link[]): SchemaOp[] {
+  const ops: SchemaOp[] = [];
+  const start = links.findIndex((l) => /^(?:createTable|alterTable|createIndex|dropTable|dropIndex)$/.test(l.name));
+  const head = links[start]!;
+  const target = stringValue(head.args[0]);
+  if (target === null) return ops;
+  const rest = links.slice(start + 1);
+  if (head.name === 'dropTable') return [{ op: 'drop-table', table: target }];
+  if (head.name === 'dropIndex') return [{ op: 'drop-constraint', table: null, name: target }];
+  if (head.name === 'createIndex') {
+    if (!rest.some((l) => l.name === 'unique')) return ops;
+    const on = stringValue(rest.find((l) => l.name === 'on')?.args[0]);
+    const columns = rest.filter((l) => l.name === 'column' || l.name === 'columns').flatMap((l) => stringList(l.args[0]) ?? []);
+    const expression = rest.some((l) => l.name === 'expression');
+    if (on === null) return ops;
+    return [{ op: 'unique', table: on, key: { name: target, columns, where: rest.some((l) => l.name === 'where') ? 'where' : null, expression } }];
+  }
+  const table = target;
+  if (head.name === 'createTable') ops.push({ op: 'create-table', table });
+  for (const link of rest) {
+    switch (link.name) {
+      case 'addColumn':
+      case 'modifyColumn': {
+        const column = stringValue(link.args[0]);
+        if (column === null) break;
+        const type = stringValue(link.args[1])?.toLowerCase() ?? 'unknown';
+        ops.push({ op: 'column', table, column, type });
+        const build = link.args[2];
+        if (build && (build.type === 'ArrowFunctionExpression' || build.type === 'FunctionExpression')) {
+          const inner = chain(build.body.type === 'BlockStatement' ? build.body : build.body).links;
+          if (inner.some((l) => l.name === 'primaryKey')) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
+          if (inner.some((l) => l.name === 'unique')) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
+        }
+        break;
+      }
+      case 'dropColumn': {
+        const column = stringValue(link.args[0]);
+        if (column !== null) ops.push({ op: 'drop-column', table, column });
+        break;
+      }
+      case 'renameColumn': {
+        const column = stringValue(link.args[0]);
+        const to = stringValue(link.args[1]);
+        if (column !== null && to !== null) ops.push({ op: 'rename-column', table, column, to });
+        break;
+      }
+      case 'renameTo': {
+        const to = stringValue(link.args[0]);
+        if (to !== null) ops.push({ op: 'rename-table', table, to });
+        break;
+      }
+      case 'addUniqueConstraint': {
+        const columns = stringList(link.args[1]);
+        if (columns) ops.push({ op: 'unique', table, key: plainKey(stringValue(link.args[0]), columns) });
+        break;
+      }
+      case 'addPrimaryKeyConstraint': {
+        const columns = stringList(link.args[1]);
+        if (columns) ops.push({ op: 'primary-key', table, name: stringValue(link.args[0]), columns });
+        break;
+      }
+      case 'addCheckConstraint': {
+        const expr = link.args[1];
+        const text = expr && expr.type === 'TaggedTemplateExpression' && expr.quasi.expressions.length === 0 ? expr.quasi.quasis[0]?.value.cooked : null;
+        if (text) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD CONSTRAINT ${quoted(stringValue(link.args[0]) ?? 'check')} CHECK (${text})`));
+        break;
+      }
+      case 'dropConstraint': {
+        const name = stringValue(link.args[0]);
+        if (name !== null) ops.push({ op: 'drop-constraint', table, name });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return ops;
+}
+
+function quoted(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+// node-pg-migrate ---------------------------------------------------------------------------------
+
+function pgmColumns(table: string, spec: TSESTree.ObjectExpression): SchemaOp[] {
+  const ops: SchemaOp[] = [];
+  for (const p of spec.properties) {
+    if (p.type !== 'Property') continue;
+    const column = propertyKey(p);
+    if (column === null) continue;
+    const shorthand = stringValue(p.value);
+    const options = objectArg(p.value);
+    const type = shorthand ?? stringValue(options ? objectProperty(options, 'type') : null) ?? 'unknown';
+    // node-pg-migrate's 'id' shorthand is `serial PRIMARY KEY`.
+    ops.push({ op: 'column', table, column, type: type === 'id' ? 'serial' : type.toLowerCase() });
+    if (type === 'id' || boolProperty(options, 'primaryKey')) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
+    if (boolProperty(options, 'unique')) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
+    const check = stringValue(options ? objectProperty(options, 'check') : null);
+    if (check !== null) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD CHECK (${check})`));
+  }
+  return ops;
+}
+
+function pgmTable(node: Node | undefined): string | null {
+  if (!node) return null;
+  const direct = stringValue(node);
+  if (direct !== null) return direct;
+  const spec = objectArg(node);
+  return spec ? stringValue(objectProperty(spec, 'name')) : null;
+}
+
+function pgmCall(name: string, args: TSESTree.CallExpressionArgument[]): SchemaOp[] | null {
+  if (name === 'sql') {
+    const text = stringValue(args[0]);
+    return text === null ? null : readSqlSchema(text);
+  }
+  const table = pgmTable(args[0]);
+  if (table === null) return null;
+  switch (name) {
+    case 'createTable': {
+      const spec = objectArg(args[1]);
+      const ops: SchemaOp[] = [{ op: 'create-table', table }, ...(spec ? pgmColumns(table, spec) : [])];
+      const options = objectArg(args[2]);
+      const constraints = options ? objectArg(objectProperty(options, 'constraints')) : null;
+      if (constraints) ops.push(...pgmConstraint(table, null, constraints));
+      return ops;
+    }
+    case 'addColumns':
+    case 'addColumn': {
+      const spec = objectArg(args[1]);
+      return spec ? pgmColumns(table, spec) : [];
+    }
+    case 'addConstraint': {
+      const constraint = objectArg(args[2]);
+      const text = stringValue(args[2]);
+      const cname = stringValue(args[1]);
+      if (text !== null) return readSqlSchema(`ALTER TABLE ${quoted(table)} ADD ${cname ? `CONSTRAINT ${quoted(cname)} ` : ''}${text}`);
+      return constraint ? pgmConstraint(table, cname, constraint) : [];
+    }
+    case 'createIndex':
+    case 'addIndex': {
+      const options = objectArg(args[2]);
+      if (!boolProperty(options, 'unique')) return [];
+      const columns = stringList(args[1]) ?? [];
+      const where = options ? stringValue(objectProperty(options, 'where')) : null;
+      return [{ op: 'unique', table, key: { name: options ? stringValue(objectProperty(options, 'name')) : null, columns, where, expression: columns.some((c) => /\(/.test(c)) } }];
+    }
+    case 'dropColumns':
+    case 'dropColumn':
+      return (stringList(args[1]) ?? []).map((column) => ({ op: 'drop-column', table, column }));
+    case 'renameColumn': {
+      const column = stringValue(args[1]);
+      const to = stringValue(args[2]);
+      return column && to ? [{ op: 'rename-column', table, column, to }] : [];
+    }
+    case 'renameTable': {
+      const to = stringValue(args[1]);
+      return to ? [{ op: 'rename-table', table, to }] : [];
+    }
+    case 'dropTable':
+      return [{ op: 'drop-table', table }];
+    case 'dropConstraint': {
+      const cname = stringValue(args[1]);
+      return cname ? [{ op: 'drop-constraint', table, name: cname }] : [];
+    }
+    default:
+      return null;
+  }
+}
+
+function pgmConstraint(table: string, name: string | null, spec: TSESTree.ObjectExpression): SchemaOp[] {
+  const ops: SchemaOp[] = [];
+  const unique = objectProperty(spec, 'unique');
+  if (unique) {
+    const inner = unwrap(unique);
+    const lists = inner.type === 'ArrayExpression' && inner.elements.some((e) => e && unwrap(e as Node).type === 'ArrayExpression') ? inner.elements.map((e) => (e ? stringList(e as Node) : null)) : [stringList(unique)];
+    for (const columns of lists) if (columns) ops.push({ op: 'unique', table, key: plainKey(name, columns) });
+  }
+  const primary = stringList(objectProperty(spec, 'primaryKey'));
+  if (primary) ops.push({ op: 'primary-key', table, name, columns: primary });
+  const check = stringValue(objectProperty(spec, 'check'));
+  if (check !== null) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD ${name ? `CONSTRAINT ${quoted(name)} ` : ''}CHECK (${check})`));
+  return ops;
+}

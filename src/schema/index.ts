@@ -1,0 +1,31 @@
+/**
+ * The schema a project declares, read from its files (SQL DDL and migrations, `schema.prisma`, TypeORM
+ * entities, Sequelize models, drizzle tables, knex / kysely / node-pg-migrate migrations), and the
+ * questions checks and ORM adapters ask of it. See types.ts for its shape.
+ */
+export type { CheckBound, ColumnSchema, Schema, SchemaOp, SchemaSource, TableSchema, UniqueKey } from './types.js';
+export { buildSchema, emptySchema } from './build.js';
+export { readSqlSchema } from './sql.js';
+export { readPrismaSchema } from './prisma.js';
+export { readCodeSchema } from './code.js';
+export { loadSchema, readSchemaText, schemaFiles, sourceKind, type SchemaLocation } from './load.js';
+export {
+  checkBoundsOf,
+  columnForField,
+  columnKind,
+  columnType,
+  coveringKey,
+  findTable,
+  kindOfType,
+  knowsTable,
+  lowerBound,
+  tableForModel,
+  type ColumnKind,
+  type CoveringKey,
+} from './query.js';
+
+import { emptySchema } from './build.js';
+import type { Schema } from './types.js';
+
+/** The schema when none is declared: every question gets "unknown". */
+export const EMPTY_SCHEMA: Schema = Object.freeze(emptySchema()) as Schema;

@@ -1,0 +1,128 @@
+/**
+ * Finding and reading the files that declare a schema: `*.prisma`, `*.sql`, and JS/TS files that
+ * declare entities, models, tables or migrations. Each file's reading is memoized per content, so a
+ * second lint run (or a second audit root) re-reads only what changed. Reads files, never a database;
+ * never throws.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema } from './build.js';
+import { CODE_SCHEMA_HINT, readCodeSchema } from './code.js';
+import { readPrismaSchema } from './prisma.js';
+import { readSqlSchema } from './sql.js';
+import type { Schema, SchemaOp, SchemaSource, SchemaSourceKind } from './types.js';
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.next', '.git', '.turbo', '.cache', 'vendor']);
+const CODE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+/** Larger files are dumps or generated code, not a schema anyone writes. */
+const MAX_BYTES = 2 * 1024 * 1024;
+/** A walk stops after this many directory entries, so a schema search never becomes the audit's cost. */
+const MAX_ENTRIES = 200_000;
+
+type Format = 'sql' | 'prisma' | 'code';
+
+function formatOf(file: string): Format | null {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.sql') return 'sql';
+  if (ext === '.prisma') return 'prisma';
+  if (CODE_EXTENSIONS.has(ext) && !/\.d\.[cm]?ts$/.test(file)) return 'code';
+  return null;
+}
+
+/** Folders and names that make a file a migration, applied in order before declarations. */
+const MIGRATION_PATH = /(?:^|\/)(?:migrations?|alterations|migrate|db\/migrate)\//i;
+const TIMESTAMPED = /(?:^|\/)\d{8,}[-_.][^/]*$|(?:^|\/)V\d+(?:[._]\d+)*__[^/]*$/;
+
+export function sourceKind(file: string): SchemaSourceKind {
+  const posix = file.split(path.sep).join('/');
+  return MIGRATION_PATH.test(posix) || TIMESTAMPED.test(posix) ? 'migration' : 'declaration';
+}
+
+const memo = new Map<string, SchemaOp[]>();
+
+/** The ops one file states; memoized per format and content. */
+export function readSchemaText(text: string, file: string): SchemaOp[] {
+  const format = formatOf(file);
+  if (format === null) return [];
+  if (format === 'code' && !CODE_SCHEMA_HINT.test(text)) return [];
+  const key = `${format}:${createHash('sha1').update(text).digest('hex')}`;
+  const cached = memo.get(key);
+  if (cached) return cached;
+  let ops: SchemaOp[];
+  try {
+    ops = format === 'sql' ? readSqlSchema(text) : format === 'prisma' ? readPrismaSchema(text) : readCodeSchema(text, file);
+  } catch {
+    ops = [];
+  }
+  memo.set(key, ops);
+  return ops;
+}
+
+function readText(file: string): string | null {
+  try {
+    const stats = statSync(file);
+    if (!stats.isFile() || stats.size > MAX_BYTES) return null;
+    const text = readFileSync(file, 'utf8');
+    return text.includes('\u0000') ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+function collect(root: string, into: Set<string>): void {
+  let budget = MAX_ENTRIES;
+  const stack = [root];
+  while (stack.length > 0 && budget > 0) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      budget -= 1;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.')) stack.push(path.join(dir, entry.name));
+      } else if (entry.isFile() && formatOf(entry.name) !== null) {
+        into.add(path.join(dir, entry.name));
+      }
+    }
+  }
+}
+
+export interface SchemaLocation {
+  /** Directories searched for schema files (the audited tree); symbolic links are not followed. */
+  discover?: readonly string[];
+  /** Files or directories named by the user (`--schema`, `settings['sql-race'].schema`). */
+  paths?: readonly string[];
+}
+
+/** The files a schema is read from: every `.prisma` and `.sql` file, and code files that declare schema. */
+export function schemaFiles(location: SchemaLocation): string[] {
+  const files = new Set<string>();
+  for (const root of [...(location.discover ?? []), ...(location.paths ?? [])]) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(root).isDirectory();
+    } catch {
+      continue;
+    }
+    if (isDirectory) collect(root, files);
+    else files.add(root);
+  }
+  return [...files].sort();
+}
+
+/** Read the schema declared under `location`. */
+export function loadSchema(location: SchemaLocation): Schema {
+  const sources: SchemaSource[] = [];
+  for (const file of schemaFiles(location)) {
+    const text = readText(file);
+    if (text === null) continue;
+    const ops = readSchemaText(text, file);
+    if (ops.length > 0) sources.push({ file, kind: sourceKind(file), ops });
+  }
+  return buildSchema(sources);
+}

@@ -1,0 +1,86 @@
+/**
+ * `schema.prisma` -> schema ops: each `model` is a table (`@@map("name")` renames it), each scalar
+ * field a column (`@map("name")` renames it) with its Prisma type (`Int`, `Json`, `String[]`), `@id`
+ * and `@@id` the primary key, `@unique` and `@@unique` unique keys. Relation fields (whose type is
+ * another model) are not columns. Never throws.
+ */
+import type { SchemaOp } from './types.js';
+
+const SCALARS = new Set(['string', 'boolean', 'int', 'bigint', 'float', 'decimal', 'datetime', 'json', 'bytes', 'unsupported']);
+
+/** Prisma's scalar types -> the PostgreSQL type Prisma Migrate gives them by default. */
+const POSTGRES_TYPE: Record<string, string> = {
+  string: 'text',
+  boolean: 'boolean',
+  int: 'integer',
+  bigint: 'bigint',
+  float: 'double precision',
+  decimal: 'decimal',
+  datetime: 'timestamp',
+  json: 'jsonb',
+  bytes: 'bytea',
+};
+
+function stripComments(text: string): string {
+  return text.replace(/\/\/[^\n]*/g, '');
+}
+
+/** `[a, b(sort: Desc)]` -> ['a', 'b']. */
+function fieldList(args: string): string[] {
+  const inner = /\[([^\]]*)\]/.exec(args)?.[1] ?? '';
+  return inner
+    .split(',')
+    .map((f) => f.trim().replace(/\(.*$/, '').trim())
+    .filter((f) => f !== '');
+}
+
+function quotedArg(args: string, name?: string): string | null {
+  const named = name ? new RegExp(`${name}\\s*:\\s*"([^"]*)"`).exec(args) : null;
+  if (named) return named[1] ?? null;
+  return /^\s*\(\s*"([^"]*)"/.exec(args)?.[1] ?? null;
+}
+
+export function readPrismaSchema(text: string): SchemaOp[] {
+  const ops: SchemaOp[] = [];
+  const source = stripComments(text);
+  const enums = new Set([...source.matchAll(/^\s*(?:enum|type)\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
+  const models = [...source.matchAll(/^\s*model\s+(\w+)\s*\{([^}]*)\}/gm)];
+  const modelNames = new Set(models.map((m) => m[1]!));
+  for (const [, model, body] of models) {
+    if (model === undefined || body === undefined) continue;
+    const table = quotedArg(/@@map\s*(\([^)]*\))/.exec(body)?.[1] ?? '') ?? model;
+    ops.push({ op: 'create-table', table }, { op: 'model', table, model });
+    const columnOf = new Map<string, string>();
+    const lines = body.split('\n').map((l) => l.trim());
+    for (const line of lines) {
+      const field = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
+      if (!field || line.startsWith('@@')) continue;
+      const [, name, rawType, list, , attributes] = field as unknown as [string, string, string, string | undefined, string | undefined, string];
+      const scalar = rawType.toLowerCase();
+      if (modelNames.has(rawType) || (!SCALARS.has(scalar) && !enums.has(rawType))) continue;
+      const column = quotedArg(/@map\s*(\([^)]*\))/.exec(attributes)?.[1] ?? '') ?? name;
+      columnOf.set(name, column);
+      const native = /@db\.(\w+)/.exec(attributes)?.[1];
+      const base = enums.has(rawType) ? 'enum' : native ? native.toLowerCase() : (POSTGRES_TYPE[scalar] ?? scalar);
+      ops.push({ op: 'column', table, column, type: list ? `${base}[]` : base });
+      if (column !== name) ops.push({ op: 'field', table, field: name, column });
+      if (/@id\b/.test(attributes)) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
+      if (/@unique\b/.test(attributes)) {
+        const name = quotedArg(/@unique\s*(\([^)]*\))/.exec(attributes)?.[1] ?? '', 'map');
+        ops.push({ op: 'unique', table, key: { name, columns: [column], where: null, expression: false } });
+      }
+    }
+    const mapped = (fields: string[]): string[] => fields.map((f) => columnOf.get(f) ?? f);
+    for (const line of lines) {
+      const block = /^@@(id|unique)\s*\((.*)\)\s*$/.exec(line);
+      if (!block) continue;
+      const [, kind, args] = block as unknown as [string, string, string];
+      const columns = mapped(fieldList(args));
+      if (columns.length === 0) continue;
+      const name = quotedArg(args, 'map') ?? quotedArg(args, 'name');
+      if (kind === 'id') ops.push({ op: 'primary-key', table, name, columns });
+      else ops.push({ op: 'unique', table, key: { name, columns, where: null, expression: false } });
+    }
+  }
+  return ops;
+}

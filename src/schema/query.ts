@@ -1,0 +1,99 @@
+/** Questions the checks (and the ORM adapters) ask of a schema. */
+import { findTable } from './build.js';
+import type { CheckBound, Schema, TableSchema } from './types.js';
+
+export { findTable };
+
+/** What a column holds, as far as choosing a fix goes. */
+export type ColumnKind = 'number' | 'json' | 'array' | 'text' | 'boolean' | 'time' | 'uuid' | 'other';
+
+const NUMBER = /^(?:int|integer|int2|int4|int8|smallint|bigint|tinyint|mediumint|serial|bigserial|smallserial|serial4|serial8|numeric|decimal|real|float|float4|float8|double|double precision|money|number)\b/;
+const TEXT = /^(?:text|varchar|character varying|char|character|string|citext|nvarchar|nchar|tinytext|mediumtext|longtext|enum)\b/;
+const TIME = /^(?:timestamp|timestamptz|date|datetime|time|timetz|interval)\b/;
+
+export function kindOfType(type: string): ColumnKind {
+  const t = type.toLowerCase().trim();
+  if (t.endsWith('[]') || t === 'array' || t.startsWith('_')) return 'array';
+  if (t === 'json' || t === 'jsonb' || t === 'simple-json') return 'json';
+  if (t === 'bool' || t === 'boolean') return 'boolean';
+  if (t === 'uuid') return 'uuid';
+  if (NUMBER.test(t)) return 'number';
+  if (TEXT.test(t)) return 'text';
+  if (TIME.test(t)) return 'time';
+  return 'other';
+}
+
+function column(table: TableSchema, name: string): { type: string } | null {
+  if (Object.hasOwn(table.columns, name)) return table.columns[name] ?? null;
+  const mapped = Object.hasOwn(table.fields, name) ? table.fields[name] : undefined;
+  if (mapped !== undefined && Object.hasOwn(table.columns, mapped)) return table.columns[mapped] ?? null;
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(table.columns)) if (key.toLowerCase() === lower) return value;
+  return null;
+}
+
+/** The declared type of `table.column` (`integer`, `jsonb`, `text[]`), or null when the schema does not say. */
+export function columnType(schema: Schema, table: string, columnName: string): string | null {
+  const found = findTable(schema, table);
+  const type = found ? column(found, columnName)?.type : undefined;
+  return type === undefined || type === 'unknown' ? null : type;
+}
+
+/** The kind of `table.column` for fix text (`number` -> `SET x = x + $1`, `json` -> `||`), or null when unknown. */
+export function columnKind(schema: Schema, table: string, columnName: string): ColumnKind | null {
+  const type = columnType(schema, table, columnName);
+  return type === null ? null : kindOfType(type);
+}
+
+export interface CoveringKey {
+  kind: 'primary key' | 'unique';
+  name: string | null;
+  columns: string[];
+}
+
+/**
+ * A primary key or unique constraint whose columns are all among `columns` (an INSERT that sets them
+ * cannot add a second row with the same values). A partial index (`WHERE deleted_at IS NULL`) or an
+ * expression index (`lower(email)`) does not count: plain equality is not what it makes unique.
+ */
+export function coveringKey(schema: Schema, table: string, columns: readonly string[]): CoveringKey | null {
+  const found = findTable(schema, table);
+  if (!found) return null;
+  const given = new Set(columns.map((c) => (Object.hasOwn(found.fields, c) ? found.fields[c]! : c).toLowerCase()));
+  const covered = (cols: readonly string[]): boolean => cols.length > 0 && cols.every((c) => given.has(c.toLowerCase()));
+  if (found.primaryKey && covered(found.primaryKey.columns)) return { kind: 'primary key', name: found.primaryKey.name, columns: found.primaryKey.columns };
+  const key = found.uniqueKeys.find((k) => k.where === null && !k.expression && covered(k.columns));
+  return key ? { kind: 'unique', name: key.name, columns: key.columns } : null;
+}
+
+/** CHECK constraints that bound `table.column` (`stock >= 0`). */
+export function checkBoundsOf(schema: Schema, table: string, columnName: string): CheckBound[] {
+  const found = findTable(schema, table);
+  if (!found) return [];
+  const lower = columnName.toLowerCase();
+  return found.checks.filter((c) => c.column.toLowerCase() === lower);
+}
+
+/** The lower bound a CHECK puts on a column (`stock >= 0` -> the bound `stock >= 0`), if any. */
+export function lowerBound(schema: Schema, table: string, columnName: string): CheckBound | null {
+  return checkBoundsOf(schema, table, columnName).find((c) => c.operator === '>=' || c.operator === '>') ?? null;
+}
+
+/** The table an ORM model is mapped onto (`User` -> `users`), or null when no declaration says. */
+export function tableForModel(schema: Schema, model: string): string | null {
+  if (Object.hasOwn(schema.models, model)) return schema.models[model] ?? null;
+  const lower = model.toLowerCase();
+  for (const [name, table] of Object.entries(schema.models)) if (name.toLowerCase() === lower) return table;
+  return null;
+}
+
+/** The column an ORM field is stored in (`createdAt` -> `created_at`); the field's own name when not mapped. */
+export function columnForField(schema: Schema, table: string, field: string): string {
+  const found = findTable(schema, table);
+  return found && Object.hasOwn(found.fields, field) ? found.fields[field]! : field;
+}
+
+/** Whether the schema knows anything about `table`. */
+export function knowsTable(schema: Schema, table: string): boolean {
+  return findTable(schema, table) !== null;
+}

@@ -1,0 +1,340 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  buildSchema,
+  columnForField,
+  columnKind,
+  columnType,
+  coveringKey,
+  findTable,
+  loadSchema,
+  lowerBound,
+  readCodeSchema,
+  readPrismaSchema,
+  readSqlSchema,
+  tableForModel,
+  type Schema,
+  type SchemaSource,
+} from '../../src/schema/index.js';
+
+const fromSql = (...migrations: string[]): Schema =>
+  buildSchema(migrations.map((text, i): SchemaSource => ({ file: `migrations/${String(i + 1).padStart(3, '0')}.sql`, kind: 'migration', ops: readSqlSchema(text) })));
+const fromCode = (text: string, file = 'src/entities.ts'): Schema => buildSchema([{ file, kind: 'declaration', ops: readCodeSchema(text, file) }]);
+
+describe('SQL DDL', () => {
+  const schema = fromSql(`
+    CREATE TABLE IF NOT EXISTS public.products (
+      id serial PRIMARY KEY,
+      sku text NOT NULL UNIQUE,
+      stock integer NOT NULL CHECK (stock >= 0),
+      price numeric(10, 2),
+      data jsonb,
+      tags text[],
+      CONSTRAINT positive_price CHECK (0 < price AND price < 100000)
+    );
+    CREATE TABLE bookings (doctor text, starts_at timestamptz, patient text, PRIMARY KEY (doctor, starts_at, patient));
+    ALTER TABLE bookings ADD CONSTRAINT one_per_slot UNIQUE (doctor, starts_at);
+    CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+    CREATE UNIQUE INDEX users_name_live ON users (name) WHERE deleted_at IS NULL;
+    CREATE UNIQUE INDEX CONCURRENTLY users_handle ON users USING btree (handle);
+  `);
+
+  it('reads columns and types, keys and CHECK bounds', () => {
+    expect(columnType(schema, 'products', 'stock')).toBe('integer');
+    expect(columnKind(schema, 'products', 'price')).toBe('number');
+    expect(columnKind(schema, 'products', 'data')).toBe('json');
+    expect(columnKind(schema, 'products', 'tags')).toBe('array');
+    expect(columnKind(schema, 'products', 'sku')).toBe('text');
+    expect(columnKind(schema, 'products', 'missing')).toBeNull();
+    expect(coveringKey(schema, 'products', ['id'])).toMatchObject({ kind: 'primary key', columns: ['id'] });
+    expect(coveringKey(schema, 'products', ['sku', 'stock'])).toMatchObject({ kind: 'unique', columns: ['sku'], name: 'products_sku_key' });
+    expect(coveringKey(schema, 'products', ['stock'])).toBeNull();
+    expect(lowerBound(schema, 'products', 'stock')).toMatchObject({ operator: '>=', bound: '0', text: 'stock >= 0' });
+    expect(lowerBound(schema, 'products', 'price')).toMatchObject({ operator: '>', bound: '0', name: 'positive_price' });
+  });
+
+  it('reads ALTER TABLE ADD CONSTRAINT and composite keys', () => {
+    expect(coveringKey(schema, 'bookings', ['doctor', 'starts_at'])).toMatchObject({ kind: 'unique', name: 'one_per_slot' });
+    expect(coveringKey(schema, 'bookings', ['doctor'])).toBeNull();
+  });
+
+  it('does not take a partial or an expression unique index to cover plain equality', () => {
+    expect(coveringKey(schema, 'users', ['email'])).toBeNull();
+    expect(coveringKey(schema, 'users', ['name'])).toBeNull();
+    expect(coveringKey(schema, 'users', ['handle'])).toMatchObject({ name: 'users_handle' });
+    const users = findTable(schema, 'users')!;
+    expect(users.uniqueKeys.find((k) => k.name === 'users_name_live')?.where).toMatch(/deleted_at IS NULL/);
+    expect(users.uniqueKeys.find((k) => k.name === 'users_email_lower')?.expression).toBe(true);
+  });
+
+  it('applies migrations in order: a later DROP, rename or type change wins', () => {
+    const later = fromSql(
+      'CREATE TABLE accounts (id int PRIMARY KEY, email text, balance int CHECK (balance >= 0)); ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE (email);',
+      'ALTER TABLE accounts DROP CONSTRAINT accounts_email_key; ALTER TABLE accounts ALTER COLUMN balance TYPE numeric(12,2);',
+      'ALTER TABLE accounts RENAME COLUMN balance TO funds; ALTER TABLE accounts RENAME TO wallets; CREATE TABLE gone (id int PRIMARY KEY); DROP TABLE gone;',
+    );
+    expect(coveringKey(later, 'wallets', ['email'])).toBeNull();
+    expect(columnType(later, 'wallets', 'funds')).toBe('numeric');
+    expect(lowerBound(later, 'wallets', 'funds')).toMatchObject({ column: 'funds' });
+    expect(findTable(later, 'accounts')).toBeNull();
+    expect(findTable(later, 'gone')).toBeNull();
+  });
+
+  it('orders migration files by their numeric prefix, and Prisma migration folders by name', () => {
+    const sources: SchemaSource[] = [
+      { file: 'db/migrations/10_drop.sql', kind: 'migration', ops: readSqlSchema('ALTER TABLE t DROP CONSTRAINT t_code_key') },
+      { file: 'db/migrations/2_create.sql', kind: 'migration', ops: readSqlSchema('CREATE TABLE t (id int, code text UNIQUE)') },
+    ];
+    expect(coveringKey(buildSchema(sources), 't', ['code'])).toBeNull();
+    expect(coveringKey(buildSchema(sources.slice(1)), 't', ['code'])).not.toBeNull();
+    const prisma: SchemaSource[] = [
+      { file: 'prisma/migrations/20240202000000_drop/migration.sql', kind: 'migration', ops: readSqlSchema('DROP INDEX "t_code_key"') },
+      { file: 'prisma/migrations/20240101000000_init/migration.sql', kind: 'migration', ops: readSqlSchema('CREATE TABLE "t" ("code" TEXT); CREATE UNIQUE INDEX "t_code_key" ON "t"("code");') },
+    ];
+    expect(coveringKey(buildSchema(prisma), 't', ['code'])).toBeNull();
+  });
+
+  it('reads MySQL DDL the parser refuses through the token reader', () => {
+    const mysql = fromSql('CREATE TABLE `orders` (`id` int NOT NULL AUTO_INCREMENT, `code` varchar(20) NOT NULL, `qty` int, PRIMARY KEY (`id`), UNIQUE KEY `orders_code` (`code`), CONSTRAINT `qty_nonneg` CHECK (`qty` >= 0)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;');
+    expect(coveringKey(mysql, 'orders', ['code'])).toMatchObject({ name: 'orders_code' });
+    expect(coveringKey(mysql, 'orders', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(columnKind(mysql, 'orders', 'code')).toBe('text');
+    expect(lowerBound(mysql, 'orders', 'qty')).toMatchObject({ bound: '0' });
+  });
+
+  it('never throws on text that is not DDL', () => {
+    expect(readSqlSchema('CREATE TABLE (((; ALTER TABLE; DROP; $$ unterminated')).toEqual(expect.any(Array));
+    expect(readSqlSchema('SELECT 1; INSERT INTO t VALUES (1)')).toEqual([]);
+  });
+});
+
+describe('schema.prisma', () => {
+  const schema = buildSchema([
+    {
+      file: 'prisma/schema.prisma',
+      kind: 'declaration',
+      ops: readPrismaSchema(`
+        // a comment with model Fake { id Int @id }
+        model User {
+          id        Int      @id @default(autoincrement())
+          email     String   @unique
+          orgId     Int      @map("org_id")
+          handle    String
+          settings  Json
+          roles     String[]
+          balance   Decimal  @db.Decimal(10, 2)
+          posts     Post[]
+          @@unique([orgId, handle])
+          @@map("users")
+        }
+        model Post {
+          id       String @id
+          author   User   @relation(fields: [authorId], references: [id])
+          authorId Int
+        }
+        model Membership {
+          userId Int
+          teamId Int
+          role   Role
+          @@id([userId, teamId])
+        }
+        enum Role { ADMIN MEMBER }
+      `),
+    },
+  ]);
+
+  it('maps models to tables and fields to columns', () => {
+    expect(tableForModel(schema, 'User')).toBe('users');
+    expect(tableForModel(schema, 'Post')).toBe('Post');
+    expect(columnForField(schema, 'users', 'orgId')).toBe('org_id');
+    expect(findTable(schema, 'Fake')).toBeNull();
+    expect(findTable(schema, 'Post')!.columns['author']).toBeUndefined();
+  });
+
+  it('reads @id, @unique, @@unique, @@id and field types', () => {
+    expect(coveringKey(schema, 'users', ['email'])).toMatchObject({ kind: 'unique' });
+    expect(coveringKey(schema, 'users', ['org_id', 'handle'])).toMatchObject({ columns: ['org_id', 'handle'] });
+    expect(coveringKey(schema, 'users', ['orgId', 'handle'])).not.toBeNull();
+    expect(coveringKey(schema, 'Membership', ['userId', 'teamId'])).toMatchObject({ kind: 'primary key' });
+    expect(columnKind(schema, 'users', 'settings')).toBe('json');
+    expect(columnKind(schema, 'users', 'roles')).toBe('array');
+    expect(columnKind(schema, 'users', 'balance')).toBe('number');
+    expect(columnKind(schema, 'Membership', 'role')).toBe('text');
+  });
+});
+
+describe('schema in code', () => {
+  it('reads TypeORM entities', () => {
+    const schema = fromCode(`
+      @Entity('accounts')
+      @Unique(['tenantId', 'slug'])
+      @Index(['tenantId', 'email'], { unique: true, where: '"deletedAt" IS NULL' })
+      export class Account {
+        @PrimaryGeneratedColumn('uuid') id: string;
+        @Column({ unique: true }) email: string;
+        @Column({ name: 'tenant_id' }) tenantId: string;
+        @Column() slug: string;
+        @Column('jsonb') meta: object;
+        @Column({ type: 'int' }) credits: number;
+        @Column() @Index({ unique: true }) handle: string;
+        @VersionColumn() version: number;
+      }
+      @Entity()
+      export class UserProfile { @PrimaryColumn() userId: number; @PrimaryColumn() kind: string; }
+    `);
+    expect(tableForModel(schema, 'Account')).toBe('accounts');
+    expect(coveringKey(schema, 'accounts', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'accounts', ['email'])).not.toBeNull();
+    expect(coveringKey(schema, 'accounts', ['handle'])).not.toBeNull();
+    expect(coveringKey(schema, 'accounts', ['tenant_id', 'slug'])).not.toBeNull();
+    expect(coveringKey(schema, 'accounts', ['tenant_id', 'email'])?.columns).not.toEqual(['tenant_id', 'email']);
+    expect(columnKind(schema, 'accounts', 'meta')).toBe('json');
+    expect(columnKind(schema, 'accounts', 'credits')).toBe('number');
+    expect(findTable(schema, 'accounts')!.versionColumns).toEqual(['version']);
+    expect(coveringKey(schema, 'user_profile', ['userId', 'kind'])).toMatchObject({ columns: ['userId', 'kind'] });
+  });
+
+  it('reads Sequelize define and init', () => {
+    const schema = fromCode(`
+      const Seat = sequelize.define('Seat', {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        code: { type: DataTypes.STRING, unique: true },
+        row: { type: DataTypes.STRING, unique: 'row_number' },
+        number: { type: DataTypes.INTEGER, unique: 'row_number' },
+        extra: DataTypes.JSONB,
+      }, { tableName: 'seats', version: true });
+      class Wallet extends Model {}
+      Wallet.init({ ownerId: { type: DataTypes.UUID, field: 'owner_id', unique: true }, cents: DataTypes.BIGINT },
+        { sequelize, tableName: 'wallets', indexes: [{ unique: true, fields: ['cents'], where: { cents: { [Op.gt]: 0 } } }] });
+    `);
+    expect(coveringKey(schema, 'seats', ['code'])).not.toBeNull();
+    expect(coveringKey(schema, 'seats', ['row', 'number'])).toMatchObject({ name: 'row_number' });
+    expect(columnKind(schema, 'seats', 'extra')).toBe('json');
+    expect(findTable(schema, 'seats')!.versionColumns).toEqual(['version']);
+    expect(tableForModel(schema, 'Wallet')).toBe('wallets');
+    expect(coveringKey(schema, 'wallets', ['owner_id'])).not.toBeNull();
+    expect(coveringKey(schema, 'wallets', ['cents'])).toBeNull();
+    expect(columnKind(schema, 'wallets', 'cents')).toBe('number');
+  });
+
+  it('reads drizzle tables', () => {
+    const schema = fromCode(`
+      export const users = pgTable('users', {
+        id: serial('id').primaryKey(),
+        email: text('email').notNull().unique(),
+        orgId: integer('org_id').notNull(),
+        name: varchar('name', { length: 50 }),
+        prefs: jsonb('prefs'),
+        tags: text('tags').array(),
+      }, (t) => [uniqueIndex('users_org_name').on(t.orgId, t.name), uniqueIndex('users_email_lower').on(sql\`lower(\${t.email})\`), uniqueIndex('live').on(t.name).where(sql\`deleted_at is null\`)]);
+    `);
+    expect(coveringKey(schema, 'users', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'users', ['email'])).not.toBeNull();
+    expect(coveringKey(schema, 'users', ['org_id', 'name'])).toMatchObject({ name: 'users_org_name' });
+    expect(coveringKey(schema, 'users', ['name'])).toBeNull();
+    expect(columnKind(schema, 'users', 'prefs')).toBe('json');
+    expect(columnKind(schema, 'users', 'tags')).toBe('array');
+    expect(columnForField(schema, 'users', 'orgId')).toBe('org_id');
+  });
+
+  it('reads knex migrations, up only', () => {
+    const schema = fromCode(
+      `
+      exports.up = async function (knex) {
+        await knex.schema.createTable('seats', (table) => {
+          table.increments('id');
+          table.string('code').notNullable().unique();
+          table.integer('row');
+          table.integer('number');
+          table.unique(['row', 'number']);
+          table.jsonb('meta');
+        });
+      };
+      exports.down = (knex) => knex.schema.dropTable('seats');
+    `,
+      'migrations/20240101_seats.js',
+    );
+    expect(coveringKey(schema, 'seats', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'seats', ['code'])).toMatchObject({ name: 'seats_code_unique' });
+    expect(coveringKey(schema, 'seats', ['row', 'number'])).not.toBeNull();
+    expect(columnKind(schema, 'seats', 'meta')).toBe('json');
+  });
+
+  it('reads kysely migrations', () => {
+    const schema = fromCode(`
+      export async function up(db: Kysely<any>): Promise<void> {
+        await db.schema.createTable('stock').addColumn('id', 'serial', (col) => col.primaryKey())
+          .addColumn('sku', 'varchar', (col) => col.notNull().unique())
+          .addColumn('qty', 'integer').addCheckConstraint('qty_nonneg', sql\`qty >= 0\`).execute();
+        await db.schema.createIndex('stock_sku_live').unique().on('stock').column('sku').where('deleted', '=', false).execute();
+      }
+      export async function down(db: Kysely<any>): Promise<void> { await db.schema.dropTable('stock').execute(); }
+    `);
+    expect(coveringKey(schema, 'stock', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'stock', ['sku'])).not.toBeNull();
+    expect(lowerBound(schema, 'stock', 'qty')).toMatchObject({ bound: '0' });
+    expect(columnKind(schema, 'stock', 'qty')).toBe('number');
+  });
+
+  it('reads node-pg-migrate migrations', () => {
+    const schema = fromCode(`
+      exports.up = (pgm) => {
+        pgm.createTable('wallets', { id: 'id', owner: { type: 'uuid', notNull: true, unique: true }, cents: { type: 'bigint', check: 'cents >= 0' } });
+        pgm.addConstraint('wallets', 'wallets_pair', { unique: ['owner', 'cents'] });
+        pgm.createIndex('wallets', 'lower(owner)', { unique: true });
+      };
+    `);
+    expect(coveringKey(schema, 'wallets', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'wallets', ['owner'])).not.toBeNull();
+    expect(lowerBound(schema, 'wallets', 'cents')).toMatchObject({ bound: '0' });
+  });
+
+  it('reads raw DDL a TypeORM migration sends in up, not what down undoes', () => {
+    const schema = fromCode(`
+      export class AddSeats1700000000000 implements MigrationInterface {
+        public async up(queryRunner: QueryRunner): Promise<void> {
+          await queryRunner.query(\`CREATE TABLE "seats" ("id" uuid NOT NULL, "code" character varying NOT NULL, CONSTRAINT "PK_seats" PRIMARY KEY ("id"))\`);
+          await queryRunner.query(\`CREATE UNIQUE INDEX "IDX_code" ON "seats" ("code") \`);
+        }
+        public async down(queryRunner: QueryRunner): Promise<void> {
+          await queryRunner.query(\`DROP INDEX "IDX_code"\`);
+          await queryRunner.query(\`DROP TABLE "seats"\`);
+        }
+      }
+    `);
+    expect(coveringKey(schema, 'seats', ['code'])).toMatchObject({ name: 'IDX_code' });
+    expect(columnKind(schema, 'seats', 'code')).toBe('text');
+  });
+
+  it('returns nothing for code it cannot parse', () => {
+    expect(readCodeSchema('@Entity( class {{{', 'broken.ts')).toEqual([]);
+  });
+});
+
+describe('loadSchema', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'sql-race-schema-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('discovers schema files in a tree, skips dependencies, and applies migrations before declarations', () => {
+    mkdirSync(path.join(root, 'db/migrations'), { recursive: true });
+    mkdirSync(path.join(root, 'node_modules/pkg'), { recursive: true });
+    mkdirSync(path.join(root, 'prisma'), { recursive: true });
+    writeFileSync(path.join(root, 'db/migrations/001_init.sql'), 'CREATE TABLE items (id int PRIMARY KEY, code text UNIQUE);');
+    writeFileSync(path.join(root, 'db/migrations/002_drop.sql'), 'ALTER TABLE items DROP CONSTRAINT items_code_key;');
+    writeFileSync(path.join(root, 'node_modules/pkg/schema.sql'), 'CREATE TABLE dependency_table (id int PRIMARY KEY);');
+    writeFileSync(path.join(root, 'prisma/schema.prisma'), 'model Order { id Int @id\n ref String @unique\n @@map("orders") }');
+    writeFileSync(path.join(root, 'app.ts'), 'export const x = 1;');
+    const schema = loadSchema({ discover: [root] });
+    expect(coveringKey(schema, 'items', ['code'])).toBeNull();
+    expect(coveringKey(schema, 'orders', ['ref'])).not.toBeNull();
+    expect(findTable(schema, 'dependency_table')).toBeNull();
+    expect(schema.sources.map((f) => path.relative(root, f))).toEqual(['db/migrations/001_init.sql', 'db/migrations/002_drop.sql', 'prisma/schema.prisma']);
+  });
+
+  it('reads a path given explicitly and ignores one that does not exist', () => {
+    const schema = loadSchema({ paths: [path.join(root, 'prisma/schema.prisma'), path.join(root, 'missing.sql')] });
+    expect(Object.keys(schema.tables)).toEqual(['orders']);
+  });
+});
