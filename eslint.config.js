@@ -26,5 +26,10 @@ export default defineConfig(
     },
   },
   // Fixtures and examples are deliberately racy: the proof suite asserts what the rules say about them.
-  { ...sqlRace.configs.recommended, files: ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'] },
+  // Tests are linted too (the plugin skips test files by default).
+  {
+    ...sqlRace.configs.recommended,
+    files: ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    settings: { 'sql-race': { checkTests: true } },
+  },
 );

@@ -6,14 +6,22 @@
  * - `schema`: files or directories (relative to ESLint's cwd) to read the declared schema from, besides
  *   what is found under the cwd (`*.prisma`, `*.sql`, entities, models, migrations).
  * - `schemaDiscovery`: `false` to read only the `schema` paths, not search the cwd (default `true`).
+ * - `checkOneShot`: `true` to check migrations, seeds and scripts too (default `false`).
+ * - `checkTests`: `true` to check test files too (default `false`).
+ *
+ * Which files are one-shot or tests is decided on their path relative to ESLint's cwd, and on their
+ * shape (src/oneshot).
  */
 import path from 'node:path';
+import { skipVerdict, type OneShotVerdict } from '../src/oneshot/index.js';
 import { loadSchema } from '../src/schema/load.js';
 import type { Schema } from '../src/schema/types.js';
 
 export interface PluginSettings {
   schema: string[];
   schemaDiscovery: boolean;
+  checkOneShot: boolean;
+  checkTests: boolean;
 }
 
 function stringList(value: unknown): string[] {
@@ -24,7 +32,20 @@ function stringList(value: unknown): string[] {
 export function pluginSettings(settings: Readonly<Record<string, unknown>> | undefined): PluginSettings {
   const raw = settings?.['sql-race'];
   const own = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  return { schema: stringList(own['schema']), schemaDiscovery: own['schemaDiscovery'] !== false };
+  return {
+    schema: stringList(own['schema']),
+    schemaDiscovery: own['schemaDiscovery'] !== false,
+    checkOneShot: own['checkOneShot'] === true,
+    checkTests: own['checkTests'] === true,
+  };
+}
+
+/** Why the rules leave this file alone (one-shot or test code not asked for), or null. */
+export function skippedFile(cwd: string, filename: string, text: string, settings: PluginSettings): OneShotVerdict | null {
+  let relative = path.relative(cwd, filename);
+  // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders.
+  if (relative.startsWith('..') || path.isAbsolute(relative)) relative = path.basename(filename);
+  return skipVerdict(relative.split(path.sep).join('/'), text, { includeOneShot: settings.checkOneShot, includeTests: settings.checkTests });
 }
 
 /** One schema per cwd and setting for the life of the process (one lint run); files are memoized per content. */

@@ -3,7 +3,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainSql, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
-import { pluginSettings, schemaFor } from './settings.js';
+import { pluginSettings, schemaFor, skippedFile } from './settings.js';
 
 export const DOCS_URL = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
 
@@ -57,13 +57,15 @@ export function reportFindings<R extends RuleId>(
 ): TSESLint.RuleListener {
   const { sourceCode } = context;
   if (!fileMayHoldSql(sourceCode.text)) return {};
+  const settings = pluginSettings(context.settings);
+  if (skippedFile(context.cwd, context.filename, sourceCode.text, settings) !== null) return {};
   return {
     Program(program: TSESTree.Program) {
       let findings;
       try {
         const model = buildModel(program, sourceCode.scopeManager!);
         if (model.units.length === 0) return;
-        findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, pluginSettings(context.settings)));
+        findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, settings));
       } catch (error) {
         const reason = analysisFailureReason(error);
         const said = failures.get(program) ?? new Set<string>();

@@ -3,6 +3,7 @@ import type { Step } from '../flow/index.js';
 import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { isLostUpdate } from './no-lost-update.js';
+import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages, Suggestion } from './types.js';
 
@@ -11,6 +12,10 @@ export const messages = {
     '`{{table}}` is read on line {{readLine}} without a lock, tested on line {{checkLine}}, and written on line {{writeLine}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}.',
   checkThenInsert:
     'The check of `{{table}}` on line {{readLine}} (tested on line {{checkLine}}) does not stop a concurrent request from inserting the same row before the INSERT on line {{writeLine}}: both see nothing and both insert. Enforce it with a unique constraint and `INSERT ... ON CONFLICT`, or run the transaction as SERIALIZABLE and retry on error 40001.',
+  checkThenInsertUnhandled:
+    'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs (line {{writeLine}}) that both passed the check on line {{checkLine}}, but nothing handles that error: the loser gets a duplicate-key error (23505 in PostgreSQL, ER_DUP_ENTRY in MySQL, P2002 in Prisma) instead of the answer the check gives. Catch it around the INSERT, or use `INSERT ... ON CONFLICT DO NOTHING` and check the affected count.',
+  checkThenActBounded:
+    '`{{table}}` is read on line {{readLine}} without a lock, tested on line {{checkLine}}, and written on line {{writeLine}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail (error 23514) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
   addForUpdate: 'Lock the rows read until the transaction ends: append `FOR UPDATE`.',
 } as const satisfies RuleMessages;
 
@@ -18,7 +23,7 @@ export type MessageId = keyof typeof messages;
 
 export const description = 'Disallow reading a row, testing it in JavaScript, then writing it without a lock';
 
-export function noCheckThenAct({ units, resolver, options }: CheckInput): Finding<'no-check-then-act'>[] {
+export function noCheckThenAct({ units, resolver, options, schema }: CheckInput): Finding<'no-check-then-act'>[] {
   const findings: Finding<'no-check-then-act'>[] = [];
   for (const unit of units) {
     for (const read of unit.steps) {
@@ -30,7 +35,17 @@ export function noCheckThenAct({ units, resolver, options }: CheckInput): Findin
         const insert = kindOn(write, table) === 'insert';
         const test = decidingTests(read, write, table).find((t) => t.range[0] >= read.site.node.range[1] && controls(t, write.site.node));
         if (!test) continue;
-        findings.push(findingAt(unit, read, 'no-check-then-act', insert ? 'checkThenInsert' : 'checkThenAct', { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint }, [
+        // A key that covers the inserted columns makes the duplicate fail: no second row, only an error to handle.
+        const key = insert ? insertKey(write, table, schema) : null;
+        if (key !== null && errorHandled(write.site.node)) continue;
+        const bounded = insert ? null : boundedDecrement(write, table, schema);
+        const messageId = key !== null ? 'checkThenInsertUnhandled' : insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
+        const data = { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint };
+        findings.push(findingAt(unit, read, 'no-check-then-act', messageId, {
+          ...data,
+          ...(key !== null ? { key: describeKey(key) } : {}),
+          ...(bounded !== null ? { check: bounded.check.text, column: bounded.column } : {}),
+        }, [
             { label: 'check', node: test },
             { label: 'write', node: write.site.node },
           ], insert ? [] : forUpdateSuggestion(read)));

@@ -18,6 +18,8 @@ export interface AuditFlags {
   keyColumn: string[];
   schema: string[];
   schemaDiscovery: boolean;
+  includeOneshot: boolean;
+  includeTests: boolean;
   stats: boolean;
   verbose: boolean;
   progress: boolean;
@@ -79,6 +81,8 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--update-baseline', 'write the current findings to the baseline file', false)
     .option('--key-column <name>', 'a column that identifies a row, like id (repeatable)', collect, [])
     .option('--schema <path>', 'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)', collect, [])
+    .option('--include-oneshot', 'also audit migrations, seeds and scripts (skipped by default: they run once, alone)', false)
+    .option('--include-tests', 'also audit test files (skipped by default)', false)
     .option('--no-schema-discovery', 'read the schema only from --schema paths, not from the audited directories')
     .option('--stats', 'print audit statistics to stderr', false)
     .option('--verbose', 'with --stats, list the SQL statements the parser could not read', false)

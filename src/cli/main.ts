@@ -14,7 +14,7 @@ import { ProgressBar, progressWanted, type ProgressStream } from './progress.js'
 import { buildReports } from './report.js';
 import { loadRuleMeta } from './rule-meta.js';
 import { totalCounts } from './results.js';
-import { runAudit } from './run.js';
+import { runAudit, type AuditRun } from './run.js';
 import { defaultRuleLevels, parseRuleFlag, type RuleLevels } from './severity.js';
 import { DEFAULT_MAX_FILE_MB } from './source.js';
 import { collectStats, formatStats } from './stats.js';
@@ -37,6 +37,8 @@ interface ResolvedOptions {
   keyColumns: string[] | undefined;
   schemaPaths: string[];
   schemaDiscovery: boolean;
+  includeOneShot: boolean;
+  includeTests: boolean;
   baselineFile: string | undefined;
   projectRoot: string;
 }
@@ -80,6 +82,8 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     keyColumns,
     schemaPaths: [...(config?.schema ?? []).map((p) => path.resolve(configDir, p)), ...flags.schema.map((p) => path.resolve(cwd, p))],
     schemaDiscovery: flags.schemaDiscovery && config?.schemaDiscovery !== false,
+    includeOneShot: flags.includeOneshot || config?.includeOneShot === true,
+    includeTests: flags.includeTests || config?.includeTests === true,
     baselineFile,
     projectRoot,
   };
@@ -102,6 +106,8 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       ...(options.keyColumns === undefined ? {} : { keyColumns: options.keyColumns }),
       schemaPaths: options.schemaPaths,
       schemaDiscovery: options.schemaDiscovery,
+      includeOneShot: options.includeOneShot,
+      includeTests: options.includeTests,
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
       threads: flags.jobs ?? defaultThreadCount(),
       threadsRequested: flags.jobs !== undefined,
@@ -154,6 +160,8 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
     io.stdout.write(output);
   }
 
+  if (run.skipped.length > 0 && !flags.stats) io.stderr.write(skippedNotice(run.skipped));
+
   if (flags.stats) {
     const relative = (file: string): string => path.relative(io.cwd, file).split(path.sep).join('/');
     io.stderr.write(formatStats(collectStats(run, files, relative), flags.verbose));
@@ -166,6 +174,16 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** One line on stderr: how many files were left out, and how to put them back. */
+function skippedNotice(skipped: AuditRun['skipped']): string {
+  const tests = skipped.filter((s) => s.kind === 'test').length;
+  const oneShot = skipped.length - tests;
+  const parts: string[] = [];
+  if (oneShot > 0) parts.push(`${oneShot} migration, seed or script file${oneShot === 1 ? '' : 's'} (--include-oneshot)`);
+  if (tests > 0) parts.push(`${tests} test file${tests === 1 ? '' : 's'} (--include-tests)`);
+  return `sql-race: skipped ${parts.join(' and ')}; --stats --verbose lists them.\n`;
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

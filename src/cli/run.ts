@@ -10,6 +10,7 @@ import { analyzeSafely, unscannedAnalysis, type Analyze, type AnalyzeOptions } f
 import { collectFiles, type IgnorePatterns } from './files.js';
 import { loadAnalyzer, mayHoldSql } from './prescan.js';
 import type { Problem } from './results.js';
+import { skipVerdict, type OneShotVerdict } from '../oneshot/index.js';
 import { loadSchema } from '../schema/load.js';
 import type { Schema } from '../schema/types.js';
 import { readSource } from './source.js';
@@ -25,6 +26,10 @@ export interface AuditInput {
   schemaPaths?: string[];
   /** Search the audited directories for schema files (default true). */
   schemaDiscovery?: boolean;
+  /** Audit migrations, seeds and scripts too (skipped by default). */
+  includeOneShot?: boolean;
+  /** Audit test files too (skipped by default). */
+  includeTests?: boolean;
   maxFileBytes: number;
   /** Worker threads to use when enough files pass the pre-scan; 1 keeps everything in this thread. */
   threads: number;
@@ -52,6 +57,8 @@ export interface AuditRun {
   elapsedMs: number;
   /** The schema read for the checks. */
   schema: Schema;
+  /** One-shot and test files left out, with why. */
+  skipped: (OneShotVerdict & { filePath: string })[];
 }
 
 function keep(analysis: FileAnalysis, text: string): string | null {
@@ -80,11 +87,20 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     text: null,
   }));
   const candidates: { filePath: string; text: string; slot: number }[] = [];
+  const skipped: AuditRun['skipped'] = [];
+  const relativeToRoot = rootRelative(input.cwd, input.paths);
   let filesRead = 0;
   for (const filePath of files) {
     const read = readSource(filePath, input.maxFileBytes);
     if (read.kind === 'problem') {
       audited.push({ filePath, problem: read.problem, analysis: null, text: null });
+      progress();
+      continue;
+    }
+    const relative = relativeToRoot(filePath);
+    const verdict = relative === null ? null : skipVerdict(relative, read.text, input);
+    if (verdict !== null) {
+      skipped.push({ filePath, ...verdict });
       progress();
       continue;
     }
@@ -120,7 +136,19 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   }
 
   audited.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
-  return { files: audited, filesRead, usedWorkers, elapsedMs: performance.now() - started, schema };
+  return { files: audited, filesRead, usedWorkers, elapsedMs: performance.now() - started, schema, skipped };
+}
+
+/**
+ * A file's path relative to the directory given on the command line that holds it (the deepest one),
+ * for the one-shot classifier; null for a file named on the command line, which is always audited.
+ */
+function rootRelative(cwd: string, paths: readonly string[]): (file: string) => string | null {
+  const roots = paths.map((p) => path.resolve(cwd, p)).filter(isDirectory).sort((a, b) => b.length - a.length);
+  return (file) => {
+    const root = roots.find((r) => file.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+    return root === undefined ? null : path.relative(root, file).split(path.sep).join('/');
+  };
 }
 
 function isDirectory(file: string): boolean {

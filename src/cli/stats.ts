@@ -20,6 +20,8 @@ export interface AuditStats {
   /** Tables the schema declares, and the files it was read from. */
   schemaTables: number;
   schemaFiles: string[];
+  /** One-shot and test files left out, and why. */
+  skipped: { filePath: string; kind: string; reason: string }[];
 }
 
 export function collectStats(run: AuditRun, reports: readonly FileReport[], relative: (file: string) => string): AuditStats {
@@ -37,6 +39,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     elapsedMs: run.elapsedMs,
     schemaTables: Object.keys(run.schema.tables).length,
     schemaFiles: run.schema.sources.map(relative),
+    skipped: run.skipped.map((s) => ({ filePath: relative(s.filePath), kind: s.kind, reason: s.reason })),
   };
   for (const file of run.files) {
     const analysis = file.analysis;
@@ -67,6 +70,8 @@ function oneLine(text: string, max: number): string {
 export function formatStats(stats: AuditStats, verbose: boolean): string {
   const rows: [string, string][] = [
     ['files scanned', String(stats.filesScanned)],
+    ['files skipped (one-shot)', String(stats.skipped.filter((s) => s.kind !== 'test').length)],
+    ['files skipped (tests)', String(stats.skipped.filter((s) => s.kind === 'test').length)],
     ['files with SQL', String(stats.filesWithSql)],
     ['query sites', String(stats.querySites)],
     ['statements parsed', String(stats.statements - stats.statementsUnparsed)],
@@ -83,6 +88,14 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
   for (const [label, value] of rows) {
     lines.push(`  ${label.padEnd(labelWidth)}  ${value}`);
     if (label === 'query calls, SQL unresolved') lines.push('  findings by rule');
+  }
+  if (stats.skipped.length > 0) {
+    if (verbose) {
+      lines.push('files skipped (--include-oneshot, --include-tests audit them):');
+      for (const s of stats.skipped) lines.push(`  ${s.filePath}  ${s.kind}: ${s.reason}`);
+    } else {
+      lines.push('  (--verbose lists the files skipped and why)');
+    }
   }
   if (verbose && stats.schemaFiles.length > 0) {
     lines.push('schema read from (migrations in order, then declarations):');

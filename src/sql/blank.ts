@@ -14,6 +14,7 @@ export function blankFacts(kind: StatementKind, origin: StatementFacts['origin']
     returning: null,
     onConflict: null,
     insertSource: null,
+    insertColumns: null,
     cteWrites: [],
     selectedColumns: [],
     aggregate: false,

@@ -113,6 +113,8 @@ export interface StatementFacts {
   onConflict: 'nothing' | 'update' | null;
   /** Where an INSERT's rows come from. */
   insertSource: 'values' | 'select' | 'default' | null;
+  /** The column list of an INSERT (`INSERT INTO t (a, b)` -> `['a', 'b']`); null when it has none. */
+  insertColumns: string[] | null;
   /** Data-modifying CTEs. */
   cteWrites: CteWrite[];
   /** Top-level select-list output names (`*` for a star), lower-case. */

@@ -43,6 +43,7 @@ interface Segment {
   returning: string[] | null;
   onConflict: StatementFacts['onConflict'];
   insertSource: StatementFacts['insertSource'];
+  insertColumns: string[] | null;
   selectedColumns: string[];
   aggregate: boolean;
   lock: Lock | null;
@@ -67,6 +68,7 @@ export function lexicalFacts(text: string, extras: Extras): StatementFacts {
     facts.returning = segment.returning;
     facts.onConflict = segment.onConflict;
     facts.insertSource = segment.insertSource;
+    facts.insertColumns = segment.insertColumns;
     facts.selectedColumns = segment.selectedColumns;
     facts.aggregate = segment.aggregate;
     facts.lock = segment.kind === 'select' ? segment.lock : null;
@@ -218,6 +220,7 @@ function readSegment(tokens: readonly Token[]): Segment {
     returning: null,
     onConflict: null,
     insertSource: null,
+    insertColumns: null,
     selectedColumns: [],
     aggregate: false,
     lock: null,
@@ -277,7 +280,11 @@ function readInsert(tokens: readonly Token[], segment: Segment, target: Readonly
   const into = findTop(tokens, (t) => isWord(t, 'into'));
   let i = into === -1 ? 1 : (readName(tokens, into + 1)?.next ?? into + 1);
   if (isWord(tokens[i], 'as')) i += 2;
-  if (tokens[i]?.type === 'open' && !isWord(tokens[i + 1], 'select', 'with', 'values')) i = matchingClose(tokens, i) + 1;
+  if (tokens[i]?.type === 'open' && !isWord(tokens[i + 1], 'select', 'with', 'values')) {
+    const close = matchingClose(tokens, i);
+    segment.insertColumns = splitTop(tokens.slice(i + 1, close), (t) => t.type === 'comma').map((part) => (part.length === 1 && part[0] ? identName(part[0]) : '?'));
+    i = close + 1;
+  }
   if (isWord(tokens[i], 'overriding')) i += 3;
   if (isWord(tokens[i], 'default') && isWord(tokens[i + 1], 'values')) segment.insertSource = 'default';
   else if (isWord(tokens[i], 'values', 'value')) segment.insertSource = 'values';

@@ -307,6 +307,7 @@ export function factsFromAst(ast: Statement, text: string, extras: Extras): Stat
   if (main.type === 'update') facts.set = assignments(main.sets, texts.set);
   if (main.type === 'insert') {
     facts.insertSource = main.insert.type === 'values' ? 'values' : 'select';
+    facts.insertColumns = main.columns ? main.columns.map((c) => c.name) : null;
     if (main.onConflict) {
       facts.onConflict = main.onConflict.do === 'do nothing' ? 'nothing' : 'update';
       if (main.onConflict.do !== 'do nothing') facts.set = assignments(main.onConflict.do.sets, texts.set);

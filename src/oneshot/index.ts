@@ -1,0 +1,104 @@
+/**
+ * One-shot code and tests: files that run once and alone (migrations, seeds, data-fix scripts) or only
+ * under a test runner. Their check-then-act has no concurrent twin, so both front ends leave them out
+ * by default (the CLI's `--include-oneshot` / `--include-tests`, the plugin's `checkOneShot` /
+ * `checkTests` settings put them back).
+ *
+ * A file is judged by what it is, never by its contents' race patterns:
+ * - its path *relative to the audited root* (or ESLint's cwd): a conventional folder (`migrations/`,
+ *   `alterations/`, `seeds/`, `seeders/`, `scripts/`, `bin/`; `__tests__/`, `test/`, `tests/`, `e2e/`),
+ *   a test name (`*.test.*`, `*.spec.*`), a timestamp-prefixed name (`20240101123000_add_x.ts`,
+ *   `1700000000000-AddX.ts`), a seed file (`seed.ts`);
+ * - its shape: a TypeORM migration (`implements MigrationInterface`, `up(queryRunner)`), exported
+ *   `up` and `down` (knex, Sequelize/umzug, kysely, node-pg-migrate, Prisma-style runners), or a
+ *   `#!` line (a command-line script).
+ * Folders above the root do not count: auditing `fixtures/seeds` audits the seeds.
+ */
+
+export type OneShotKind = 'migration' | 'seed' | 'script' | 'test';
+
+export interface OneShotVerdict {
+  kind: OneShotKind;
+  /** Why, for `--stats --verbose`: `in a migrations/ folder`, `exports up() and down()`. */
+  reason: string;
+}
+
+const FOLDERS: Record<string, OneShotKind> = {
+  migrations: 'migration',
+  migration: 'migration',
+  alterations: 'migration',
+  seeds: 'seed',
+  seeders: 'seed',
+  seed: 'seed',
+  scripts: 'script',
+  bin: 'script',
+  __tests__: 'test',
+  test: 'test',
+  tests: 'test',
+  e2e: 'test',
+};
+
+const TEST_NAME = /\.(?:test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$/i;
+/** `20240101123000_add_x.ts`, `1700000000000-AddX.ts`, `V3__add_x.ts` (Flyway-style). */
+const TIMESTAMPED = /^(?:\d{8,}[-_.]|V\d+(?:[._]\d+)*__|Migration\d{8,})/;
+/** `seed.ts`, `seeds.js`, `seed-all.ts`, `seeder.ts`. */
+const SEED_NAME = /^seed(?:s|er|ers)?(?:[-_.][^/]*)?\.[cm]?[jt]sx?$/i;
+
+/** A TypeORM migration class. */
+const TYPEORM_MIGRATION = /\bimplements\s+MigrationInterface\b|\b(?:async\s+)?up\s*\(\s*queryRunner\b|\bextends\s+Migration\s*\{/;
+/** What a migration runner calls `up` and `down` with. */
+const RUNNER_PARAMETER = String.raw`(?:\{\s*context\b[^)]*|queryInterface|queryRunner|knex|pgm|db|trx|sql|client|migration|sequelize|prisma|connection|conn)\b`;
+
+function exportsStep(text: string, step: 'up' | 'down'): boolean {
+  const patterns = [
+    String.raw`\bexports\.${step}\s*=`,
+    String.raw`\bexport\s+(?:async\s+)?function\s+${step}\s*\(`,
+    String.raw`\bexport\s+const\s+${step}\s*[:=]`,
+    // module.exports = { async up(queryInterface) {...} }, { up: async ({ context }) => ... }
+    String.raw`(?:^|[\s{,])(?:async\s+)?${step}\s*(?::\s*(?:async\s*)?(?:function\s*)?)?\(\s*${RUNNER_PARAMETER}`,
+  ];
+  return patterns.some((p) => new RegExp(p, 'm').test(text));
+}
+
+/** Why a file is one-shot or test code, or null when it is neither. `relativePath` uses `/`. */
+export function classifyFile(relativePath: string, text?: string): OneShotVerdict | null {
+  const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
+  const name = segments.at(-1) ?? '';
+  const testName = TEST_NAME.exec(name);
+  if (testName) return { kind: 'test', reason: `a test file (*${testName[0].replace(/[^.]+$/, '')}*)` };
+  for (const folder of segments.slice(0, -1)) {
+    // `migrations-sqlite/`, `seeds_dev/`: a conventional name with a qualifier.
+    const kind = FOLDERS[folder.toLowerCase()] ?? FOLDERS[folder.toLowerCase().replace(/[-_.].*$/, '')];
+    if (kind) return { kind, reason: `in a ${folder}/ folder` };
+  }
+  if (TIMESTAMPED.test(name)) return { kind: 'migration', reason: 'a timestamp-prefixed file name' };
+  if (SEED_NAME.test(name)) return { kind: 'seed', reason: 'a seed file name' };
+  if (text === undefined) return null;
+  if (text.startsWith('#!')) return { kind: 'script', reason: 'a command-line script (#! line)' };
+  const code = withoutComments(text);
+  if (TYPEORM_MIGRATION.test(code)) return { kind: 'migration', reason: 'a migration class (TypeORM MigrationInterface, MikroORM Migration)' };
+  if (exportsStep(code, 'up') && exportsStep(code, 'down')) return { kind: 'migration', reason: 'exports up() and down() (a migration)' };
+  return null;
+}
+
+/** Block comments and whole-line `//` comments blanked, so a mention of a migration in prose is not one. */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/^\s*\/\/.*$/gm, '');
+}
+
+/** Which kinds a front end leaves out. */
+export interface OneShotOptions {
+  /** Check migrations, seeds and scripts too. */
+  includeOneShot?: boolean;
+  /** Check test files too. */
+  includeTests?: boolean;
+}
+
+/** The verdict when it makes the file skipped under `options`, else null. */
+export function skipVerdict(relativePath: string, text: string | undefined, options: OneShotOptions): OneShotVerdict | null {
+  if (options.includeOneShot === true && options.includeTests === true) return null;
+  const verdict = classifyFile(relativePath, text);
+  if (verdict === null) return null;
+  const included = verdict.kind === 'test' ? options.includeTests === true : options.includeOneShot === true;
+  return included ? null : verdict;
+}

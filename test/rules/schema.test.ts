@@ -1,0 +1,129 @@
+/** The rules with a declared schema (settings['sql-race'].schema): keys and CHECK constraints change what is a race. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const withSchema = (...files: string[]) => ({ 'sql-race': { schema: files.map((f) => path.join(here, 'schema', f)), schemaDiscovery: false } });
+const sqlSchema = withSchema('bookings.sql');
+
+/** Check that the slot is free, then insert (fixtures/03-booking's unsafe variant, with a body to choose). */
+const booking = (insert: string) => `
+import type { Pool } from 'pg';
+export async function bookSlot(pool: Pool, doctor: string, startsAt: string, patient: string) {
+  const existing = await pool.query('SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2', [doctor, startsAt]);
+  if (existing.rows.length > 0) return { ok: false };
+  ${insert}
+  return { ok: true };
+}
+`;
+const plainInsert = "await pool.query('INSERT INTO bookings (doctor, starts_at, patient) VALUES ($1, $2, $3)', [doctor, startsAt, patient]);";
+
+const decrement = (table: string) => `
+import type { Pool } from 'pg';
+export async function order(pool: Pool, id: number) {
+  const { rows } = await pool.query('SELECT stock FROM ${table} WHERE id = $1', [id]);
+  if (rows[0].stock < 1) throw new Error('sold out');
+  await pool.query('UPDATE ${table} SET stock = stock - 1 WHERE id = $1', [id]);
+}
+`;
+
+ruleTester.run('no-check-then-act with a declared schema', testedRule, {
+  valid: [
+    {
+      name: 'a unique key covers the inserted columns and a catch answers the duplicate-key error',
+      code: booking(`try {
+    ${plainInsert}
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') return { ok: false };
+    throw error;
+  }`),
+      settings: sqlSchema,
+    },
+    {
+      name: 'a unique key covers the inserted columns and the promise has a .catch',
+      code: booking(`const inserted = await pool.query('INSERT INTO bookings (doctor, starts_at, patient) VALUES ($1, $2, $3)', [doctor, startsAt, patient]).catch(() => null);
+  if (!inserted) return { ok: false };`),
+      settings: sqlSchema,
+    },
+    {
+      name: "a Prisma @@unique mapped with @@map and @map covers the inserted columns, and the catch tests P2002",
+      code: `
+import type { PrismaClient } from '@prisma/client';
+export async function invite(prisma: PrismaClient, team: number, email: string) {
+  const found = await prisma.$queryRaw\`SELECT id FROM invites WHERE team_id = \${team} AND email = \${email}\`;
+  if (found.length > 0) return;
+  try {
+    await prisma.$executeRaw\`INSERT INTO invites (team_id, email) VALUES (\${team}, \${email})\`;
+  } catch (error) {
+    if (error.code === 'P2002') return;
+    throw error;
+  }
+}
+`,
+      settings: withSchema('schema.prisma'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'without a schema the check-then-insert is a race',
+      code: booking(plainInsert),
+      errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
+    },
+    {
+      name: 'a unique key covers the inserted columns but nothing handles the duplicate-key error',
+      code: booking(plainInsert),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26, data: { key: 'unique constraint one_booking_per_slot (doctor, starts_at)', table: 'bookings', writeLine: '6', checkLine: '5', readLine: '4', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'a catch that only rolls back and rethrows does not handle the duplicate',
+      code: booking(`try {
+    ${plainInsert}
+  } catch (error) {
+    await pool.query('ROLLBACK');
+    throw error;
+  }`),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26 }],
+    },
+    {
+      name: 'the INSERT has no column list: which columns it sets cannot be told',
+      code: booking("await pool.query('INSERT INTO bookings VALUES (DEFAULT, $1, $2, $3)', [doctor, startsAt, patient]);"),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
+    },
+    {
+      name: 'a partial unique index does not cover plain equality',
+      code: `
+import type { Pool } from 'pg';
+export async function join(pool: Pool, email: string) {
+  const found = await pool.query('SELECT id FROM members WHERE email = $1', [email]);
+  if (found.rowCount > 0) return;
+  try {
+    await pool.query('INSERT INTO members (email) VALUES ($1)', [email]);
+  } catch {
+    return;
+  }
+}
+`,
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 4, column: 23 }],
+    },
+    {
+      name: 'CHECK (stock >= 0): the unguarded decrement fails instead of going negative, and the message says so',
+      code: decrement('products'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenActBounded', line: 4, column: 26, data: { check: 'stock >= 0', column: 'stock', table: 'products', readLine: '4', checkLine: '5', writeLine: '6', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'no CHECK on the column: the plain message',
+      code: decrement('stock_items'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenAct', line: 4, column: 26 }],
+    },
+  ],
+});

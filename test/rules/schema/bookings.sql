@@ -1,0 +1,11 @@
+-- Schemas the schema-aware RuleTester cases declare (test/rules/schema.test.ts).
+CREATE TABLE bookings (
+  booking_id serial PRIMARY KEY,
+  doctor     text NOT NULL,
+  starts_at  timestamptz NOT NULL,
+  patient    text NOT NULL
+);
+ALTER TABLE bookings ADD CONSTRAINT one_booking_per_slot UNIQUE (doctor, starts_at);
+CREATE TABLE members (id serial PRIMARY KEY, email text NOT NULL, deleted_at timestamptz);
+CREATE UNIQUE INDEX members_live_email ON members (email) WHERE deleted_at IS NULL;
+CREATE TABLE products (id serial PRIMARY KEY, stock integer NOT NULL CHECK (stock >= 0));
