@@ -186,16 +186,37 @@ describe('sql-race command line', slow, () => {
       'src/types.d.ts': RACY,
       'src/vendor.min.js': RACY,
       'src/book.ts': RACY,
-      'scripts/pay.mjs': LOST_UPDATE.replace("import type { Pool } from 'pg';", '').replace(/: (Pool|string|number)/g, ''),
+      'jobs/pay.mjs': LOST_UPDATE.replace("import type { Pool } from 'pg';", '').replace(/: (Pool|string|number)/g, ''),
     });
     const files = (args: string[]): string[] =>
       parseJson(sqlRace(['audit', '--format', 'json', ...args], { cwd }).stdout)
         .filter((r) => r.messages.length > 0)
         .map((r) => path.relative(cwd, r.filePath).split(path.sep).join('/'));
-    expect(files([])).toEqual(['scripts/pay.mjs', 'src/book.ts']);
-    expect(files(['--ignore-pattern', 'scripts/'])).toEqual(['src/book.ts']);
+    expect(files([])).toEqual(['jobs/pay.mjs', 'src/book.ts']);
+    expect(files(['--ignore-pattern', 'jobs/'])).toEqual(['src/book.ts']);
     expect(files(['--ignore-pattern', '*.mjs', '--ignore-pattern', 'book.ts'])).toEqual([]);
-    expect(files(['--no-gitignore'])).toEqual(['generated/a.ts', 'scripts/pay.mjs', 'src/book.ts']);
+    expect(files(['--no-gitignore'])).toEqual(['generated/a.ts', 'jobs/pay.mjs', 'src/book.ts']);
+  });
+
+  it('skips one-shot code and tests under the audited root by default, says so, and audits them when asked', () => {
+    const cwd = project({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'src/book.ts': RACY,
+      'db/migrations/001_backfill.ts': RACY,
+      'src/book.test.ts': RACY,
+    });
+    const run = (args: string[]) => sqlRace(['audit', '--format', 'json', ...args], { cwd });
+    const files = (args: string[]): string[] =>
+      parseJson(run(args).stdout)
+        .filter((r) => r.messages.length > 0)
+        .map((r) => path.relative(cwd, r.filePath).split(path.sep).join('/'));
+    expect(files([])).toEqual(['src/book.ts']);
+    expect(run([]).stderr).toContain('skipped 1 migration, seed or script file (--include-oneshot) and 1 test file (--include-tests)');
+    expect(files(['--include-oneshot'])).toEqual(['db/migrations/001_backfill.ts', 'src/book.ts']);
+    expect(files(['--include-oneshot', '--include-tests'])).toEqual(['db/migrations/001_backfill.ts', 'src/book.test.ts', 'src/book.ts']);
+    // Folders above the audited root do not count.
+    expect(files(['db/migrations'])).toEqual(['db/migrations/001_backfill.ts']);
+    expect(run(['--stats', '--verbose']).stderr).toContain('db/migrations/001_backfill.ts  migration: in a migrations/ folder');
   });
 
   it('--key-column names a column that identifies a row, so equality on it is no guard', () => {
