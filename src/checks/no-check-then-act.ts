@@ -3,7 +3,7 @@ import type { Step } from '../flow/index.js';
 import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { isLostUpdate } from './no-lost-update.js';
-import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import { controls, seesResult, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -28,7 +28,7 @@ export function noCheckThenAct({ units, resolver, options }: CheckInput): Findin
         if (table === null || write.site === read.site || readProtection(read, write, false) !== null) continue;
         if (isSafeWrite(read, write, table, resolver, options)) continue;
         const insert = kindOn(write, table) === 'insert';
-        const test = decidingTests(read, write, table).find((t) => t.range[0] >= read.site.node.range[1] && controls(t, write.site.node));
+        const test = decidingTests(read, write, table).find((t) => seesResult(read, t) && controls(t, write.site.node));
         if (!test) continue;
         findings.push(findingAt(unit, read, 'no-check-then-act', insert ? 'checkThenInsert' : 'checkThenAct', { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint }, [
             { label: 'check', node: test },

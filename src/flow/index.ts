@@ -4,6 +4,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { contains, expressionPath, functionName, isFunction, propertyName, unwrap, type FunctionNode } from '../extract/ast.js';
+import { isErrorFirstCallback, isPromiseExecutor } from '../extract/callbacks.js';
 import type { ExtractResult } from '../extract/index.js';
 import type { QuerySite, TransactionCall, TransactionScope } from '../extract/types.js';
 import type { Isolation, SqlAnalysis, SqlDialect } from '../sql/facts.js';
@@ -81,8 +82,13 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   }
 }
 
+/**
+ * Callbacks that run as part of the function around them: transaction callbacks, `.then` and array
+ * callbacks, Promise executors, and Node-style callbacks (`client.query(text, (err, result) => ...)`,
+ * `pool.connect((err, client) => ...)`), whose statements follow the call they are passed to.
+ */
 function isInlined(fn: FunctionNode, scopes: ReadonlyMap<TSESTree.Node, TransactionScope>): boolean {
-  if (scopes.has(fn)) return true;
+  if (scopes.has(fn) || isPromiseExecutor(fn) || isErrorFirstCallback(fn)) return true;
   const call = fn.parent;
   if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
   const callee = call.callee;
