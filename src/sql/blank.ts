@@ -15,6 +15,7 @@ export function blankFacts(kind: StatementKind, origin: StatementFacts['origin']
     onConflict: null,
     insertSource: null,
     cteWrites: [],
+    subqueryClaim: null,
     selectedColumns: [],
     aggregate: false,
     advisoryLock: null,
