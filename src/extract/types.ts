@@ -59,6 +59,11 @@ export interface QuerySite {
    * `one`/`oneFirst`/`many`), so code after it runs only when a row came back: the count is checked.
    */
   rowsRequired?: boolean;
+  /**
+   * The library resolves to the value of the first selected column, not to rows (slonik `oneFirst`,
+   * `maybeOneFirst`, `manyFirst`, `anyFirst`): a test of the value reads that column.
+   */
+  firstColumn?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */

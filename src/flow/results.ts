@@ -13,7 +13,8 @@ import type { ResultUse } from './types.js';
 const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal', 'notEqual', 'notStrictEqual']);
 const MAX_VARIABLES = 200;
 
-export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>): ResultUse {
+/** `firstColumn`: the column whose value the library resolves to (slonik `oneFirst`), if it does. */
+export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>, firstColumn: string | null = null): ResultUse {
   const use: MutableUse = {
     tests: [],
     valueTests: [],
@@ -39,8 +40,9 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
   const follow = (start: TSESTree.Node, path: Path): void => followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
   // A Node-style callback receives the result as its second parameter; the call's own value is not it.
   const resultParameter = site.callback ? callbackResultParameter(site.callback) : null;
-  if (resultParameter) bind(resultParameter, { columns: [], opaque: false });
-  else if (!site.callback) follow(site.resultNode, { columns: [], opaque: false });
+  const start: Path = { columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [], opaque: false };
+  if (resultParameter) bind(resultParameter, start);
+  else if (!site.callback) follow(site.resultNode, start);
   while (pending.length > 0) {
     const [variable, path] = pending.pop()!;
     for (const reference of variable.references) follow(reference.identifier, path);
