@@ -17,6 +17,7 @@ import { buildUnits, type Unit } from './flow/index.js';
 import type { SqlAnalysis } from './sql/facts.js';
 import { mightContainSql } from './sql/detect.js';
 import { analyzeSql } from './sql/index.js';
+import { directiveComments, mayHoldDirectives } from './directive-comments.js';
 
 export interface Model {
   units: Unit[];
@@ -89,7 +90,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   let program: TSESTree.Program;
   try {
-    program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+    program = parse(text, { range: true, loc: true, comment: mayHoldDirectives(text), tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
     ensureParents(program);
   } catch (error) {
     const located = error as { lineNumber?: number; column?: number; message?: string };
@@ -105,6 +106,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
     return {
       ...base,
       findings,
+      directiveComments: directiveComments(program.comments),
       stats: {
         querySites: model.querySites,
         statements: model.statements,

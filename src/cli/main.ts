@@ -15,7 +15,7 @@ import { buildReports } from './report.js';
 import { loadRuleMeta } from './rule-meta.js';
 import { totalCounts } from './results.js';
 import { runAudit } from './run.js';
-import { defaultRuleLevels, parseRuleFlag, type RuleLevels } from './severity.js';
+import { defaultRuleLevels, parseRuleFlag, severityOf, type RuleLevels } from './severity.js';
 import { DEFAULT_MAX_FILE_MB } from './source.js';
 import { collectStats, formatStats } from './stats.js';
 import { UsageError } from './usage-error.js';
@@ -37,6 +37,7 @@ interface ResolvedOptions {
   keyColumns: string[] | undefined;
   baselineFile: string | undefined;
   projectRoot: string;
+  reportUnusedDirectives: 0 | 1 | 2;
 }
 
 function gitRoot(cwd: string): string | null {
@@ -75,6 +76,9 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     keyColumns,
     baselineFile,
     projectRoot,
+    reportUnusedDirectives: flags.reportUnusedDisableDirectives
+      ? 2
+      : severityOf(flags.reportUnusedDisableDirectivesSeverity ?? 'off'),
   };
 }
 
@@ -96,6 +100,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
       threads: flags.jobs ?? defaultThreadCount(),
       threadsRequested: flags.jobs !== undefined,
+      directivesEverywhere: options.reportUnusedDirectives !== 0,
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {
@@ -108,6 +113,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
     levels: options.levels,
     quiet: options.quiet,
     baseline,
+    reportUnusedDirectives: options.reportUnusedDirectives,
   });
 
   if (flags.updateBaseline && options.baselineFile !== undefined) {

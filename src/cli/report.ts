@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import type { ReportedFinding } from '../analyze-types.js';
+import { RULE_IDS } from '../checks/types.js';
 import { baselineEntry, fingerprintFindings, type BaselineEntry } from './baseline.js';
+import { applyDirectives, readDirectives } from './directives.js';
 import type { AuditedFile } from './run.js';
 import { RULE_PREFIX, type FileReport, type Problem } from './results.js';
 import { severityOf, type RuleLevels } from './severity.js';
@@ -17,6 +19,22 @@ export interface ReportOptions {
   quiet: boolean;
   /** Fingerprints to leave out; null when no baseline is in use. */
   baseline: ReadonlySet<string> | null;
+  /** `--report-unused-disable-directives`: the severity of an unused directive, or 0 (off, the default). */
+  reportUnusedDirectives?: 0 | 1 | 2;
+}
+
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULE_IDS.map((id) => `${RULE_PREFIX}${id}`));
+
+/**
+ * ESLint's `rulesToIgnore` for unused directives: `--quiet` does not run the rules at warn, so a
+ * directive naming one (or naming none) cannot be known to be unused.
+ */
+function ignoredForUnused(options: ReportOptions): Set<string | null> {
+  const ignored = new Set<string | null>();
+  if (!options.quiet) return ignored;
+  for (const id of RULE_IDS) if (options.levels[id] === 'warn') ignored.add(`${RULE_PREFIX}${id}`);
+  if (ignored.size > 0) ignored.add(null);
+  return ignored;
 }
 
 export interface Reports {
@@ -46,27 +64,41 @@ function findingProblem(finding: ReportedFinding, severity: 1 | 2, fingerprint: 
 export function buildReports(audited: readonly AuditedFile[], options: ReportOptions): Reports {
   const files: FileReport[] = [];
   const baselineEntries: BaselineEntry[] = [];
+  const ignored = ignoredForUnused(options);
   for (const file of audited) {
     const messages: Problem[] = [];
     const baselined: Problem[] = [];
+    let suppressed: Problem[] = [];
     if (file.problem !== null) messages.push(file.problem);
     const analysis = file.analysis;
     if (analysis?.fatal) {
       const { message, line, column } = analysis.fatal;
       messages.push({ ruleId: null, severity: 2, fatal: true, message, line, column });
     }
-    if (analysis !== null && analysis.findings.length > 0) {
+    if (analysis !== null && analysis.fatal === null) {
       const findings = [...analysis.findings].sort(byPosition);
       const fingerprints = fingerprintFindings(options.projectRoot, file.filePath, findings);
+      const reported: Problem[] = [];
       findings.forEach((finding, index) => {
         const severity = severityOf(options.levels[finding.ruleId] ?? 'error');
-        const fingerprint = fingerprints[index] ?? '';
-        if (severity === 0) return;
-        baselineEntries.push(baselineEntry(options.projectRoot, file.filePath, finding, fingerprint));
-        const problem = findingProblem(finding, severity, fingerprint);
-        if (options.baseline?.has(fingerprint)) baselined.push(problem);
-        else messages.push(problem);
+        if (severity !== 0) reported.push(findingProblem(finding, severity, fingerprints[index] ?? ''));
       });
+      const directives = readDirectives(analysis.directiveComments ?? [], KNOWN_RULES);
+      const applied = applyDirectives([...directives.problems, ...reported], directives.directives, {
+        reportUnused: options.reportUnusedDirectives ?? 0,
+        ignoredForUnused: ignored,
+      });
+      suppressed = applied.suppressed.map(({ problem, suppressions }) => ({ ...problem, suppressions }));
+      for (const problem of applied.kept) {
+        if (problem.finding === undefined || problem.fingerprint === undefined) {
+          messages.push(problem);
+          continue;
+        }
+        baselineEntries.push(baselineEntry(options.projectRoot, file.filePath, problem.finding, problem.fingerprint));
+        if (options.baseline?.has(problem.fingerprint)) baselined.push(problem);
+        else messages.push(problem);
+      }
+      messages.push(...applied.unused);
     }
     const shown = options.quiet ? messages.filter((message) => message.severity === 2) : messages;
     shown.sort(byPosition);
@@ -75,6 +107,7 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
       relativePath: path.relative(options.cwd, file.filePath).split(path.sep).join('/') || path.basename(file.filePath),
       messages: shown,
       baselined,
+      suppressed,
       source: shown.length > 0 ? file.text : null,
     });
   }

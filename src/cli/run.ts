@@ -9,6 +9,7 @@ import { collectFiles, type IgnorePatterns } from './files.js';
 import { loadAnalyzer, mayHoldSql } from './prescan.js';
 import type { Problem } from './results.js';
 import { readSource } from './source.js';
+import { mayHoldDirectives } from '../directive-comments.js';
 import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
 
 export interface AuditInput {
@@ -23,6 +24,8 @@ export interface AuditInput {
   /** The user asked for this many threads (`--jobs`): use them whatever the number of files. */
   threadsRequested?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Also read the directive comments of files without SQL (for `--report-unused-disable-directives`). */
+  directivesEverywhere?: boolean;
   /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
   analyze?: Analyze;
 }
@@ -79,7 +82,12 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     if (mayHoldSql(read.text)) {
       candidates.push({ filePath, text: read.text, slot });
     } else {
-      (audited[slot] as AuditedFile).analysis = unscannedAnalysis(filePath);
+      const analysis = unscannedAnalysis(filePath);
+      if (input.directivesEverywhere === true && mayHoldDirectives(read.text)) {
+        const { readDirectiveComments } = await import('./comments.js');
+        analysis.directiveComments = readDirectiveComments(read.text, filePath);
+      }
+      (audited[slot] as AuditedFile).analysis = analysis;
       progress();
     }
   }

@@ -15,6 +15,8 @@ export interface AuditStats {
   unparsed: (UnparsedStatement & { filePath: string })[];
   findingsByRule: Record<string, number>;
   baselined: number;
+  /** Findings an eslint-disable comment covers. */
+  disabledByComments: number;
   workers: number;
   elapsedMs: number;
 }
@@ -30,6 +32,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     unparsed: [],
     findingsByRule: Object.fromEntries(RULE_IDS.map((id) => [`${RULE_PREFIX}${id}`, 0])),
     baselined: 0,
+    disabledByComments: 0,
     workers: run.usedWorkers,
     elapsedMs: run.elapsedMs,
   };
@@ -47,9 +50,10 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
   }
   for (const report of reports) {
     for (const message of report.messages) {
-      if (message.ruleId !== null) stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
+      if (message.finding !== undefined && message.ruleId !== null) stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
     }
     stats.baselined += report.baselined.length;
+    stats.disabledByComments += report.suppressed.filter((problem) => problem.finding !== undefined).length;
   }
   return stats;
 }
@@ -70,6 +74,7 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
   ];
   for (const [rule, count] of Object.entries(stats.findingsByRule)) rows.push([`  ${rule}`, String(count)]);
   if (stats.baselined > 0) rows.push(['findings in the baseline', String(stats.baselined)]);
+  if (stats.disabledByComments > 0) rows.push(['findings disabled by comments', String(stats.disabledByComments)]);
   rows.push(['worker threads', String(stats.workers)]);
   rows.push(['time', `${(stats.elapsedMs / 1000).toFixed(2)} s`]);
   const labelWidth = Math.max(...rows.map(([label]) => label.length));

@@ -58,6 +58,7 @@ export function report(overrides: Partial<FileReport> = {}): FileReport {
       },
     ],
     baselined: [],
+    suppressed: [],
     source: SOURCE,
     ...overrides,
   };

@@ -49,10 +49,13 @@ export function toEslintResults(reports: readonly FileReport[]): EslintResult[] 
   return reports.map((report) => ({
     filePath: report.filePath,
     messages: report.messages.map(toEslintMessage),
-    suppressedMessages: report.baselined.map((problem) => ({
-      ...toEslintMessage(problem),
-      suppressions: [{ kind: 'baseline', justification: 'In the sql-race baseline file.' }],
-    })),
+    suppressedMessages: [
+      ...report.suppressed.map((problem) => ({ ...toEslintMessage(problem), suppressions: problem.suppressions ?? [] })),
+      ...report.baselined.map((problem) => ({
+        ...toEslintMessage(problem),
+        suppressions: [{ kind: 'baseline', justification: 'In the sql-race baseline file.' }],
+      })),
+    ].sort((a, b) => a.line - b.line || a.column - b.column),
     ...countProblems(report.messages),
     fixableErrorCount: 0,
     fixableWarningCount: 0,
