@@ -24,6 +24,7 @@ export interface AuditFlags {
   maxFileSize?: number;
   reportUnusedDisableDirectives: boolean;
   reportUnusedDisableDirectivesSeverity?: 'off' | 'warn' | 'error';
+  changedSince?: string;
 }
 
 export type ParsedCommand = { kind: 'audit'; flags: AuditFlags } | { kind: 'exit'; code: number };
@@ -93,6 +94,7 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--baseline <file>', 'fail only on findings that are not in this baseline file')
     .option('--update-baseline', 'write the current findings to the baseline file (default: sql-race-baseline.json)')
     .option('--key-column <name>', 'a column that identifies a row, like id (repeatable)', collect)
+    .option('--changed-since <ref>', 'report only findings on lines changed since this git ref (untracked files count as changed)')
     .option('--stats', 'print audit statistics to stderr')
     .option('--verbose', 'with --stats, list the SQL statements the parser could not read')
     .option('--no-progress', 'never show the progress bar')

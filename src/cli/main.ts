@@ -12,6 +12,7 @@ import { formatReports, isFormatName, FORMAT_NAMES, type FormatName } from './fo
 import type { IgnorePatterns } from './files.js';
 import { ProgressBar, progressWanted, type ProgressStream } from './progress.js';
 import { buildReports } from './report.js';
+import { changedLinesSince, linesOf } from './changed.js';
 import { loadRuleMeta } from './rule-meta.js';
 import { totalCounts } from './results.js';
 import { runAudit } from './run.js';
@@ -88,6 +89,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
   const baseline =
     options.baselineFile !== undefined && !flags.updateBaseline ? readBaseline(options.baselineFile) : null;
 
+  const changedLines = flags.changedSince === undefined ? undefined : changedLinesSince(flags.changedSince, io.cwd);
   const progress = new ProgressBar(io.stderr, { enabled: progressWanted(io.stderr, io.env, flags.progress) });
   let run;
   try {
@@ -101,6 +103,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       threads: flags.jobs ?? defaultThreadCount(),
       threadsRequested: flags.jobs !== undefined,
       directivesEverywhere: options.reportUnusedDirectives !== 0,
+      ...(changedLines === undefined ? {} : { fileFilter: (file: string) => linesOf(changedLines, file) !== undefined }),
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {
@@ -114,6 +117,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
     quiet: options.quiet,
     baseline,
     reportUnusedDirectives: options.reportUnusedDirectives,
+    ...(changedLines === undefined ? {} : { changedLines }),
   });
 
   if (flags.updateBaseline && options.baselineFile !== undefined) {

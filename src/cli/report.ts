@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ReportedFinding } from '../analyze-types.js';
 import { RULE_IDS } from '../checks/types.js';
 import { baselineEntry, fingerprintFindings, type BaselineEntry } from './baseline.js';
+import { linesOf, touchesChangedLines, type ChangedLines } from './changed.js';
 import { applyDirectives, readDirectives } from './directives.js';
 import type { AuditedFile } from './run.js';
 import { RULE_PREFIX, type FileReport, type Problem } from './results.js';
@@ -21,6 +22,8 @@ export interface ReportOptions {
   baseline: ReadonlySet<string> | null;
   /** `--report-unused-disable-directives`: the severity of an unused directive, or 0 (off, the default). */
   reportUnusedDirectives?: 0 | 1 | 2;
+  /** `--changed-since`: report only what touches these lines. */
+  changedLines?: ChangedLines;
 }
 
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULE_IDS.map((id) => `${RULE_PREFIX}${id}`));
@@ -100,7 +103,15 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
       }
       messages.push(...applied.unused);
     }
-    const shown = options.quiet ? messages.filter((message) => message.severity === 2) : messages;
+    let shown = options.quiet ? messages.filter((message) => message.severity === 2) : messages;
+    if (options.changedLines !== undefined) {
+      const lines = linesOf(options.changedLines, file.filePath);
+      const touched = (problem: Problem): boolean =>
+        touchesChangedLines(lines, { line: problem.line, endLine: problem.endLine, related: problem.finding?.related });
+      shown = shown.filter((problem) => (problem.finding === undefined ? lines !== undefined : touched(problem)));
+      baselined.splice(0, baselined.length, ...baselined.filter(touched));
+      suppressed = suppressed.filter(touched);
+    }
     shown.sort(byPosition);
     files.push({
       filePath: file.filePath,

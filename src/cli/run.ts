@@ -24,6 +24,8 @@ export interface AuditInput {
   /** The user asked for this many threads (`--jobs`): use them whatever the number of files. */
   threadsRequested?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Audit only the files this accepts (`--changed-since`: the changed ones). */
+  fileFilter?: (filePath: string) => boolean;
   /** Also read the directive comments of files without SQL (for `--report-unused-disable-directives`). */
   directivesEverywhere?: boolean;
   /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
@@ -53,7 +55,10 @@ function keep(analysis: FileAnalysis, text: string): string | null {
 
 export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const started = performance.now();
-  const { files, notices } = collectFiles(input.paths, input);
+  const walked = collectFiles(input.paths, input);
+  const accept = input.fileFilter ?? (() => true);
+  const files = walked.files.filter(accept);
+  const notices = walked.notices.filter((notice) => accept(notice.filePath));
   const options: AnalyzeOptions = input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns };
   const total = files.length;
   let done = 0;
