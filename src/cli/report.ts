@@ -72,7 +72,8 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
     const messages: Problem[] = [];
     const baselined: Problem[] = [];
     let suppressed: Problem[] = [];
-    if (file.problem !== null) messages.push(file.problem);
+    const notices: Problem[] = [];
+    if (file.problem !== null) (file.problem.fatal ? messages : notices).push(file.problem);
     const analysis = file.analysis;
     if (analysis?.fatal) {
       const { message, line, column } = analysis.fatal;
@@ -119,6 +120,7 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
       messages: shown,
       baselined,
       suppressed,
+      notices,
       source: shown.length > 0 ? file.text : null,
     });
   }

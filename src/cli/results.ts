@@ -33,6 +33,11 @@ export interface FileReport {
   baselined: Problem[];
   /** Problems an `eslint-disable` comment covers, each with its `suppressions`. */
   suppressed: Problem[];
+  /**
+   * Why the file was not audited (too large, binary, not JS/TS, a link loop): listed apart, never
+   * counted as warnings (`--max-warnings`) or errors.
+   */
+  notices: Problem[];
   /** The file's text, kept only when it has messages (for code frames). */
   source: string | null;
 }

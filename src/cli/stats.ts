@@ -6,6 +6,12 @@ import { RULE_PREFIX, type FileReport } from './results.js';
 
 export interface AuditStats {
   filesScanned: number;
+  /** Files not audited: too large, binary, not UTF-8, not JS/TS, link loops. */
+  filesSkipped: number;
+  /** Files whose JS/TS the parser could not read (a syntax error). */
+  filesNotParsed: number;
+  /** Files that could not be read, or whose analysis failed. */
+  filesFailed: number;
   filesWithSql: number;
   querySites: number;
   statements: number;
@@ -24,6 +30,9 @@ export interface AuditStats {
 export function collectStats(run: AuditRun, reports: readonly FileReport[], relative: (file: string) => string): AuditStats {
   const stats: AuditStats = {
     filesScanned: run.filesRead,
+    filesSkipped: 0,
+    filesNotParsed: 0,
+    filesFailed: 0,
     filesWithSql: 0,
     querySites: 0,
     statements: 0,
@@ -37,7 +46,15 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     elapsedMs: run.elapsedMs,
   };
   for (const file of run.files) {
+    if (file.problem !== null) {
+      if (file.problem.fatal) stats.filesFailed += 1;
+      else stats.filesSkipped += 1;
+    }
     const analysis = file.analysis;
+    if (analysis?.fatal) {
+      if (analysis.fatal.message.startsWith('Parsing error')) stats.filesNotParsed += 1;
+      else stats.filesFailed += 1;
+    }
     if (analysis === null || !analysis.scanned) continue;
     stats.filesWithSql += 1;
     stats.querySites += analysis.stats.querySites;
@@ -66,7 +83,10 @@ function oneLine(text: string, max: number): string {
 export function formatStats(stats: AuditStats, verbose: boolean): string {
   const rows: [string, string][] = [
     ['files scanned', String(stats.filesScanned)],
+    ['files skipped', String(stats.filesSkipped)],
+    ['files not parsed', String(stats.filesNotParsed)],
     ['files with SQL', String(stats.filesWithSql)],
+    ...(stats.filesFailed > 0 ? [['files not analyzed (unreadable or failed)', String(stats.filesFailed)] as [string, string]] : []),
     ['query sites', String(stats.querySites)],
     ['statements parsed', String(stats.statements - stats.statementsUnparsed)],
     ['statements not parsed', String(stats.statementsUnparsed)],

@@ -59,6 +59,7 @@ export function report(overrides: Partial<FileReport> = {}): FileReport {
     ],
     baselined: [],
     suppressed: [],
+    notices: [],
     source: SOURCE,
     ...overrides,
   };

@@ -25,6 +25,8 @@ export interface EslintResult {
   fixableErrorCount: number;
   fixableWarningCount: number;
   usedDeprecatedRules: never[];
+  /** Beyond ESLint's shape, only on a file the audit did not read: why (too large, binary, ...). */
+  notices?: EslintMessage[];
 }
 
 export function toEslintMessage(problem: Problem): EslintMessage {
@@ -60,6 +62,7 @@ export function toEslintResults(reports: readonly FileReport[]): EslintResult[] 
     fixableErrorCount: 0,
     fixableWarningCount: 0,
     usedDeprecatedRules: [],
+    ...(report.notices.length > 0 ? { notices: report.notices.map(toEslintMessage) } : {}),
   }));
 }
 
