@@ -91,6 +91,12 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
 
   const changedLines = flags.changedSince === undefined ? undefined : changedLinesSince(flags.changedSince, io.cwd);
   const progress = new ProgressBar(io.stderr, { enabled: progressWanted(io.stderr, io.env, flags.progress) });
+  // Ctrl-C while the bar is on screen: erase it, so the shell prompt does not land after it.
+  const interrupted = (): void => {
+    progress.stop();
+    process.exit(130);
+  };
+  if (progress.enabled) process.once('SIGINT', interrupted);
   let run;
   try {
     run = await runAudit({
@@ -107,6 +113,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {
+    process.off('SIGINT', interrupted);
     progress.stop();
   }
 

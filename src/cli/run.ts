@@ -53,8 +53,22 @@ function keep(analysis: FileAnalysis, text: string): string | null {
   return analysis.findings.length > 0 || analysis.fatal !== null ? text : null;
 }
 
+/**
+ * Reading and analyzing are synchronous; every so often the loop lets the event loop run, so that a
+ * Ctrl-C handler (which erases the progress bar) is not kept waiting until the audit ends.
+ */
+function breather(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 50) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
+
 export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const started = performance.now();
+  const breathe = breather();
   const walked = collectFiles(input.paths, input);
   const accept = input.fileFilter ?? (() => true);
   const files = walked.files.filter(accept);
@@ -76,6 +90,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const candidates: { filePath: string; text: string; slot: number }[] = [];
   let filesRead = 0;
   for (const filePath of files) {
+    await breathe();
     const read = readSource(filePath, input.maxFileBytes);
     if (read.kind === 'problem') {
       audited.push({ filePath, problem: read.problem, analysis: null, text: null });
@@ -113,9 +128,10 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     await analyzeInWorkers(candidates, input.threads, options, record);
   } else if (candidates.length > 0) {
     const analyze = input.analyze ?? (await loadAnalyzer());
-    candidates.forEach((candidate, index) => {
+    for (const [index, candidate] of candidates.entries()) {
+      await breathe();
       record(index, analyzeSafely(analyze, candidate.text, candidate.filePath, options));
-    });
+    }
   }
 
   audited.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
