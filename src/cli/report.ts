@@ -5,7 +5,17 @@
 import path from 'node:path';
 import type { ReportedFinding } from '../analyze-types.js';
 import { RULE_IDS } from '../checks/types.js';
-import { baselineEntry, fingerprintFindings, type BaselineEntry } from './baseline.js';
+import { existsSync } from 'node:fs';
+import {
+  baselineEntry,
+  fingerprintFindings,
+  legacyFingerprints,
+  matchBaseline,
+  toPosixRelative,
+  type Baseline,
+  type BaselineEntry,
+  type MatchCandidate,
+} from './baseline.js';
 import { linesOf, touchesChangedLines, type ChangedLines } from './changed.js';
 import { applyDirectives, readDirectives } from './directives.js';
 import type { AuditedFile } from './run.js';
@@ -18,8 +28,8 @@ export interface ReportOptions {
   projectRoot: string;
   levels: RuleLevels;
   quiet: boolean;
-  /** Fingerprints to leave out; null when no baseline is in use. */
-  baseline: ReadonlySet<string> | null;
+  /** The findings to leave out; null when no baseline is in use. */
+  baseline: Baseline | null;
   /** `--report-unused-disable-directives`: the severity of an unused directive, or 0 (off, the default). */
   reportUnusedDirectives?: 0 | 1 | 2;
   /** `--changed-since`: report only what touches these lines. */
@@ -44,6 +54,10 @@ export interface Reports {
   files: FileReport[];
   /** Every active finding (before the baseline and --quiet), for --update-baseline. */
   baselineEntries: BaselineEntry[];
+  /** Baseline entries that match no finding of an audited file, or whose file is gone. */
+  stale: BaselineEntry[];
+  /** Baseline entries of files this audit did not read (kept by --update-baseline). */
+  unaudited: BaselineEntry[];
 }
 
 function byPosition(a: { line: number; column: number }, b: { line: number; column: number }): number {
@@ -68,7 +82,17 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
   const files: FileReport[] = [];
   const baselineEntries: BaselineEntry[] = [];
   const ignored = ignoredForUnused(options);
+  const stale: BaselineEntry[] = [];
+  const entriesByFile = new Map<string, BaselineEntry[]>();
+  for (const entry of options.baseline?.entries ?? []) {
+    const list = entriesByFile.get(entry.file);
+    if (list === undefined) entriesByFile.set(entry.file, [entry]);
+    else list.push(entry);
+  }
   for (const file of audited) {
+    const relativeToRoot = toPosixRelative(options.projectRoot, file.filePath);
+    const fileEntries = entriesByFile.get(relativeToRoot) ?? [];
+    entriesByFile.delete(relativeToRoot);
     const messages: Problem[] = [];
     const baselined: Problem[] = [];
     let suppressed: Problem[] = [];
@@ -79,12 +103,21 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
       const { message, line, column } = analysis.fatal;
       messages.push({ ruleId: null, severity: 2, fatal: true, message, line, column });
     }
-    if (analysis !== null && analysis.fatal === null) {
+    if (analysis === null || analysis.fatal !== null) {
+      // Not analyzed this time (unreadable, skipped, a syntax error): its entries are neither matched nor stale.
+      if (fileEntries.length > 0) entriesByFile.set(relativeToRoot, fileEntries);
+    } else {
       const findings = [...analysis.findings].sort(byPosition);
       const fingerprints = fingerprintFindings(options.projectRoot, file.filePath, findings);
+      const legacy =
+        options.baseline !== null && options.baseline.version < 2
+          ? legacyFingerprints(options.projectRoot, file.filePath, findings)
+          : [];
+      const legacyOf = new Map<ReportedFinding, string>();
       const reported: Problem[] = [];
       findings.forEach((finding, index) => {
         const severity = severityOf(options.levels[finding.ruleId] ?? 'error');
+        if (legacy[index] !== undefined) legacyOf.set(finding, legacy[index]);
         if (severity !== 0) reported.push(findingProblem(finding, severity, fingerprints[index] ?? ''));
       });
       const directives = readDirectives(analysis.directiveComments ?? [], KNOWN_RULES);
@@ -93,15 +126,24 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
         ignoredForUnused: ignored,
       });
       suppressed = applied.suppressed.map(({ problem, suppressions }) => ({ ...problem, suppressions }));
+      const candidates: (MatchCandidate & { problem: Problem })[] = [];
       for (const problem of applied.kept) {
         if (problem.finding === undefined || problem.fingerprint === undefined) {
           messages.push(problem);
           continue;
         }
         baselineEntries.push(baselineEntry(options.projectRoot, file.filePath, problem.finding, problem.fingerprint));
-        if (options.baseline?.has(problem.fingerprint)) baselined.push(problem);
-        else messages.push(problem);
+        const legacyFingerprint = legacyOf.get(problem.finding);
+        candidates.push({
+          problem,
+          finding: problem.finding,
+          fingerprint: problem.fingerprint,
+          ...(legacyFingerprint === undefined ? {} : { legacyFingerprint }),
+        });
       }
+      const match = matchBaseline(options.baseline?.version ?? 2, fileEntries, candidates);
+      candidates.forEach(({ problem }, index) => (match.matched.has(index) ? baselined : messages).push(problem));
+      stale.push(...match.stale);
       messages.push(...applied.unused);
     }
     let shown = options.quiet ? messages.filter((message) => message.severity === 2) : messages;
@@ -124,5 +166,9 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
       source: shown.length > 0 ? file.text : null,
     });
   }
-  return { files, baselineEntries };
+  const unaudited: BaselineEntry[] = [];
+  for (const [file, entries] of entriesByFile) {
+    (existsSync(path.join(options.projectRoot, file)) ? unaudited : stale).push(...entries);
+  }
+  return { files, baselineEntries, stale, unaudited };
 }

@@ -14,7 +14,7 @@ import { fallbackRuleMeta, type RuleMeta } from '../rule-meta.js';
 import { RULE_PREFIX, type FileReport, type Problem } from '../results.js';
 import type { FormatContext } from './index.js';
 
-export const FINGERPRINT_KEY = 'sqlRaceFinding/v1';
+export const FINGERPRINT_KEY = 'sqlRaceFinding/v2';
 const SRCROOT = '%SRCROOT%';
 
 function location(uri: string, line: number, column: number, endLine?: number, endColumn?: number): Location {
