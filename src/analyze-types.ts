@@ -29,6 +29,13 @@ export interface UnparsedStatement {
   error: string;
 }
 
+/** A comment that may be an `eslint-disable` or `eslint-enable` directive; columns are 1-based. */
+export interface DirectiveComment extends SourceLocation {
+  type: 'Line' | 'Block';
+  /** The comment's text without its delimiters, as ESLint's `comment.value`. */
+  value: string;
+}
+
 export interface FileAnalysis {
   filePath: string;
   /** False when the quick text scan found nothing SQL-like: the file was not parsed at all. */
@@ -44,4 +51,6 @@ export interface FileAnalysis {
     /** Calls shaped like queries whose SQL text could not be evaluated (imported or computed text). */
     unresolved?: number;
   };
+  /** Comments that may be eslint-disable/enable directives (absent when the file was not parsed). */
+  directiveComments?: DirectiveComment[];
 }

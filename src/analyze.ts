@@ -18,6 +18,7 @@ import type { SqlAnalysis } from './sql/facts.js';
 import { mightContainSql } from './sql/detect.js';
 import { analyzeSql } from './sql/index.js';
 import { EMPTY_SCHEMA, type Schema } from './schema/index.js';
+import { directiveComments, mayHoldDirectives } from './directive-comments.js';
 
 export interface Model {
   units: Unit[];
@@ -92,7 +93,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   let program: TSESTree.Program;
   try {
-    program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+    program = parse(text, { range: true, loc: true, comment: mayHoldDirectives(text), tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
     ensureParents(program);
   } catch (error) {
     const located = error as { lineNumber?: number; column?: number; message?: string };
@@ -108,6 +109,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
     return {
       ...base,
       findings,
+      directiveComments: directiveComments(program.comments),
       stats: {
         querySites: model.querySites,
         statements: model.statements,

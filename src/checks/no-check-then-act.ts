@@ -4,7 +4,9 @@ import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { isLostUpdate } from './no-lost-update.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
-import { controls, guardsOn, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
+import { isKeyColumn } from '../sql/keys.js';
+import { controls, seesResult, guardsOn, guardText, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -16,6 +18,10 @@ export const messages = {
     'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs (line {{writeLine}}) that both passed the check on line {{checkLine}}, but nothing handles that error: the loser gets a duplicate-key error (23505 in PostgreSQL, ER_DUP_ENTRY in MySQL, P2002 in Prisma) instead of the answer the check gives. Catch it around the INSERT, or use `INSERT ... ON CONFLICT DO NOTHING` and check the affected count.',
   checkThenActBounded:
     '`{{table}}` is read on line {{readLine}} without a lock, tested on line {{checkLine}}, and written on line {{writeLine}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail (error 23514) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
+  checkThenSetUnique:
+    'The check on line {{readLine}} that no other `{{table}}` row has this `{{column}}` (tested on line {{checkLine}}) does not stop a concurrent request from setting the same value before the UPDATE on line {{writeLine}}: both see none and both write it. Enforce it with a unique constraint on `{{column}}` and handle the violation (error 23505), or run the transaction as SERIALIZABLE and retry on error 40001.',
+  claimBySubquery:
+    'The UPDATE of `{{table}}` picks its row by `{{guard}}` in {{picker}} without locking it, and does not re-test it: under READ COMMITTED two concurrent callers pick the same row and both take it. Add `FOR UPDATE SKIP LOCKED` to {{picker}}, or repeat `{{guard}}` in the UPDATE\'s WHERE and check its {{countHint}}.',
   addForUpdate: 'Lock the rows read until the transaction ends: append `FOR UPDATE`.',
 } as const satisfies RuleMessages;
 
@@ -26,14 +32,29 @@ export const description = 'Disallow reading a row, testing it in JavaScript, th
 export function noCheckThenAct({ units, resolver, options, schema }: CheckInput): Finding<'no-check-then-act'>[] {
   const findings: Finding<'no-check-then-act'>[] = [];
   for (const unit of units) {
+    for (const step of unit.steps) {
+      const claim = unlockedSubqueryClaim(step);
+      if (claim) findings.push(findingAt(unit, step, 'no-check-then-act', 'claimBySubquery', { table: claim.table, guard: guardText(claim.guards), picker: claim.cte !== null ? `the CTE \`${claim.cte}\`` : 'the subquery', countHint: step.site.countHint }));
+    }
     for (const read of unit.steps) {
       if (!isRead(read) || read.result.tests.length === 0) continue;
       for (const write of laterWrites(unit, read)) {
         const table = sharedTable(read, write);
         if (table === null || write.site === read.site || readProtection(read, write, false) !== null) continue;
+        const unique = uniqueColumnSet(read, write, table);
+        if (unique !== null) {
+          const test = read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
+          if (!test || write.catchesUniqueViolation) continue;
+          findings.push(findingAt(unit, read, 'no-check-then-act', 'checkThenSetUnique', { table, column: unique, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node) }, [
+            { label: 'check', node: test },
+            { label: 'write', node: write.site.node },
+          ]));
+          break;
+        }
         if (isSafeWrite(read, write, table, resolver, options)) continue;
         const insert = kindOn(write, table) === 'insert';
-        const test = decidingTests(read, write, table).find((t) => t.range[0] >= read.site.node.range[1] && controls(t, write.site.node));
+        // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
+        const test = decidingTests(read, write, table, options).find((t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node));
         if (!test) continue;
         // A key that covers the inserted columns makes the duplicate fail: no second row, only an error to handle.
         const key = insert ? insertKey(write, table, schema) : null;
@@ -63,10 +84,14 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
  * cannot be told). Loading a row, answering 404 when it is missing and then updating other columns
  * is not a race on the tested value.
  */
-function decidingTests(read: Step, write: Step, table: string): TSESTree.Node[] {
+function decidingTests(read: Step, write: Step, table: string, options: CheckInput['options']): TSESTree.Node[] {
   const kind = kindOn(write, table);
   if (kind === 'insert') return read.result.tests;
   const assigned = new Set(write.facts.set.map((a) => a.column));
+  // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
+  // back" is the test, and a DELETE of the row, or an UPDATE of the state tested, acts on it.
+  const stateColumns = readStateColumns(read, options);
+  if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
   return read.result.valueTests
     .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some((c) => assigned.has(c.toLowerCase())))
     .map((t) => t.node);
@@ -81,10 +106,44 @@ function decidingTests(read: Step, write: Step, table: string): TSESTree.Node[] 
 function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInput['resolver'], options: CheckInput['options']): boolean {
   if (write.facts.onConflict !== null) return true;
   const selected = read.facts.selectedColumns;
-  const guarded = guardsOn(write, table, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column));
+  const stateColumns = readStateColumns(read, options);
+  const guarded = guardsOn(write, table, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column) || stateColumns.includes(g.column));
   if (guarded) return true;
   if (retestsReadValue(read, write, resolver)) return true;
   return isLostUpdate(read, write, resolver);
+}
+
+/** Columns whose state the read's WHERE tests (`used = false`, `expires_at > now()`), not only the row's key. */
+function readStateColumns(read: Step, options: CheckInput['options']): string[] {
+  return guardsOf(read.facts.where, options.keyColumns ?? [])
+    .filter((p) => p.column !== null && p.operator !== 'in' && p.operator !== 'exists' && !isKeyColumn(p.column))
+    .map((p) => p.column!);
+}
+
+/**
+ * A uniqueness check followed by an UPDATE that sets the value checked: the read looks for rows with
+ * `column = <value>` (COUNT(*), EXISTS, or any row), the write sets `column` to a value from the client.
+ * Returns that column.
+ */
+function uniqueColumnSet(read: Step, write: Step, table: string): string | null {
+  if (kindOn(write, table) !== 'update' || write.facts.tablesWritten[0] !== table) return null;
+  const looked = read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0);
+  const set = write.facts.set.find((a) => a.shape === 'value' && a.params.length > 0 && looked.some((p) => p.column === a.column));
+  if (!set) return null;
+  // The write is aimed at a row by its key, not by the value looked up.
+  if (write.facts.where.some((p) => p.column === set.column)) return null;
+  return set.column;
+}
+
+/** A one-statement claim whose subquery picks by state, neither locked nor re-tested, outside SERIALIZABLE. */
+function unlockedSubqueryClaim(step: Step): SubqueryClaim | null {
+  const claim = step.facts.subqueryClaim;
+  if (!claim || claim.locked || claim.retested || step.facts.kind !== 'update') return null;
+  // Only a claim changes the state it picked by (`SET owner = $1` after `owner IS NULL`).
+  if (!step.facts.set.some((a) => claim.guards.some((g) => g.column === a.column))) return null;
+  const isolation = step.transaction.state === 'open' ? step.transaction.isolation : null;
+  if (isolation === 'serializable' || (isolation === 'repeatable read' && step.site.sql.dialect === 'postgres')) return null;
+  return claim;
 }
 
 /** Inside a transaction, a read written in place can take `FOR UPDATE` (not an aggregate: PostgreSQL refuses it there). */

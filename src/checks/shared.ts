@@ -118,6 +118,11 @@ export function guardText(predicates: readonly Predicate[]): string {
   return predicates.map((p) => p.text).join(' AND ');
 }
 
+/** Code that runs once the step's result is there: after the query, or inside its Node-style callback. */
+export function seesResult(step: Step, node: TSESTree.Node): boolean {
+  return node.range[0] >= step.site.node.range[1] || (step.site.callback != null && contains(step.site.callback, node));
+}
+
 /** Whether the condition `test` decides if `target` runs: target is inside it, or it exits early. */
 export function controls(test: TSESTree.Node, target: TSESTree.Node): boolean {
   if (test.range[0] >= target.range[0]) return false;

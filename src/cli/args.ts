@@ -26,6 +26,9 @@ export interface AuditFlags {
   color?: boolean;
   jobs?: number;
   maxFileSize?: number;
+  reportUnusedDisableDirectives: boolean;
+  reportUnusedDisableDirectivesSeverity?: 'off' | 'warn' | 'error';
+  changedSince?: string;
 }
 
 export type ParsedCommand = { kind: 'audit'; flags: AuditFlags } | { kind: 'exit'; code: number };
@@ -35,7 +38,26 @@ export interface Output {
   err(text: string): void;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+/** Repeatable flags gather their values; no commander default, so `--help` shows only the defaults written below. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** What a flag not given means; every default `--help` names is written in the flag's description. */
+const FLAG_DEFAULTS = {
+  ignorePattern: [],
+  gitignore: true,
+  rule: [],
+  quiet: false,
+  updateBaseline: false,
+  keyColumn: [],
+  schema: [],
+  schemaDiscovery: true,
+  includeOneshot: false,
+  includeTests: false,
+  stats: false,
+  verbose: false,
+  progress: true,
+  reportUnusedDisableDirectives: false,
+} satisfies Partial<AuditFlags>;
 
 function integer(min: number) {
   return (value: string): number => {
@@ -68,32 +90,39 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
       'Audit JS/TS files for SQL race conditions, with the same analysis as the ESLint plugin ' +
         '(no ESLint config of the audited code is read).',
     )
-    .argument('[paths...]', 'files and directories to audit', ['.'])
+    .argument('[paths...]', 'files and directories to audit (default: .)')
     .addOption(new Option('-f, --format <name>', 'output format (default: stylish)').choices(FORMAT_NAMES))
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'config file (default: sql-race.config.json or package.json#sql-race)')
-    .option('--ignore-pattern <pattern>', 'gitignore-style pattern of files to skip (repeatable)', collect, [])
+    .option('--ignore-pattern <pattern>', 'gitignore-style pattern of files to skip (repeatable)', collect)
     .option('--no-gitignore', 'do not follow .gitignore files')
-    .option('--rule <rule=severity>', 'set a rule to off, warn or error (repeatable)', collect, [])
-    .option('--quiet', 'report errors only', false)
-    .option('--max-warnings <n>', 'fail when there are more than n warnings', integer(-1))
+    .option('--rule <rule=severity>', 'set a rule to off, warn or error (repeatable)', collect)
+    .option('--quiet', 'report errors only')
+    .option('--max-warnings <n>', 'fail when there are more than n warnings (default: -1, no limit)', integer(-1))
     .option('--baseline <file>', 'fail only on findings that are not in this baseline file')
-    .option('--update-baseline', 'write the current findings to the baseline file', false)
-    .option('--key-column <name>', 'a column that identifies a row, like id (repeatable)', collect, [])
-    .option('--schema <path>', 'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)', collect, [])
-    .option('--include-oneshot', 'also audit migrations, seeds and scripts (skipped by default: they run once, alone)', false)
-    .option('--include-tests', 'also audit test files (skipped by default)', false)
+    .option('--update-baseline', 'write the current findings to the baseline file (default: sql-race-baseline.json)')
+    .option('--key-column <name>', 'a column that identifies a row, like id (repeatable)', collect)
+    .option('--changed-since <ref>', 'report only findings on lines changed since this git ref (untracked files count as changed)')
+    .option('--include-oneshot', 'also audit migrations, seeds and scripts (skipped by default: they run once, alone)')
+    .option('--include-tests', 'also audit test files (skipped by default)')
+    .option('--schema <path>', 'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)', collect)
     .option('--no-schema-discovery', 'read the schema only from --schema paths, not from the audited directories')
-    .option('--stats', 'print audit statistics to stderr', false)
-    .option('--verbose', 'with --stats, list the SQL statements the parser could not read', false)
+    .option('--stats', 'print audit statistics to stderr')
+    .option('--verbose', 'with --stats, list the files skipped and why, the schema files read, and the SQL statements the parser could not read')
     .option('--no-progress', 'never show the progress bar')
     .option('--color', 'force colour in stylish output')
     .option('--no-color', 'never use colour')
     .option('--jobs <n>', 'worker threads for parsing (default: up to 4 when more than 400 files hold SQL; 1 = no workers)', integer(1))
     .option('--max-file-size <MB>', 'skip larger files with a warning (default: 2)', positiveNumber)
+    .option('--report-unused-disable-directives', 'report eslint-disable comments for sql-race rules that disable nothing, as errors')
+    .addOption(
+      new Option('--report-unused-disable-directives-severity <level>', 'the same, at this severity (default: off)')
+        .choices(['off', 'warn', 'error'])
+        .conflicts('reportUnusedDisableDirectives'),
+    )
     .exitOverride()
-    .action((paths: string[], options: Omit<AuditFlags, 'paths'>) => {
-      onAudit({ ...options, paths });
+    .action((paths: string[], options: Partial<AuditFlags>) => {
+      onAudit({ ...FLAG_DEFAULTS, ...options, paths: paths.length > 0 ? paths : ['.'] });
     });
 
   return program;

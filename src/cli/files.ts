@@ -103,6 +103,16 @@ function describe(error: unknown): string {
   return code ?? message;
 }
 
+/** What to say about a file named on the command line that is not JS or TS. */
+export function notSourceMessage(file: string): string {
+  const extension = path.extname(file).toLowerCase();
+  const why =
+    extension === '.sql'
+      ? 'SQL files are not audited: the audit reads the SQL that JavaScript and TypeScript code runs'
+      : 'the audit reads JavaScript and TypeScript files only';
+  return `Skipped: ${why} (${SOURCE_EXTENSIONS.join(', ')}).`;
+}
+
 export function collectFiles(paths: readonly string[], options: WalkOptions): WalkResult {
   const files: string[] = [];
   const notices: FileNotice[] = [];
@@ -209,8 +219,11 @@ export function collectFiles(paths: readonly string[], options: WalkOptions): Wa
       if (seenDirectories.has(real)) continue;
       seenDirectories.add(real);
       walk(absolute, real, options.gitignore ? ancestorGitignores(absolute) : []);
+    } else if (path.extname(absolute) !== '' && !SOURCE_EXTENSIONS.includes(path.extname(absolute))) {
+      notices.push({ filePath: absolute, problem: fileProblem(1, notSourceMessage(absolute), false) });
     } else {
-      // A file named on the command line is audited whatever its name or ignore rules say.
+      // A JS/TS file (or a script without extension) named on the command line is audited whatever
+      // its name or ignore rules say.
       addFile(absolute);
     }
   }

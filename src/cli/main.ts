@@ -5,17 +5,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type AuditFlags } from './args.js';
-import { DEFAULT_BASELINE_FILE, readBaseline, writeBaseline } from './baseline.js';
+import { DEFAULT_BASELINE_FILE, readBaseline, writeBaseline, type BaselineEntry } from './baseline.js';
 import { wantsColor } from './color.js';
 import { configDirectory, loadConfig, type FileConfig } from './config.js';
 import { formatReports, isFormatName, FORMAT_NAMES, type FormatName } from './formatters/index.js';
 import type { IgnorePatterns } from './files.js';
 import { ProgressBar, progressWanted, type ProgressStream } from './progress.js';
 import { buildReports } from './report.js';
+import { changedLinesSince, linesOf } from './changed.js';
 import { loadRuleMeta } from './rule-meta.js';
 import { totalCounts } from './results.js';
 import { runAudit, type AuditRun } from './run.js';
-import { defaultRuleLevels, parseRuleFlag, type RuleLevels } from './severity.js';
+import { defaultRuleLevels, parseRuleFlag, severityOf, type RuleLevels } from './severity.js';
 import { DEFAULT_MAX_FILE_MB } from './source.js';
 import { collectStats, formatStats } from './stats.js';
 import { UsageError } from './usage-error.js';
@@ -41,6 +42,7 @@ interface ResolvedOptions {
   includeTests: boolean;
   baselineFile: string | undefined;
   projectRoot: string;
+  reportUnusedDirectives: 0 | 1 | 2;
 }
 
 function gitRoot(cwd: string): string | null {
@@ -86,16 +88,48 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     includeTests: flags.includeTests || config?.includeTests === true,
     baselineFile,
     projectRoot,
+    reportUnusedDirectives: flags.reportUnusedDisableDirectives
+      ? 2
+      : severityOf(flags.reportUnusedDisableDirectivesSeverity ?? 'off'),
   };
+}
+
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}
+
+const STALE_LISTED = 20;
+
+/** Entries of the baseline that match no finding any more: the code was fixed, or removed. */
+function describeStale(stale: readonly BaselineEntry[], baselineName: string): string {
+  const lines = [
+    `sql-race: ${plural(stale.length, 'entry', 'entries')} of the baseline ${baselineName} no longer ` +
+      `match${stale.length === 1 ? 'es' : ''} a finding (fixed or removed); --update-baseline drops ${stale.length === 1 ? 'it' : 'them'}:`,
+  ];
+  const sorted = [...stale].sort((a, b) => a.file.localeCompare(b.file) || a.rule.localeCompare(b.rule) || a.function.localeCompare(b.function));
+  for (const entry of sorted.slice(0, STALE_LISTED)) lines.push(`  ${entry.file}  ${entry.rule}  in ${entry.function}`);
+  if (stale.length > STALE_LISTED) lines.push(`  ... and ${stale.length - STALE_LISTED} more`);
+  return `${lines.join('\n')}\n`;
 }
 
 async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
   const config = loadConfig(io.cwd, flags.config);
   const options = resolveOptions(flags, config, io.cwd);
+  // --update-baseline reads the old file too (when there is one): to keep the entries of files this
+  // audit does not read, and to say how many stale ones it drops.
   const baseline =
-    options.baselineFile !== undefined && !flags.updateBaseline ? readBaseline(options.baselineFile) : null;
+    options.baselineFile !== undefined && (!flags.updateBaseline || existsSync(options.baselineFile))
+      ? readBaseline(options.baselineFile)
+      : null;
 
+  const changedLines = flags.changedSince === undefined ? undefined : changedLinesSince(flags.changedSince, io.cwd);
   const progress = new ProgressBar(io.stderr, { enabled: progressWanted(io.stderr, io.env, flags.progress) });
+  // Ctrl-C while the bar is on screen: erase it, so the shell prompt does not land after it.
+  const interrupted = (): void => {
+    progress.stop();
+    process.exit(130);
+  };
+  if (progress.enabled) process.once('SIGINT', interrupted);
   let run;
   try {
     run = await runAudit({
@@ -111,25 +145,32 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
       threads: flags.jobs ?? defaultThreadCount(),
       threadsRequested: flags.jobs !== undefined,
+      directivesEverywhere: options.reportUnusedDirectives !== 0,
+      ...(changedLines === undefined ? {} : { fileFilter: (file: string) => linesOf(changedLines, file) !== undefined }),
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {
+    process.off('SIGINT', interrupted);
     progress.stop();
   }
 
-  const { files, baselineEntries } = buildReports(run.files, {
+  const { files, baselineEntries, stale, unaudited } = buildReports(run.files, {
     cwd: io.cwd,
     projectRoot: options.projectRoot,
     levels: options.levels,
     quiet: options.quiet,
     baseline,
+    reportUnusedDirectives: options.reportUnusedDirectives,
+    ...(changedLines === undefined ? {} : { changedLines }),
   });
 
+  const baselineName = options.baselineFile === undefined ? '' : path.relative(io.cwd, options.baselineFile) || options.baselineFile;
   if (flags.updateBaseline && options.baselineFile !== undefined) {
-    writeBaseline(options.baselineFile, baselineEntries);
+    const written = [...baselineEntries, ...unaudited];
+    writeBaseline(options.baselineFile, written);
     io.stderr.write(
-      `Wrote ${baselineEntries.length} finding${baselineEntries.length === 1 ? '' : 's'} to the baseline ` +
-        `${path.relative(io.cwd, options.baselineFile) || options.baselineFile}.\n`,
+      `Wrote ${plural(written.length, 'finding')} to the baseline ${baselineName}` +
+        `${stale.length > 0 ? `, and removed ${plural(stale.length, 'stale entry', 'stale entries')}` : ''}.\n`,
     );
     const accepted = new Set(baselineEntries.map((entry) => entry.fingerprint));
     for (const file of files) {
@@ -138,6 +179,8 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       if (file.messages.length === 0) file.source = null;
     }
   }
+
+  if (!flags.updateBaseline && stale.length > 0) io.stderr.write(describeStale(stale, baselineName));
 
   const toFile = flags.outputFile !== undefined;
   const output = formatReports(options.format, files, {

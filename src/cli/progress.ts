@@ -42,6 +42,10 @@ export class ProgressBar {
     this.#started = this.#now();
   }
 
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
   update(done: number, total: number): void {
     if (!this.#enabled || total === 0) return;
     const now = this.#now();

@@ -19,6 +19,8 @@ export interface Problem {
   /** Set for findings: what the core reported, and its baseline fingerprint. */
   finding?: ReportedFinding;
   fingerprint?: string;
+  /** Set on problems an `eslint-disable` comment covers: why, as in ESLint's suppressed messages. */
+  suppressions?: { kind: 'directive'; justification: string }[];
 }
 
 export interface FileReport {
@@ -29,6 +31,13 @@ export interface FileReport {
   messages: Problem[];
   /** Findings left out because the baseline holds them. */
   baselined: Problem[];
+  /** Problems an `eslint-disable` comment covers, each with its `suppressions`. */
+  suppressed: Problem[];
+  /**
+   * Why the file was not audited (too large, binary, not JS/TS, a link loop): listed apart, never
+   * counted as warnings (`--max-warnings`) or errors.
+   */
+  notices: Problem[];
   /** The file's text, kept only when it has messages (for code frames). */
   source: string | null;
 }

@@ -14,6 +14,7 @@ import { skipVerdict, type OneShotVerdict } from '../oneshot/index.js';
 import { loadSchema } from '../schema/load.js';
 import type { Schema } from '../schema/types.js';
 import { readSource } from './source.js';
+import { mayHoldDirectives } from '../directive-comments.js';
 import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
 
 export interface AuditInput {
@@ -36,6 +37,10 @@ export interface AuditInput {
   /** The user asked for this many threads (`--jobs`): use them whatever the number of files. */
   threadsRequested?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Audit only the files this accepts (`--changed-since`: the changed ones). */
+  fileFilter?: (filePath: string) => boolean;
+  /** Also read the directive comments of files without SQL (for `--report-unused-disable-directives`). */
+  directivesEverywhere?: boolean;
   /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
   analyze?: Analyze;
 }
@@ -65,9 +70,26 @@ function keep(analysis: FileAnalysis, text: string): string | null {
   return analysis.findings.length > 0 || analysis.fatal !== null ? text : null;
 }
 
+/**
+ * Reading and analyzing are synchronous; every so often the loop lets the event loop run, so that a
+ * Ctrl-C handler (which erases the progress bar) is not kept waiting until the audit ends.
+ */
+function breather(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 50) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
+
 export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const started = performance.now();
-  const { files, notices } = collectFiles(input.paths, input);
+  const breathe = breather();
+  const walked = collectFiles(input.paths, input);
+  const accept = input.fileFilter ?? (() => true);
+  const files = walked.files.filter(accept);
+  const notices = walked.notices.filter((notice) => accept(notice.filePath));
   const schema = loadSchema({
     discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
@@ -91,6 +113,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const relativeToRoot = rootRelative(input.cwd, input.paths);
   let filesRead = 0;
   for (const filePath of files) {
+    await breathe();
     const read = readSource(filePath, input.maxFileBytes);
     if (read.kind === 'problem') {
       audited.push({ filePath, problem: read.problem, analysis: null, text: null });
@@ -109,7 +132,12 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     if (mayHoldSql(read.text)) {
       candidates.push({ filePath, text: read.text, slot });
     } else {
-      (audited[slot] as AuditedFile).analysis = unscannedAnalysis(filePath);
+      const analysis = unscannedAnalysis(filePath);
+      if (input.directivesEverywhere === true && mayHoldDirectives(read.text)) {
+        const { readDirectiveComments } = await import('./comments.js');
+        analysis.directiveComments = readDirectiveComments(read.text, filePath);
+      }
+      (audited[slot] as AuditedFile).analysis = analysis;
       progress();
     }
   }
@@ -130,9 +158,10 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     await analyzeInWorkers(candidates, input.threads, options, record);
   } else if (candidates.length > 0) {
     const analyze = input.analyze ?? (await loadAnalyzer());
-    candidates.forEach((candidate, index) => {
+    for (const [index, candidate] of candidates.entries()) {
+      await breathe();
       record(index, analyzeSafely(analyze, candidate.text, candidate.filePath, options));
-    });
+    }
   }
 
   audited.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));

@@ -6,6 +6,12 @@ import { RULE_PREFIX, type FileReport } from './results.js';
 
 export interface AuditStats {
   filesScanned: number;
+  /** Files not audited: too large, binary, not UTF-8, not JS/TS, link loops. */
+  filesSkipped: number;
+  /** Files whose JS/TS the parser could not read (a syntax error). */
+  filesNotParsed: number;
+  /** Files that could not be read, or whose analysis failed. */
+  filesFailed: number;
   filesWithSql: number;
   querySites: number;
   statements: number;
@@ -15,6 +21,8 @@ export interface AuditStats {
   unparsed: (UnparsedStatement & { filePath: string })[];
   findingsByRule: Record<string, number>;
   baselined: number;
+  /** Findings an eslint-disable comment covers. */
+  disabledByComments: number;
   workers: number;
   elapsedMs: number;
   /** Tables the schema declares, and the files it was read from. */
@@ -27,6 +35,9 @@ export interface AuditStats {
 export function collectStats(run: AuditRun, reports: readonly FileReport[], relative: (file: string) => string): AuditStats {
   const stats: AuditStats = {
     filesScanned: run.filesRead,
+    filesSkipped: 0,
+    filesNotParsed: 0,
+    filesFailed: 0,
     filesWithSql: 0,
     querySites: 0,
     statements: 0,
@@ -35,6 +46,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     unparsed: [],
     findingsByRule: Object.fromEntries(RULE_IDS.map((id) => [`${RULE_PREFIX}${id}`, 0])),
     baselined: 0,
+    disabledByComments: 0,
     workers: run.usedWorkers,
     elapsedMs: run.elapsedMs,
     schemaTables: Object.keys(run.schema.tables).length,
@@ -42,7 +54,15 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     skipped: run.skipped.map((s) => ({ filePath: relative(s.filePath), kind: s.kind, reason: s.reason })),
   };
   for (const file of run.files) {
+    if (file.problem !== null) {
+      if (file.problem.fatal) stats.filesFailed += 1;
+      else stats.filesSkipped += 1;
+    }
     const analysis = file.analysis;
+    if (analysis?.fatal) {
+      if (analysis.fatal.message.startsWith('Parsing error')) stats.filesNotParsed += 1;
+      else stats.filesFailed += 1;
+    }
     if (analysis === null || !analysis.scanned) continue;
     stats.filesWithSql += 1;
     stats.querySites += analysis.stats.querySites;
@@ -55,9 +75,10 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
   }
   for (const report of reports) {
     for (const message of report.messages) {
-      if (message.ruleId !== null) stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
+      if (message.finding !== undefined && message.ruleId !== null) stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
     }
     stats.baselined += report.baselined.length;
+    stats.disabledByComments += report.suppressed.filter((problem) => problem.finding !== undefined).length;
   }
   return stats;
 }
@@ -72,7 +93,10 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
     ['files scanned', String(stats.filesScanned)],
     ['files skipped (one-shot)', String(stats.skipped.filter((s) => s.kind !== 'test').length)],
     ['files skipped (tests)', String(stats.skipped.filter((s) => s.kind === 'test').length)],
+    ['files skipped', String(stats.filesSkipped)],
+    ['files not parsed', String(stats.filesNotParsed)],
     ['files with SQL', String(stats.filesWithSql)],
+    ...(stats.filesFailed > 0 ? [['files not analyzed (unreadable or failed)', String(stats.filesFailed)] as [string, string]] : []),
     ['query sites', String(stats.querySites)],
     ['statements parsed', String(stats.statements - stats.statementsUnparsed)],
     ['statements not parsed', String(stats.statementsUnparsed)],
@@ -81,6 +105,7 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
   for (const [rule, count] of Object.entries(stats.findingsByRule)) rows.push([`  ${rule}`, String(count)]);
   if (stats.baselined > 0) rows.push(['findings in the baseline', String(stats.baselined)]);
   rows.push(['schema tables', `${stats.schemaTables} (from ${stats.schemaFiles.length} file${stats.schemaFiles.length === 1 ? '' : 's'})`]);
+  if (stats.disabledByComments > 0) rows.push(['findings disabled by comments', String(stats.disabledByComments)]);
   rows.push(['worker threads', String(stats.workers)]);
   rows.push(['time', `${(stats.elapsedMs / 1000).toFixed(2)} s`]);
   const labelWidth = Math.max(...rows.map(([label]) => label.length));

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { propertyName, tailName, typeName, unwrap } from './ast.js';
 import type { Resolver } from './scope.js';
+import { promisifiedMethod } from './callbacks.js';
 import { evaluateSqlText } from './sql-text.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js';
 
@@ -12,8 +13,12 @@ import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js'
  */
 const POOL_NAME = /pool$/i;
 
+const PROMISIFY_MODULES = new Set(['util', 'node:util', 'bluebird', 'es6-promisify', 'util.promisify', 'pify']);
+
 export function createContext(modules: ReadonlySet<string>, resolver: Resolver, adapters: () => readonly LibraryAdapter[]): ExtractContext {
   const kinds = new Map<TSESTree.Node, ConnectionKind>();
+  // Only a file that can promisify pays for resolving plain callees.
+  const promisifies = [...modules].some((m) => PROMISIFY_MODULES.has(m));
 
   const context: ExtractContext = {
     resolve: (id) => resolver.definition(id),
@@ -30,17 +35,25 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
       kinds.set(key, kind);
       return kind;
     },
+    // A promisified method (`const query = promisify(conn.query).bind(conn)`) is called as that method.
     calleeName: (call) => {
       const callee = unwrap(call.callee);
       if (callee.type === 'MemberExpression') return propertyName(callee);
-      if (callee.type === 'Identifier') return callee.name;
+      if (callee.type === 'Identifier') return promisified(callee)?.method ?? callee.name;
       return null;
     },
     calleeObject: (call) => {
       const callee = unwrap(call.callee);
-      return callee.type === 'MemberExpression' ? callee.object : null;
+      if (callee.type === 'MemberExpression') return callee.object;
+      return callee.type === 'Identifier' ? (promisified(callee)?.object ?? null) : null;
     },
   };
+
+  function promisified(callee: TSESTree.Identifier): { object: TSESTree.Expression; method: string } | null {
+    if (!promisifies) return null;
+    const produced = origin(callee, 0);
+    return produced === callee ? null : promisifiedMethod(produced);
+  }
 
   function origin(node: TSESTree.Expression, depth: number): TSESTree.Expression {
     const inner = unwrap(node) as TSESTree.Expression;

@@ -7,6 +7,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, SqlDialect } from '../sql/facts.js';
+import type { FunctionNode } from './ast.js';
 
 export type ConnectionKind = 'pool' | 'client' | 'transaction' | 'unknown';
 
@@ -43,6 +44,11 @@ export interface QuerySite {
   resultNode: TSESTree.Expression;
   /** The connection the query runs on (pool, client, transaction object, postgres.js `sql`). */
   connection: TSESTree.Expression | null;
+  /**
+   * The Node-style callback the library calls with `(error, result)` (`client.query(text, values, cb)`):
+   * its second parameter is the result, and the call's own value is not. See src/extract/callbacks.ts.
+   */
+  callback?: FunctionNode | null;
   /** Set when the adapter knows the connection's kind from the call alone. */
   connectionKind?: ConnectionKind;
   sql: SqlText;
@@ -53,6 +59,11 @@ export interface QuerySite {
    * `one`/`oneFirst`/`many`), so code after it runs only when a row came back: the count is checked.
    */
   rowsRequired?: boolean;
+  /**
+   * The library resolves to the value of the first selected column, not to rows (slonik `oneFirst`,
+   * `maybeOneFirst`, `manyFirst`, `anyFirst`): a test of the value reads that column.
+   */
+  firstColumn?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */

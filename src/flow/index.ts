@@ -3,7 +3,8 @@
  * statements it runs, on which connection, in which transaction state, and what each result is used for.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, expressionPath, functionName, isFunction, propertyName, unwrap, type FunctionNode } from '../extract/ast.js';
+import { contains, expressionPath, functionName, isFunction, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import { isErrorFirstCallback, isPromiseExecutor } from '../extract/callbacks.js';
 import type { ExtractResult } from '../extract/index.js';
 import type { QuerySite, TransactionCall, TransactionScope } from '../extract/types.js';
 import type { Isolation, SqlAnalysis, SqlDialect } from '../sql/facts.js';
@@ -25,7 +26,10 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   const uses = new Map<QuerySite, ResultUse>();
   const useOf = (site: QuerySite): ResultUse => {
     let use = uses.get(site);
-    if (!use) uses.set(site, (use = resultUse(site, resolver, queryNodes)));
+    if (!use) {
+      const firstColumn = site.firstColumn === true ? (analyze(site).statements.at(-1)?.selectedColumns[0] ?? null) : null;
+      uses.set(site, (use = resultUse(site, resolver, queryNodes, firstColumn)));
+    }
     return use;
   };
   const connections = new Map<unknown, string>();
@@ -81,8 +85,13 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   }
 }
 
+/**
+ * Callbacks that run as part of the function around them: transaction callbacks, `.then` and array
+ * callbacks, Promise executors, and Node-style callbacks (`client.query(text, (err, result) => ...)`,
+ * `pool.connect((err, client) => ...)`), whose statements follow the call they are passed to.
+ */
 function isInlined(fn: FunctionNode, scopes: ReadonlyMap<TSESTree.Node, TransactionScope>): boolean {
-  if (scopes.has(fn)) return true;
+  if (scopes.has(fn) || isPromiseExecutor(fn) || isErrorFirstCallback(fn)) return true;
   const call = fn.parent;
   if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
   const callee = call.callee;
@@ -166,6 +175,7 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
         connection,
         transaction,
         result: services.useOf(site),
+        catchesUniqueViolation: catchesUniqueViolation(site.node, unit),
         outsideEnclosingTransaction: scope !== null && !onScopeConnection ? scope : null,
       });
       if (facts.transaction) enterBranchOf(site.node);
@@ -242,6 +252,23 @@ function initialState(connection: Connection, expression: TSESTree.Expression | 
     }
   }
   return 'unknown';
+}
+
+const UNIQUE_VIOLATION = /23505|ER_DUP_ENTRY|unique|duplicate/i;
+
+/** A `try` around the node, inside the unit, whose `catch` names a unique violation. */
+function catchesUniqueViolation(node: TSESTree.Node, unit: TSESTree.Node): boolean {
+  for (let current = node.parent; current && current !== unit; current = current.parent) {
+    if (current.type !== 'BlockStatement' || current.parent?.type !== 'TryStatement' || current.parent.block !== current || !current.parent.handler) continue;
+    let named = false;
+    walk(current.parent.handler, (n) => {
+      if (named) return false;
+      if ((n.type === 'Literal' && typeof n.value === 'string' && UNIQUE_VIOLATION.test(n.value)) || (n.type === 'Identifier' && UNIQUE_VIOLATION.test(n.name))) named = true;
+      return !named;
+    });
+    if (named) return true;
+  }
+  return false;
 }
 
 /** The innermost `if` branch, `catch` or `case` around a node that ends by leaving the function. */

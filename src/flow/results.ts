@@ -6,13 +6,15 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { isFunction, propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
-import type { QuerySite } from '../extract/types.js';
+import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
+import type { Definition, QuerySite } from '../extract/types.js';
 import type { ResultUse } from './types.js';
 
 const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal', 'notEqual', 'notStrictEqual']);
 const MAX_VARIABLES = 200;
 
-export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>): ResultUse {
+/** `firstColumn`: the column whose value the library resolves to (slonik `oneFirst`), if it does. */
+export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>, firstColumn: string | null = null): ResultUse {
   const use: MutableUse = {
     tests: [],
     valueTests: [],
@@ -35,10 +37,15 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
 
   // A library that throws on an empty result tests it at the call itself.
   if (site.rowsRequired === true) use.tests.push(site.node);
-  follow(site.resultNode, { columns: [], opaque: false }, use, bind, queryNodes);
+  const follow = (start: TSESTree.Node, path: Path): void => followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
+  // A Node-style callback receives the result as its second parameter; the call's own value is not it.
+  const resultParameter = site.callback ? callbackResultParameter(site.callback) : null;
+  const start: Path = { columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [], opaque: false };
+  if (resultParameter) bind(resultParameter, start);
+  else if (!site.callback) follow(site.resultNode, start);
   while (pending.length > 0) {
     const [variable, path] = pending.pop()!;
-    for (const reference of variable.references) follow(reference.identifier, path, use, bind, queryNodes);
+    for (const reference of variable.references) follow(reference.identifier, path);
   }
   return use;
 }
@@ -72,12 +79,13 @@ function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
 }
 
 /** Climb from an expression carrying the value to where the value ends up. */
-function follow(
+function followValue(
   start: TSESTree.Node,
   from: Path,
   use: MutableUse,
   bind: (pattern: TSESTree.Node, path: Path) => void,
   queryNodes: ReadonlySet<TSESTree.Node>,
+  resolve: (id: TSESTree.Identifier) => Definition | null,
 ): void {
   let current: TSESTree.Node = start;
   let path = from;
@@ -126,6 +134,14 @@ function follow(
       case 'CallExpression':
         if (parent.callee === current) return; // calling the value: not a use of the data
         if (queryNodes.has(parent)) return; // a parameter of another query: its result is not derived from this one
+        {
+          // `resolve(result)` in a Promise executor: the awaited promise carries the value on.
+          const promise = promiseResolvedBy(parent, resolve);
+          if (promise) {
+            current = promise;
+            continue;
+          }
+        }
         if (isAssertion(parent)) test(use, parent, path);
         else {
           use.handedOff = true;

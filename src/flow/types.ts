@@ -60,6 +60,11 @@ export interface Step {
   connection: Connection;
   transaction: TransactionState;
   result: ResultUse;
+  /**
+   * The statement runs in a `try` whose `catch` handles a unique violation (it names `23505`,
+   * `ER_DUP_ENTRY`, `unique_violation`, a `Unique...Error` or `duplicate`): a unique constraint backs it.
+   */
+  catchesUniqueViolation: boolean;
   /** The step runs lexically inside a transaction callback but not on its connection. */
   outsideEnclosingTransaction: TransactionScope | null;
 }

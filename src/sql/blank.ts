@@ -16,6 +16,7 @@ export function blankFacts(kind: StatementKind, origin: StatementFacts['origin']
     insertSource: null,
     insertColumns: null,
     cteWrites: [],
+    subqueryClaim: null,
     selectedColumns: [],
     aggregate: false,
     advisoryLock: null,

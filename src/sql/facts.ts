@@ -87,6 +87,27 @@ export interface CteWrite {
   consumed: boolean;
 }
 
+/**
+ * An UPDATE or DELETE that picks its rows with a subquery or a CTE reading its own table by a state
+ * condition: a claim in one statement (`WITH m AS (SELECT id FROM pool WHERE owner IS NULL LIMIT 1)
+ * UPDATE pool SET owner = $1 WHERE id IN (SELECT id FROM m)`). Under READ COMMITTED the subquery's
+ * snapshot is not read again when the row it picked turns out to be changed by a concurrent claim:
+ * the UPDATE waits for that claim, then re-checks only its own WHERE, so two callers are handed the
+ * same row unless the subquery locks it (`FOR UPDATE SKIP LOCKED`) or the outer WHERE re-tests the state.
+ */
+export interface SubqueryClaim {
+  /** The table both the subquery and the outer statement name. */
+  table: string;
+  /** The CTE's name, or null for a subquery written in the WHERE. */
+  cte: string | null;
+  /** The state conditions the subquery picks by (its WHERE's guards: `owner IS NULL`). */
+  guards: Predicate[];
+  /** The subquery takes a row lock (`FOR UPDATE`, `FOR UPDATE SKIP LOCKED`, `FOR NO KEY UPDATE NOWAIT`, ...). */
+  locked: boolean;
+  /** The outer statement's WHERE re-tests a column the subquery's guards test (`... AND owner IS NULL`). */
+  retested: boolean;
+}
+
 export interface StatementFacts {
   kind: StatementKind;
   /**
@@ -117,6 +138,8 @@ export interface StatementFacts {
   insertColumns: string[] | null;
   /** Data-modifying CTEs. */
   cteWrites: CteWrite[];
+  /** The UPDATE or DELETE picks its rows by a state condition in a subquery or CTE on its own table. */
+  subqueryClaim: SubqueryClaim | null;
   /** Top-level select-list output names (`*` for a star), lower-case. */
   selectedColumns: string[];
   /** The top-level SELECT aggregates, groups or is DISTINCT: `FOR UPDATE` is not allowed on it. */

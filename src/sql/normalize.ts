@@ -16,6 +16,8 @@ export interface Extras {
   duplicateKeySet: string | null;
   /** The top-level locking clause. */
   lock: Lock | null;
+  /** A locking clause inside a subquery or CTE (`WITH m AS (SELECT ... FOR UPDATE SKIP LOCKED)`). */
+  nestedLock?: boolean;
   /** `INSERT ... DEFAULT VALUES` (rewritten to `VALUES (DEFAULT)`). */
   defaultValues: boolean;
   /** The from-list of `UPDATE ... FROM` or `DELETE ... USING`, cut out of the statement. */
@@ -194,6 +196,7 @@ export function prepareForParser(statementText: string, extras: Extras): string 
     const clause = lockClauseAt(tokens, i);
     if (clause) {
       if (top) extras.lock = strongerLock(extras.lock, clause.lock);
+      else extras.nestedLock = true;
       i += clause.length - 1;
       continue;
     }

@@ -14,7 +14,7 @@ import {
 } from 'pgsql-ast-parser';
 import { blankFacts, unique } from './blank.js';
 import { CLOCK_FUNCTIONS, classifyAssignment, classifyPredicate, type Operand } from './classify.js';
-import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind } from './facts.js';
+import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind, SubqueryClaim } from './facts.js';
 import { clauseTexts, tablesReadIn, applyExtras } from './lexical.js';
 import type { Extras } from './normalize.js';
 import { quoteIdent, significant, tokenize } from './tokenize.js';
@@ -304,6 +304,9 @@ export function factsFromAst(ast: Statement, text: string, extras: Extras): Stat
   const target = targetOf(main);
   const written: string[] = target !== null ? [target.name] : [];
   if (main.type === 'select' || main.type === 'update' || main.type === 'delete') facts.where = predicates(main.where, texts.where);
+  // `SELECT EXISTS (SELECT 1 FROM t WHERE ...)`: the rows looked for are those of the inner WHERE.
+  const probe = main.type === 'select' ? existsProbe(main) : null;
+  if (probe) facts.where = predicates(probe.where, undefined).map((p) => ({ ...p, text: p.text.replace(/^\((.*)\)$/, '$1') }));
   if (main.type === 'update') facts.set = assignments(main.sets, texts.set);
   if (main.type === 'insert') {
     facts.insertSource = main.insert.type === 'values' ? 'values' : 'select';
@@ -342,12 +345,58 @@ export function factsFromAst(ast: Statement, text: string, extras: Extras): Stat
     written.push(table);
   }
   facts.tablesWritten = unique(written);
+  if ((main.type === 'update' || main.type === 'delete') && target !== null) facts.subqueryClaim = subqueryClaim(main, target.name, bindings, facts.where, extras.nestedLock === true);
   if (ast.type === 'truncate table') facts.tablesWritten = unique(ast.tables.map((t) => t.name));
 
   const duplicateKeySet = extras.duplicateKeySet;
   applyExtras(facts, { ...extras, duplicateKeySet: null });
   if (duplicateKeySet !== null && target !== null) facts.set = duplicateKeyAssignments(target.name, duplicateKeySet, facts);
   return facts;
+}
+
+/** The SELECT inside `SELECT EXISTS (SELECT ...)` (or `NOT EXISTS`) with no FROM of its own. */
+function existsProbe(select: Statement): (Statement & { type: 'select' }) | null {
+  if (select.type !== 'select' || (select.from?.length ?? 0) > 0 || select.columns?.length !== 1) return null;
+  let expr = unwrapCast(select.columns[0]!.expr);
+  if (expr.type === 'unary' && expr.op === 'NOT') expr = unwrapCast(expr.operand);
+  if (expr.type !== 'call' || expr.function.name !== 'exists') return null;
+  const inner = expr.args[0];
+  return inner && inner.type === 'select' && 'columns' in inner ? (inner as Statement & { type: 'select' }) : null;
+}
+
+/**
+ * The subquery (in the WHERE) or the CTE (read by the statement) that picks the rows of an UPDATE or
+ * DELETE from its own table by a state condition; see SubqueryClaim.
+ */
+function subqueryClaim(main: Statement, table: string, bindings: readonly Binding[], outerWhere: readonly Predicate[], nestedLock: boolean): SubqueryClaim | null {
+  const candidates: { select: Statement; cte: string | null }[] = [];
+  const where = (main as { where?: Expr | null }).where ?? null;
+  const readCtes = new Set(fromTablesIn(main, true));
+  walk(where, (n) => {
+    if (n['type'] === 'select' && 'columns' in n) {
+      candidates.push({ select: n as unknown as Statement, cte: null });
+      return false;
+    }
+    return true;
+  });
+  for (const b of bindings) if (b.statement.type === 'select' && readCtes.has(b.name)) candidates.push({ select: b.statement, cte: b.name });
+  for (const { select, cte } of candidates) {
+    if (select.type !== 'select' || !fromTablesIn(select, true).includes(table)) continue;
+    const guards = predicates(select.where, undefined)
+      .filter((p) => !p.isKey && p.column !== null)
+      .map((p) => ({ ...p, text: p.text.replace(/^\((.*)\)$/, '$1') }));
+    if (guards.length === 0) continue;
+    const columns = new Set(guards.map((g) => g.column));
+    return {
+      table,
+      cte,
+      guards,
+      // The parser never sees a nested locking clause: normalize.ts takes it out and says it was there.
+      locked: nestedLock || (select.for !== undefined && select.for !== null),
+      retested: outerWhere.some((p) => !p.isKey && p.column !== null && columns.has(p.column)),
+    };
+  }
+  return null;
 }
 
 /** Tables of an `UPDATE ... FROM` / `DELETE ... USING` list. */

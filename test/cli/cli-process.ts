@@ -87,6 +87,7 @@ export interface JsonResult {
   filePath: string;
   messages: { ruleId: string | null; severity: number; message: string; line: number; column: number; fatal?: boolean }[];
   suppressedMessages: unknown[];
+  notices?: { ruleId: string | null; severity: number; message: string; line: number; column: number }[];
   errorCount: number;
   warningCount: number;
   fatalErrorCount: number;

@@ -1,15 +1,22 @@
 /** Baselines end to end: write one, pass on it, survive unrelated edits, fail on what is new. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ReportedFinding } from '../../src/analyze-types.js';
+import { legacyFingerprints } from '../../src/cli/baseline.js';
 import { LOST_UPDATE, RACY, parseJson, project, sqlRace } from './cli-process.js';
+
+function edit(cwd: string, file: string, change: (text: string) => string): void {
+  const target = path.join(cwd, file);
+  writeFileSync(target, change(readFileSync(target, 'utf8')));
+}
 
 interface Baseline {
   version: number;
   findings: { file: string; rule: string; function: string; sql: string; fingerprint: string }[];
 }
 
-describe('baseline', { timeout: 120_000 }, () => {
+describe('baseline', { timeout: 300_000 }, () => {
   it('--update-baseline writes a sorted, readable file and the audit then passes on it', () => {
     const cwd = project({ 'src/pay.ts': LOST_UPDATE, 'src/book.ts': RACY });
     const written = sqlRace(['audit', '--update-baseline'], { cwd });
@@ -90,5 +97,45 @@ describe('baseline', { timeout: 120_000 }, () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Baseline .*nope\.json does not exist\. Create it with --update-baseline\./);
     expect(sqlRace(['audit', '--baseline', 'other.json'], { cwd }).code).toBe(2);
+  });
+
+  it('keeps a finding matched when its function is renamed, and says which entries are stale', () => {
+    const cwd = project({ 'src/book.ts': RACY, 'src/pay.ts': LOST_UPDATE, 'src/old.ts': LOST_UPDATE });
+    expect(sqlRace(['audit', '--update-baseline'], { cwd }).code).toBe(0);
+    edit(cwd, 'src/book.ts', (text) => text.replace('bookSlot', 'reserveSlot'));
+    expect(sqlRace(['audit', '--baseline', 'sql-race-baseline.json'], { cwd })).toEqual({
+      code: 0,
+      stdout: '\n3 findings in the baseline not shown.\n',
+      stderr: '',
+    });
+
+    // Fixed in one file, deleted in another: two stale entries, named, and the audit still passes.
+    edit(cwd, 'src/pay.ts', (text) => text.replace(/const \{ rows \}[^]*\n\}/, '}'));
+    rmSync(path.join(cwd, 'src/old.ts'));
+    const staleRun = sqlRace(['audit', '--baseline', 'sql-race-baseline.json'], { cwd });
+    expect(staleRun.code).toBe(0);
+    expect(staleRun.stderr).toBe(
+      'sql-race: 2 entries of the baseline sql-race-baseline.json no longer match a finding (fixed or removed); ' +
+        '--update-baseline drops them:\n  src/old.ts  no-lost-update  in deposit\n  src/pay.ts  no-lost-update  in deposit\n',
+    );
+
+    // Auditing one file keeps the other files' entries; the stale entry of the audited file goes.
+    writeFileSync(path.join(cwd, 'src/old.ts'), LOST_UPDATE);
+    const partial = sqlRace(['audit', 'src/pay.ts', '--update-baseline'], { cwd });
+    expect(partial.stderr).toBe('Wrote 2 findings to the baseline sql-race-baseline.json, and removed 1 stale entry.\n');
+    const files = (JSON.parse(readFileSync(path.join(cwd, 'sql-race-baseline.json'), 'utf8')) as Baseline).findings.map((f) => f.file);
+    expect(files).toEqual(['src/book.ts', 'src/old.ts']);
+    expect(sqlRace(['audit', '--baseline', 'sql-race-baseline.json'], { cwd })).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('reads a version 1 baseline, whose fingerprints hashed the function name', () => {
+    const cwd = project({ 'src/book.ts': RACY });
+    const file = path.join(cwd, 'src/book.ts');
+    const legacy = legacyFingerprints(cwd, file, [{ ruleId: 'no-check-then-act', functionName: 'bookSlot', sql: 'SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2' } as ReportedFinding]);
+    writeFileSync(
+      path.join(cwd, 'v1.json'),
+      JSON.stringify({ version: 1, findings: [{ file: 'src/book.ts', rule: 'no-check-then-act', function: 'bookSlot', sql: '', fingerprint: legacy[0] }] }),
+    );
+    expect(sqlRace(['audit', '--baseline', 'v1.json'], { cwd })).toMatchObject({ code: 0, stderr: '' });
   });
 });

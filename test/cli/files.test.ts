@@ -66,9 +66,14 @@ describe('finding files', () => {
     expect(relative(root, result.files)).toEqual(['src/a.ts']);
   });
 
-  it('audits a file named on the command line whatever its name', () => {
-    const root = tree({ '.gitignore': 'a.ts\n', 'a.ts': '', 'script.sql.txt': '' });
-    expect(relative(root, walk(root, ['a.ts', 'script.sql.txt']).files)).toEqual(['a.ts', 'script.sql.txt']);
+  it('audits a JS/TS file named on the command line whatever its name or ignore rules, and a script without extension', () => {
+    const root = tree({ '.gitignore': 'a.ts\n', 'a.ts': '', 'types.d.ts': '', 'bin/run': '', 'script.sql.txt': '', 'db.SQL': '' });
+    const result = walk(root, ['a.ts', 'types.d.ts', 'bin/run', 'script.sql.txt', 'db.SQL']);
+    expect(relative(root, result.files)).toEqual(['a.ts', 'types.d.ts', 'bin/run']);
+    expect(result.notices.map((n) => [path.relative(root, n.filePath), n.problem.message])).toEqual([
+      ['script.sql.txt', expect.stringMatching(/^Skipped: the audit reads JavaScript and TypeScript files only/)],
+      ['db.SQL', expect.stringMatching(/^Skipped: SQL files are not audited/)],
+    ]);
   });
 
   it('survives symbolic link loops and reads each file once', () => {

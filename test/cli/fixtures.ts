@@ -58,6 +58,8 @@ export function report(overrides: Partial<FileReport> = {}): FileReport {
       },
     ],
     baselined: [],
+    suppressed: [],
+    notices: [],
     source: SOURCE,
     ...overrides,
   };

@@ -41,12 +41,25 @@ describe('stylish', () => {
   });
 
   it('shows a problem with the file itself without a rule or frame', () => {
-    const text = formatStylish(
-      [report({ messages: [fileProblem(1, 'Skipped: binary file (it contains NUL bytes).', false)], source: null })],
-      { color: false },
-    );
-    expect(text).toContain('1:1  warning  Skipped: binary file (it contains NUL bytes).\n');
+    const text = formatStylish([report({ messages: [fileProblem(2, 'Cannot read file: permission denied.', true)], source: null })], {
+      color: false,
+    });
+    expect(text).toMatch(/1:1 +error +Cannot read file: permission denied\.\n/);
     expect(text).not.toContain('│');
+  });
+
+  it('lists skipped files apart, after the findings, and does not count them', () => {
+    const skipped = report({
+      filePath: '/repo/big.js',
+      relativePath: 'big.js',
+      messages: [],
+      notices: [fileProblem(1, 'Skipped: binary file (it contains NUL bytes).', false)],
+      source: null,
+    });
+    const text = formatStylish([report(), skipped], { color: false });
+    expect(text).toMatch(/sql-race\/no-check-then-act[^]*\nNot audited \(1 file\):\n {2}big\.js {2}Skipped: binary file \(it contains NUL bytes\)\.\n/);
+    expect(text).toContain('✖ 1 problem (1 error, 0 warnings)');
+    expect(formatStylish([skipped], { color: false })).toBe('\nNot audited (1 file):\n  big.js  Skipped: binary file (it contains NUL bytes).\n');
   });
 });
 
@@ -102,7 +115,8 @@ describe('sarif', () => {
   it('is valid SARIF 2.1.0 with rules, related locations and fingerprints', () => {
     const skipped = report({
       filePath: '/repo/big.js',
-      messages: [fileProblem(1, 'Skipped: 5.0 MB is larger than the 2.0 MB limit.', false)],
+      messages: [],
+      notices: [fileProblem(1, 'Skipped: 5.0 MB is larger than the 2.0 MB limit.', false)],
       source: null,
     });
     const log = JSON.parse(formatSarif([report(), skipped], context)) as {

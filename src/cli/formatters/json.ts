@@ -25,6 +25,8 @@ export interface EslintResult {
   fixableErrorCount: number;
   fixableWarningCount: number;
   usedDeprecatedRules: never[];
+  /** Beyond ESLint's shape, only on a file the audit did not read: why (too large, binary, ...). */
+  notices?: EslintMessage[];
 }
 
 export function toEslintMessage(problem: Problem): EslintMessage {
@@ -49,14 +51,18 @@ export function toEslintResults(reports: readonly FileReport[]): EslintResult[] 
   return reports.map((report) => ({
     filePath: report.filePath,
     messages: report.messages.map(toEslintMessage),
-    suppressedMessages: report.baselined.map((problem) => ({
-      ...toEslintMessage(problem),
-      suppressions: [{ kind: 'baseline', justification: 'In the sql-race baseline file.' }],
-    })),
+    suppressedMessages: [
+      ...report.suppressed.map((problem) => ({ ...toEslintMessage(problem), suppressions: problem.suppressions ?? [] })),
+      ...report.baselined.map((problem) => ({
+        ...toEslintMessage(problem),
+        suppressions: [{ kind: 'baseline', justification: 'In the sql-race baseline file.' }],
+      })),
+    ].sort((a, b) => a.line - b.line || a.column - b.column),
     ...countProblems(report.messages),
     fixableErrorCount: 0,
     fixableWarningCount: 0,
     usedDeprecatedRules: [],
+    ...(report.notices.length > 0 ? { notices: report.notices.map(toEslintMessage) } : {}),
   }));
 }
 

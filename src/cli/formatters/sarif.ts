@@ -14,7 +14,7 @@ import { fallbackRuleMeta, type RuleMeta } from '../rule-meta.js';
 import { RULE_PREFIX, type FileReport, type Problem } from '../results.js';
 import type { FormatContext } from './index.js';
 
-export const FINGERPRINT_KEY = 'sqlRaceFinding/v1';
+export const FINGERPRINT_KEY = 'sqlRaceFinding/v2';
 const SRCROOT = '%SRCROOT%';
 
 function location(uri: string, line: number, column: number, endLine?: number, endColumn?: number): Location {
@@ -66,13 +66,21 @@ export function formatSarif(
   const notifications: Notification[] = [];
   for (const report of reports) {
     const uri = toPosixRelative(context.projectRoot, report.filePath);
+    for (const notice of report.notices) {
+      notifications.push({
+        level: 'note',
+        message: { text: notice.message },
+        locations: [location(uri, notice.line, notice.column)],
+        descriptor: { id: 'file-skipped' },
+      });
+    }
     for (const problem of report.messages) {
       if (problem.finding === undefined) {
         notifications.push({
           level: level(problem),
           message: { text: problem.message },
           locations: [location(uri, problem.line, problem.column)],
-          descriptor: { id: problem.fatal ? 'file-not-analyzed' : 'file-skipped' },
+          descriptor: { id: problem.fatal ? 'file-not-analyzed' : 'disable-directive' },
         });
         continue;
       }

@@ -74,6 +74,11 @@ export function formatStylish(reports: readonly FileReport[], context: Pick<Form
       if (problem.finding !== undefined) out.push(...codeFrame(problem, sourceLines, colors));
     }
   }
+  const skipped = reports.flatMap((report) => report.notices.map((notice) => ({ report, notice })));
+  if (skipped.length > 0) {
+    out.push('', colors.underline(`Not audited (${plural(new Set(skipped.map(({ report }) => report)).size, 'file')}):`));
+    for (const { report, notice } of skipped) out.push(`  ${report.relativePath}  ${colors.dim(notice.message)}`);
+  }
   const totals = totalCounts(reports);
   const problems = totals.errorCount + totals.warningCount;
   if (problems > 0) {

@@ -13,16 +13,20 @@
  * there; with `flags: ['-FOUND_ROWS']` an UPDATE that writes the values already stored reports 0.
  * Either way a guarded UPDATE that lost the race reports 0, which is what the rules ask to check.
  *
- * The callback API (`conn.query(text, values, (error, result) => ...)`) is not read: its result
- * never leaves the callback, so only the promise API is claimed.
+ * The callback API (`mysql2`, not `mysql2/promise`) is read too: `conn.query(text, values, (err,
+ * results, fields) => ...)` passes the result as the callback's second parameter, and statements issued
+ * inside it follow the query; `pool.getConnection((err, conn) => ...)` hands the callback a connection;
+ * `conn.beginTransaction(cb)`, `conn.commit(cb)` and `conn.rollback(cb)` control the transaction.
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, objectProperty, unwrap } from '../ast.js';
+import { callbackParameter, nodeCallback } from '../callbacks.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall } from '../types.js';
 
 const MODULES = ['mysql2', 'mysql2/promise'] as const;
 const COUNT_HINT = '`result.affectedRows` (from `const [result] = await conn.execute(...)`)';
+const CALLBACK_COUNT_HINT = '`result.affectedRows` (the callback\'s `(err, result)`)';
 const ACTIONS: Record<string, TransactionCall['action']> = { beginTransaction: 'begin', commit: 'commit', rollback: 'rollback' };
 
 export const mysql2: LibraryAdapter = {
@@ -32,6 +36,12 @@ export const mysql2: LibraryAdapter = {
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
+    if (inner.type === 'Identifier') {
+      // `pool.getConnection((err, conn) => ...)`
+      const handed = callbackParameter(ctx.resolve(inner));
+      const object = handed && ctx.calleeObject(handed.call);
+      return handed?.method === 'getConnection' && handed.index === 1 && object && ctx.connectionKind(object) === 'pool' ? 'client' : null;
+    }
     if (inner.type !== 'CallExpression') return null;
     const name = ctx.calleeName(inner);
     const imported = ctx.importOf(inner.callee);
@@ -42,7 +52,7 @@ export const mysql2: LibraryAdapter = {
     }
     const object = ctx.calleeObject(inner);
     if (!object || imported) return null;
-    if (name === 'getConnection' && ctx.connectionKind(object) === 'pool') return 'client';
+    if (name === 'getConnection' && inner.arguments.length === 0 && ctx.connectionKind(object) === 'pool') return 'client';
     if (name === 'promise' && inner.arguments.length === 0) {
       const kind = ctx.connectionKind(object);
       return kind === 'pool' || kind === 'client' ? kind : null;
@@ -62,9 +72,9 @@ export const mysql2: LibraryAdapter = {
     if (method !== 'query' && method !== 'execute') return null;
     const connection = ctx.calleeObject(node);
     const first = node.arguments[0];
-    if (!connection || !first || node.arguments.some((a) => isFunction(a))) return null;
+    if (!connection || !first || isFunction(first)) return null;
     if (fromOtherModule(connection, ctx)) return null;
-    const second = node.arguments[1] ?? null;
+    const second = node.arguments[1] && !isFunction(node.arguments[1]) ? node.arguments[1] : null;
 
     let sql = ctx.sqlText(first, 'question', 'mysql', second);
     if (!sql) {
@@ -74,7 +84,8 @@ export const mysql2: LibraryAdapter = {
       sql = ctx.sqlText(text, 'question', 'mysql', objectProperty(options, 'values') ?? second);
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
-    return { library: 'mysql2', node, resultNode: node, connection, sql, countHint: COUNT_HINT };
+    const callback = nodeCallback(node);
+    return { library: 'mysql2', node, resultNode: node, connection, sql, countHint: callback ? CALLBACK_COUNT_HINT : COUNT_HINT, callback };
   },
 
   matchTransactionCall(node, ctx): TransactionCall | null {

@@ -6,13 +6,18 @@
  * Transactions are SQL text (`BEGIN` ... `COMMIT`) sent on one client. A result reports affected rows
  * as `result.rowCount`.
  *
+ * The callback API is read too: `client.query(text, values, (err, result) => ...)` (the result is the
+ * callback's second parameter, the statements issued inside it follow the query), and
+ * `pool.connect((err, client, release) => ...)` hands the callback a client.
+ *
  * This adapter is also the fallback for files that do not import `pg`: a `.query()` call whose first
  * argument is SQL text is node-postgres' shape (and that of the many wrappers around it), so such a
  * call is read as a query on a connection of unknown kind.
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
-import { objectProperty, propertyName, unwrap } from '../ast.js';
+import { isFunction, objectProperty, propertyName, unwrap } from '../ast.js';
+import { callbackParameter, nodeCallback } from '../callbacks.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite } from '../types.js';
 
 const POOL_TYPES = new Set(['Pool']);
@@ -33,6 +38,12 @@ export const pg: LibraryAdapter = {
       if (name === 'Client') return 'client';
       return null;
     }
+    if (inner.type === 'Identifier') {
+      // `pool.connect((err, client, release) => ...)`
+      const handed = callbackParameter(ctx.resolve(inner));
+      const object = handed && ctx.calleeObject(handed.call);
+      return handed?.method === 'connect' && handed.index === 1 && object && ctx.connectionKind(object) === 'pool' ? 'client' : null;
+    }
     if (inner.type === 'CallExpression' && ctx.calleeName(inner) === 'connect' && inner.arguments.length === 0) {
       const object = ctx.calleeObject(inner);
       if (object && ctx.connectionKind(object) === 'pool') return 'client';
@@ -52,7 +63,7 @@ export const pg: LibraryAdapter = {
     const first = node.arguments[0];
     if (!connection || !first) return null;
     const second = node.arguments[1];
-    const values = second && second.type !== 'ArrowFunctionExpression' && second.type !== 'FunctionExpression' ? second : null;
+    const values = second && !isFunction(second) ? second : null;
 
     let sql = ctx.sqlText(first, 'dollar', 'postgres', values);
     if (!sql) {
@@ -62,7 +73,7 @@ export const pg: LibraryAdapter = {
       sql = ctx.sqlText(text, 'dollar', 'postgres', objectProperty(config, 'values'));
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
-    return { library: 'pg', node, resultNode: node, connection, sql, countHint: 'result.rowCount' };
+    return { library: 'pg', node, resultNode: node, connection, sql, countHint: 'result.rowCount', callback: nodeCallback(node) };
   },
 };
 

@@ -75,6 +75,7 @@ export const slonik: LibraryAdapter = {
       connection,
       sql,
       rowsRequired: ROWS_REQUIRED.has(method),
+      firstColumn: method.endsWith('First'),
       countHint: method === 'query' ? '`result.rowCount`' : `the rows \`${method}\` returns (with RETURNING), or \`result.rowCount\` from \`query\``,
     };
   },

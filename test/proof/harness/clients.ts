@@ -25,8 +25,7 @@ function processId(client: pg.PoolClient): number | null {
  * on is decided by the schedule; `pool.connect()` hands out a client whose statements are gated.
  */
 export function gatedPool(pool: pg.Pool, scheduler: Scheduler, caller: Caller): pg.Pool {
-  const query: QueryFunction = async (...args) => {
-    if (typeof args[args.length - 1] === 'function') throw new Error('The proof harness gates promise-style queries only');
+  const send: QueryFunction = async (...args) => {
     await scheduler.before(caller, label(args[0]));
     const client = await pool.connect();
     scheduler.running(caller, processId(client));
@@ -42,7 +41,17 @@ export function gatedPool(pool: pg.Pool, scheduler: Scheduler, caller: Caller): 
       client.release(failure);
     }
   };
-  const connect = async (): Promise<pg.PoolClient> => gatedClient(await pool.connect(), scheduler, caller);
+  const query = withCallback(send);
+  const connectAsync = async (): Promise<pg.PoolClient> => gatedClient(await pool.connect(), scheduler, caller);
+  // `pool.connect((err, client, release) => ...)`, as pg's callback API hands out a client.
+  const connect = (callback?: (error: Error | null, client?: pg.PoolClient, release?: (error?: Error) => void) => void): Promise<pg.PoolClient> | undefined => {
+    if (!callback) return connectAsync();
+    connectAsync().then(
+      (client) => callback(null, client, (error?: Error) => client.release(error)),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+    return undefined;
+  };
   return new Proxy(pool, {
     get(target, property) {
       if (property === 'query') return query;
@@ -54,8 +63,7 @@ export function gatedPool(pool: pg.Pool, scheduler: Scheduler, caller: Caller): 
 }
 
 function gatedClient(client: pg.PoolClient, scheduler: Scheduler, caller: Caller): pg.PoolClient {
-  const query: QueryFunction = async (...args) => {
-    if (typeof args[args.length - 1] === 'function') throw new Error('The proof harness gates promise-style queries only');
+  const send: QueryFunction = async (...args) => {
     await scheduler.before(caller, label(args[0]));
     scheduler.running(caller, processId(client));
     try {
@@ -64,6 +72,7 @@ function gatedClient(client: pg.PoolClient, scheduler: Scheduler, caller: Caller
       scheduler.ran(caller);
     }
   };
+  const query = withCallback(send);
   return new Proxy(client, {
     get(target, property) {
       if (property === 'query') return query;
@@ -71,6 +80,23 @@ function gatedClient(client: pg.PoolClient, scheduler: Scheduler, caller: Caller
       return typeof value === 'function' ? (value as QueryFunction).bind(target) : value;
     },
   });
+}
+
+/**
+ * pg's callback API over a gated promise query: `query(text, values, (err, result) => ...)` sends the
+ * same statement through the barrier and calls back with its outcome.
+ */
+function withCallback(send: QueryFunction): (...args: unknown[]) => Promise<unknown> | undefined {
+  return (...args) => {
+    const last = args[args.length - 1];
+    if (typeof last !== 'function') return send(...args);
+    const callback = last as (error: Error | null, result?: unknown) => void;
+    send(...args.slice(0, -1)).then(
+      (result) => callback(null, result),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+    return undefined;
+  };
 }
 
 /**
