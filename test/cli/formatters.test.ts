@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatJson } from '../../src/cli/formatters/json.js';
-import { FINGERPRINT_KEY, formatSarif } from '../../src/cli/formatters/sarif.js';
+import { FINGERPRINT_KEY, formatSarif, ruleHelp } from '../../src/cli/formatters/sarif.js';
 import { formatStylish } from '../../src/cli/formatters/stylish.js';
 import { fileProblem } from '../../src/cli/results.js';
 import { defaultRuleLevels } from '../../src/cli/severity.js';
 import { finding, report } from './fixtures.js';
 import { sarifValidator } from './sarif-schema.js';
+import { readFileSync } from 'node:fs';
+import { RULE_IDS } from '../../src/checks/types.js';
 
 const ESC = '\u001b[';
 
@@ -142,6 +144,40 @@ describe('sarif', () => {
       relatedLocations: [{ id: 1, message: { text: 'check' }, physicalLocation: { region: { startLine: 2 } } }],
     });
     expect(run.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/^Skipped: 5\.0 MB/);
+  });
+
+  it("gives every rule its whole doc as help, with links made absolute, and code scanning's tags", () => {
+    const log = JSON.parse(formatSarif([], context)) as {
+      runs: {
+        tool: {
+          driver: {
+            rules: { id: string; helpUri: string; help?: { text: string; markdown: string }; properties?: { tags?: string[] } }[];
+          };
+        };
+      }[];
+    };
+    expect(validate(log)).toEqual([]);
+    const rules = log.runs[0]!.tool.driver.rules;
+    expect(rules.map((rule) => rule.id)).toEqual(RULE_IDS.map((id) => `sql-race/${id}`));
+    for (const rule of rules) {
+      const id = rule.id.replace('sql-race/', '');
+      const doc = readFileSync(new URL(`../../rules/${id}.md`, import.meta.url), 'utf8');
+      expect(rule.help?.markdown.split('\n').slice(0, 3)).toEqual(doc.split('\n').slice(0, 3));
+      expect(rule.help?.markdown.length).toBeGreaterThanOrEqual(doc.length);
+      expect(rule.help?.text).toBe(rule.help?.markdown);
+      expect(rule.help?.markdown).not.toMatch(/\]\((?!https?:|#)/);
+      expect(rule.helpUri).toMatch(new RegExp(`/rules/${id}\\.md$`));
+      expect(rule.properties?.tags).toEqual(['security', 'concurrency']);
+    }
+    const decoupled = rules.find((rule) => rule.id === 'sql-race/no-decoupled-insert');
+    expect(decoupled?.help?.markdown).toContain(
+      '](https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules/no-ignored-rowcount.md)',
+    );
+  });
+
+  it('leaves help out, rather than failing, when the docs are not installed', () => {
+    expect(ruleHelp('no-lost-update', 'https://example.com/rules/no-lost-update.md', null)).toBeUndefined();
+    expect(ruleHelp('no-lost-update', 'https://example.com/rules/no-lost-update.md', '/nonexistent')).toBeUndefined();
   });
 
   it('is valid with no results at all', () => {

