@@ -25,6 +25,12 @@ export default defineConfig(
       'eslint-plugin/require-meta-has-suggestions': 'off',
     },
   },
+  // CommonJS files (a user's config the tests load) are scripts with require() and module.
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // Fixtures and examples are deliberately racy: the proof suite asserts what the rules say about them.
   // Tests are linted too (the plugin skips test files by default).
   {

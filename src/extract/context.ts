@@ -1,18 +1,17 @@
 import type { TSESTree } from '@typescript-eslint/types';
-import { propertyName, tailName, typeName, unwrap } from './ast.js';
+import { propertyName, typeName, unwrap } from './ast.js';
 import type { Resolver } from './scope.js';
 import { promisifiedMethod } from './callbacks.js';
 import { evaluateSqlText } from './sql-text.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js';
 
 /**
- * A connection whose origin cannot be seen in the file (a module-level import, `this.db`, an untyped
- * parameter; not one with a declared type) is assumed to be a pool when its name says so (`pool`, `dbPool`, `pgPool`): that is how
- * node-postgres code names pools, and the pool-only rule needs a kind. Anything else stays `unknown`,
- * which keeps the transaction-state rules quiet rather than guessing.
+ * A connection's kind comes from evidence in the file: how it was made (`new Pool()`,
+ * `await pool.connect()`), the type written on it (`pool: Pool`, `client: PoolClient`), or the
+ * transaction callback that passed it. Its name is no evidence (a pool named `db`, a client named
+ * `pool`): a connection whose origin cannot be seen (a module-level import, `this.db`, an untyped
+ * parameter) stays `unknown`, which keeps the transaction-state rules quiet rather than guessing.
  */
-const POOL_NAME = /pool$/i;
-
 const PROMISIFY_MODULES = new Set(['util', 'node:util', 'bluebird', 'es6-promisify', 'util.promisify', 'pify']);
 
 export function createContext(modules: ReadonlySet<string>, resolver: Resolver, adapters: () => readonly LibraryAdapter[]): ExtractContext {
@@ -111,13 +110,8 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
         const fromCallback = transactionParameterKind(def.node, node.name);
         if (fromCallback) return fromCallback;
       }
-      const declared = typeName(def?.typeAnnotation ?? null);
-      if (declared) {
-        for (const adapter of adapters()) {
-          const kind = adapter.connectionFromTypeName?.(declared);
-          if (kind) return kind;
-        }
-      }
+      const declared = kindOfType(def?.typeAnnotation ?? null);
+      if (declared) return declared;
       // A declared type no adapter knows (slonik's `CommonQueryMethods`, an app's own interface) may
       // be a pool or a transaction: the name says less than the author did.
       if (def?.typeAnnotation) return 'unknown';
@@ -126,8 +120,40 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
         if (kind !== 'unknown') return kind;
       }
     }
-    const name = tailName(node);
-    return name !== null && POOL_NAME.test(name) ? 'pool' : 'unknown';
+    if (node.type === 'MemberExpression' && node.object.type === 'ThisExpression') return memberKind(node, depth);
+    return 'unknown';
+  }
+
+  function kindOfType(type: TSESTree.TypeNode | null): ConnectionKind | null {
+    const declared = typeName(type);
+    if (!declared) return null;
+    for (const adapter of adapters()) {
+      const kind = adapter.connectionFromTypeName?.(declared);
+      if (kind) return kind;
+    }
+    return null;
+  }
+
+  /** `this.db`: what the class declares for the member (its type, its initializer, a constructor parameter property). */
+  function memberKind(node: TSESTree.MemberExpression, depth: number): ConnectionKind {
+    const name = propertyName(node);
+    let body: TSESTree.Node | undefined = node.parent;
+    while (body && body.type !== 'ClassBody') body = body.parent;
+    if (name === null || !body || body.type !== 'ClassBody') return 'unknown';
+    for (const member of body.body) {
+      if (member.type === 'PropertyDefinition' && member.key.type === 'Identifier' && member.key.name === name && !member.computed) {
+        const kind = kindOfType(member.typeAnnotation?.typeAnnotation ?? null) ?? (member.value ? connectionKind(unwrap(member.value), depth + 1) : null);
+        if (kind) return kind;
+      }
+      if (member.type === 'MethodDefinition' && member.kind === 'constructor') {
+        for (const param of member.value.params) {
+          if (param.type === 'TSParameterProperty' && param.parameter.type === 'Identifier' && param.parameter.name === name) {
+            return kindOfType(param.parameter.typeAnnotation?.typeAnnotation ?? null) ?? 'unknown';
+          }
+        }
+      }
+    }
+    return 'unknown';
   }
 
   /** A parameter of a transaction callback (`pool.transaction(async (tx) => ...)`) is a transaction. */

@@ -39,10 +39,11 @@ const failingScopes = {
   },
 };
 
+/** The parser comes after the preset, which sets its own. */
 function lint(code: string, parser: Linter.Parser): Linter.LintMessage[] {
   rulesRunning = false;
   const linter = new Linter({ configType: 'flat' });
-  return linter.verify(code, [{ files: ['**/*.ts'], languageOptions: { parser } }, arm, plugin.configs.recommended, { settings: { 'sql-race': { schemaDiscovery: false } } }] as Linter.Config[], { filename: 'file.ts' });
+  return linter.verify(code, [plugin.configs.recommended, arm, { files: ['**/*.ts'], languageOptions: { parser } }, { settings: { 'sql-race': { schemaDiscovery: false } } }] as Linter.Config[], { filename: 'file.ts' });
 }
 
 describe('a throw inside the analysis', () => {

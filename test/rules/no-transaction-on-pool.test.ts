@@ -211,6 +211,52 @@ export async function transfer(from: number, to: number, amount: number) {
 `,
     },
     {
+      name: 'an imported connection named pool: a name is no evidence of a pool',
+      code: `
+import { pool } from './db';
+
+export async function closeAccount(accountId: number) {
+  await pool.query('BEGIN');
+  await pool.query('DELETE FROM accounts WHERE account_id = $1', [accountId]);
+  await pool.query('COMMIT');
+}
+`,
+    },
+    {
+      name: 'a client named pool, taken from a pool named db',
+      code: `
+import { Pool } from 'pg';
+const db = new Pool();
+
+export async function closeAccount(accountId: number) {
+  const pool = await db.connect();
+  try {
+    await pool.query('BEGIN');
+    await pool.query('DELETE FROM accounts WHERE account_id = $1', [accountId]);
+    await pool.query('COMMIT');
+  } finally {
+    pool.release();
+  }
+}
+`,
+    },
+    {
+      name: 'a class member named pool that holds a client',
+      code: `
+import type { PoolClient } from 'pg';
+
+export class AccountRepository {
+  constructor(private readonly pool: PoolClient) {}
+
+  async close(accountId: number) {
+    await this.pool.query('BEGIN');
+    await this.pool.query('DELETE FROM accounts WHERE account_id = $1', [accountId]);
+    await this.pool.query('COMMIT');
+  }
+}
+`,
+    },
+    {
       name: 'savepoints on a client',
       code: `
 import { Pool } from 'pg';
@@ -332,19 +378,6 @@ export async function closeAccount(accountId: number) {
       errors: [{ messageId: 'transactionOnPool', line: 6, column: 9, data: { statement: 'BEGIN', pool: 'db' } }],
     },
     {
-      name: 'an imported connection named pool',
-      code: `
-import { pool } from './db';
-
-export async function closeAccount(accountId: number) {
-  await pool.query('BEGIN');
-  await pool.query('DELETE FROM accounts WHERE account_id = $1', [accountId]);
-  await pool.query('COMMIT');
-}
-`,
-      errors: [{ messageId: 'transactionOnPool', line: 5, column: 9, data: { statement: 'BEGIN', pool: 'pool' } }],
-    },
-    {
       name: 'this.pool in a repository class',
       code: `
 import { Pool } from 'pg';
@@ -361,6 +394,23 @@ export class AccountRepository {
 }
 `,
       errors: [{ messageId: 'transactionOnPool', line: 8, column: 11, data: { statement: 'BEGIN', pool: 'this.pool' } }],
+    },
+    {
+      name: 'this.db in a class, a field initialized with new Pool()',
+      code: `
+import { Pool } from 'pg';
+
+export class AccountRepository {
+  private readonly db = new Pool();
+
+  async close(accountId: number) {
+    await this.db.query('BEGIN');
+    await this.db.query('DELETE FROM accounts WHERE account_id = $1', [accountId]);
+    await this.db.query('COMMIT');
+  }
+}
+`,
+      errors: [{ messageId: 'transactionOnPool', line: 8, column: 11, data: { statement: 'BEGIN', pool: 'this.db' } }],
     },
     {
       name: 'BEGIN sent with the first statement, COMMIT in a later call',
