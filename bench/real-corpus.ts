@@ -9,6 +9,7 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { mightContainSql } from '../src/analyze.js';
 import { collectFiles } from '../src/cli/files.js';
 import {
   auditCodebase,
@@ -21,7 +22,7 @@ import {
   type AuditOutcome,
   type Codebase,
 } from './corpus/audit.js';
-import { sweepCodebase, type EslintSweep } from './corpus/eslint-sweep.js';
+import { MAX_FILE_BYTES, sweepCodebase, type EslintSweep } from './corpus/eslint-sweep.js';
 import { formatTable } from './corpus/table.js';
 
 export interface CodebaseReport {
@@ -53,21 +54,25 @@ interface Flags {
   mirrors: string;
   json: string | null;
   eslint: boolean;
+  /** Lint only the files the plugin's pre-scan admits (the only ones its rules analyse). */
+  eslintPrescanned: boolean;
   names: string[];
   auditArgs: string[];
 }
 
-const USAGE = `usage: node dist/bench/real-corpus.js [--root DIR] [--mirrors DIR] [--eslint] [--json FILE] [--audit-arg ARG]... [names...]
+const USAGE = `usage: node dist/bench/real-corpus.js [--root DIR] [--mirrors DIR] [--eslint | --eslint-prescanned] [--json FILE] [--audit-arg ARG]... [names...]
   --root DIR        codebases, one directory per <owner>+<name> (default ${DEFAULT_ROOT})
   --mirrors DIR     git snapshots <owner>+<name>/repo, for the commit of each (default ${DEFAULT_MIRRORS})
   --eslint          also run the ESLint plugin over the same files (crash sweep)
+  --eslint-prescanned  the same, over only the files the plugin's SQL pre-scan admits (the rest get
+                    no listeners; the audit already ran the pre-scan itself on every file)
   --json FILE       also write everything measured, findings included, as JSON
   --audit-arg ARG   pass ARG to sql-race audit (repeatable)
   names             owner/name, owner+name or name; all codebases when none
 `;
 
 function parseFlags(argv: readonly string[]): Flags | null {
-  const flags: Flags = { root: DEFAULT_ROOT, mirrors: DEFAULT_MIRRORS, json: null, eslint: false, names: [], auditArgs: [] };
+  const flags: Flags = { root: DEFAULT_ROOT, mirrors: DEFAULT_MIRRORS, json: null, eslint: false, eslintPrescanned: false, names: [], auditArgs: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -80,6 +85,7 @@ function parseFlags(argv: readonly string[]): Flags | null {
     else if (arg === '--mirrors') flags.mirrors = value();
     else if (arg === '--json') flags.json = value();
     else if (arg === '--eslint') flags.eslint = true;
+    else if (arg === '--eslint-prescanned') flags.eslint = flags.eslintPrescanned = true;
     else if (arg === '--audit-arg') flags.auditArgs.push(value());
     else if (arg === '--help' || arg === '-h') return null;
     else if (arg.startsWith('--')) throw new Error(`unknown flag ${arg}`);
@@ -93,7 +99,7 @@ export function sourceFiles(dir: string): { files: string[]; lines: number } {
   const { files } = collectFiles([dir], { cwd: dir, ignorePatterns: [], gitignore: true });
   let lines = 0;
   for (const file of files) {
-    if (statSync(file).size > 2 * 1024 * 1024) continue;
+    if (statSync(file).size > MAX_FILE_BYTES) continue;
     lines += countLines(readFileSync(file, 'utf8'));
   }
   return { files, lines };
@@ -108,7 +114,10 @@ function findingsByRule(outcome: AuditOutcome): Record<string, number> {
   return counts;
 }
 
-export async function measureCodebase(codebase: Codebase, options: { eslint: boolean; auditArgs: string[] }): Promise<CodebaseReport> {
+export async function measureCodebase(
+  codebase: Codebase,
+  options: { eslint: boolean; eslintPrescanned: boolean; auditArgs: string[] },
+): Promise<CodebaseReport> {
   const { files, lines } = sourceFiles(codebase.dir);
   const outcome = await auditCodebase(codebase, { extraArgs: options.auditArgs });
   const { stats } = outcome;
@@ -138,7 +147,10 @@ export async function measureCodebase(codebase: Codebase, options: { eslint: boo
     maxRssMb: outcome.maxRssMb,
     failure: outcome.failure,
   };
-  if (options.eslint) report.eslint = await sweepCodebase(codebase, files);
+  if (options.eslint) {
+    const swept = options.eslintPrescanned ? files.filter((file) => statSync(file).size <= MAX_FILE_BYTES && mightContainSql(readFileSync(file, 'utf8'))) : files;
+    report.eslint = await sweepCodebase(codebase, swept);
+  }
   return report;
 }
 
@@ -281,16 +293,19 @@ async function main(argv: readonly string[]): Promise<number> {
   const reports: CodebaseReport[] = [];
   for (const codebase of codebases) {
     process.stderr.write(`${codebase.name} ...\n`);
-    reports.push(await measureCodebase(codebase, { eslint: flags.eslint, auditArgs: flags.auditArgs }));
+    reports.push(await measureCodebase(codebase, { eslint: flags.eslint, eslintPrescanned: flags.eslintPrescanned, auditArgs: flags.auditArgs }));
   }
   process.stdout.write(`sql-race audit on ${codebases.length} codebases (Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB)\n\n`);
   process.stdout.write(auditTable(reports));
-  if (flags.eslint) process.stdout.write(`\nESLint with the recommended config, same files\n\n${eslintTable(reports)}`);
+  if (flags.eslint) {
+    const which = flags.eslintPrescanned ? 'the files the pre-scan admits' : 'the same files';
+    process.stdout.write(`\nESLint with the recommended config, ${which}\n\n${eslintTable(reports)}`);
+  }
   process.stdout.write(`\n${problems(reports)}`);
   if (flags.json !== null) {
     writeFileSync(
       flags.json,
-      `${JSON.stringify({ node: process.version, cores: cpus().length, auditArgs: flags.auditArgs, codebases: reports }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, cores: cpus().length, auditArgs: flags.auditArgs, eslintPrescanned: flags.eslintPrescanned, codebases: reports }, null, 2)}\n`,
     );
   }
   const failed = reports.some(

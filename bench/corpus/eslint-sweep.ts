@@ -20,7 +20,7 @@ const SELF = fileURLToPath(import.meta.url);
 const RESOURCE_PRELOAD = path.join(path.dirname(SELF), 'resource-usage.js');
 const CHUNK = 40;
 /** The audit's default `--max-file-size`: larger files are bundles, which the audit does not read either. */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface Crash {
   path: string;
