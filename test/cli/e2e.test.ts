@@ -69,6 +69,8 @@ describe('sql-race command line', slow, () => {
           endLine: 5,
           endColumn: expect.any(Number),
           messageId: expect.any(String),
+          functionName: 'bookSlot',
+          sql: 'SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2',
         },
       ],
       suppressedMessages: [],

@@ -66,7 +66,7 @@ describe('stylish', () => {
 });
 
 describe('json', () => {
-  it("prints ESLint's LintResult shape with sql-race rule ids", () => {
+  it("prints ESLint's LintResult shape with sql-race rule ids, and each finding's function and SQL", () => {
     const [result] = JSON.parse(formatJson([report()])) as Record<string, unknown>[];
     expect(result).toEqual({
       filePath: '/repo/src/book.ts',
@@ -80,6 +80,8 @@ describe('json', () => {
           endLine: 4,
           endColumn: 40,
           messageId: 'checkThenAct',
+          functionName: 'bookSlot',
+          sql: 'INSERT INTO bookings (doctor) VALUES ($1)',
         },
       ],
       suppressedMessages: [],

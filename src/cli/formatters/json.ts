@@ -10,6 +10,9 @@ export interface EslintMessage {
   endLine?: number;
   endColumn?: number;
   messageId?: string;
+  /** For findings: the enclosing function and the normalized SQL of the reported statement (as in baselines). */
+  functionName?: string;
+  sql?: string;
   fatal?: true;
   suggestions?: { desc: string; fix: { range: [number, number]; text: string } }[];
   suppressions?: { kind: string; justification: string }[];
@@ -39,7 +42,11 @@ export function toEslintMessage(problem: Problem): EslintMessage {
   };
   if (problem.endLine !== undefined) message.endLine = problem.endLine;
   if (problem.endColumn !== undefined) message.endColumn = problem.endColumn;
-  if (problem.finding !== undefined) message.messageId = problem.finding.messageId;
+  if (problem.finding !== undefined) {
+    message.messageId = problem.finding.messageId;
+    message.functionName = problem.finding.functionName;
+    message.sql = problem.finding.sql;
+  }
   if (problem.fatal) message.fatal = true;
   if (problem.finding !== undefined && problem.finding.suggestions.length > 0) {
     message.suggestions = problem.finding.suggestions.map(({ desc, fix }) => ({ desc, fix }));
