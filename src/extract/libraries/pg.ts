@@ -62,7 +62,8 @@ export const pg: LibraryAdapter = {
       sql = ctx.sqlText(text, 'dollar', 'postgres', objectProperty(config, 'values'));
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
-    return { library: 'pg', node, resultNode: node, connection, sql, countHint: 'result.rowCount' };
+    // A `?` text on a receiver no import names is a MySQL driver's (read as 'mysql'): name its count.
+    return { library: 'pg', node, resultNode: node, connection, sql, countHint: sql.dialect === 'mysql' ? 'result.affectedRows' : 'result.rowCount' };
   },
 };
 
