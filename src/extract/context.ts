@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { propertyName, typeName, unwrap } from './ast.js';
 import type { Resolver } from './scope.js';
 import { promisifiedMethod } from './callbacks.js';
-import { evaluateSqlText } from './sql-text.js';
+import { evaluateSqlText, returnedBy } from './sql-text.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js';
 
 /**
@@ -56,6 +56,12 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
 
   function origin(node: TSESTree.Expression, depth: number): TSESTree.Expression {
     const inner = unwrap(node) as TSESTree.Expression;
+    if (inner.type === 'CallExpression' && depth <= 10) {
+      // A helper of this file that returns a `{ text, values }` / `{ sql, values }` object literal.
+      const returned = returnedBy(inner, context.resolve);
+      const value = returned ? (unwrap(returned) as TSESTree.Expression) : null;
+      return value?.type === 'ObjectExpression' ? value : inner;
+    }
     if (inner.type !== 'Identifier' || depth > 10) return inner;
     const def = context.resolve(inner);
     if (def?.kind === 'variable' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {

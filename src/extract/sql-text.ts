@@ -45,7 +45,7 @@ export function evaluateSqlText(
     } else if (detected === 'named') style = 'sequelize';
   }
   const { text: dollared, names } = toDollarPlaceholders(withMarkers, style);
-  const bound = bindValues(values ? unwrap(values) : null, names, resolve);
+  const bound = bindValues(values ? unwrap(values) : formatValues(node, resolve), names, resolve);
   const firstHole = Math.max(names.length, highestDollar(dollared)) + 1;
   const text = dollared.replace(/__sqlrace_hole_(\d+)__/g, (_, k: string) => `$${firstHole + Number(k)}`);
   const params: (TSESTree.Node | null)[] = [];
@@ -99,7 +99,12 @@ function evaluate(node: TSESTree.Node, resolve: Resolve, depth: number): Part[] 
       if (inner.callee.type === 'MemberExpression' && inner.arguments.length === 0 && inner.callee.property.type === 'Identifier' && ['trim', 'trimStart', 'trimEnd'].includes(inner.callee.property.name)) {
         return evaluate(inner.callee.object, resolve, depth + 1);
       }
-      return null;
+      // `mysql.format(text, values)`, `pgp.as.format(text, values)`: the text, its values bound by the caller.
+      const formatted = formatCall(inner);
+      if (formatted) return evaluate(formatted.text, resolve, depth + 1);
+      // A function of this file that only returns text: `const byId = (t) => \`SELECT ...\``.
+      const returned = returnedBy(inner, resolve);
+      return returned ? evaluate(returned, resolve, depth + 1) : null;
     }
     default:
       return null;
@@ -120,6 +125,49 @@ function constantParts(node: TSESTree.Node, resolve: Resolve, depth: number): Pa
     }
   }
   return null;
+}
+
+/** Objects whose `format(text, values)` binds values into SQL text: mysql, sqlstring, pg-promise's `as`, a connection. */
+const FORMATTERS = /^(?:mysql2?|sqlstring|SqlString|sqlString|as|conn|connection|pool|db)$/;
+
+function formatCall(call: TSESTree.CallExpression): { text: TSESTree.Node; values: TSESTree.Node | null } | null {
+  const callee = unwrap(call.callee);
+  const text = call.arguments[0];
+  if (callee.type !== 'MemberExpression' || propertyName(callee) !== 'format' || !text || text.type === 'SpreadElement') return null;
+  const object = unwrap(callee.object);
+  const name = object.type === 'Identifier' ? object.name : object.type === 'MemberExpression' ? propertyName(object) : null;
+  if (name === null || !FORMATTERS.test(name)) return null;
+  const values = call.arguments[1];
+  return { text, values: values && values.type !== 'SpreadElement' ? values : null };
+}
+
+/** The values of a `format(text, values)` call that produced the text, directly or through a const. */
+function formatValues(node: TSESTree.Node, resolve: Resolve): TSESTree.Node | null {
+  let current = unwrap(node);
+  for (let depth = 0; current.type === 'Identifier' && depth < MAX_DEPTH; depth++) {
+    const def = resolve(current);
+    if (def?.kind !== 'variable' || def.declarationKind !== 'const' || !def.init) return null;
+    current = unwrap(def.init);
+  }
+  return current.type === 'CallExpression' ? (formatCall(current)?.values ?? null) : null;
+}
+
+/**
+ * What a call to a function of this file returns, when its body is one `return` (or an arrow's
+ * expression): `function byId() { return 'SELECT ...'; }`, `const q = (t) => ({ text: '...', values: [t] })`.
+ */
+export function returnedBy(call: TSESTree.CallExpression, resolve: Resolve): TSESTree.Node | null {
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'Identifier') return null;
+  const def = resolve(callee);
+  let fn: TSESTree.Node | null = null;
+  if (def?.kind === 'function') fn = def.node;
+  else if (def?.kind === 'variable' && def.declarationKind === 'const' && def.init) fn = unwrap(def.init);
+  if (!fn || (fn.type !== 'FunctionDeclaration' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression')) return null;
+  if (fn.body === null || fn.body === undefined) return null;
+  if (fn.body.type !== 'BlockStatement') return fn.body;
+  const [only, ...rest] = fn.body.body;
+  return only?.type === 'ReturnStatement' && rest.length === 0 ? only.argument : null;
 }
 
 function markFragment(node: TSESTree.Node): Part {

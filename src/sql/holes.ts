@@ -27,6 +27,7 @@ const BEFORE_VALUE = new Set([
   'natural', 'union', 'intersect', 'except', 'filter', 'within', 'group', 'order', 'collate', 'at', 'time', 'overlaps', 'window',
   'zone', 'of', 'if', 'elsif', 'return', 'raise', 'perform', 'execute', 'call', 'delete', 'insert', 'replace', 'ignore', 'key',
   'duplicate', 'conflict', 'nothing', 'constraint', 'each', 'statement', 'lock', 'share', 'mode', 'nowait', 'skip', 'locked',
+  'div', 'mod', 'xor', 'regexp', 'rlike', 'against', 'glob', 'match',
 ]);
 
 const isWord = (t: Token | undefined, ...words: string[]): boolean => t?.type === 'word' && words.includes(t.value);

@@ -69,7 +69,14 @@ function analyze(text: string, dialect: SqlDialect): SqlAnalysis {
   let parseError: string | null = null;
   const statements: StatementFacts[] = [];
   for (const tokens of splitStatements(text, dialect)) {
-    const { facts, error } = analyzeStatement(tokens, dialect);
+    let { facts, error } = analyzeStatement(tokens, dialect);
+    // A text sent through a receiver no adapter knows, with no placeholder to tell its driver, may be
+    // MySQL (`INTERVAL 7 DAY`, `DELETE ... LIMIT 1`, `INSERT ... VALUE (...)`): read it so before giving up.
+    if (error !== null && dialect === 'postgres' && !tokens.some((t) => t.type === 'qident' || t.type === 'dollar')) {
+      const [asMysql] = splitStatements(join(tokens), 'mysql');
+      const retry = asMysql && asMysql.length > 0 ? analyzeStatement(asMysql, 'mysql') : null;
+      if (retry && retry.error === null) ({ facts, error } = retry);
+    }
     statements.push(facts);
     if (error !== null) {
       fallbackCounts[dialect]++;

@@ -67,7 +67,7 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
     }
     const head = [text(first as Token, 'INSERT')];
     if (!isWord(tokens[i], 'into')) head.push(made('word', 'INTO'));
-    tokens = [...head, ...tokens.slice(i)];
+    tokens = insertSetToValues([...head, ...tokens.slice(i)]);
   }
   const depths = depthsOf(tokens);
   const out: Token[] = [];
@@ -100,6 +100,13 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
       i += 2;
       continue;
     }
+    // `INSERT ... VALUE (...)`: MySQL's synonym of VALUES.
+    if (isWord(t, 'value') && top && isWord(first, 'insert', 'replace') && tokens[i + 1]?.type === 'open') {
+      const values = text(t, 'VALUES');
+      out.push(values);
+      display.push(t);
+      continue;
+    }
     if (isWord(t, 'limit') && isLimitValue(tokens[i + 1]) && tokens[i + 2]?.type === 'comma' && isLimitValue(tokens[i + 3])) {
       const rewritten = [t, made('number', (tokens[i + 3] as Token).text), made('word', 'OFFSET'), made('number', (tokens[i + 1] as Token).text)];
       out.push(...rewritten);
@@ -118,6 +125,38 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
     display.push(t);
   }
   return { text: join(out), display: join(display) };
+}
+
+/**
+ * `INSERT INTO t SET a = 1, b = ?` -> `INSERT INTO t (a, b) VALUES (1, ?)`, up to `ON DUPLICATE KEY UPDATE`
+ * (which the caller cuts out). `tokens` starts `INSERT INTO`.
+ */
+function insertSetToValues(tokens: Token[]): Token[] {
+  const depths = depthsOf(tokens);
+  let k = 2;
+  while (tokens[k] && (tokens[k]?.type === 'word' || tokens[k]?.type === 'qident' || tokens[k]?.type === 'dot') && !isWord(tokens[k], 'set')) k++;
+  if (k === 2 || !isWord(tokens[k], 'set')) return tokens;
+  const end = tokens.findIndex((t, j) => j > k && depths[j] === 0 && isWord(t, 'on') && isWord(tokens[j + 1], 'duplicate'));
+  const stop = end === -1 ? tokens.length : end;
+  const columns: Token[] = [];
+  const values: Token[] = [];
+  let at = k + 1;
+  while (at < stop) {
+    let next = at;
+    while (next < stop && !(depths[next] === 0 && tokens[next]?.type === 'comma')) next++;
+    const item = tokens.slice(at, next);
+    const eq = item.findIndex((t) => t.type === 'op' && t.value === '=');
+    if (eq < 1) return tokens;
+    if (columns.length > 0) {
+      columns.push(made('comma', ','));
+      values.push(made('comma', ','));
+    }
+    columns.push(...item.slice(0, eq));
+    values.push(...item.slice(eq + 1));
+    at = next + 1;
+  }
+  if (columns.length === 0) return tokens;
+  return [...tokens.slice(0, k), made('open', '('), ...columns, made('close', ')'), made('word', 'VALUES'), made('open', '('), ...values, made('close', ')'), ...tokens.slice(stop)];
 }
 
 const INTERVAL_UNITS = ['microsecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];

@@ -96,3 +96,19 @@ describe('analyzeSql: placeholders the caller did not rewrite', () => {
     expect(sqlite.statements[0]?.tablesWritten).toEqual(['report']);
   });
 });
+
+describe('analyzeSql: MySQL forms the parser reads once rewritten', () => {
+  it('INSERT ... SET, INSERT ... VALUE and INTERVAL n DAY', () => {
+    const set = analyzeSql('INSERT INTO pools SET name = $1, slug = $2', 'mysql');
+    expect(set.parseError).toBeNull();
+    expect(set.statements[0]).toMatchObject({ kind: 'insert', tablesWritten: ['pools'], params: [1, 2] });
+    expect(analyzeSql('INSERT INTO nodes (a, b) VALUE ($1, $2)', 'mysql').parseError).toBeNull();
+    expect(analyzeSql('SELECT * FROM stats WHERE added > NOW() - INTERVAL 7 DAY AND b > NOW() - INTERVAL $1 HOUR', 'mysql').parseError).toBeNull();
+  });
+
+  it('a text with no placeholder that only MySQL reads is read as MySQL', () => {
+    const facts = analyzeSql('DELETE FROM difficulty_adjustments ORDER BY time LIMIT 1');
+    expect(facts.parseError).toBeNull();
+    expect(facts.statements[0]).toMatchObject({ kind: 'delete', origin: 'parser', tablesWritten: ['difficulty_adjustments'] });
+  });
+});

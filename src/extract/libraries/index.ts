@@ -2,6 +2,7 @@
 import type { LibraryAdapter } from '../types.js';
 import { drizzle } from './drizzle.js';
 import { knex } from './knex.js';
+import { mysql } from './mysql.js';
 import { mysql2 } from './mysql2.js';
 import { kysely } from './kysely.js';
 import { pg } from './pg.js';
@@ -12,4 +13,4 @@ import { sequelize } from './sequelize.js';
 import { slonik } from './slonik.js';
 import { typeorm } from './typeorm.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, typeorm, sequelize, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, mysql, typeorm, sequelize, pg];

@@ -73,7 +73,8 @@ export const pg: LibraryAdapter = {
       sql = ctx.sqlText(text, 'dollar', 'postgres', objectProperty(config, 'values'));
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
-    return { library: 'pg', node, resultNode: node, connection, sql, countHint: 'result.rowCount', callback: nodeCallback(node) };
+    // A `?` text on a receiver no import names is a MySQL driver's (read as 'mysql'): name its count.
+    return { library: 'pg', node, resultNode: node, connection, sql, countHint: sql.dialect === 'mysql' ? 'result.affectedRows' : 'result.rowCount', callback: nodeCallback(node) };
   },
 };
 
