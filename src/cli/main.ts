@@ -123,7 +123,12 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       : null;
 
   const changedLines = flags.changedSince === undefined ? undefined : changedLinesSince(flags.changedSince, io.cwd);
-  const progress = new ProgressBar(io.stderr, { enabled: progressWanted(io.stderr, io.env, flags.progress) });
+  // SQL_RACE_PROGRESS_DELAY_MS lets a test see the bar on an audit that ends before the usual delay.
+  const delay = Number(io.env['SQL_RACE_PROGRESS_DELAY_MS']);
+  const progress = new ProgressBar(io.stderr, {
+    enabled: progressWanted(io.stderr, io.env, flags.progress),
+    ...(Number.isFinite(delay) && delay >= 0 ? { delayMs: delay } : {}),
+  });
   // Ctrl-C while the bar is on screen: erase it, so the shell prompt does not land after it.
   const interrupted = (): void => {
     progress.stop();

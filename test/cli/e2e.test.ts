@@ -272,7 +272,8 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
       spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], {
         cwd,
         encoding: 'utf8',
-        env: { ...process.env, CI: undefined, ...env },
+        // No delay: on an idle machine the 40 files take less than the bar's usual 400 ms.
+        env: { ...process.env, CI: undefined, SQL_RACE_PROGRESS_DELAY_MS: '0', ...env },
         timeout: 60_000,
       }).stdout;
     const drawn = onTerminal({});
