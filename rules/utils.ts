@@ -3,7 +3,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainSql, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
-import { pluginSettings, schemaFor, skippedFile } from './settings.js';
+import { pluginSettings, schemaFor, skippedFile } from './settings-utils.js';
 
 export const DOCS_URL = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
 

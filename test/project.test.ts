@@ -11,7 +11,7 @@ import { CHECKS } from '../src/checks/index.js';
 
 const root = join(import.meta.dirname, '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
-const ruleFiles = readdirSync(join(root, 'rules')).filter((f) => f.endsWith('.ts') && !['index.ts', 'utils.ts', 'settings.ts'].includes(f));
+const ruleFiles = readdirSync(join(root, 'rules')).filter((f) => f.endsWith('.ts') && !['index.ts', 'utils.ts', 'settings-utils.ts'].includes(f));
 
 function fixtureFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
