@@ -2,22 +2,22 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Step } from '../flow/index.js';
 import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
-import { isLostUpdate } from './no-lost-update.js';
+import { lostWrite } from './no-lost-update.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { isKeyColumn } from '../sql/keys.js';
-import { controls, seesResult, guardsOn, guardText, isRead, kindOn, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
-import type { Finding, RuleMessages, Suggestion } from './types.js';
+import { controls, seesResult, groupActs, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
   checkThenAct:
-    '`{{table}}` is read on line {{readLine}} without a lock, tested on line {{checkLine}}, and written on line {{writeLine}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}.',
+    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}.',
   checkThenInsert:
-    'The check of `{{table}}` on line {{readLine}} (tested on line {{checkLine}}) does not stop a concurrent request from inserting the same row before the INSERT on line {{writeLine}}: both see nothing and both insert. Enforce it with a unique constraint and `INSERT ... ON CONFLICT`, or run the transaction as SERIALIZABLE and retry on error 40001.',
+    'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from inserting the same row before the INSERT on {{writeLines}}: both see nothing and both insert. Enforce it with a unique constraint and `INSERT ... ON CONFLICT`, or run the transaction as SERIALIZABLE and retry on error 40001.',
   checkThenInsertUnhandled:
-    'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs (line {{writeLine}}) that both passed the check on line {{checkLine}}, but nothing handles that error: the loser gets a duplicate-key error (23505 in PostgreSQL, ER_DUP_ENTRY in MySQL, P2002 in Prisma) instead of the answer the check gives. Catch it around the INSERT, or use `INSERT ... ON CONFLICT DO NOTHING` and check the affected count.',
+    'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs ({{writeLines}}) that both passed the check on {{checkLines}}, but nothing handles that error: the loser gets a duplicate-key error (23505 in PostgreSQL, ER_DUP_ENTRY in MySQL, P2002 in Prisma) instead of the answer the check gives. Catch it around the INSERT, or use `INSERT ... ON CONFLICT DO NOTHING` and check the affected count.',
   checkThenActBounded:
-    '`{{table}}` is read on line {{readLine}} without a lock, tested on line {{checkLine}}, and written on line {{writeLine}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail (error 23514) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
+    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail (error 23514) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
   checkThenSetUnique:
     'The check on line {{readLine}} that no other `{{table}}` row has this `{{column}}` (tested on line {{checkLine}}) does not stop a concurrent request from setting the same value before the UPDATE on line {{writeLine}}: both see none and both write it. Enforce it with a unique constraint on `{{column}}` and handle the violation (error 23505), or run the transaction as SERIALIZABLE and retry on error 40001.',
   claimBySubquery:
@@ -36,6 +36,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
       const claim = unlockedSubqueryClaim(step);
       if (claim) findings.push(findingAt(unit, step, 'no-check-then-act', 'claimBySubquery', { table: claim.table, guard: guardText(claim.guards), picker: claim.cte !== null ? `the CTE \`${claim.cte}\`` : 'the subquery', countHint: step.site.countHint }));
     }
+    const pairs: Pair[] = [];
     for (const read of unit.steps) {
       if (!isRead(read) || read.result.tests.length === 0) continue;
       for (const write of laterWrites(unit, read)) {
@@ -55,26 +56,63 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
         const test = decidingTests(read, write, table, options).find((t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node));
-        if (!test) continue;
+        if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         // A key that covers the inserted columns makes the duplicate fail: no second row, only an error to handle.
         const key = insert ? insertKey(write, table, schema) : null;
         if (key !== null && errorHandled(write.site.node)) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
         const messageId = key !== null ? 'checkThenInsertUnhandled' : insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
-        const data = { table, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node), countHint: write.site.countHint };
-        findings.push(findingAt(unit, read, 'no-check-then-act', messageId, {
-          ...data,
+        pairs.push({ read, write, test, table, insert, messageId, extra: {
           ...(key !== null ? { key: describeKey(key) } : {}),
           ...(bounded !== null ? { check: bounded.check.text, column: bounded.column } : {}),
-        }, [
-            { label: 'check', node: test },
-            { label: 'write', node: write.site.node },
-          ], insert ? [] : forUpdateSuggestion(read)));
-        break;
+        } });
       }
+    }
+    // Several reads feeding one write, or one read feeding several writes: one finding per act.
+    for (const act of groupActs(pairs)) {
+      const first = act.pairs[0];
+      if (!first) continue;
+      const read = act.reads[0]!;
+      const tests = [...new Set(act.pairs.map((p) => p.test))].sort((a, b) => a.range[0] - b.range[0]);
+      const related: RelatedLocation[] = [
+        ...act.reads.slice(1).map((r) => ({ label: 'read' as const, node: r.site.node })),
+        ...tests.map((node) => ({ label: 'check' as const, node })),
+        ...act.writes.map((w) => ({ label: 'write' as const, node: w.site.node })),
+      ];
+      findings.push(findingAt(unit, read, 'no-check-then-act', first.messageId, {
+        table: first.table,
+        readLines: lines(act.reads),
+        checkLines: linesOf(tests),
+        writeLines: lines(act.writes),
+        countHint: act.writes[0]!.site.countHint,
+        ...first.extra,
+      }, related, first.insert ? [] : forUpdateSuggestion(read)));
     }
   }
   return findings;
+}
+
+interface Pair {
+  read: Step;
+  write: Step;
+  test: TSESTree.Node;
+  table: string;
+  insert: boolean;
+  messageId: 'checkThenAct' | 'checkThenInsert' | 'checkThenInsertUnhandled' | 'checkThenActBounded';
+  extra: Record<string, string>;
+}
+
+/**
+ * The test reads the very value the write sets back from the read (`if (balance < amount) throw`,
+ * then `SET balance = $1` with `balance - amount`): no-lost-update reports it, with the fix that fits.
+ * When the test decides on one column and the value written back comes from elsewhere (a status
+ * tested, a fresh value written), it is this rule's check-then-act.
+ */
+function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  const lost = lostWrite(read, write, resolver);
+  if (!lost || retestsReadValue(read, write, resolver)) return false;
+  const columns = read.result.valueTests.find((t) => t.node === test)?.columns;
+  return columns === undefined || columns === null || columns.some((c) => c.toLowerCase() === lost.readColumn);
 }
 
 /**
@@ -99,8 +137,8 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
 
 /**
  * Writes that re-check in the database what the code checked: ON CONFLICT, a guard on a column the
- * read returned (the conditional write), a version check; and absolute write-backs, which
- * no-lost-update reports. `INSERT ... SELECT ... WHERE NOT EXISTS (...)` is no re-check: under READ
+ * read returned (the conditional write), a version check. Absolute write-backs of the tested value
+ * are no-lost-update's (see `decidedValueIsLost`). `INSERT ... SELECT ... WHERE NOT EXISTS (...)` is no re-check: under READ
  * COMMITTED two requests both see no row and both insert.
  */
 function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInput['resolver'], options: CheckInput['options']): boolean {
@@ -109,8 +147,7 @@ function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInpu
   const stateColumns = readStateColumns(read, options);
   const guarded = guardsOn(write, table, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column) || stateColumns.includes(g.column));
   if (guarded) return true;
-  if (retestsReadValue(read, write, resolver)) return true;
-  return isLostUpdate(read, write, resolver);
+  return retestsReadValue(read, write, resolver);
 }
 
 /** Columns whose state the read's WHERE tests (`used = false`, `expires_at > now()`), not only the row's key. */

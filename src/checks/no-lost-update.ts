@@ -1,43 +1,107 @@
-import type { Step } from '../flow/index.js';
-import { dependsOn } from '../flow/results.js';
+import type { Step, Unit } from '../flow/index.js';
+import { jsValueKind, provenance, type JsValueKind } from '../flow/provenance.js';
 import type { Resolver } from '../extract/scope.js';
-import { isRead, laterWrites, line, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import type { Assignment } from '../sql/facts.js';
+import { columnFixKind } from './schema-facts.js';
+import type { Schema } from '../schema/index.js';
+import { groupActs, type Act, isRead, laterWrites, lines, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
   lostUpdate:
-    '`{{table}}.{{column}}` is read on line {{readLine}} without a lock, changed in JavaScript, and written back as an absolute value on line {{writeLine}}: an update committed in between is lost. Write it relative to the stored value (`SET {{column}} = {{column}} + $1`), lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count.',
+    '`{{table}}.{{column}}` is read on {{readLines}} without a lock, changed in JavaScript, and written back{{into}} as an absolute value on {{writeLines}}: an update committed in between is lost. {{fix}}.',
 } as const satisfies RuleMessages;
 
 export type MessageId = keyof typeof messages;
 
 export const description = 'Disallow writing back a value read without a lock and changed in JavaScript';
 
-/** The column the write sets to an absolute value computed from what the read returned, if any. */
-export function lostColumn(read: Step, write: Step, resolver: Resolver): string | null {
+/** What the write does with the read: the assignment written back, and the column of the read it is computed from. */
+export interface LostWrite {
+  assignment: Assignment;
+  /** The column read that the written value is computed from (the written column when it is one of them). */
+  readColumn: string;
+  kind: JsValueKind;
+}
+
+/**
+ * The assignment of the write that sets an absolute value computed (through JavaScript) from what the
+ * read returned, if any. A value fetched elsewhere with an id the read returned, a fresh id, or a
+ * constant is not computed from the read.
+ */
+export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrite | null {
   if (write.facts.kind !== 'update' || sharedTable(read, write) === null) return null;
-  const assignment = write.facts.set.find(
-    (a) => a.shape === 'value' && a.params.some((n) => dependsOn(write.site.sql.params[n - 1] ?? null, read.result, resolver)),
-  );
-  return assignment?.column ?? null;
+  for (const assignment of write.facts.set) {
+    if (assignment.shape !== 'value') continue;
+    const columns = new Set<string>();
+    let wholeRow = false;
+    let expression = null;
+    for (const n of assignment.params) {
+      const param = write.site.sql.params[n - 1] ?? null;
+      const source = provenance(param, read.result, resolver);
+      if (!source) continue;
+      source.columns.forEach((c) => columns.add(c));
+      wholeRow ||= source.wholeRow;
+      expression ??= param;
+    }
+    if (columns.size === 0 && !wholeRow) continue;
+    const readColumn = columns.has(assignment.column) || columns.size === 0 ? assignment.column : [...columns][0]!;
+    return { assignment, readColumn, kind: jsValueKind(expression, resolver) };
+  }
+  return null;
 }
 
 export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boolean {
-  return lostColumn(read, write, resolver) !== null && !retestsReadValue(read, write, resolver);
+  return lostWrite(read, write, resolver) !== null && !retestsReadValue(read, write, resolver);
 }
 
-export function noLostUpdate({ units, resolver }: CheckInput): Finding<'no-lost-update'>[] {
+/** The fix that fits the value's type. */
+function fixFor(column: string, kind: JsValueKind): string {
+  const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count';
+  switch (kind) {
+    case 'number':
+      return `Write it relative to the stored value (\`SET ${column} = ${column} + $1\`), ${lockOrVersion}`;
+    case 'json':
+      return `Merge into the stored document in SQL (\`SET ${column} = ${column} || $1::jsonb\` or \`jsonb_set(${column}, ...)\`), ${lockOrVersion}`;
+    case 'array':
+      return `Append in SQL (\`SET ${column} = array_append(${column}, $1)\`), ${lockOrVersion}`;
+    default:
+      return `${lockOrVersion.charAt(0).toUpperCase()}${lockOrVersion.slice(1)}`;
+  }
+}
+
+export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'no-lost-update'>[] {
   const findings: Finding<'no-lost-update'>[] = [];
-  const reported = new Set<Step>();
   for (const unit of units) {
+    const pairs: { read: Step; write: Step; lost: LostWrite }[] = [];
     for (const read of unit.steps) {
       if (!isRead(read)) continue;
       for (const write of laterWrites(unit, read)) {
-        if (reported.has(write) || readProtection(read, write, true) !== null || !isLostUpdate(read, write, resolver)) continue;
-        reported.add(write);
-        findings.push(findingAt(unit, write, 'no-lost-update', 'lostUpdate', { table: sharedTable(read, write)!, column: lostColumn(read, write, resolver)!, readLine: line(read.site.node), writeLine: line(write.site.node) }, [{ label: 'read', node: read.site.node }]));
+        if (readProtection(read, write, true) !== null || retestsReadValue(read, write, resolver)) continue;
+        const lost = lostWrite(read, write, resolver);
+        if (lost) pairs.push({ read, write, lost });
       }
     }
+    for (const act of groupActs(pairs)) findings.push(report(unit, act, schema));
   }
   return findings;
+}
+
+function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite }>, schema: Schema): Finding<'no-lost-update'> {
+  const first = act.pairs[0]!;
+  const write = act.writes[0]!;
+  const { readColumn, assignment, kind } = first.lost;
+  const same = readColumn === assignment.column;
+  const into = same ? '' : ` into \`${assignment.column}\``;
+  const table = sharedTable(first.read, write)!;
+  // The declared column type, when the schema gives one, picks the fix; else what JavaScript built.
+  const declared = columnFixKind(schema, table, assignment.column);
+  return findingAt(
+    unit,
+    write,
+    'no-lost-update',
+    'lostUpdate',
+    { table, column: readColumn, into, readLines: lines(act.reads), writeLines: lines(act.writes), fix: fixFor(assignment.column, same ? (declared ?? kind) : 'other') },
+    [...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })), ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node }))],
+  );
 }

@@ -5,7 +5,8 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { isFunction, walk } from '../extract/ast.js';
 import type { Step } from '../flow/index.js';
-import { coveringKey, lowerBound, type CheckBound, type CoveringKey, type Schema } from '../schema/index.js';
+import { columnKind, coveringKey, lowerBound, type CheckBound, type CoveringKey, type Schema } from '../schema/index.js';
+import type { JsValueKind } from '../flow/provenance.js';
 
 /** The primary key or unique constraint the INSERT's column list covers, so a duplicate fails. */
 export function insertKey(write: Step, table: string, schema: Schema): CoveringKey | null {
@@ -63,4 +64,15 @@ export function boundedDecrement(write: Step, table: string, schema: Schema): { 
 export function describeKey(key: CoveringKey): string {
   const columns = `(${key.columns.join(', ')})`;
   return key.kind === 'primary key' ? `primary key ${columns}` : `unique constraint ${key.name ?? ''} ${columns}`.replace(/\s+/g, ' ');
+}
+
+/**
+ * The fix a written column takes by its declared type: `number` (`x = x + $1`), `json` (`||`,
+ * `jsonb_set`), `array` (`array_append`), `other` (a lock or a version column); null when the schema
+ * does not declare the column.
+ */
+export function columnFixKind(schema: Schema, table: string, column: string): JsValueKind | null {
+  const kind = columnKind(schema, table, column);
+  if (kind === null) return null;
+  return kind === 'number' || kind === 'json' || kind === 'array' ? kind : 'other';
 }

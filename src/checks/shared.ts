@@ -170,3 +170,55 @@ export function findingAt<R extends RuleId>(
 ): Finding<R> {
   return { ruleId, messageId, data, node: step.site.node, related, suggestions, functionName: unit.name, sql: step.facts.text } as Finding<R>;
 }
+
+/** `line 6`, `lines 6 and 9`, `lines 6, 9 and 12`: where the steps of an act are, for messages. */
+export function lines(steps: readonly Step[]): string {
+  return linesOf(steps.map((s) => s.site.node));
+}
+
+export function linesOf(nodes: readonly TSESTree.Node[]): string {
+  const numbers = [...new Set(nodes.map((n) => n.loc.start.line))].sort((a, b) => a - b).map(String);
+  if (numbers.length === 1) return `line ${numbers[0]}`;
+  return `lines ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
+}
+
+/** One act: the reads and the writes joined by the pairs a check found between them, in source order. */
+export interface Act<P extends { read: Step; write: Step }> {
+  reads: Step[];
+  writes: Step[];
+  pairs: P[];
+}
+
+/**
+ * Joins (read, write) pairs into acts: several reads feeding one write, or one read feeding several
+ * writes, are one act, reported once with every location.
+ */
+export function groupActs<P extends { read: Step; write: Step }>(pairs: readonly P[]): Act<P>[] {
+  const parent = new Map<Step, Step>();
+  const find = (s: Step): Step => {
+    let root = s;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(s, root);
+    return root;
+  };
+  for (const { read, write } of pairs) {
+    if (!parent.has(read)) parent.set(read, read);
+    if (!parent.has(write)) parent.set(write, write);
+    const [a, b] = [find(read), find(write)];
+    if (a !== b) parent.set(b, a);
+  }
+  const acts = new Map<Step, Act<P>>();
+  for (const pair of pairs) {
+    const root = find(pair.read);
+    let act = acts.get(root);
+    if (!act) acts.set(root, (act = { reads: [], writes: [], pairs: [] }));
+    act.pairs.push(pair);
+    if (!act.reads.includes(pair.read)) act.reads.push(pair.read);
+    if (!act.writes.includes(pair.write)) act.writes.push(pair.write);
+  }
+  for (const act of acts.values()) {
+    act.reads.sort((a, b) => a.index - b.index);
+    act.writes.sort((a, b) => a.index - b.index);
+  }
+  return [...acts.values()];
+}

@@ -8,7 +8,7 @@ import { isFunction, propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
 import type { Definition, QuerySite } from '../extract/types.js';
-import type { ResultUse } from './types.js';
+import type { ResultUse, ValuePath } from './types.js';
 
 const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal', 'notEqual', 'notStrictEqual']);
 const MAX_VARIABLES = 200;
@@ -23,6 +23,7 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
     discarded: site.resultDiscarded === true,
     variables: new Set<VariableLike>(),
     valueNodes: new Set<TSESTree.Node>(),
+    paths: new Map<VariableLike, ValuePath>(),
   };
   const pending: [VariableLike, Path][] = [];
   const bind = (pattern: TSESTree.Node, path: Path): void => {
@@ -30,7 +31,9 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
       const variable = resolver.variable(id);
       if (variable && !use.variables.has(variable) && use.variables.size < MAX_VARIABLES) {
         use.variables.add(variable);
-        pending.push([variable, { columns, opaque: path.opaque }]);
+        const carried = { columns, opaque: path.opaque, fetched: path.fetched };
+        use.paths.set(variable, carried);
+        pending.push([variable, carried]);
       }
     }
   };
@@ -40,7 +43,7 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
   const follow = (start: TSESTree.Node, path: Path): void => followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
   // A Node-style callback receives the result as its second parameter; the call's own value is not it.
   const resultParameter = site.callback ? callbackResultParameter(site.callback) : null;
-  const start: Path = { columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [], opaque: false };
+  const start: Path = { columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [], opaque: false, fetched: false };
   if (resultParameter) bind(resultParameter, start);
   else if (!site.callback) follow(site.resultNode, start);
   while (pending.length > 0) {
@@ -50,11 +53,7 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
   return use;
 }
 
-/** What a value carried from the result has gone through: the row properties read, and opaque calls. */
-interface Path {
-  columns: readonly string[];
-  opaque: boolean;
-}
+type Path = ValuePath;
 
 type MutableUse = {
   tests: TSESTree.Node[];
@@ -64,10 +63,11 @@ type MutableUse = {
   discarded: boolean;
   variables: Set<VariableLike>;
   valueNodes: Set<TSESTree.Node>;
+  paths: Map<VariableLike, ValuePath>;
 };
 
 /** Properties of a result or a row list that say how many rows came back, not what is in them. */
-const CONTAINER_PROPERTIES = new Set([
+export const CONTAINER_PROPERTIES = new Set([
   'rows', 'rowCount', 'count', 'length', 'affectedRows', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows',
   'records', 'recordset', 'rowsAffected', 'at', 'map', 'filter', 'some', 'every', 'find', 'forEach', 'reduce', 'includes', 'slice', 'flat',
 ]);
@@ -145,7 +145,7 @@ function followValue(
         if (isAssertion(parent)) test(use, parent, path);
         else {
           use.handedOff = true;
-          path = { ...path, opaque: true };
+          path = { ...path, opaque: true, fetched: path.fetched || !isConversion(parent) };
         }
         break;
       case 'VariableDeclarator':
@@ -199,6 +199,17 @@ function followValue(
 function isThenCall(member: TSESTree.MemberExpression): boolean {
   const name = propertyName(member);
   return (name === 'then' || name === 'catch' || name === 'finally') && member.parent?.type === 'CallExpression' && member.parent.callee === member;
+}
+
+/** Globals that convert or combine a value without fetching anything else: their result is computed from it. */
+const CONVERSIONS = new Set(['Number', 'String', 'Boolean', 'BigInt', 'parseInt', 'parseFloat', 'structuredClone', 'Date']);
+const CONVERSION_OBJECTS = new Set(['JSON', 'Math', 'Object', 'Array', 'Number', 'String', 'BigInt', 'Date', 'lodash', '_']);
+
+/** `Number(x)`, `JSON.parse(x)`, `Math.max(x, 0)`, `Object.assign({}, x)`: a value computed from the argument, not fetched with it. */
+export function isConversion(call: TSESTree.CallExpression): boolean {
+  const callee = call.callee;
+  if (callee.type === 'Identifier') return CONVERSIONS.has(callee.name);
+  return callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && CONVERSION_OBJECTS.has(callee.object.name);
 }
 
 function isAssertion(call: TSESTree.CallExpression): boolean {

@@ -24,6 +24,21 @@ export interface ResultUse {
   variables: ReadonlySet<VariableLike>;
   /** Expressions that evaluate to the result or a value derived from it. */
   valueNodes: ReadonlySet<TSESTree.Node>;
+  /** For each of `variables`: what its value went through on the way from the result. */
+  paths: ReadonlyMap<VariableLike, ValuePath>;
+}
+
+/** What a value carried from a result has gone through. */
+export interface ValuePath {
+  /** The row properties read on the way (`rows[0].balance` -> `['balance']`), outermost first. */
+  columns: readonly string[];
+  /** It went through a function call, so the columns a test reads cannot be told. */
+  opaque: boolean;
+  /**
+   * It went through a call that is not a plain conversion (`await stripe.subscriptions.retrieve(row.sub_id)`):
+   * a value fetched or made with the result, not computed from it.
+   */
+  fetched: boolean;
 }
 
 export interface Connection {

@@ -29,7 +29,7 @@ describe('checks', () => {
       if (rows[0].stock < amount) throw new Error('out of stock');
       await client.query('UPDATE products SET stock = stock - $1 WHERE id = $2', [amount, id]);`),
     );
-    expect(result).toEqual([{ rule: 'no-check-then-act', id: 'checkThenAct', line: 9, data: expect.objectContaining({ table: 'products', readLine: '9', checkLine: '10', writeLine: '11' }) }]);
+    expect(result).toEqual([{ rule: 'no-check-then-act', id: 'checkThenAct', line: 9, data: expect.objectContaining({ table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11' }) }]);
   });
 
   it('check-then-act on an INSERT recommends a unique constraint or SERIALIZABLE', () => {
@@ -60,7 +60,7 @@ describe('checks', () => {
       if (rows[0].balance < amount) throw new Error('insufficient');
       await client.query('UPDATE accounts SET balance = $1 WHERE id = $2', [rows[0].balance - amount, id]);`),
     );
-    expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 11, data: expect.objectContaining({ table: 'accounts', column: 'balance', readLine: '9' }) }]);
+    expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 11, data: expect.objectContaining({ table: 'accounts', column: 'balance', readLines: 'line 9' }) }]);
   });
 
   it('repeatable read protects against the lost update but not against check-then-insert', () => {

@@ -555,6 +555,36 @@ export async function buyTicket(concertId: string) {
     },
   ],
   invalid: [
+    {
+      name: 'status tested in JavaScript, the UPDATE does not re-test it: check-then-act, though another column is written back',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function approve(orderId: number, note: string) {
+  const { rows } = await pool.query('SELECT status, notes FROM orders WHERE order_id = $1', [orderId]);
+  if (rows[0].status !== 'pending') throw new Error('not pending');
+  await pool.query("UPDATE orders SET status = 'approved', notes = $1 WHERE order_id = $2", [rows[0].notes + note, orderId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'orders', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', countHint: 'result.rowCount' }, suggestions: [] }],
+    },
+    {
+      name: 'two existence checks before one INSERT: one finding listing both reads and both tests',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctor: string, patient: string, at: string) {
+  const { rows: taken } = await pool.query('SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2', [doctor, at]);
+  if (taken.length > 0) throw new Error('slot taken');
+  const { rows: mine } = await pool.query('SELECT 1 FROM bookings WHERE patient = $1 AND starts_at = $2', [patient, at]);
+  if (mine.length > 0) throw new Error('already booked');
+  await pool.query('INSERT INTO bookings (doctor, patient, starts_at) VALUES ($1, $2, $3)', [doctor, patient, at]);
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 6, column: 33, data: { table: 'bookings', readLines: 'lines 6 and 8', checkLines: 'lines 7 and 9', writeLines: 'line 10' }, suggestions: [] }],
+    },
     // The first seed.
     {
       name: 'the first seed: seats read, tested and decremented in a READ COMMITTED transaction',
@@ -564,7 +594,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          data: { table: 'concerts', readLine: '9', checkLine: '10', writeLine: '13', countHint: 'result.rowCount' },
+          data: { table: 'concerts', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', countHint: 'result.rowCount' },
           suggestions: [
             { messageId: 'addForUpdate', output: withForUpdate(seedCheckThenAct, 'SELECT available_seats FROM concerts WHERE concert_id = $1') },
           ],
@@ -579,7 +609,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 21,
-          data: { table: 'account', readLine: '9', checkLine: '10', writeLine: '11', countHint: 'result.rowCount' },
+          data: { table: 'account', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11', countHint: 'result.rowCount' },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(withdrawInTransaction, 'SELECT balance FROM account WHERE account_id = $1') }],
         },
       ],
@@ -604,7 +634,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          data: { table: 'products', readLine: '9', checkLine: '10', writeLine: '13', countHint: 'result.rowCount' },
+          data: { table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', countHint: 'result.rowCount' },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateLiteralRead, 'product_id = ${productId} AND NOT discontinued') }],
         },
       ],
@@ -648,7 +678,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 37,
-          data: { table: 'orders', readLine: '9', checkLine: '10', writeLine: '13', countHint: 'result.rowCount' },
+          data: { table: 'orders', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', countHint: 'result.rowCount' },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(configObjectRead, 'SELECT status FROM orders WHERE id = $1') }],
         },
       ],
@@ -661,7 +691,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 26,
-          data: { table: 'drivers', readLine: '9', checkLine: '15', writeLine: '16', countHint: 'result.rowCount' },
+          data: { table: 'drivers', readLines: 'line 9', checkLines: 'line 15', writeLines: 'line 16', countHint: 'result.rowCount' },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(writeInsideTest, 'WHERE driver_id = $1') }],
         },
       ],
@@ -674,7 +704,7 @@ export async function buyTicket(concertId: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          data: { table: 'appointment_slots', readLine: '9', checkLine: '10', writeLine: '12', countHint: 'result.rowCount' },
+          data: { table: 'appointment_slots', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 12', countHint: 'result.rowCount' },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(ternaryTest, 'SELECT booked FROM appointment_slots WHERE slot_id = $1') }],
         },
       ],
@@ -697,7 +727,7 @@ export async function redeem(couponId: number) {
           messageId: 'checkThenAct',
           line: 6,
           column: 26,
-          data: { table: 'coupons', readLine: '6', checkLine: '7', writeLine: '8', countHint: 'result.rowCount' },
+          data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', countHint: 'result.rowCount' },
           suggestions: [],
         },
       ],
@@ -760,7 +790,7 @@ export async function pick(skuId: number, quantity: number) {
           messageId: 'checkThenAct',
           line: 12,
           column: 28,
-          data: { table: 'inventory', readLine: '12', checkLine: '13', writeLine: '14', countHint: 'result.rowCount' },
+          data: { table: 'inventory', readLines: 'line 12', checkLines: 'line 13', writeLines: 'line 14', countHint: 'result.rowCount' },
           suggestions: [],
         },
       ],
@@ -834,7 +864,7 @@ export async function book(slotId: number, userId: number) {
           messageId: 'checkThenInsert',
           line: 9,
           column: 28,
-          data: { table: 'bookings', readLine: '9', checkLine: '10', writeLine: '11' },
+          data: { table: 'bookings', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11' },
           suggestions: [],
         },
       ],
@@ -922,7 +952,7 @@ export async function reserve(concertId: string, userId: string) {
           messageId: 'checkThenAct',
           line: 6,
           column: 26,
-          data: { table: 'concerts', readLine: '6', checkLine: '7', writeLine: '11', countHint: 'result.rowCount' },
+          data: { table: 'concerts', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 11', countHint: 'result.rowCount' },
           suggestions: [],
         },
       ],

@@ -4,10 +4,45 @@ import { absoluteWriteBack, forUpdateFix, relativeUpdate, skipLockedQueueClaim }
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
+const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count';
+const numberFix = (c: string) => `Write it relative to the stored value (\`SET ${c} = ${c} + $1\`), ${lockOrVersion}`;
+const jsonFix = (c: string) => `Merge into the stored document in SQL (\`SET ${c} = ${c} || $1::jsonb\` or \`jsonb_set(${c}, ...)\`), ${lockOrVersion}`;
+
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
 
 ruleTester.run('no-lost-update', testedRule, {
   valid: [
+    // The value written back is not computed from the read.
+    {
+      name: 'a status fetched from the payment provider with an id the read returned',
+      code: `
+import { Pool } from 'pg';
+import Stripe from 'stripe';
+const pool = new Pool();
+const stripe = new Stripe('sk');
+
+export async function syncSubscription(userId: number) {
+  const { rows } = await pool.query('SELECT stripe_subscription_id, status FROM subscriptions WHERE user_id = $1', [userId]);
+  const stripeSub = await stripe.subscriptions.retrieve(rows[0].stripe_subscription_id);
+  await pool.query('UPDATE subscriptions SET status = $1 WHERE user_id = $2', [stripeSub.status, userId]);
+}
+`,
+    },
+    {
+      name: 'a fresh token written where the read found none',
+      code: `
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function rotate(userId: number) {
+  const { rows } = await pool.query('SELECT token FROM api_tokens WHERE user_id = $1', [userId]);
+  const token = randomUUID();
+  await pool.query('UPDATE api_tokens SET token = $1 WHERE user_id = $2', [token, userId]);
+  return { previous: rows[0].token, token };
+}
+`,
+    },
     // The database computes the new value.
     {
       name: 'the relative-update fix: SET balance = balance + $1',
@@ -290,6 +325,76 @@ export async function snapshot(accountId: number) {
     },
   ],
   invalid: [
+    // The fix offered fits the value's type, and names the column read.
+    {
+      name: 'an array spread with a new element: array_append',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addTag(postId: number, tag: string) {
+  const { rows } = await pool.query('SELECT tags FROM posts WHERE post_id = $1', [postId]);
+  const tags = [...rows[0].tags, tag];
+  await pool.query('UPDATE posts SET tags = $1 WHERE post_id = $2', [tags, postId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'posts', column: 'tags', readLines: 'line 6', writeLines: 'line 8', into: '', fix: `Append in SQL (\`SET tags = array_append(tags, $1)\`), ${lockOrVersion}` } }],
+    },
+    {
+      name: 'a string built from the stored text: a lock or a version, not +',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function appendNote(orderId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes FROM orders WHERE order_id = $1', [orderId]);
+  await pool.query('UPDATE orders SET notes = $1 WHERE order_id = $2', [\`\${rows[0].notes}\\n\${note}\`, orderId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'orders', column: 'notes', readLines: 'line 6', writeLines: 'line 7', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count' } }],
+    },
+    {
+      name: 'another column written from the one read: the message names the column read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function hold(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  await pool.query('UPDATE account SET available = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: ' into `available`', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count' } }],
+    },
+    // One finding per act.
+    {
+      name: 'one read written back by two UPDATEs of the row: one finding listing both writes',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function move(accountId: number, amount: number) {
+  const { rows } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount - 1, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'lines 7 and 8', into: '', fix: numberFix('balance') } }],
+    },
+    {
+      name: 'two reads feeding one write: one finding listing both reads',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function merge(accountId: number, otherId: number) {
+  const { rows: a } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
+  const { rows: b } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [otherId]);
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [a[0].balance + b[0].balance, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'lines 6 and 7', writeLines: 'line 8', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count' } }],
+    },
     // The seed's lost update.
     {
       name: 'the lost-update seed: balance read, added to in JavaScript, written back',
@@ -303,7 +408,7 @@ export async function deposit(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [newBalance, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLine: '6', writeLine: '8' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('balance') } }],
     },
     {
       name: 'a READ COMMITTED transaction does not prevent it',
@@ -326,7 +431,7 @@ export async function deposit(accountId: number, amount: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 10, column: 11, data: { table: 'account', column: 'balance', readLine: '9', writeLine: '10' } }],
+      errors: [{ messageId: 'lostUpdate', line: 10, column: 11, data: { table: 'account', column: 'balance', readLines: 'line 9', writeLines: 'line 10', into: '', fix: numberFix('balance') } }],
     },
     {
       name: 'template literal holes carry the computed value',
@@ -341,7 +446,7 @@ export async function like(postId: number) {
   return likes;
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'posts', column: 'likes', readLine: '6', writeLine: '8' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'posts', column: 'likes', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('likes') } }],
     },
     {
       name: 'client.query({ text, values }) with a destructured row',
@@ -359,7 +464,7 @@ export async function addPoints(playerId: number, points: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 9, column: 11, data: { table: 'players', column: 'score', readLine: '8', writeLine: '9' } }],
+      errors: [{ messageId: 'lostUpdate', line: 9, column: 11, data: { table: 'players', column: 'score', readLines: 'line 8', writeLines: 'line 9', into: '', fix: numberFix('score') } }],
     },
     {
       name: 'a merged JSON document written back',
@@ -373,7 +478,7 @@ export async function updateSettings(userId: number, patch: Record<string, unkno
   await pool.query('UPDATE users SET settings = $1 WHERE id = $2', [JSON.stringify(merged), userId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'users', column: 'settings', readLine: '6', writeLine: '8' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'users', column: 'settings', readLines: 'line 6', writeLines: 'line 8', into: '', fix: jsonFix('settings') } }],
     },
     {
       name: 'a .then chain computing the new stock',
@@ -387,7 +492,7 @@ export function sell(productId: number, quantity: number) {
     .then((r) => pool.query('UPDATE products SET stock = $1 WHERE product_id = $2', [r.rows[0].stock - quantity, productId]));
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 18, data: { table: 'products', column: 'stock', readLine: '6', writeLine: '8' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 18, data: { table: 'products', column: 'stock', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('stock') } }],
     },
     {
       name: 'module-level SQL constants',
@@ -405,7 +510,7 @@ export async function next(name: string): Promise<number> {
   return value;
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 11, column: 9, data: { table: 'counters', column: 'value', readLine: '9', writeLine: '11' } }],
+      errors: [{ messageId: 'lostUpdate', line: 11, column: 9, data: { table: 'counters', column: 'value', readLines: 'line 9', writeLines: 'line 11', into: '', fix: numberFix('value') } }],
     },
     {
       name: 'SQL built by concatenation',
@@ -419,7 +524,7 @@ export async function restock(warehouseId: number, delivered: number) {
   await pool.query('UPDATE stock SET quantity = $1 ' + 'WHERE warehouse_id = $2', [quantity, warehouseId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'stock', column: 'quantity', readLine: '6', writeLine: '8' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'stock', column: 'quantity', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('quantity') } }],
     },
     {
       name: 'a client handed in by the caller, without a lock',
@@ -431,7 +536,7 @@ export async function applyFee(client: PoolClient, accountId: number, fee: numbe
   await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - fee, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 6, column: 9, data: { table: 'account', column: 'balance', readLine: '5', writeLine: '6' } }],
+      errors: [{ messageId: 'lostUpdate', line: 6, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 5', writeLines: 'line 6', into: '', fix: numberFix('balance') } }],
     },
     {
       name: 'validated with an if, then written as an absolute value',
@@ -465,7 +570,7 @@ export async function deposit(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', params);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLine: '6', writeLine: '8' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('balance') } }],
     },
     {
       name: 'the value extracted with .then(r => r.rows[0].balance)',
@@ -478,7 +583,7 @@ export async function deposit(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [balance + amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLine: '6', writeLine: '7' } }],
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: '', fix: numberFix('balance') } }],
     },
   ],
 });

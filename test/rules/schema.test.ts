@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import lostUpdate, { type MessageId as LostUpdateMessageId } from '../../rules/no-lost-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
@@ -77,7 +78,7 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
       name: 'a unique key covers the inserted columns but nothing handles the duplicate-key error',
       code: booking(plainInsert),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26, data: { key: 'unique constraint one_booking_per_slot (doctor, starts_at)', table: 'bookings', writeLine: '6', checkLine: '5', readLine: '4', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26, data: { key: 'unique constraint one_booking_per_slot (doctor, starts_at)', table: 'bookings', writeLines: 'line 6', checkLines: 'line 5', readLines: 'line 4', countHint: 'result.rowCount' } }],
     },
     {
       name: 'a catch that only rolls back and rethrows does not handle the duplicate',
@@ -117,13 +118,44 @@ export async function join(pool: Pool, email: string) {
       name: 'CHECK (stock >= 0): the unguarded decrement fails instead of going negative, and the message says so',
       code: decrement('products'),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenActBounded', line: 4, column: 26, data: { check: 'stock >= 0', column: 'stock', table: 'products', readLine: '4', checkLine: '5', writeLine: '6', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'checkThenActBounded', line: 4, column: 26, data: { check: 'stock >= 0', column: 'stock', table: 'products', readLines: 'line 4', checkLines: 'line 5', writeLines: 'line 6', countHint: 'result.rowCount' } }],
     },
     {
       name: 'no CHECK on the column: the plain message',
       code: decrement('stock_items'),
       settings: sqlSchema,
       errors: [{ messageId: 'checkThenAct', line: 4, column: 26 }],
+    },
+  ],
+});
+
+const lostUpdateRule = lostUpdate as unknown as Parameters<typeof ruleTester.run<LostUpdateMessageId, NonNullable<typeof lostUpdate.defaultOptions>>>[1];
+const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count';
+
+/** The written value is built in a way whose kind JavaScript does not show: only the schema does. */
+const writeBack = (column: string, value: string) => `
+import type { Pool } from 'pg';
+export async function save(pool: Pool, id: number, change: any) {
+  const { rows } = await pool.query('SELECT ${column} FROM profiles WHERE id = $1', [id]);
+  const next = ${value};
+  await pool.query('UPDATE profiles SET ${column} = $1 WHERE id = $2', [next, id]);
+}
+`;
+
+ruleTester.run('no-lost-update with a declared schema', lostUpdateRule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a jsonb column: the fix merges in SQL',
+      code: writeBack('prefs', 'Object.assign({}, rows[0].prefs, change)'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'lostUpdate', data: { table: 'profiles', column: 'prefs', readLines: 'line 4', writeLines: 'line 6', into: '', fix: `Merge into the stored document in SQL (\`SET prefs = prefs || $1::jsonb\` or \`jsonb_set(prefs, ...)\`), ${lockOrVersion}` } }],
+    },
+    {
+      name: 'an integer column: the fix writes relative to the stored value',
+      code: writeBack('visits', 'rows[0].visits ?? change'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'lostUpdate', data: { table: 'profiles', column: 'visits', readLines: 'line 4', writeLines: 'line 6', into: '', fix: `Write it relative to the stored value (\`SET visits = visits + $1\`), ${lockOrVersion}` } }],
     },
   ],
 });

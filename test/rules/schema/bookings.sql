@@ -9,3 +9,4 @@ ALTER TABLE bookings ADD CONSTRAINT one_booking_per_slot UNIQUE (doctor, starts_
 CREATE TABLE members (id serial PRIMARY KEY, email text NOT NULL, deleted_at timestamptz);
 CREATE UNIQUE INDEX members_live_email ON members (email) WHERE deleted_at IS NULL;
 CREATE TABLE products (id serial PRIMARY KEY, stock integer NOT NULL CHECK (stock >= 0));
+CREATE TABLE profiles (id serial PRIMARY KEY, prefs jsonb NOT NULL DEFAULT '{}', visits integer NOT NULL DEFAULT 0);

@@ -1,0 +1,186 @@
+/**
+ * Where a value written back comes from: which columns of a read it is computed from (through local
+ * variables and JavaScript expressions), and what kind of value JavaScript built. A value fetched
+ * from elsewhere with something the read returned (`await stripe.subscriptions.retrieve(row.sub_id)`)
+ * is not computed from the read; a fresh id is not either.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { propertyName } from '../extract/ast.js';
+import type { Resolver, VariableLike } from '../extract/scope.js';
+import { CONTAINER_PROPERTIES, isConversion } from './results.js';
+import type { ResultUse } from './types.js';
+
+/** The columns of the read a value is computed from; `row` when it is the whole row (or columns cannot be told). */
+export interface Provenance {
+  columns: string[];
+  wholeRow: boolean;
+}
+
+/** The columns of `use`'s read that `expression` is computed from, or null when it is not computed from the read. */
+export function provenance(expression: TSESTree.Node | null, use: ResultUse, resolver: Resolver): Provenance | null {
+  if (!expression) return null;
+  const columns = new Set<string>();
+  let wholeRow = false;
+  const record = (path: readonly string[]): void => {
+    if (path[0] !== undefined) columns.add(path[0].toLowerCase());
+    else wholeRow = true;
+  };
+  const visit = (node: TSESTree.Node, seen: Set<VariableLike>): void => {
+    switch (node.type) {
+      case 'Identifier': {
+        const variable = resolver.variable(node);
+        const path = variable ? use.paths.get(variable) : undefined;
+        if (path && !path.fetched) record(path.columns);
+        else if (variable && !seen.has(variable)) {
+          // A local computed from a derived value after the read (`let next = balance; next += 1`).
+          seen.add(variable);
+          const init = initializerOf(variable);
+          if (init) visit(init, seen);
+        }
+        return;
+      }
+      case 'MemberExpression': {
+        const chain: string[] = [];
+        let base: TSESTree.Node = node;
+        while (base.type === 'MemberExpression') {
+          const name = propertyName(base);
+          if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name)) chain.unshift(name);
+          if (base.computed) visit(base.property, seen);
+          base = base.object;
+        }
+        if (base.type === 'Identifier') {
+          const variable = resolver.variable(base);
+          const path = variable ? use.paths.get(variable) : undefined;
+          if (path) {
+            if (!path.fetched) record([...path.columns, ...chain]);
+            return;
+          }
+        }
+        visit(base, seen);
+        return;
+      }
+      case 'CallExpression':
+        // A conversion or a method of a derived value computes from it; any other call fetches or
+        // makes something else (`retrieve(row.id)`, `randomUUID()`).
+        if (!isConversion(node) && node.callee.type !== 'MemberExpression') return;
+        if (node.callee.type === 'MemberExpression' && !isConversion(node)) {
+          visit(node.callee, seen);
+          return;
+        }
+        node.arguments.forEach((a) => visit(a, seen));
+        return;
+      case 'ArrowFunctionExpression':
+      case 'FunctionExpression':
+        return;
+      default:
+        for (const key of Object.keys(node)) {
+          if (key === 'parent') continue;
+          const value = (node as unknown as Record<string, unknown>)[key];
+          if (Array.isArray(value)) value.forEach((v) => isNode(v) && visit(v, seen));
+          else if (isNode(value)) visit(value, seen);
+        }
+    }
+  };
+  visit(expression, new Set());
+  return columns.size > 0 || wholeRow ? { columns: [...columns], wholeRow } : null;
+}
+
+function initializerOf(variable: VariableLike): TSESTree.Node | null {
+  const def = variable.defs[0];
+  if (def?.type !== 'Variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
+  return def.node.init ?? null;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** What kind of value JavaScript built, as far as the code shows it. */
+export type JsValueKind = 'number' | 'json' | 'array' | 'other' | 'unknown';
+
+const NUMERIC_OPERATORS = new Set(['-', '*', '/', '%', '**']);
+const NUMBER_CALLS = new Set(['Number', 'parseInt', 'parseFloat', 'BigInt']);
+
+/** The kind of value an expression builds: JSON.stringify / an object -> json, an array -> array, arithmetic -> number. */
+export function jsValueKind(expression: TSESTree.Node | null, resolver: Resolver, depth = 0): JsValueKind {
+  if (!expression || depth > 5) return 'unknown';
+  const e = expression;
+  switch (e.type) {
+    case 'ObjectExpression':
+      return 'json';
+    case 'ArrayExpression':
+      return 'array';
+    case 'Literal':
+      return typeof e.value === 'number' || typeof e.value === 'bigint' ? 'number' : 'other';
+    case 'TemplateLiteral':
+    case 'UnaryExpression':
+      return e.type === 'UnaryExpression' && (e.operator === '-' || e.operator === '+') ? 'number' : 'other';
+    case 'BinaryExpression':
+      if (NUMERIC_OPERATORS.has(e.operator)) return 'number';
+      if (e.operator === '+') {
+        const [l, r] = [jsValueKind(e.left, resolver, depth + 1), jsValueKind(e.right, resolver, depth + 1)];
+        return l === 'number' || r === 'number' ? (l === 'other' || r === 'other' ? 'other' : 'number') : l === 'other' || r === 'other' ? 'other' : 'unknown';
+      }
+      return 'other';
+    case 'LogicalExpression':
+      return jsValueKind(e.left, resolver, depth + 1);
+    case 'ConditionalExpression': {
+      const k = jsValueKind(e.consequent, resolver, depth + 1);
+      return k !== 'unknown' ? k : jsValueKind(e.alternate, resolver, depth + 1);
+    }
+    case 'AwaitExpression':
+    case 'TSAsExpression':
+    case 'TSNonNullExpression':
+      return jsValueKind(e.type === 'AwaitExpression' ? e.argument : e.expression, resolver, depth + 1);
+    case 'CallExpression': {
+      const callee = e.callee;
+      if (callee.type === 'Identifier' && NUMBER_CALLS.has(callee.name)) return 'number';
+      if (callee.type === 'Identifier' && (callee.name === 'String' || callee.name === 'Boolean')) return 'other';
+      if (callee.type === 'MemberExpression') {
+        const object = callee.object.type === 'Identifier' ? callee.object.name : null;
+        const method = propertyName(callee);
+        if (object === 'JSON' && method === 'stringify') return 'json';
+        if (object === 'Math') return 'number';
+        if (object === 'Array' || method === 'concat' || method === 'filter' || method === 'map' || method === 'slice') return 'array';
+        if (method === 'toFixed' || method === 'toString' || method === 'join' || method === 'trim' || method === 'toISOString') return 'other';
+      }
+      return 'unknown';
+    }
+    case 'Identifier': {
+      const variable = resolver.variable(e);
+      if (!variable) return 'unknown';
+      // Pushed onto after its declaration: an array whatever it started as.
+      for (const reference of variable.references) {
+        const member = reference.identifier.parent;
+        if (member?.type === 'MemberExpression' && member.object === reference.identifier && ['push', 'unshift', 'splice'].includes(propertyName(member) ?? '')) return 'array';
+      }
+      const declared = declaredKind(variable);
+      if (declared !== 'unknown') return declared;
+      const init = initializerOf(variable);
+      return init ? jsValueKind(init, resolver, depth + 1) : 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+/** The kind a variable's type annotation gives it (`amount: number`, `tags: string[]`). */
+function declaredKind(variable: VariableLike): JsValueKind {
+  const name = variable.defs[0]?.name;
+  const annotation = name?.type === 'Identifier' ? name.typeAnnotation?.typeAnnotation : undefined;
+  switch (annotation?.type) {
+    case 'TSNumberKeyword':
+    case 'TSBigIntKeyword':
+      return 'number';
+    case 'TSStringKeyword':
+    case 'TSBooleanKeyword':
+      return 'other';
+    case 'TSArrayType':
+    case 'TSTupleType':
+      return 'array';
+    case 'TSTypeLiteral':
+      return 'json';
+    default:
+      return 'unknown';
+  }
+}
