@@ -62,7 +62,12 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
       case 'CallExpression':
         // A conversion or a method of a derived value computes from it; any other call fetches or
         // makes something else (`retrieve(row.id)`, `randomUUID()`).
-        if (!isConversion(node) && node.callee.type !== 'MemberExpression') return;
+        // A plain call handed a whole derived value (`sql(row, 'balance')`, `serialize(row)`) builds from it;
+        // handed one property of it (`retrieve(row.sub_id)`), it fetches something else.
+        if (!isConversion(node) && node.callee.type !== 'MemberExpression') {
+          node.arguments.forEach((a) => a.type === 'Identifier' && visit(a, seen));
+          return;
+        }
         if (node.callee.type === 'MemberExpression' && !isConversion(node)) {
           visit(node.callee, seen);
           return;
