@@ -1,12 +1,12 @@
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Step } from '../flow/index.js';
+import type { Step, Unit } from '../flow/index.js';
 import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { lostWrite } from './no-lost-update.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { isKeyColumn } from '../sql/keys.js';
-import { controls, seesResult, groupActs, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import { controls, seesResult, groupActs, isHarmlessWrite, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -57,6 +57,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
         const test = decidingTests(read, write, table, options).find((t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node));
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
+        if (isMonotonicFlag(unit, read, write, test)) continue;
         // A key that covers the inserted columns makes the duplicate fail: no second row, only an error to handle.
         const key = insert ? insertKey(write, table, schema) : null;
         if (key !== null && errorHandled(write.site.node)) continue;
@@ -113,6 +114,26 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
   if (!lost || retestsReadValue(read, write, resolver)) return false;
   const columns = read.result.valueTests.find((t) => t.node === test)?.columns;
   return columns === undefined || columns === null || columns.some((c) => c.toLowerCase() === lost.readColumn);
+}
+
+/**
+ * `if (user.huge) return`, then `SET huge = true`: the test only asks whether it was done already and
+ * quietly returns, the write sets what was tested to a constant, no other write hangs on the test and
+ * the function reports nothing after it. Two requests that both pass the test write the same value.
+ * An error when it was done (`if (coupon.used) throw ...`) makes it a claim.
+ */
+function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+  if (test.type !== 'IfStatement' || !returnsQuietly(test.consequent) || test.alternate !== null) return false;
+  if (!isHarmlessWrite(unit, write)) return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  const assigned = new Set(write.facts.set.map((a) => a.column));
+  if (!tested || !tested.some((c) => assigned.has(c.toLowerCase()))) return false;
+  return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node));
+}
+
+function returnsQuietly(branch: TSESTree.Statement): boolean {
+  const body = branch.type === 'BlockStatement' ? branch.body : [branch];
+  return body.length === 1 && body[0]?.type === 'ReturnStatement' && body[0].argument === null;
 }
 
 /**

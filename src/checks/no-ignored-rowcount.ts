@@ -1,4 +1,4 @@
-import { claimGuards, countChecked, guardText, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
+import { claimGuards, countChecked, guardText, isHarmlessWrite, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -18,6 +18,8 @@ export function noIgnoredRowcount({ units, options }: CheckInput): Finding<'no-i
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.
       if (laterWrites(unit, step).length > 0) continue;
+      // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported.
+      if (isHarmlessWrite(unit, step)) continue;
       findings.push(findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint }));
     }
   }

@@ -1,6 +1,6 @@
 /** What several checks ask of a step: is it a protected read, is its count checked, does a test guard a write. */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, isFunction, walk } from '../extract/ast.js';
+import { contains, isFunction, propertyName, walk } from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
 import { isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
@@ -222,3 +222,47 @@ export function groupActs<P extends { read: Step; write: Step }>(pairs: readonly
   }
   return [...acts.values()];
 }
+
+/** Calls that answer an HTTP request: what follows a write there reports its outcome. */
+const RESPONSE_METHODS = new Set(['json', 'send', 'end', 'status', 'sendStatus', 'redirect', 'reply', 'render']);
+
+/**
+ * Whether the function reports something after `step`: a `return` with a value, or an answer to an
+ * HTTP request. A write followed by `return { ok: true }` tells its caller it happened.
+ */
+export function reportsAfter(unit: Unit, step: Step): boolean {
+  const write = step.site.node;
+  let found = false;
+  walk(unit.node, (node) => {
+    if (found) return false;
+    // A callback that does not hold the write returns to whoever calls it, not to this caller.
+    if (node !== unit.node && isFunction(node) && !contains(node, write)) return false;
+    // `return pool.query(...)`, `=> pool.query(...)`: the write's own result goes to the caller.
+    if (node.type === 'ReturnStatement' && node.argument !== null && contains(node, write)) found = true;
+    else if (node.range[0] <= write.range[1]) return true;
+    else if (node.type === 'ReturnStatement' && node.argument !== null) found = true;
+    else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && RESPONSE_METHODS.has(propertyName(node.callee) ?? '')) found = true;
+    return !found;
+  });
+  return found || step.result.returned;
+}
+
+/**
+ * A write nobody's outcome depends on: an UPDATE whose every SET item is a constant or the clock,
+ * and whose conditions on what it sets only ask whether it was done yet (`deleted_at IS NULL`,
+ * `read_at IS NULL`) or how long ago (`last_active < now() - interval '5 minutes'`), after which the
+ * function reports nothing. Two requests that both "win" write the same value; 0 rows only means it
+ * was already done. A value passed in (`owner = $1`), a state transition (`status = 'running'`, a
+ * boolean flag: only a name would tell mark-as-read from a claim), or a later write or answer keeps it
+ * a claim.
+ */
+export function isHarmlessWrite(unit: Unit, step: Step): boolean {
+  const { facts } = step;
+  if (facts.kind !== 'update' || facts.set.length === 0 || !facts.set.every((a) => a.constant)) return false;
+  const assigned = new Set(facts.set.map((a) => a.column));
+  const onAssigned = facts.where.filter((p) => p.column !== null && assigned.has(p.column));
+  if (!onAssigned.every((p) => p.operator === 'is null' || CLOCK_RANGE.has(p.operator))) return false;
+  return !reportsAfter(unit, step);
+}
+
+const CLOCK_RANGE = new Set(['<', '<=']);

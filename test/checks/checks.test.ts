@@ -118,6 +118,9 @@ describe('checks', () => {
     const rules = (sql: string) => findings(`export async function f(c: PoolClient, id: number) { await c.query("${sql}", [id]); }`).map((f) => f.rule);
     expect(rules("UPDATE jobs SET worker_id = $1 WHERE id = $1 AND worker_id IS NULL")).toEqual(['no-ignored-rowcount']);
     expect(rules('UPDATE coupons SET used = 1 WHERE code = $1 AND used = 0')).toEqual(['no-ignored-rowcount']);
+    // Set once, nothing reported after: harmless; the same with a value passed in is a claim.
+    expect(rules('UPDATE coupons SET used_at = now() WHERE code = $1 AND used_at IS NULL')).toEqual([]);
+    expect(rules('UPDATE coupons SET used_by = $1 WHERE code = $1 AND used_by IS NULL')).toEqual(['no-ignored-rowcount']);
     expect(rules('UPDATE users SET name = $1 WHERE id = $1 AND deleted_at IS NULL')).toEqual([]);
     expect(rules("UPDATE orders SET note = $1 WHERE id = $1 AND status = 'paid'")).toEqual([]);
     expect(rules("UPDATE roles SET tenant_id = 'x' WHERE tenant_id != 'admin' AND name LIKE '%:admin'")).toEqual([]);

@@ -202,6 +202,19 @@ export async function reserveStock(productId: number, quantity: number) {
 
 ruleTester.run('no-check-then-act', testedRule, {
   valid: [
+    {
+      name: 'a monotonic flag: tested, then set to the same constant, nothing else hangs on the test',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function flagHuge(userId: number) {
+  const { rows } = await pool.query('SELECT huge FROM users WHERE id = $1', [userId]);
+  if (rows[0].huge) return;
+  await pool.query('UPDATE users SET huge = true WHERE id = $1', [userId]);
+}
+`,
+    },
     // Row locks taken by the read inside the transaction.
     {
       name: 'the second seed: SELECT balance ... FOR UPDATE inside the transaction',
@@ -555,6 +568,21 @@ export async function buyTicket(concertId: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a flag tested, set, and the success reported: a claim',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function redeem(couponId: number) {
+  const { rows } = await pool.query('SELECT used FROM coupons WHERE id = $1', [couponId]);
+  if (rows[0].used) throw new Error('already used');
+  await pool.query('UPDATE coupons SET used = true WHERE id = $1', [couponId]);
+  return { discount: 50 };
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', countHint: 'result.rowCount' }, suggestions: [] }],
+    },
     {
       name: 'status tested in JavaScript, the UPDATE does not re-test it: check-then-act, though another column is written back',
       code: `

@@ -8,6 +8,30 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 
 ruleTester.run('no-ignored-rowcount', testedRule, {
   valid: [
+    // Harmless writes: the same constant whoever wins, and nothing reported after.
+    {
+      name: 'a soft delete that is already done matches no row, and nothing depends on it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function archivePost(postId: number) {
+  await pool.query('UPDATE posts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL', [postId]);
+}
+`,
+    },
+    {
+      name: 'mark-as-read once and a touch',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function markRead(notificationId: number, userId: number) {
+  await pool.query('UPDATE notifications SET read_at = now() WHERE id = $1 AND user_id = $2 AND read_at IS NULL', [notificationId, userId]);
+  await pool.query("UPDATE users SET last_active = now() WHERE id = $1 AND last_active < now() - interval '5 minutes'", [userId]);
+}
+`,
+    },
     // The count reaches code that acts on it.
     {
       name: 'the claim seed fixed: rowCount tested before answering',
@@ -176,6 +200,19 @@ export async function payOrder(orderId: number, amount: number) {
     },
   ],
   invalid: [
+    {
+      name: 'a flag flip followed by reporting success stays a claim',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function acceptInvite(code: string) {
+  await pool.query('UPDATE invites SET used = true WHERE code = $1 AND used = false', [code]);
+  return { accepted: true };
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'invites', guard: 'used = false', countHint: 'result.rowCount' } }],
+    },
     // The seed: success reported whether or not the job was claimed.
     {
       name: 'the claim seed: guarded UPDATE, then { claimed: true } regardless',
