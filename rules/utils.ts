@@ -1,7 +1,7 @@
 /** What every rule adapter shares: the doc URL and the bridge from core findings to context.report. */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
-import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainSql, runChecks } from '../src/analyze.js';
+import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
 import { pluginSettings, schemaFor, skippedFile } from './settings-utils.js';
 
@@ -31,7 +31,7 @@ let lastVerdict = false;
 function fileMayHoldSql(text: string): boolean {
   if (text !== lastText) {
     lastText = text;
-    lastVerdict = mightContainSql(text);
+    lastVerdict = mightContainDatabaseCode(text);
   }
   return lastVerdict;
 }

@@ -16,6 +16,7 @@ import type { QuerySite } from './extract/types.js';
 import { buildUnits, type Unit } from './flow/index.js';
 import type { SqlAnalysis } from './sql/facts.js';
 import { mightContainSql } from './sql/detect.js';
+import { mightContainDatabaseCode } from './extract/prescan.js';
 import { analyzeSql } from './sql/index.js';
 import { EMPTY_SCHEMA, type Schema } from './schema/index.js';
 import { directiveComments, mayHoldDirectives } from './directive-comments.js';
@@ -33,8 +34,8 @@ export interface Model {
 const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [], unresolved: 0 };
 const models = new WeakMap<TSESTree.Program, Model>();
 
-/** Cheap pre-scan: a file without SQL-like text is never parsed or analysed. */
-export { mightContainSql };
+/** Cheap pre-scan: a file without SQL-like text or model calls is never parsed or analysed. */
+export { mightContainSql, mightContainDatabaseCode };
 
 export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike)): Model {
   const cached = models.get(program);
@@ -46,7 +47,7 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
     let statements = 0;
     const analyses = new Map<QuerySite, SqlAnalysis>();
     for (const site of extraction.sites) {
-      const analysis = analyzeSql(site.sql.text, site.sql.dialect);
+      const analysis: SqlAnalysis = site.built ? { statements: site.built, parseError: null } : analyzeSql(site.sql.text, site.sql.dialect);
       analyses.set(site, analysis);
       statements += analysis.statements.length;
       if (analysis.parseError !== null) unparsed.push({ site, error: analysis.parseError });
@@ -84,11 +85,11 @@ export interface AnalyzeOptions extends CheckOptions {
 
 /** Parse a JS/TS source text and run every check; never throws. */
 export function analyzeText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
-  if (!mightContainSql(text)) return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
+  if (!mightContainDatabaseCode(text)) return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   return analyzePrescannedText(text, filePath, options);
 }
 
-/** analyzeText for a front end that already ran mightContainSql on the text (the CLI's pre-scan). */
+/** analyzeText for a front end that already ran mightContainDatabaseCode on the text (the CLI's pre-scan). */
 export function analyzePrescannedText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
   const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   let program: TSESTree.Program;

@@ -51,6 +51,6 @@ configs.recommended = {
 
 export default plugin;
 export { rules };
-export { analyzeText, mightContainSql } from './analyze.js';
+export { analyzeText, mightContainDatabaseCode, mightContainSql } from './analyze.js';
 export type { FileAnalysis, ReportedFinding } from './analyze-types.js';
 export { RULE_IDS, type RuleId } from './checks/types.js';

@@ -5,7 +5,7 @@ import { tokenize } from '../sql/tokenize.js';
 import { lostWrite } from './no-lost-update.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
-import { isKeyColumn } from '../sql/keys.js';
+import { columnName, isKeyColumn } from '../sql/keys.js';
 import { controls, seesResult, groupActs, isHarmlessWrite, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 
@@ -113,7 +113,7 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
   const lost = lostWrite(read, write, resolver);
   if (!lost || retestsReadValue(read, write, resolver)) return false;
   const columns = read.result.valueTests.find((t) => t.node === test)?.columns;
-  return columns === undefined || columns === null || columns.some((c) => c.toLowerCase() === lost.readColumn);
+  return columns === undefined || columns === null || columns.some((c) => c.toLowerCase() === lost.readColumn || columnName(c) === lost.readColumn);
 }
 
 /**
@@ -127,7 +127,7 @@ function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
   if (!isHarmlessWrite(unit, write)) return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   const assigned = new Set(write.facts.set.map((a) => a.column));
-  if (!tested || !tested.some((c) => assigned.has(c.toLowerCase()))) return false;
+  if (!tested || !tested.some((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c)))) return false;
   return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node));
 }
 
@@ -152,7 +152,7 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   const stateColumns = readStateColumns(read, options);
   if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
   return read.result.valueTests
-    .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some((c) => assigned.has(c.toLowerCase())))
+    .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c))))
     .map((t) => t.node);
 }
 

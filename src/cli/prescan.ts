@@ -1,13 +1,13 @@
 /**
- * The quick per-file test for SQL-like text, so that files without SQL are never parsed and never sent
- * to a worker. The pattern is the core's own, so the CLI and the rules skip the same files; it comes
- * from its own small module so that deciding costs no parser load.
+ * The quick per-file test for database code (SQL text, or model and builder calls), so that files
+ * without any are never parsed and never sent to a worker. The test is the core's own, so the CLI and
+ * the rules skip the same files; it loads the adapters' hints but not TypeScript's parser.
  */
-import { mightContainSql } from '../sql/detect.js';
+import { mightContainDatabaseCode } from '../extract/prescan.js';
 import type { Analyze } from './analysis.js';
 
 export function mayHoldSql(text: string): boolean {
-  return mightContainSql(text);
+  return mightContainDatabaseCode(text);
 }
 
 /** The core itself (TypeScript's parser included) is loaded only when a file needs it. */

@@ -6,7 +6,7 @@
  * TransactionScope and TransactionCall.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Isolation, SqlDialect } from '../sql/facts.js';
+import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import type { FunctionNode } from './ast.js';
 
 export type ConnectionKind = 'pool' | 'client' | 'transaction' | 'unknown';
@@ -51,7 +51,18 @@ export interface QuerySite {
   callback?: FunctionNode | null;
   /** Set when the adapter knows the connection's kind from the call alone. */
   connectionKind?: ConnectionKind;
+  /**
+   * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`
+   * is the call as the user wrote it (`prisma.product.update`), for messages and fingerprints, and
+   * `params[n - 1]` is the expression the built facts' `$n` stand for (a `where` value, a `data` value).
+   */
   sql: SqlText;
+  /**
+   * Statement facts built by the adapter from a model or query-builder call (Prisma `update`, knex
+   * `.where().update()`), origin 'builder': the SQL layer is not asked, and the checks see the same
+   * facts they would for the SQL the library sends.
+   */
+  built?: StatementFacts[];
   /** The library drops the result, so the affected count cannot be read (pg-promise `none`). */
   resultDiscarded?: boolean;
   /**
@@ -133,6 +144,12 @@ export interface LibraryAdapter {
   name: string;
   /** Module specifiers whose import or require activates the adapter for a file. */
   modules: readonly string[];
+  /**
+   * What a file's text must match to hold this library's model or builder calls (no SQL text of
+   * their own): the pre-scan admits such a file (see src/extract/prescan.ts). Keep it specific — it
+   * decides which files are parsed at all.
+   */
+  hints?: RegExp;
   /** The library's own way to run statements in one transaction, named in messages. */
   transactionHint?: string;
   /**

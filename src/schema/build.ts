@@ -17,6 +17,8 @@ export function findTable(schema: Schema, name: string): TableSchema | null {
   if (exact) return exact;
   const lower = name.toLowerCase();
   for (const table of Object.values(schema.tables)) if (table.name.toLowerCase() === lower) return table;
+  // A model API names the model (`prisma.concert`, `Concert.findOne`), mapped onto its table.
+  for (const table of Object.values(schema.tables)) if (table.model !== null && table.model.toLowerCase() === lower) return table;
   return null;
 }
 

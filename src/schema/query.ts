@@ -1,4 +1,5 @@
 /** Questions the checks (and the ORM adapters) ask of a schema. */
+import { columnName } from '../sql/keys.js';
 import { findTable } from './build.js';
 import type { CheckBound, Schema, TableSchema } from './types.js';
 
@@ -29,6 +30,10 @@ function column(table: TableSchema, name: string): { type: string } | null {
   if (mapped !== undefined && Object.hasOwn(table.columns, mapped)) return table.columns[mapped] ?? null;
   const lower = name.toLowerCase();
   for (const [key, value] of Object.entries(table.columns)) if (key.toLowerCase() === lower) return value;
+  // Builder facts name a model field's column in snake_case (`availableSeats` -> `available_seats`).
+  const snake = columnName(name);
+  for (const [field, mappedTo] of Object.entries(table.fields)) if (columnName(field) === snake && Object.hasOwn(table.columns, mappedTo)) return table.columns[mappedTo] ?? null;
+  for (const [key, value] of Object.entries(table.columns)) if (columnName(key) === snake) return value;
   return null;
 }
 

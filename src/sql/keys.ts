@@ -27,5 +27,17 @@ export const SOFT_DELETE = /^(?:is_?)?(?:deleted|archived|removed|trashed)(?:_?a
 
 /** Whether a column holds state a request changes (`status`, `version`, `stock`, `*_at`), by its name. */
 export function isStateColumn(column: string): boolean {
-  return STATE_COLUMN.test(column.toLowerCase());
+  return STATE_COLUMN.test(columnName(column));
+}
+
+/**
+ * The column a name stands for, however the code spells it: lower-case snake_case
+ * (`availableSeats` -> `available_seats`, `userID` -> `user_id`, `stock` -> `stock`). A model field,
+ * a row property read in JavaScript and an SQL column are compared through it.
+ */
+export function columnName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }

@@ -97,8 +97,10 @@ export async function register(email: string) {
 }
 `,
     },
+  ],
+  invalid: [
     {
-      name: 'the model API is not SQL text',
+      name: 'the model API: a stale check before an unguarded decrement',
       code: `${client}
 export async function buyTicket(concertId: string) {
   const concert = await prisma.concert.findUniqueOrThrow({ where: { concertId } });
@@ -106,9 +108,8 @@ export async function buyTicket(concertId: string) {
   await prisma.concert.update({ where: { concertId }, data: { availableSeats: { decrement: 1 } } });
 }
 `,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 25 }],
     },
-  ],
-  invalid: [
     {
       name: 'read, test, write inside $transaction at READ COMMITTED',
       code: seatCheck,

@@ -12,11 +12,26 @@
  * can be tested before the next query runs, so every result but the last is lost to the code.
  *
  * `$executeRaw` resolves to the affected count (a number); `$queryRaw` to the rows returned.
+ *
+ * The model API has no SQL text; its calls become statement facts (src/extract/kit.ts):
+ * `prisma.<model>.findUnique` / `findUniqueOrThrow` / `findFirst` / `findFirstOrThrow` / `findMany` /
+ * `count` / `aggregate` / `groupBy` read; `update` / `updateMany` / `upsert` / `create` / `createMany` /
+ * `delete` / `deleteMany` write. `where` fields are conjuncts (`{ stock: { gt: 0 } }` is `stock > 0`,
+ * `AND` flattens, `OR` / `NOT` / relation filters are opaque guards); `data` values are absolute
+ * (`{ stock: product.stock - 1 }`, `{ stock: { set: n } }`) or relative (`{ stock: { decrement: 1 } }`,
+ * `increment`, `multiply`, `divide`). `update` and `delete` reject when no row matches (P2025), so
+ * code after them runs only when a row was written: a checked count, as is a `*OrThrow` read that
+ * found none. `updateMany` / `deleteMany` resolve to `{ count }`. Prisma has no row-lock API: a
+ * read in the model API never locks (`$queryRaw` with `FOR UPDATE` does). A model call counts as
+ * Prisma when the file imports the client, the receiver is known to be a Prisma client, or the call
+ * has Prisma's own shape (`x.model.findUnique(...)`, `x.model.update({ where, data })`): a client
+ * imported from a local module (`import { prisma } from '~/lib/db'`) is the common case.
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { propertyName, unwrap } from '../ast.js';
+import { objectProperty, propertyName, unwrap } from '../ast.js';
+import { columnName, keyName, objectArgument, StatementBuilder } from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
 
@@ -30,9 +45,21 @@ const ISOLATION: Record<string, Isolation> = {
   readuncommitted: 'read uncommitted',
 };
 
+/** Model methods that read, and those whose name only Prisma uses (evidence enough on their own). */
+const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
+const WRITES = new Set(['update', 'updateMany', 'upsert', 'create', 'createMany', 'createManyAndReturn', 'updateManyAndReturn', 'delete', 'deleteMany']);
+const OWN_NAMES = new Set(['findUnique', 'findUniqueOrThrow', 'findFirstOrThrow', 'upsert', 'updateMany', 'deleteMany', 'createMany', 'createManyAndReturn', 'updateManyAndReturn', 'groupBy']);
+/** The keys a model call's argument may have. */
+const ARGUMENT_KEYS = new Set(['where', 'data', 'select', 'include', 'omit', 'orderBy', 'take', 'skip', 'cursor', 'distinct', 'create', 'update', 'skipDuplicates', 'by', 'having', '_count', '_sum', '_avg', '_min', '_max', 'relationLoadStrategy']);
+const COMPARISONS: Record<string, string> = { equals: '=', not: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', in: 'in', notIn: 'not in', contains: 'like', startsWith: 'like', endsWith: 'like' };
+const RELATIVE = new Set(['increment', 'decrement', 'multiply', 'divide']);
+
 export const prisma: LibraryAdapter = {
   name: 'prisma',
   modules: MODULES,
+  // The model API is written on a client imported from anywhere: its own call shape activates it.
+  fallback: true,
+  hints: /\.\s*\w+\s*\.\s*(?:find(?:Unique|First|Many)\w*|count|aggregate|groupBy|update\w*|upsert|create\w*|delete\w*)\s*\(\s*\{/,
   transactionHint: '`prisma.$transaction(async (tx) => ...)` and send every statement through `tx`',
 
   connectionFromExpression(node, ctx) {
@@ -57,6 +84,15 @@ export const prisma: LibraryAdapter = {
   },
 
   matchQuery(node: QueryNode, ctx: ExtractContext): QuerySite | null {
+    if (node.type === 'CallExpression') {
+      const model = modelCall(node, ctx);
+      if (model) return model;
+    }
+    if (!ctx.imports(MODULES[0]!) && !ctx.imports(MODULES[1]!)) {
+      // Raw queries without an import of the client: only on a receiver known to be one.
+      const receiver = node.type === 'TaggedTemplateExpression' ? (unwrap(node.tag).type === 'MemberExpression' ? (unwrap(node.tag) as TSESTree.MemberExpression).object : null) : ctx.calleeObject(node);
+      if (!receiver || ctx.connectionKind(receiver) === 'unknown') return null;
+    }
     let method: string | null;
     let connection: TSESTree.Expression | null;
     let sql: SqlText | null;
@@ -176,4 +212,182 @@ function isolationOf(config: TSESTree.Node | undefined, ctx: ExtractContext): Is
     return name !== null ? (ISOLATION[name.toLowerCase().replace(/[\s_]/g, '')] ?? null) : null;
   }
   return null;
+}
+
+/** `prisma.<model>.<method>({ ... })` on a Prisma client or transaction client: a site with built facts. */
+function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySite | null {
+  const callee = unwrap(node.callee);
+  if (callee.type !== 'MemberExpression') return null;
+  const method = propertyName(callee);
+  if (method === null || (!READS.has(method) && !WRITES.has(method))) return null;
+  const modelMember = unwrap(callee.object);
+  if (modelMember.type !== 'MemberExpression') return null;
+  const model = propertyName(modelMember);
+  if (model === null || model.startsWith('$') || model.startsWith('_')) return null;
+  const connection = modelMember.object;
+  const argument = objectArgument(node.arguments[0], ctx);
+  if (node.arguments.length > 1 || (node.arguments[0] && !argument)) return null;
+  if (!isPrismaReceiver(connection, method, argument, ctx)) return null;
+
+  const builder = new StatementBuilder();
+  const where = objectArgument(argument ? objectProperty(argument, 'where') : null, ctx);
+  if (where) whereConditions(builder, where, ctx);
+  const display = `${expressionText(connection)}.${model}.${method}`;
+  const table = model;
+  let facts;
+  let countHint = `the value \`${method}\` resolves to`;
+  let rowsRequired = false;
+  if (READS.has(method)) {
+    const selected = objectArgument(argument ? objectProperty(argument, 'select') : null, ctx);
+    const selectedColumns = selected ? selected.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : ['*'];
+    facts = builder.facts('select', table, display, { selectedColumns, aggregate: method === 'count' || method === 'aggregate' || method === 'groupBy' });
+    rowsRequired = method.endsWith('OrThrow');
+  } else {
+    const data = objectArgument(argument ? objectProperty(argument, method === 'upsert' ? 'update' : 'data') : null, ctx);
+    if (method === 'create' || method === 'createMany' || method === 'createManyAndReturn') {
+      const rows = method === 'create' ? data : firstRow(argument ? objectProperty(argument, 'data') : null, ctx);
+      const columns = rows ? rows.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null && !isNestedWrite(p.value, ctx) ? [columnName(keyName(p)!)] : [])) : null;
+      const skip = argument ? objectProperty(argument, 'skipDuplicates') : null;
+      facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: skip?.type === 'Literal' && skip.value === true ? 'nothing' : null, returning: method === 'createMany' ? null : ['*'] });
+      countHint = method === 'createMany' ? 'the `count` `createMany` returns' : 'the row `create` returns';
+    } else if (method === 'upsert') {
+      if (data) assignments(builder, data, ctx);
+      const created = objectArgument(argument ? objectProperty(argument, 'create') : null, ctx);
+      const columns = created ? created.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : null;
+      facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: 'update', returning: ['*'] });
+    } else if (method.startsWith('update')) {
+      if (data) assignments(builder, data, ctx);
+      facts = builder.facts('update', table, display, { returning: method === 'updateMany' ? null : ['*'] });
+      rowsRequired = method === 'update';
+      countHint = method === 'update' ? 'the P2025 error `update` throws when no row matches' : `the \`count\` \`${method}\` returns`;
+    } else {
+      facts = builder.facts('delete', table, display, { returning: method === 'deleteMany' ? null : ['*'] });
+      rowsRequired = method === 'delete';
+      countHint = method === 'delete' ? 'the P2025 error `delete` throws when no row matches' : 'the `count` `deleteMany` returns';
+    }
+  }
+  const batch = batchPosition(node);
+  return {
+    library: 'prisma',
+    node,
+    resultNode: node,
+    connection,
+    ...(batch ? { connectionKind: 'transaction' as const } : {}),
+    ...(batch === 'before-last' ? { resultDiscarded: true } : {}),
+    ...(rowsRequired ? { rowsRequired: true } : {}),
+    sql: builder.sqlText(display),
+    built: [facts],
+    countHint,
+  };
+}
+
+/** A Prisma client, a transaction client, or a call only Prisma makes. */
+function isPrismaReceiver(connection: TSESTree.Expression, method: string, argument: TSESTree.ObjectExpression | null, ctx: ExtractContext): boolean {
+  const kind = ctx.connectionKind(connection);
+  if (kind !== 'unknown') return kind === 'pool' || kind === 'transaction';
+  if (argument && argument.properties.some((p) => p.type !== 'Property' || keyName(p) === null || !ARGUMENT_KEYS.has(keyName(p)!))) return false;
+  if (OWN_NAMES.has(method)) return true;
+  const keys = new Set(argument?.properties.map((p) => (p.type === 'Property' ? keyName(p) : null)) ?? []);
+  if (ctx.imports(MODULES[0]!) || ctx.imports(MODULES[1]!)) return keys.has('where') || keys.has('data') || method === 'findMany' || method === 'count';
+  // Without the import, the shape must be Prisma's: a `where` and (for writes) a `data`.
+  if (READS.has(method)) return keys.has('where') && method !== 'count';
+  if (method === 'update' || method === 'create') return keys.has('data');
+  return keys.has('where');
+}
+
+/** `where: { id, stock: { gt: 0 }, AND: [...], OR: [...] }` -> conjuncts. */
+function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpression, ctx: ExtractContext, depth = 0): void {
+  for (const p of where.properties) {
+    if (p.type !== 'Property') continue; // `...rest`: not known
+    const field = keyName(p);
+    if (field === null) continue;
+    if (field === 'AND' && depth < 5) {
+      const list = ctx.origin(p.value as TSESTree.Expression);
+      const items = list.type === 'ArrayExpression' ? list.elements : [list];
+      for (const item of items) {
+        const object = item ? objectArgument(item, ctx) : null;
+        if (object) whereConditions(builder, object, ctx, depth + 1);
+      }
+      continue;
+    }
+    if (field === 'OR' || field === 'NOT') {
+      builder.opaque(`${field}: ...`);
+      continue;
+    }
+    const value = unwrap(p.value);
+    if (value.type === 'Literal' && value.value === null) {
+      builder.compare(field, 'is null', null, `${field}: null`);
+      continue;
+    }
+    const filter = value.type === 'ObjectExpression' ? value : null;
+    if (!filter) {
+      builder.compare(field, '=', p.value, `${field}: ${valueText(p.value)}`);
+      continue;
+    }
+    // `{ userId_postId: { userId, postId } }`: a compound unique key, each field an equality.
+    const entries = filter.properties.filter((f): f is TSESTree.Property => f.type === 'Property' && keyName(f) !== null);
+    if (entries.length > 0 && entries.every((f) => !(keyName(f)! in COMPARISONS) && keyName(f) !== 'mode')) {
+      if (field.includes('_')) for (const f of entries) builder.compare(keyName(f)!, '=', f.value, `${keyName(f)}: ${valueText(f.value)}`);
+      // A relation filter (`author: { is: { ... } }`, `posts: { some: ... }`) is not taken apart; it
+      // only narrows the rows, so it is left out rather than read as a guard.
+      continue;
+    }
+    for (const f of entries) {
+      const name = keyName(f)!;
+      const operator = COMPARISONS[name];
+      if (!operator) continue;
+      const operand = unwrap(f.value);
+      if (operand.type === 'Literal' && operand.value === null) builder.compare(field, name === 'not' ? 'is not null' : 'is null', null, `${field}: { ${name}: null }`);
+      else builder.compare(field, operator, f.value, `${field}: { ${name}: ${valueText(f.value)} }`);
+    }
+  }
+}
+
+/** `data: { stock: { decrement: 1 }, sold: true, note: product.note + '!' }` -> SET assignments. */
+function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression, ctx: ExtractContext): void {
+  for (const p of data.properties) {
+    if (p.type !== 'Property') continue;
+    const field = keyName(p);
+    if (field === null || isNestedWrite(p.value, ctx)) continue;
+    const value = unwrap(p.value);
+    if (value.type === 'ObjectExpression') {
+      const op = value.properties.find((f): f is TSESTree.Property => f.type === 'Property' && keyName(f) !== null);
+      const name = op ? keyName(op)! : null;
+      if (op && name !== null && RELATIVE.has(name)) builder.assign(field, 'relative', op.value, `${field}: { ${name}: ${valueText(op.value)} }`);
+      else if (op && name === 'set') builder.assign(field, 'value', op.value, `${field}: { set: ${valueText(op.value)} }`);
+      continue; // a JSON value written whole, or a nested write
+    }
+    builder.assign(field, 'value', p.value, `${field}: ${valueText(p.value)}`);
+  }
+}
+
+/** A relation write (`author: { connect: ... }`, `items: { create: [...] }`): not a column. */
+function isNestedWrite(value: TSESTree.Node, ctx: ExtractContext): boolean {
+  const object = objectArgument(value, ctx);
+  return object !== null && object.properties.some((p) => p.type === 'Property' && ['connect', 'create', 'connectOrCreate', 'disconnect', 'createMany', 'upsert', 'delete', 'deleteMany', 'update', 'updateMany', 'set'].includes(keyName(p) ?? '') && keyName(p) !== 'set');
+}
+
+function firstRow(node: TSESTree.Node | null, ctx: ExtractContext): TSESTree.ObjectExpression | null {
+  if (!node) return null;
+  const value = ctx.origin(node as TSESTree.Expression);
+  if (value.type === 'ArrayExpression') return value.elements[0] ? objectArgument(value.elements[0], ctx) : null;
+  return objectArgument(value, ctx);
+}
+
+function valueText(node: TSESTree.Node): string {
+  const inner = unwrap(node);
+  if (inner.type === 'Literal') return inner.raw;
+  return expressionText(inner) ?? '…';
+}
+
+function expressionText(node: TSESTree.Node): string {
+  const inner = unwrap(node);
+  if (inner.type === 'Identifier') return inner.name;
+  if (inner.type === 'ThisExpression') return 'this';
+  if (inner.type === 'MemberExpression') {
+    const name = propertyName(inner);
+    return name !== null ? `${expressionText(inner.object)}.${name}` : `${expressionText(inner.object)}[…]`;
+  }
+  if (inner.type === 'CallExpression') return `${expressionText(inner.callee)}(…)`;
+  return '…';
 }

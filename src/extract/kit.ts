@@ -1,0 +1,267 @@
+/**
+ * The adapter kit: what every model and query-builder adapter needs, written once. Statement facts
+ * without SQL text (`built`), their `$n` parameters bound to the user's expressions, predicates and
+ * assignments judged by the one shared classifier (src/sql/classify.ts), isolation names, method
+ * chains, object arguments, and the fields assigned on an object read earlier (`product.stock = n`
+ * before `product.save()`).
+ *
+ * Column names are normalised here, where builder facts are made: a model field written in camelCase
+ * (`availableSeats`) is the column `available_seats`, so a builder statement, an SQL statement and a
+ * row property read in JavaScript name a column the same way (see `columnName`).
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { classifyAssignment, classifyPredicate, type Operand } from '../sql/classify.js';
+import type { Assignment, Isolation, Predicate, SqlDialect, StatementFacts, StatementKind } from '../sql/facts.js';
+import { columnName } from '../sql/keys.js';
+import { contains, isFunction, propertyName, unwrap, walk } from './ast.js';
+import type { ExtractContext, SqlText } from './types.js';
+
+export { columnName };
+
+/** `Serializable`, `SERIALIZABLE`, `repeatable_read`, `RepeatableRead`, `'repeatable read'` -> an isolation. */
+export function isolationFromName(name: string): Isolation | null {
+  switch (name.toLowerCase().replace(/[\s_-]/g, '')) {
+    case 'serializable':
+      return 'serializable';
+    case 'repeatableread':
+      return 'repeatable read';
+    case 'readcommitted':
+      return 'read committed';
+    case 'readuncommitted':
+      return 'read uncommitted';
+    default:
+      return null;
+  }
+}
+
+/** An isolation written as a string literal or a member (`Prisma.TransactionIsolationLevel.Serializable`), through consts. */
+export function isolationOf(node: TSESTree.Node | null | undefined, ctx: ExtractContext): Isolation | null {
+  if (!node || node.type === 'SpreadElement') return null;
+  const value = ctx.origin(node as TSESTree.Expression);
+  const name = value.type === 'Literal' && typeof value.value === 'string' ? value.value : value.type === 'MemberExpression' ? propertyName(value) : null;
+  return name !== null ? isolationFromName(name) : null;
+}
+
+/** An object argument, through consts (`const where = { id }` then `findUnique({ where })`). */
+export function objectArgument(node: TSESTree.Node | null | undefined, ctx: ExtractContext): TSESTree.ObjectExpression | null {
+  if (!node || node.type === 'SpreadElement') return null;
+  const value = ctx.origin(node as TSESTree.Expression);
+  return value.type === 'ObjectExpression' ? value : null;
+}
+
+/** The static key of an object property (`a`, `'a'`, `[\`a\`]`), or null. */
+export function keyName(p: TSESTree.Property): string | null {
+  if (!p.computed && p.key.type === 'Identifier') return p.key.name;
+  if (p.key.type === 'Literal' && (typeof p.key.value === 'string' || typeof p.key.value === 'number')) return String(p.key.value);
+  return null;
+}
+
+/** The calls of a method chain from its root: `db('t').where(a).first()` -> root `db('t')`, calls where, first. */
+export interface ChainCall {
+  name: string;
+  call: TSESTree.CallExpression;
+}
+
+/**
+ * The chain a call belongs to, from the innermost receiver outwards to the last call of the chain
+ * (the one whose value the code uses). `start` is any call of the chain.
+ */
+export function methodChain(start: TSESTree.CallExpression): { root: TSESTree.Expression; calls: ChainCall[]; last: TSESTree.CallExpression } {
+  // Walk in to the root.
+  let innermost: TSESTree.CallExpression = start;
+  for (;;) {
+    const callee = unwrap(innermost.callee);
+    if (callee.type !== 'MemberExpression') break;
+    const object = unwrap(callee.object);
+    if (object.type !== 'CallExpression' || unwrap(object.callee).type !== 'MemberExpression') break;
+    innermost = object;
+  }
+  const calls: ChainCall[] = [];
+  let root: TSESTree.Expression = innermost;
+  const innerCallee = unwrap(innermost.callee);
+  if (innerCallee.type === 'MemberExpression') root = innerCallee.object;
+  // Walk out to the last call.
+  let current: TSESTree.CallExpression = innermost;
+  for (;;) {
+    const callee = unwrap(current.callee);
+    const name = callee.type === 'MemberExpression' ? propertyName(callee) : null;
+    if (name !== null) calls.push({ name, call: current });
+    const member = outerMember(current);
+    const next = member?.parent;
+    if (!member || next?.type !== 'CallExpression' || next.callee !== member) break;
+    current = next;
+  }
+  return { root, calls, last: current };
+}
+
+function outerMember(node: TSESTree.Node): TSESTree.MemberExpression | null {
+  let current = node;
+  while (current.parent?.type === 'TSNonNullExpression' || current.parent?.type === 'ChainExpression') current = current.parent;
+  const parent = current.parent;
+  return parent?.type === 'MemberExpression' && parent.object === current ? parent : null;
+}
+
+/**
+ * Builds the facts of one statement from a model or builder call: parameters are allocated as the
+ * adapter meets values in the user's code, so `$n` in a predicate or assignment is `params[n - 1]`.
+ */
+export class StatementBuilder {
+  readonly params: (TSESTree.Node | null)[] = [];
+  readonly where: Predicate[] = [];
+  readonly set: Assignment[] = [];
+
+  constructor(readonly dialect: SqlDialect = 'postgres') {}
+
+  /** A value written in the code: a literal is inlined in the text; anything else becomes `$n`. */
+  value(node: TSESTree.Node): { text: string; params: number[]; operand: Operand; literal: boolean } {
+    const inner = unwrap(node);
+    if (inner.type === 'Literal' && inner.value !== null && !(inner.value instanceof RegExp)) {
+      return { text: inner.raw, params: [], operand: { kind: 'value', value: typeof inner.value === 'boolean' ? 'boolean' : 'literal' }, literal: true };
+    }
+    if (inner.type === 'Identifier' && inner.name === 'undefined') return { text: 'NULL', params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+    if (inner.type === 'ArrayExpression' && inner.elements.every((e) => e !== null && unwrap(e).type === 'Literal')) {
+      return { text: `(${inner.elements.map((e) => (unwrap(e!) as TSESTree.Literal).raw).join(', ')})`, params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+    }
+    this.params.push(node);
+    const n = this.params.length;
+    return { text: `$${n}`, params: [n], operand: { kind: 'value', value: 'parameter' }, literal: false };
+  }
+
+  /**
+   * One conjunct: `field <operator> value` (value null for `is null` / `is not null`), judged by the
+   * shared classifier. `display` is how the code wrote it, for messages.
+   */
+  compare(field: string, operator: string, valueNode: TSESTree.Node | null, display?: string): Predicate {
+    const column = columnName(field);
+    if (valueNode === null) {
+      const predicate = classifyPredicate({ operator, column, operand: { kind: 'none' }, params: [], text: display ?? `${column} ${operator.toUpperCase()}` });
+      this.where.push(predicate);
+      return predicate;
+    }
+    const v = this.value(valueNode);
+    const predicate = classifyPredicate({ operator, column, operand: v.operand, params: v.params, text: display ?? `${column} ${operator.toUpperCase()} ${v.text}` });
+    this.where.push(predicate);
+    return predicate;
+  }
+
+  /** A condition the adapter cannot take apart (an OR, a relation filter): a guard on no one column. */
+  opaque(text: string): Predicate {
+    const predicate = classifyPredicate({ operator: 'other', column: null, operand: { kind: 'expression' }, params: [], text });
+    this.where.push(predicate);
+    return predicate;
+  }
+
+  /**
+   * One `SET column = ...`: `relative` reads the stored value (`{ decrement: 1 }`, `knex.raw('n - 1')`),
+   * `value` is the client's value (a literal or an expression: `product.stock - 1`).
+   */
+  assign(field: string, shape: 'relative' | 'value', valueNode: TSESTree.Node | null, display?: string): Assignment {
+    const column = columnName(field);
+    if (shape === 'relative') {
+      const v = valueNode ? this.value(valueNode) : null;
+      const assignment = classifyAssignment({ column, reads: [{ qualifier: null, column }], params: v?.params ?? [], calls: false, clockOnly: false, subquery: false, text: display ?? `${column} = ${column} ± ${v?.text ?? '?'}` });
+      this.set.push(assignment);
+      return assignment;
+    }
+    const clock = valueNode !== null && isClock(valueNode);
+    const v = valueNode && !clock ? this.value(valueNode) : null;
+    const assignment = classifyAssignment({
+      column,
+      reads: [],
+      params: v?.params ?? [],
+      calls: clock,
+      clockOnly: clock,
+      subquery: false,
+      text: display ?? `${column} = ${clock ? 'now()' : (v?.text ?? 'DEFAULT')}`,
+    });
+    this.set.push(assignment);
+    return assignment;
+  }
+
+  /** The statement's facts; `text` is the call as written, for messages and fingerprints. */
+  facts(kind: StatementKind, table: string, text: string, extra: Partial<StatementFacts> = {}): StatementFacts {
+    const writes = kind === 'insert' || kind === 'update' || kind === 'delete';
+    const params = [...new Set([...this.where.flatMap((p) => p.params), ...this.set.flatMap((a) => a.params)])].sort((a, b) => a - b);
+    return {
+      kind,
+      origin: 'builder',
+      text,
+      tablesRead: writes && kind !== 'insert' ? [] : kind === 'select' ? [table] : [],
+      tablesWritten: writes ? [table] : [],
+      lock: null,
+      where: [...this.where],
+      set: [...this.set],
+      returning: null,
+      onConflict: null,
+      insertSource: kind === 'insert' ? 'values' : null,
+      insertColumns: null,
+      cteWrites: [],
+      subqueryClaim: null,
+      selectedColumns: kind === 'select' ? ['*'] : [],
+      aggregate: false,
+      advisoryLock: null,
+      transaction: null,
+      params,
+      ...extra,
+    };
+  }
+
+  /** The SqlText a built site carries: the display text and the parameters' expressions. */
+  sqlText(text: string): SqlText {
+    return { text, params: [...this.params], literal: null, complete: true, dialect: this.dialect };
+  }
+}
+
+/** `new Date()`, `Date.now()`, `sql\`now()\``-free clock values: the same for every request. */
+function isClock(node: TSESTree.Node): boolean {
+  const inner = unwrap(node);
+  if (inner.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Date' && inner.arguments.length === 0) return true;
+  if (inner.type === 'CallExpression' && inner.callee.type === 'MemberExpression' && inner.callee.object.type === 'Identifier' && inner.callee.object.name === 'Date' && propertyName(inner.callee) === 'now') return true;
+  return false;
+}
+
+/**
+ * The fields assigned on an object between where it was read and a call that writes it back
+ * (`product.stock -= qty; product.sold = true; await product.save()`): each with the assigned
+ * expression (for `-=` and friends, the whole assignment, which reads the old value). Only
+ * assignments in the same function as the call, before it, count; `Object.assign(product, {...})`
+ * and `product.set({...})` too.
+ */
+export function assignedFields(object: TSESTree.Identifier, before: TSESTree.Node, ctx: ExtractContext): { field: string; value: TSESTree.Node }[] {
+  const def = ctx.resolve(object);
+  if (!def) return [];
+  let scope: TSESTree.Node | undefined = before.parent;
+  while (scope && !isFunction(scope) && scope.type !== 'Program') scope = scope.parent;
+  if (!scope) return [];
+  const found = new Map<string, TSESTree.Node>();
+  const sameObject = (node: TSESTree.Node): boolean => {
+    const inner = unwrap(node);
+    return inner.type === 'Identifier' && inner.name === object.name && ctx.resolve(inner)?.node === def.node;
+  };
+  walk(scope, (node) => {
+    if (node.range[0] >= before.range[0]) return false;
+    if (node !== scope && isFunction(node) && !contains(node, before)) return false;
+    if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && sameObject(node.left.object)) {
+      const field = propertyName(node.left);
+      if (field !== null) found.set(field, node.operator === '=' ? node.right : node);
+    }
+    if (node.type === 'CallExpression') {
+      const callee = unwrap(node.callee);
+      const name = callee.type === 'MemberExpression' ? propertyName(callee) : null;
+      // Object.assign(product, { stock: n }) / product.set({ stock: n }) / product.set('stock', n)
+      const target =
+        name === 'assign' && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'Object' && node.arguments[0] && sameObject(node.arguments[0])
+          ? node.arguments[1]
+          : name === 'set' && callee.type === 'MemberExpression' && sameObject(callee.object)
+            ? node.arguments[0]
+            : null;
+      if (target && target.type === 'ObjectExpression') {
+        for (const p of target.properties) if (p.type === 'Property' && keyName(p) !== null) found.set(keyName(p)!, p.value);
+      } else if (target && target.type === 'Literal' && typeof target.value === 'string' && node.arguments[1]) {
+        found.set(target.value, node.arguments[1]);
+      }
+    }
+    return true;
+  });
+  return [...found].map(([field, value]) => ({ field, value }));
+}
