@@ -4,6 +4,7 @@
  * from elsewhere with something the read returned (`await stripe.subscriptions.retrieve(row.sub_id)`)
  * is not computed from the read; a fresh id is not either.
  */
+import { columnName } from '../sql/keys.js';
 import type { TSESTree } from '@typescript-eslint/types';
 import { propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
@@ -22,7 +23,7 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
   const columns = new Set<string>();
   let wholeRow = false;
   const record = (path: readonly string[]): void => {
-    if (path[0] !== undefined) columns.add(path[0].toLowerCase());
+    if (path[0] !== undefined) columns.add(columnName(path[0]));
     else wholeRow = true;
   };
   const visit = (node: TSESTree.Node, seen: Set<VariableLike>): void => {
