@@ -125,9 +125,10 @@ const SERIALIZING_LOCK_MODES = new Set(['share', 'share update exclusive', 'shar
 let transactionIds = 0;
 
 function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], calls: TransactionCall[], services: StepServices): Step[] {
-  const events: ({ at: number; site: QuerySite } | { at: number; call: TransactionCall })[] = [
+  const events: ({ at: number; site: QuerySite } | { at: number; call: TransactionCall } | { at: number; handoff: Handoff })[] = [
     ...sites.map((site) => ({ at: site.node.range[0], site })),
     ...calls.map((call) => ({ at: call.node.range[0], call })),
+    ...handoffs(unit, sites, calls, services).map((handoff) => ({ at: handoff.at, handoff })),
   ].sort((a, b) => a.at - b.at);
 
   let states = new Map<string, ConnectionState>();
@@ -143,6 +144,12 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
   };
   for (const event of events) {
     while (branches.length > 0 && branches[branches.length - 1]!.end <= event.at) states = branches.pop()!.saved;
+    if ('handoff' in event) {
+      // The callee may have sent BEGIN (`await startTransaction(client)`): the state it hands back is unknown.
+      const state = stateOf(event.handoff.connection, event.handoff.expression, undefined);
+      if (state.state === 'none') Object.assign(state, { state: 'unknown', id: ++transactionIds, isolation: null, transactionLock: null });
+      continue;
+    }
     if ('call' in event) {
       enterBranchOf(event.call.node);
       const connection = services.connectionOf(event.call);
@@ -206,6 +213,49 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
     }
     return state;
   }
+}
+
+/** A connection the unit queries on, handed to a call the analysis cannot follow. */
+interface Handoff {
+  /** Where the call ends: statements after it see what the callee left. */
+  at: number;
+  connection: Connection;
+  expression: TSESTree.Expression;
+}
+
+/**
+ * Calls that are handed a client or connection variable the unit also queries on
+ * (`await startTransaction(client)`, `await lockAccount(conn, id)`): the callee may have sent BEGIN
+ * or COMMIT on it. A pool holds no transaction, and the unit's own query and transaction calls are
+ * followed already.
+ */
+function handoffs(unit: FunctionNode | TSESTree.Program, sites: readonly QuerySite[], calls: readonly TransactionCall[], services: StepServices): Handoff[] {
+  const { resolver } = services.extraction;
+  const byVariable = new Map<unknown, { connection: Connection; expression: TSESTree.Expression }>();
+  for (const item of [...sites, ...calls]) {
+    const expression = item.connection;
+    const inner = expression ? unwrap(expression) : null;
+    if (!expression || inner?.type !== 'Identifier') continue;
+    const variable = resolver.variable(inner);
+    const connection = services.connectionOf(item);
+    if (variable && connection.kind !== 'pool' && connection.kind !== 'transaction') byVariable.set(variable, { connection, expression });
+  }
+  if (byVariable.size === 0) return [];
+  const own = new Set<TSESTree.Node>([...sites.map((s) => s.node), ...calls.map((c) => c.node)]);
+  const found: Handoff[] = [];
+  walk(unit, (node) => {
+    // A function defined here runs when it is called, not where it is written.
+    if (node !== unit && isFunction(node) && !isInlined(node, services.scopes)) return false;
+    if (node.type !== 'CallExpression' || own.has(node)) return true;
+    for (const argument of node.arguments) {
+      const inner = unwrap(argument as TSESTree.Expression);
+      const variable = inner.type === 'Identifier' ? resolver.variable(inner) : null;
+      const entry = variable ? byVariable.get(variable) : undefined;
+      if (entry) found.push({ at: node.range[1], ...entry });
+    }
+    return true;
+  });
+  return found;
 }
 
 function applyControl(state: ConnectionState, action: string, isolation: Isolation | null, text: string, dialect: SqlDialect): void {

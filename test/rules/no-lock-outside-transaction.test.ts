@@ -244,11 +244,52 @@ export async function withLock(key: number) {
 `,
     },
     {
+      name: 'the client is handed to a helper that may send BEGIN (startTransaction): its state is unknown after',
+      code: `
+import { Pool, PoolClient } from 'pg';
+import { startTransaction } from './db-helpers';
+const pool = new Pool();
+
+export async function withdraw(accountId: number, amount: number) {
+  const client: PoolClient = await pool.connect();
+  try {
+    await startTransaction(client);
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
+    if (rows[0].balance < amount) throw new Error('Insufficient funds');
+    await client.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
       name: 'the CTE fix through the pool',
       code: cteFix,
     },
   ],
   invalid: [
+    {
+      name: 'a client handed to a helper only after the lock: the lock still runs outside a transaction',
+      code: `
+import { Pool } from 'pg';
+import { audit } from './audit';
+const pool = new Pool();
+
+export async function readBalance(accountId: number) {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query('SELECT balance FROM account WHERE account_id = $1 FOR UPDATE', [accountId]);
+    await audit(client, accountId);
+    return rows[0].balance;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'lockOutsideTransaction', line: 9, column: 28, data: { strength: 'UPDATE', table: 'account', where: '' } }],
+    },
     // Through the pool: no transaction can be open.
     {
       name: 'the lock seed: FOR UPDATE through the pool, then the UPDATE',
