@@ -72,6 +72,16 @@ export const CONTAINER_PROPERTIES = new Set([
   'records', 'recordset', 'rowsAffected', 'at', 'map', 'filter', 'some', 'every', 'find', 'forEach', 'reduce', 'includes', 'slice', 'flat',
 ]);
 
+/**
+ * Array methods whose value is derived from the rows: `same` hands back rows as they are
+ * (`slice`, `find`), `computed` builds something from them through a callback or a search (`map`,
+ * `some`, `includes`), so which columns it reads cannot be told.
+ */
+const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
+  slice: 'same', at: 'same', find: 'same', findLast: 'same', filter: 'same', concat: 'same', flat: 'same', sort: 'same', toSorted: 'same', reverse: 'same', toReversed: 'same',
+  map: 'computed', flatMap: 'computed', reduce: 'computed', some: 'computed', every: 'computed', includes: 'computed', indexOf: 'computed', findIndex: 'computed', join: 'computed',
+};
+
 function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
   use.tests.push(node);
   if (path.columns.length > 0) use.valueTests.push({ node, columns: path.columns });
@@ -128,6 +138,13 @@ function followValue(
         }
         {
           const name = propertyName(parent);
+          // `rows.map((r) => r.slug)`, `rows.find(...)`, `rows.slice(1)`: the call's value is derived from the rows.
+          const call = parent.parent;
+          if (name !== null && call?.type === 'CallExpression' && call.callee === parent && Object.hasOwn(ARRAY_METHODS, name)) {
+            if (ARRAY_METHODS[name] === 'computed') path = { ...path, opaque: true };
+            current = call;
+            continue;
+          }
           if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name)) path = { ...path, columns: [...path.columns, name] };
         }
         break;

@@ -195,6 +195,25 @@ export async function payOrder(orderId: number, amount: number) {
       code: skipLockedQueueClaim,
     },
     {
+      name: 'the RETURNING rows stored in an outer let and read later, through an array method',
+      code: `
+import { Pool } from 'pg';
+import { purgeCache } from './cache';
+const pool = new Pool();
+
+export async function archive(parentId: number, archivedAt: Date, withChildren: boolean) {
+  const slugs: string[] = [];
+  let children: { slug: string }[] = [];
+  if (withChildren) {
+    const result = await pool.query('UPDATE collectives SET archived_at = $1 WHERE parent_id = $2 AND archived_at IS NULL RETURNING slug', [archivedAt, parentId]);
+    children = result.rows;
+  }
+  slugs.push(...children.map((c) => c.slug));
+  await purgeCache(slugs);
+}
+`,
+    },
+    {
       name: 'the CTE fix with its count returned',
       code: cteFix,
     },
