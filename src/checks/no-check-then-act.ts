@@ -198,10 +198,22 @@ function unlockedSubqueryClaim(step: Step): SubqueryClaim | null {
   const claim = step.facts.subqueryClaim;
   if (!claim || claim.locked || claim.retested || step.facts.kind !== 'update') return null;
   // Only a claim changes the state it picked by (`SET owner = $1` after `owner IS NULL`).
-  if (!step.facts.set.some((a) => claim.guards.some((g) => g.column === a.column))) return null;
+  const flipped = step.facts.set.filter((a) => claim.guards.some((g) => g.column === a.column));
+  if (flipped.length === 0) return null;
+  // `SET status = $1 ... WHERE id IN (SELECT ... WHERE status <> $1)`: every caller moves the rows to the
+  // same state, so two that pick the same row write the same value; nothing is taken.
+  if (flipped.every((a) => claim.guards.filter((g) => g.column === a.column).every((g) => convergesTo(g, a)))) return null;
   const isolation = step.transaction.state === 'open' ? step.transaction.isolation : null;
   if (isolation === 'serializable' || (isolation === 'repeatable read' && step.site.sql.dialect === 'postgres')) return null;
   return claim;
+}
+
+/** `status <> $1` (or `!=`) picking the rows that `SET status = $1` then moves: the same value on both sides. */
+function convergesTo(guard: SubqueryClaim['guards'][number], assignment: Step['facts']['set'][number]): boolean {
+  if (guard.operator !== '<>') return false;
+  const tested = /(?:<>|!=)\s*(.+)$/s.exec(guard.text)?.[1]?.trim();
+  const written = assignment.text.replace(/^[^=]*=/, '').trim();
+  return tested !== undefined && tested.length > 0 && tested === written;
 }
 
 /** Inside a transaction, a read written in place can take `FOR UPDATE` (not an aggregate: PostgreSQL refuses it there). */

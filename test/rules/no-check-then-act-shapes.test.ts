@@ -128,6 +128,14 @@ export async function redeem(code: string) {
 }
 `,
     },
+    {
+      name: 'a bulk transition: the subquery picks rows whose status is not yet the one the UPDATE sets',
+      code: `${pg}
+export async function stopAll(collectiveId: number, newStatus: string) {
+  await pool.query('UPDATE orders SET status = $1, updated_at = now() WHERE id IN (SELECT o.id FROM orders o JOIN subscriptions s ON s.id = o.subscription_id WHERE o.collective_id = $2 AND s.is_active AND o.status <> $1)', [newStatus, collectiveId]);
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -196,6 +204,16 @@ export async function take(owner: string) {
 }
 `,
       errors: [{ messageId: 'claimBySubquery', line: 6, column: 26, data: { table: 'pool_items', guard: 'owner IS NULL', picker: 'the CTE `m`', countHint: 'result.rowCount' } }],
+    },
+    {
+      name: 'claim: a subquery picks rows by status <> a constant and the UPDATE sets another state',
+      code: `${pg}
+export async function start(worker: string) {
+  const { rows } = await pool.query("UPDATE jobs SET status = 'running', worker = $1 WHERE id = (SELECT id FROM jobs WHERE status <> 'done' ORDER BY id LIMIT 1) RETURNING id", [worker]);
+  return rows[0]?.id ?? null;
+}
+`,
+      errors: [{ messageId: 'claimBySubquery', line: 6, column: 26 }],
     },
     {
       name: 'claim: a subquery in the WHERE picks the row by status',
