@@ -10,8 +10,11 @@
  *   a test name (`*.test.*`, `*.spec.*`), a timestamp-prefixed name (`20240101123000_add_x.ts`,
  *   `1700000000000-AddX.ts`), a seed file (`seed.ts`);
  * - its shape: a TypeORM migration (`implements MigrationInterface`, `up(queryRunner)`), exported
- *   `up` and `down` (knex, Sequelize/umzug, kysely, node-pg-migrate, Prisma-style runners), or a
- *   `#!` line (a command-line script).
+ *   `up` and `down` (knex, Sequelize/umzug, kysely, node-pg-migrate, Prisma-style runners), a
+ *   `#!` line (a command-line script), a numbered or migration-named file that changes the schema
+ *   (`schema/v8.ts` running `ALTER TABLE`: a hand-rolled schema upgrade), or a program run on its own
+ *   (`require.main === module`) with a dry-run or `--fix` switch and no schedule or server (a
+ *   maintenance fix-up run by hand).
  * Folders above the root do not count: auditing `fixtures/seeds` audits the seeds.
  */
 
@@ -60,6 +63,20 @@ function exportsStep(text: string, step: 'up' | 'down'): boolean {
   return patterns.some((p) => new RegExp(p, 'm').test(text));
 }
 
+/** DDL: the statements a schema upgrade runs. */
+const DDL = /\b(?:CREATE|ALTER|DROP)\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|TYPE|SCHEMA|VIEW|SEQUENCE)\b|\bADD\s+(?:COLUMN|CONSTRAINT)\b/i;
+/** `v8.ts`, `0008.ts`, `008_add_tokens.js`, `v2.1.ts`: a version in place of a name. */
+const NUMBERED = /^v?\d+(?:[._-][\w.-]*)?\.[cm]?[jt]sx?$/i;
+/** `database-migration.ts`, `migrate.ts`, `schema-upgrade.ts`: a name that says it changes the schema. */
+const SCHEMA_CHANGE_NAME = /(?:^|[-_.])(?:migrat(?:e|ion|ions|or)|schema[-_.]?(?:upgrade|update|migration))(?:[-_.]|$)/i;
+
+/** Run as a program of its own: `require.main === module`, `!module.parent`, `import.meta.main`. */
+const ENTRY_POINT = /\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|!\s*module\.parent\b|\bimport\.meta\.main\b|process\.argv\[1\][^\n]*import\.meta\.url|import\.meta\.url[^\n]*process\.argv\[1\]/;
+/** A switch between looking and changing: `--dry-run`, `DRY_RUN`, `dryRun`, `{ fix = false }`, `--fix`. */
+const DRY_RUN_SWITCH = /\bdry[-_]?run\b|\bDRY_RUN\b|\bdryRun\b|--fix\b|\{\s*fix\s*(?:=|[,}:])|\bfix\s*=\s*false\b/i;
+/** What keeps a program running alongside requests: a schedule, a server, a queue consumer. */
+const LONG_RUNNING = /cron|schedul|\bsetInterval\s*\(|\.listen\s*\(|\bcreateServer\s*\(|\bconsume\s*\(|\bsubscribe\s*\(/i;
+
 /** Why a file is one-shot or test code, or null when it is neither. `relativePath` uses `/`. */
 export function classifyFile(relativePath: string, text?: string): OneShotVerdict | null {
   const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
@@ -78,6 +95,13 @@ export function classifyFile(relativePath: string, text?: string): OneShotVerdic
   const code = withoutComments(text);
   if (TYPEORM_MIGRATION.test(code)) return { kind: 'migration', reason: 'a migration class (TypeORM MigrationInterface, MikroORM Migration)' };
   if (exportsStep(code, 'up') && exportsStep(code, 'down')) return { kind: 'migration', reason: 'exports up() and down() (a migration)' };
+  const stem = name.replace(/\.[cm]?[jt]sx?$/i, '');
+  if ((NUMBERED.test(name) || SCHEMA_CHANGE_NAME.test(stem)) && DDL.test(code)) {
+    return { kind: 'migration', reason: `a ${NUMBERED.test(name) ? 'numbered' : 'migration-named'} file that changes the schema (CREATE/ALTER/DROP)` };
+  }
+  if (ENTRY_POINT.test(code) && DRY_RUN_SWITCH.test(code) && !LONG_RUNNING.test(code)) {
+    return { kind: 'script', reason: 'a program run on its own with a dry-run or fix switch (a maintenance fix-up)' };
+  }
   return null;
 }
 

@@ -76,6 +76,33 @@ describe('classifyFile by shape', () => {
   }
 });
 
+/** What a file is, from its name and its text together. */
+const byNameAndShape: [string, string, string, string | null][] = [
+  ['a numbered schema upgrade', 'src/datastore/postgres/schema/v8.ts', 'export async function runSchema(c) {\n  await c.query("ALTER TABLE counters ADD COLUMN server TEXT");\n}', 'migration'],
+  ['a numbered file with a CREATE TABLE', 'db/upgrades/0003_tokens.js', 'module.exports = async (db) => db.query("CREATE TABLE tokens (id serial PRIMARY KEY)");', 'migration'],
+  ['a migration-named class that alters the schema', 'backend/src/api/database-migration.ts', 'class DatabaseMigration {\n  async $upgrade() { await this.$executeQuery("ALTER TABLE blocks ADD INDEX height (height)"); }\n}', 'migration'],
+  ['a numbered page with no DDL', 'src/pages/404.tsx', 'export default function NotFound() { return null; }', null],
+  ['a migration-named service that only reads and writes rows', 'src/services/account-migration.ts', 'export async function move(pool) { await pool.query("UPDATE accounts SET owner = $1 WHERE id = $2"); }', null],
+  ['a consistency check run by hand with a fix switch', 'checks/model/orders.ts', 'async function checkOrders({ fix = false } = {}) {\n  if (fix) await sequelize.query("UPDATE orders SET x = NULL");\n}\nif (!module.parent) {\n  runAllChecksThenExit([checkOrders]);\n}', 'script'],
+  ['a data fix run on its own with --dry-run', 'ops/backfill-totals.ts', "const dryRun = process.argv.includes('--dry-run');\nif (require.main === module) main();", 'script'],
+  ['a scheduled job with a dry-run switch', 'jobs/daily/clean-orders.ts', "const DRY_RUN = process.env.DRY_RUN;\nif (require.main === module) {\n  runCronJob('clean-orders', run, 86400);\n}", null],
+  ['a server started when run on its own', 'src/server.ts', "const dryRun = false;\nif (require.main === module) {\n  app.listen(3000);\n}", null],
+  ['a program run on its own with no switch', 'src/worker.ts', 'if (require.main === module) {\n  main();\n}', null],
+];
+
+describe('classifyFile by name and shape', () => {
+  for (const [name, file, text, kind] of byNameAndShape) {
+    it(`${name} -> ${kind ?? 'checked'}`, () => {
+      expect(classifyFile(file, text)?.kind ?? null).toBe(kind);
+    });
+  }
+
+  it('says why', () => {
+    expect(classifyFile('schema/v8.ts', 'await c.query("ALTER TABLE t ADD COLUMN c TEXT")')?.reason).toBe('a numbered file that changes the schema (CREATE/ALTER/DROP)');
+    expect(classifyFile('checks/a.ts', 'if (!module.parent) run({ fix: true });')?.reason).toBe('a program run on its own with a dry-run or fix switch (a maintenance fix-up)');
+  });
+});
+
 describe('skipVerdict', () => {
   it('skips one-shot and test code by default, and each kind can be put back', () => {
     expect(skipVerdict('migrations/a.ts', '', {})?.kind).toBe('migration');
