@@ -112,8 +112,10 @@ interface Pair {
 function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
   const lost = lostWrite(read, write, resolver);
   if (!lost || retestsReadValue(read, write, resolver)) return false;
-  const columns = read.result.valueTests.find((t) => t.node === test)?.columns;
-  return columns === undefined || columns === null || columns.some((c) => c.toLowerCase() === lost.readColumn || columnName(c) === lost.readColumn);
+  // A test can read several values (`if (lowest < node.first_seen)`): any of them being the one written back decides.
+  const tests = read.result.valueTests.filter((t) => t.node === test);
+  const written = new Set([lost.readColumn, ...lost.columns]);
+  return tests.length === 0 || tests.some((t) => t.columns === null || t.columns.some((c) => written.has(c.toLowerCase()) || written.has(columnName(c))));
 }
 
 /**

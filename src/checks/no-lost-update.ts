@@ -21,6 +21,8 @@ export interface LostWrite {
   assignment: Assignment;
   /** The column read that the written value is computed from (the written column when it is one of them). */
   readColumn: string;
+  /** Every column of the read the written value is computed from. */
+  columns: string[];
   kind: JsValueKind;
 }
 
@@ -46,7 +48,7 @@ export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrit
     }
     if (columns.size === 0 && !wholeRow) continue;
     const readColumn = columns.has(assignment.column) || columns.size === 0 ? assignment.column : [...columns][0]!;
-    return { assignment, readColumn, kind: jsValueKind(expression, resolver) };
+    return { assignment, readColumn, columns: [...columns], kind: jsValueKind(expression, resolver) };
   }
   return null;
 }

@@ -31,8 +31,16 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
       case 'Identifier': {
         const variable = resolver.variable(node);
         const path = variable ? use.paths.get(variable) : undefined;
-        if (path && !path.fetched) record(path.columns);
-        else if (variable && !seen.has(variable)) {
+        if (path && !path.fetched) {
+          record(path.columns);
+          // The flow binds a variable once, with the first column that reached it: its initializer
+          // names them all (`const lowest = Math.min(node.created1, node.first_seen)`).
+          if (variable && !seen.has(variable)) {
+            seen.add(variable);
+            const init = initializerOf(variable);
+            if (init) visit(init, seen);
+          }
+        } else if (variable && !seen.has(variable)) {
           // A local computed from a derived value after the read (`let next = balance; next += 1`).
           seen.add(variable);
           const init = initializerOf(variable);

@@ -63,6 +63,18 @@ describe('checks', () => {
     expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 11, data: expect.objectContaining({ table: 'accounts', column: 'balance', readLines: 'line 9' }) }]);
   });
 
+  it('a value computed from several columns and tested against the one it replaces is one lost update, naming that column', () => {
+    const result = findings(
+      inTransaction(`
+      const { rows } = await client.query('SELECT first_seen, created1, created2 FROM nodes WHERE id = $1', [id]);
+      const lowest = Math.min(rows[0].created1, rows[0].created2, rows[0].first_seen);
+      if (lowest < rows[0].first_seen) {
+        await client.query('UPDATE nodes SET first_seen = $1 WHERE id = $2', [lowest, id]);
+      }`),
+    );
+    expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 12, data: expect.objectContaining({ table: 'nodes', column: 'first_seen', into: '' }) }]);
+  });
+
   it('repeatable read protects against the lost update but not against check-then-insert', () => {
     const lost = findings(`
       export async function f(client: PoolClient, id: number) {
