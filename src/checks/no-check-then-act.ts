@@ -143,7 +143,8 @@ function returnsQuietly(branch: TSESTree.Statement): boolean {
  * counts. An UPDATE or DELETE of a row that exists acts on what is in it: only tests that read a
  * row's values count, and for an UPDATE only when it sets a column the test read (or the columns
  * cannot be told). Loading a row, answering 404 when it is missing and then updating other columns
- * is not a race on the tested value.
+ * is not a race on the tested value, nor is an authorization test that only reads who owns the row
+ * (`ownerId`, `projectId`) before deleting it or updating other columns.
  */
 function decidingTests(read: Step, write: Step, table: string, options: CheckInput['options']): TSESTree.Node[] {
   const kind = kindOn(write, table);
@@ -153,8 +154,11 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   // back" is the test, and a DELETE of the row, or an UPDATE of the state tested, acts on it.
   const stateColumns = readStateColumns(read, options);
   if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
+  const written = (c: string): boolean => assigned.has(c.toLowerCase()) || assigned.has(columnName(c));
   return read.result.valueTests
-    .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c))))
+    .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
+    // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
+    .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
     .map((t) => t.node);
 }
 

@@ -118,7 +118,7 @@ export class StatementBuilder {
     if (inner.type === 'Literal' && inner.value !== null && !(inner.value instanceof RegExp)) {
       return { text: inner.raw, params: [], operand: { kind: 'value', value: typeof inner.value === 'boolean' ? 'boolean' : 'literal' }, literal: true };
     }
-    if (inner.type === 'Identifier' && inner.name === 'undefined') return { text: 'NULL', params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+    if ((inner.type === 'Identifier' && inner.name === 'undefined') || (inner.type === 'Literal' && inner.value === null)) return { text: 'NULL', params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
     if (inner.type === 'ArrayExpression' && inner.elements.every((e) => e !== null && unwrap(e).type === 'Literal')) {
       return { text: `(${inner.elements.map((e) => (unwrap(e!) as TSESTree.Literal).raw).join(', ')})`, params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
     }

@@ -344,9 +344,13 @@ function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpres
 }
 
 /** `data: { stock: { decrement: 1 }, sold: true, note: product.note + '!' }` -> SET assignments. */
-function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression, ctx: ExtractContext): void {
+function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression, ctx: ExtractContext, depth = 0): void {
   for (const p of data.properties) {
-    if (p.type !== 'Property') continue;
+    if (p.type === 'SpreadElement') {
+      // `...(description !== undefined && { description })`, `...(c ? { a } : {})`: the fields it may set.
+      if (depth < 3) for (const object of spreadObjects(p.argument, ctx)) assignments(builder, object, ctx, depth + 1);
+      continue;
+    }
     const field = keyName(p);
     if (field === null || isNestedWrite(p.value, ctx)) continue;
     const value = unwrap(p.value);
@@ -359,6 +363,15 @@ function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression,
     }
     builder.assign(field, 'value', p.value, `${field}: ${valueText(p.value)}`);
   }
+}
+
+/** The object literals a spread in `data` may contribute. */
+function spreadObjects(node: TSESTree.Node, ctx: ExtractContext): TSESTree.ObjectExpression[] {
+  const inner = unwrap(node);
+  if (inner.type === 'LogicalExpression') return inner.operator === '&&' ? spreadObjects(inner.right, ctx) : [...spreadObjects(inner.left, ctx), ...spreadObjects(inner.right, ctx)];
+  if (inner.type === 'ConditionalExpression') return [...spreadObjects(inner.consequent, ctx), ...spreadObjects(inner.alternate, ctx)];
+  const object = objectArgument(inner, ctx);
+  return object ? [object] : [];
 }
 
 /** A relation write (`author: { connect: ... }`, `items: { create: [...] }`): not a column. */

@@ -1,0 +1,521 @@
+/**
+ * The six rules on Prisma Client's model API (`prisma.product.findUnique`, `update`, `updateMany`,
+ * `upsert`, `create`, `delete`, the interactive `$transaction(async (tx) => ...)` and the batch
+ * `$transaction([...])`), written the way Prisma's documentation writes them. The model API cannot
+ * open a transaction on a pool by hand (no `BEGIN`) nor lock a row (no `FOR UPDATE`): for
+ * no-transaction-on-pool and no-lock-outside-transaction only valid cases exist, the mistakes are
+ * raw queries (test/libraries/prisma.test.ts).
+ */
+import checkThenAct from '../../rules/no-check-then-act.js';
+import decoupledInsert from '../../rules/no-decoupled-insert.js';
+import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
+import lockOutsideTransaction from '../../rules/no-lock-outside-transaction.js';
+import lostUpdate from '../../rules/no-lost-update.js';
+import transactionOnPool from '../../rules/no-transaction-on-pool.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// Lines 2-3 of every case: the client, as Prisma's docs create it.
+const client = `
+import { Prisma, PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+`;
+
+ruleTester.run('prisma model: no-check-then-act', checkThenAct, {
+  valid: [
+    {
+      name: 'the guard in updateMany where, count checked',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  const product = await prisma.product.findUnique({ where: { id } });
+  if (!product || product.stock < quantity) throw new Error('Out of stock');
+  const { count } = await prisma.product.updateMany({
+    where: { id, stock: { gte: quantity } },
+    data: { stock: { decrement: quantity } },
+  });
+  if (count === 0) throw new Error('Out of stock');
+}
+`,
+    },
+    {
+      name: 'isolationLevel: Prisma.TransactionIsolationLevel.Serializable',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  await prisma.$transaction(
+    async (tx) => {
+      const product = await tx.product.findUniqueOrThrow({ where: { id } });
+      if (product.stock < quantity) throw new Error('Out of stock');
+      await tx.product.update({ where: { id }, data: { stock: { decrement: quantity } } });
+    },
+    { isolationLevel: Prisma.TransactionIsolationLevel.Serializable },
+  );
+}
+`,
+    },
+    {
+      name: 'an authorization test on the owner before delete',
+      code: `${client}
+export async function deleteTag(tagId: number, userId: number) {
+  const tag = await prisma.tag.findUnique({ where: { id: tagId } });
+  if (!tag) return { status: 404 };
+  if (tag.ownerId !== userId) return { status: 401 };
+  await prisma.tag.delete({ where: { id: tagId } });
+  return { status: 200 };
+}
+`,
+    },
+    {
+      name: 'a 404 test, then an update of other fields',
+      code: `${client}
+export async function rename(id: number, title: string) {
+  const post = await prisma.post.findUnique({ where: { id }, select: { id: true, publishedAt: true } });
+  if (!post || !post.publishedAt) return { status: 404 };
+  return prisma.post.update({ where: { id }, data: { title } });
+}
+`,
+    },
+    {
+      name: 'a 404 test, then fields spread in conditionally',
+      code: `${client}
+export async function edit(id: number, description?: string) {
+  const program = await prisma.program.findUnique({ where: { id }, select: { id: true, listedAt: true } });
+  if (!program || !program.listedAt) return { status: 404 };
+  return prisma.program.update({
+    where: { id },
+    data: { ...(description !== undefined && { description }) },
+  });
+}
+`,
+    },
+    {
+      name: 'upsert on the unique key instead of find then create',
+      code: `${client}
+export function subscribe(email: string) {
+  return prisma.subscriber.upsert({
+    where: { email },
+    update: {},
+    create: { email },
+  });
+}
+`,
+    },
+    {
+      name: 'a version column re-tested in updateMany where',
+      code: `${client}
+export async function publish(id: number) {
+  const post = await prisma.post.findUniqueOrThrow({ where: { id } });
+  if (post.status !== 'draft') throw new Error('Already published');
+  const { count } = await prisma.post.updateMany({
+    where: { id, version: post.version },
+    data: { status: 'published', version: { increment: 1 } },
+  });
+  if (count === 0) throw new Error('Changed concurrently');
+}
+`,
+    },
+    {
+      name: 'a unique field looked up, then cleared to null',
+      code: `${client}
+export async function disconnect(stripeConnectId: string) {
+  const partner = await prisma.partner.findUnique({ where: { stripeConnectId } });
+  if (!partner) return;
+  await prisma.partner.update({ where: { id: partner.id }, data: { stripeConnectId: null } });
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'findUnique, test the stock, update with decrement and no guard',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  const product = await prisma.product.findUnique({ where: { id } });
+  if (!product || product.stock < quantity) throw new Error('Out of stock');
+  await prisma.product.update({ where: { id }, data: { stock: { decrement: quantity } } });
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 25 }],
+    },
+    {
+      name: 'a coupon tested as unused, then marked used',
+      code: `${client}
+export async function redeem(code: string) {
+  const coupon = await prisma.coupon.findFirst({ where: { code } });
+  if (!coupon || coupon.used) throw new Error('Invalid coupon');
+  await prisma.coupon.update({ where: { id: coupon.id }, data: { used: true } });
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 24 }],
+    },
+    {
+      name: 'findUnique by email, then create',
+      code: `${client}
+export async function signUp(email: string, name: string) {
+  const existing = await prisma.user.findUnique({ where: { email } });
+  if (existing) throw new Error('Email taken');
+  return prisma.user.create({ data: { email, name } });
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 6, column: 26 }],
+    },
+    {
+      name: 'an interactive transaction at the default isolation',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  await prisma.$transaction(async (tx) => {
+    const product = await tx.product.findUniqueOrThrow({ where: { id } });
+    if (product.stock < quantity) throw new Error('Out of stock');
+    await tx.product.update({ where: { id }, data: { stock: { decrement: quantity } } });
+  });
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 7, column: 27 }],
+    },
+  ],
+});
+
+ruleTester.run('prisma model: no-lost-update', lostUpdate, {
+  valid: [
+    {
+      name: 'an atomic decrement',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  const product = await prisma.product.findUniqueOrThrow({ where: { id } });
+  await prisma.product.update({ where: { id }, data: { stock: { decrement: quantity } } });
+  return product.name;
+}
+`,
+    },
+    {
+      name: 'in a Serializable interactive transaction',
+      code: `${client}
+export async function deposit(id: number, amount: number) {
+  await prisma.$transaction(
+    async (tx) => {
+      const account = await tx.account.findUniqueOrThrow({ where: { id } });
+      await tx.account.update({ where: { id }, data: { balance: account.balance + amount } });
+    },
+    { isolationLevel: 'Serializable' },
+  );
+}
+`,
+    },
+    {
+      name: 'a version column in updateMany where, count checked',
+      code: `${client}
+export async function deposit(id: number, amount: number) {
+  const account = await prisma.account.findUniqueOrThrow({ where: { id } });
+  const { count } = await prisma.account.updateMany({
+    where: { id, version: account.version },
+    data: { balance: account.balance + amount, version: { increment: 1 } },
+  });
+  if (count === 0) throw new Error('Changed concurrently, retry');
+}
+`,
+    },
+    {
+      name: 'a value that does not come from the read',
+      code: `${client}
+export async function rename(id: number, title: string) {
+  const post = await prisma.post.findUniqueOrThrow({ where: { id } });
+  await prisma.post.update({ where: { id }, data: { title } });
+  return post;
+}
+`,
+    },
+    {
+      name: 'set with the increment operator',
+      code: `${client}
+export function like(id: number) {
+  return prisma.post.update({ where: { id }, data: { likes: { increment: 1 } } });
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'stock computed in JavaScript',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  const product = await prisma.product.findUniqueOrThrow({ where: { id } });
+  await prisma.product.update({ where: { id }, data: { stock: product.stock - quantity } });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9 }],
+    },
+    {
+      name: 'a balance through a local',
+      code: `${client}
+export async function deposit(id: number, amount: number) {
+  const account = await prisma.account.findUnique({ where: { id } });
+  if (!account) throw new Error('No account');
+  const balance = account.balance + amount;
+  await prisma.account.update({ where: { id }, data: { balance } });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 9, column: 9 }],
+    },
+    {
+      name: 'an array appended in JavaScript, in an interactive transaction',
+      code: `${client}
+export async function tag(id: number, tag: string) {
+  await prisma.$transaction(async (tx) => {
+    const post = await tx.post.findUniqueOrThrow({ where: { id } });
+    await tx.post.update({ where: { id }, data: { tags: [...post.tags, tag] } });
+  });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 11 }],
+    },
+  ],
+});
+
+ruleTester.run('prisma model: no-ignored-rowcount', ignoredRowcount, {
+  valid: [
+    {
+      name: 'the count of updateMany checked',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  const { count } = await prisma.product.updateMany({
+    where: { id, stock: { gte: quantity } },
+    data: { stock: { decrement: quantity } },
+  });
+  if (count === 0) throw new Error('Out of stock');
+}
+`,
+    },
+    {
+      name: 'update with the guard in an extended unique where rejects with P2025',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  await prisma.product.update({
+    where: { id, stock: { gte: quantity } },
+    data: { stock: { decrement: quantity } },
+  });
+  return { ok: true };
+}
+`,
+    },
+    {
+      name: 'the result of updateMany returned',
+      code: `${client}
+export function claim(id: number, workerId: string) {
+  return prisma.job.updateMany({ where: { id, status: 'pending' }, data: { status: 'running', workerId } });
+}
+`,
+    },
+    {
+      name: 'result.count tested',
+      code: `${client}
+export async function cancel(id: number) {
+  const result = await prisma.order.deleteMany({ where: { id, status: 'pending' } });
+  if (result.count === 0) return { status: 409 };
+  return { status: 200 };
+}
+`,
+    },
+    {
+      name: 'an increment with nothing to decide',
+      code: `${client}
+export async function view(id: number) {
+  await prisma.post.updateMany({ where: { id }, data: { views: { increment: 1 } } });
+  return { ok: true };
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'the count of a guarded updateMany dropped',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  await prisma.product.updateMany({
+    where: { id, stock: { gte: quantity } },
+    data: { stock: { decrement: quantity } },
+  });
+  return { ok: true };
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9 }],
+    },
+    {
+      name: 'deleteMany on a state, count dropped',
+      code: `${client}
+export async function cancel(id: number) {
+  await prisma.order.deleteMany({ where: { id, status: 'pending' } });
+  return { status: 200 };
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9 }],
+    },
+    {
+      name: 'a claim in an interactive transaction, count dropped',
+      code: `${client}
+export async function claim(id: number, workerId: string) {
+  await prisma.$transaction(async (tx) => {
+    await tx.job.updateMany({ where: { id, status: 'pending' }, data: { status: 'running', workerId } });
+  });
+  return { claimed: true };
+}
+`,
+      errors: [{ messageId: 'ignoredRowCount', line: 7, column: 11 }],
+    },
+  ],
+});
+
+ruleTester.run('prisma model: no-decoupled-insert', decoupledInsert, {
+  valid: [
+    {
+      name: 'the count checked before the create',
+      code: `${client}
+export async function buy(productId: number, userId: number) {
+  const { count } = await prisma.product.updateMany({
+    where: { id: productId, stock: { gte: 1 } },
+    data: { stock: { decrement: 1 } },
+  });
+  if (count === 0) throw new Error('Sold out');
+  await prisma.order.create({ data: { productId, userId } });
+}
+`,
+    },
+    {
+      name: 'update rejects with P2025 before the create runs',
+      code: `${client}
+export async function buy(productId: number, userId: number) {
+  await prisma.product.update({
+    where: { id: productId, stock: { gte: 1 } },
+    data: { stock: { decrement: 1 } },
+  });
+  await prisma.order.create({ data: { productId, userId } });
+}
+`,
+    },
+    {
+      name: 'a nested create in the same update',
+      code: `${client}
+export function buy(productId: number, userId: number) {
+  return prisma.product.update({
+    where: { id: productId, stock: { gte: 1 } },
+    data: { stock: { decrement: 1 }, orders: { create: { userId } } },
+  });
+}
+`,
+    },
+    {
+      name: 'an unguarded increment before the create',
+      code: `${client}
+export async function record(postId: number, userId: number) {
+  await prisma.post.updateMany({ where: { id: postId }, data: { views: { increment: 1 } } });
+  await prisma.view.create({ data: { postId, userId } });
+}
+`,
+    },
+    {
+      name: 'inside a Serializable transaction with the count checked',
+      code: `${client}
+export async function buy(productId: number, userId: number) {
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.product.updateMany({ where: { id: productId, stock: { gte: 1 } }, data: { stock: { decrement: 1 } } });
+    if (count === 0) throw new Error('Sold out');
+    await tx.order.create({ data: { productId, userId } });
+  }, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a guarded updateMany, then create either way',
+      code: `${client}
+export async function buy(productId: number, userId: number) {
+  await prisma.product.updateMany({
+    where: { id: productId, stock: { gte: 1 } },
+    data: { stock: { decrement: 1 } },
+  });
+  await prisma.order.create({ data: { productId, userId } });
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 6, column: 9 }],
+    },
+    {
+      name: 'a guarded deleteMany, then create either way',
+      code: `${client}
+export async function accept(inviteId: number, userId: number) {
+  await prisma.invite.deleteMany({ where: { id: inviteId, expiresAt: { gt: new Date() } } });
+  await prisma.membership.create({ data: { userId } });
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 6, column: 9 }],
+    },
+    {
+      name: 'a batch $transaction([...]): no count can be tested before the create',
+      code: `${client}
+export function buy(productId: number, userId: number) {
+  return prisma.$transaction([
+    prisma.product.updateMany({ where: { id: productId, stock: { gte: 1 } }, data: { stock: { decrement: 1 } } }),
+    prisma.order.create({ data: { productId, userId } }),
+  ]);
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 7, column: 5 }],
+    },
+  ],
+});
+
+ruleTester.run('prisma model: no-transaction-on-pool', transactionOnPool, {
+  valid: [
+    {
+      name: 'model calls in an interactive transaction',
+      code: `${client}
+export function transfer(from: number, to: number, amount: number) {
+  return prisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: from }, data: { balance: { decrement: amount } } });
+    await tx.account.update({ where: { id: to }, data: { balance: { increment: amount } } });
+  });
+}
+`,
+    },
+    {
+      name: 'model calls in a batch transaction',
+      code: `${client}
+export function transfer(from: number, to: number, amount: number) {
+  return prisma.$transaction([
+    prisma.account.update({ where: { id: from }, data: { balance: { decrement: amount } } }),
+    prisma.account.update({ where: { id: to }, data: { balance: { increment: amount } } }),
+  ]);
+}
+`,
+    },
+    {
+      name: 'model calls on the client',
+      code: `${client}
+export async function rename(id: number, name: string) {
+  await prisma.user.update({ where: { id }, data: { name } });
+  return prisma.user.findUnique({ where: { id } });
+}
+`,
+    },
+  ],
+  invalid: [],
+});
+
+ruleTester.run('prisma model: no-lock-outside-transaction', lockOutsideTransaction, {
+  valid: [
+    {
+      name: 'a model read takes no lock',
+      code: `${client}
+export function account(id: number) {
+  return prisma.account.findUnique({ where: { id } });
+}
+`,
+    },
+    {
+      name: 'a model read in an interactive transaction',
+      code: `${client}
+export function account(id: number) {
+  return prisma.$transaction(async (tx) => tx.account.findUniqueOrThrow({ where: { id } }));
+}
+`,
+    },
+  ],
+  invalid: [],
+});
