@@ -148,7 +148,9 @@ function returnsQuietly(branch: TSESTree.Statement): boolean {
  */
 function decidingTests(read: Step, write: Step, table: string, options: CheckInput['options']): TSESTree.Node[] {
   const kind = kindOn(write, table);
-  if (kind === 'insert') return read.result.tests;
+  // An INSERT that runs only once the row was found (`if (!base) throw NotFound`, then a copy with a
+  // fresh id) adds another row: "two requests both see nothing" cannot happen on it.
+  if (kind === 'insert') return read.result.tests.filter((t) => !stopsWhenMissing(read, t));
   const assigned = new Set(write.facts.set.map((a) => a.column));
   // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
   // back" is the test, and a DELETE of the row, or an UPDATE of the state tested, acts on it.
@@ -160,6 +162,34 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
     // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
     .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
     .map((t) => t.node);
+}
+
+/**
+ * The test lets what follows run only when the read found its row: `if (!row) throw`, `if (row ===
+ * null) return`, `if (rows.length === 0) return`, or a library that rejects an empty result.
+ */
+function stopsWhenMissing(read: Step, test: TSESTree.Node): boolean {
+  if (test === read.site.node) return true;
+  if (test.type !== 'IfStatement' || test.alternate !== null || read.result.valueTests.some((t) => t.node === test)) return false;
+  return missing(test.test, read);
+}
+
+function missing(expression: TSESTree.Expression, read: Step): boolean {
+  const carries = (node: TSESTree.Node): boolean => read.result.valueNodes.has(node);
+  const nothing = (node: TSESTree.Node): boolean =>
+    (node.type === 'Literal' && (node.value === null || node.value === 0)) || (node.type === 'Identifier' && node.name === 'undefined');
+  switch (expression.type) {
+    case 'UnaryExpression':
+      return expression.operator === '!' && carries(expression.argument);
+    case 'LogicalExpression':
+      // `if (!a || !b) throw`: the rest runs only when neither is missing.
+      return expression.operator === '||' && (missing(expression.left, read) || missing(expression.right, read));
+    case 'BinaryExpression':
+      if (expression.operator !== '===' && expression.operator !== '==') return false;
+      return (carries(expression.left) && nothing(expression.right)) || (carries(expression.right) && nothing(expression.left));
+    default:
+      return false;
+  }
 }
 
 /**

@@ -109,7 +109,8 @@ export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
   if (facts.kind !== 'update') return [];
   const assigned = new Set(facts.set.map((a) => a.column));
   const tested = facts.where.filter(
-    (p) => p.column !== null && assigned.has(p.column) && !(p.operator === '=' && (isKeyColumn(p.column) || keys.includes(p.column))),
+    // `SET folder_id = NULL WHERE folder_id IN (...)` clears references to rows by their keys: no claim.
+    (p) => p.column !== null && assigned.has(p.column) && !((p.operator === '=' || p.operator === 'in') && (isKeyColumn(p.column) || keys.includes(p.column))),
   );
   return tested.length === 0 ? [] : [...new Set([...stateGuards, ...tested])].sort((a, b) => facts.where.indexOf(a) - facts.where.indexOf(b));
 }

@@ -122,6 +122,16 @@ export async function disconnect(stripeConnectId: string) {
 }
 `,
     },
+    {
+      name: 'a copy created only once the source was found',
+      code: `${client}
+export async function duplicate(id: string, title: string) {
+  const poll = await prisma.poll.findUnique({ where: { id } });
+  if (!poll) throw new Error('Poll not found');
+  return prisma.poll.create({ data: { id: crypto.randomUUID(), title, location: poll.location } });
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -418,6 +428,15 @@ export async function buy(productId: number, userId: number) {
     if (count === 0) throw new Error('Sold out');
     await tx.order.create({ data: { productId, userId } });
   }, { isolationLevel: Prisma.TransactionIsolationLevel.Serializable });
+}
+`,
+    },
+    {
+      name: 'references cleared by key list, then the rows marked deleted',
+      code: `${client}
+export async function removeFolders(folderIds: string[]) {
+  await prisma.user.updateMany({ where: { defaultFolderId: { in: folderIds } }, data: { defaultFolderId: null } });
+  await prisma.folder.updateMany({ where: { id: { in: folderIds } }, data: { deletedAt: new Date() } });
 }
 `,
     },
