@@ -155,6 +155,8 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
   // back" is the test, and a DELETE of the row, or an UPDATE of the state tested, acts on it.
   const stateColumns = readStateColumns(read, options);
+  // Housekeeping: rows older than a bound (`updatedAt: { lt: subDays(now, 90) }`) deleted by the batch.
+  if (kind === 'delete' && stateColumns.length > 0 && agedOnly(read, options)) return [];
   if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
   const written = (c: string): boolean => assigned.has(c.toLowerCase()) || assigned.has(columnName(c));
   return read.result.valueTests
@@ -206,6 +208,14 @@ function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInpu
   if (guarded) return true;
   return retestsReadValue(read, write, resolver);
 }
+
+/** The read picks rows by age alone: every state test is a time column below a bound (`created_at < $1`). */
+function agedOnly(read: Step, options: CheckInput['options']): boolean {
+  const state = guardsOf(read.facts.where, options.keyColumns ?? []).filter((p) => p.column !== null && !isKeyColumn(p.column));
+  return state.some((p) => p.operator === '<' || p.operator === '<=') && state.every((p) => (p.operator === '<' || p.operator === '<=' ? TIME_COLUMN.test(p.column!) : p.operator === '=' || p.operator === 'is null' || p.operator === 'is not null'));
+}
+
+const TIME_COLUMN = /(?:_at|_on|_time|_date|^date|^time)$/;
 
 /** Columns whose state the read's WHERE tests (`used = false`, `expires_at > now()`), not only the row's key. */
 function readStateColumns(read: Step, options: CheckInput['options']): string[] {

@@ -86,6 +86,11 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
       case 'ArrowFunctionExpression':
       case 'FunctionExpression':
         return;
+      case 'ConditionalExpression':
+        // `row.firstSaleAt ? undefined : new Date()`: the test picks a value, it is not computed from.
+        visit(node.consequent, seen);
+        visit(node.alternate, seen);
+        return;
       default:
         for (const key of Object.keys(node)) {
           if (key === 'parent') continue;

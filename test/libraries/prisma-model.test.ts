@@ -132,6 +132,18 @@ export async function duplicate(id: string, title: string) {
 }
 `,
     },
+    {
+      name: 'a scheduled cleanup of rows older than a bound',
+      code: `${client}
+export async function cleanup() {
+  for (;;) {
+    const invites = await prisma.invite.findMany({ where: { status: 'declined', updatedAt: { lt: new Date(Date.now() - 90 * 86400000) } }, take: 500 });
+    if (invites.length === 0) break;
+    await prisma.invite.deleteMany({ where: { id: { in: invites.map((i) => i.id) } } });
+  }
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -229,6 +241,15 @@ export async function rename(id: number, title: string) {
   const post = await prisma.post.findUniqueOrThrow({ where: { id } });
   await prisma.post.update({ where: { id }, data: { title } });
   return post;
+}
+`,
+    },
+    {
+      name: 'a timestamp set once: the read only picks whether to write',
+      code: `${client}
+export async function recordSale(id: number) {
+  const customer = await prisma.customer.findUniqueOrThrow({ where: { id } });
+  await prisma.customer.update({ where: { id }, data: { firstSaleAt: customer.firstSaleAt ? undefined : new Date(), sales: { increment: 1 } } });
 }
 `,
     },
