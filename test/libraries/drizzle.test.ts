@@ -108,14 +108,16 @@ export async function register(email: string) {
 `,
     },
     {
-      name: 'the query builder is not SQL text',
+      // The builder's own statements are analysed in test/libraries/drizzle-builder.test.ts.
+      name: 'a builder write that re-tests the seats and checks rowCount',
       code: `${db}
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import { concerts } from './schema';
 export async function buyTicket(concertId: string) {
   const [concert] = await db.select().from(concerts).where(eq(concerts.concertId, concertId));
   if (concert.availableSeats < 1) return;
-  await db.update(concerts).set({ availableSeats: sql\`\${concerts.availableSeats} - 1\` }).where(eq(concerts.concertId, concertId));
+  const result = await db.update(concerts).set({ availableSeats: sql\`\${concerts.availableSeats} - 1\` }).where(and(eq(concerts.concertId, concertId), gt(concerts.availableSeats, 0)));
+  if (result.rowCount === 0) return;
 }
 `,
     },

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import postgres from 'postgres';
 import { gatedPool, gatedSql } from './clients.js';
+import { runWithDrizzle } from './clients-drizzle.js';
 import { runWithKnex } from './clients-knex.js';
 import { runWithKysely } from './clients-kysely.js';
 import { runWithPgPromise } from './clients-pg-promise.js';
@@ -125,6 +126,9 @@ const withPgPromise: Runner = (databaseUrl, scenario, scheduler, operation) =>
 const withKysely: Runner = (databaseUrl, scenario, scheduler, operation) =>
   runWithKysely(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
 
+const withDrizzle: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithDrizzle(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+
 const RUNNERS: Record<Library, Runner> = {
   pg: withPg,
   postgres: withPostgresJs,
@@ -132,6 +136,7 @@ const RUNNERS: Record<Library, Runner> = {
   slonik: withSlonik,
   'pg-promise': withPgPromise,
   kysely: withKysely,
+  drizzle: withDrizzle,
 };
 
 function describeError(error: unknown): string {
