@@ -216,6 +216,8 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
   // A lone `await db.delete(table)` only in a file that imports drizzle (not `await map.delete(key)`).
   const shaped = kind === 'select' ? next === 'from' : kind === 'update' ? next === 'set' : kind === 'insert' ? next === 'values' || next === 'select' : next === 'where' || next === 'returning' || (imported && calls.length === 1 && isAwaited(node));
   if (!shaped) return null;
+  // knex has `select('a').from('t')` too: drizzle selects an object of columns, or everything.
+  if (kind === 'select' && start.call.arguments.length > 0 && !objectArgument(start.call.arguments[0], ctx)) return null;
   if (calls.some((c) => c.name === 'as' || c.name === 'getSQL' || c.name === 'toSQL' || c.name === 'prepare') || isSubquery(node, ctx)) return null;
   const tableNode = kind === 'select' ? calls[1]!.call.arguments[0] : start.call.arguments[0];
   const table = tableNode ? tableNameOf(tableNode, ctx) : null;
@@ -331,7 +333,10 @@ function tableNameOf(node: TSESTree.Node, ctx: ExtractContext): string | null {
   const origin = ctx.origin(node as TSESTree.Expression);
   const table = tableCall(origin, ctx);
   if (table) return table.name;
+  // A table name as a string (`TABLE = 'features'`, knex's way) is not a drizzle table object.
+  if (origin.type === 'Literal' || origin.type === 'TemplateLiteral') return null;
   const inner = unwrap(node);
+  if (inner.type === 'Identifier' && /^[A-Z][A-Z0-9_]*$/.test(inner.name)) return null;
   if (inner.type === 'Identifier') return inner.name;
   if (inner.type === 'MemberExpression') return propertyName(inner);
   return null;

@@ -252,6 +252,8 @@ const WHERE_METHODS = new Set(['where', 'andWhere', 'whereIn', 'whereNotIn', 'wh
 /** Calls a knex chain may hold that say nothing about which rows or values: passed over. */
 const NEUTRAL = new Set(['orderBy', 'limit', 'offset', 'groupBy', 'having', 'join', 'innerJoin', 'leftJoin', 'rightJoin', 'as', 'timeout', 'options', 'debug', 'withGraphFetched', 'withGraphJoined', 'joinRelated', 'select', 'distinct', 'returning', 'table', 'from', 'into', 'transacting', 'forUpdate', 'forShare', 'forNoKeyUpdate', 'forKeyShare', 'skipLocked', 'noWait', 'onConflict', 'merge', 'ignore', 'throwIfNotFound', 'clearSelect', 'clearWhere', 'clearOrder', 'with', 'withSchema', 'hintComment', 'comment']);
 /** Names a knex instance goes by when it is reached through a member (`this.db('t')`, `models.knex('t')`). */
+/** Names a knex instance called with a table goes by (`db('t')`, `trx('t')`, `knexClient('t')`). */
+const ROOT_NAMES = /(?:db|knex|trx|tx|transaction|database|conn|connection|client|^k|qb|builder|pg)_?$/i;
 const INSTANCE_NAMES = /^_?(?:db|knex|trx|tx|transaction|database|conn|connection|client|k|qb|builder|pg|sql)_?$/i;
 /** Roots that are not knex whatever follows them (jQuery, cheerio, Cypress, lodash, assertions). */
 const NOT_KNEX = new Set(['$', 'jQuery', 'cheerio', 'cy', '_', 'expect', 'chai', 'assert', 'describe', 'it', 'test']);
@@ -278,6 +280,8 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
   if (!shaped && !(imported && knexCalls.length > 0)) return null;
   if (!knexCalls.every((c) => VERBS[c.name] !== undefined || WHERE_METHODS.has(c.name) || NEUTRAL.has(c.name) || c.name.startsWith('where') || c.name.startsWith('orWhere') || c.name.startsWith('andWhere'))) return null;
   if (isSubquery(node, ctx)) return null;
+  // drizzle's `db.select().from(users).where(eq(users.id, id))`: a condition built by a call is not knex's.
+  if (knexCalls.some((c) => WHERE_METHODS.has(c.name) && c.call.arguments[0]?.type === 'CallExpression' && ctx.calleeName(c.call.arguments[0]) !== 'raw')) return null;
 
   const builder = new StatementBuilder();
   let kind: 'select' | 'update' | 'delete' | 'insert' = 'select';
@@ -381,6 +385,8 @@ function tableCall(root: TSESTree.Expression, calls: ChainCall[], ctx: ExtractCo
   if (rootInner.type === 'CallExpression') {
     const callee = unwrap(rootInner.callee);
     if (callee.type !== 'Identifier' || NOT_KNEX.has(callee.name) || rootInner.arguments.length !== 1) return null;
+    // `db('t')`, `trx('t')`, `knex('t')`, or any instance the file creates or types as one.
+    if (!ROOT_NAMES.test(callee.name) && ctx.connectionKind(callee) === 'unknown') return null;
     const table = tableName(rootInner.arguments[0]!, ctx);
     return table === null ? null : { table, connection: callee, display: callee, rest: calls };
   }
@@ -450,7 +456,7 @@ function tableName(node: TSESTree.Node, ctx: ExtractContext): string | null {
   if (value.type === 'TemplateLiteral' && value.expressions.length === 0) return tableName({ type: 'Literal', value: value.quasis[0]!.value.cooked, raw: '' } as TSESTree.Node, ctx);
   const inner = unwrap(node);
   if (inner.type === 'Identifier' && /^[A-Z_][A-Z0-9_]*$/.test(inner.name)) return inner.name; // TABLE, from another module
-  if (inner.type === 'MemberExpression') return tailName(inner);
+  if (inner.type === 'MemberExpression') return tailName(inner); // this.db(T.users), .from(this.tableName)
   return null;
 }
 
