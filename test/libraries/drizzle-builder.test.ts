@@ -77,6 +77,22 @@ export async function view(productId: number) {
 }
 `,
     },
+    {
+      name: 'a transaction on SQLite (drizzle-orm/libsql) is serializable',
+      code: `
+import { eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
+import { products } from './schema';
+const db = drizzle({ connection: { url: process.env.DATABASE_URL! } });
+export async function placeOrder(productId: number) {
+  await db.transaction(async (tx) => {
+    const product = await tx.select().from(products).where(eq(products.id, productId)).get();
+    if (!product || product.stock < 1) throw new Error('Sold out');
+    await tx.update(products).set({ stock: sql\`\${products.stock} - 1\` }).where(eq(products.id, productId)).run();
+  });
+}
+`,
+    },
   ],
   invalid: [
     {

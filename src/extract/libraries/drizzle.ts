@@ -29,7 +29,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { expressionPath, objectProperty, propertyName, unwrap } from '../ast.js';
+import { expressionPath, objectProperty, propertyName, unwrap, walk } from '../ast.js';
 import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall } from '../kit.js';
 import { constantString } from './sql-tag.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
@@ -86,7 +86,9 @@ export const drizzle: LibraryAdapter = {
     const outer = ctx.calleeObject(call);
     const callback = call.arguments[0];
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
-    return { library: 'drizzle', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation: isolationOf(call.arguments[1], ctx) };
+    // SQLite runs every transaction serializably: a write after a stale read fails (SQLITE_BUSY).
+    const isolation = isolationOf(call.arguments[1], ctx) ?? (onSqlite(outer, callback, ctx) ? 'serializable' : null);
+    return { library: 'drizzle', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
   },
 };
 
@@ -467,4 +469,24 @@ function isTable(node: TSESTree.Node, ctx: ExtractContext, depth = 0): boolean {
     return (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') && fn.params[0] === def.name && property?.type === 'Property' && keyName(property) === 'where';
   }
   return false;
+}
+
+/**
+ * Whether a transaction runs on SQLite: the database comes from a SQLite driver of drizzle
+ * (`drizzle-orm/libsql`, `better-sqlite3`, `d1`, ...), or the callback runs drizzle's SQLite-only
+ * executors (`.all()`, `.get()`, `.run()` ending a builder chain).
+ */
+function onSqlite(outer: TSESTree.Expression, callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, ctx: ExtractContext): boolean {
+  const origin = ctx.origin(outer);
+  const module = origin.type === 'CallExpression' ? drizzleModule(origin.callee as TSESTree.Expression, ctx) : null;
+  if (module !== null) return /sqlite|libsql|d1|expo|durable/.test(module);
+  let found = false;
+  walk(callback.body, (node) => {
+    if (found) return false;
+    if (node.type === 'CallExpression' && node.arguments.length === 0 && ['all', 'get', 'run'].includes(ctx.calleeName(node) ?? '')) {
+      found = methodChain(node).calls.some((c) => c.name === 'from' || c.name === 'set' || c.name === 'values');
+    }
+    return !found;
+  });
+  return found;
 }

@@ -108,7 +108,8 @@ export const knex: LibraryAdapter = {
   },
 
   matchTransaction(call: TSESTree.CallExpression, ctx: ExtractContext): TransactionScope | null {
-    if (ctx.calleeName(call) !== 'transaction') return null;
+    // Without an import, `x.transaction(async (tx) => ...)` is left to the other adapters' callback form.
+    if (ctx.calleeName(call) !== 'transaction' || !(ctx.imports(MODULE) || ctx.imports('objection'))) return null;
     const outer = ctx.calleeObject(call);
     const callback = call.arguments[0];
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
