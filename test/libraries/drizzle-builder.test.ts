@@ -93,6 +93,19 @@ export async function placeOrder(productId: number) {
 }
 `,
     },
+    {
+      name: 'a withTransaction(ctx, async (tx) => ...) helper around SQLite executors is serializable',
+      code: `${db}
+import { withTransaction } from './context';
+export async function placeOrder(ctx: unknown, productId: number) {
+  return withTransaction(ctx, async (tx) => {
+    const product = await tx.select().from(products).where(eq(products.id, productId)).get();
+    if (!product || product.stock < 1) throw new Error('Sold out');
+    await tx.update(products).set({ stock: sql\`\${products.stock} - 1\` }).where(eq(products.id, productId)).run();
+  });
+}
+`,
+    },
   ],
   invalid: [
     {

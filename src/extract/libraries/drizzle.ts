@@ -82,6 +82,8 @@ export const drizzle: LibraryAdapter = {
   },
 
   matchTransaction(call: TSESTree.CallExpression, ctx: ExtractContext): TransactionScope | null {
+    const helper = sqliteTransactionHelper(call, ctx);
+    if (helper) return helper;
     if (ctx.calleeName(call) !== 'transaction') return null;
     const outer = ctx.calleeObject(call);
     const callback = call.arguments[0];
@@ -476,8 +478,8 @@ function isTable(node: TSESTree.Node, ctx: ExtractContext, depth = 0): boolean {
  * (`drizzle-orm/libsql`, `better-sqlite3`, `d1`, ...), or the callback runs drizzle's SQLite-only
  * executors (`.all()`, `.get()`, `.run()` ending a builder chain).
  */
-function onSqlite(outer: TSESTree.Expression, callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, ctx: ExtractContext): boolean {
-  const origin = ctx.origin(outer);
+function onSqlite(outer: TSESTree.Node, callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, ctx: ExtractContext): boolean {
+  const origin = ctx.origin(outer as TSESTree.Expression);
   const module = origin.type === 'CallExpression' ? drizzleModule(origin.callee as TSESTree.Expression, ctx) : null;
   if (module !== null) return /sqlite|libsql|d1|expo|durable/.test(module);
   let found = false;
@@ -489,4 +491,20 @@ function onSqlite(outer: TSESTree.Expression, callback: TSESTree.ArrowFunctionEx
     return !found;
   });
   return found;
+}
+
+/**
+ * `withTransaction(ctx, async (tx) => ...)`: a helper named for a transaction (`withTransaction`,
+ * `inTransaction`, `runInTransaction`, `transact`) whose callback runs drizzle's SQLite-only executors
+ * (`.get()`, `.all()`, `.run()`). Its callback is a SQLite transaction, serializable. What such a helper
+ * does on another database cannot be told from the call, so only this case is read.
+ */
+function sqliteTransactionHelper(call: TSESTree.CallExpression, ctx: ExtractContext): TransactionScope | null {
+  const name = ctx.calleeName(call);
+  if (name === null || !/^(?:with|in|runIn)?Transaction$|^transact$/i.test(name) || name === 'transaction') return null;
+  const callback = call.arguments.at(-1);
+  if (!callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression') || !callback.params[0]) return null;
+  const outer = ctx.calleeObject(call) ?? (call.arguments.length > 1 && call.arguments[0]!.type !== 'SpreadElement' ? (call.arguments[0] as TSESTree.Expression) : null);
+  if (!onSqlite(outer ?? callback, callback, ctx)) return null;
+  return { library: 'drizzle', node: call, callback, connectionParam: callback.params[0], outer, isolation: 'serializable' };
 }
