@@ -75,7 +75,9 @@ export const CONTAINER_PROPERTIES = new Set([
 /**
  * Array methods whose value is derived from the rows: `same` hands back rows as they are
  * (`slice`, `find`), `computed` builds something from them through a callback or a search (`map`,
- * `some`, `includes`), so which columns it reads cannot be told.
+ * `some`, `includes`). Either way the value carries the result on (it is read, returned or handed
+ * off); neither makes a test of it read a row's values: `ids.length > 0` after `rows.map((r) => r.id)`
+ * asks whether rows came back.
  */
 const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
   slice: 'same', at: 'same', find: 'same', findLast: 'same', filter: 'same', concat: 'same', flat: 'same', sort: 'same', toSorted: 'same', reverse: 'same', toReversed: 'same',
@@ -141,7 +143,6 @@ function followValue(
           // `rows.map((r) => r.slug)`, `rows.find(...)`, `rows.slice(1)`: the call's value is derived from the rows.
           const call = parent.parent;
           if (name !== null && call?.type === 'CallExpression' && call.callee === parent && Object.hasOwn(ARRAY_METHODS, name)) {
-            if (ARRAY_METHODS[name] === 'computed') path = { ...path, opaque: true };
             current = call;
             continue;
           }
