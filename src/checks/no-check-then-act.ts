@@ -12,6 +12,10 @@ import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types
 export const messages = {
   checkThenAct:
     '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}.',
+  checkThenActModel:
+    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}{{tested}}, and written on {{writeLines}}: a concurrent request can change it in between. {{fix}}.',
+  checkThenInsertModel:
+    'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from creating the same row before the create on {{writeLines}}: both see nothing and both create. {{fix}}.',
   checkThenInsert:
     'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from inserting the same row before the INSERT on {{writeLines}}: both see nothing and both insert. Enforce it with a unique constraint and `INSERT ... ON CONFLICT`, or run the transaction as SERIALIZABLE and retry on error 40001.',
   checkThenInsertUnhandled:
@@ -62,8 +66,12 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const key = insert ? insertKey(write, table, schema) : null;
         if (key !== null && errorHandled(write.site.node)) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
-        const messageId = key !== null ? 'checkThenInsertUnhandled' : insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
+        const plain = key !== null ? 'checkThenInsertUnhandled' : insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
+        // A model call has no SQL to quote: its site says the fix in the library's API.
+        const words = write.site.model;
+        const messageId = words && plain === 'checkThenAct' ? 'checkThenActModel' : words && plain === 'checkThenInsert' ? 'checkThenInsertModel' : plain;
         pairs.push({ read, write, test, table, insert, messageId, extra: {
+          ...(words ? modelData(read, write, test, messageId) : {}),
           ...(key !== null ? { key: describeKey(key) } : {}),
           ...(bounded !== null ? { check: bounded.check.text, column: bounded.column } : {}),
         } });
@@ -99,8 +107,28 @@ interface Pair {
   test: TSESTree.Node;
   table: string;
   insert: boolean;
-  messageId: 'checkThenAct' | 'checkThenInsert' | 'checkThenInsertUnhandled' | 'checkThenActBounded';
+  messageId: 'checkThenAct' | 'checkThenActModel' | 'checkThenInsert' | 'checkThenInsertModel' | 'checkThenInsertUnhandled' | 'checkThenActBounded';
   extra: Record<string, string>;
+}
+
+/**
+ * A model call's words: the model as written (`prisma.product`), the field the test read
+ * (`product.stock`), and the fix in the library's API, as the sites carry them.
+ */
+function modelData(read: Step, write: Step, test: TSESTree.Node, messageId: MessageId): Record<string, string> {
+  const words = write.site.model!;
+  const reader = read.site.model;
+  const columns = read.result.valueTests.find((t) => t.node === test)?.columns ?? [];
+  const field = columns.find((c) => !/^\d+$/.test(c));
+  const fix =
+    messageId === 'checkThenInsertModel'
+      ? words.createOnce
+      : `${capitalize(words.conditional)}, or ${reader?.lock ?? 'lock the rows (`SELECT ... FOR UPDATE` inside the transaction)'}`;
+  return { table: reader?.display ?? words.display, tested: field ? ` (\`${reader?.name ?? words.name}.${field}\`)` : '', fix };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

@@ -72,6 +72,10 @@ function fixFor(column: string, kind: JsValueKind): string {
   }
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'no-lost-update'>[] {
   const findings: Finding<'no-lost-update'>[] = [];
   for (const unit of units) {
@@ -98,6 +102,19 @@ function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite 
   const table = sharedTable(first.read, write)!;
   // The declared column type, when the schema gives one, picks the fix; else what JavaScript built.
   const declared = columnFixKind(schema, table, assignment.column);
+  const words = write.site.model;
+  if (words) {
+    const field = (column: string): string => words.fields[column] ?? column;
+    const relative = (same ? (declared ?? kind) : 'other') === 'number' ? `${words.relative.replace('{field}', field(assignment.column))}, ` : '';
+    return findingAt(
+      unit,
+      write,
+      'no-lost-update',
+      'lostUpdate',
+      { table: words.name, column: field(readColumn), into: same ? '' : ` into \`${field(assignment.column)}\``, readLines: lines(act.reads), writeLines: lines(act.writes), fix: `${capitalize(relative)}${relative ? words.version : capitalize(words.version)}, or ${words.lock}` },
+      [...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })), ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node }))],
+    );
+  }
   return findingAt(
     unit,
     write,

@@ -79,6 +79,31 @@ export interface QuerySite {
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */
   transactionHint?: string;
+  /**
+   * A model API's own words (Prisma Client's model calls, which have no SQL text): messages name the
+   * model and its fields as the code writes them and give the fix in the library's API.
+   */
+  model?: ModelWords;
+}
+
+/** What a message says about a model call, in the library's language. */
+export interface ModelWords {
+  /** The model as the code names it (`product` in `prisma.product.update`). */
+  name: string;
+  /** The call's receiver and model, for messages (`prisma.product`). */
+  display: string;
+  /** Fields as the code writes them, by column (`available_seats` -> `availableSeats`). */
+  fields: Readonly<Record<string, string>>;
+  /** How to keep the row from changing between the read and the write (a library without a lock API says so). */
+  lock: string;
+  /** How to make the write re-test what the code tested, and check that it matched. */
+  conditional: string;
+  /** How to write `{field}` relative to the stored value. */
+  relative: string;
+  /** How to re-test a version and check the write matched. */
+  version: string;
+  /** How to create a row only once when a check looked for it first. */
+  createOnce: string;
 }
 
 /** A transaction opened by a callback API: `pool.transaction(async (tx) => ...)`. */

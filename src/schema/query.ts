@@ -64,8 +64,9 @@ export interface CoveringKey {
 export function coveringKey(schema: Schema, table: string, columns: readonly string[]): CoveringKey | null {
   const found = findTable(schema, table);
   if (!found) return null;
-  const given = new Set(columns.map((c) => (Object.hasOwn(found.fields, c) ? found.fields[c]! : c).toLowerCase()));
-  const covered = (cols: readonly string[]): boolean => cols.length > 0 && cols.every((c) => given.has(c.toLowerCase()));
+  // A model field (`userId`) and a column (`user_id`) name one column: compare through columnName.
+  const given = new Set(columns.map((c) => columnName(Object.hasOwn(found.fields, c) ? found.fields[c]! : c)));
+  const covered = (cols: readonly string[]): boolean => cols.length > 0 && cols.every((c) => given.has(columnName(c)));
   if (found.primaryKey && covered(found.primaryKey.columns)) return { kind: 'primary key', name: found.primaryKey.name, columns: found.primaryKey.columns };
   const key = found.uniqueKeys.find((k) => k.where === null && !k.expression && covered(k.columns));
   return key ? { kind: 'unique', name: key.name, columns: key.columns } : null;

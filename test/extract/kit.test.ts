@@ -67,6 +67,6 @@ describe('built statements', () => {
   it('reports the read, test and absolute write-back across model calls', () => {
     const result = analyzeText(buy, 'buy.ts');
     expect(result.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-lost-update', 6]]);
-    expect(result.findings[0]!.message).toContain('product.available_seats');
+    expect(result.findings[0]!.message).toContain('product.availableSeats');
   });
 });

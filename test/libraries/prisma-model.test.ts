@@ -155,7 +155,21 @@ export async function buy(id: number, quantity: number) {
   await prisma.product.update({ where: { id }, data: { stock: { decrement: quantity } } });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 25 }],
+      errors: [
+        {
+          messageId: 'checkThenActModel',
+          line: 6,
+          column: 25,
+          data: {
+            table: 'prisma.product',
+            readLines: 'line 6',
+            checkLines: 'line 7',
+            tested: ' (`product.stock`)',
+            writeLines: 'line 8',
+            fix: "Put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns, or run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+          },
+        },
+      ],
     },
     {
       name: 'a coupon tested as unused, then marked used',
@@ -166,7 +180,7 @@ export async function redeem(code: string) {
   await prisma.coupon.update({ where: { id: coupon.id }, data: { used: true } });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 24 }],
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 24 }],
     },
     {
       name: 'findUnique by email, then create',
@@ -177,7 +191,7 @@ export async function signUp(email: string, name: string) {
   return prisma.user.create({ data: { email, name } });
 }
 `,
-      errors: [{ messageId: 'checkThenInsert', line: 6, column: 26 }],
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 26 }],
     },
     {
       name: 'an interactive transaction at the default isolation',
@@ -190,7 +204,7 @@ export async function buy(id: number, quantity: number) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 7, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 27 }],
     },
   ],
 });
@@ -271,7 +285,21 @@ export async function buy(id: number, quantity: number) {
   await prisma.product.update({ where: { id }, data: { stock: product.stock - quantity } });
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9 }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 7,
+          column: 9,
+          data: {
+            table: 'product',
+            column: 'stock',
+            into: '',
+            readLines: 'line 6',
+            writeLines: 'line 7',
+            fix: "Write it relative to the stored value (`data: { stock: { increment: n } }` or `{ decrement: n }`), re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns, or run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+          },
+        },
+      ],
     },
     {
       name: 'a balance through a local',

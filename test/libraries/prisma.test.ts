@@ -108,7 +108,7 @@ export async function buyTicket(concertId: string) {
   await prisma.concert.update({ where: { concertId }, data: { availableSeats: { decrement: 1 } } });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 25 }],
     },
     {
       name: 'read, test, write inside $transaction at READ COMMITTED',

@@ -32,8 +32,31 @@ export async function order(pool: Pool, id: number) {
 }
 `;
 
+/** A vote looked up by its compound unique key, then created (Prisma's model API). */
+const vote = (create: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function upvote(userId: number, postId: number) {
+  const existing = await prisma.vote.findUnique({ where: { userId_postId: { userId, postId } } });
+  if (existing) return { ok: false };
+  ${create}
+  return { ok: true };
+}
+`;
+const voteSchema = withSchema('votes.prisma');
+
 ruleTester.run('no-check-then-act with a declared schema', testedRule, {
   valid: [
+    {
+      name: 'schema.prisma: @@unique([userId, postId]) covers the create and P2002 is handled',
+      code: vote(`try {
+    await prisma.vote.create({ data: { userId, postId } });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'P2002') return { ok: false };
+    throw error;
+  }`),
+      settings: voteSchema,
+    },
     {
       name: 'a unique key covers the inserted columns and a catch answers the duplicate-key error',
       code: booking(`try {
@@ -69,6 +92,12 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
     },
   ],
   invalid: [
+    {
+      name: 'schema.prisma: @@unique([userId, postId]) refuses the duplicate create, unhandled',
+      code: vote('await prisma.vote.create({ data: { userId, postId } });'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertUnhandled', line: 5, column: 26, data: { key: 'unique constraint Vote_userId_postId_key (userId, postId)', table: 'prisma.vote', writeLines: 'line 7', checkLines: 'line 6', readLines: 'line 5' } }],
+    },
     {
       name: 'without a schema the check-then-insert is a race',
       code: booking(plainInsert),

@@ -33,7 +33,7 @@ import { looksLikeSql } from '../../sql/index.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
 import { columnName, keyName, objectArgument, StatementBuilder } from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
+import type { ConnectionKind, ExtractContext, LibraryAdapter, ModelWords, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
 
 const MODULES = ['@prisma/client', '.prisma/client'];
 const TAGGED = new Set(['$queryRaw', '$executeRaw']);
@@ -278,6 +278,41 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
+    model: modelWords(model, `${expressionText(connection)}.${model}`, argument, ctx),
+  };
+}
+
+/**
+ * Prisma's words for a finding: the fixes in its API. Prisma has no row-lock API: the lock is a raw
+ * `SELECT ... FOR UPDATE` through `tx.$queryRaw` inside an interactive transaction, or SERIALIZABLE.
+ */
+function modelWords(model: string, display: string, argument: TSESTree.ObjectExpression | null, ctx: ExtractContext): ModelWords {
+  const fields: Record<string, string> = {};
+  const collect = (object: TSESTree.ObjectExpression | null, depth: number): void => {
+    if (!object || depth > 3) return;
+    for (const p of object.properties) {
+      if (p.type === 'SpreadElement') {
+        for (const inner of spreadObjects(p.argument, ctx)) collect(inner, depth + 1);
+        continue;
+      }
+      const key = keyName(p);
+      if (key === null) continue;
+      if (/^[a-z]/.test(key) && !ARGUMENT_KEYS.has(key)) fields[columnName(key)] = key;
+      if (key === 'where' || key === 'data' || key === 'create' || key === 'update' || key.includes('_')) collect(objectArgument(p.value, ctx), depth + 1);
+    }
+  };
+  collect(argument, 0);
+  return {
+    name: model,
+    display,
+    fields,
+    lock:
+      "run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+    conditional: "put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns",
+    relative: 'write it relative to the stored value (`data: { {field}: { increment: n } }` or `{ decrement: n }`)',
+    version: "re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns",
+    createOnce:
+      "Declare `@unique` (or `@@unique`) on the fields looked up and create with `upsert`, or create and handle error P2002; or run both in `prisma.$transaction(..., { isolationLevel: 'Serializable' })` and retry on P2034",
   };
 }
 
