@@ -8,6 +8,8 @@
  * - `schemaDiscovery`: `false` to read only the `schema` paths, not search the cwd (default `true`).
  * - `checkOneShot`: `true` to check migrations, seeds and scripts too (default `false`).
  * - `checkTests`: `true` to check test files too (default `false`).
+ * - `followImports`: `false` to analyse each file alone, not following calls into the functions other
+ *   modules of the project export (default `true`; see src/project).
  *
  * Which files are one-shot or tests is decided on their path relative to ESLint's cwd, and on their
  * shape (src/oneshot).
@@ -22,6 +24,7 @@ export interface PluginSettings {
   schemaDiscovery: boolean;
   checkOneShot: boolean;
   checkTests: boolean;
+  followImports: boolean;
 }
 
 function stringList(value: unknown): string[] {
@@ -37,6 +40,7 @@ export function pluginSettings(settings: Readonly<Record<string, unknown>> | und
     schemaDiscovery: own['schemaDiscovery'] !== false,
     checkOneShot: own['checkOneShot'] === true,
     checkTests: own['checkTests'] === true,
+    followImports: own['followImports'] !== false,
   };
 }
 

@@ -1,7 +1,10 @@
 /** What every rule adapter shares: the doc URL and the bridge from core findings to context.report. */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
-import { ANALYSIS_FAILED, analysisFailureReason, buildModel, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
+import { resolve as resolvePath } from 'node:path';
+import { importsDatabaseCode } from '../src/project/prescan.js';
+import { fileSystemHost, type ProjectHost } from '../src/project/host.js';
+import { ANALYSIS_FAILED, analysisFailureReason, buildModel, defaultProject, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
 import { pluginSettings, schemaFor, skippedFile } from './settings-utils.js';
 
@@ -36,6 +39,11 @@ function fileMayHoldSql(text: string): boolean {
   return lastVerdict;
 }
 
+let host: ProjectHost | null = null;
+function projectHost(): ProjectHost {
+  return (host ??= fileSystemHost());
+}
+
 /**
  * Every rule also has a message for a file whose analysis threw: the core is written never to throw,
  * and if it does, `eslint .` goes on and reports the file (the CLI does the same).
@@ -56,14 +64,14 @@ export function reportFindings<R extends RuleId>(
   options: CheckOptions = {},
 ): TSESLint.RuleListener {
   const { sourceCode } = context;
-  if (!fileMayHoldSql(sourceCode.text)) return {};
   const settings = pluginSettings(context.settings);
+  if (!fileMayHoldSql(sourceCode.text) && !(settings.followImports && importsDatabaseCode(sourceCode.text, resolvePath(context.filename), projectHost()))) return {};
   if (skippedFile(context.cwd, context.filename, sourceCode.text, settings) !== null) return {};
   return {
     Program(program: TSESTree.Program) {
       let findings;
       try {
-        const model = buildModel(program, sourceCode.scopeManager!);
+        const model = buildModel(program, sourceCode.scopeManager!, settings.followImports ? defaultProject().link(resolvePath(context.filename)) : null);
         if (model.units.length === 0) return;
         findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, settings));
       } catch (error) {

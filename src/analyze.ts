@@ -11,8 +11,14 @@ import { CHECKS, formatMessage, ruleMessage } from './checks/index.js';
 import { RULE_IDS, type CheckOptions, type Finding, type RuleId } from './checks/types.js';
 import { ensureParents } from './extract/ast.js';
 import { extract } from './extract/index.js';
+import { ADAPTERS } from './extract/libraries/index.js';
 import type { Resolver, ScopeManagerLike } from './extract/scope.js';
-import type { QuerySite } from './extract/types.js';
+import type { ExtractContext, QuerySite, TransactionScope } from './extract/types.js';
+import { unwrap } from './extract/ast.js';
+import { deriveSites, summarize, type FunctionSummary } from './flow/summaries.js';
+import { calleeSummary, exportedSummaries, fileSystemHost, Project, type ModuleSummaries, type ProjectLink } from './project/index.js';
+import { resolve as resolvePath } from 'node:path';
+import { importsDatabaseCode } from './project/prescan.js';
 import { buildUnits, type Unit } from './flow/index.js';
 import type { SqlAnalysis } from './sql/facts.js';
 import { mightContainSql } from './sql/detect.js';
@@ -29,36 +35,94 @@ export interface Model {
   unparsed: { site: QuerySite; error: string }[];
   /** Calls shaped like queries whose SQL text could not be evaluated. */
   unresolved: number;
+  /** Calls of functions (of this file or imported) whose statements the analysis follows. */
+  summarizedCalls: number;
+  /** Summaries of this file's functions, for its importers (src/flow/summaries.ts). */
+  summaries: ReadonlyMap<TSESTree.Node, FunctionSummary>;
+  context: ExtractContext | null;
 }
 
-const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [], unresolved: 0 };
+const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [], unresolved: 0, summarizedCalls: 0, summaries: new Map(), context: null };
 const models = new WeakMap<TSESTree.Program, Model>();
 
 /** Cheap pre-scan: a file without SQL-like text or model calls is never parsed or analysed. */
 export { mightContainSql, mightContainDatabaseCode };
 
-export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike)): Model {
+/** How many times a file's own helpers are followed into each other (`a()` calls `b()` calls `c()`). */
+const LOCAL_ROUNDS = 3;
+
+/**
+ * extract -> sql -> flow for one program. With a project link, calls of functions other modules
+ * export are followed too (src/project); without one, only this file's functions.
+ */
+export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), project: ProjectLink | null = null): Model {
   const cached = models.get(program);
   if (cached) return cached;
-  let model = EMPTY;
-  const extraction = extract(program, scopeManager);
-  if (extraction.sites.length > 0) {
+  const extraction = extract(program, scopeManager, ADAPTERS, project ? (module, path) => project.connectionKind(module, path) : null);
+  const analyses = new Map<QuerySite, SqlAnalysis>();
+  const analyzeSite = (site: QuerySite): SqlAnalysis => {
+    let analysis = analyses.get(site);
+    if (!analysis) {
+      analysis = site.built ? { statements: site.built, parseError: null } : analyzeSql(site.sql.text, site.sql.dialect);
+      analyses.set(site, analysis);
+    }
+    return analysis;
+  };
+  let units = extraction.sites.length > 0 ? buildUnits(extraction, analyzeSite) : [];
+  let summarizedCalls = 0;
+  if (units.length > 0 || (project !== null && hasImports(program))) {
+    let previous = -1;
+    for (let round = 0; round < LOCAL_ROUNDS; round++) {
+      const local = summarize(units, extraction.resolver, null);
+      if (local.size === 0 && project === null) break;
+      const derived = deriveSites(program, (call) => calleeSummary(call, local, extraction.context, extraction.resolver, project));
+      const size = derived.sites.length + derived.scopes.length;
+      if (size === 0 || size === previous) break;
+      previous = size;
+      summarizedCalls = new Set(derived.sites.map((s) => s.node)).size;
+      const combined = { ...extraction, sites: [...extraction.sites, ...derived.sites], transactions: [...extraction.transactions, ...derived.scopes] };
+      runInHelperTransactions(combined.sites, derived.scopes, extraction.resolver);
+      units = buildUnits(combined, analyzeSite);
+    }
+  }
+  let model: Model = { ...EMPTY, unresolved: extraction.unresolved };
+  if (units.length > 0) {
+    const own = extraction.sites;
     const unparsed: Model['unparsed'] = [];
     let statements = 0;
-    const analyses = new Map<QuerySite, SqlAnalysis>();
-    for (const site of extraction.sites) {
-      const analysis: SqlAnalysis = site.built ? { statements: site.built, parseError: null } : analyzeSql(site.sql.text, site.sql.dialect);
-      analyses.set(site, analysis);
+    for (const site of own) {
+      const analysis = analyzeSite(site);
       statements += analysis.statements.length;
       if (analysis.parseError !== null) unparsed.push({ site, error: analysis.parseError });
     }
-    const units = buildUnits(extraction, (site) => analyses.get(site)!);
-    model = { units, resolver: extraction.resolver, querySites: extraction.sites.length, statements, unparsed, unresolved: extraction.unresolved };
-  } else if (extraction.unresolved > 0) {
-    model = { ...EMPTY, unresolved: extraction.unresolved };
+    model = {
+      units,
+      resolver: extraction.resolver,
+      querySites: own.length,
+      statements,
+      unparsed,
+      unresolved: extraction.unresolved,
+      summarizedCalls,
+      summaries: summarize(units, extraction.resolver, project?.file ?? null),
+      context: extraction.context,
+    };
   }
   models.set(program, model);
   return model;
+}
+
+function hasImports(program: TSESTree.Program): boolean {
+  return program.body.some((s) => s.type === 'ImportDeclaration' || (s.type === 'VariableDeclaration' && s.declarations.some((d) => d.init?.type === 'CallExpression' && d.init.callee.type === 'Identifier' && d.init.callee.name === 'require')));
+}
+
+/** A statement on the connection a transaction helper hands its callback runs in that transaction. */
+function runInHelperTransactions(sites: QuerySite[], scopes: readonly TransactionScope[], resolver: Resolver): void {
+  if (scopes.length === 0) return;
+  const params = new Set(scopes.flatMap((s) => (s.connectionParam?.type === 'Identifier' ? [resolver.variable(s.connectionParam)] : [])));
+  for (const site of sites) {
+    const connection = site.connection ? unwrap(site.connection) : null;
+    if (connection?.type === 'Identifier' && params.has(resolver.variable(connection))) site.connectionKind = 'transaction';
+  }
 }
 
 /** Run checks; a statement reached through several units (inlined callbacks) is reported once. */
@@ -81,11 +145,48 @@ export interface AnalyzeOptions extends CheckOptions {
   rules?: readonly RuleId[];
   /** The schema the project declares (src/schema), read once per project by the front end. */
   schema?: Schema;
+  /**
+   * Follow calls into the functions other modules of the project export (default: on, through the
+   * shared file-system project). `false` analyses the file alone (its own functions are still followed).
+   */
+  project?: Project | false;
+}
+
+/**
+ * The project the front ends share by default: modules read from disk, each summarised once per
+ * content. One per process (each CLI worker thread has its own; an editor keeps it between lints).
+ */
+let sharedProject: Project | null = null;
+export function defaultProject(): Project {
+  return (sharedProject ??= new Project(fileSystemHost(), summarizeModule));
+}
+
+/** Parse a module another file imports and summarise what it exports; null when it cannot be read. */
+export function summarizeModule(file: string, text: string, link: ProjectLink): ModuleSummaries | null {
+  if (!mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text)) return null;
+  const parsed = parseSource(text, file);
+  if (!parsed) return null;
+  const model = buildModel(parsed.program, parsed.scopeManager, link);
+  return model.context ? exportedSummaries(parsed.program, model.summaries, model.context) : null;
+}
+
+/** An import or require of another module of the project (or of a tsconfig path alias). */
+const RELATIVE_IMPORT = /\b(?:from|require\(|import\()\s*['"](?:\.|[@~#]\/|src\/)/;
+
+function parseSource(text: string, filePath: string): { program: TSESTree.Program; scopeManager: () => ScopeManagerLike } | null {
+  let program: TSESTree.Program;
+  try {
+    program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+    ensureParents(program);
+  } catch {
+    return null;
+  }
+  return { program, scopeManager: () => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike };
 }
 
 /** Parse a JS/TS source text and run every check; never throws. */
 export function analyzeText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
-  if (!mightContainDatabaseCode(text)) return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
+  if (!mightContainDatabaseCode(text) && (options.project === false || !importsDatabaseCode(text, resolvePath(filePath), (options.project ?? defaultProject()).host))) return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   return analyzePrescannedText(text, filePath, options);
 }
 
@@ -105,7 +206,8 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   }
   const scopeManager = (): ScopeManagerLike => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike;
   try {
-    const model = buildModel(program, scopeManager);
+    const project = options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath));
+    const model = buildModel(program, scopeManager, project);
     const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map(toReported);
     return {
       ...base,

@@ -6,7 +6,7 @@ import { lostWrite } from './no-lost-update.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
-import { controls, seesResult, groupActs, isHarmlessWrite, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import { stepLine, controls, seesResult, groupActs, isHarmlessWrite, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -37,7 +37,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
   const findings: Finding<'no-check-then-act'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
-      const claim = unlockedSubqueryClaim(step);
+      const claim = step.site.derived ? null : unlockedSubqueryClaim(step);
       if (claim) findings.push(findingAt(unit, step, 'no-check-then-act', 'claimBySubquery', { table: claim.table, guard: guardText(claim.guards), picker: claim.cte !== null ? `the CTE \`${claim.cte}\`` : 'the subquery', countHint: step.site.countHint }));
     }
     const pairs: Pair[] = [];
@@ -50,7 +50,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (unique !== null) {
           const test = read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
           if (!test || write.catchesUniqueViolation) continue;
-          findings.push(findingAt(unit, read, 'no-check-then-act', 'checkThenSetUnique', { table, column: unique, readLine: line(read.site.node), checkLine: line(test), writeLine: line(write.site.node) }, [
+          findings.push(findingAt(unit, read, 'no-check-then-act', 'checkThenSetUnique', { table, column: unique, readLine: stepLine(read), checkLine: line(test), writeLine: stepLine(write) }, [
             { label: 'check', node: test },
             { label: 'write', node: write.site.node },
           ]));

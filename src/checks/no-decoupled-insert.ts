@@ -1,4 +1,4 @@
-import { claimGuards, countChecked, guardText, laterWrites, line, upper, firstTable, type CheckInput, findingAt } from './shared.js';
+import { claimGuards, countChecked, guardText, laterWrites, stepLine, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -27,10 +27,10 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-d
       findings.push(findingAt(unit, step, 'no-decoupled-insert', 'decoupledWrite', {
           kind: upper(step.facts.kind),
           table: firstTable(step.facts.tablesWritten),
-          line: line(step.site.node),
+          line: stepLine(step),
           guard: guardText(guard),
           nextKind: `${upper(next.facts.kind)} of \`${firstTable(next.facts.tablesWritten)}\``,
-          nextLine: line(next.site.node),
+          nextLine: stepLine(next),
           countHint: step.site.countHint,
         }, [{ label: 'write', node: next.site.node }]));
     }

@@ -1,4 +1,4 @@
-import { claimGuards, countChecked, guardText, isHarmlessWrite, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
+import { reportedInCallee, claimGuards, countChecked, guardText, isHarmlessWrite, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -14,6 +14,7 @@ export function noIgnoredRowcount({ units, options }: CheckInput): Finding<'no-i
   const findings: Finding<'no-ignored-rowcount'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
+      if (reportedInCallee(step)) continue;
       const guard = claimGuards(step, options);
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.

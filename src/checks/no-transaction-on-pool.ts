@@ -22,7 +22,7 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
       if (scope && step.connection.kind === 'pool' && step.statementIndex === 0 && scope.connectionParam?.type === 'Identifier') {
         findings.push(findingAt(unit, step, 'no-transaction-on-pool', 'queryOutsideTransaction', { connection: step.connection.name, transaction: scope.connectionParam.name, beginLine: line(scope.node) }, [{ label: 'begin', node: scope.node }]));
       }
-      if (step.connection.kind !== 'pool' || step.facts.transaction?.action !== 'begin') continue;
+      if (step.connection.kind !== 'pool' || step.facts.transaction?.action !== 'begin' || (step.site.derived && step.site.connection === null)) continue;
       // `BEGIN; ...; COMMIT` in one call runs on one connection: that is a transaction.
       const sameCall = unit.steps.filter((s) => s.site === step.site && s.index > step.index);
       if (sameCall.some((s) => s.facts.transaction?.action === 'commit' || s.facts.transaction?.action === 'rollback')) continue;

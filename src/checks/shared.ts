@@ -21,6 +21,15 @@ export function line(node: TSESTree.Node): string {
   return String(node.loc.start.line);
 }
 
+/**
+ * The step is a statement a called function runs on its own connection (a module-level pool, `this.db`):
+ * what it does alone (a BEGIN on a pool, a lock, an unchecked count it does not return) is reported once,
+ * in that function, not again at every call.
+ */
+export function reportedInCallee(step: Step): boolean {
+  return step.site.derived !== undefined && (step.site.connection === null || step.site.resultDiscarded === true);
+}
+
 /** A plain read: a SELECT that is not an advisory-lock call. */
 export function isRead(step: Step): boolean {
   return step.facts.kind === 'select' && step.facts.advisoryLock === null && step.facts.tablesRead.length > 0;
@@ -174,7 +183,29 @@ export function findingAt<R extends RuleId>(
 
 /** `line 6`, `lines 6 and 9`, `lines 6, 9 and 12`: where the steps of an act are, for messages. */
 export function lines(steps: readonly Step[]): string {
-  return linesOf(steps.map((s) => s.site.node));
+  return linesOf(steps.map((s) => s.site.node)) + elsewhere(steps);
+}
+
+/** The line of a step, and where its statement is when a called function runs it. */
+export function stepLine(step: Step): string {
+  return line(step.site.node) + elsewhere([step]);
+}
+
+/**
+ * ` (in getVoucher, vouchers.ts:5)` for statements that called functions run: the finding is reported
+ * on the call, and the message says where the SQL is.
+ */
+function elsewhere(steps: readonly Step[]): string {
+  const places = [
+    ...new Set(
+      steps.flatMap((s) => {
+        const d = s.site.derived;
+        if (!d) return [];
+        return [`${d.function}, ${d.file !== null ? `${d.file.split(/[\\/]/).at(-1)}:` : 'line '}${d.line}`];
+      }),
+    ),
+  ];
+  return places.length === 0 ? '' : ` (in ${places.join('; ')})`;
 }
 
 export function linesOf(nodes: readonly TSESTree.Node[]): string {

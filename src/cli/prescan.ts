@@ -3,11 +3,17 @@
  * without any are never parsed and never sent to a worker. The test is the core's own, so the CLI and
  * the rules skip the same files; it loads the adapters' hints but not TypeScript's parser.
  */
+import { resolve } from 'node:path';
 import { mightContainDatabaseCode } from '../extract/prescan.js';
+import { fileSystemHost } from '../project/host.js';
+import { importsDatabaseCode } from '../project/prescan.js';
 import type { Analyze } from './analysis.js';
 
-export function mayHoldSql(text: string): boolean {
-  return mightContainDatabaseCode(text);
+const host = fileSystemHost();
+
+/** Database code of its own, or (with `followImports`) an import of a project module that holds some. */
+export function mayHoldSql(text: string, filePath: string, followImports = true): boolean {
+  return mightContainDatabaseCode(text) || (followImports && importsDatabaseCode(text, resolve(filePath), host));
 }
 
 /** The core itself (TypeScript's parser included) is loaded only when a file needs it. */

@@ -129,7 +129,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     }
     filesRead += 1;
     const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
-    if (mayHoldSql(read.text)) {
+    if (mayHoldSql(read.text, filePath)) {
       candidates.push({ filePath, text: read.text, slot });
     } else {
       const analysis = unscannedAnalysis(filePath);

@@ -14,7 +14,10 @@ import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js'
  */
 const PROMISIFY_MODULES = new Set(['util', 'node:util', 'bluebird', 'es6-promisify', 'util.promisify', 'pify']);
 
-export function createContext(modules: ReadonlySet<string>, resolver: Resolver, adapters: () => readonly LibraryAdapter[]): ExtractContext {
+/** The kind of a connection another module exports, by module specifier and export path. */
+export type ImportedConnection = (module: string, path: readonly string[]) => ConnectionKind | null;
+
+export function createContext(modules: ReadonlySet<string>, resolver: Resolver, adapters: () => readonly LibraryAdapter[], importedConnection: ImportedConnection | null = null): ExtractContext {
   const kinds = new Map<TSESTree.Node, ConnectionKind>();
   // Only a file that can promisify pays for resolving plain callees.
   const promisifies = [...modules].some((m) => PROMISIFY_MODULES.has(m));
@@ -115,6 +118,11 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
       if (def?.kind === 'parameter') {
         const fromCallback = transactionParameterKind(def.node, node.name);
         if (fromCallback) return fromCallback;
+      }
+      if (def?.importFrom && importedConnection) {
+        const { module, imported } = def.importFrom;
+        const kind = importedConnection(module, imported === '*' ? [] : [imported]);
+        if (kind) return kind;
       }
       const declared = kindOfType(def?.typeAnnotation ?? null);
       if (declared) return declared;

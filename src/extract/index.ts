@@ -4,7 +4,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { walk } from './ast.js';
-import { createContext, requiredModule } from './context.js';
+import { createContext, requiredModule, type ImportedConnection } from './context.js';
 import { ADAPTERS } from './libraries/index.js';
 import { isUnresolvedQueryCall, spliceIdentifierHoles } from './sql-text.js';
 import { Resolver, type ScopeManagerLike } from './scope.js';
@@ -17,7 +17,16 @@ export interface ExtractResult extends Extraction {
   unresolved: number;
 }
 
-export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), adapters: readonly LibraryAdapter[] = ADAPTERS): ExtractResult {
+/**
+ * `importedConnection` tells the kind of a connection another module of the project exports
+ * (`import { pool } from './db'` where db.ts has `export const pool = new Pool()`), when known.
+ */
+export function extract(
+  program: TSESTree.Program,
+  scopeManager: ScopeManagerLike | (() => ScopeManagerLike),
+  adapters: readonly LibraryAdapter[] = ADAPTERS,
+  importedConnection: ImportedConnection | null = null,
+): ExtractResult {
   const modules = new Set<string>();
   const candidates: QueryNode[] = [];
   walk(program, (node) => {
@@ -42,7 +51,7 @@ export function extract(program: TSESTree.Program, scopeManager: ScopeManagerLik
 
   const resolver = new Resolver(scopeManager);
   let active: readonly LibraryAdapter[] = [];
-  const context = createContext(modules, resolver, () => active);
+  const context = createContext(modules, resolver, () => active, importedConnection);
   active = adapters.filter((adapter) => adapter.fallback === true || adapter.modules.some((m) => context.imports(m)));
   // Specific libraries first: the fallback adapter only claims what no imported library claims.
   active = [...active].sort((a, b) => Number(a.fallback === true) - Number(b.fallback === true));

@@ -52,6 +52,16 @@ export interface QuerySite {
   /** Set when the adapter knows the connection's kind from the call alone. */
   connectionKind?: ConnectionKind;
   /**
+   * The connection's identity when `connection` is null: a statement a called function runs on its own
+   * connection (src/flow/summaries.ts) is on no connection of the caller's.
+   */
+  connectionKey?: string;
+  /**
+   * The site stands for a statement a called function runs (src/flow/summaries.ts): `node` is the call
+   * in the caller's code; this says which function runs it, in which file (null: this file), on which line.
+   */
+  derived?: { function: string; file: string | null; line: number };
+  /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`
    * is the call as the user wrote it (`prisma.product.update`), for messages and fingerprints, and
    * `params[n - 1]` is the expression the built facts' `$n` stand for (a `where` value, a `data` value).

@@ -35,8 +35,8 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   const connections = new Map<unknown, string>();
   const connectionOf = (site: QuerySite | TransactionCall): Connection => {
     const expression = site.connection;
-    const name = (expression && expressionPath(expression)) ?? 'connection';
-    let identity: unknown = name;
+    const name = (expression && expressionPath(expression)) ?? ('derived' in site && site.derived ? `the connection of ${site.derived.function}` : 'connection');
+    let identity: unknown = 'connectionKey' in site && site.connectionKey !== undefined ? site.connectionKey : name;
     const inner = expression ? unwrap(expression) : null;
     if (inner?.type === 'Identifier') identity = resolver.variable(inner) ?? name;
     if (!connections.has(identity)) connections.set(identity, `${connections.size}:${name}`);
@@ -297,11 +297,19 @@ function initialState(connection: Connection, expression: TSESTree.Expression | 
       const def = services.extraction.context.resolve(inner);
       if (def?.kind === 'variable' && def.init && contains(unit, def.node)) return 'none';
       // A client handed to a callback by the library (`db.task(async (t) => ...)`,
-      // `pool.connect(async (connection) => ...)`) is a fresh connection outside any transaction.
-      if (def?.kind === 'parameter' && def.node.parent?.type === 'CallExpression' && contains(unit, def.node)) return 'none';
+      // `pool.connect(async (connection) => ...)`) is a fresh connection outside any transaction; one
+      // handed by a function the analysis cannot see into (a user-written `withTransaction(fn)`) may
+      // be inside that function's transaction.
+      if (def?.kind === 'parameter' && def.node.parent?.type === 'CallExpression' && contains(unit, def.node) && handedByLibrary(def.node.parent, services)) return 'none';
     }
   }
   return 'unknown';
+}
+
+/** The call passing the callback is a method of a connection the adapters know (`pool.connect(cb)`, `db.task(cb)`). */
+function handedByLibrary(call: TSESTree.CallExpression, services: StepServices): boolean {
+  const object = services.extraction.context.calleeObject(call);
+  return object !== null && services.extraction.context.connectionKind(object) !== 'unknown';
 }
 
 const UNIQUE_VIOLATION = /23505|ER_DUP_ENTRY|unique|duplicate/i;

@@ -1,0 +1,237 @@
+/**
+ * Function summaries: what a function does to the database, as its callers see it. In real code the
+ * read, the test, the write, the BEGIN or the lock often sit in another function (`getStock(id)` then
+ * `setStock(id, n)`, `withTransaction(async (client) => ...)`), in this file or in another module.
+ *
+ * A summary lists the statements a function runs (with its inlined callbacks), each with:
+ * - the connection it runs on: one of the function's parameters (bound at a call to the caller's
+ *   argument), or its own (a module-level pool, `this.db`);
+ * - which of the function's parameters each `$n` of the statement is (bound to the caller's
+ *   arguments, so a value the caller computed from a read is seen in the write);
+ * - whether the result (or a value derived from it) is returned, and whether the function tests it
+ *   and stops (then its caller runs on only when the statement found or changed a row).
+ * and whether the function is a transaction helper: it begins a transaction on a connection, calls
+ * one of its parameters with that connection, and ends it (`withTransaction(fn)`), or hands its
+ * parameter to a library's transaction callback (`knex.transaction((trx) => fn(trx))`).
+ *
+ * At a call of a summarised function, the caller's unit gets one derived query site per statement
+ * (reported on the call: that is where the caller's code is), and a callback passed to a transaction
+ * helper runs in that transaction. See `deriveSites`.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { contains, functionName, isFunction, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
+import type { Resolver } from '../extract/scope.js';
+import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
+import type { Step, Unit } from './types.js';
+
+/**
+ * One statement of a summary, as plain data: a summary outlives the syntax tree of the module it was
+ * made from (a project keeps one per module), so it holds no node of it.
+ */
+export interface SummaryStep {
+  facts: StatementFacts;
+  library: string;
+  countHint: string;
+  transactionHint: string | undefined;
+  sqlText: string;
+  dialect: SqlDialect;
+  /** The connection's kind and identity inside the function (for a statement on its own connection). */
+  connectionKind: ConnectionKind;
+  connectionKey: string;
+  /** The line of the statement in its file. */
+  line: number;
+  /** Index of the function parameter the statement's connection is, or null for the function's own. */
+  connectionParam: number | null;
+  /** For each `$n` of the statement: the index of the parameter it is, or null. */
+  paramsFrom: (number | null)[];
+  /** The result, or a value derived from it, is the function's return value. */
+  returned: boolean;
+  /** The function tests the result and leaves when it does not hold (throws, returns early). */
+  tested: boolean;
+}
+
+export interface FunctionSummary {
+  name: string;
+  /** The file that declares it (null: the file being analysed). */
+  file: string | null;
+  line: number;
+  steps: SummaryStep[];
+  transactionHelper: { callbackParam: number; connectionArg: number; isolation: Isolation | null } | null;
+}
+
+/** Summaries of a file's functions, by declaring node. */
+export function summarize(units: readonly Unit[], resolver: Resolver, file: string | null): Map<TSESTree.Node, FunctionSummary> {
+  const summaries = new Map<TSESTree.Node, FunctionSummary>();
+  for (const unit of units) {
+    if (unit.node.type === 'Program') continue;
+    const fn = unit.node;
+    const own = unit.steps.filter((s) => !s.site.derived || contains(fn, s.site.node));
+    if (own.length === 0) continue;
+    summaries.set(fn, {
+      name: unit.name,
+      file,
+      line: fn.loc.start.line,
+      steps: own.map((step) => ({
+        facts: step.facts,
+        library: step.site.library,
+        countHint: step.site.countHint,
+        transactionHint: step.site.transactionHint,
+        sqlText: step.site.sql.text,
+        dialect: step.site.sql.dialect,
+        connectionKind: step.connection.kind,
+        connectionKey: step.connection.key,
+        line: step.site.node.loc.start.line,
+        connectionParam: parameterIndex(fn, step.site.connection, resolver),
+        paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
+        returned: step.result.returned,
+        tested: step.result.tests.some((t) => leavesOnFailure(t)),
+      })),
+      transactionHelper: transactionHelper(fn, unit, resolver),
+    });
+  }
+  return summaries;
+}
+
+/** The index of the parameter an expression is (`client`, `{ client }` destructured is not), or null. */
+function parameterIndex(fn: FunctionNode, node: TSESTree.Node | null, resolver: Resolver): number | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  if (inner.type !== 'Identifier') return null;
+  const def = resolver.definition(inner);
+  if (def?.kind !== 'parameter' || def.node !== fn) return null;
+  const index = fn.params.findIndex((p) => parameterName(p) === inner.name);
+  return index === -1 ? null : index;
+}
+
+function parameterName(p: TSESTree.Parameter): string | null {
+  if (p.type === 'Identifier') return p.name;
+  if (p.type === 'AssignmentPattern' && p.left.type === 'Identifier') return p.left.name;
+  if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier') return p.parameter.name;
+  return null;
+}
+
+/** A test whose failing branch leaves: `if (!row) throw ...`, `if (rowCount === 0) return ...`, `assert(...)`. */
+function leavesOnFailure(test: TSESTree.Node): boolean {
+  if (test.type === 'CallExpression') return true;
+  if (test.type !== 'IfStatement') return false;
+  let leaves = false;
+  walk(test.consequent, (node) => {
+    if (leaves || isFunction(node)) return false;
+    if (node.type === 'ThrowStatement' || node.type === 'ReturnStatement') leaves = true;
+    return !leaves;
+  });
+  return leaves;
+}
+
+/**
+ * `async function withTransaction(fn) { const client = await pool.connect(); await client.query('BEGIN');
+ * const result = await fn(client); await client.query('COMMIT'); ... }`: the function calls one of its
+ * parameters with a connection its own statements opened a transaction on, or with the connection a
+ * library's transaction callback handed it.
+ */
+function transactionHelper(fn: FunctionNode, unit: Unit, resolver: Resolver): FunctionSummary['transactionHelper'] {
+  let found: FunctionSummary['transactionHelper'] = null;
+  walk(fn.body, (node) => {
+    if (found) return false;
+    if (node.type !== 'CallExpression') return true;
+    const callee = unwrap(node.callee);
+    if (callee.type !== 'Identifier') return true;
+    const callbackParam = parameterIndex(fn, callee, resolver);
+    if (callbackParam === null) return true;
+    node.arguments.forEach((arg, connectionArg) => {
+      if (found || arg.type === 'SpreadElement') return;
+      const inner = unwrap(arg);
+      if (inner.type !== 'Identifier') return;
+      const variable = resolver.variable(inner);
+      // A BEGIN before the call on this connection, with no COMMIT or ROLLBACK in between.
+      const open = openTransactionAt(unit, node, (step) => {
+        const connection = step.site.connection ? unwrap(step.site.connection) : null;
+        return connection?.type === 'Identifier' && resolver.variable(connection) === variable;
+      });
+      if (open) {
+        found = { callbackParam, connectionArg, isolation: open.isolation };
+        return;
+      }
+      // Inside a library's transaction callback, passing on its connection parameter.
+      const step = unit.steps.find((s) => s.transaction.scope !== null && s.transaction.scope.connectionParam?.type === 'Identifier' && resolver.variable(s.transaction.scope.connectionParam) === variable);
+      if (step && step.transaction.scope) found = { callbackParam, connectionArg, isolation: step.transaction.scope.isolation };
+      else {
+        const def = resolver.definition(inner);
+        const scopeFn = def?.kind === 'parameter' ? def.node : null;
+        if (scopeFn && isFunction(scopeFn) && contains(fn, scopeFn) && isTransactionCallback(scopeFn, unit)) found = { callbackParam, connectionArg, isolation: null };
+      }
+    });
+    return true;
+  });
+  return found;
+}
+
+/** The state of the last transaction control on a connection before a node: open, with its isolation. */
+function openTransactionAt(unit: Unit, at: TSESTree.Node, onConnection: (step: Step) => boolean): { isolation: Isolation | null } | null {
+  let open: { isolation: Isolation | null } | null = null;
+  for (const step of unit.steps) {
+    if (step.site.node.range[0] >= at.range[0]) break;
+    const action = step.facts.transaction?.action;
+    if (!action || !onConnection(step)) continue;
+    if (action === 'begin') open = { isolation: step.facts.transaction?.isolation ?? null };
+    if (action === 'commit' || action === 'rollback') open = null;
+  }
+  return open;
+}
+
+function isTransactionCallback(fn: FunctionNode, unit: Unit): boolean {
+  return unit.steps.some((s) => s.transaction.scope?.callback === fn);
+}
+
+/** Where a call goes, as far as summaries go: a function of this file, or an import to follow. */
+export type CalleeLookup = (call: TSESTree.CallExpression) => FunctionSummary | null;
+
+/**
+ * The query sites a call of a summarised function runs in its caller, and the transaction scopes a
+ * call of a transaction helper opens around the callback it is given.
+ */
+export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { sites: QuerySite[]; scopes: TransactionScope[] } {
+  const sites: QuerySite[] = [];
+  const scopes: TransactionScope[] = [];
+  let calls = 0;
+  walk(program, (node) => {
+    if (node.type !== 'CallExpression') return true;
+    const summary = lookup(node);
+    if (!summary) return true;
+    calls++;
+    const helper = summary.transactionHelper;
+    const callback = helper ? node.arguments[helper.callbackParam] : undefined;
+    if (helper && callback && (callback.type === 'ArrowFunctionExpression' || callback.type === 'FunctionExpression')) {
+      scopes.push({ library: 'helper', node, callback, connectionParam: callback.params[helper.connectionArg] ?? null, outer: null, isolation: helper.isolation });
+    }
+    for (const s of summary.steps) {
+      // The helper's own BEGIN / COMMIT around the callback are the scope; its other statements run as written.
+      if (helper && s.facts.transaction) continue;
+      const argument = (index: number | null): TSESTree.Expression | null => {
+        const arg = index === null ? undefined : node.arguments[index];
+        return arg && arg.type !== 'SpreadElement' ? arg : null;
+      };
+      const connection = s.connectionParam !== null ? argument(s.connectionParam) : null;
+      sites.push({
+        library: s.library,
+        node,
+        resultNode: node,
+        connection,
+        ...(connection === null ? { connectionKind: s.connectionKind === 'transaction' ? 'unknown' : s.connectionKind, connectionKey: `${summary.file ?? ''}#${summary.name}#${s.connectionKey}#${calls}` } : {}),
+        sql: { text: s.sqlText, params: s.paramsFrom.map((index) => argument(index)), literal: null, complete: true, dialect: s.dialect },
+        built: [s.facts],
+        // The caller only sees what the function returns; a result the function tested and left on is a checked one.
+        ...(s.returned ? {} : { resultDiscarded: !s.tested }),
+        ...(s.tested && !s.returned ? { rowsRequired: true } : {}),
+        countHint: s.countHint,
+        ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),
+        derived: { function: summary.name, file: summary.file, line: s.line },
+      });
+    }
+    return true;
+  });
+  return { sites, scopes };
+}
+
+export { functionName };

@@ -1,0 +1,137 @@
+/**
+ * How the analysis of one file reaches the modules it imports: resolve a specifier to a file on disk
+ * and read it. Only relative specifiers, `index` files, `.js` specifiers that name `.ts` files, and
+ * tsconfig `paths` (with `baseUrl`) are followed; a package in node_modules is a library, not the
+ * project. Reads are cached and re-read when a file's modification time or size changes, so an editor
+ * session sees edits in other files on the next lint of the importing file. Nothing is executed.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+
+export interface ProjectHost {
+  /** The file a specifier imported from `fromFile` names, or null (a package, a missing file). */
+  resolve(specifier: string, fromFile: string): string | null;
+  /** The text of a file, or null when it cannot be read or is too large to be source. */
+  read(file: string): string | null;
+}
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const MAX_SIZE = 1_000_000;
+
+interface CachedText {
+  mtimeMs: number;
+  size: number;
+  text: string | null;
+}
+
+interface PathsConfig {
+  base: string;
+  paths: [RegExp, string[]][];
+}
+
+export function fileSystemHost(): ProjectHost {
+  const texts = new Map<string, CachedText>();
+  const tsconfigs = new Map<string, PathsConfig | null>();
+
+  const isFile = (file: string): boolean => {
+    try {
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+
+  const withExtension = (base: string): string | null => {
+    // `./stock.js` written for `./stock.ts` (TypeScript's ESM convention).
+    const stripped = base.replace(/\.(?:c|m)?js$/, '');
+    if (stripped !== base) {
+      for (const ext of ['.ts', '.tsx', '.mts', '.cts']) if (isFile(stripped + ext)) return stripped + ext;
+    }
+    if (/\.(?:c|m)?[jt]sx?$/.test(base) && isFile(base)) return base;
+    for (const ext of EXTENSIONS) if (isFile(base + ext)) return base + ext;
+    for (const ext of EXTENSIONS) if (isFile(join(base, `index${ext}`))) return join(base, `index${ext}`);
+    return null;
+  };
+
+  const pathsFor = (fromFile: string): PathsConfig | null => {
+    let dir = dirname(fromFile);
+    const visited: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (tsconfigs.has(dir)) {
+        const found = tsconfigs.get(dir) ?? null;
+        visited.forEach((d) => tsconfigs.set(d, found));
+        return found;
+      }
+      visited.push(dir);
+      const candidate = join(dir, 'tsconfig.json');
+      if (isFile(candidate)) {
+        const found = readPaths(candidate);
+        visited.forEach((d) => tsconfigs.set(d, found));
+        return found;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    visited.forEach((d) => tsconfigs.set(d, null));
+    return null;
+  };
+
+  return {
+    resolve(specifier, fromFile) {
+      if (specifier.startsWith('.')) return withExtension(resolvePath(dirname(fromFile), specifier));
+      const config = pathsFor(fromFile);
+      if (!config) return null;
+      for (const [pattern, targets] of config.paths) {
+        const match = pattern.exec(specifier);
+        if (!match) continue;
+        for (const target of targets) {
+          const file = withExtension(resolvePath(config.base, target.replace('*', match[1] ?? '')));
+          if (file) return file;
+        }
+      }
+      return null;
+    },
+    read(file) {
+      let stat;
+      try {
+        stat = statSync(file);
+      } catch {
+        return null;
+      }
+      const cached = texts.get(file);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+      let text: string | null = null;
+      if (stat.isFile() && stat.size <= MAX_SIZE) {
+        try {
+          text = readFileSync(file, 'utf8');
+          if (text.includes('\u0000')) text = null;
+        } catch {
+          text = null;
+        }
+      }
+      texts.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      return text;
+    },
+  };
+}
+
+/** `compilerOptions.paths` and `baseUrl` of a tsconfig (comments and trailing commas allowed; `extends` not followed). */
+function readPaths(file: string): PathsConfig | null {
+  try {
+    const raw = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/[^\n]*/g, '$1')
+      .replace(/,(\s*[}\]])/g, '$1');
+    const config = JSON.parse(raw) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
+    const options = config.compilerOptions;
+    if (!options?.paths) return null;
+    const base = resolvePath(dirname(file), options.baseUrl ?? '.');
+    const paths: [RegExp, string[]][] = Object.entries(options.paths).map(([key, targets]) => [
+      new RegExp(`^${key.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '(.*)')}$`),
+      targets,
+    ]);
+    return { base, paths };
+  } catch {
+    return null;
+  }
+}

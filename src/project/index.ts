@@ -1,0 +1,307 @@
+/**
+ * The project step: summaries of the functions other modules export, so a call into another module
+ * is analysed like a call into this one (src/flow/summaries.ts). A module is read, parsed and
+ * summarised once per content (the host notices edits), and only as deep as `maxDepth` imports from
+ * the file being analysed; an import cycle or a missing file gives no summary, never a hang or a throw.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { unwrap } from '../extract/ast.js';
+import type { Resolver } from '../extract/scope.js';
+import type { ConnectionKind, ExtractContext } from '../extract/types.js';
+import type { FunctionSummary } from '../flow/summaries.js';
+import type { ProjectHost } from './host.js';
+
+export { fileSystemHost, type ProjectHost } from './host.js';
+
+/** What a module exports, as summaries: `getStock`, `default`, `StockRepo.getStock`, `default.getStock`; and what it re-exports. */
+export interface ModuleSummaries {
+  exports: Map<string, FunctionSummary>;
+  /** Connections the module exports (`export const pool = new Pool()`), by export name, when their kind is known. */
+  connections: Map<string, ConnectionKind>;
+  /** `export { a as b } from './m'` -> b: ['./m', 'a']; `export * from './m'` -> '*': ['./m']. */
+  reexports: { name: string; from: string; imported: string }[];
+}
+
+/** Builds a module's summaries from its text (analyze.ts does it: parse, extract, flow, summarise). */
+export type SummarizeModule = (file: string, text: string, project: ProjectLink) => ModuleSummaries | null;
+
+/** What the analysis of one file may ask of the project. */
+export interface ProjectLink {
+  /** The file being analysed. */
+  file: string;
+  /** The summary of what `path` names in the module `specifier` imported from this file. */
+  summary(specifier: string, path: readonly string[]): FunctionSummary | null;
+  /** The kind of the connection `path` names in the module `specifier`, when it is known there. */
+  connectionKind(specifier: string, path: readonly string[]): ConnectionKind | null;
+}
+
+export const DEFAULT_MAX_DEPTH = 3;
+
+export class Project {
+  private readonly modules = new Map<string, { text: string; summaries: ModuleSummaries | null }>();
+  private readonly building = new Set<string>();
+
+  constructor(
+    readonly host: ProjectHost,
+    private readonly summarizeModule: SummarizeModule,
+    private readonly maxDepth = DEFAULT_MAX_DEPTH,
+  ) {}
+
+  /** The link a file's analysis uses; `depth` is how many imports away from the file being linted it is. */
+  link(file: string, depth = 0): ProjectLink {
+    return {
+      file,
+      summary: (specifier, path) => (depth >= this.maxDepth ? null : this.lookup(file, specifier, path, depth + 1, 0, (m, key) => m.exports.get(key))),
+      connectionKind: (specifier, path) => (depth >= this.maxDepth ? null : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, (m, key) => m.connections.get(key))),
+    };
+  }
+
+  private lookup<T>(fromFile: string, specifier: string, path: readonly string[], depth: number, hops: number, pick: (m: ModuleSummaries, key: string) => T | undefined): T | null {
+    if (hops > 5) return null;
+    const file = this.host.resolve(specifier, fromFile);
+    if (file === null) return null;
+    const summaries = this.summariesOf(file, depth);
+    if (!summaries) return null;
+    const found = pick(summaries, path.join('.'));
+    if (found !== undefined) return found;
+    // Re-exports: `export { getStock } from './stock'`, `export * from './stock'`.
+    for (const r of summaries.reexports) {
+      if (r.name === path[0]) return this.lookup(file, r.from, [r.imported, ...path.slice(1)], depth, hops + 1, pick);
+    }
+    for (const r of summaries.reexports) {
+      if (r.name === '*' && path[0] !== 'default') {
+        const found = this.lookup(file, r.from, path, depth, hops + 1, pick);
+        if (found !== null) return found;
+      }
+    }
+    return null;
+  }
+
+  private summariesOf(file: string, depth: number): ModuleSummaries | null {
+    const text = this.host.read(file);
+    if (text === null) return null;
+    const cached = this.modules.get(file);
+    if (cached && cached.text === text) return cached.summaries;
+    if (this.building.has(file)) return null; // an import cycle
+    this.building.add(file);
+    let summaries: ModuleSummaries | null;
+    try {
+      summaries = this.summarizeModule(file, text, this.link(file, depth));
+    } catch {
+      // The core is written never to throw; a module it cannot summarise is one it does not follow.
+      summaries = null;
+    } finally {
+      this.building.delete(file);
+    }
+    this.modules.set(file, { text, summaries });
+    return summaries;
+  }
+}
+
+/**
+ * The summary a call reaches, if the analysis can tell: a function of this file (declared, a const
+ * arrow, a method of the enclosing class via `this.m()`, a property of a const object), or one another
+ * module exports (named, default, a namespace member, a class method through `new C()`, a typed
+ * `this.repo` or a NestJS constructor parameter `private readonly repo: StockRepository`).
+ */
+export function calleeSummary(
+  call: TSESTree.CallExpression,
+  local: ReadonlyMap<TSESTree.Node, FunctionSummary>,
+  ctx: ExtractContext,
+  resolver: Resolver,
+  project: ProjectLink | null,
+): FunctionSummary | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier') return identifierTarget(callee, [], local, ctx, project);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return null;
+  const method = callee.property.name;
+  const object = unwrap(callee.object);
+  if (object.type === 'ThisExpression') {
+    const fn = classMethod(enclosingClass(call), method);
+    return fn ? (local.get(fn) ?? null) : null;
+  }
+  if (object.type === 'MemberExpression' && unwrap(object.object).type === 'ThisExpression' && !object.computed && object.property.type === 'Identifier') {
+    const type = memberType(enclosingClass(call), object.property.name);
+    return type ? identifierTarget(type, [method], local, ctx, project) : null;
+  }
+  if (object.type === 'Identifier') {
+    const origin = ctx.origin(object);
+    if (origin.type === 'NewExpression' && origin.callee.type === 'Identifier') return identifierTarget(origin.callee, [method], local, ctx, project);
+    if (origin.type === 'ObjectExpression') {
+      const value = propertyFunction(origin, method);
+      return value ? (local.get(value) ?? null) : null;
+    }
+    const def = resolver.definition(object);
+    if (def?.kind === 'parameter' && def.typeAnnotation?.type === 'TSTypeReference' && def.typeAnnotation.typeName.type === 'Identifier') {
+      return identifierTarget(def.typeAnnotation.typeName, [method], local, ctx, project);
+    }
+    return identifierTarget(object, [method], local, ctx, project);
+  }
+  return null;
+}
+
+/** What an identifier names, then `rest` inside it: a local function or class, or an import. */
+function identifierTarget(id: TSESTree.Identifier, rest: readonly string[], local: ReadonlyMap<TSESTree.Node, FunctionSummary>, ctx: ExtractContext, project: ProjectLink | null): FunctionSummary | null {
+  const def = ctx.resolve(id);
+  if (!def) return null;
+  if (def.importFrom) {
+    if (!project) return null;
+    const { module, imported } = def.importFrom;
+    const head = imported === '*' ? [] : [imported];
+    if (head.length + rest.length === 0) return null;
+    return project.summary(module, [...head, ...rest]);
+  }
+  if (def.kind === 'function' && rest.length === 0) return local.get(def.node) ?? null;
+  if (def.kind === 'class' && rest.length === 1) {
+    const fn = classMethod(def.node.type === 'ClassDeclaration' ? def.node : null, rest[0]!);
+    return fn ? (local.get(fn) ?? null) : null;
+  }
+  if (def.kind === 'variable' && def.init) {
+    const init = unwrap(def.init);
+    if (rest.length === 0 && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression')) return local.get(init) ?? null;
+    if (rest.length === 1 && init.type === 'ObjectExpression') {
+      const value = propertyFunction(init, rest[0]!);
+      return value ? (local.get(value) ?? null) : null;
+    }
+    if (rest.length === 1 && init.type === 'ClassExpression') {
+      const fn = classMethod(init, rest[0]!);
+      return fn ? (local.get(fn) ?? null) : null;
+    }
+  }
+  return null;
+}
+
+function enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
+  }
+  return null;
+}
+
+export function classMethod(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression | null, name: string): TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression | null {
+  if (!cls) return null;
+  for (const member of cls.body.body) {
+    if (member.type === 'MethodDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === name && member.kind === 'method' && member.value.type === 'FunctionExpression') return member.value;
+    if (member.type === 'PropertyDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === name && member.value) {
+      const value = unwrap(member.value);
+      if (value.type === 'ArrowFunctionExpression' || value.type === 'FunctionExpression') return value;
+    }
+  }
+  return null;
+}
+
+/** The type name a class declares for a member: `repo: StockRepo`, or `constructor(private readonly repo: StockRepo)`. */
+function memberType(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression | null, name: string): TSESTree.Identifier | null {
+  if (!cls) return null;
+  const typeOf = (annotation: TSESTree.TSTypeAnnotation | undefined): TSESTree.Identifier | null => {
+    const type = annotation?.typeAnnotation;
+    return type?.type === 'TSTypeReference' && type.typeName.type === 'Identifier' ? type.typeName : null;
+  };
+  for (const member of cls.body.body) {
+    if (member.type === 'PropertyDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === name) {
+      const declared = typeOf(member.typeAnnotation);
+      if (declared) return declared;
+      const value = member.value ? unwrap(member.value) : null;
+      if (value?.type === 'NewExpression' && value.callee.type === 'Identifier') return value.callee;
+    }
+    if (member.type === 'MethodDefinition' && member.kind === 'constructor') {
+      for (const param of member.value.params) {
+        if (param.type === 'TSParameterProperty' && param.parameter.type === 'Identifier' && param.parameter.name === name) return typeOf(param.parameter.typeAnnotation);
+      }
+    }
+  }
+  return null;
+}
+
+function propertyFunction(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
+  for (const p of object.properties) {
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== name) continue;
+    const value = unwrap(p.value);
+    if (value.type === 'ArrowFunctionExpression' || value.type === 'FunctionExpression') return value;
+  }
+  return null;
+}
+
+/** A module's exports, mapped to the local summaries of the functions they name. */
+export function exportedSummaries(program: TSESTree.Program, local: ReadonlyMap<TSESTree.Node, FunctionSummary>, ctx: ExtractContext): ModuleSummaries {
+  const exports = new Map<string, FunctionSummary>();
+  const connections = new Map<string, ConnectionKind>();
+  const reexports: ModuleSummaries['reexports'] = [];
+  const addValue = (name: string, value: TSESTree.Node | null | undefined): void => {
+    if (!value) return;
+    if (value.type !== 'ClassDeclaration' && value.type !== 'FunctionDeclaration' && value.type !== 'ClassExpression' && value.type !== 'ObjectExpression') {
+      const kind = ctx.connectionKind(value as TSESTree.Expression);
+      if (kind !== 'unknown') connections.set(name, kind);
+    }
+    let inner = unwrap(value);
+    if (inner.type === 'Identifier') {
+      const def = ctx.resolve(inner);
+      if (def?.kind === 'function' || def?.kind === 'class') inner = def.node;
+      else if (def?.kind === 'variable' && def.init) inner = unwrap(def.init);
+    }
+    const summary = local.get(inner);
+    if (summary) exports.set(name, summary);
+    if (inner.type === 'ClassDeclaration' || inner.type === 'ClassExpression') {
+      for (const member of inner.body.body) {
+        if ((member.type === 'MethodDefinition' || member.type === 'PropertyDefinition') && !member.computed && member.key.type === 'Identifier') {
+          const fn = classMethod(inner, member.key.name);
+          const s = fn ? local.get(fn) : undefined;
+          if (s) exports.set(`${name}.${member.key.name}`, s);
+        }
+      }
+    }
+    if (inner.type === 'ObjectExpression') {
+      for (const p of inner.properties) {
+        if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier') {
+          const target = unwrap(p.value);
+          const fn = target.type === 'Identifier' ? (ctx.resolve(target)?.node ?? null) : target;
+          const resolved = fn && fn.type === 'VariableDeclarator' ? (fn.init ?? null) : fn;
+          const s = resolved ? local.get(unwrap(resolved)) : undefined;
+          if (s) exports.set(`${name}.${p.key.name}`, s);
+        }
+      }
+    }
+  };
+  for (const statement of program.body) {
+    if (statement.type === 'ExportNamedDeclaration') {
+      if (statement.source) {
+        for (const s of statement.specifiers) {
+          const local = s.local.type === 'Identifier' ? s.local.name : String(s.local.value);
+          const exported = s.exported.type === 'Identifier' ? s.exported.name : String(s.exported.value);
+          reexports.push({ name: exported, from: statement.source.value, imported: local });
+        }
+        continue;
+      }
+      const d = statement.declaration;
+      if (d?.type === 'FunctionDeclaration' && d.id) addValue(d.id.name, d);
+      if (d?.type === 'ClassDeclaration' && d.id) addValue(d.id.name, d);
+      if (d?.type === 'VariableDeclaration') for (const v of d.declarations) if (v.id.type === 'Identifier') addValue(v.id.name, v.init);
+      for (const s of statement.specifiers) {
+        const exported = s.exported.type === 'Identifier' ? s.exported.name : String(s.exported.value);
+        if (s.local.type === 'Identifier') addValue(exported, s.local);
+      }
+    } else if (statement.type === 'ExportDefaultDeclaration') {
+      addValue('default', statement.declaration);
+      const d = statement.declaration;
+      if ((d.type === 'ClassDeclaration' || d.type === 'FunctionDeclaration') && d.id) addValue(d.id.name, d);
+    } else if (statement.type === 'ExportAllDeclaration') {
+      reexports.push({ name: statement.exported ? statement.exported.name : '*', from: statement.source.value, imported: '*' });
+    } else if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
+      // CommonJS: `module.exports = { a, b }`, `module.exports.a = ...`, `exports.a = ...`.
+      const { left, right } = statement.expression;
+      if (left.type !== 'MemberExpression' || left.computed || left.property.type !== 'Identifier') continue;
+      const base = unwrap(left.object);
+      if (base.type === 'Identifier' && base.name === 'module' && left.property.name === 'exports') {
+        addValue('default', right);
+        const value = unwrap(right);
+        if (value.type === 'ObjectExpression') {
+          for (const p of value.properties) if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier') addValue(p.key.name, p.value);
+        }
+      } else if ((base.type === 'Identifier' && base.name === 'exports') || (base.type === 'MemberExpression' && unwrap(base.object).type === 'Identifier' && (unwrap(base.object) as TSESTree.Identifier).name === 'module')) {
+        addValue(left.property.name, right);
+        addValue(`default.${left.property.name}`, right);
+      }
+    }
+  }
+  return { exports, connections, reexports };
+}

@@ -1,0 +1,214 @@
+/**
+ * Races across functions and modules: the read, the test, the write, the BEGIN or the lock in another
+ * function or module. The CLI (through the built binary) and ESLint (through its API, on the same
+ * files on disk) must report the same findings.
+ */
+import path from 'node:path';
+import tsParser from '@typescript-eslint/parser';
+import { ESLint, type Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '../../src/index.js';
+import { analyzeText, defaultProject } from '../../src/analyze.js';
+import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
+
+const DB = `import { Pool, type PoolClient } from 'pg';
+export const pool = new Pool();
+
+export async function withTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const VOUCHERS = `import { pool } from '../db.js';
+import type { PoolClient } from 'pg';
+
+export async function getVoucher(code: string) {
+  const { rows } = await pool.query('SELECT id, uses_left FROM vouchers WHERE code = $1', [code]);
+  return rows[0];
+}
+
+export async function setUsesLeft(id: number, usesLeft: number) {
+  await pool.query('UPDATE vouchers SET uses_left = $2 WHERE id = $1', [id, usesLeft]);
+}
+
+export async function lockVoucher(client: PoolClient, code: string) {
+  const { rows } = await client.query('SELECT id, uses_left FROM vouchers WHERE code = $1 FOR UPDATE', [code]);
+  return rows[0];
+}
+
+export async function decrement(client: PoolClient, id: number) {
+  await client.query('UPDATE vouchers SET uses_left = uses_left - 1 WHERE id = $1', [id]);
+}
+`;
+
+// No SQL text of its own: the pre-scan must admit it for what it imports.
+const REDEEM = `import { getVoucher, setUsesLeft, lockVoucher, decrement } from './repo/vouchers.js';
+import { pool, withTransaction } from './db.js';
+
+export async function redeem(code: string) {
+  const voucher = await getVoucher(code);
+  if (!voucher || voucher.uses_left < 1) throw new Error('used up');
+  await setUsesLeft(voucher.id, voucher.uses_left - 1);
+}
+
+export async function redeemLocked(code: string) {
+  await withTransaction(async (client) => {
+    const voucher = await lockVoucher(client, code);
+    if (!voucher || voucher.uses_left < 1) throw new Error('used up');
+    await decrement(client, voucher.id);
+  });
+}
+
+export async function lockWithoutBegin(code: string) {
+  const client = await pool.connect();
+  const voucher = await lockVoucher(client, code);
+  if (voucher.uses_left < 1) throw new Error('used up');
+  await decrement(client, voucher.id);
+  client.release();
+}
+`;
+
+// A user-written transaction helper with FOR UPDATE written in the callback: correct.
+const HELPER_CALLBACK = `import { withTransaction } from './db.js';
+
+export async function buy(concertId: string) {
+  await withTransaction(async (client) => {
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1 FOR UPDATE', [concertId]);
+    if (rows[0].available_seats < 1) throw new Error('sold out');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+  });
+}
+`;
+
+// A NestJS service with its repository injected through the constructor.
+const REPOSITORY = `import { Injectable } from '@nestjs/common';
+import { pool } from './db.js';
+
+@Injectable()
+export class WalletRepository {
+  async findById(id: string) {
+    const { rows } = await pool.query('SELECT id, balance FROM wallets WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async setBalance(id: string, balance: number) {
+    await pool.query('UPDATE wallets SET balance = $2 WHERE id = $1', [id, balance]);
+  }
+}
+`;
+
+const SERVICE = `import { Injectable } from '@nestjs/common';
+import { WalletRepository } from './wallet.repository';
+
+@Injectable()
+export class WalletService {
+  constructor(private readonly walletRepository: WalletRepository) {}
+
+  async withdraw(id: string, amount: number) {
+    const wallet = await this.walletRepository.findById(id);
+    if (wallet.balance < amount) throw new Error('insufficient funds');
+    await this.walletRepository.setBalance(id, wallet.balance - amount);
+  }
+}
+`;
+
+const FILES = {
+  'src/db.ts': DB,
+  'src/repo/vouchers.ts': VOUCHERS,
+  'src/redeem.ts': REDEEM,
+  'src/helper-callback.ts': HELPER_CALLBACK,
+  'src/wallet.repository.ts': REPOSITORY,
+  'src/wallet.service.ts': SERVICE,
+  'src/index.ts': `export * from './repo/vouchers.js';\n`,
+};
+
+interface Found {
+  file: string;
+  line: number;
+  ruleId: string;
+}
+
+function sorted(found: Found[]): Found[] {
+  return [...found].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
+}
+
+async function eslintFindings(root: string): Promise<Found[]> {
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { files: ['**/*.ts'], languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' } },
+      plugin.configs.recommended,
+      { settings: { 'sql-race': { schemaDiscovery: false } } },
+    ] as Linter.Config[],
+  });
+  const results = await eslint.lintFiles(['src/**/*.ts']);
+  return sorted(results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal' }))));
+}
+
+function cliFindings(root: string): Found[] {
+  const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-schema-discovery'], { cwd: root });
+  const parsed = JSON.parse(result.stdout) as { filePath: string; messages: { line: number; ruleId: string }[] }[];
+  return sorted(parsed.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, path.resolve(root, r.filePath)), line: m.line, ruleId: m.ruleId }))));
+}
+
+const EXPECTED: Found[] = [
+  { file: 'src/redeem.ts', line: 7, ruleId: 'sql-race/no-lost-update' },
+  { file: 'src/redeem.ts', line: 20, ruleId: 'sql-race/no-lock-outside-transaction' },
+  { file: 'src/wallet.service.ts', line: 11, ruleId: 'sql-race/no-lost-update' },
+];
+
+describe('races across functions and modules', () => {
+  it('the CLI reports the read in one module and the write in another, at the calls', () => {
+    const root = project(FILES);
+    expect(cliFindings(root)).toEqual(EXPECTED);
+  });
+
+  it('ESLint reports the same findings on the same files', async () => {
+    const root = project(FILES);
+    expect(await eslintFindings(root)).toEqual(EXPECTED);
+  });
+
+  it('is quiet without the modules it cannot see (each file alone)', () => {
+    const root = project(FILES);
+    const alone = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'), { project: false });
+    expect(alone.findings).toEqual([]);
+  });
+
+  it('names the function and file of a read made elsewhere', () => {
+    const root = project(FILES);
+    const result = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'));
+    const lost = result.findings.find((f) => f.ruleId === 'no-lost-update');
+    expect(lost?.message).toContain('getVoucher');
+  });
+
+  it('sees an edit of an imported module on the next analysis', () => {
+    const root = project(FILES);
+    const file = path.join(root, 'src/redeem.ts');
+    expect(analyzeText(REDEEM, file).findings.map((f) => f.line)).toContain(7);
+    // The write becomes relative: no lost update any more.
+    writeFiles(root, { 'src/repo/vouchers.ts': VOUCHERS.replace('SET uses_left = $2 WHERE id = $1', 'SET uses_left = uses_left - 1 WHERE id = $1 AND $2::int IS NOT NULL') });
+    expect(analyzeText(REDEEM, file).findings.filter((f) => f.ruleId === 'no-lost-update')).toEqual([]);
+  });
+
+  it('never hangs or throws on import cycles, self-recursion and missing modules', () => {
+    const root = project({
+      'a.ts': `import { b } from './b';\nimport { gone } from './missing';\nimport { pool } from './db';\nexport async function a(n: number): Promise<void> { await b(n); await a(n - 1); await gone(); await pool.query('UPDATE t SET x = 1 WHERE id = $1', [n]); }\n`,
+      'b.ts': `import { a } from './a';\nexport async function b(n: number): Promise<void> { if (n > 0) await a(n); }\n`,
+      'db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
+    });
+    const result = analyzeText(`import { a } from './a';\nexport const run = () => a(3);\n`, path.join(root, 'main.ts'), { project: defaultProject() });
+    expect(result.fatal).toBeNull();
+  });
+});
