@@ -15,7 +15,11 @@ export interface ReportedFinding extends SourceLocation {
   ruleId: RuleId;
   messageId: string;
   message: string;
-  related: { label: string; line: number; column: number }[];
+  /**
+   * The check, the act, ...: in this file, or (`file` set, an absolute path) the statement a called
+   * function runs in another module, labelled with that function (`read in getVoucher`).
+   */
+  related: { label: string; line: number; column: number; file?: string }[];
   /** Enclosing function name (`<module>` at top level). */
   functionName: string;
   /** Normalized SQL text of the reported statement. */

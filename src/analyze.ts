@@ -208,7 +208,8 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   try {
     const project = options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath));
     const model = buildModel(program, scopeManager, project);
-    const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map(toReported);
+    const elsewhere = derivedSites(model);
+    const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map((f) => toReported(f, elsewhere));
     return {
       ...base,
       findings,
@@ -226,8 +227,25 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   }
 }
 
-function toReported<R extends RuleId>(finding: Finding<R>): ReportedFinding {
+/** The statements called functions of other files run, by the call node that stands for them. */
+function derivedSites(model: Model): Map<TSESTree.Node, NonNullable<QuerySite['derived']>[]> {
+  const map = new Map<TSESTree.Node, NonNullable<QuerySite['derived']>[]>();
+  for (const unit of model.units) {
+    for (const step of unit.steps) {
+      const derived = step.site.derived;
+      if (!derived || derived.file === null) continue;
+      const list = map.get(step.site.node) ?? [];
+      if (!list.some((d) => d.file === derived.file && d.line === derived.line)) list.push(derived);
+      map.set(step.site.node, list);
+    }
+  }
+  return map;
+}
+
+function toReported<R extends RuleId>(finding: Finding<R>, elsewhere: ReadonlyMap<TSESTree.Node, NonNullable<QuerySite['derived']>[]> = new Map()): ReportedFinding {
   const { loc } = finding.node;
+  const away = (node: TSESTree.Node, label: string): ReportedFinding['related'] =>
+    (elsewhere.get(node) ?? []).map((d) => ({ label: `${label} in ${d.function}`, line: d.line, column: 1, file: d.file! }));
   return {
     ruleId: finding.ruleId,
     messageId: finding.messageId,
@@ -236,7 +254,11 @@ function toReported<R extends RuleId>(finding: Finding<R>): ReportedFinding {
     column: loc.start.column + 1,
     endLine: loc.end.line,
     endColumn: loc.end.column + 1,
-    related: finding.related.map((r) => ({ label: r.label, line: r.node.loc.start.line, column: r.node.loc.start.column + 1 })),
+    related: [
+      ...finding.related.map((r) => ({ label: r.label, line: r.node.loc.start.line, column: r.node.loc.start.column + 1 })),
+      ...away(finding.node, 'statement'),
+      ...finding.related.flatMap((r) => away(r.node, r.label)),
+    ],
     functionName: finding.functionName,
     sql: finding.sql,
     suggestions: finding.suggestions.flatMap((s) =>

@@ -130,7 +130,12 @@ export function guardText(predicates: readonly Predicate[]): string {
 
 /** Code that runs once the step's result is there: after the query, or inside its Node-style callback. */
 export function seesResult(step: Step, node: TSESTree.Node): boolean {
-  return node.range[0] >= step.site.node.range[1] || (step.site.callback != null && contains(step.site.callback, node));
+  return (
+    node.range[0] >= step.site.node.range[1] ||
+    (step.site.callback != null && contains(step.site.callback, node)) ||
+    // A condition with the query in it (`if ((await getStock(id)) < 1)`) is evaluated once it resolves.
+    (node !== step.site.node && contains(node, step.site.node) && step.result.tests.includes(node))
+  );
 }
 
 /** Whether the condition `test` decides if `target` runs: target is inside it, or it exits early. */

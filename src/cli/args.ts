@@ -18,6 +18,7 @@ export interface AuditFlags {
   keyColumn: string[];
   schema: string[];
   schemaDiscovery: boolean;
+  followImports: boolean;
   includeOneshot: boolean;
   includeTests: boolean;
   stats: boolean;
@@ -51,6 +52,7 @@ const FLAG_DEFAULTS = {
   keyColumn: [],
   schema: [],
   schemaDiscovery: true,
+  followImports: true,
   includeOneshot: false,
   includeTests: false,
   stats: false,
@@ -107,6 +109,7 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--include-tests', 'also audit test files (skipped by default)')
     .option('--schema <path>', 'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)', collect)
     .option('--no-schema-discovery', 'read the schema only from --schema paths, not from the audited directories')
+    .option('--no-follow-imports', 'analyse each file alone: do not follow calls into functions other modules export')
     .option('--stats', 'print audit statistics to stderr')
     .option('--verbose', 'with --stats, list the files skipped and why, the schema files read, and the SQL statements the parser could not read')
     .option('--no-progress', 'never show the progress bar')

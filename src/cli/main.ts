@@ -38,6 +38,7 @@ interface ResolvedOptions {
   keyColumns: string[] | undefined;
   schemaPaths: string[];
   schemaDiscovery: boolean;
+  followImports: boolean;
   includeOneShot: boolean;
   includeTests: boolean;
   baselineFile: string | undefined;
@@ -84,6 +85,7 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     keyColumns,
     schemaPaths: [...(config?.schema ?? []).map((p) => path.resolve(configDir, p)), ...flags.schema.map((p) => path.resolve(cwd, p))],
     schemaDiscovery: flags.schemaDiscovery && config?.schemaDiscovery !== false,
+    followImports: flags.followImports && config?.followImports !== false,
     includeOneShot: flags.includeOneshot || config?.includeOneShot === true,
     includeTests: flags.includeTests || config?.includeTests === true,
     baselineFile,
@@ -145,6 +147,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       ...(options.keyColumns === undefined ? {} : { keyColumns: options.keyColumns }),
       schemaPaths: options.schemaPaths,
       schemaDiscovery: options.schemaDiscovery,
+      followImports: options.followImports,
       includeOneShot: options.includeOneShot,
       includeTests: options.includeTests,
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,

@@ -27,6 +27,8 @@ export interface AuditInput {
   schemaPaths?: string[];
   /** Search the audited directories for schema files (default true). */
   schemaDiscovery?: boolean;
+  /** Follow calls into functions other modules export (default true; src/project). */
+  followImports?: boolean;
   /** Audit migrations, seeds and scripts too (skipped by default). */
   includeOneShot?: boolean;
   /** Audit test files too (skipped by default). */
@@ -94,7 +96,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
   });
-  const options: AnalyzeOptions = { ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }), schema };
+  const options: AnalyzeOptions = { ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }), schema, ...(input.followImports === false ? { project: false as const } : {}) };
   const total = files.length;
   let done = 0;
   const progress = (): void => {
@@ -129,7 +131,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     }
     filesRead += 1;
     const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
-    if (mayHoldSql(read.text, filePath)) {
+    if (mayHoldSql(read.text, filePath, input.followImports !== false)) {
       candidates.push({ filePath, text: read.text, slot });
     } else {
       const analysis = unscannedAnalysis(filePath);

@@ -85,6 +85,8 @@ export interface QuerySite {
    * `maybeOneFirst`, `manyFirst`, `anyFirst`): a test of the value reads that column.
    */
   firstColumn?: boolean;
+  /** The value the call resolves to is this column of the row (a function returning `rows[0].stock`). */
+  resultColumn?: string;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */

@@ -27,7 +27,7 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   const useOf = (site: QuerySite): ResultUse => {
     let use = uses.get(site);
     if (!use) {
-      const firstColumn = site.firstColumn === true ? (analyze(site).statements.at(-1)?.selectedColumns[0] ?? null) : null;
+      const firstColumn = site.resultColumn ?? (site.firstColumn === true ? (analyze(site).statements.at(-1)?.selectedColumns[0] ?? null) : null);
       uses.set(site, (use = resultUse(site, resolver, queryNodes, firstColumn)));
     }
     return use;

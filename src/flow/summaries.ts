@@ -23,6 +23,7 @@ import { contains, functionName, isFunction, unwrap, walk, type FunctionNode } f
 import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
+import { dependsOn } from './results.js';
 import type { Step, Unit } from './types.js';
 
 /**
@@ -49,6 +50,8 @@ export interface SummaryStep {
   returned: boolean;
   /** The function tests the result and leaves when it does not hold (throws, returns early). */
   tested: boolean;
+  /** The function returns one column of the row (`return rows[0].stock`): that column. */
+  returnedColumn: string | null;
 }
 
 export interface FunctionSummary {
@@ -85,12 +88,39 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         connectionParam: parameterIndex(fn, step.site.connection, resolver),
         paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
         returned: step.result.returned,
+        returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
       })),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
   }
   return summaries;
+}
+
+/** Properties of a result that count rows rather than name a column. */
+const NOT_COLUMNS = new Set(['rows', 'rowCount', 'count', 'length', 'affectedRows', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows', 'affected', 'records']);
+
+/** `return rows[0].stock` / `return result.rows[0]?.balance`: the column a function returns of a statement's row. */
+function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): string | null {
+  let column: string | null = null;
+  const consider = (argument: TSESTree.Node | null | undefined): void => {
+    if (!argument || column !== null) return;
+    let inner = unwrap(argument);
+    if (inner.type === 'AwaitExpression') inner = unwrap(inner.argument);
+    if (inner.type !== 'MemberExpression' || inner.computed) return;
+    const name = inner.property.type === 'Identifier' ? inner.property.name : null;
+    if (name === null || NOT_COLUMNS.has(name) || !dependsOn(inner.object, step.result, resolver)) return;
+    column = name;
+  };
+  if (fn.body.type !== 'BlockStatement') consider(fn.body);
+  else {
+    walk(fn.body, (node) => {
+      if (node !== fn && isFunction(node)) return false;
+      if (node.type === 'ReturnStatement') consider(node.argument);
+      return column === null;
+    });
+  }
+  return column;
 }
 
 /** The index of the parameter an expression is (`client`, `{ client }` destructured is not), or null. */
@@ -223,6 +253,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         built: [s.facts],
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
+        ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
         ...(s.tested && !s.returned ? { rowsRequired: true } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),

@@ -180,6 +180,65 @@ describe('races across functions and modules', () => {
     expect(await eslintFindings(root)).toEqual(EXPECTED);
   });
 
+  it('gives the statement in the other module its file in JSON and SARIF', () => {
+    const root = project(FILES);
+    const json = JSON.parse(sqlRace(['audit', 'src/redeem.ts', '--format', 'json', '--no-progress'], { cwd: root }).stdout) as { messages: { related?: { label: string; line: number; file?: string }[] }[] }[];
+    const related = json[0]!.messages[0]!.related ?? [];
+    expect(related.filter((r) => r.file !== undefined).map((r) => [r.label, path.relative(root, r.file!), r.line])).toEqual([
+      ['statement in setUsesLeft', 'src/repo/vouchers.ts', 10],
+      ['read in getVoucher', 'src/repo/vouchers.ts', 5],
+    ]);
+    const sarif = JSON.parse(sqlRace(['audit', 'src/redeem.ts', '--format', 'sarif', '--no-progress'], { cwd: root }).stdout) as {
+      runs: { results: { relatedLocations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = sarif.runs[0]!.results[0]!.relatedLocations!.map((l) => l.physicalLocation.artifactLocation.uri);
+    expect(uris).toContain('src/repo/vouchers.ts');
+    expect(uris).toContain('src/redeem.ts');
+  });
+
+  it('--no-follow-imports analyses each file alone', () => {
+    const root = project(FILES);
+    const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-follow-imports'], { cwd: root });
+    const parsed = JSON.parse(result.stdout) as { messages: unknown[] }[];
+    expect(parsed.flatMap((r) => r.messages)).toEqual([]);
+  });
+
+  it('follows functions of the same file, and a helper that begins the transaction', () => {
+    const code = `import { Pool, type PoolClient } from 'pg';
+const pool = new Pool();
+
+async function getStock(db: Pool | PoolClient, sku: string): Promise<number> {
+  const { rows } = await db.query('SELECT stock FROM products WHERE sku = $1', [sku]);
+  return rows[0].stock;
+}
+
+async function takeOne(db: Pool | PoolClient, sku: string) {
+  await db.query('UPDATE products SET stock = stock - 1 WHERE sku = $1', [sku]);
+}
+
+export async function buy(sku: string) {
+  if ((await getStock(pool, sku)) < 1) throw new Error('sold out');
+  await takeOne(pool, sku);
+}
+
+async function begin(client: PoolClient) {
+  await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+}
+
+export async function buySerializable(sku: string) {
+  const client = await pool.connect();
+  await begin(client);
+  if ((await getStock(client, sku)) < 1) throw new Error('sold out');
+  await takeOne(client, sku);
+  await client.query('COMMIT');
+  client.release();
+}
+`;
+    const result = analyzeText(code, '/nonexistent/buy.ts', { project: false });
+    expect(result.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-check-then-act', 14]]);
+    expect(result.findings[0]!.message).toContain('(in getStock, line 5)');
+  });
+
   it('is quiet without the modules it cannot see (each file alone)', () => {
     const root = project(FILES);
     const alone = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'), { project: false });

@@ -13,6 +13,8 @@ export interface EslintMessage {
   /** For findings: the enclosing function and the normalized SQL of the reported statement (as in baselines). */
   functionName?: string;
   sql?: string;
+  /** For findings: the check, the act and the statements called functions run (`file` when in another file). */
+  related?: { label: string; line: number; column: number; file?: string }[];
   fatal?: true;
   suggestions?: { desc: string; fix: { range: [number, number]; text: string } }[];
   suppressions?: { kind: string; justification: string }[];
@@ -46,6 +48,7 @@ export function toEslintMessage(problem: Problem): EslintMessage {
     message.messageId = problem.finding.messageId;
     message.functionName = problem.finding.functionName;
     message.sql = problem.finding.sql;
+    if (problem.finding.related.length > 0) message.related = problem.finding.related;
   }
   if (problem.fatal) message.fatal = true;
   if (problem.finding !== undefined && problem.finding.suggestions.length > 0) {

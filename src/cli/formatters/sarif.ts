@@ -137,7 +137,7 @@ export function formatSarif(
       if (finding.related.length > 0) {
         result.result.relatedLocations = finding.related.map((related, index) => ({
           id: index + 1,
-          ...location(uri, related.line, related.column),
+          ...location(related.file !== undefined ? toPosixRelative(context.projectRoot, related.file) : uri, related.line, related.column),
           message: { text: related.label },
         }));
       }

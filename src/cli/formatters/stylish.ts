@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * ESLint's stylish output, grouped by file, with a small code frame at each finding that shows the
  * reported line and the lines it relates to (the check, the act).
@@ -18,6 +19,11 @@ interface FrameLine {
   reported: boolean;
 }
 
+function relativeFile(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+}
+
 function frameLines(problem: Problem): FrameLine[] {
   const lines = new Map<number, FrameLine>();
   const at = (line: number): FrameLine => {
@@ -30,6 +36,7 @@ function frameLines(problem: Problem): FrameLine[] {
   };
   at(problem.line).reported = true;
   for (const related of problem.finding?.related ?? []) {
+    if (related.file !== undefined) continue; // another file: listed under the frame
     const entry = at(related.line);
     if (!entry.labels.includes(related.label)) entry.labels.push(related.label);
   }
@@ -72,6 +79,9 @@ export function formatStylish(reports: readonly FileReport[], context: Pick<Form
       const rule = problem.ruleId === null ? '' : `  ${colors.dim(problem.ruleId)}`;
       out.push(`  ${colors.dim(position)}  ${severity}  ${problem.message}${rule}`);
       if (problem.finding !== undefined) out.push(...codeFrame(problem, sourceLines, colors));
+      for (const related of problem.finding?.related ?? []) {
+        if (related.file !== undefined) out.push(`    ${colors.dim(`↳ ${related.label}: ${relativeFile(related.file)}:${related.line}`)}`);
+      }
     }
   }
   const skipped = reports.flatMap((report) => report.notices.map((notice) => ({ report, notice })));
