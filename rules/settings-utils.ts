@@ -8,6 +8,8 @@
  * - `schemaDiscovery`: `false` to read only the `schema` paths, not search the cwd (default `true`).
  * - `checkOneShot`: `true` to check migrations, seeds and scripts too (default `false`).
  * - `checkTests`: `true` to check test files too (default `false`).
+ * - `transactionHelpers`: names of functions that run their callback in a transaction on the connection
+ *   they pass it, for helpers the analysis cannot see into (`['withTransaction', 'db.tx']`).
  * - `followImports`: `false` to analyse each file alone, not following calls into the functions other
  *   modules of the project export (default `true`; see src/project).
  *
@@ -25,6 +27,7 @@ export interface PluginSettings {
   checkOneShot: boolean;
   checkTests: boolean;
   followImports: boolean;
+  transactionHelpers: string[];
 }
 
 function stringList(value: unknown): string[] {
@@ -41,6 +44,7 @@ export function pluginSettings(settings: Readonly<Record<string, unknown>> | und
     checkOneShot: own['checkOneShot'] === true,
     checkTests: own['checkTests'] === true,
     followImports: own['followImports'] !== false,
+    transactionHelpers: stringList(own['transactionHelpers']),
   };
 }
 

@@ -71,7 +71,7 @@ export function reportFindings<R extends RuleId>(
     Program(program: TSESTree.Program) {
       let findings;
       try {
-        const model = buildModel(program, sourceCode.scopeManager!, settings.followImports ? defaultProject().link(resolvePath(context.filename)) : null);
+        const model = buildModel(program, sourceCode.scopeManager!, settings.followImports ? defaultProject().link(resolvePath(context.filename)) : null, { transactionHelpers: settings.transactionHelpers });
         if (model.units.length === 0) return;
         findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, settings));
       } catch (error) {

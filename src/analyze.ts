@@ -15,7 +15,7 @@ import { ADAPTERS } from './extract/libraries/index.js';
 import type { Resolver, ScopeManagerLike } from './extract/scope.js';
 import type { ExtractContext, QuerySite, TransactionScope } from './extract/types.js';
 import { unwrap } from './extract/ast.js';
-import { deriveSites, summarize, type FunctionSummary } from './flow/summaries.js';
+import { declaredHelperScopes, deriveSites, summarize, type FunctionSummary } from './flow/summaries.js';
 import { calleeSummary, exportedSummaries, fileSystemHost, Project, type ModuleSummaries, type ProjectLink } from './project/index.js';
 import { resolve as resolvePath } from 'node:path';
 import { importsDatabaseCode } from './project/prescan.js';
@@ -55,7 +55,12 @@ const LOCAL_ROUNDS = 3;
  * extract -> sql -> flow for one program. With a project link, calls of functions other modules
  * export are followed too (src/project); without one, only this file's functions.
  */
-export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), project: ProjectLink | null = null): Model {
+export interface ModelOptions {
+  /** Functions declared to run their callback in a transaction (setting `transactionHelpers`). */
+  transactionHelpers?: readonly string[];
+}
+
+export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), project: ProjectLink | null = null, options: ModelOptions = {}): Model {
   const cached = models.get(program);
   if (cached) return cached;
   const extraction = extract(program, scopeManager, ADAPTERS, project ? (module, path) => project.connectionKind(module, path) : null);
@@ -68,6 +73,11 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
     }
     return analysis;
   };
+  const declared = declaredHelperScopes(program, options.transactionHelpers ?? []);
+  if (declared.length > 0) {
+    extraction.transactions.push(...declared);
+    runInHelperTransactions(extraction.sites, declared, extraction.resolver);
+  }
   let units = extraction.sites.length > 0 ? buildUnits(extraction, analyzeSite) : [];
   let summarizedCalls = 0;
   if (units.length > 0 || (project !== null && hasImports(program))) {
@@ -81,7 +91,7 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
       previous = size;
       summarizedCalls = new Set(derived.sites.map((s) => s.node)).size;
       const combined = { ...extraction, sites: [...extraction.sites, ...derived.sites], transactions: [...extraction.transactions, ...derived.scopes] };
-      runInHelperTransactions(combined.sites, derived.scopes, extraction.resolver);
+      runInHelperTransactions(combined.sites, [...declared, ...derived.scopes], extraction.resolver);
       units = buildUnits(combined, analyzeSite);
     }
   }
@@ -146,6 +156,11 @@ export interface AnalyzeOptions extends CheckOptions {
   /** The schema the project declares (src/schema), read once per project by the front end. */
   schema?: Schema;
   /**
+   * Functions that run their callback in a transaction on the connection they pass it (`withTransaction`,
+   * `db.tx`), for helpers the analysis cannot see into (a dependency, a framework hook).
+   */
+  transactionHelpers?: readonly string[];
+  /**
    * Follow calls into the functions other modules of the project export (default: on, through the
    * shared file-system project). `false` analyses the file alone (its own functions are still followed).
    */
@@ -207,7 +222,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   const scopeManager = (): ScopeManagerLike => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike;
   try {
     const project = options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath));
-    const model = buildModel(program, scopeManager, project);
+    const model = buildModel(program, scopeManager, project, { transactionHelpers: options.transactionHelpers ?? [] });
     const elsewhere = derivedSites(model);
     const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map((f) => toReported(f, elsewhere));
     return {

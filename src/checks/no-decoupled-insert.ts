@@ -1,4 +1,5 @@
 import { claimGuards, countChecked, guardText, laterWrites, stepLine, upper, firstTable, type CheckInput, findingAt } from './shared.js';
+import type { Step } from '../flow/index.js';
 import type { Finding, RuleMessages } from './types.js';
 
 export const messages = {
@@ -12,12 +13,19 @@ export type MessageId = keyof typeof messages;
 
 export const description = 'Disallow a write that runs whether or not the guarded UPDATE or DELETE before it matched a row';
 
+function insertsBeside(facts: Step['facts'], cte: Step['facts']['cteWrites'][number]): boolean {
+  return facts.kind === 'insert' || facts.cteWrites.some((other) => other !== cte && other.kind === 'insert');
+}
+
 export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-decoupled-insert'>[] {
   const findings: Finding<'no-decoupled-insert'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
       for (const cte of step.facts.cteWrites) {
-        if (!cte.guarded || cte.consumed) continue;
+        // A guarded CTE beside an INSERT that does not read it: the row is inserted whether or not the
+        // guard held. Beside another UPDATE or DELETE it is one more batch in the same statement
+        // (`WITH j AS (UPDATE jobs ... WHERE locked_at < ...) UPDATE queues ...`), nothing decoupled.
+        if (!cte.guarded || cte.consumed || !insertsBeside(step.facts, cte)) continue;
         findings.push(findingAt(unit, step, 'no-decoupled-insert', 'decoupledCte', { cte: cte.name, kind: upper(cte.kind), table: cte.table, guard: guardText(cte.guards) }));
       }
       const guard = claimGuards(step, options);

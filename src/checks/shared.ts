@@ -32,7 +32,17 @@ export function reportedInCallee(step: Step): boolean {
 
 /** A plain read: a SELECT that is not an advisory-lock call. */
 export function isRead(step: Step): boolean {
-  return step.facts.kind === 'select' && step.facts.advisoryLock === null && step.facts.tablesRead.length > 0;
+  return step.facts.kind === 'select' && step.facts.advisoryLock === null && step.facts.tablesRead.length > 0 && !step.facts.tablesRead.every(isMigrationBookkeeping);
+}
+
+/**
+ * Tables only a migration runner writes (`schema_version`, `knex_migrations`, `_prisma_migrations`):
+ * reading the version and writing the next one is the runner's job, done once at start-up, alone.
+ */
+const MIGRATION_TABLES = /^(?:schema|schema_?versions?|schema_migrations|schema_info|migrations?|migration_?versions?|knex_migrations|typeorm_migrations|sequelizemeta|_prisma_migrations|pgmigrations|kysely_migration|__drizzle_migrations|flyway_schema_history)$/i;
+
+export function isMigrationBookkeeping(table: string): boolean {
+  return MIGRATION_TABLES.test(table);
 }
 
 /**

@@ -23,6 +23,7 @@ export interface FileConfig {
   /** False: read the schema only from `schema`, not from the audited directories. */
   schemaDiscovery?: boolean;
   followImports?: boolean;
+  transactionHelpers?: string[];
   /** Audit migrations, seeds and scripts too. */
   includeOneShot?: boolean;
   /** Audit test files too. */
@@ -32,7 +33,7 @@ export interface FileConfig {
   quiet?: boolean;
 }
 
-const KNOWN_KEYS = ['rules', 'ignorePatterns', 'baseline', 'keyColumns', 'schema', 'schemaDiscovery', 'followImports', 'includeOneShot', 'includeTests', 'format', 'maxWarnings', 'quiet'];
+const KNOWN_KEYS = ['rules', 'ignorePatterns', 'baseline', 'keyColumns', 'schema', 'schemaDiscovery', 'followImports', 'transactionHelpers', 'includeOneShot', 'includeTests', 'format', 'maxWarnings', 'quiet'];
 
 export function loadConfig(cwd: string, explicitPath: string | undefined): FileConfig | null {
   if (explicitPath !== undefined) {
@@ -82,7 +83,7 @@ function validate(raw: unknown, source: string): FileConfig {
     }
   }
   const config: FileConfig = { source, rules: {}, ignorePatterns: [] };
-  const { rules, ignorePatterns, baseline, keyColumns, schema, schemaDiscovery, followImports, includeOneShot, includeTests, format, maxWarnings, quiet } = raw;
+  const { rules, ignorePatterns, baseline, keyColumns, schema, schemaDiscovery, followImports, transactionHelpers, includeOneShot, includeTests, format, maxWarnings, quiet } = raw;
   if (rules !== undefined) {
     if (!isRecord(rules)) throw new UsageError(`${where('rules')} must map rule ids to off, warn or error.`);
     for (const [name, level] of Object.entries(rules)) {
@@ -93,6 +94,7 @@ function validate(raw: unknown, source: string): FileConfig {
   if (ignorePatterns !== undefined) config.ignorePatterns = stringArray(ignorePatterns, where('ignorePatterns'));
   if (keyColumns !== undefined) config.keyColumns = stringArray(keyColumns, where('keyColumns'));
   if (schema !== undefined) config.schema = stringArray(schema, where('schema'));
+  if (transactionHelpers !== undefined) config.transactionHelpers = stringArray(transactionHelpers, where('transactionHelpers'));
   for (const [key, value] of [['schemaDiscovery', schemaDiscovery], ['followImports', followImports], ['includeOneShot', includeOneShot], ['includeTests', includeTests]] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'boolean') throw new UsageError(`${where(key)} must be true or false.`);

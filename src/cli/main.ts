@@ -39,6 +39,7 @@ interface ResolvedOptions {
   schemaPaths: string[];
   schemaDiscovery: boolean;
   followImports: boolean;
+  transactionHelpers: string[];
   includeOneShot: boolean;
   includeTests: boolean;
   baselineFile: string | undefined;
@@ -86,6 +87,7 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     schemaPaths: [...(config?.schema ?? []).map((p) => path.resolve(configDir, p)), ...flags.schema.map((p) => path.resolve(cwd, p))],
     schemaDiscovery: flags.schemaDiscovery && config?.schemaDiscovery !== false,
     followImports: flags.followImports && config?.followImports !== false,
+    transactionHelpers: config?.transactionHelpers ?? [],
     includeOneShot: flags.includeOneshot || config?.includeOneShot === true,
     includeTests: flags.includeTests || config?.includeTests === true,
     baselineFile,
@@ -148,6 +150,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
       schemaPaths: options.schemaPaths,
       schemaDiscovery: options.schemaDiscovery,
       followImports: options.followImports,
+      transactionHelpers: options.transactionHelpers,
       includeOneShot: options.includeOneShot,
       includeTests: options.includeTests,
       maxFileBytes: (flags.maxFileSize ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,

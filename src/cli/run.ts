@@ -29,6 +29,8 @@ export interface AuditInput {
   schemaDiscovery?: boolean;
   /** Follow calls into functions other modules export (default true; src/project). */
   followImports?: boolean;
+  /** Functions declared to run their callback in a transaction (config `transactionHelpers`). */
+  transactionHelpers?: string[];
   /** Audit migrations, seeds and scripts too (skipped by default). */
   includeOneShot?: boolean;
   /** Audit test files too (skipped by default). */
@@ -96,7 +98,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
   });
-  const options: AnalyzeOptions = { ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }), schema, ...(input.followImports === false ? { project: false as const } : {}) };
+  const options: AnalyzeOptions = { ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }), schema, ...(input.followImports === false ? { project: false as const } : {}), ...(input.transactionHelpers && input.transactionHelpers.length > 0 ? { transactionHelpers: input.transactionHelpers } : {}) };
   const total = files.length;
   let done = 0;
   const progress = (): void => {

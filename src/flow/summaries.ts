@@ -265,4 +265,35 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
   return { sites, scopes };
 }
 
+/**
+ * Transaction helpers the project declares (a setting), for what the analysis cannot see into: a
+ * helper from a dependency, a framework hook. `withTransaction` or `db.tx` names a function whose first
+ * function argument runs in a transaction on the connection its first parameter receives.
+ */
+export function declaredHelperScopes(program: TSESTree.Program, names: readonly string[]): TransactionScope[] {
+  if (names.length === 0) return [];
+  const wanted = new Set(names);
+  const scopes: TransactionScope[] = [];
+  walk(program, (node) => {
+    if (node.type !== 'CallExpression') return true;
+    const name = calleePath(node.callee);
+    if (name === null || !(wanted.has(name) || wanted.has(name.split('.').at(-1)!))) return true;
+    const callback = node.arguments.find((a): a is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression');
+    if (callback) scopes.push({ library: 'declared', node, callback, connectionParam: callback.params[0] ?? null, outer: null, isolation: null });
+    return true;
+  });
+  return scopes;
+}
+
+function calleePath(node: TSESTree.Node): string | null {
+  const inner = unwrap(node);
+  if (inner.type === 'Identifier') return inner.name;
+  if (inner.type === 'ThisExpression') return 'this';
+  if (inner.type === 'MemberExpression' && !inner.computed && inner.property.type === 'Identifier') {
+    const base = calleePath(inner.object);
+    return base === null ? inner.property.name : `${base}.${inner.property.name}`;
+  }
+  return null;
+}
+
 export { functionName };

@@ -71,6 +71,7 @@ describe('sql-race command line', slow, () => {
           messageId: expect.any(String),
           functionName: 'bookSlot',
           sql: 'SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2',
+          related: [expect.objectContaining({ label: 'check' }), expect.objectContaining({ label: 'write' })],
         },
       ],
       suppressedMessages: [],

@@ -82,6 +82,7 @@ describe('json', () => {
           messageId: 'checkThenAct',
           functionName: 'bookSlot',
           sql: 'INSERT INTO bookings (doctor) VALUES ($1)',
+          related: [{ label: 'check', line: 2, column: 20 }],
         },
       ],
       suppressedMessages: [],

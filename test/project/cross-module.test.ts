@@ -239,6 +239,51 @@ export async function buySerializable(sku: string) {
     expect(result.findings[0]!.message).toContain('(in getStock, line 5)');
   });
 
+  it('leaves a migration runner reading and writing its schema version alone', () => {
+    const code = `import { Pool } from 'pg';
+const pool = new Pool();
+async function getSchemaVersion(): Promise<number> {
+  const { rows } = await pool.query('SELECT version FROM schema');
+  return rows[0].version;
+}
+async function updateSchemaVersion(version: number) {
+  await pool.query('UPDATE schema SET version = $1', [version]);
+}
+export async function ensureSchema(latest: number) {
+  let current = await getSchemaVersion();
+  while (current < latest) {
+    current++;
+    await updateSchemaVersion(current);
+  }
+}
+`;
+    expect(analyzeText(code, '/nonexistent/store.ts', { project: false }).findings).toEqual([]);
+    // The same read-modify-write on an application table is a lost update.
+    const accounts = code.replaceAll('schema', 'accounts').replace('ensureSchema', 'bump');
+    expect(analyzeText(accounts, '/nonexistent/store.ts', { project: false }).findings.map((f) => f.ruleId)).toContain('no-lost-update');
+  });
+
+  it('runs the callback of a declared transaction helper in a transaction', () => {
+    const code = `import { Pool } from 'pg';
+import { withTransaction } from '@acme/db';
+const pool = new Pool();
+
+export async function buy(concertId: string, userId: string) {
+  await withTransaction(async (client) => {
+    const { rows } = await client.query('SELECT available_seats FROM concerts WHERE concert_id = $1 FOR UPDATE', [concertId]);
+    if (rows[0].available_seats < 1) throw new Error('sold out');
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await pool.query('INSERT INTO tickets (concert_id, user_id) VALUES ($1, $2)', [concertId, userId]);
+  });
+}
+`;
+    // Undeclared, a helper from a dependency is unknown: nothing is known about the transaction.
+    expect(analyzeText(code, '/nonexistent/buy.ts', { project: false }).findings).toEqual([]);
+    // Declared, the INSERT through the pool is seen to run outside the helper's transaction.
+    const declared = analyzeText(code, '/nonexistent/buy.ts', { project: false, transactionHelpers: ['withTransaction'] });
+    expect(declared.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-transaction-on-pool', 10]]);
+  });
+
   it('is quiet without the modules it cannot see (each file alone)', () => {
     const root = project(FILES);
     const alone = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'), { project: false });

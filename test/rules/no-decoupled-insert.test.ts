@@ -10,6 +10,18 @@ const seatsGuard = 'available_seats > 0';
 
 ruleTester.run('no-decoupled-insert', testedRule, {
   valid: [
+    {
+      name: 'a CTE that resets stale locks beside an UPDATE that resets others: two batches, nothing inserted',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function resetLockedAt(client: PoolClient) {
+  await client.query(\`
+    WITH j AS (UPDATE jobs SET locked_at = NULL, locked_by = NULL WHERE locked_at < now() - interval '4 hours')
+    UPDATE job_queues SET locked_at = NULL, locked_by = NULL WHERE locked_at < now() - interval '4 hours'\`);
+}
+`,
+    },
     // Conditions that select a batch, not guards a concurrent writer can flip: 0 rows is an outcome.
     {
       name: 'a revert script: DELETEs of one tenant by id pattern and constant id list, one after the other',
