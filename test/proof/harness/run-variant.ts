@@ -9,6 +9,7 @@ import { runWithDrizzle } from './clients-drizzle.js';
 import { runWithKnex } from './clients-knex.js';
 import { runWithKysely } from './clients-kysely.js';
 import { runWithPgPromise } from './clients-pg-promise.js';
+import { runWithSequelize } from './clients-sequelize.js';
 import { runWithSlonik } from './clients-slonik.js';
 import { importFixture, type Library, type ScenarioDirectory, type VariantFile } from './fixtures.js';
 import { isOperationResult, type Measurement, type Scenario, type Told } from './scenario.js';
@@ -128,6 +129,9 @@ const withKysely: Runner = (databaseUrl, scenario, scheduler, operation) =>
 
 const withDrizzle: Runner = (databaseUrl, scenario, scheduler, operation) =>
   runWithDrizzle(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+/** Sequelize: each caller is its own instance, its connections gated as they open. */
+const withSequelize: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithSequelize(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
 
 const RUNNERS: Record<Library, Runner> = {
   pg: withPg,
@@ -137,6 +141,7 @@ const RUNNERS: Record<Library, Runner> = {
   'pg-promise': withPgPromise,
   kysely: withKysely,
   drizzle: withDrizzle,
+  sequelize: withSequelize,
 };
 
 function describeError(error: unknown): string {
