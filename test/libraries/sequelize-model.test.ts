@@ -350,11 +350,11 @@ export async function take(id: number) {
       errors: [{ messageId: 'ignoredRowCount', line: 11, column: 9 }],
     },
     {
-      name: 'Model.update claiming a null column in a transaction',
+      name: 'Model.update claiming an unowned order in a transaction',
       code: `${models}
-export async function redeem(code: string) {
+export async function claim(code: string, userId: string) {
   await sequelize.transaction(async (t) => {
-    await Order.update({ usedAt: new Date() }, { where: { code, usedAt: null }, transaction: t });
+    await Order.update({ userId }, { where: { code, userId: null }, transaction: t });
   });
 }
 `,

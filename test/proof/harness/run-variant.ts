@@ -10,6 +10,7 @@ import { runWithKnex } from './clients-knex.js';
 import { runWithKysely } from './clients-kysely.js';
 import { runWithPgPromise } from './clients-pg-promise.js';
 import { runWithSequelize } from './clients-sequelize.js';
+import { runWithTypeorm } from './clients-typeorm.js';
 import { runWithSlonik } from './clients-slonik.js';
 import { importFixture, type Library, type ScenarioDirectory, type VariantFile } from './fixtures.js';
 import { isOperationResult, type Measurement, type Scenario, type Told } from './scenario.js';
@@ -51,7 +52,7 @@ export async function runVariant(
     await resetDatabase(admin, directory, variant);
     const scheduler = new Scheduler({ label, observer });
     const call = RUNNERS[variant.library];
-    const outcomes = await call(databaseUrl, scenario, scheduler, operation as Operation);
+    const outcomes = await call(databaseUrl, scenario, scheduler, operation as Operation, module);
     const told = { yes: 0, no: 0 };
     const errors: string[] = [];
     for (const outcome of outcomes) {
@@ -74,6 +75,8 @@ type Runner = (
   scenario: Scenario,
   scheduler: Scheduler,
   operation: Operation,
+  /** The variant's module, for what a library needs besides the operation (TypeORM's `entities`). */
+  module: Record<string, unknown>,
 ) => Promise<Outcome<unknown>[]>;
 
 /**
@@ -133,6 +136,10 @@ const withDrizzle: Runner = (databaseUrl, scenario, scheduler, operation) =>
 const withSequelize: Runner = (databaseUrl, scenario, scheduler, operation) =>
   runWithSequelize(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
 
+/** TypeORM: each caller is its own data source over the entities the variant exports, its pool gated. */
+const withTypeorm: Runner = (databaseUrl, scenario, scheduler, operation, module) =>
+  runWithTypeorm(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation, (module['entities'] as never[] | undefined) ?? []);
+
 const RUNNERS: Record<Library, Runner> = {
   pg: withPg,
   postgres: withPostgresJs,
@@ -142,6 +149,7 @@ const RUNNERS: Record<Library, Runner> = {
   kysely: withKysely,
   drizzle: withDrizzle,
   sequelize: withSequelize,
+  typeorm: withTypeorm,
 };
 
 function describeError(error: unknown): string {
