@@ -232,6 +232,8 @@ const INSTANCE_SOURCES = new Set(['findOne', 'findByPk', 'findOrCreate', 'create
 const OPERATORS: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', in: 'in', notIn: 'not in', like: 'like', iLike: 'like', notLike: 'not like', startsWith: 'like', endsWith: 'like', substring: 'like' };
 const LOCKS: Record<string, LockStrength> = { UPDATE: 'update', SHARE: 'share', KEY_SHARE: 'key share', NO_KEY_UPDATE: 'no key update' };
 
+const SERVICE_NAME = /(?:Service|Repository|Repo|Store|Api|Client|Controller|Manager|Dao)$/i;
+
 interface ModelInfo {
   /** The model as the code names it (`Product`), for messages. */
   name: string;
@@ -355,6 +357,8 @@ function modelOf(receiver: TSESTree.Expression, ctx: ExtractContext): ModelInfo 
   const name = inner.type === 'Identifier' ? inner.name : inner.type === 'MemberExpression' ? propertyName(inner) : null;
   const path = expressionPath(inner);
   if (name === null || path === null) return null;
+  // A service or repository of the app's own (`this.userService.findAll()`) mimics the shape, not the library.
+  if (SERVICE_NAME.test(name) || (path.startsWith('this.') && !/^[A-Z]/.test(name))) return null;
   const models = fileModels(receiver, ctx);
   if (inner.type === 'Identifier') {
     const declared = models.declared.get(name);

@@ -310,6 +310,9 @@ function repositoryOf(receiver: TSESTree.Expression, ctx: ExtractContext): Omit<
   }
   if (origin.type === 'MemberExpression' && unwrap(origin.object).type === 'ThisExpression') {
     const member = classMember(origin);
+    // `this.typeOrmRepository` declared by a generic base (`class ProductService extends CrudService<Product>`).
+    const inherited = !member && /Repository$/i.test(propertyName(origin) ?? '') ? superclassEntity(origin) : null;
+    if (inherited) return { entity: inherited, connection: origin, connectionKind: 'pool' };
     if (!member) return null;
     const entity = injectedEntity(member.decorators) ?? entityOfType(member.type);
     // An injected repository runs on the data source's pool.
@@ -331,6 +334,15 @@ function kindOf(manager: TSESTree.Expression, ctx: ExtractContext): { connection
 /** `queryRunner.manager` runs on the query runner; any other manager is its own connection. */
 function managerConnection(manager: TSESTree.Expression, ctx: ExtractContext): TSESTree.Expression {
   return runnerOf(manager, ctx);
+}
+
+/** The one entity type argument of the enclosing class's generic base: `extends TenantAwareCrudService<Product>` -> Product. */
+function superclassEntity(node: TSESTree.Node): EntityInfo | null {
+  let current: TSESTree.Node | undefined = node.parent;
+  while (current && current.type !== 'ClassDeclaration' && current.type !== 'ClassExpression') current = current.parent;
+  const parameters = current && (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') ? current.superTypeArguments?.params : undefined;
+  const argument = parameters?.length === 1 ? parameters[0] : undefined;
+  return argument?.type === 'TSTypeReference' && argument.typeName.type === 'Identifier' ? entityOf(argument.typeName) : null;
 }
 
 /** The declaration of `this.name` in the enclosing class: a property or a constructor parameter property. */
