@@ -119,6 +119,8 @@ export class StatementBuilder {
       return { text: inner.raw, params: [], operand: { kind: 'value', value: typeof inner.value === 'boolean' ? 'boolean' : 'literal' }, literal: true };
     }
     if ((inner.type === 'Identifier' && inner.name === 'undefined') || (inner.type === 'Literal' && inner.value === null)) return { text: 'NULL', params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+    // An enum member or a constant of a PascalCase namespace (`OrderStatus.PAID`, `Status.Active`): the same for every request.
+    if (isEnumMember(inner)) return { text: `'${propertyName(inner as TSESTree.MemberExpression)}'`, params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
     if (inner.type === 'ArrayExpression' && inner.elements.every((e) => e !== null && unwrap(e).type === 'Literal')) {
       return { text: `(${inner.elements.map((e) => (unwrap(e!) as TSESTree.Literal).raw).join(', ')})`, params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
     }
@@ -210,6 +212,14 @@ export class StatementBuilder {
   sqlText(text: string): SqlText {
     return { text, params: [...this.params], literal: null, complete: true, dialect: this.dialect };
   }
+}
+
+/** `OrderStatus.PAID`, `ExpenseStatus.Draft`, `Prisma.Status.ACTIVE`: a member of a PascalCase object named by a constant-like key. */
+function isEnumMember(node: TSESTree.Node): boolean {
+  if (node.type !== 'MemberExpression' || node.computed) return false;
+  const object = node.object.type === 'MemberExpression' && !node.object.computed ? node.object.property : node.object;
+  const key = propertyName(node);
+  return object.type === 'Identifier' && /^[A-Z][A-Za-z0-9]*$/.test(object.name) && object.name !== 'Date' && key !== null && /^(?:[A-Z][A-Z0-9_]*|[A-Z][a-z][A-Za-z0-9]*)$/.test(key);
 }
 
 /** `new Date()`, `Date.now()`, `sql\`now()\``-free clock values: the same for every request. */

@@ -434,6 +434,7 @@ function staticCall(node: TSESTree.CallExpression, method: string, model: ModelI
       const values = objectArgument(node.arguments[0], ctx);
       if (values) assignValues(builder, values, ctx);
       else if (!where) return null;
+      else unknownColumns(builder, node.arguments[0]);
     } else {
       relativeFields(builder, node.arguments[0], options, method, ctx);
     }
@@ -491,6 +492,7 @@ function instanceCall(node: TSESTree.CallExpression, method: string, instance: {
     if (method === 'update') {
       const values = objectArgument(node.arguments[0], ctx);
       if (values) assignValues(builder, values, ctx);
+      else unknownColumns(builder, node.arguments[0]);
     }
     aimAtRow();
     facts = builder.facts('update', model.table, display);
@@ -635,6 +637,14 @@ function lockOf(options: TSESTree.ObjectExpression, ctx: ExtractContext): Statem
   if (strength === null) return null;
   const skip = objectProperty(options, 'skipLocked');
   return { strength, wait: skip?.type === 'Literal' && skip.value === true ? 'skip locked' : 'wait' };
+}
+
+/**
+ * `update(pick(params, ['title']))`: values the adapter cannot see. The write sets columns no test
+ * can be matched to (`*`), rather than none, which would make every test of the read decide it.
+ */
+function unknownColumns(builder: StatementBuilder, node: TSESTree.Node | undefined): void {
+  builder.assign('*', 'value', null, `${node ? valueText(node) : '…'} (columns not known)`);
 }
 
 /** `null` written as a value is a constant (no parameter); anything else is the node itself. */

@@ -458,7 +458,9 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     if (!criteria || criteria.type === 'SpreadElement') return null;
     if (method === 'update') {
       const partial = objectArgument(args[1], ctx);
+      // A partial the adapter cannot see sets columns no test can be matched to (`*`), rather than none.
       if (partial) assignValues(builder, partial, ctx);
+      else builder.assign('*', 'value', null, `${args[1] ? valueText(args[1]) : '…'} (columns not known)`);
     } else if (method === 'increment' || method === 'decrement') {
       const field = args[1];
       if (field?.type === 'Literal' && typeof field.value === 'string') builder.assign(field.value, 'relative', args[2] ?? null, `${method}(..., '${field.value}', ${args[2] ? valueText(args[2]) : '?'})`);
