@@ -178,7 +178,7 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   const kind = kindOn(write, table);
   // An INSERT that runs only once the row was found (`if (!base) throw NotFound`, then a copy with a
   // fresh id) adds another row: "two requests both see nothing" cannot happen on it.
-  if (kind === 'insert') return read.result.tests.filter((t) => !stopsWhenMissing(read, t));
+  if (kind === 'insert') return read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
   const assigned = new Set(write.facts.set.map((a) => a.column));
   // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
   // back" is the test, and a DELETE of the row, or an UPDATE of the state tested, acts on it.
@@ -198,9 +198,11 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
  * The test lets what follows run only when the read found its row: `if (!row) throw`, `if (row ===
  * null) return`, `if (rows.length === 0) return`, or a library that rejects an empty result.
  */
-function stopsWhenMissing(read: Step, test: TSESTree.Node): boolean {
+function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean {
   if (test === read.site.node) return true;
   if (test.type !== 'IfStatement' || test.alternate !== null || read.result.valueTests.some((t) => t.node === test)) return false;
+  // `if (!account) { account = await create(...) }`: the INSERT runs when the row is missing: get-or-create.
+  if (write.site.node.range[0] >= test.consequent.range[0] && write.site.node.range[1] <= test.consequent.range[1]) return false;
   return missing(test.test, read);
 }
 

@@ -161,6 +161,19 @@ export async function order(productId: number, userId: string) {
 `,
       errors: [{ messageId: 'checkThenInsert', line: 11, column: 24 }],
     },
+    {
+      name: 'get-or-create: findOne, then create inside if (!order)',
+      code: `${models}
+export async function orderOnce(productId: number, userId: string) {
+  let order = await Order.findOne({ where: { productId, userId } });
+  if (!order) {
+    order = await Order.create({ productId, userId });
+  }
+  return order;
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 11, column: 21 }],
+    },
   ],
 });
 
