@@ -54,7 +54,10 @@ export function extract(
   const context = createContext(modules, resolver, () => active, importedConnection);
   active = adapters.filter((adapter) => adapter.fallback === true || adapter.modules.some((m) => context.imports(m)));
   // Specific libraries first: the fallback adapter only claims what no imported library claims.
-  active = [...active].sort((a, b) => Number(a.fallback === true) - Number(b.fallback === true));
+  // An adapter that also runs as a fallback still comes first in a file that imports its library.
+  const imported = (adapter: LibraryAdapter): boolean => adapter.modules.some((m) => context.imports(m));
+  const rank = (adapter: LibraryAdapter): number => (adapter.fallback === true && !imported(adapter) ? 1 : 0);
+  active = [...active].sort((a, b) => rank(a) - rank(b));
 
   const result: ExtractResult = { sites: [], transactions: [], transactionCalls: [], context, resolver, unresolved: 0 };
   for (const node of candidates) {
