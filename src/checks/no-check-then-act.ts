@@ -3,6 +3,7 @@ import type { Step, Unit } from '../flow/index.js';
 import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { lostWrite } from './no-lost-update.js';
+import { dialectAdvice } from './advice.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
@@ -11,21 +12,21 @@ import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types
 
 export const messages = {
   checkThenAct:
-    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}.',
+    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. Lock the rows (`SELECT ... FOR UPDATE` inside the transaction) or make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check {{countHint}}.',
   checkThenActModel:
     '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}{{tested}}, and written on {{writeLines}}: a concurrent request can change it in between. {{fix}}.',
   checkThenInsertModel:
     'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from creating the same row before the create on {{writeLines}}: both see nothing and both create. {{fix}}.',
   checkThenInsert:
-    'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from inserting the same row before the INSERT on {{writeLines}}: both see nothing and both insert. Enforce it with a unique constraint and `INSERT ... ON CONFLICT`, or run the transaction as SERIALIZABLE and retry on error 40001.',
+    'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from inserting the same row before the INSERT on {{writeLines}}: both see nothing and both insert. Enforce it with a unique constraint and {{upsert}}, or run the transaction as SERIALIZABLE and retry on {{serializationFailure}}.',
   checkThenInsertUnhandled:
-    'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs ({{writeLines}}) that both passed the check on {{checkLines}}, but nothing handles that error: the loser gets a duplicate-key error (23505 in PostgreSQL, ER_DUP_ENTRY in MySQL, P2002 in Prisma) instead of the answer the check gives. Catch it around the INSERT, or use `INSERT ... ON CONFLICT DO NOTHING` and check the affected count.',
+    'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs ({{writeLines}}) that both passed the check on {{checkLines}}, but nothing handles that error: the loser gets a duplicate-key error ({{duplicateError}}) instead of the answer the check gives. Catch it around the INSERT, or use {{insertIfAbsent}} and check {{countHint}}.',
   checkThenActBounded:
-    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail (error 23514) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check its {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
+    '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail ({{checkViolation}}) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
   checkThenSetUnique:
-    'The check on line {{readLine}} that no other `{{table}}` row has this `{{column}}` (tested on line {{checkLine}}) does not stop a concurrent request from setting the same value before the UPDATE on line {{writeLine}}: both see none and both write it. Enforce it with a unique constraint on `{{column}}` and handle the violation (error 23505), or run the transaction as SERIALIZABLE and retry on error 40001.',
+    'The check on line {{readLine}} that no other `{{table}}` row has this `{{column}}` (tested on line {{checkLine}}) does not stop a concurrent request from setting the same value before the UPDATE on line {{writeLine}}: both see none and both write it. Enforce it with a unique constraint on `{{column}}` and handle the violation ({{duplicateError}}), or run the transaction as SERIALIZABLE and retry on {{serializationFailure}}.',
   claimBySubquery:
-    'The UPDATE of `{{table}}` picks its row by `{{guard}}` in {{picker}} without locking it, and does not re-test it: under READ COMMITTED two concurrent callers pick the same row and both take it. Add `FOR UPDATE SKIP LOCKED` to {{picker}}, or repeat `{{guard}}` in the UPDATE\'s WHERE and check its {{countHint}}.',
+    'The UPDATE of `{{table}}` picks its row by `{{guard}}` in {{picker}} without locking it, and does not re-test it: under READ COMMITTED two concurrent callers pick the same row and both take it. Add `FOR UPDATE SKIP LOCKED` to {{picker}}, or repeat `{{guard}}` in the UPDATE\'s WHERE and check {{countHint}}.',
   addForUpdate: 'Lock the rows read until the transaction ends: append `FOR UPDATE`.',
 } as const satisfies RuleMessages;
 
@@ -50,7 +51,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (unique !== null) {
           const test = read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
           if (!test || write.catchesUniqueViolation) continue;
-          findings.push(findingAt(unit, read, 'no-check-then-act', 'checkThenSetUnique', { table, column: unique, readLine: stepLine(read), checkLine: line(test), writeLine: stepLine(write) }, [
+          const { duplicateError, serializationFailure } = dialectAdvice(write.site);
+          findings.push(findingAt(unit, read, 'no-check-then-act', 'checkThenSetUnique', { table, column: unique, readLine: stepLine(read), checkLine: line(test), writeLine: stepLine(write), duplicateError, serializationFailure }, [
             { label: 'check', node: test },
             { label: 'write', node: write.site.node },
           ]));
@@ -70,10 +72,12 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // A model call has no SQL to quote: its site says the fix in the library's API.
         const words = write.site.model;
         const messageId = words && plain === 'checkThenAct' ? 'checkThenActModel' : words && plain === 'checkThenInsert' ? 'checkThenInsertModel' : plain;
+        const advice = dialectAdvice(write.site);
         pairs.push({ read, write, test, table, insert, messageId, extra: {
           ...(words ? modelData(read, write, test, messageId) : {}),
-          ...(key !== null ? { key: describeKey(key) } : {}),
-          ...(bounded !== null ? { check: bounded.check.text, column: bounded.column } : {}),
+          ...(key !== null ? { key: describeKey(key), duplicateError: advice.duplicateError, insertIfAbsent: advice.insertIfAbsent } : {}),
+          ...(insert && key === null ? { upsert: advice.upsert, serializationFailure: advice.serializationFailure } : {}),
+          ...(bounded !== null ? { check: bounded.check.text, column: bounded.column, checkViolation: advice.checkViolation } : {}),
         } });
       }
     }

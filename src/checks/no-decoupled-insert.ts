@@ -1,10 +1,11 @@
 import { claimGuards, countChecked, guardText, laterWrites, stepLine, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Step } from '../flow/index.js';
 import type { Finding, RuleMessages } from './types.js';
+import { dialectAdvice } from './advice.js';
 
 export const messages = {
   decoupledWrite:
-    'The {{kind}} of `{{table}}` on line {{line}} is guarded by `{{guard}}` and may match no row, but its affected count is not checked before the {{nextKind}} on line {{nextLine}}, which runs either way. Couple them in one statement (`WITH changed AS ({{kind}} ... RETURNING ...) INSERT ... SELECT ... FROM changed`) or check {{countHint}} and stop when it is 0.',
+    'The {{kind}} of `{{table}}` on line {{line}} is guarded by `{{guard}}` and may match no row, but its affected count is not checked before the {{nextKind}} on line {{nextLine}}, which runs either way. Check {{countHint}} and stop when it is 0, or {{couple}}.',
   decoupledCte:
     'The data-modifying CTE `{{cte}}` ({{kind}} of `{{table}}`, guarded by `{{guard}}`) is not read by the statement it belongs to, so the rest of the statement runs even when it matched no row. Select from `{{cte}}` (`INSERT ... SELECT ... FROM {{cte}}`) to make the write depend on it.',
 } as const satisfies RuleMessages;
@@ -40,6 +41,7 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-d
           nextKind: `${upper(next.facts.kind)} of \`${firstTable(next.facts.tablesWritten)}\``,
           nextLine: stepLine(next),
           countHint: step.site.countHint,
+          couple: dialectAdvice(step.site).coupleWrites(upper(step.facts.kind)),
         }, [{ label: 'write', node: next.site.node }]));
     }
   }

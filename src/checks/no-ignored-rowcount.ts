@@ -1,9 +1,10 @@
 import { reportedInCallee, claimGuards, countChecked, guardText, isHarmlessWrite, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
+import { dialectAdvice } from './advice.js';
 
 export const messages = {
   ignoredRowCount:
-    'The {{kind}} of `{{table}}` is guarded by `{{guard}}` and matches no row when a concurrent request got there first, but its affected count is never read: the caller is told it succeeded either way. Check {{countHint}} (or add RETURNING and test the row) before reporting success.',
+    'The {{kind}} of `{{table}}` is guarded by `{{guard}}` and matches no row when a concurrent request got there first, but its affected count is never read: the caller is told it succeeded either way. Check {{countHint}}{{rowBack}} before reporting success.',
 } as const satisfies RuleMessages;
 
 export type MessageId = keyof typeof messages;
@@ -21,7 +22,7 @@ export function noIgnoredRowcount({ units, options }: CheckInput): Finding<'no-i
       if (laterWrites(unit, step).length > 0) continue;
       // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported.
       if (isHarmlessWrite(unit, step)) continue;
-      findings.push(findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint }));
+      findings.push(findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint, rowBack: dialectAdvice(step.site).rowBack }));
     }
   }
   return findings;

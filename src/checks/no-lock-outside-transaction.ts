@@ -1,9 +1,10 @@
 import { firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
+import { inOneTransaction } from './advice.js';
 
 export const messages = {
   lockOutsideTransaction:
-    '`FOR {{strength}}` on `{{table}}` runs outside a transaction{{where}}: the lock is released as soon as the statement ends, before anything acts on what was read. Run it after BEGIN on the same client, or inside the transaction callback.',
+    '`FOR {{strength}}` on `{{table}}` runs outside a transaction{{where}}: the lock is released as soon as the statement ends, before anything acts on what was read. Run it, and what acts on what it reads, {{inTransaction}}.',
 } as const satisfies RuleMessages;
 
 export type MessageId = keyof typeof messages;
@@ -20,6 +21,7 @@ export function noLockOutsideTransaction({ units }: CheckInput): Finding<'no-loc
           strength: lock.strength.toUpperCase(),
           table: firstTable(step.facts.tablesRead),
           where: step.connection.kind === 'pool' ? ` (it is sent through the pool \`${step.connection.name}\`)` : '',
+          inTransaction: inOneTransaction(step.site),
         }));
     }
   }

@@ -6,6 +6,8 @@ import { columnFixKind } from './schema-facts.js';
 import type { Schema } from '../schema/index.js';
 import { groupActs, type Act, isRead, laterWrites, lines, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
+import type { QuerySite } from '../extract/types.js';
+import { dialectAdvice, placeholder } from './advice.js';
 
 export const messages = {
   lostUpdate:
@@ -57,16 +59,18 @@ export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boole
   return lostWrite(read, write, resolver) !== null && !retestsReadValue(read, write, resolver);
 }
 
-/** The fix that fits the value's type. */
-function fixFor(column: string, kind: JsValueKind): string {
-  const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count';
+/** The fix that fits the value's type, in the write's SQL dialect, with its library's placeholder and count. */
+function fixFor(column: string, kind: JsValueKind, site: QuerySite): string {
+  const lockOrVersion = `lock the row with \`SELECT ... FOR UPDATE\` in the transaction, or add a version check to the WHERE and check ${site.countHint}`;
+  const value = placeholder(site);
+  const advice = dialectAdvice(site);
   switch (kind) {
     case 'number':
-      return `Write it relative to the stored value (\`SET ${column} = ${column} + $1\`), ${lockOrVersion}`;
+      return `Write it relative to the stored value (\`SET ${column} = ${column} + ${value}\`), ${lockOrVersion}`;
     case 'json':
-      return `Merge into the stored document in SQL (\`SET ${column} = ${column} || $1::jsonb\` or \`jsonb_set(${column}, ...)\`), ${lockOrVersion}`;
+      return `Merge into the stored document in SQL (${advice.mergeJson(column, value)}), ${lockOrVersion}`;
     case 'array':
-      return `Append in SQL (\`SET ${column} = array_append(${column}, $1)\`), ${lockOrVersion}`;
+      return `Append in SQL (${advice.appendArray(column, value)}), ${lockOrVersion}`;
     default:
       return `${lockOrVersion.charAt(0).toUpperCase()}${lockOrVersion.slice(1)}`;
   }
@@ -120,7 +124,7 @@ function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite 
     write,
     'no-lost-update',
     'lostUpdate',
-    { table, column: readColumn, into, readLines: lines(act.reads), writeLines: lines(act.writes), fix: fixFor(assignment.column, same ? (declared ?? kind) : 'other') },
+    { table, column: readColumn, into, readLines: lines(act.reads), writeLines: lines(act.writes), fix: fixFor(assignment.column, same ? (declared ?? kind) : 'other', write.site) },
     [...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })), ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node }))],
   );
 }

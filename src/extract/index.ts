@@ -79,6 +79,7 @@ export function extract(
       if (site) {
         site.sql = spliceIdentifierHoles(site.sql, context);
         if (site.transactionHint === undefined && adapter.transactionHint !== undefined) site.transactionHint = adapter.transactionHint;
+        if (site.placeholder === undefined && adapter.placeholder !== undefined) site.placeholder = adapter.placeholder;
         result.sites.push(site);
         break;
       }

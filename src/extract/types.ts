@@ -91,6 +91,8 @@ export interface QuerySite {
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */
   transactionHint?: string;
+  /** How this library writes a value in SQL text, for SQL suggested in messages (`?`); see src/checks/advice.ts. */
+  placeholder?: string;
   /**
    * A model API's own words (Prisma Client's model calls, which have no SQL text): messages name the
    * model and its fields as the code writes them and give the fix in the library's API.
@@ -189,6 +191,11 @@ export interface LibraryAdapter {
   hints?: RegExp;
   /** The library's own way to run statements in one transaction, named in messages. */
   transactionHint?: string;
+  /**
+   * How the library writes a value in SQL text, for SQL suggested in messages, when it is not what
+   * the text's shape says (`${value}` in a tagged template, else `?` for MySQL, `$1` for PostgreSQL).
+   */
+  placeholder?: string;
   /**
    * Whether the adapter also applies to files that do not import its modules (a client passed in from
    * another file). Only the node-postgres adapter does: `x.query('SQL', ...)` is its shape.

@@ -43,6 +43,6 @@ describe('extract: SQL built by helpers', () => {
         await db.query('UPDATE stock SET n = n - 1 WHERE id = ? AND n > 0', [id]);
         await db.query('UPDATE stock SET n = n - 1 WHERE id = $1 AND n > 0', [id]);
       }`;
-    expect(sites(code).map((s) => s.hint)).toEqual(['result.affectedRows', 'result.rowCount']);
+    expect(sites(code).map((s) => s.hint)).toEqual(['`result.affectedRows`', '`result.rowCount`']);
   });
 });

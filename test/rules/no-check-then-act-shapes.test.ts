@@ -5,6 +5,7 @@
  * a single value read with slonik's `oneFirst` then decremented without a guard. Each with its twin.
  */
 import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
@@ -181,7 +182,7 @@ export async function changeEmail(userId: number, email: string) {
   await pool.query('UPDATE accounts SET email = $1 WHERE id = $2', [email, userId]);
 }
 `,
-      errors: [{ messageId: 'checkThenSetUnique', line: 6, column: 26, data: { table: 'accounts', column: 'email', readLine: '6', checkLine: '7', writeLine: '8' } }],
+      errors: [{ messageId: 'checkThenSetUnique', line: 6, column: 26, data: { table: 'accounts', column: 'email', readLine: '6', checkLine: '7', writeLine: '8', ...pgAdvice } }],
     },
     {
       name: 'uniqueness: EXISTS then an UPDATE of the username',
@@ -203,7 +204,7 @@ export async function take(owner: string) {
   return rows[0]?.id ?? null;
 }
 `,
-      errors: [{ messageId: 'claimBySubquery', line: 6, column: 26, data: { table: 'pool_items', guard: 'owner IS NULL', picker: 'the CTE `m`', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'claimBySubquery', line: 6, column: 26, data: { table: 'pool_items', guard: 'owner IS NULL', picker: 'the CTE `m`', ...pgAdvice } }],
     },
     {
       name: 'claim: a subquery picks rows by status <> a constant and the UPDATE sets another state',

@@ -1,4 +1,5 @@
 import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { absoluteWriteBack, skipLockedQueueClaim } from '../helpers/snippets.js';
 
@@ -581,7 +582,7 @@ export async function redeem(couponId: number) {
   return { discount: 50 };
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', countHint: 'result.rowCount' }, suggestions: [] }],
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice }, suggestions: [] }],
     },
     {
       name: 'status tested in JavaScript, the UPDATE does not re-test it: check-then-act, though another column is written back',
@@ -595,7 +596,7 @@ export async function approve(orderId: number, note: string) {
   await pool.query("UPDATE orders SET status = 'approved', notes = $1 WHERE order_id = $2", [rows[0].notes + note, orderId]);
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'orders', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', countHint: 'result.rowCount' }, suggestions: [] }],
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'orders', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice }, suggestions: [] }],
     },
     {
       name: 'two existence checks before one INSERT: one finding listing both reads and both tests',
@@ -611,7 +612,7 @@ export async function book(doctor: string, patient: string, at: string) {
   await pool.query('INSERT INTO bookings (doctor, patient, starts_at) VALUES ($1, $2, $3)', [doctor, patient, at]);
 }
 `,
-      errors: [{ messageId: 'checkThenInsert', line: 6, column: 33, data: { table: 'bookings', readLines: 'lines 6 and 8', checkLines: 'lines 7 and 9', writeLines: 'line 10' }, suggestions: [] }],
+      errors: [{ messageId: 'checkThenInsert', line: 6, column: 33, data: { table: 'bookings', readLines: 'lines 6 and 8', checkLines: 'lines 7 and 9', writeLines: 'line 10', ...pgAdvice }, suggestions: [] }],
     },
     // The first seed.
     {
@@ -622,7 +623,7 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          data: { table: 'concerts', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', countHint: 'result.rowCount' },
+          data: { table: 'concerts', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', ...pgAdvice },
           suggestions: [
             { messageId: 'addForUpdate', output: withForUpdate(seedCheckThenAct, 'SELECT available_seats FROM concerts WHERE concert_id = $1') },
           ],
@@ -637,7 +638,7 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 21,
-          data: { table: 'account', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11', countHint: 'result.rowCount' },
+          data: { table: 'account', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11', ...pgAdvice },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(withdrawInTransaction, 'SELECT balance FROM account WHERE account_id = $1') }],
         },
       ],
@@ -662,7 +663,7 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          data: { table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', countHint: 'result.rowCount' },
+          data: { table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', ...pgAdvice },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateLiteralRead, 'product_id = ${productId} AND NOT discontinued') }],
         },
       ],
@@ -706,7 +707,7 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 37,
-          data: { table: 'orders', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', countHint: 'result.rowCount' },
+          data: { table: 'orders', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', ...pgAdvice },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(configObjectRead, 'SELECT status FROM orders WHERE id = $1') }],
         },
       ],
@@ -719,7 +720,7 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 26,
-          data: { table: 'drivers', readLines: 'line 9', checkLines: 'line 15', writeLines: 'line 16', countHint: 'result.rowCount' },
+          data: { table: 'drivers', readLines: 'line 9', checkLines: 'line 15', writeLines: 'line 16', ...pgAdvice },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(writeInsideTest, 'WHERE driver_id = $1') }],
         },
       ],
@@ -732,7 +733,7 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          data: { table: 'appointment_slots', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 12', countHint: 'result.rowCount' },
+          data: { table: 'appointment_slots', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 12', ...pgAdvice },
           suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(ternaryTest, 'SELECT booked FROM appointment_slots WHERE slot_id = $1') }],
         },
       ],
@@ -755,7 +756,7 @@ export async function redeem(couponId: number) {
           messageId: 'checkThenAct',
           line: 6,
           column: 26,
-          data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', countHint: 'result.rowCount' },
+          data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice },
           suggestions: [],
         },
       ],
@@ -818,7 +819,7 @@ export async function pick(skuId: number, quantity: number) {
           messageId: 'checkThenAct',
           line: 12,
           column: 28,
-          data: { table: 'inventory', readLines: 'line 12', checkLines: 'line 13', writeLines: 'line 14', countHint: 'result.rowCount' },
+          data: { table: 'inventory', readLines: 'line 12', checkLines: 'line 13', writeLines: 'line 14', ...pgAdvice },
           suggestions: [],
         },
       ],
@@ -892,7 +893,7 @@ export async function book(slotId: number, userId: number) {
           messageId: 'checkThenInsert',
           line: 9,
           column: 28,
-          data: { table: 'bookings', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11' },
+          data: { table: 'bookings', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11', ...pgAdvice },
           suggestions: [],
         },
       ],
@@ -980,7 +981,7 @@ export async function reserve(concertId: string, userId: string) {
           messageId: 'checkThenAct',
           line: 6,
           column: 26,
-          data: { table: 'concerts', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 11', countHint: 'result.rowCount' },
+          data: { table: 'concerts', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 11', ...pgAdvice },
           suggestions: [],
         },
       ],

@@ -1,4 +1,5 @@
 import rule, { type MessageId } from '../../rules/no-lock-outside-transaction.js';
+import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { cteFix, forUpdateFix, skipLockedQueueClaim } from '../helpers/snippets.js';
 
@@ -288,7 +289,7 @@ export async function readBalance(accountId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 9, column: 28, data: { strength: 'UPDATE', table: 'account', where: '' } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 9, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
     },
     // Through the pool: no transaction can be open.
     {
@@ -303,7 +304,7 @@ export async function withdraw(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'the second seed verbatim through the pool',
@@ -316,7 +317,7 @@ export async function readBalance() {
   return rows[0].balance;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'FOR SHARE through the pool',
@@ -329,7 +330,7 @@ export async function price(productId: number) {
   return result.rows[0].price;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 24, data: { strength: 'SHARE', table: 'products', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 24, data: { strength: 'SHARE', table: 'products', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'FOR NO KEY UPDATE through the pool in a template literal',
@@ -342,7 +343,7 @@ export async function loadOrder(orderId: number) {
   return rows[0];
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'NO KEY UPDATE', table: 'orders', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'NO KEY UPDATE', table: 'orders', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'FOR KEY SHARE through pool.query({ text, values })',
@@ -355,7 +356,7 @@ export async function owner(projectId: number) {
   return rows[0]?.owner_id;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'KEY SHARE', table: 'projects', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'KEY SHARE', table: 'projects', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'the two-statement SKIP LOCKED queue claim through the pool',
@@ -370,7 +371,7 @@ export async function claimNextJob(workerId: string) {
   return rows[0].id;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'jobs', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'jobs', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'BEGIN through the pool does not open a transaction for the next pool query',
@@ -385,7 +386,7 @@ export async function withdraw(accountId: number, amount: number) {
   await pool.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
     },
     {
       name: 'a module-level SQL constant through a pool parameter',
@@ -400,7 +401,7 @@ export async function withdraw(db: Pool, accountId: number, amount: number) {
   await db.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26, data: { strength: 'UPDATE', table: 'account', where: ' (it is sent through the pool `db`)' } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26, data: { strength: 'UPDATE', table: 'account', where: ' (it is sent through the pool `db`)', ...pgAdvice } }],
     },
     // On a client connected here, before BEGIN or after COMMIT / ROLLBACK.
     {
@@ -425,7 +426,7 @@ export async function withdraw(accountId: number, amount: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 8, column: 28, data: { strength: 'UPDATE', table: 'account', where: '' } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 8, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
     },
     {
       name: 'on a client after COMMIT',
@@ -446,7 +447,7 @@ export async function transferThenAudit(accountId: number, amount: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 28, data: { strength: 'UPDATE', table: 'account', where: '' } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
     },
     {
       name: 'on a client after ROLLBACK',
@@ -466,7 +467,7 @@ export async function retryReservation(seatId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 11, data: { strength: 'UPDATE', table: 'seats', where: '' } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 11, data: { strength: 'UPDATE', table: 'seats', where: '', ...pgAdvice } }],
     },
     {
       name: 'on a dedicated new Client() without BEGIN',
@@ -484,7 +485,7 @@ export async function lockAndRead(accountId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 8, column: 28, data: { strength: 'UPDATE', table: 'account', where: '' } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 8, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
     },
     {
       name: 'locks taken one by one in a loop through the pool',
@@ -498,7 +499,7 @@ export async function lockAll(accountIds: number[]) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 11, data: { strength: 'UPDATE', table: 'account', where: throughPool } }],
+      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 11, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
     },
   ],
 });

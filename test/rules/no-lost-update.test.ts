@@ -4,7 +4,7 @@ import { absoluteWriteBack, forUpdateFix, relativeUpdate, skipLockedQueueClaim }
 
 // @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
 // not assignable from the 8.73 one the rule is built with; the object at run time is the same.
-const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count';
+const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
 const numberFix = (c: string) => `Write it relative to the stored value (\`SET ${c} = ${c} + $1\`), ${lockOrVersion}`;
 const jsonFix = (c: string) => `Merge into the stored document in SQL (\`SET ${c} = ${c} || $1::jsonb\` or \`jsonb_set(${c}, ...)\`), ${lockOrVersion}`;
 
@@ -351,7 +351,7 @@ export async function appendNote(orderId: number, note: string) {
   await pool.query('UPDATE orders SET notes = $1 WHERE order_id = $2', [\`\${rows[0].notes}\\n\${note}\`, orderId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'orders', column: 'notes', readLines: 'line 6', writeLines: 'line 7', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count' } }],
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'orders', column: 'notes', readLines: 'line 6', writeLines: 'line 7', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`' } }],
     },
     {
       name: 'another column written from the one read: the message names the column read',
@@ -364,7 +364,7 @@ export async function hold(accountId: number, amount: number) {
   await pool.query('UPDATE account SET available = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: ' into `available`', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count' } }],
+      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: ' into `available`', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`' } }],
     },
     // One finding per act.
     {
@@ -393,7 +393,7 @@ export async function merge(accountId: number, otherId: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [a[0].balance + b[0].balance, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'lines 6 and 7', writeLines: 'line 8', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count' } }],
+      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'lines 6 and 7', writeLines: 'line 8', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`' } }],
     },
     // The seed's lost update.
     {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import rule, { type MessageId } from '../../rules/no-check-then-act.js';
 import lostUpdate, { type MessageId as LostUpdateMessageId } from '../../rules/no-lost-update.js';
+import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
@@ -107,7 +108,7 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
       name: 'a unique key covers the inserted columns but nothing handles the duplicate-key error',
       code: booking(plainInsert),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26, data: { key: 'unique constraint one_booking_per_slot (doctor, starts_at)', table: 'bookings', writeLines: 'line 6', checkLines: 'line 5', readLines: 'line 4', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26, data: { key: 'unique constraint one_booking_per_slot (doctor, starts_at)', table: 'bookings', writeLines: 'line 6', checkLines: 'line 5', readLines: 'line 4', ...pgAdvice } }],
     },
     {
       name: 'a catch that only rolls back and rethrows does not handle the duplicate',
@@ -147,7 +148,7 @@ export async function join(pool: Pool, email: string) {
       name: 'CHECK (stock >= 0): the unguarded decrement fails instead of going negative, and the message says so',
       code: decrement('products'),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenActBounded', line: 4, column: 26, data: { check: 'stock >= 0', column: 'stock', table: 'products', readLines: 'line 4', checkLines: 'line 5', writeLines: 'line 6', countHint: 'result.rowCount' } }],
+      errors: [{ messageId: 'checkThenActBounded', line: 4, column: 26, data: { check: 'stock >= 0', column: 'stock', table: 'products', readLines: 'line 4', checkLines: 'line 5', writeLines: 'line 6', ...pgAdvice } }],
     },
     {
       name: 'no CHECK on the column: the plain message',
@@ -159,7 +160,7 @@ export async function join(pool: Pool, email: string) {
 });
 
 const lostUpdateRule = lostUpdate as unknown as Parameters<typeof ruleTester.run<LostUpdateMessageId, NonNullable<typeof lostUpdate.defaultOptions>>>[1];
-const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check the affected count';
+const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
 
 /** The written value is built in a way whose kind JavaScript does not show: only the schema does. */
 const writeBack = (column: string, value: string) => `

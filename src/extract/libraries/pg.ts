@@ -74,7 +74,7 @@ export const pg: LibraryAdapter = {
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
     // A `?` text on a receiver no import names is a MySQL driver's (read as 'mysql'): name its count.
-    return { library: 'pg', node, resultNode: node, connection, sql, countHint: sql.dialect === 'mysql' ? 'result.affectedRows' : 'result.rowCount', callback: nodeCallback(node) };
+    return { library: 'pg', node, resultNode: node, connection, sql, countHint: sql.dialect === 'mysql' ? '`result.affectedRows`' : '`result.rowCount`', callback: nodeCallback(node) };
   },
 };
 

@@ -76,6 +76,8 @@ export const sequelize: LibraryAdapter = {
   fallback: true,
   hints: /\.(?:findByPk|findOrCreate|findAndCountAll|bulkCreate)\s*\(|(?:\b[A-Z]\w*|\bmodels?\.\w+|\bdb\.\w+)\s*\.\s*(?:findOne|findAll|count|update|destroy|increment|decrement)\s*\([^;]{0,200}?\bwhere\s*:|\.define\s*\(\s*['"`]\w+['"`]\s*,\s*\{|\bextends\s+(?:Sequelize\.)?Model\b/,
   transactionHint: '`sequelize.transaction(async (t) => ...)` and pass `{ transaction: t }` to every query',
+  // `?` replacements on every dialect.
+  placeholder: '?',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);

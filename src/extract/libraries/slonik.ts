@@ -31,6 +31,8 @@ export const slonik: LibraryAdapter = {
   name: 'slonik',
   modules: MODULES,
   transactionHint: '`pool.transaction(async (transaction) => ...)` and send every statement through `transaction`',
+  // Every slonik query is a tagged template, even when it is held in a variable.
+  placeholder: '${value}',
 
   connectionFromExpression(node, ctx): ConnectionKind | null {
     const inner = unwrap(node);
