@@ -2,11 +2,18 @@
  * The rule docs' examples are executable: every ```ts block under `## Incorrect` must be reported by
  * its rule, and every ```ts block under `## Correct` must pass every rule of the plugin, linted through
  * ESLint with the recommended preset (as ESLint core and typescript-eslint test their docs).
+ *
+ * Options are documented under `## Options`, one `` ### `name` `` heading per option of the rule's
+ * schema. Their examples are fences written ```ts option='{"keyColumns": ["starts_at"]}'```, under a
+ * `#### Incorrect` or `#### Correct` heading, and are linted with the rule given those options (as
+ * typescript-eslint's docs test does); a ```json fence there is a config that must hold valid options.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS } from '../src/checks/types.js';
+import { RULE_IDS, type RuleId } from '../src/checks/types.js';
+import plugin from '../src/index.js';
+import { isKeyColumn, isStateColumn } from '../src/sql/keys.js';
 import { lintWithEslint, type LintMessage } from './helpers/lint.js';
 
 const rulesDir = join(import.meta.dirname, '..', 'rules');
@@ -18,31 +25,69 @@ interface Example {
   /** 1-based line of the opening fence in the doc. */
   line: number;
   code: string;
+  /** The rule's options, from the fence's `option='...'`; null without one. */
+  options: unknown;
+  /** The `` ### `name` `` heading of `## Options` it is under, if any. */
+  option: string | null;
 }
 
-/** The fenced `ts` blocks of the `## Incorrect` and `## Correct` sections, in order. */
-function examplesOf(markdown: string): Example[] {
-  const examples: Example[] = [];
+interface Fence {
+  language: string;
+  meta: string;
+  line: number;
+  code: string;
+  /** The `##`, `###` and `####` headings it is under. */
+  headings: [string | null, string | null, string | null];
+}
+
+function fencesOf(markdown: string): Fence[] {
+  const fences: Fence[] = [];
   const lines = markdown.split(/\r?\n/);
-  let section: string | null = null;
+  const headings: [string | null, string | null, string | null] = [null, null, null];
   for (let index = 0; index < lines.length; index++) {
     const text = lines[index] ?? '';
-    const heading = /^## (.+?)\s*$/.exec(text);
+    const heading = /^(#{2,4}) (.+?)\s*$/.exec(text);
     if (heading) {
-      section = heading[1] ?? null;
+      const level = (heading[1] ?? '##').length - 2;
+      headings[level] = heading[2] ?? null;
+      for (let deeper = level + 1; deeper < headings.length; deeper++) headings[deeper] = null;
       continue;
     }
-    const fence = /^(`{3,}|~{3,})(\S*)/.exec(text);
+    const fence = /^(`{3,}|~{3,})(\S*)\s*(.*)$/.exec(text);
     if (!fence) continue;
     const marker = fence[1] ?? '```';
     const start = index;
     const body: string[] = [];
     for (index++; index < lines.length && !(lines[index] ?? '').startsWith(marker); index++) body.push(lines[index] ?? '');
-    if (fence[2] === 'ts' && (section === 'Incorrect' || section === 'Correct')) {
-      examples.push({ section, line: start + 1, code: `${body.join('\n')}\n` });
-    }
+    fences.push({ language: fence[2] ?? '', meta: fence[3] ?? '', line: start + 1, code: `${body.join('\n')}\n`, headings: [...headings] });
+  }
+  return fences;
+}
+
+/** The option a `` ### `name` `` heading names. */
+function optionName(heading: string | null): string | null {
+  return heading === null ? null : (/^`(\w+)`$/.exec(heading)?.[1] ?? null);
+}
+
+/** The linted `ts` examples: under `## Incorrect` / `## Correct`, or under `## Options` > `### ` > `#### Incorrect` / `#### Correct`. */
+function examplesOf(fences: readonly Fence[]): Example[] {
+  const examples: Example[] = [];
+  for (const fence of fences) {
+    if (fence.language !== 'ts') continue;
+    const [top, option, sub] = fence.headings;
+    const section = top === 'Options' ? sub : top;
+    if (section !== 'Incorrect' && section !== 'Correct') continue;
+    const written = /(?:^|\s)option='([^']*)'/.exec(fence.meta)?.[1];
+    examples.push({ section, line: fence.line, code: fence.code, options: written === undefined ? null : JSON.parse(written), option: top === 'Options' ? optionName(option) : null });
   }
   return examples;
+}
+
+/** The options the rule's schema declares. */
+function schemaOptions(id: RuleId): string[] {
+  const schema = plugin.rules[id].meta.schema;
+  const first = Array.isArray(schema) ? (schema[0] as { properties?: Record<string, unknown> } | undefined) : undefined;
+  return Object.keys(first?.properties ?? {});
 }
 
 function describeMessages(messages: readonly LintMessage[]): string {
@@ -59,7 +104,9 @@ describe('rule docs', () => {
     describe(id, () => {
       const path = join(rulesDir, `${id}.md`);
       const doc = existsSync(path) ? readFileSync(path, 'utf8') : '';
-      const examples = examplesOf(doc);
+      const fences = fencesOf(doc);
+      const examples = examplesOf(fences);
+      const options = schemaOptions(id);
 
       it('starts with its id as the title', () => {
         expect(doc.split('\n')[0]).toBe(`# ${id}`);
@@ -71,14 +118,44 @@ describe('rule docs', () => {
 
       for (const section of ['Incorrect', 'Correct'] as const) {
         it(`has at least one ts example under ## ${section}`, () => {
-          expect(examples.filter((e) => e.section === section).length).toBeGreaterThan(0);
+          expect(examples.filter((e) => e.section === section && e.option === null).length).toBeGreaterThan(0);
         });
       }
 
+      it('has one heading per option under ## Options, each with an incorrect and a correct example', () => {
+        const section = /^## Options$([\s\S]*?)(?=^## )/m.exec(doc)?.[1] ?? '';
+        const headings = [...section.matchAll(/^### (.+)$/gm)].map((m) => optionName(m[1] ?? null) ?? m[1]);
+        expect(headings).toEqual(options);
+        if (options.length === 0) expect(section).toContain('This rule has no options.');
+        for (const option of options) {
+          const under = examples.filter((e) => e.option === option);
+          expect(under.map((e) => e.section).sort(), `examples under ### \`${option}\``).toEqual(expect.arrayContaining(['Correct', 'Incorrect']));
+        }
+      });
+
+      it('gives every example under ## Options the options it shows, naming its own option', () => {
+        for (const fence of fences.filter((f) => f.headings[0] === 'Options' && f.language === 'ts')) {
+          const example = examples.find((e) => e.line === fence.line);
+          expect(example, `${id}.md:${fence.line} is under #### Incorrect or #### Correct`).toBeDefined();
+          expect(example?.options, `${id}.md:${fence.line} has option='...'`).not.toBeNull();
+          expect(Object.keys(example?.options as object), `${id}.md:${fence.line}`).toContain(example?.option);
+        }
+      });
+
+      it('shows configs under ## Options that ESLint accepts', () => {
+        for (const fence of fences.filter((f) => f.headings[0] === 'Options' && f.language === 'json')) {
+          const rules = JSON.parse(fence.code) as Record<string, unknown>;
+          expect(Object.keys(rules), `${id}.md:${fence.line}`).toEqual([`sql-race/${id}`]);
+          expect(() => lintWithEslint('', 'file.ts', rules as never), `${id}.md:${fence.line}`).not.toThrow();
+        }
+      });
+
       examples.forEach((example, position) => {
         const filename = `${id}-${example.section.toLowerCase()}-${position + 1}.ts`;
-        it(`${example.section} example at ${id}.md:${example.line} ${example.section === 'Incorrect' ? 'is reported' : 'passes every rule'}`, () => {
-          const messages = lintWithEslint(example.code, filename);
+        const rules = example.options === null ? {} : { [`sql-race/${id}`]: ['error', example.options] as const };
+        const withOptions = example.options === null ? '' : ` with ${JSON.stringify(example.options)}`;
+        it(`${example.section} example at ${id}.md:${example.line}${withOptions} ${example.section === 'Incorrect' ? 'is reported' : 'passes every rule'}`, () => {
+          const messages = lintWithEslint(example.code, filename, rules as never);
           const fatal = messages.filter((m) => m.ruleId === null);
           expect(fatal, describeMessages(fatal)).toEqual([]);
           const ours = messages.filter((m) => m.ruleId?.startsWith('sql-race/'));
@@ -89,6 +166,21 @@ describe('rule docs', () => {
           }
         });
       });
+    });
+  }
+});
+
+describe('keyColumns examples', () => {
+  // An example column the analysis already reads as a key (`sku`, `code`, `*_id`) shows an option that
+  // changes nothing; only a column named like state (`starts_at`, `status`) needs to be named.
+  const places = ['README.md', 'action.yml', ...RULE_IDS.map((id) => `rules/${id}.md`)];
+  for (const place of places) {
+    const text = readFileSync(join(import.meta.dirname, '..', place), 'utf8');
+    const lists = [...text.matchAll(/keyColumns['"]?\s*:\s*\[([^\]]*)\]/g)].map((m) => m[1] ?? '');
+    const columns = [...lists.flatMap((list) => [...list.matchAll(/['"](\w+)['"]/g)].map((m) => m[1] ?? '')), ...[...text.matchAll(/--key-column (\w+)/g)].map((m) => m[1] ?? '')];
+    if (columns.length === 0) continue;
+    it(`in ${place} name columns the analysis would otherwise read as a guard`, () => {
+      for (const column of columns) expect(!isKeyColumn(column) && isStateColumn(column), column).toBe(true);
     });
   }
 });

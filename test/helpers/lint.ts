@@ -13,12 +13,14 @@ export interface LintMessage {
   column: number;
 }
 
-export function lintWithEslint(code: string, filename = 'file.ts'): LintMessage[] {
+/** `rules` is a config given after the preset, as a user would give a rule its options. */
+export function lintWithEslint(code: string, filename = 'file.ts', rules: Linter.RulesRecord = {}): LintMessage[] {
   const config = [
     { files: ['**/*.ts', '**/*.js'], languageOptions: { parser: tsParser, ecmaVersion: 'latest' as const, sourceType: 'module' as const } },
     plugin.configs.recommended,
     // The seeds and the docs' examples are checked wherever they live (fixtures/seeds/ is a seeds/ folder).
     { settings: { 'sql-race': { schemaDiscovery: false, checkOneShot: true, checkTests: true } } },
+    { rules },
   ];
   return linter.verify(code, config as Linter.Config[], { filename }).map((m) => ({
     ruleId: m.ruleId,
