@@ -57,9 +57,24 @@ describe('project', () => {
         const marker = `expect: ${id}`;
         expect(fixtureFiles(join(root, 'fixtures')).some((file) => readFileSync(file, 'utf8').includes(marker))).toBe(true);
       });
-      it('is in the README rules table with its description', () => {
-        expect(read('README.md')).toContain(`| [\`${id}\`](rules/${id}.md) | ${CHECKS[id].description} |`);
-      });
+    });
+  }
+});
+
+describe('README rules table', () => {
+  /** The rows of the table under `## Rules`, as written. */
+  const rows = (/^## Rules$([\s\S]*?)(?=^## )/m.exec(read('README.md'))?.[1] ?? '').split('\n').filter((l) => l.startsWith('| [`'));
+
+  it('has one row per rule, in the order of the rule ids', () => {
+    expect(rows.map((row) => /^\| \[`([\w-]+)`\]/.exec(row)?.[1])).toEqual([...RULE_IDS]);
+  });
+
+  for (const id of RULE_IDS) {
+    it(`shows ${id}'s description, whether recommended sets it (✅) and whether it has suggestions (💡)`, () => {
+      const recommended = plugin.configs.recommended.rules?.[`sql-race/${id}`] !== undefined ? '✅' : '';
+      const suggestions = plugin.rules[id].meta.hasSuggestions === true ? '💡' : '';
+      const row = rows.find((r) => r.startsWith(`| [\`${id}\`]`)) ?? '';
+      expect(row.split('|').map((cell) => cell.trim())).toEqual(['', `[\`${id}\`](rules/${id}.md)`, CHECKS[id].description, recommended, suggestions, '']);
     });
   }
 });
