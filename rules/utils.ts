@@ -6,11 +6,10 @@ import { importsDatabaseCode } from '../src/project/prescan.js';
 import { fileSystemHost, type ProjectHost } from '../src/project/host.js';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, defaultProject, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
+import { ruleDocsUrl } from '../src/package-info.js';
 import { pluginSettings, schemaFor, skippedFile } from './settings-utils.js';
 
-export const DOCS_URL = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
-
-export const createRule = ESLintUtils.RuleCreator((name) => `${DOCS_URL}/${name}.md`);
+export const createRule = ESLintUtils.RuleCreator(ruleDocsUrl);
 
 export const keyColumnsOption = {
   type: 'object',

@@ -1,4 +1,4 @@
-/** The package's own name and version, read from package.json (found from src/ and from dist/src/). */
+/** The package's own name and version, read from package.json (found from src/ and from dist/src/), and where its rule docs live. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,3 +17,10 @@ function findPackageJson(): { name: string; version: string } {
 }
 
 export const packageInfo = findPackageJson();
+
+const RULE_DOCS = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
+
+/** The page of a rule's doc (`rules/<rule-id>.md`), for the rules' meta.docs.url and SARIF. */
+export function ruleDocsUrl(ruleId: string): string {
+  return `${RULE_DOCS}/${ruleId}.md`;
+}

@@ -38,5 +38,3 @@ export function formatMessage(template: string, data: Readonly<Record<string, st
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => data[key] ?? whole);
 }
 
-export type { CheckInput } from './shared.js';
-export { RULE_IDS, type Finding, type MessageIds, type RuleId, type CheckOptions } from './types.js';

@@ -12,7 +12,7 @@ export const messages = {
 
 export type MessageId = keyof typeof messages;
 
-export const description = 'Disallow starting a transaction through a connection pool';
+export const description = 'Disallow starting a transaction through a connection pool, and pool queries inside a transaction callback';
 
 export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transaction-on-pool'>[] {
   const findings: Finding<'no-transaction-on-pool'>[] = [];

@@ -1,13 +1,6 @@
 /** Calling the core on one file so that nothing it does can end the audit. */
 import type { FileAnalysis } from '../analyze-types.js';
-import { analysisFailure } from '../analyze.js';
-import type { Schema } from '../schema/index.js';
-
-export interface AnalyzeOptions {
-  keyColumns?: string[];
-  /** Read once per audit; a plain object, so it crosses to worker threads as it is. */
-  schema?: Schema;
-}
+import { analysisFailure, type AnalyzeOptions } from '../analyze.js';
 
 export type Analyze = (text: string, filePath: string, options?: AnalyzeOptions) => FileAnalysis;
 

@@ -1,12 +1,11 @@
 /** What the ESLint plugin says about each rule (description, doc URL), for SARIF's rule descriptors. */
 import { RULE_IDS, type RuleId } from '../checks/types.js';
+import { ruleDocsUrl } from '../package-info.js';
 
 export interface RuleMeta {
   description: string;
   url: string;
 }
-
-const DOCS_URL = 'https://github.com/sql-race/eslint-plugin-sql-race/blob/main/rules';
 
 interface PluginShape {
   default?: { rules?: Record<string, { meta?: { docs?: { description?: string; url?: string } } }> };
@@ -24,13 +23,13 @@ export async function loadRuleMeta(): Promise<Record<RuleId, RuleMeta>> {
   return Object.fromEntries(
     RULE_IDS.map((id) => {
       const docs = rules?.[id]?.meta?.docs;
-      return [id, { description: docs?.description ?? `sql-race rule ${id}`, url: docs?.url ?? `${DOCS_URL}/${id}.md` }];
+      return [id, { description: docs?.description ?? `sql-race rule ${id}`, url: docs?.url ?? ruleDocsUrl(id) }];
     }),
   ) as Record<RuleId, RuleMeta>;
 }
 
 export function fallbackRuleMeta(): Record<RuleId, RuleMeta> {
   return Object.fromEntries(
-    RULE_IDS.map((id) => [id, { description: `sql-race rule ${id}`, url: `${DOCS_URL}/${id}.md` }]),
+    RULE_IDS.map((id) => [id, { description: `sql-race rule ${id}`, url: ruleDocsUrl(id) }]),
   ) as Record<RuleId, RuleMeta>;
 }

@@ -1,7 +1,8 @@
 /** A worker thread of the audit: analyzes the files the main thread sends it, one message each. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzePrescannedText } from '../analyze.js';
-import { analyzeSafely, type AnalyzeOptions } from './analysis.js';
+import type { AnalyzeOptions } from '../analyze.js';
+import { analyzeSafely } from './analysis.js';
 import type { WorkerJob, WorkerReply } from './workers.js';
 
 const options = workerData as AnalyzeOptions;

@@ -5,7 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileAnalysis } from '../analyze-types.js';
-import { failedAnalysis, type AnalyzeOptions } from './analysis.js';
+import type { AnalyzeOptions } from '../analyze.js';
+import { failedAnalysis } from './analysis.js';
 
 export interface WorkerJob {
   id: number;

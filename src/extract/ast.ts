@@ -117,16 +117,6 @@ export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
   return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
-/** The nearest enclosing function of a node, or null at module level. */
-export function enclosingFunction(node: TSESTree.Node): FunctionNode | null {
-  let current = node.parent;
-  while (current) {
-    if (isFunction(current)) return current;
-    current = current.parent;
-  }
-  return null;
-}
-
 /** A readable name for a function: its declared name, the variable/property/method it is bound to. */
 export function functionName(fn: FunctionNode | null): string {
   if (!fn) return '<module>';

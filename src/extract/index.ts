@@ -91,4 +91,3 @@ export function extract(
   return result;
 }
 
-export type { ExtractContext, QuerySite, TransactionCall, TransactionScope } from './types.js';

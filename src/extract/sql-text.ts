@@ -4,9 +4,9 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import type { SqlDialect } from '../sql/facts.js';
-import { detectPlaceholderStyle, parameterRoles, toDollarPlaceholders } from '../sql/index.js';
+import { detectPlaceholderStyle, parameterRoles, toDollarPlaceholders, type PlaceholderStyle } from '../sql/index.js';
 import { objectProperty, propertyName, unwrap } from './ast.js';
-import type { Definition, ExtractContext, PlaceholderStyle, SqlText } from './types.js';
+import type { Definition, ExtractContext, SqlText } from './types.js';
 
 type Resolve = (id: TSESTree.Identifier) => Definition | null;
 

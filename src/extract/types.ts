@@ -7,17 +7,11 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
+import type { PlaceholderStyle } from '../sql/placeholders.js';
 import type { FunctionNode } from './ast.js';
 
 export type ConnectionKind = 'pool' | 'client' | 'transaction' | 'unknown';
 
-/** Placeholder syntax a library uses in SQL text; the extractor rewrites all of them to `$n`. */
-export type PlaceholderStyle =
-  | 'dollar' // $1, $2 (pg, postgres.js unsafe)
-  | 'question' // ? (mysql2, knex, sequelize replacements, typeorm on mysql)
-  | 'knex' // ? and ?? (identifier) and :name
-  | 'pg-promise' // $1, ${name}, $(name), $<name>, $/name/
-  | 'sequelize'; // ? , :name, $1, $name
 
 /** SQL text as the database will see it, with every placeholder and unknown part as `$n`. */
 export interface SqlText {

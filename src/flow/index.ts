@@ -11,7 +11,7 @@ import type { Isolation, SqlAnalysis, SqlDialect } from '../sql/facts.js';
 import { resultUse } from './results.js';
 import type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
 
-export type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
+export type { Step, Unit } from './types.js';
 
 type Analyze = (site: QuerySite) => SqlAnalysis;
 

@@ -4,11 +4,11 @@
  * questions checks and ORM adapters ask of it. See types.ts for its shape.
  */
 export type { CheckBound, ColumnSchema, Schema, SchemaOp, SchemaSource, TableSchema, UniqueKey } from './types.js';
-export { buildSchema, emptySchema } from './build.js';
+export { buildSchema } from './build.js';
 export { readSqlSchema } from './sql.js';
 export { readPrismaSchema } from './prisma.js';
 export { readCodeSchema } from './code.js';
-export { loadSchema, readSchemaText, schemaFiles, sourceKind, type SchemaLocation } from './load.js';
+export { loadSchema } from './load.js';
 export {
   checkBoundsOf,
   columnForField,

@@ -14,12 +14,10 @@ import { splitStatements } from './split.js';
 import { join, significant, tokenize, type Token } from './tokenize.js';
 
 export type * from './facts.js';
-export { guardsOf, isWrite } from './facts.js';
 export { isKeyColumn } from './keys.js';
-export { classifyAssignment, classifyPredicate, type AssignmentShape, type Comparison, type Operand } from './classify.js';
 export { looksLikeSql, SQL_HINT } from './detect.js';
-export { parameterRoles, type HoleRole } from './holes.js';
-export { detectPlaceholderStyle, toDollarPlaceholders, identPlaceholder, type DetectedStyle, type PlaceholderStyle, type DollarText } from './placeholders.js';
+export { parameterRoles } from './holes.js';
+export { detectPlaceholderStyle, toDollarPlaceholders, type PlaceholderStyle } from './placeholders.js';
 import { detectPlaceholderStyle, toDollarPlaceholders } from './placeholders.js';
 
 /** Longest statement handed to pgsql-ast-parser; longer ones get the lexical scan. */

@@ -18,13 +18,8 @@ import type { CteWrite, Predicate, StatementFacts, StatementKind } from './facts
 import { lockClauseAt, strongerLock, type Extras, type Lock } from './normalize.js';
 import { advisoryLockOf, paramsOf } from './scan.js';
 import { identName, significant, tokenize, type Token } from './tokenize.js';
+import { AGGREGATES } from './aggregates.js';
 
-const AGGREGATES = new Set([
-  'count', 'sum', 'min', 'max', 'avg', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg',
-  'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'bit_xor', 'group_concat', 'xmlagg',
-  'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'mode', 'percentile_cont',
-  'percentile_disc', 'any_value',
-]);
 
 /** Words after FROM / JOIN that are not a table name. */
 const NOT_TABLES = new Set(['lateral', 'only', 'select', 'values', 'unnest', 'rows', 'with']);

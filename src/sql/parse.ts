@@ -18,6 +18,7 @@ import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind, Su
 import { clauseTexts, tablesReadIn, applyExtras } from './lexical.js';
 import type { Extras } from './normalize.js';
 import { quoteIdent, significant, tokenize } from './tokenize.js';
+import { AGGREGATES } from './aggregates.js';
 
 type Node = Record<string, unknown>;
 
@@ -41,12 +42,6 @@ function walk(root: unknown, visit: (n: Node) => boolean | void): void {
 const QUERY_TYPES = new Set(['select', 'union', 'union all', 'with', 'with recursive', 'values']);
 const isQuery = (n: Node): boolean => typeof n['type'] === 'string' && QUERY_TYPES.has(n['type']) && ('columns' in n || 'left' in n || 'bind' in n || 'values' in n);
 
-const AGGREGATES = new Set([
-  'count', 'sum', 'min', 'max', 'avg', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg',
-  'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'bit_xor', 'xmlagg', 'stddev',
-  'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'mode', 'percentile_cont', 'percentile_disc',
-  'any_value',
-]);
 
 /** Parses `text` (one statement) with pgsql-ast-parser; throws what the parser throws. */
 export function parseStatement(text: string): Statement[] {

@@ -3,7 +3,13 @@
  * syntax. String literals, quoted identifiers, comments and dollar-quoted bodies are copied as is.
  */
 
-export type PlaceholderStyle = 'dollar' | 'question' | 'knex' | 'pg-promise' | 'sequelize';
+/** Placeholder syntax a library uses in SQL text; all of them are rewritten to `$n`. */
+export type PlaceholderStyle =
+  | 'dollar' // $1, $2 (pg, postgres.js unsafe)
+  | 'question' // ? (mysql2, knex, sequelize replacements, typeorm on mysql)
+  | 'knex' // ? and ?? (identifier) and :name
+  | 'pg-promise' // $1, ${name}, $(name), $<name>, $/name/
+  | 'sequelize'; // ? , :name, $1, $name
 
 export interface DollarText {
   text: string;

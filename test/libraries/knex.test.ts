@@ -9,14 +9,8 @@ import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
 import lockOutsideTransaction from '../../rules/no-lock-outside-transaction.js';
 import lostUpdate from '../../rules/no-lost-update.js';
 import transactionOnPool from '../../rules/no-transaction-on-pool.js';
+import { withForUpdate } from '../helpers/for-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-
-/** `code` with ` FOR UPDATE` appended after `sql`, which must occur exactly once in it. */
-function withForUpdate(code: string, sql: string): string {
-  const at = code.indexOf(sql);
-  if (at === -1 || code.indexOf(sql, at + 1) !== -1) throw new Error(`expected exactly one occurrence of ${sql}`);
-  return `${code.slice(0, at + sql.length)} FOR UPDATE${code.slice(at + sql.length)}`;
-}
 
 // Lines 2-3 of every case: the instance, as knex's TypeScript docs create it.
 const db = `

@@ -4,11 +4,9 @@
  * sets the value checked, a one-statement claim that picks its row in an unlocked subquery or CTE, and
  * a single value read with slonik's `oneFirst` then decremented without a guard. Each with its twin.
  */
-import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import rule from '../../rules/no-check-then-act.js';
 import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
 
 // Functions start on line 5.
 const pg = `
@@ -24,7 +22,7 @@ const tokenRead = `SELECT id, user_id FROM reset_tokens WHERE token = $1 AND use
 const claimCte = (lock: string, retest: string): string =>
   `WITH m AS (SELECT id FROM pool_items WHERE owner IS NULL ORDER BY id LIMIT 1${lock}) UPDATE pool_items SET owner = $1 WHERE id IN (SELECT id FROM m)${retest} RETURNING id`;
 
-ruleTester.run('no-check-then-act: new shapes', testedRule, {
+ruleTester.run('no-check-then-act: new shapes', rule, {
   valid: [
     {
       name: 'token: the UPDATE re-tests the state and its count is checked',

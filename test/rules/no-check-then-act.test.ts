@@ -1,19 +1,8 @@
-import rule, { type MessageId } from '../../rules/no-check-then-act.js';
+import rule from '../../rules/no-check-then-act.js';
 import { pgAdvice } from '../helpers/advice.js';
+import { withForUpdate } from '../helpers/for-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { absoluteWriteBack, skipLockedQueueClaim } from '../helpers/snippets.js';
-
-// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
-// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
-
-/** `code` with ` FOR UPDATE` appended after `sql`, which must occur exactly once in it. */
-function withForUpdate(code: string, sql: string): string {
-  const at = code.indexOf(sql);
-  if (at === -1 || code.indexOf(sql, at + 1) !== -1) throw new Error(`expected exactly one occurrence of ${sql}`);
-  const end = at + sql.length;
-  return `${code.slice(0, end)} FOR UPDATE${code.slice(end)}`;
-}
 
 // The first seed's scenario: the seat count is read, tested in JavaScript, then decremented.
 const seedCheckThenAct = `
@@ -201,7 +190,7 @@ export async function reserveStock(productId: number, quantity: number) {
 }
 `;
 
-ruleTester.run('no-check-then-act', testedRule, {
+ruleTester.run('no-check-then-act', rule, {
   valid: [
     {
       name: 'a monotonic flag: tested, then set to the same constant, nothing else hangs on the test',

@@ -1,15 +1,11 @@
-import rule, { type MessageId } from '../../rules/no-decoupled-insert.js';
+import rule from '../../rules/no-decoupled-insert.js';
 import { pgAdvice, pgCouple } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { bookSlotByDoctorAndTime, cteFix, seedAsOneText, skipLockedQueueClaim } from '../helpers/snippets.js';
 
-// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
-// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
-
 const seatsGuard = 'available_seats > 0';
 
-ruleTester.run('no-decoupled-insert', testedRule, {
+ruleTester.run('no-decoupled-insert', rule, {
   valid: [
     {
       name: 'a CTE that resets stale locks beside an UPDATE that resets others: two batches, nothing inserted',

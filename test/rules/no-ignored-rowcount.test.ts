@@ -1,13 +1,9 @@
-import rule, { type MessageId } from '../../rules/no-ignored-rowcount.js';
+import rule from '../../rules/no-ignored-rowcount.js';
 import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { cteFix, deleteSlotByDoctorAndTime, insertOnConflict, relativeUpdate, skipLockedQueueClaim } from '../helpers/snippets.js';
 
-// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
-// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
-
-ruleTester.run('no-ignored-rowcount', testedRule, {
+ruleTester.run('no-ignored-rowcount', rule, {
   valid: [
     // Harmless writes: the same constant whoever wins, and nothing reported after.
     {

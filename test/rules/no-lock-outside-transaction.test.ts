@@ -1,15 +1,11 @@
-import rule, { type MessageId } from '../../rules/no-lock-outside-transaction.js';
+import rule from '../../rules/no-lock-outside-transaction.js';
 import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { cteFix, forUpdateFix, skipLockedQueueClaim } from '../helpers/snippets.js';
 
-// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
-// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
-
 const throughPool = ' (it is sent through the pool `pool`)';
 
-ruleTester.run('no-lock-outside-transaction', testedRule, {
+ruleTester.run('no-lock-outside-transaction', rule, {
   valid: [
     // Locks taken after BEGIN on the same client.
     {

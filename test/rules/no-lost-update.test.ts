@@ -1,16 +1,12 @@
-import rule, { type MessageId } from '../../rules/no-lost-update.js';
+import rule from '../../rules/no-lost-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { absoluteWriteBack, forUpdateFix, relativeUpdate, skipLockedQueueClaim } from '../helpers/snippets.js';
 
-// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
-// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
 const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
 const numberFix = (c: string) => `Write it relative to the stored value (\`SET ${c} = ${c} + $1\`), ${lockOrVersion}`;
 const jsonFix = (c: string) => `Merge into the stored document in SQL (\`SET ${c} = ${c} || $1::jsonb\` or \`jsonb_set(${c}, ...)\`), ${lockOrVersion}`;
 
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
-
-ruleTester.run('no-lost-update', testedRule, {
+ruleTester.run('no-lost-update', rule, {
   valid: [
     // The value written back is not computed from the read.
     {

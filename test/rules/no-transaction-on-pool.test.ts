@@ -1,12 +1,8 @@
-import rule, { type MessageId } from '../../rules/no-transaction-on-pool.js';
+import rule from '../../rules/no-transaction-on-pool.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { cteFix, insertOnConflict, seedAsOneText, skipLockedQueueClaim } from '../helpers/snippets.js';
 
-// @typescript-eslint/rule-tester 8.72 brings its own @typescript-eslint/utils, whose RuleModule type is
-// not assignable from the 8.73 one the rule is built with; the object at run time is the same.
-const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, NonNullable<typeof rule.defaultOptions>>>[1];
-
-ruleTester.run('no-transaction-on-pool', testedRule, {
+ruleTester.run('no-transaction-on-pool', rule, {
   valid: [
     // One client from the pool carries the transaction.
     {

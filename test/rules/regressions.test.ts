@@ -10,8 +10,6 @@ import lostUpdate from '../../rules/no-lost-update.js';
 import transactionOnPool from '../../rules/no-transaction-on-pool.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
-// See no-check-then-act.test.ts: rule-tester 8.72 types its own copy of @typescript-eslint/utils.
-type TestedRule = Parameters<typeof ruleTester.run>[1];
 const header = "import { Pool } from 'pg';\nconst pool = new Pool();\n";
 
 const buyWith = (prelude: string, afterRead = '') => `${header}
@@ -31,7 +29,7 @@ ${afterRead}
 
 const forUpdate = (code: string) => code.replace('WHERE concert_id = $1\', [concertId]);\n', 'WHERE concert_id = $1 FOR UPDATE\', [concertId]);\n');
 
-ruleTester.run('no-check-then-act', checkThenAct as unknown as TestedRule, {
+ruleTester.run('no-check-then-act', checkThenAct, {
   valid: [
     {
       name: 'a read before the CTE-coupled write: the CTE re-checks the column the read returned',
@@ -96,7 +94,7 @@ export async function book(slotId: number, userId: number) {
   ],
 });
 
-ruleTester.run('no-lost-update', lostUpdate as unknown as TestedRule, {
+ruleTester.run('no-lost-update', lostUpdate, {
   valid: [],
   invalid: [
     {
@@ -120,7 +118,7 @@ export async function deposit(accountId: number, amount: number) {
   ],
 });
 
-ruleTester.run('no-ignored-rowcount', ignoredRowcount as unknown as TestedRule, {
+ruleTester.run('no-ignored-rowcount', ignoredRowcount, {
   valid: [],
   invalid: [
     {
@@ -136,7 +134,7 @@ export function claimJob(jobId: number, workerId: string) {
   ],
 });
 
-ruleTester.run('no-lock-outside-transaction', lockOutsideTransaction as unknown as TestedRule, {
+ruleTester.run('no-lock-outside-transaction', lockOutsideTransaction, {
   valid: [
     {
       name: 'a row lock inside the transaction callback of pg-promise',
@@ -160,7 +158,7 @@ export function claim(id: number) {
   ],
 });
 
-ruleTester.run('no-transaction-on-pool', transactionOnPool as unknown as TestedRule, {
+ruleTester.run('no-transaction-on-pool', transactionOnPool, {
   valid: [],
   invalid: [
     {
