@@ -95,7 +95,7 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
       name: 'schema.prisma: @@unique([userId, postId]) refuses the duplicate create, unhandled',
       code: vote('await prisma.vote.create({ data: { userId, postId } });'),
       settings: voteSchema,
-      errors: [{ messageId: 'checkThenInsertUnhandled', line: 5, column: 26, data: { key: 'unique constraint Vote_userId_postId_key (userId, postId)', table: 'prisma.vote', writeLines: 'line 7', checkLines: 'line 6', readLines: 'line 5' } }],
+      errors: [{ messageId: 'checkThenInsertUnhandled', line: 5, column: 26, data: { key: 'unique constraint Vote_userId_postId_key (userId, postId)', table: 'prisma.vote', writeLines: 'line 7', checkLines: 'line 6', readLines: 'line 5', duplicateError: 'error 23505', insertIfAbsent: '`INSERT ... ON CONFLICT DO NOTHING`', countHint: 'the row `create` returns' } }],
     },
     {
       name: 'without a schema the check-then-insert is a race',
