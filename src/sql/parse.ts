@@ -43,9 +43,17 @@ const QUERY_TYPES = new Set(['select', 'union', 'union all', 'with', 'with recur
 const isQuery = (n: Node): boolean => typeof n['type'] === 'string' && QUERY_TYPES.has(n['type']) && ('columns' in n || 'left' in n || 'bind' in n || 'values' in n);
 
 
-/** Parses `text` (one statement) with pgsql-ast-parser; throws what the parser throws. */
+/**
+ * Parses `text` (one statement) with pgsql-ast-parser; throws what the parser throws, and refuses what
+ * it accepts but no database does: `INSERT INTO t` with neither VALUES nor a query (its tree then has
+ * `insert: null`, which its own types say cannot happen).
+ */
 export function parseStatement(text: string): Statement[] {
-  return parse(text, { locationTracking: false });
+  const statements = parse(text, { locationTracking: false });
+  for (const statement of statements) {
+    if (statement.type === 'insert' && (statement.insert as unknown) == null) throw new SyntaxError('an INSERT with neither VALUES nor a query');
+  }
+  return statements;
 }
 
 function paramsIn(node: unknown): number[] {

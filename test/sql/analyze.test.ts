@@ -62,6 +62,15 @@ INSERT INTO tickets (user_id, concert_id, seat_number) SELECT 'user123', concert
 });
 
 describe('pgsql-ast-parser gaps', () => {
+  it('an INSERT with no rows (MySQL `INSERT t`, which reads as `INSERT INTO t`) is a parser complaint, not a crash inside the facts', () => {
+    for (const dialect of ['mysql', 'postgres'] as const) {
+      const result = analyzeSql('INSERT INTO transaction', dialect);
+      expect(result.parseError).toMatch(/neither VALUES nor a query|Syntax error/);
+      expect(result.parseError).not.toMatch(/cannot read/i);
+      expect(result.statements.map((s) => s.kind)).toEqual(['insert']);
+    }
+  });
+
   it('FOR UPDATE OF t ... SKIP LOCKED before LIMIT is cut out before parsing', () => {
     const facts = one("SELECT * FROM jobs WHERE status = 'queued' FOR UPDATE OF jobs SKIP LOCKED LIMIT 1");
     expect(facts.origin).toBe('parser');
