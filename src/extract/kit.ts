@@ -13,7 +13,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { classifyAssignment, classifyPredicate, type Operand } from '../sql/classify.js';
 import type { Assignment, Isolation, Predicate, SqlDialect, StatementFacts, StatementKind } from '../sql/facts.js';
 import { columnName } from '../sql/keys.js';
-import { contains, isFunction, propertyName, unwrap, walk } from './ast.js';
+import { contains, isFunction, objectProperty, propertyName, unwrap, walk } from './ast.js';
 import type { ExtractContext, SqlText } from './types.js';
 
 export { columnName };
@@ -40,6 +40,12 @@ export function isolationOf(node: TSESTree.Node | null | undefined, ctx: Extract
   const value = ctx.origin(node as TSESTree.Expression);
   const name = value.type === 'Literal' && typeof value.value === 'string' ? value.value : value.type === 'MemberExpression' ? propertyName(value) : null;
   return name !== null ? isolationFromName(name) : null;
+}
+
+/** `{ isolationLevel: 'serializable' }` (inline or through consts): the isolation the option names. */
+export function isolationOption(config: TSESTree.Node | null | undefined, ctx: ExtractContext, key = 'isolationLevel'): Isolation | null {
+  const object = objectArgument(config, ctx);
+  return isolationOf(object ? objectProperty(object, key) : null, ctx);
 }
 
 /** An object argument, through consts (`const where = { id }` then `findUnique({ where })`). */

@@ -3,7 +3,7 @@
  * classifier as SQL, and carried by the query site (`built`) so that no SQL is parsed for them.
  */
 import { describe, expect, it } from 'vitest';
-import { columnName } from '../../src/extract/kit.js';
+import { columnName, isolationFromName } from '../../src/extract/kit.js';
 import { mightContainDatabaseCode } from '../../src/extract/prescan.js';
 import { isStateColumn } from '../../src/sql/keys.js';
 import { analyzeText } from '../../src/analyze.js';
@@ -29,6 +29,17 @@ describe('column names', () => {
   it('reads state columns written in camelCase', () => {
     expect(isStateColumn('paymentStatus')).toBe(true);
     expect(isStateColumn('displayName')).toBe(false);
+  });
+});
+
+describe('isolation names', () => {
+  it('reads every library\'s spelling of a level the same way', () => {
+    // Prisma's enum member, Sequelize's constant, pg-promise's tiLevel member, TypeORM's and postgres.js's text, knex's and kysely's option.
+    for (const name of ['Serializable', 'SERIALIZABLE', 'serializable']) expect(isolationFromName(name)).toBe('serializable');
+    for (const name of ['RepeatableRead', 'REPEATABLE_READ', 'REPEATABLE READ', 'repeatableRead', 'repeatable read', 'repeatable-read']) expect(isolationFromName(name)).toBe('repeatable read');
+    expect(isolationFromName('READ_COMMITTED')).toBe('read committed');
+    expect(isolationFromName('ReadUncommitted')).toBe('read uncommitted');
+    expect(isolationFromName('snapshot')).toBeNull();
   });
 });
 

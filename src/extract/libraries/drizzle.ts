@@ -27,10 +27,10 @@
  * array with `count`), or mysql2's `[ResultSetHeader]` for `drizzle-orm/mysql2`.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Isolation, SqlDialect, StatementFacts } from '../../sql/facts.js';
+import type { SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, objectProperty, propertyName, unwrap, walk } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall } from '../kit.js';
+import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
 import { constantString } from './sql-tag.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
@@ -89,7 +89,7 @@ export const drizzle: LibraryAdapter = {
     const callback = call.arguments[0];
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
     // SQLite runs every transaction serializably: a write after a stale read fails (SQLITE_BUSY).
-    const isolation = isolationOf(call.arguments[1], ctx) ?? (onSqlite(outer, callback, ctx) ? 'serializable' : null);
+    const isolation = isolationOption(call.arguments[1], ctx) ?? (onSqlite(outer, callback, ctx) ? 'serializable' : null);
     return { library: 'drizzle', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
   },
 };
@@ -177,19 +177,6 @@ function dialectOf(connection: TSESTree.Expression, ctx: ExtractContext): SqlDia
   return module !== null && /mysql|planetscale|tidb/.test(module) ? 'mysql' : 'postgres';
 }
 
-function isolationOf(config: TSESTree.Node | undefined, ctx: ExtractContext): Isolation | null {
-  if (!config || config.type === 'SpreadElement') return null;
-  const object = ctx.origin(config as TSESTree.Expression);
-  if (object.type !== 'ObjectExpression') return null;
-  for (const p of object.properties) {
-    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== 'isolationLevel') continue;
-    const value = ctx.origin(p.value as TSESTree.Expression);
-    if (value.type !== 'Literal' || typeof value.value !== 'string') return null;
-    const level = value.value.toLowerCase();
-    return (['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const).find((i) => i === level) ?? null;
-  }
-  return null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The query builder: `db.select().from(t).where(eq(t.c, v))`, `db.update(t).set({...}).where(...)`,

@@ -30,11 +30,11 @@
  * (`update({ n: knex.raw('n + 1') })`), not a query of its own.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Isolation, SqlDialect } from '../../sql/facts.js';
+import type { SqlDialect } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import type { StatementFacts } from '../../sql/facts.js';
 import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall } from '../kit.js';
+import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionCall, TransactionScope } from '../types.js';
 
 const MODULE = 'knex';
@@ -121,7 +121,7 @@ export const knex: LibraryAdapter = {
       callback,
       connectionParam: callback.params[0] ?? null,
       outer,
-      isolation: isolationOf(call.arguments[1], ctx),
+      isolation: isolationOption(call.arguments[1], ctx),
     };
   },
 
@@ -137,7 +137,7 @@ export const knex: LibraryAdapter = {
     if (name === 'transaction' && !call.arguments.some((a) => isFunction(a))) {
       const declarator = declaratorOf(call);
       if (!declarator || ctx.connectionKind(call) !== 'transaction') return null;
-      return { library: 'knex', node: call, connection: declarator, action: 'begin', isolation: isolationOf(call.arguments[0], ctx) };
+      return { library: 'knex', node: call, connection: declarator, action: 'begin', isolation: isolationOption(call.arguments[0], ctx) };
     }
     return null;
   },
@@ -197,17 +197,6 @@ function declaratorOf(call: TSESTree.CallExpression): TSESTree.Identifier | null
   return parent?.type === 'VariableDeclarator' && parent.init === current && parent.id.type === 'Identifier' ? parent.id : null;
 }
 
-/** `{ isolationLevel: 'serializable' }`, inline or through a const. */
-function isolationOf(config: TSESTree.Node | undefined, ctx: ExtractContext): Isolation | null {
-  if (!config || config.type === 'SpreadElement') return null;
-  const object = ctx.origin(config as TSESTree.Expression);
-  if (object.type !== 'ObjectExpression') return null;
-  const value = objectProperty(object, 'isolationLevel');
-  const level = value ? ctx.origin(value as TSESTree.Expression) : null;
-  if (level?.type !== 'Literal' || typeof level.value !== 'string') return null;
-  const normalized = level.value.toLowerCase().replace(/[_-]/g, ' ').trim();
-  return (['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const).find((i) => i === normalized) ?? null;
-}
 
 /**
  * MySQL when the instance the query runs on (or the transaction's outer instance) is created with

@@ -28,13 +28,12 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, propertyName, unwrap } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, StatementBuilder } from '../kit.js';
+import { columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationFromName } from '../kit.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
 import { constantString, quotedIdentifier, taggedSqlText, type ClassifyHole } from './sql-tag.js';
 
 const MODULE = 'kysely';
 const COUNT_HINT = '`result.numAffectedRows`';
-const ISOLATION = new Set<Isolation>(['serializable', 'repeatable read', 'read committed', 'read uncommitted']);
 
 export const kysely: LibraryAdapter = {
   name: 'kysely',
@@ -147,7 +146,7 @@ function chainMethods(call: TSESTree.CallExpression, ctx: ExtractContext): strin
 
 function isolationOf(call: TSESTree.CallExpression, ctx: ExtractContext): Isolation | null {
   const level = constantString(call.arguments[0], ctx);
-  return level !== null && ISOLATION.has(level as Isolation) ? (level as Isolation) : null;
+  return level !== null ? isolationFromName(level) : null;
 }
 
 /** kysely's `sql` (imported from 'kysely'), also with type arguments: ``sql<Row>`...` ``. */

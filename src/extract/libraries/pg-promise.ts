@@ -12,6 +12,7 @@
  * guarded write with RETURNING run through them is checked.
  */
 import type { TSESTree } from '@typescript-eslint/types';
+import { isolationFromName } from '../kit.js';
 import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, objectProperty, propertyName, unwrap } from '../ast.js';
@@ -22,11 +23,6 @@ const QUERY_METHODS = new Set(['none', 'one', 'oneOrNone', 'many', 'manyOrNone',
 const ROWS_REQUIRED = new Set(['one', 'many']);
 const TRANSACTION_METHODS = new Set(['tx', 'txIf']);
 const TASK_METHODS = new Set(['task', 'taskIf']);
-const ISOLATION: Record<string, Isolation> = {
-  serializable: 'serializable',
-  repeatableRead: 'repeatable read',
-  readCommitted: 'read committed',
-};
 
 export const pgPromise: LibraryAdapter = {
   name: 'pg-promise',
@@ -129,6 +125,6 @@ function isolationOf(options: TSESTree.Node | undefined, ctx: ExtractContext): I
   const level = config?.type === 'ObjectExpression' ? objectProperty(config, 'tiLevel') : null;
   const inner = level ? unwrap(level) : null;
   const name = inner?.type === 'MemberExpression' ? propertyName(inner) : null;
-  return name !== null ? (ISOLATION[name] ?? null) : null;
+  return name !== null ? isolationFromName(name) : null;
 }
 

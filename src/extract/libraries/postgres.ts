@@ -15,6 +15,7 @@
  * A result is the array of rows; it reports affected rows as `result.count`.
  */
 import type { TSESTree } from '@typescript-eslint/types';
+import { isolationFromName } from '../kit.js';
 import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, propertyName, unwrap } from '../ast.js';
@@ -26,7 +27,6 @@ const COUNT_HINT = '`result.count`';
 const RUN_METHODS = new Set(['then', 'catch', 'finally', 'execute', 'values', 'raw', 'simple', 'describe']);
 /** Methods whose call returns the query's result. */
 const RESULT_METHODS = new Set(['execute', 'values', 'raw', 'simple']);
-const ISOLATIONS: readonly Isolation[] = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'];
 
 export const postgres: LibraryAdapter = {
   name: 'postgres',
@@ -141,8 +141,7 @@ function isolationOf(options: TSESTree.Node | null | undefined): Isolation | nul
   const text = inner.type === 'Literal' && typeof inner.value === 'string' ? inner.value : inner.type === 'TemplateLiteral' && inner.expressions.length === 0 ? (inner.quasis[0]?.value.cooked ?? '') : null;
   if (text === null) return null;
   const match = /isolation\s+level\s+(serializable|repeatable\s+read|read\s+committed|read\s+uncommitted)/i.exec(text);
-  const level = match?.[1]?.toLowerCase().replace(/\s+/g, ' ');
-  return ISOLATIONS.find((i) => i === level) ?? null;
+  return match?.[1] !== undefined ? isolationFromName(match[1]) : null;
 }
 
 /** A savepoint runs in the transaction of the `begin` whose parameter it is called on. */

@@ -28,22 +28,15 @@
  * imported from a local module (`import { prisma } from '~/lib/db'`) is the common case.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
-import { columnName, keyName, objectArgument, StatementBuilder } from '../kit.js';
+import { columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, ModelWords, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
 
 const MODULES = ['@prisma/client', '.prisma/client'];
 const TAGGED = new Set(['$queryRaw', '$executeRaw']);
 const UNSAFE = new Set(['$queryRawUnsafe', '$executeRawUnsafe']);
-const ISOLATION: Record<string, Isolation> = {
-  serializable: 'serializable',
-  repeatableread: 'repeatable read',
-  readcommitted: 'read committed',
-  readuncommitted: 'read uncommitted',
-};
 
 /** Model methods that read, and those whose name only Prisma uses (evidence enough on their own). */
 const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
@@ -139,7 +132,7 @@ export const prisma: LibraryAdapter = {
     const outer = ctx.calleeObject(call);
     const callback = call.arguments[0];
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
-    return { library: 'prisma', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation: isolationOf(call.arguments[1], ctx) };
+    return { library: 'prisma', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation: isolationOption(call.arguments[1], ctx) };
   },
 };
 
@@ -200,19 +193,6 @@ function batchPosition(node: QueryNode): 'last' | 'before-last' | null {
   return array.elements.at(-1) === current ? 'last' : 'before-last';
 }
 
-function isolationOf(config: TSESTree.Node | undefined, ctx: ExtractContext): Isolation | null {
-  if (!config || config.type === 'SpreadElement') return null;
-  const object = ctx.origin(config as TSESTree.Expression);
-  if (object.type !== 'ObjectExpression') return null;
-  for (const p of object.properties) {
-    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== 'isolationLevel') continue;
-    const value = ctx.origin(p.value as TSESTree.Expression);
-    // 'Serializable' or Prisma.TransactionIsolationLevel.Serializable
-    const name = value.type === 'Literal' && typeof value.value === 'string' ? value.value : value.type === 'MemberExpression' ? propertyName(value) : null;
-    return name !== null ? (ISOLATION[name.toLowerCase().replace(/[\s_]/g, '')] ?? null) : null;
-  }
-  return null;
-}
 
 /** `prisma.<model>.<method>({ ... })` on a Prisma client or transaction client: a site with built facts. */
 function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySite | null {

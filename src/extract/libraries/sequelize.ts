@@ -47,25 +47,16 @@
  * no-lock-outside-transaction reports.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Isolation, LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
+import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, objectProperty, propertyName, tailName, unwrap, walk } from '../ast.js';
-import { assignedFields, columnName, keyName, objectArgument, StatementBuilder } from '../kit.js';
+import { assignedFields, columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
 
 const MODULES = ['sequelize', '@sequelize/core'] as const;
 const COUNT_HINT: Record<SqlDialect, string> = {
   postgres: 'the affected count (`metadata.rowCount`, or `affectedCount` with `QueryTypes.UPDATE`)',
   mysql: 'the affected count (`metadata.affectedRows`, or `affectedCount` with `QueryTypes.UPDATE`)',
-};
-const ISOLATIONS: Record<string, Isolation> = {
-  SERIALIZABLE: 'serializable',
-  REPEATABLE_READ: 'repeatable read',
-  'REPEATABLE READ': 'repeatable read',
-  READ_COMMITTED: 'read committed',
-  'READ COMMITTED': 'read committed',
-  READ_UNCOMMITTED: 'read uncommitted',
-  'READ UNCOMMITTED': 'read uncommitted',
 };
 
 export const sequelize: LibraryAdapter = {
@@ -104,7 +95,7 @@ export const sequelize: LibraryAdapter = {
     const receiver = ctx.calleeObject(node);
     const first = node.arguments[0];
     if (!receiver || !first || !isSequelizeInstance(receiver, ctx)) return null;
-    const options = objectOf(node.arguments[1], ctx);
+    const options = objectArgument(node.arguments[1], ctx);
     const values = options ? (objectProperty(options, 'replacements') ?? objectProperty(options, 'bind')) : null;
     const raw = ctx.sqlText(first, 'sequelize', 'postgres', values);
     if (!raw) return null;
@@ -126,7 +117,7 @@ export const sequelize: LibraryAdapter = {
     const callback = node.arguments.at(-1);
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
     if (!isSequelizeInstance(outer, ctx)) return null;
-    const isolation = node.arguments.length > 1 ? isolationOf(node.arguments[0], ctx) : null;
+    const isolation = node.arguments.length > 1 ? isolationOption(node.arguments[0], ctx) : null;
     return { library: 'sequelize', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
   },
 
@@ -138,7 +129,7 @@ export const sequelize: LibraryAdapter = {
       // The begin is the transaction's creation; the variable it is stored in is the connection.
       const declarator = declaredBy(node);
       if (!declarator) return null;
-      return { library: 'sequelize', node, connection: declarator, action: 'begin', isolation: isolationOf(node.arguments[0], ctx) };
+      return { library: 'sequelize', node, connection: declarator, action: 'begin', isolation: isolationOption(node.arguments[0], ctx) };
     }
     if ((name !== 'commit' && name !== 'rollback') || node.arguments.length > 0) return null;
     const origin = ctx.origin(connection);
@@ -193,7 +184,7 @@ function dialectOf(receiver: TSESTree.Expression, ctx: ExtractContext): SqlDiale
   const origin = ctx.origin(receiver);
   if (origin.type !== 'NewExpression') return null;
   for (const argument of origin.arguments) {
-    const options = objectOf(argument, ctx);
+    const options = objectArgument(argument, ctx);
     const dialect = options && objectProperty(options, 'dialect');
     if (dialect?.type === 'Literal' && typeof dialect.value === 'string') {
       return dialect.value === 'mysql' || dialect.value === 'mariadb' ? 'mysql' : 'postgres';
@@ -202,21 +193,7 @@ function dialectOf(receiver: TSESTree.Expression, ctx: ExtractContext): SqlDiale
   return null;
 }
 
-/** `{ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE }` or `'SERIALIZABLE'`. */
-function isolationOf(node: TSESTree.Node | undefined, ctx: ExtractContext): Isolation | null {
-  const options = objectOf(node, ctx);
-  const level = options && objectProperty(options, 'isolationLevel');
-  if (!level) return null;
-  const inner = unwrap(level);
-  const name = inner.type === 'MemberExpression' ? propertyName(inner) : inner.type === 'Literal' && typeof inner.value === 'string' ? inner.value : null;
-  return name !== null ? (ISOLATIONS[name.toUpperCase()] ?? null) : null;
-}
 
-function objectOf(node: TSESTree.Node | undefined, ctx: ExtractContext): TSESTree.ObjectExpression | null {
-  if (!node || node.type === 'SpreadElement') return null;
-  const origin = ctx.origin(node as TSESTree.Expression);
-  return origin.type === 'ObjectExpression' ? origin : null;
-}
 
 
 // ---------------------------------------------------------------------------------------------

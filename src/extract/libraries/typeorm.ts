@@ -47,10 +47,10 @@
  * pool is still reported); the model API cannot send a BEGIN, so no-transaction-on-pool has none either.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Isolation, LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
+import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, isFunction, objectProperty, propertyName, typeName, unwrap, walk } from '../ast.js';
-import { assignedFields, columnName, keyName, methodChain, objectArgument, StatementBuilder } from '../kit.js';
+import { assignedFields, columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationOf } from '../kit.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
 
 const MODULE = 'typeorm';
@@ -59,12 +59,6 @@ const COUNT_HINT: Record<SqlDialect, string> = {
   mysql: '`result.affectedRows`',
 };
 const ACTIONS: Record<string, TransactionCall['action']> = { startTransaction: 'begin', commitTransaction: 'commit', rollbackTransaction: 'rollback' };
-const ISOLATIONS: Record<string, Isolation> = {
-  SERIALIZABLE: 'serializable',
-  'REPEATABLE READ': 'repeatable read',
-  'READ COMMITTED': 'read committed',
-  'READ UNCOMMITTED': 'read uncommitted',
-};
 
 export const typeorm: LibraryAdapter = {
   name: 'typeorm',
@@ -122,7 +116,7 @@ export const typeorm: LibraryAdapter = {
     const callback = node.arguments.at(-1);
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
     if (fromOtherModule(outer, ctx)) return null;
-    const isolation = node.arguments.length > 1 ? isolationOf(node.arguments[0]) : null;
+    const isolation = node.arguments.length > 1 ? isolationOf(node.arguments[0], ctx) : null;
     return { library: 'typeorm', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
   },
 
@@ -131,7 +125,7 @@ export const typeorm: LibraryAdapter = {
     const action = name !== null ? ACTIONS[name] : undefined;
     const connection = ctx.calleeObject(node);
     if (!action || !connection) return null;
-    return { library: 'typeorm', node, connection, action, isolation: action === 'begin' ? isolationOf(node.arguments[0]) : null };
+    return { library: 'typeorm', node, connection, action, isolation: action === 'begin' ? isolationOf(node.arguments[0], ctx) : null };
   },
 };
 
@@ -142,11 +136,6 @@ function runnerOf(receiver: TSESTree.Expression, ctx: ExtractContext): TSESTree.
   return receiver;
 }
 
-function isolationOf(node: TSESTree.Node | undefined): Isolation | null {
-  const inner = node ? unwrap(node) : null;
-  if (inner?.type !== 'Literal' || typeof inner.value !== 'string') return null;
-  return ISOLATIONS[inner.value.toUpperCase().replace(/\s+/g, ' ')] ?? null;
-}
 
 /** A receiver made by another library (`new Pool()` from pg, `knex(...)`): not TypeORM's to claim. */
 function fromOtherModule(receiver: TSESTree.Expression, ctx: ExtractContext): boolean {
