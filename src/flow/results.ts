@@ -68,7 +68,7 @@ type MutableUse = {
 
 /** Properties of a result or a row list that say how many rows came back, not what is in them. */
 export const CONTAINER_PROPERTIES = new Set([
-  'rows', 'rowCount', 'count', 'length', 'affectedRows', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows',
+  'rows', 'rowCount', 'count', 'length', 'affectedRows', 'affected', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows',
   'records', 'recordset', 'rowsAffected', 'at', 'map', 'filter', 'some', 'every', 'find', 'forEach', 'reduce', 'includes', 'slice', 'flat',
 ]);
 

@@ -19,11 +19,11 @@
  * helper runs in that transaction. See `deriveSites`.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, functionName, isFunction, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import { contains, expressionPath, isFunction, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
 import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
-import { dependsOn } from './results.js';
+import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
 import type { Step, Unit } from './types.js';
 
 /**
@@ -97,9 +97,6 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
   return summaries;
 }
 
-/** Properties of a result that count rows rather than name a column. */
-const NOT_COLUMNS = new Set(['rows', 'rowCount', 'count', 'length', 'affectedRows', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows', 'affected', 'records']);
-
 /** `return rows[0].stock` / `return result.rows[0]?.balance`: the column a function returns of a statement's row. */
 function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): string | null {
   let column: string | null = null;
@@ -109,7 +106,7 @@ function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): strin
     if (inner.type === 'AwaitExpression') inner = unwrap(inner.argument);
     if (inner.type !== 'MemberExpression' || inner.computed) return;
     const name = inner.property.type === 'Identifier' ? inner.property.name : null;
-    if (name === null || NOT_COLUMNS.has(name) || !dependsOn(inner.object, step.result, resolver)) return;
+    if (name === null || CONTAINER_PROPERTIES.has(name) || !dependsOn(inner.object, step.result, resolver)) return;
     column = name;
   };
   if (fn.body.type !== 'BlockStatement') consider(fn.body);
@@ -276,7 +273,9 @@ export function declaredHelperScopes(program: TSESTree.Program, names: readonly 
   const scopes: TransactionScope[] = [];
   walk(program, (node) => {
     if (node.type !== 'CallExpression') return true;
-    const name = calleePath(node.callee);
+    // `withTransaction(...)`, `db.tx(...)`; a receiver that is no plain path (`getDb().tx(...)`) by the method alone.
+    const callee = unwrap(node.callee);
+    const name = expressionPath(callee) ?? (callee.type === 'MemberExpression' ? propertyName(callee) : null);
     if (name === null || !(wanted.has(name) || wanted.has(name.split('.').at(-1)!))) return true;
     const callback = node.arguments.find((a): a is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression');
     if (callback) scopes.push({ library: 'declared', node, callback, connectionParam: callback.params[0] ?? null, outer: null, isolation: null });
@@ -285,15 +284,3 @@ export function declaredHelperScopes(program: TSESTree.Program, names: readonly 
   return scopes;
 }
 
-function calleePath(node: TSESTree.Node): string | null {
-  const inner = unwrap(node);
-  if (inner.type === 'Identifier') return inner.name;
-  if (inner.type === 'ThisExpression') return 'this';
-  if (inner.type === 'MemberExpression' && !inner.computed && inner.property.type === 'Identifier') {
-    const base = calleePath(inner.object);
-    return base === null ? inner.property.name : `${base}.${inner.property.name}`;
-  }
-  return null;
-}
-
-export { functionName };

@@ -5,7 +5,7 @@
  * the file being analysed; an import cycle or a missing file gives no summary, never a hang or a throw.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { unwrap } from '../extract/ast.js';
+import { isFunction, objectProperty, unwrap } from '../extract/ast.js';
 import type { Resolver } from '../extract/scope.js';
 import type { ConnectionKind, ExtractContext } from '../extract/types.js';
 import type { FunctionSummary } from '../flow/summaries.js';
@@ -213,13 +213,11 @@ function memberType(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression | 
   return null;
 }
 
+/** The function an object literal holds under a name (`{ getStock: async () => ... }`, `{ getStock() {} }`). */
 function propertyFunction(object: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
-  for (const p of object.properties) {
-    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== name) continue;
-    const value = unwrap(p.value);
-    if (value.type === 'ArrowFunctionExpression' || value.type === 'FunctionExpression') return value;
-  }
-  return null;
+  const value = objectProperty(object, name);
+  const inner = value ? unwrap(value) : null;
+  return inner && isFunction(inner) ? inner : null;
 }
 
 /** A module's exports, mapped to the local summaries of the functions they name. */
