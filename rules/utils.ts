@@ -3,7 +3,6 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { resolve as resolvePath } from 'node:path';
 import { importsDatabaseCode } from '../src/project/prescan.js';
-import { fileSystemHost, type ProjectHost } from '../src/project/host.js';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, defaultProject, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
 import { ruleDocsUrl } from '../src/package-info.js';
@@ -25,22 +24,15 @@ export const keyColumnsOption = {
 } as const;
 
 /**
- * The six rules run one after another on the same file: the pre-scan is done once per source text
- * (the same string object) rather than six times.
+ * The six rules run one after another on the same file: the pre-scan (database code of its own, or an
+ * import of a project module that has some) is done once per file rather than six times.
  */
-let lastText: string | null = null;
-let lastVerdict = false;
-function fileMayHoldSql(text: string): boolean {
-  if (text !== lastText) {
-    lastText = text;
-    lastVerdict = mightContainDatabaseCode(text);
-  }
-  return lastVerdict;
-}
-
-let host: ProjectHost | null = null;
-function projectHost(): ProjectHost {
-  return (host ??= fileSystemHost());
+let last: { text: string; filename: string; followImports: boolean; verdict: boolean } | null = null;
+function fileMayHoldDatabaseCode(text: string, filename: string, followImports: boolean): boolean {
+  if (last !== null && last.text === text && last.filename === filename && last.followImports === followImports) return last.verdict;
+  const verdict = mightContainDatabaseCode(text) || (followImports && importsDatabaseCode(text, resolvePath(filename), defaultProject().host));
+  last = { text, filename, followImports, verdict };
+  return verdict;
 }
 
 /**
@@ -64,7 +56,7 @@ export function reportFindings<R extends RuleId>(
 ): TSESLint.RuleListener {
   const { sourceCode } = context;
   const settings = pluginSettings(context.settings);
-  if (!fileMayHoldSql(sourceCode.text) && !(settings.followImports && importsDatabaseCode(sourceCode.text, resolvePath(context.filename), projectHost()))) return {};
+  if (!fileMayHoldDatabaseCode(sourceCode.text, context.filename, settings.followImports)) return {};
   if (skippedFile(context.cwd, context.filename, sourceCode.text, settings) !== null) return {};
   return {
     Program(program: TSESTree.Program) {

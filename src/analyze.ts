@@ -179,8 +179,12 @@ export function defaultProject(): Project {
 /** Parse a module another file imports and summarise what it exports; null when it cannot be read. */
 export function summarizeModule(file: string, text: string, link: ProjectLink): ModuleSummaries | null {
   if (!mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text)) return null;
-  const parsed = parseSource(text, file);
-  if (!parsed) return null;
+  let parsed: ReturnType<typeof parseSource>;
+  try {
+    parsed = parseSource(text, file, false);
+  } catch {
+    return null; // a module that does not parse is one the analysis does not follow
+  }
   const model = buildModel(parsed.program, parsed.scopeManager, link);
   return model.context ? exportedSummaries(parsed.program, model.summaries, model.context) : null;
 }
@@ -188,14 +192,10 @@ export function summarizeModule(file: string, text: string, link: ProjectLink): 
 /** An import or require of another module of the project (or of a tsconfig path alias). */
 const RELATIVE_IMPORT = /\b(?:from|require\(|import\()\s*['"](?:\.|[@~#]\/|src\/)/;
 
-function parseSource(text: string, filePath: string): { program: TSESTree.Program; scopeManager: () => ScopeManagerLike } | null {
-  let program: TSESTree.Program;
-  try {
-    program = parse(text, { range: true, loc: true, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
-    ensureParents(program);
-  } catch {
-    return null;
-  }
+/** Parse a JS/TS file as the CLI does (throws typescript-estree's located error); scopes are analysed on first use. */
+function parseSource(text: string, filePath: string, comments: boolean): { program: TSESTree.Program; scopeManager: () => ScopeManagerLike } {
+  const program = parse(text, { range: true, loc: true, comment: comments, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+  ensureParents(program);
   return { program, scopeManager: () => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike };
 }
 
@@ -208,10 +208,9 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
 /** analyzeText for a front end that already ran mightContainDatabaseCode on the text (the CLI's pre-scan). */
 export function analyzePrescannedText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
   const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
-  let program: TSESTree.Program;
+  let parsed: ReturnType<typeof parseSource>;
   try {
-    program = parse(text, { range: true, loc: true, comment: mayHoldDirectives(text), tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
-    ensureParents(program);
+    parsed = parseSource(text, filePath, mayHoldDirectives(text));
   } catch (error) {
     const located = error as { lineNumber?: number; column?: number; message?: string };
     return {
@@ -219,7 +218,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
       fatal: { message: `Parsing error: ${firstLine(located.message)}`, line: located.lineNumber ?? 1, column: (located.column ?? 0) + 1 },
     };
   }
-  const scopeManager = (): ScopeManagerLike => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike;
+  const { program, scopeManager } = parsed;
   try {
     const project = options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath));
     const model = buildModel(program, scopeManager, project, { transactionHelpers: options.transactionHelpers ?? [] });
