@@ -8,15 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  auditCodebase,
-  DEFAULT_MIRRORS,
-  DEFAULT_ROOT,
-  DIST,
-  listCodebases,
-  type AuditFinding,
-  type Codebase,
-} from './corpus/audit.js';
+import { auditCodebase, DEFAULT_MIRRORS, DEFAULT_ROOT, DIST, listCodebases, type AuditFinding, type Codebase } from './corpus/audit.js';
 import { judgedFileName, loadJudged, matchFindings, skeleton, type JudgedFinding, type Match } from './corpus/judged.js';
 import { formatTable } from './corpus/table.js';
 
@@ -185,7 +177,9 @@ async function main(argv: readonly string[]): Promise<number> {
     allTrue + allFalse > 0 ? `${((100 * allTrue) / (allTrue + allFalse)).toFixed(0)} %` : '-',
     String(total((c) => c.lost.length)),
   ]);
-  process.stdout.write(`${formatTable(['codebase', 'findings', 'true', 'false', 'debatable', 'unjudged', 'precision', 'true lost'], rows)}\n`);
+  process.stdout.write(
+    `${formatTable(['codebase', 'findings', 'true', 'false', 'debatable', 'unjudged', 'precision', 'true lost'], rows)}\n`,
+  );
 
   for (const c of checked) {
     const lines: string[] = [];

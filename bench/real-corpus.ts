@@ -72,7 +72,15 @@ const USAGE = `usage: node dist/bench/real-corpus.js [--root DIR] [--mirrors DIR
 `;
 
 function parseFlags(argv: readonly string[]): Flags | null {
-  const flags: Flags = { root: DEFAULT_ROOT, mirrors: DEFAULT_MIRRORS, json: null, eslint: false, eslintPrescanned: false, names: [], auditArgs: [] };
+  const flags: Flags = {
+    root: DEFAULT_ROOT,
+    mirrors: DEFAULT_MIRRORS,
+    json: null,
+    eslint: false,
+    eslintPrescanned: false,
+    names: [],
+    auditArgs: [],
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -148,7 +156,9 @@ export async function measureCodebase(
     failure: outcome.failure,
   };
   if (options.eslint) {
-    const swept = options.eslintPrescanned ? files.filter((file) => statSync(file).size <= MAX_FILE_BYTES && mightContainSql(readFileSync(file, 'utf8'))) : files;
+    const swept = options.eslintPrescanned
+      ? files.filter((file) => statSync(file).size <= MAX_FILE_BYTES && mightContainSql(readFileSync(file, 'utf8')))
+      : files;
     report.eslint = await sweepCodebase(codebase, swept);
   }
   return report;
@@ -164,7 +174,9 @@ function ruleHead(rule: string): string {
 }
 
 const figure = (value: number | null | undefined, digits = 0): string =>
-  value === null || value === undefined ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  value === null || value === undefined
+    ? '-'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function sum(reports: readonly CodebaseReport[], pick: (report: CodebaseReport) => number | null | undefined): number | null {
   let total = 0;
@@ -180,7 +192,23 @@ function sum(reports: readonly CodebaseReport[], pick: (report: CodebaseReport) 
 
 export function auditTable(reports: readonly CodebaseReport[]): string {
   const rules = [...new Set(reports.flatMap((report) => Object.keys(report.findingsByRule)))];
-  const head = ['codebase', 'files', 'lines', 'sites', 'stmts', 'parsed', 'lexical', 'unresolved', '% parsed', ...rules.map(ruleHead), 'internal', 'parse err', 'wall s', 'CPU s', 'RSS MB'];
+  const head = [
+    'codebase',
+    'files',
+    'lines',
+    'sites',
+    'stmts',
+    'parsed',
+    'lexical',
+    'unresolved',
+    '% parsed',
+    ...rules.map(ruleHead),
+    'internal',
+    'parse err',
+    'wall s',
+    'CPU s',
+    'RSS MB',
+  ];
   const row = (name: string, r: Partial<CodebaseReport>, findings: Record<string, number>): string[] => [
     name,
     figure(r.files),
@@ -229,7 +257,19 @@ export function auditTable(reports: readonly CodebaseReport[]): string {
 
 export function eslintTable(reports: readonly CodebaseReport[]): string {
   const swept = reports.filter((report) => report.eslint !== undefined);
-  const head = ['codebase', 'files', 'lines', 'crashes', 'internal', 'parse err', 'findings', 'audit findings', 'wall s', 'CPU s', 'RSS MB'];
+  const head = [
+    'codebase',
+    'files',
+    'lines',
+    'crashes',
+    'internal',
+    'parse err',
+    'findings',
+    'audit findings',
+    'wall s',
+    'CPU s',
+    'RSS MB',
+  ];
   const rows = swept.map((report) => {
     const sweep = report.eslint!;
     return [
@@ -256,8 +296,14 @@ export function eslintTable(reports: readonly CodebaseReport[]): string {
     figure(total((s) => s.parseErrors)),
     figure(total((s) => Object.values(s.findingsByRule).reduce((a, b) => a + b, 0))),
     figure(sum(swept, (r) => r.findings.length)),
-    figure(total((s) => s.wallSeconds), 1),
-    figure(total((s) => s.cpuSeconds), 1),
+    figure(
+      total((s) => s.wallSeconds),
+      1,
+    ),
+    figure(
+      total((s) => s.cpuSeconds),
+      1,
+    ),
     figure(Math.max(0, ...swept.map((r) => r.eslint!.maxRssMb ?? 0))),
   ]);
   return `${formatTable(head, rows)}\n`;
@@ -272,7 +318,8 @@ function problems(reports: readonly CodebaseReport[]): string {
     if (sweep === undefined) continue;
     if (sweep.failure !== null) lines.push(`${report.codebase}: the ESLint sweep failed: ${sweep.failure}`);
     for (const error of sweep.internalErrors) lines.push(`${report.codebase}: eslint: ${error.path}:${error.line}  ${error.message}`);
-    for (const crash of sweep.crashes) lines.push(`${report.codebase}: eslint crash: ${crash.path}\n${crash.stack.split('\n').slice(0, 12).join('\n')}`);
+    for (const crash of sweep.crashes)
+      lines.push(`${report.codebase}: eslint crash: ${crash.path}\n${crash.stack.split('\n').slice(0, 12).join('\n')}`);
   }
   return lines.length === 0 ? 'No internal errors, no crashes.\n' : `${lines.join('\n')}\n`;
 }
@@ -293,9 +340,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const reports: CodebaseReport[] = [];
   for (const codebase of codebases) {
     process.stderr.write(`${codebase.name} ...\n`);
-    reports.push(await measureCodebase(codebase, { eslint: flags.eslint, eslintPrescanned: flags.eslintPrescanned, auditArgs: flags.auditArgs }));
+    reports.push(
+      await measureCodebase(codebase, { eslint: flags.eslint, eslintPrescanned: flags.eslintPrescanned, auditArgs: flags.auditArgs }),
+    );
   }
-  process.stdout.write(`sql-race audit on ${codebases.length} codebases (Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB)\n\n`);
+  process.stdout.write(
+    `sql-race audit on ${codebases.length} codebases (Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB)\n\n`,
+  );
   process.stdout.write(auditTable(reports));
   if (flags.eslint) {
     const which = flags.eslintPrescanned ? 'the files the pre-scan admits' : 'the same files';
@@ -309,7 +360,10 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   const failed = reports.some(
-    (r) => r.failure !== null || r.internalErrors.length > 0 || (r.eslint !== undefined && (r.eslint.failure !== null || r.eslint.crashes.length > 0 || r.eslint.internalErrors.length > 0)),
+    (r) =>
+      r.failure !== null ||
+      r.internalErrors.length > 0 ||
+      (r.eslint !== undefined && (r.eslint.failure !== null || r.eslint.crashes.length > 0 || r.eslint.internalErrors.length > 0)),
   );
   return failed ? 1 : 0;
 }

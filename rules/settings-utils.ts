@@ -53,7 +53,10 @@ export function skippedFile(cwd: string, filename: string, text: string, setting
   let relative = path.relative(cwd, filename);
   // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders.
   if (relative.startsWith('..') || path.isAbsolute(relative)) relative = path.basename(filename);
-  return skipVerdict(relative.split(path.sep).join('/'), text, { includeOneShot: settings.checkOneShot, includeTests: settings.checkTests });
+  return skipVerdict(relative.split(path.sep).join('/'), text, {
+    includeOneShot: settings.checkOneShot,
+    includeTests: settings.checkTests,
+  });
 }
 
 /** One schema per cwd and setting for the life of the process (one lint run); files are memoized per content. */

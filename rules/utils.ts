@@ -30,7 +30,8 @@ export const keyColumnsOption = {
 let last: { text: string; filename: string; followImports: boolean; verdict: boolean } | null = null;
 function fileMayHoldDatabaseCode(text: string, filename: string, followImports: boolean): boolean {
   if (last !== null && last.text === text && last.filename === filename && last.followImports === followImports) return last.verdict;
-  const verdict = mightContainDatabaseCode(text) || (followImports && importsDatabaseCode(text, resolvePath(filename), defaultProject().host));
+  const verdict =
+    mightContainDatabaseCode(text) || (followImports && importsDatabaseCode(text, resolvePath(filename), defaultProject().host));
   last = { text, filename, followImports, verdict };
   return verdict;
 }
@@ -62,7 +63,12 @@ export function reportFindings<R extends RuleId>(
     Program(program: TSESTree.Program) {
       let findings;
       try {
-        const model = buildModel(program, sourceCode.scopeManager!, settings.followImports ? defaultProject().link(resolvePath(context.filename)) : null, { transactionHelpers: settings.transactionHelpers });
+        const model = buildModel(
+          program,
+          sourceCode.scopeManager!,
+          settings.followImports ? defaultProject().link(resolvePath(context.filename)) : null,
+          { transactionHelpers: settings.transactionHelpers },
+        );
         if (model.units.length === 0) return;
         findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, settings));
       } catch (error) {

@@ -42,7 +42,17 @@ export interface Model {
   context: ExtractContext | null;
 }
 
-const EMPTY: Model = { units: [], resolver: null, querySites: 0, statements: 0, unparsed: [], unresolved: 0, summarizedCalls: 0, summaries: new Map(), context: null };
+const EMPTY: Model = {
+  units: [],
+  resolver: null,
+  querySites: 0,
+  statements: 0,
+  unparsed: [],
+  unresolved: 0,
+  summarizedCalls: 0,
+  summaries: new Map(),
+  context: null,
+};
 const models = new WeakMap<TSESTree.Program, Model>();
 
 /** Cheap pre-scan: a file without SQL-like text or model calls is never parsed or analysed. */
@@ -60,7 +70,12 @@ export interface ModelOptions {
   transactionHelpers?: readonly string[];
 }
 
-export function buildModel(program: TSESTree.Program, scopeManager: ScopeManagerLike | (() => ScopeManagerLike), project: ProjectLink | null = null, options: ModelOptions = {}): Model {
+export function buildModel(
+  program: TSESTree.Program,
+  scopeManager: ScopeManagerLike | (() => ScopeManagerLike),
+  project: ProjectLink | null = null,
+  options: ModelOptions = {},
+): Model {
   const cached = models.get(program);
   if (cached) return cached;
   const extraction = extract(program, scopeManager, ADAPTERS, project ? (module, path) => project.connectionKind(module, path) : null);
@@ -90,7 +105,11 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
       if (size === 0 || size === previous) break;
       previous = size;
       summarizedCalls = new Set(derived.sites.map((s) => s.node)).size;
-      const combined = { ...extraction, sites: [...extraction.sites, ...derived.sites], transactions: [...extraction.transactions, ...derived.scopes] };
+      const combined = {
+        ...extraction,
+        sites: [...extraction.sites, ...derived.sites],
+        transactions: [...extraction.transactions, ...derived.scopes],
+      };
       runInHelperTransactions(combined.sites, [...declared, ...derived.scopes], extraction.resolver);
       units = buildUnits(combined, analyzeSite);
     }
@@ -122,7 +141,14 @@ export function buildModel(program: TSESTree.Program, scopeManager: ScopeManager
 }
 
 function hasImports(program: TSESTree.Program): boolean {
-  return program.body.some((s) => s.type === 'ImportDeclaration' || (s.type === 'VariableDeclaration' && s.declarations.some((d) => d.init?.type === 'CallExpression' && d.init.callee.type === 'Identifier' && d.init.callee.name === 'require')));
+  return program.body.some(
+    (s) =>
+      s.type === 'ImportDeclaration' ||
+      (s.type === 'VariableDeclaration' &&
+        s.declarations.some(
+          (d) => d.init?.type === 'CallExpression' && d.init.callee.type === 'Identifier' && d.init.callee.name === 'require',
+        )),
+  );
 }
 
 /** A statement on the connection a transaction helper hands its callback runs in that transaction. */
@@ -136,7 +162,12 @@ function runInHelperTransactions(sites: QuerySite[], scopes: readonly Transactio
 }
 
 /** Run checks; a statement reached through several units (inlined callbacks) is reported once. */
-export function runChecks<R extends RuleId = RuleId>(model: Model, ruleIds: readonly R[] = RULE_IDS as readonly RuleId[] as readonly R[], options: CheckOptions = {}, schema: Schema = EMPTY_SCHEMA): Finding<R>[] {
+export function runChecks<R extends RuleId = RuleId>(
+  model: Model,
+  ruleIds: readonly R[] = RULE_IDS as readonly RuleId[] as readonly R[],
+  options: CheckOptions = {},
+  schema: Schema = EMPTY_SCHEMA,
+): Finding<R>[] {
   if (!model.resolver || model.units.length === 0) return [];
   const seen = new Set<string>();
   const findings: Finding<R>[] = [];
@@ -193,15 +224,34 @@ export function summarizeModule(file: string, text: string, link: ProjectLink): 
 const RELATIVE_IMPORT = /\b(?:from|require\(|import\()\s*['"](?:\.|[@~#]\/|src\/)/;
 
 /** Parse a JS/TS file as the CLI does (throws typescript-estree's located error); scopes are analysed on first use. */
-function parseSource(text: string, filePath: string, comments: boolean): { program: TSESTree.Program; scopeManager: () => ScopeManagerLike } {
-  const program = parse(text, { range: true, loc: true, comment: comments, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+function parseSource(
+  text: string,
+  filePath: string,
+  comments: boolean,
+): { program: TSESTree.Program; scopeManager: () => ScopeManagerLike } {
+  const program = parse(text, {
+    range: true,
+    loc: true,
+    comment: comments,
+    tokens: false,
+    jsx: !/\.(c|m)?ts$/i.test(filePath),
+    filePath,
+  }) as TSESTree.Program;
   ensureParents(program);
-  return { program, scopeManager: () => analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike };
+  return {
+    program,
+    scopeManager: () =>
+      analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike,
+  };
 }
 
 /** Parse a JS/TS source text and run every check; never throws. */
 export function analyzeText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
-  if (!mightContainDatabaseCode(text) && (options.project === false || !importsDatabaseCode(text, resolvePath(filePath), (options.project ?? defaultProject()).host))) return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
+  if (
+    !mightContainDatabaseCode(text) &&
+    (options.project === false || !importsDatabaseCode(text, resolvePath(filePath), (options.project ?? defaultProject()).host))
+  )
+    return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   return analyzePrescannedText(text, filePath, options);
 }
 
@@ -256,7 +306,10 @@ function derivedSites(model: Model): Map<TSESTree.Node, NonNullable<QuerySite['d
   return map;
 }
 
-function toReported<R extends RuleId>(finding: Finding<R>, elsewhere: ReadonlyMap<TSESTree.Node, NonNullable<QuerySite['derived']>[]> = new Map()): ReportedFinding {
+function toReported<R extends RuleId>(
+  finding: Finding<R>,
+  elsewhere: ReadonlyMap<TSESTree.Node, NonNullable<QuerySite['derived']>[]> = new Map(),
+): ReportedFinding {
   const { loc } = finding.node;
   const away = (node: TSESTree.Node, label: string): ReportedFinding['related'] =>
     (elsewhere.get(node) ?? []).map((d) => ({ label: `${label} in ${d.function}`, line: d.line, column: 1, file: d.file! }));

@@ -18,9 +18,10 @@ type RuleName = keyof typeof rules;
 /** Every extension the analysis reads: JavaScript and TypeScript, as modules, scripts and JSX. */
 const FILES = ['**/*.js', '**/*.mjs', '**/*.cjs', '**/*.jsx', '**/*.ts', '**/*.mts', '**/*.cts', '**/*.tsx'];
 
-const recommendedRules = Object.fromEntries(
-  (Object.keys(rules) as RuleName[]).map((name) => [`sql-race/${name}`, 'error']),
-) as Record<`sql-race/${RuleName}`, Linter.RuleEntry>;
+const recommendedRules = Object.fromEntries((Object.keys(rules) as RuleName[]).map((name) => [`sql-race/${name}`, 'error'])) as Record<
+  `sql-race/${RuleName}`,
+  Linter.RuleEntry
+>;
 
 export const meta = { name: packageInfo.name, version: packageInfo.version };
 

@@ -78,7 +78,13 @@ function examplesOf(fences: readonly Fence[]): Example[] {
     const section = top === 'Options' ? sub : top;
     if (section !== 'Incorrect' && section !== 'Correct') continue;
     const written = /(?:^|\s)option='([^']*)'/.exec(fence.meta)?.[1];
-    examples.push({ section, line: fence.line, code: fence.code, options: written === undefined ? null : JSON.parse(written), option: top === 'Options' ? optionName(option) : null });
+    examples.push({
+      section,
+      line: fence.line,
+      code: fence.code,
+      options: written === undefined ? null : JSON.parse(written),
+      option: top === 'Options' ? optionName(option) : null,
+    });
   }
   return examples;
 }
@@ -96,7 +102,9 @@ function describeMessages(messages: readonly LintMessage[]): string {
 
 describe('rule docs', () => {
   it('exist for every rule, and only for rules', () => {
-    const docs = readdirSync(rulesDir).filter((file) => file.endsWith('.md')).map((file) => file.replace(/\.md$/, ''));
+    const docs = readdirSync(rulesDir)
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => file.replace(/\.md$/, ''));
     expect(docs.sort()).toEqual([...RULE_IDS].sort());
   });
 
@@ -129,7 +137,9 @@ describe('rule docs', () => {
         if (options.length === 0) expect(section).toContain('This rule has no options.');
         for (const option of options) {
           const under = examples.filter((e) => e.option === option);
-          expect(under.map((e) => e.section).sort(), `examples under ### \`${option}\``).toEqual(expect.arrayContaining(['Correct', 'Incorrect']));
+          expect(under.map((e) => e.section).sort(), `examples under ### \`${option}\``).toEqual(
+            expect.arrayContaining(['Correct', 'Incorrect']),
+          );
         }
       });
 
@@ -160,7 +170,10 @@ describe('rule docs', () => {
           expect(fatal, describeMessages(fatal)).toEqual([]);
           const ours = messages.filter((m) => m.ruleId?.startsWith('sql-race/'));
           if (example.section === 'Incorrect') {
-            expect(ours.some((m) => m.ruleId === `sql-race/${id}`), `expected sql-race/${id}, got:\n${describeMessages(ours)}`).toBe(true);
+            expect(
+              ours.some((m) => m.ruleId === `sql-race/${id}`),
+              `expected sql-race/${id}, got:\n${describeMessages(ours)}`,
+            ).toBe(true);
           } else {
             expect(ours, describeMessages(ours)).toEqual([]);
           }
@@ -177,7 +190,10 @@ describe('keyColumns examples', () => {
   for (const place of places) {
     const text = readFileSync(join(import.meta.dirname, '..', place), 'utf8');
     const lists = [...text.matchAll(/keyColumns['"]?\s*:\s*\[([^\]]*)\]/g)].map((m) => m[1] ?? '');
-    const columns = [...lists.flatMap((list) => [...list.matchAll(/['"](\w+)['"]/g)].map((m) => m[1] ?? '')), ...[...text.matchAll(/--key-column (\w+)/g)].map((m) => m[1] ?? '')];
+    const columns = [
+      ...lists.flatMap((list) => [...list.matchAll(/['"](\w+)['"]/g)].map((m) => m[1] ?? '')),
+      ...[...text.matchAll(/--key-column (\w+)/g)].map((m) => m[1] ?? ''),
+    ];
     if (columns.length === 0) continue;
     it(`in ${place} name columns the analysis would otherwise read as a guard`, () => {
       for (const column of columns) expect(!isKeyColumn(column) && isStateColumn(column), column).toBe(true);

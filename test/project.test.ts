@@ -11,7 +11,9 @@ import { CHECKS } from '../src/checks/index.js';
 
 const root = join(import.meta.dirname, '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
-const ruleFiles = readdirSync(join(root, 'rules')).filter((f) => f.endsWith('.ts') && !['index.ts', 'utils.ts', 'settings-utils.ts'].includes(f));
+const ruleFiles = readdirSync(join(root, 'rules')).filter(
+  (f) => f.endsWith('.ts') && !['index.ts', 'utils.ts', 'settings-utils.ts'].includes(f),
+);
 
 function fixtureFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -46,7 +48,16 @@ describe('project', () => {
       });
       it('has a doc with the required sections', () => {
         const doc = read(`rules/${id}.md`);
-        for (const heading of ['## What it flags', '## Why it is a bug', '## Incorrect', '## Correct', '## How to fix it', '## Proof', '## Options', '## When not to use it']) {
+        for (const heading of [
+          '## What it flags',
+          '## Why it is a bug',
+          '## Incorrect',
+          '## Correct',
+          '## How to fix it',
+          '## Proof',
+          '## Options',
+          '## When not to use it',
+        ]) {
           expect(doc).toContain(heading);
         }
       });
@@ -74,7 +85,14 @@ describe('README rules table', () => {
       const recommended = plugin.configs.recommended.rules?.[`sql-race/${id}`] !== undefined ? '✅' : '';
       const suggestions = plugin.rules[id].meta.hasSuggestions === true ? '💡' : '';
       const row = rows.find((r) => r.startsWith(`| [\`${id}\`]`)) ?? '';
-      expect(row.split('|').map((cell) => cell.trim())).toEqual(['', `[\`${id}\`](rules/${id}.md)`, CHECKS[id].description, recommended, suggestions, '']);
+      expect(row.split('|').map((cell) => cell.trim())).toEqual([
+        '',
+        `[\`${id}\`](rules/${id}.md)`,
+        CHECKS[id].description,
+        recommended,
+        suggestions,
+        '',
+      ]);
     });
   }
 });

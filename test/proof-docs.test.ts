@@ -16,7 +16,9 @@ const read = (path: string): string => readFileSync(join(repositoryRoot, path), 
 
 describe('proof figures in the documents', () => {
   it('fixtures/proof.json has exactly one record per variant file', () => {
-    const files = listScenarios().flatMap((s) => s.variants.map((v) => v.file)).sort();
+    const files = listScenarios()
+      .flatMap((s) => s.variants.map((v) => v.file))
+      .sort();
     expect(records.map((r) => r.file).sort()).toEqual(files);
   });
 

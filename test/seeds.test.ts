@@ -9,7 +9,9 @@ import { analyzeText } from '../src/analyze.js';
 import { lintWithEslint } from './helpers/lint.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'seeds');
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 describe('seed snippets', () => {
   it('has broken and fixed snippets', () => {

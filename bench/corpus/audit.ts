@@ -140,7 +140,10 @@ function toPosix(relative: string): string {
 }
 
 /** Reads the JSON report of one audit into findings and file messages. */
-export function readReport(dir: string, results: readonly JsonResult[]): Pick<AuditOutcome, 'findings' | 'internalErrors' | 'parseErrors' | 'skipped'> {
+export function readReport(
+  dir: string,
+  results: readonly JsonResult[],
+): Pick<AuditOutcome, 'findings' | 'internalErrors' | 'parseErrors' | 'skipped'> {
   const findings: AuditFinding[] = [];
   const internalErrors: FileMessage[] = [];
   const parseErrors: FileMessage[] = [];

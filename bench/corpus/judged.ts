@@ -46,7 +46,9 @@ export function judgedFileName(codebase: string): string {
 export function loadJudged(dir: string): Map<string, JudgedFile> {
   const judged = new Map<string, JudgedFile>();
   if (!existsSync(dir)) return judged;
-  for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()) {
     const file = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as JudgedFile;
     for (const entry of file.findings) {
       if (!['true', 'false', 'debatable'].includes(entry.verdict)) {
@@ -67,7 +69,10 @@ export interface Match {
  * Pairs each current finding with at most one judged entry of the same path and rule: the same line and
  * SQL first, then the same line, then the same SQL within `LINE_TOLERANCE` lines (nearest first).
  */
-export function matchFindings(findings: readonly AuditFinding[], judged: readonly JudgedFinding[]): { matches: Match[]; unmatched: JudgedFinding[] } {
+export function matchFindings(
+  findings: readonly AuditFinding[],
+  judged: readonly JudgedFinding[],
+): { matches: Match[]; unmatched: JudgedFinding[] } {
   const free = new Set(judged);
   const matches: Match[] = findings.map((finding) => ({ finding, judged: null }));
   const hashes = findings.map((finding) => sqlHash(finding.sql));

@@ -35,7 +35,8 @@ const ADVICE: Record<SqlDialect, DialectAdvice> = {
     duplicateError: 'error 23505',
     serializationFailure: 'error 40001',
     checkViolation: 'error 23514',
-    coupleWrites: (kind) => `couple them in one statement (\`WITH changed AS (${kind} ... RETURNING ...) INSERT ... SELECT ... FROM changed\`)`,
+    coupleWrites: (kind) =>
+      `couple them in one statement (\`WITH changed AS (${kind} ... RETURNING ...) INSERT ... SELECT ... FROM changed\`)`,
     rowBack: ' (or add RETURNING and test the row)',
     mergeJson: (column, value) => `\`SET ${column} = ${column} || ${value}::jsonb\` or \`jsonb_set(${column}, ...)\``,
     appendArray: (column, value) => `\`SET ${column} = array_append(${column}, ${value})\``,
@@ -71,5 +72,7 @@ export function placeholder(site: QuerySite): string {
 
 /** Where to run statements that must share one transaction: the library's own API when it has one. */
 export function inOneTransaction(site: QuerySite): string {
-  return site.transactionHint !== undefined ? `in one transaction: use ${site.transactionHint}` : 'after BEGIN on the same client, before COMMIT';
+  return site.transactionHint !== undefined
+    ? `in one transaction: use ${site.transactionHint}`
+    : 'after BEGIN on the same client, before COMMIT';
 }

@@ -16,10 +16,22 @@ export interface CheckDefinition<R extends RuleId> {
 
 export const CHECKS: { readonly [R in RuleId]: CheckDefinition<R> } = {
   'no-check-then-act': { check: checkThenAct.noCheckThenAct, messages: checkThenAct.messages, description: checkThenAct.description },
-  'no-decoupled-insert': { check: decoupledInsert.noDecoupledInsert, messages: decoupledInsert.messages, description: decoupledInsert.description },
-  'no-ignored-rowcount': { check: ignoredRowcount.noIgnoredRowcount, messages: ignoredRowcount.messages, description: ignoredRowcount.description },
+  'no-decoupled-insert': {
+    check: decoupledInsert.noDecoupledInsert,
+    messages: decoupledInsert.messages,
+    description: decoupledInsert.description,
+  },
+  'no-ignored-rowcount': {
+    check: ignoredRowcount.noIgnoredRowcount,
+    messages: ignoredRowcount.messages,
+    description: ignoredRowcount.description,
+  },
   'no-lost-update': { check: lostUpdate.noLostUpdate, messages: lostUpdate.messages, description: lostUpdate.description },
-  'no-transaction-on-pool': { check: transactionOnPool.noTransactionOnPool, messages: transactionOnPool.messages, description: transactionOnPool.description },
+  'no-transaction-on-pool': {
+    check: transactionOnPool.noTransactionOnPool,
+    messages: transactionOnPool.messages,
+    description: transactionOnPool.description,
+  },
   'no-lock-outside-transaction': {
     check: lockOutsideTransaction.noLockOutsideTransaction,
     messages: lockOutsideTransaction.messages,
@@ -37,4 +49,3 @@ export function ruleMessage<R extends RuleId>(ruleId: R, messageId: MessageIds[R
 export function formatMessage(template: string, data: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => data[key] ?? whole);
 }
-

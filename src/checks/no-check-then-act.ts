@@ -7,7 +7,26 @@ import { dialectAdvice } from './advice.js';
 import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
-import { stepLine, controls, seesResult, groupActs, isHarmlessWrite, guardsOn, guardText, isRead, kindOn, laterWrites, line, lines, linesOf, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import {
+  stepLine,
+  controls,
+  seesResult,
+  groupActs,
+  isHarmlessWrite,
+  guardsOn,
+  guardText,
+  isRead,
+  kindOn,
+  laterWrites,
+  line,
+  lines,
+  linesOf,
+  readProtection,
+  retestsReadValue,
+  sharedTable,
+  type CheckInput,
+  findingAt,
+} from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 
 export const messages = {
@@ -26,7 +45,7 @@ export const messages = {
   checkThenSetUnique:
     'The check on line {{readLine}} that no other `{{table}}` row has this `{{column}}` (tested on line {{checkLine}}) does not stop a concurrent request from setting the same value before the UPDATE on line {{writeLine}}: both see none and both write it. Enforce it with a unique constraint on `{{column}}` and handle the violation ({{duplicateError}}), or run the transaction as SERIALIZABLE and retry on {{serializationFailure}}.',
   claimBySubquery:
-    'The UPDATE of `{{table}}` picks its row by `{{guard}}` in {{picker}} without locking it, and does not re-test it: under READ COMMITTED two concurrent callers pick the same row and both take it. Add `FOR UPDATE SKIP LOCKED` to {{picker}}, or repeat `{{guard}}` in the UPDATE\'s WHERE and check {{countHint}}.',
+    "The UPDATE of `{{table}}` picks its row by `{{guard}}` in {{picker}} without locking it, and does not re-test it: under READ COMMITTED two concurrent callers pick the same row and both take it. Add `FOR UPDATE SKIP LOCKED` to {{picker}}, or repeat `{{guard}}` in the UPDATE's WHERE and check {{countHint}}.",
   addForUpdate: 'Lock the rows read until the transaction ends: append `FOR UPDATE`.',
 } as const satisfies RuleMessages;
 
@@ -39,7 +58,15 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
   for (const unit of units) {
     for (const step of unit.steps) {
       const claim = step.site.derived ? null : unlockedSubqueryClaim(step);
-      if (claim) findings.push(findingAt(unit, step, 'no-check-then-act', 'claimBySubquery', { table: claim.table, guard: guardText(claim.guards), picker: claim.cte !== null ? `the CTE \`${claim.cte}\`` : 'the subquery', countHint: step.site.countHint }));
+      if (claim)
+        findings.push(
+          findingAt(unit, step, 'no-check-then-act', 'claimBySubquery', {
+            table: claim.table,
+            guard: guardText(claim.guards),
+            picker: claim.cte !== null ? `the CTE \`${claim.cte}\`` : 'the subquery',
+            countHint: step.site.countHint,
+          }),
+        );
     }
     const pairs: Pair[] = [];
     for (const read of unit.steps) {
@@ -52,33 +79,70 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           const test = read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
           if (!test || write.catchesUniqueViolation) continue;
           const { duplicateError, serializationFailure } = dialectAdvice(write.site);
-          findings.push(findingAt(unit, read, 'no-check-then-act', 'checkThenSetUnique', { table, column: unique, readLine: stepLine(read), checkLine: line(test), writeLine: stepLine(write), duplicateError, serializationFailure }, [
-            { label: 'check', node: test },
-            { label: 'write', node: write.site.node },
-          ]));
+          findings.push(
+            findingAt(
+              unit,
+              read,
+              'no-check-then-act',
+              'checkThenSetUnique',
+              {
+                table,
+                column: unique,
+                readLine: stepLine(read),
+                checkLine: line(test),
+                writeLine: stepLine(write),
+                duplicateError,
+                serializationFailure,
+              },
+              [
+                { label: 'check', node: test },
+                { label: 'write', node: write.site.node },
+              ],
+            ),
+          );
           break;
         }
         if (isSafeWrite(read, write, table, resolver, options)) continue;
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
-        const test = decidingTests(read, write, table, options).find((t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node));
+        const test = decidingTests(read, write, table, options).find(
+          (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
+        );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (isMonotonicFlag(unit, read, write, test)) continue;
         // A key that covers the inserted columns makes the duplicate fail: no second row, only an error to handle.
         const key = insert ? insertKey(write, table, schema) : null;
         if (key !== null && errorHandled(write.site.node)) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
-        const plain = key !== null ? 'checkThenInsertUnhandled' : insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
+        const plain =
+          key !== null
+            ? 'checkThenInsertUnhandled'
+            : insert
+              ? 'checkThenInsert'
+              : bounded !== null
+                ? 'checkThenActBounded'
+                : 'checkThenAct';
         // A model call has no SQL to quote: its site says the fix in the library's API.
         const words = write.site.model;
-        const messageId = words && plain === 'checkThenAct' ? 'checkThenActModel' : words && plain === 'checkThenInsert' ? 'checkThenInsertModel' : plain;
+        const messageId =
+          words && plain === 'checkThenAct' ? 'checkThenActModel' : words && plain === 'checkThenInsert' ? 'checkThenInsertModel' : plain;
         const advice = dialectAdvice(write.site);
-        pairs.push({ read, write, test, table, insert, messageId, extra: {
-          ...(words ? modelData(read, write, test, messageId) : {}),
-          ...(key !== null ? { key: describeKey(key), duplicateError: advice.duplicateError, insertIfAbsent: advice.insertIfAbsent } : {}),
-          ...(insert && key === null ? { upsert: advice.upsert, serializationFailure: advice.serializationFailure } : {}),
-          ...(bounded !== null ? { check: bounded.check.text, column: bounded.column, checkViolation: advice.checkViolation } : {}),
-        } });
+        pairs.push({
+          read,
+          write,
+          test,
+          table,
+          insert,
+          messageId,
+          extra: {
+            ...(words ? modelData(read, write, test, messageId) : {}),
+            ...(key !== null
+              ? { key: describeKey(key), duplicateError: advice.duplicateError, insertIfAbsent: advice.insertIfAbsent }
+              : {}),
+            ...(insert && key === null ? { upsert: advice.upsert, serializationFailure: advice.serializationFailure } : {}),
+            ...(bounded !== null ? { check: bounded.check.text, column: bounded.column, checkViolation: advice.checkViolation } : {}),
+          },
+        });
       }
     }
     // Several reads feeding one write, or one read feeding several writes: one finding per act.
@@ -92,14 +156,24 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         ...tests.map((node) => ({ label: 'check' as const, node })),
         ...act.writes.map((w) => ({ label: 'write' as const, node: w.site.node })),
       ];
-      findings.push(findingAt(unit, read, 'no-check-then-act', first.messageId, {
-        table: first.table,
-        readLines: lines(act.reads),
-        checkLines: linesOf(tests),
-        writeLines: lines(act.writes),
-        countHint: act.writes[0]!.site.countHint,
-        ...first.extra,
-      }, related, first.insert ? [] : forUpdateSuggestion(read)));
+      findings.push(
+        findingAt(
+          unit,
+          read,
+          'no-check-then-act',
+          first.messageId,
+          {
+            table: first.table,
+            readLines: lines(act.reads),
+            checkLines: linesOf(tests),
+            writeLines: lines(act.writes),
+            countHint: act.writes[0]!.site.countHint,
+            ...first.extra,
+          },
+          related,
+          first.insert ? [] : forUpdateSuggestion(read),
+        ),
+      );
     }
   }
   return findings;
@@ -111,7 +185,8 @@ interface Pair {
   test: TSESTree.Node;
   table: string;
   insert: boolean;
-  messageId: 'checkThenAct' | 'checkThenActModel' | 'checkThenInsert' | 'checkThenInsertModel' | 'checkThenInsertUnhandled' | 'checkThenActBounded';
+  messageId:
+    'checkThenAct' | 'checkThenActModel' | 'checkThenInsert' | 'checkThenInsertModel' | 'checkThenInsertUnhandled' | 'checkThenActBounded';
   extra: Record<string, string>;
 }
 
@@ -147,7 +222,10 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
   // A test can read several values (`if (lowest < node.first_seen)`): any of them being the one written back decides.
   const tests = read.result.valueTests.filter((t) => t.node === test);
   const written = new Set([lost.readColumn, ...lost.columns]);
-  return tests.length === 0 || tests.some((t) => t.columns === null || t.columns.some((c) => written.has(c.toLowerCase()) || written.has(columnName(c))));
+  return (
+    tests.length === 0 ||
+    tests.some((t) => t.columns === null || t.columns.some((c) => written.has(c.toLowerCase()) || written.has(columnName(c))))
+  );
 }
 
 /**
@@ -191,11 +269,13 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   if (kind === 'delete' && stateColumns.length > 0 && agedOnly(read, options)) return [];
   if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
   const written = (c: string): boolean => assigned.has(c.toLowerCase()) || assigned.has(columnName(c));
-  return read.result.valueTests
-    .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
-    // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
-    .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
-    .map((t) => t.node);
+  return (
+    read.result.valueTests
+      .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
+      // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
+      .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
+      .map((t) => t.node)
+  );
 }
 
 /**
@@ -238,7 +318,9 @@ function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInpu
   if (write.facts.onConflict !== null) return true;
   const selected = read.facts.selectedColumns;
   const stateColumns = readStateColumns(read, options);
-  const guarded = guardsOn(write, table, options).some((g) => g.column === null || selected.includes('*') || selected.includes(g.column) || stateColumns.includes(g.column));
+  const guarded = guardsOn(write, table, options).some(
+    (g) => g.column === null || selected.includes('*') || selected.includes(g.column) || stateColumns.includes(g.column),
+  );
   if (guarded) return true;
   return retestsReadValue(read, write, resolver);
 }
@@ -246,7 +328,14 @@ function isSafeWrite(read: Step, write: Step, table: string, resolver: CheckInpu
 /** The read picks rows by age alone: every state test is a time column below a bound (`created_at < $1`). */
 function agedOnly(read: Step, options: CheckInput['options']): boolean {
   const state = guardsOf(read.facts.where, options.keyColumns ?? []).filter((p) => p.column !== null && !isKeyColumn(p.column));
-  return state.some((p) => p.operator === '<' || p.operator === '<=') && state.every((p) => (p.operator === '<' || p.operator === '<=' ? TIME_COLUMN.test(p.column!) : p.operator === '=' || p.operator === 'is null' || p.operator === 'is not null'));
+  return (
+    state.some((p) => p.operator === '<' || p.operator === '<=') &&
+    state.every((p) =>
+      p.operator === '<' || p.operator === '<='
+        ? TIME_COLUMN.test(p.column!)
+        : p.operator === '=' || p.operator === 'is null' || p.operator === 'is not null',
+    )
+  );
 }
 
 const TIME_COLUMN = /(?:_at|_on|_time|_date|^date|^time)$/;
@@ -299,7 +388,16 @@ function convergesTo(guard: SubqueryClaim['guards'][number], assignment: Step['f
 /** Inside a transaction, a read written in place can take `FOR UPDATE` (not an aggregate: PostgreSQL refuses it there). */
 function forUpdateSuggestion(read: Step): Suggestion<MessageId>[] {
   const literal = read.site.sql.literal;
-  if (read.transaction.state !== 'open' || read.facts.lock || !literal || !read.site.sql.complete || read.facts.aggregate || !read.lastInSite || read.statementIndex !== 0) return [];
+  if (
+    read.transaction.state !== 'open' ||
+    read.facts.lock ||
+    !literal ||
+    !read.site.sql.complete ||
+    read.facts.aggregate ||
+    !read.lastInSite ||
+    read.statementIndex !== 0
+  )
+    return [];
   const at = contentEnd(literal, read.site.sql.dialect);
   return at === null ? [] : [{ messageId: 'addForUpdate', data: {}, edits: [{ range: [at, at], text: ' FOR UPDATE' }] }];
 }

@@ -27,22 +27,38 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-d
         // guard held. Beside another UPDATE or DELETE it is one more batch in the same statement
         // (`WITH j AS (UPDATE jobs ... WHERE locked_at < ...) UPDATE queues ...`), nothing decoupled.
         if (!cte.guarded || cte.consumed || !insertsBeside(step.facts, cte)) continue;
-        findings.push(findingAt(unit, step, 'no-decoupled-insert', 'decoupledCte', { cte: cte.name, kind: upper(cte.kind), table: cte.table, guard: guardText(cte.guards) }));
+        findings.push(
+          findingAt(unit, step, 'no-decoupled-insert', 'decoupledCte', {
+            cte: cte.name,
+            kind: upper(cte.kind),
+            table: cte.table,
+            guard: guardText(cte.guards),
+          }),
+        );
       }
       const guard = claimGuards(step, options);
       if (guard.length === 0 || countChecked(step)) continue;
       const next = laterWrites(unit, step)[0];
       if (!next) continue;
-      findings.push(findingAt(unit, step, 'no-decoupled-insert', 'decoupledWrite', {
-          kind: upper(step.facts.kind),
-          table: firstTable(step.facts.tablesWritten),
-          line: stepLine(step),
-          guard: guardText(guard),
-          nextKind: `${upper(next.facts.kind)} of \`${firstTable(next.facts.tablesWritten)}\``,
-          nextLine: stepLine(next),
-          countHint: step.site.countHint,
-          couple: dialectAdvice(step.site).coupleWrites(upper(step.facts.kind)),
-        }, [{ label: 'write', node: next.site.node }]));
+      findings.push(
+        findingAt(
+          unit,
+          step,
+          'no-decoupled-insert',
+          'decoupledWrite',
+          {
+            kind: upper(step.facts.kind),
+            table: firstTable(step.facts.tablesWritten),
+            line: stepLine(step),
+            guard: guardText(guard),
+            nextKind: `${upper(next.facts.kind)} of \`${firstTable(next.facts.tablesWritten)}\``,
+            nextLine: stepLine(next),
+            countHint: step.site.countHint,
+            couple: dialectAdvice(step.site).coupleWrites(upper(step.facts.kind)),
+          },
+          [{ label: 'write', node: next.site.node }],
+        ),
+      );
     }
   }
   return findings;

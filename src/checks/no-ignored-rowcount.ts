@@ -1,4 +1,15 @@
-import { reportedInCallee, claimGuards, countChecked, guardText, isHarmlessWrite, laterWrites, upper, firstTable, type CheckInput, findingAt } from './shared.js';
+import {
+  reportedInCallee,
+  claimGuards,
+  countChecked,
+  guardText,
+  isHarmlessWrite,
+  laterWrites,
+  upper,
+  firstTable,
+  type CheckInput,
+  findingAt,
+} from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 import { dialectAdvice } from './advice.js';
 
@@ -22,7 +33,15 @@ export function noIgnoredRowcount({ units, options }: CheckInput): Finding<'no-i
       if (laterWrites(unit, step).length > 0) continue;
       // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported.
       if (isHarmlessWrite(unit, step)) continue;
-      findings.push(findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', { kind: upper(step.facts.kind), table: firstTable(step.facts.tablesWritten), guard: guardText(guard), countHint: step.site.countHint, rowBack: dialectAdvice(step.site).rowBack }));
+      findings.push(
+        findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', {
+          kind: upper(step.facts.kind),
+          table: firstTable(step.facts.tablesWritten),
+          guard: guardText(guard),
+          countHint: step.site.countHint,
+          rowBack: dialectAdvice(step.site).rowBack,
+        }),
+      );
     }
   }
   return findings;

@@ -16,13 +16,21 @@ export function noLockOutsideTransaction({ units }: CheckInput): Finding<'no-loc
   for (const unit of units) {
     for (const step of unit.steps) {
       const { lock } = step.facts;
-      if (step.facts.kind !== 'select' || !lock || step.transaction.state !== 'none' || (step.site.derived && step.site.connection === null)) continue;
-      findings.push(findingAt(unit, step, 'no-lock-outside-transaction', 'lockOutsideTransaction', {
+      if (
+        step.facts.kind !== 'select' ||
+        !lock ||
+        step.transaction.state !== 'none' ||
+        (step.site.derived && step.site.connection === null)
+      )
+        continue;
+      findings.push(
+        findingAt(unit, step, 'no-lock-outside-transaction', 'lockOutsideTransaction', {
           strength: lock.strength.toUpperCase(),
           table: firstTable(step.facts.tablesRead),
           where: step.connection.kind === 'pool' ? ` (it is sent through the pool \`${step.connection.name}\`)` : '',
           inTransaction: inOneTransaction(step.site),
-        }));
+        }),
+      );
     }
   }
   return findings;

@@ -4,7 +4,18 @@ import type { Resolver } from '../extract/scope.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind } from './schema-facts.js';
 import type { Schema } from '../schema/index.js';
-import { groupActs, type Act, isRead, laterWrites, lines, readProtection, retestsReadValue, sharedTable, type CheckInput, findingAt } from './shared.js';
+import {
+  groupActs,
+  type Act,
+  isRead,
+  laterWrites,
+  lines,
+  readProtection,
+  retestsReadValue,
+  sharedTable,
+  type CheckInput,
+  findingAt,
+} from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 import type { QuerySite } from '../extract/types.js';
 import { dialectAdvice, placeholder } from './advice.js';
@@ -109,14 +120,25 @@ function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite 
   const words = write.site.model;
   if (words) {
     const field = (column: string): string => words.fields[column] ?? column;
-    const relative = (same ? (declared ?? kind) : 'other') === 'number' ? `${words.relative.replace('{field}', field(assignment.column))}, ` : '';
+    const relative =
+      (same ? (declared ?? kind) : 'other') === 'number' ? `${words.relative.replace('{field}', field(assignment.column))}, ` : '';
     return findingAt(
       unit,
       write,
       'no-lost-update',
       'lostUpdate',
-      { table: words.name, column: field(readColumn), into: same ? '' : ` into \`${field(assignment.column)}\``, readLines: lines(act.reads), writeLines: lines(act.writes), fix: `${capitalize(relative)}${relative ? words.version : capitalize(words.version)}, or ${words.lock}` },
-      [...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })), ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node }))],
+      {
+        table: words.name,
+        column: field(readColumn),
+        into: same ? '' : ` into \`${field(assignment.column)}\``,
+        readLines: lines(act.reads),
+        writeLines: lines(act.writes),
+        fix: `${capitalize(relative)}${relative ? words.version : capitalize(words.version)}, or ${words.lock}`,
+      },
+      [
+        ...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })),
+        ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node })),
+      ],
     );
   }
   return findingAt(
@@ -124,7 +146,17 @@ function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite 
     write,
     'no-lost-update',
     'lostUpdate',
-    { table, column: readColumn, into, readLines: lines(act.reads), writeLines: lines(act.writes), fix: fixFor(assignment.column, same ? (declared ?? kind) : 'other', write.site) },
-    [...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })), ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node }))],
+    {
+      table,
+      column: readColumn,
+      into,
+      readLines: lines(act.reads),
+      writeLines: lines(act.writes),
+      fix: fixFor(assignment.column, same ? (declared ?? kind) : 'other', write.site),
+    },
+    [
+      ...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })),
+      ...act.writes.slice(1).map((w) => ({ label: 'write' as const, node: w.site.node })),
+    ],
   );
 }

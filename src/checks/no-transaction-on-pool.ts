@@ -20,15 +20,37 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
     for (const step of unit.steps) {
       const scope = step.outsideEnclosingTransaction;
       if (scope && step.connection.kind === 'pool' && step.statementIndex === 0 && scope.connectionParam?.type === 'Identifier') {
-        findings.push(findingAt(unit, step, 'no-transaction-on-pool', 'queryOutsideTransaction', { connection: step.connection.name, transaction: scope.connectionParam.name, beginLine: line(scope.node) }, [{ label: 'begin', node: scope.node }]));
+        findings.push(
+          findingAt(
+            unit,
+            step,
+            'no-transaction-on-pool',
+            'queryOutsideTransaction',
+            { connection: step.connection.name, transaction: scope.connectionParam.name, beginLine: line(scope.node) },
+            [{ label: 'begin', node: scope.node }],
+          ),
+        );
       }
-      if (step.connection.kind !== 'pool' || step.facts.transaction?.action !== 'begin' || (step.site.derived && step.site.connection === null)) continue;
+      if (
+        step.connection.kind !== 'pool' ||
+        step.facts.transaction?.action !== 'begin' ||
+        (step.site.derived && step.site.connection === null)
+      )
+        continue;
       // `BEGIN; ...; COMMIT` in one call runs on one connection: that is a transaction.
       const sameCall = unit.steps.filter((s) => s.site === step.site && s.index > step.index);
       if (sameCall.some((s) => s.facts.transaction?.action === 'commit' || s.facts.transaction?.action === 'rollback')) continue;
       const statement = step.facts.text.trim().split(/\s+/).slice(0, 4).join(' ');
       const api = step.site.transactionHint;
-      findings.push(findingAt(unit, step, 'no-transaction-on-pool', api === undefined ? 'transactionOnPool' : 'transactionOnPoolApi', api === undefined ? { statement, pool: step.connection.name } : { statement, pool: step.connection.name, api }));
+      findings.push(
+        findingAt(
+          unit,
+          step,
+          'no-transaction-on-pool',
+          api === undefined ? 'transactionOnPool' : 'transactionOnPoolApi',
+          api === undefined ? { statement, pool: step.connection.name } : { statement, pool: step.connection.name, api },
+        ),
+      );
     }
   }
   return findings;

@@ -26,7 +26,12 @@ export function errorHandled(node: TSESTree.Node): boolean {
     if (current.type === 'MemberExpression' && current.object === child && !current.computed && current.property.type === 'Identifier') {
       const call = current.parent;
       const name = current.property.name;
-      if (call?.type === 'CallExpression' && call.callee === current && (name === 'catch' || (name === 'then' && call.arguments.length >= 2))) return true;
+      if (
+        call?.type === 'CallExpression' &&
+        call.callee === current &&
+        (name === 'catch' || (name === 'then' && call.arguments.length >= 2))
+      )
+        return true;
     }
     if (isFunction(current)) return false;
   }

@@ -32,14 +32,20 @@ export function reportedInCallee(step: Step): boolean {
 
 /** A plain read: a SELECT that is not an advisory-lock call. */
 export function isRead(step: Step): boolean {
-  return step.facts.kind === 'select' && step.facts.advisoryLock === null && step.facts.tablesRead.length > 0 && !step.facts.tablesRead.every(isMigrationBookkeeping);
+  return (
+    step.facts.kind === 'select' &&
+    step.facts.advisoryLock === null &&
+    step.facts.tablesRead.length > 0 &&
+    !step.facts.tablesRead.every(isMigrationBookkeeping)
+  );
 }
 
 /**
  * Tables only a migration runner writes (`schema_version`, `knex_migrations`, `_prisma_migrations`):
  * reading the version and writing the next one is the runner's job, done once at start-up, alone.
  */
-const MIGRATION_TABLES = /^(?:schema|schema_?versions?|schema_migrations|schema_info|migrations?|migration_?versions?|knex_migrations|typeorm_migrations|sequelizemeta|_prisma_migrations|pgmigrations|kysely_migration|__drizzle_migrations|flyway_schema_history)$/i;
+const MIGRATION_TABLES =
+  /^(?:schema|schema_?versions?|schema_migrations|schema_info|migrations?|migration_?versions?|knex_migrations|typeorm_migrations|sequelizemeta|_prisma_migrations|pgmigrations|kysely_migration|__drizzle_migrations|flyway_schema_history)$/i;
 
 export function isMigrationBookkeeping(table: string): boolean {
   return MIGRATION_TABLES.test(table);
@@ -61,8 +67,12 @@ export function readProtection(read: Step, write: Step, acceptRepeatableRead: bo
   if (together && facts.lock) return 'row lock';
   if (together && transaction.isolation === 'serializable') return 'serializable';
   // PostgreSQL refuses to update a row changed since the snapshot; MySQL's REPEATABLE READ does not.
-  if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read' && read.site.sql.dialect === 'postgres') return 'repeatable read';
-  const held = write.connection.key === read.connection.key && transaction.serializedBy !== null && write.transaction.serializedBy === transaction.serializedBy;
+  if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read' && read.site.sql.dialect === 'postgres')
+    return 'repeatable read';
+  const held =
+    write.connection.key === read.connection.key &&
+    transaction.serializedBy !== null &&
+    write.transaction.serializedBy === transaction.serializedBy;
   return held ? transaction.serializedBy : null;
 }
 
@@ -89,7 +99,9 @@ export function sharedTable(read: Step, write: Step): string | null {
 
 /** The write's WHERE re-tests a value the read returned (`version = $3` with `$3` from the read). */
 export function retestsReadValue(read: Step, write: Step, resolver: Resolver): boolean {
-  return write.facts.where.some((p) => !p.isKey && p.params.some((n) => dependsOn(write.site.sql.params[n - 1] ?? null, read.result, resolver)));
+  return write.facts.where.some(
+    (p) => !p.isKey && p.params.some((n) => dependsOn(write.site.sql.params[n - 1] ?? null, read.result, resolver)),
+  );
 }
 
 /** Its affected-row count reaches code that can act on it. */
@@ -129,9 +141,14 @@ export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
   const assigned = new Set(facts.set.map((a) => a.column));
   const tested = facts.where.filter(
     // `SET folder_id = NULL WHERE folder_id IN (...)` clears references to rows by their keys: no claim.
-    (p) => p.column !== null && assigned.has(p.column) && !((p.operator === '=' || p.operator === 'in') && (isKeyColumn(p.column) || keys.includes(p.column))),
+    (p) =>
+      p.column !== null &&
+      assigned.has(p.column) &&
+      !((p.operator === '=' || p.operator === 'in') && (isKeyColumn(p.column) || keys.includes(p.column))),
   );
-  return tested.length === 0 ? [] : [...new Set([...stateGuards, ...tested])].sort((a, b) => facts.where.indexOf(a) - facts.where.indexOf(b));
+  return tested.length === 0
+    ? []
+    : [...new Set([...stateGuards, ...tested])].sort((a, b) => facts.where.indexOf(a) - facts.where.indexOf(b));
 }
 
 export function guardText(predicates: readonly Predicate[]): string {
@@ -166,7 +183,12 @@ function exits(block: TSESTree.Node): boolean {
   let found = false;
   walk(block, (node) => {
     if (found || isFunction(node)) return false;
-    if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement' || node.type === 'BreakStatement' || node.type === 'ContinueStatement') {
+    if (
+      node.type === 'ReturnStatement' ||
+      node.type === 'ThrowStatement' ||
+      node.type === 'BreakStatement' ||
+      node.type === 'ContinueStatement'
+    ) {
       found = true;
       return false;
     }
@@ -193,7 +215,16 @@ export function findingAt<R extends RuleId>(
   related: RelatedLocation[] = [],
   suggestions: Suggestion<MessageIds[R]>[] = [],
 ): Finding<R> {
-  return { ruleId, messageId, data, node: step.site.node, related, suggestions, functionName: unit.name, sql: step.facts.text } as Finding<R>;
+  return {
+    ruleId,
+    messageId,
+    data,
+    node: step.site.node,
+    related,
+    suggestions,
+    functionName: unit.name,
+    sql: step.facts.text,
+  } as Finding<R>;
 }
 
 /** `line 6`, `lines 6 and 9`, `lines 6, 9 and 12`: where the steps of an act are, for messages. */
@@ -288,7 +319,12 @@ export function reportsAfter(unit: Unit, step: Step): boolean {
     if (node.type === 'ReturnStatement' && node.argument !== null && contains(node, write)) found = true;
     else if (node.range[0] <= write.range[1]) return true;
     else if (node.type === 'ReturnStatement' && node.argument !== null) found = true;
-    else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && RESPONSE_METHODS.has(propertyName(node.callee) ?? '')) found = true;
+    else if (
+      node.type === 'CallExpression' &&
+      node.callee.type === 'MemberExpression' &&
+      RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
+    )
+      found = true;
     return !found;
   });
   return found || step.result.returned;

@@ -15,12 +15,7 @@ export function failedAnalysis(filePath: string, message: string): FileAnalysis 
 }
 
 /** The core promises not to throw (see analysisFailure); nothing it does may end the audit. */
-export function analyzeSafely(
-  analyze: Analyze,
-  text: string,
-  filePath: string,
-  options: AnalyzeOptions,
-): FileAnalysis {
+export function analyzeSafely(analyze: Analyze, text: string, filePath: string, options: AnalyzeOptions): FileAnalysis {
   try {
     return analyze(text, filePath, options);
   } catch (error) {

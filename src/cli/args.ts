@@ -107,11 +107,18 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--changed-since <ref>', 'report only findings on lines changed since this git ref (untracked files count as changed)')
     .option('--include-oneshot', 'also audit migrations, seeds and scripts (skipped by default: they run once, alone)')
     .option('--include-tests', 'also audit test files (skipped by default)')
-    .option('--schema <path>', 'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)', collect)
+    .option(
+      '--schema <path>',
+      'a schema file or directory (SQL, schema.prisma, entities, migrations) besides those found in the audited directories (repeatable)',
+      collect,
+    )
     .option('--no-schema-discovery', 'read the schema only from --schema paths, not from the audited directories')
     .option('--no-follow-imports', 'analyse each file alone: do not follow calls into functions other modules export')
     .option('--stats', 'print audit statistics to stderr')
-    .option('--verbose', 'with --stats, list the files skipped and why, the schema files read, and the SQL statements the parser could not read')
+    .option(
+      '--verbose',
+      'with --stats, list the files skipped and why, the schema files read, and the SQL statements the parser could not read',
+    )
     .option('--no-progress', 'never show the progress bar')
     .option('--color', 'force colour in stylish output')
     .option('--no-color', 'never use colour')

@@ -71,9 +71,7 @@ export function fingerprintFindings(root: string, filePath: string, findings: re
 /** Version 1 fingerprints (the function name hashed in), to read baselines written before version 2. */
 export function legacyFingerprints(root: string, filePath: string, findings: readonly ReportedFinding[]): string[] {
   const file = toPosixRelative(root, filePath);
-  return numbered(
-    findings.map((finding) => fingerprintHash([finding.ruleId, file, finding.functionName, normalizeSql(finding.sql)])),
-  );
+  return numbered(findings.map((finding) => fingerprintHash([finding.ruleId, file, finding.functionName, normalizeSql(finding.sql)])));
 }
 
 export interface MatchCandidate {

@@ -83,10 +83,7 @@ export function changedLinesSince(ref: string, cwd: string): ChangedLines {
   if (ref.startsWith('-') || git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root).status !== 0) {
     throw new UsageError(`--changed-since: "${ref}" is not a commit, branch or tag of this repository.`);
   }
-  const diff = git(
-    ['-c', 'core.quotePath=false', 'diff', '--unified=0', '--no-color', '--no-ext-diff', '--find-renames', ref, '--'],
-    root,
-  );
+  const diff = git(['-c', 'core.quotePath=false', 'diff', '--unified=0', '--no-color', '--no-ext-diff', '--find-renames', ref, '--'], root);
   if (diff.status !== 0) throw new UsageError(`--changed-since: git diff failed: ${diff.stderr.trim()}`);
   const changed: ChangedLines = new Map();
   for (const [name, lines] of parseUnifiedDiff(diff.stdout)) changed.set(path.join(root, name), lines);

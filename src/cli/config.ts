@@ -33,7 +33,21 @@ export interface FileConfig {
   quiet?: boolean;
 }
 
-const KNOWN_KEYS = ['rules', 'ignorePatterns', 'baseline', 'keyColumns', 'schema', 'schemaDiscovery', 'followImports', 'transactionHelpers', 'includeOneShot', 'includeTests', 'format', 'maxWarnings', 'quiet'];
+const KNOWN_KEYS = [
+  'rules',
+  'ignorePatterns',
+  'baseline',
+  'keyColumns',
+  'schema',
+  'schemaDiscovery',
+  'followImports',
+  'transactionHelpers',
+  'includeOneShot',
+  'includeTests',
+  'format',
+  'maxWarnings',
+  'quiet',
+];
 
 export function loadConfig(cwd: string, explicitPath: string | undefined): FileConfig | null {
   if (explicitPath !== undefined) {
@@ -83,7 +97,21 @@ function validate(raw: unknown, source: string): FileConfig {
     }
   }
   const config: FileConfig = { source, rules: {}, ignorePatterns: [] };
-  const { rules, ignorePatterns, baseline, keyColumns, schema, schemaDiscovery, followImports, transactionHelpers, includeOneShot, includeTests, format, maxWarnings, quiet } = raw;
+  const {
+    rules,
+    ignorePatterns,
+    baseline,
+    keyColumns,
+    schema,
+    schemaDiscovery,
+    followImports,
+    transactionHelpers,
+    includeOneShot,
+    includeTests,
+    format,
+    maxWarnings,
+    quiet,
+  } = raw;
   if (rules !== undefined) {
     if (!isRecord(rules)) throw new UsageError(`${where('rules')} must map rule ids to off, warn or error.`);
     for (const [name, level] of Object.entries(rules)) {
@@ -95,7 +123,12 @@ function validate(raw: unknown, source: string): FileConfig {
   if (keyColumns !== undefined) config.keyColumns = stringArray(keyColumns, where('keyColumns'));
   if (schema !== undefined) config.schema = stringArray(schema, where('schema'));
   if (transactionHelpers !== undefined) config.transactionHelpers = stringArray(transactionHelpers, where('transactionHelpers'));
-  for (const [key, value] of [['schemaDiscovery', schemaDiscovery], ['followImports', followImports], ['includeOneShot', includeOneShot], ['includeTests', includeTests]] as const) {
+  for (const [key, value] of [
+    ['schemaDiscovery', schemaDiscovery],
+    ['followImports', followImports],
+    ['includeOneShot', includeOneShot],
+    ['includeTests', includeTests],
+  ] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'boolean') throw new UsageError(`${where(key)} must be true or false.`);
     config[key] = value;

@@ -150,8 +150,7 @@ function describeUnused(unused: readonly Directive[]): Unused[] {
       return group.map((directive) => ({ description: `'${directive.ruleId}'`, directive }));
     }
     const names = group.filter((directive) => directive.ruleId !== null).map((directive) => `'${directive.ruleId}'`);
-    const description =
-      names.length <= 2 ? names.join(' or ') : `${names.slice(0, -1).join(', ')}, or ${names.at(-1)}`;
+    const description = names.length <= 2 ? names.join(' or ') : `${names.slice(0, -1).join(', ')}, or ${names.at(-1)}`;
     return [{ description, directive: first }];
   });
 }
@@ -270,10 +269,7 @@ export function applyDirectives<P extends Located>(
   const ignored = options.ignoredForUnused ?? new Set<string | null>();
   const { block, line } = place(directives);
   const suppressions = new Map<P, Suppression[]>();
-  const unused = [
-    ...applyPlaced(sorted, block, suppressions, ignored),
-    ...applyPlaced(sorted, line, suppressions, ignored),
-  ];
+  const unused = [...applyPlaced(sorted, block, suppressions, ignored), ...applyPlaced(sorted, line, suppressions, ignored)];
   const kept: P[] = [];
   const suppressed: AppliedDirectives<P>['suppressed'] = [];
   for (const problem of sorted) {

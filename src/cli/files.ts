@@ -43,9 +43,7 @@ interface Matcher {
 }
 
 export function isSourceFile(name: string): boolean {
-  return (
-    SOURCE_EXTENSIONS.includes(path.extname(name)) && !SKIPPED_SUFFIXES.some((suffix) => name.endsWith(suffix))
-  );
+  return SOURCE_EXTENSIONS.includes(path.extname(name)) && !SKIPPED_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
 function toPosix(relative: string): string {

@@ -92,9 +92,7 @@ function resolveOptions(flags: AuditFlags, config: FileConfig | null, cwd: strin
     includeTests: flags.includeTests || config?.includeTests === true,
     baselineFile,
     projectRoot,
-    reportUnusedDirectives: flags.reportUnusedDisableDirectives
-      ? 2
-      : severityOf(flags.reportUnusedDisableDirectivesSeverity ?? 'off'),
+    reportUnusedDirectives: flags.reportUnusedDisableDirectives ? 2 : severityOf(flags.reportUnusedDisableDirectivesSeverity ?? 'off'),
   };
 }
 
@@ -110,7 +108,9 @@ function describeStale(stale: readonly BaselineEntry[], baselineName: string): s
     `sql-race: ${plural(stale.length, 'entry', 'entries')} of the baseline ${baselineName} no longer ` +
       `match${stale.length === 1 ? 'es' : ''} a finding (fixed or removed); --update-baseline drops ${stale.length === 1 ? 'it' : 'them'}:`,
   ];
-  const sorted = [...stale].sort((a, b) => a.file.localeCompare(b.file) || a.rule.localeCompare(b.rule) || a.function.localeCompare(b.function));
+  const sorted = [...stale].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.rule.localeCompare(b.rule) || a.function.localeCompare(b.function),
+  );
   for (const entry of sorted.slice(0, STALE_LISTED)) lines.push(`  ${entry.file}  ${entry.rule}  in ${entry.function}`);
   if (stale.length > STALE_LISTED) lines.push(`  ... and ${stale.length - STALE_LISTED} more`);
   return `${lines.join('\n')}\n`;

@@ -110,9 +110,7 @@ export function buildReports(audited: readonly AuditedFile[], options: ReportOpt
       const findings = [...analysis.findings].sort(byPosition);
       const fingerprints = fingerprintFindings(options.projectRoot, file.filePath, findings);
       const legacy =
-        options.baseline !== null && options.baseline.version < 2
-          ? legacyFingerprints(options.projectRoot, file.filePath, findings)
-          : [];
+        options.baseline !== null && options.baseline.version < 2 ? legacyFingerprints(options.projectRoot, file.filePath, findings) : [];
       const legacyOf = new Map<ReportedFinding, string>();
       const reported: Problem[] = [];
       findings.forEach((finding, index) => {

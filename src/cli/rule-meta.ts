@@ -29,7 +29,8 @@ export async function loadRuleMeta(): Promise<Record<RuleId, RuleMeta>> {
 }
 
 export function fallbackRuleMeta(): Record<RuleId, RuleMeta> {
-  return Object.fromEntries(
-    RULE_IDS.map((id) => [id, { description: `sql-race rule ${id}`, url: ruleDocsUrl(id) }]),
-  ) as Record<RuleId, RuleMeta>;
+  return Object.fromEntries(RULE_IDS.map((id) => [id, { description: `sql-race rule ${id}`, url: ruleDocsUrl(id) }])) as Record<
+    RuleId,
+    RuleMeta
+  >;
 }

@@ -99,7 +99,12 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
   });
-  const options: AnalyzeOptions = { ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }), schema, ...(input.followImports === false ? { project: false as const } : {}), ...(input.transactionHelpers && input.transactionHelpers.length > 0 ? { transactionHelpers: input.transactionHelpers } : {}) };
+  const options: AnalyzeOptions = {
+    ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }),
+    schema,
+    ...(input.followImports === false ? { project: false as const } : {}),
+    ...(input.transactionHelpers && input.transactionHelpers.length > 0 ? { transactionHelpers: input.transactionHelpers } : {}),
+  };
   const total = files.length;
   let done = 0;
   const progress = (): void => {
@@ -178,7 +183,10 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
  * for the one-shot classifier; null for a file named on the command line, which is always audited.
  */
 function rootRelative(cwd: string, paths: readonly string[]): (file: string) => string | null {
-  const roots = paths.map((p) => path.resolve(cwd, p)).filter(isDirectory).sort((a, b) => b.length - a.length);
+  const roots = paths
+    .map((p) => path.resolve(cwd, p))
+    .filter(isDirectory)
+    .sort((a, b) => b.length - a.length);
   return (file) => {
     const root = roots.find((r) => file.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
     return root === undefined ? null : path.relative(root, file).split(path.sep).join('/');

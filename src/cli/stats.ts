@@ -75,7 +75,8 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
   }
   for (const report of reports) {
     for (const message of report.messages) {
-      if (message.finding !== undefined && message.ruleId !== null) stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
+      if (message.finding !== undefined && message.ruleId !== null)
+        stats.findingsByRule[message.ruleId] = (stats.findingsByRule[message.ruleId] ?? 0) + 1;
     }
     stats.baselined += report.baselined.length;
     stats.disabledByComments += report.suppressed.filter((problem) => problem.finding !== undefined).length;

@@ -42,14 +42,22 @@ export function isErrorFirstCallback(fn: TSESTree.Node): boolean {
 /** The executor of `new Promise((resolve, reject) => ...)`: it runs at once, inside the function that builds the promise. */
 export function isPromiseExecutor(fn: TSESTree.Node): boolean {
   const parent = fn.parent;
-  return isFunction(fn) && parent?.type === 'NewExpression' && parent.arguments[0] === fn && unwrap(parent.callee).type === 'Identifier' && (unwrap(parent.callee) as TSESTree.Identifier).name === 'Promise';
+  return (
+    isFunction(fn) &&
+    parent?.type === 'NewExpression' &&
+    parent.arguments[0] === fn &&
+    unwrap(parent.callee).type === 'Identifier' &&
+    (unwrap(parent.callee) as TSESTree.Identifier).name === 'Promise'
+  );
 }
 
 /**
  * For an identifier that is a parameter of a Node-style callback: the call the callback is passed to,
  * the method called and the parameter's position (`pool.connect((err, client) => ...)` -> connect, 1).
  */
-export function callbackParameter(definition: Definition | null): { call: TSESTree.CallExpression; method: string | null; index: number } | null {
+export function callbackParameter(
+  definition: Definition | null,
+): { call: TSESTree.CallExpression; method: string | null; index: number } | null {
   if (definition?.kind !== 'parameter' || !isErrorFirstCallback(definition.node)) return null;
   const fn = definition.node as FunctionNode;
   const index = fn.params.findIndex((p) => p === definition.name || (p.type === 'AssignmentPattern' && p.left === definition.name));
@@ -63,11 +71,19 @@ export function callbackParameter(definition: Definition | null): { call: TSESTr
  * `resolve(value)` where `resolve` is the first parameter of a Promise executor: the promise it
  * settles, whose awaited value is `value`.
  */
-export function promiseResolvedBy(call: TSESTree.CallExpression, resolve: (id: TSESTree.Identifier) => Definition | null): TSESTree.NewExpression | null {
+export function promiseResolvedBy(
+  call: TSESTree.CallExpression,
+  resolve: (id: TSESTree.Identifier) => Definition | null,
+): TSESTree.NewExpression | null {
   const callee = unwrap(call.callee);
   if (callee.type !== 'Identifier') return null;
   const definition = resolve(callee);
-  if (definition?.kind !== 'parameter' || !isPromiseExecutor(definition.node) || (definition.node as FunctionNode).params[0] !== definition.name) return null;
+  if (
+    definition?.kind !== 'parameter' ||
+    !isPromiseExecutor(definition.node) ||
+    (definition.node as FunctionNode).params[0] !== definition.name
+  )
+    return null;
   return definition.node.parent as TSESTree.NewExpression;
 }
 

@@ -17,7 +17,12 @@ const PROMISIFY_MODULES = new Set(['util', 'node:util', 'bluebird', 'es6-promisi
 /** The kind of a connection another module exports, by module specifier and export path. */
 export type ImportedConnection = (module: string, path: readonly string[]) => ConnectionKind | null;
 
-export function createContext(modules: ReadonlySet<string>, resolver: Resolver, adapters: () => readonly LibraryAdapter[], importedConnection: ImportedConnection | null = null): ExtractContext {
+export function createContext(
+  modules: ReadonlySet<string>,
+  resolver: Resolver,
+  adapters: () => readonly LibraryAdapter[],
+  importedConnection: ImportedConnection | null = null,
+): ExtractContext {
   const kinds = new Map<TSESTree.Node, ConnectionKind>();
   // Only a file that can promisify pays for resolving plain callees.
   const promisifies = [...modules].some((m) => PROMISIFY_MODULES.has(m));
@@ -98,7 +103,12 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
       if (pattern.type === 'Identifier') return base;
       if (pattern.type === 'ObjectPattern') {
         for (const property of pattern.properties) {
-          if (property.type === 'Property' && property.value.type === 'Identifier' && property.value.name === def.name.name && property.key.type === 'Identifier') {
+          if (
+            property.type === 'Property' &&
+            property.value.type === 'Identifier' &&
+            property.value.name === def.name.name &&
+            property.key.type === 'Identifier'
+          ) {
             return { module: base.module, path: [...base.path, property.key.name] };
           }
         }
@@ -156,7 +166,9 @@ export function createContext(modules: ReadonlySet<string>, resolver: Resolver, 
     if (name === null || !body || body.type !== 'ClassBody') return 'unknown';
     for (const member of body.body) {
       if (member.type === 'PropertyDefinition' && member.key.type === 'Identifier' && member.key.name === name && !member.computed) {
-        const kind = kindOfType(member.typeAnnotation?.typeAnnotation ?? null) ?? (member.value ? connectionKind(unwrap(member.value), depth + 1) : null);
+        const kind =
+          kindOfType(member.typeAnnotation?.typeAnnotation ?? null) ??
+          (member.value ? connectionKind(unwrap(member.value), depth + 1) : null);
         if (kind) return kind;
       }
       if (member.type === 'MethodDefinition' && member.kind === 'constructor') {

@@ -84,10 +84,13 @@ export function extract(
         break;
       }
     }
-    if (node.type === 'CallExpression' && claimed === result.sites.length + result.transactions.length + result.transactionCalls.length && isUnresolvedQueryCall(node, context)) {
+    if (
+      node.type === 'CallExpression' &&
+      claimed === result.sites.length + result.transactions.length + result.transactionCalls.length &&
+      isUnresolvedQueryCall(node, context)
+    ) {
       result.unresolved++;
     }
   }
   return result;
 }
-

@@ -38,7 +38,12 @@ export function isolationFromName(name: string): Isolation | null {
 export function isolationOf(node: TSESTree.Node | null | undefined, ctx: ExtractContext): Isolation | null {
   if (!node || node.type === 'SpreadElement') return null;
   const value = ctx.origin(node as TSESTree.Expression);
-  const name = value.type === 'Literal' && typeof value.value === 'string' ? value.value : value.type === 'MemberExpression' ? propertyName(value) : null;
+  const name =
+    value.type === 'Literal' && typeof value.value === 'string'
+      ? value.value
+      : value.type === 'MemberExpression'
+        ? propertyName(value)
+        : null;
   return name !== null ? isolationFromName(name) : null;
 }
 
@@ -72,7 +77,11 @@ export interface ChainCall {
  * The chain a call belongs to, from the innermost receiver outwards to the last call of the chain
  * (the one whose value the code uses). `start` is any call of the chain.
  */
-export function methodChain(start: TSESTree.CallExpression): { root: TSESTree.Expression; calls: ChainCall[]; last: TSESTree.CallExpression } {
+export function methodChain(start: TSESTree.CallExpression): {
+  root: TSESTree.Expression;
+  calls: ChainCall[];
+  last: TSESTree.CallExpression;
+} {
   // Walk in to the root.
   let innermost: TSESTree.CallExpression = start;
   for (;;) {
@@ -122,13 +131,30 @@ export class StatementBuilder {
   value(node: TSESTree.Node): { text: string; params: number[]; operand: Operand; literal: boolean } {
     const inner = unwrap(node);
     if (inner.type === 'Literal' && inner.value !== null && !(inner.value instanceof RegExp)) {
-      return { text: inner.raw, params: [], operand: { kind: 'value', value: typeof inner.value === 'boolean' ? 'boolean' : 'literal' }, literal: true };
+      return {
+        text: inner.raw,
+        params: [],
+        operand: { kind: 'value', value: typeof inner.value === 'boolean' ? 'boolean' : 'literal' },
+        literal: true,
+      };
     }
-    if ((inner.type === 'Identifier' && inner.name === 'undefined') || (inner.type === 'Literal' && inner.value === null)) return { text: 'NULL', params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+    if ((inner.type === 'Identifier' && inner.name === 'undefined') || (inner.type === 'Literal' && inner.value === null))
+      return { text: 'NULL', params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
     // An enum member or a constant of a PascalCase namespace (`OrderStatus.PAID`, `Status.Active`): the same for every request.
-    if (isEnumMember(inner)) return { text: `'${propertyName(inner as TSESTree.MemberExpression)}'`, params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+    if (isEnumMember(inner))
+      return {
+        text: `'${propertyName(inner as TSESTree.MemberExpression)}'`,
+        params: [],
+        operand: { kind: 'value', value: 'literal' },
+        literal: true,
+      };
     if (inner.type === 'ArrayExpression' && inner.elements.every((e) => e !== null && unwrap(e).type === 'Literal')) {
-      return { text: `(${inner.elements.map((e) => (unwrap(e!) as TSESTree.Literal).raw).join(', ')})`, params: [], operand: { kind: 'value', value: 'literal' }, literal: true };
+      return {
+        text: `(${inner.elements.map((e) => (unwrap(e!) as TSESTree.Literal).raw).join(', ')})`,
+        params: [],
+        operand: { kind: 'value', value: 'literal' },
+        literal: true,
+      };
     }
     this.params.push(node);
     const n = this.params.length;
@@ -142,12 +168,24 @@ export class StatementBuilder {
   compare(field: string, operator: string, valueNode: TSESTree.Node | null, display?: string): Predicate {
     const column = columnName(field);
     if (valueNode === null) {
-      const predicate = classifyPredicate({ operator, column, operand: { kind: 'none' }, params: [], text: display ?? `${column} ${operator.toUpperCase()}` });
+      const predicate = classifyPredicate({
+        operator,
+        column,
+        operand: { kind: 'none' },
+        params: [],
+        text: display ?? `${column} ${operator.toUpperCase()}`,
+      });
       this.where.push(predicate);
       return predicate;
     }
     const v = this.value(valueNode);
-    const predicate = classifyPredicate({ operator, column, operand: v.operand, params: v.params, text: display ?? `${column} ${operator.toUpperCase()} ${v.text}` });
+    const predicate = classifyPredicate({
+      operator,
+      column,
+      operand: v.operand,
+      params: v.params,
+      text: display ?? `${column} ${operator.toUpperCase()} ${v.text}`,
+    });
     this.where.push(predicate);
     return predicate;
   }
@@ -167,7 +205,15 @@ export class StatementBuilder {
     const column = columnName(field);
     if (shape === 'relative') {
       const v = valueNode ? this.value(valueNode) : null;
-      const assignment = classifyAssignment({ column, reads: [{ qualifier: null, column }], params: v?.params ?? [], calls: false, clockOnly: false, subquery: false, text: display ?? `${column} = ${column} ± ${v?.text ?? '?'}` });
+      const assignment = classifyAssignment({
+        column,
+        reads: [{ qualifier: null, column }],
+        params: v?.params ?? [],
+        calls: false,
+        clockOnly: false,
+        subquery: false,
+        text: display ?? `${column} = ${column} ± ${v?.text ?? '?'}`,
+      });
       this.set.push(assignment);
       return assignment;
     }
@@ -225,14 +271,28 @@ function isEnumMember(node: TSESTree.Node): boolean {
   if (node.type !== 'MemberExpression' || node.computed) return false;
   const object = node.object.type === 'MemberExpression' && !node.object.computed ? node.object.property : node.object;
   const key = propertyName(node);
-  return object.type === 'Identifier' && /^[A-Z][A-Za-z0-9]*$/.test(object.name) && object.name !== 'Date' && key !== null && /^(?:[A-Z][A-Z0-9_]*|[A-Z][a-z][A-Za-z0-9]*)$/.test(key);
+  return (
+    object.type === 'Identifier' &&
+    /^[A-Z][A-Za-z0-9]*$/.test(object.name) &&
+    object.name !== 'Date' &&
+    key !== null &&
+    /^(?:[A-Z][A-Z0-9_]*|[A-Z][a-z][A-Za-z0-9]*)$/.test(key)
+  );
 }
 
 /** `new Date()`, `Date.now()`, `sql\`now()\``-free clock values: the same for every request. */
 function isClock(node: TSESTree.Node): boolean {
   const inner = unwrap(node);
-  if (inner.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Date' && inner.arguments.length === 0) return true;
-  if (inner.type === 'CallExpression' && inner.callee.type === 'MemberExpression' && inner.callee.object.type === 'Identifier' && inner.callee.object.name === 'Date' && propertyName(inner.callee) === 'now') return true;
+  if (inner.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Date' && inner.arguments.length === 0)
+    return true;
+  if (
+    inner.type === 'CallExpression' &&
+    inner.callee.type === 'MemberExpression' &&
+    inner.callee.object.type === 'Identifier' &&
+    inner.callee.object.name === 'Date' &&
+    propertyName(inner.callee) === 'now'
+  )
+    return true;
   return false;
 }
 
@@ -243,7 +303,11 @@ function isClock(node: TSESTree.Node): boolean {
  * assignments in the same function as the call, before it, count; `Object.assign(product, {...})`
  * and `product.set({...})` too.
  */
-export function assignedFields(object: TSESTree.Identifier, before: TSESTree.Node, ctx: ExtractContext): { field: string; value: TSESTree.Node }[] {
+export function assignedFields(
+  object: TSESTree.Identifier,
+  before: TSESTree.Node,
+  ctx: ExtractContext,
+): { field: string; value: TSESTree.Node }[] {
   const def = ctx.resolve(object);
   if (!def) return [];
   let scope: TSESTree.Node | undefined = before.parent;
@@ -266,7 +330,12 @@ export function assignedFields(object: TSESTree.Identifier, before: TSESTree.Nod
       const name = callee.type === 'MemberExpression' ? propertyName(callee) : null;
       // Object.assign(product, { stock: n }) / product.set({ stock: n }) / product.set('stock', n)
       const target =
-        name === 'assign' && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'Object' && node.arguments[0] && sameObject(node.arguments[0])
+        name === 'assign' &&
+        callee.type === 'MemberExpression' &&
+        callee.object.type === 'Identifier' &&
+        callee.object.name === 'Object' &&
+        node.arguments[0] &&
+        sameObject(node.arguments[0])
           ? node.arguments[1]
           : name === 'set' && callee.type === 'MemberExpression' && sameObject(callee.object)
             ? node.arguments[0]

@@ -75,8 +75,15 @@ function toDefinition(variable: VariableLike): Definition | null {
     case 'Variable': {
       const declarator = def.node as TSESTree.VariableDeclarator;
       const declaration = def.parent as TSESTree.VariableDeclaration | undefined;
-      const declarationKind = declaration?.kind === 'const' || declaration?.kind === 'let' || declaration?.kind === 'var' ? declaration.kind : null;
-      return { ...base, kind: 'variable', init: declarator.init ?? null, declarationKind, typeAnnotation: typeAnnotation ?? declaratorType(declarator) };
+      const declarationKind =
+        declaration?.kind === 'const' || declaration?.kind === 'let' || declaration?.kind === 'var' ? declaration.kind : null;
+      return {
+        ...base,
+        kind: 'variable',
+        init: declarator.init ?? null,
+        declarationKind,
+        typeAnnotation: typeAnnotation ?? declaratorType(declarator),
+      };
     }
     case 'Parameter':
       return { ...base, kind: 'parameter' };

@@ -53,9 +53,12 @@ export function evaluateSqlText(
   params.push(...holes);
 
   const inner = unwrap(node);
-  const literal = inner.type === 'Literal' && typeof inner.value === 'string'
-    ? (inner as TSESTree.StringLiteral)
-    : inner.type === 'TemplateLiteral' ? inner : null;
+  const literal =
+    inner.type === 'Literal' && typeof inner.value === 'string'
+      ? (inner as TSESTree.StringLiteral)
+      : inner.type === 'TemplateLiteral'
+        ? inner
+        : null;
   return { text, params, literal, complete: !parts.some(isUnknownFragment), dialect };
 }
 
@@ -89,14 +92,25 @@ function evaluate(node: TSESTree.Node, resolve: Resolve, depth: number): Part[] 
     }
     case 'Identifier': {
       const def = resolve(inner);
-      if (def?.kind === 'variable' && def.declarationKind === 'const' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
+      if (
+        def?.kind === 'variable' &&
+        def.declarationKind === 'const' &&
+        def.init &&
+        def.node.type === 'VariableDeclarator' &&
+        def.node.id.type === 'Identifier'
+      ) {
         return evaluate(def.init, resolve, depth + 1);
       }
       return null;
     }
     case 'CallExpression': {
       // String(x).trim(), dedent-free helpers: `text.trim()` keeps the text.
-      if (inner.callee.type === 'MemberExpression' && inner.arguments.length === 0 && inner.callee.property.type === 'Identifier' && ['trim', 'trimStart', 'trimEnd'].includes(inner.callee.property.name)) {
+      if (
+        inner.callee.type === 'MemberExpression' &&
+        inner.arguments.length === 0 &&
+        inner.callee.property.type === 'Identifier' &&
+        ['trim', 'trimStart', 'trimEnd'].includes(inner.callee.property.name)
+      ) {
         return evaluate(inner.callee.object, resolve, depth + 1);
       }
       // `mysql.format(text, values)`, `pgp.as.format(text, values)`: the text, its values bound by the caller.
@@ -119,7 +133,11 @@ function constantParts(node: TSESTree.Node, resolve: Resolve, depth: number): Pa
     const def = resolve(inner);
     if (def?.kind === 'variable' && def.declarationKind === 'const' && def.init) {
       const init = unwrap(def.init);
-      if ((init.type === 'Literal' && typeof init.value === 'string') || init.type === 'TemplateLiteral' || init.type === 'BinaryExpression') {
+      if (
+        (init.type === 'Literal' && typeof init.value === 'string') ||
+        init.type === 'TemplateLiteral' ||
+        init.type === 'BinaryExpression'
+      ) {
         return evaluate(def.init, resolve, depth + 1);
       }
     }
@@ -195,7 +213,8 @@ function bindValues(values: TSESTree.Node | null, names: readonly (string | null
     const byName = new Map<string, TSESTree.Node>();
     for (const property of node.properties) {
       if (property.type !== 'Property') continue;
-      const key = property.key.type === 'Identifier' ? property.key.name : property.key.type === 'Literal' ? String(property.key.value) : null;
+      const key =
+        property.key.type === 'Identifier' ? property.key.name : property.key.type === 'Literal' ? String(property.key.value) : null;
       if (key !== null) byName.set(key, property.value);
     }
     return names.map((name) => (name !== null ? (byName.get(name) ?? null) : null));
@@ -222,7 +241,11 @@ export function spliceIdentifierHoles(sql: SqlText, ctx: ExtractContext): SqlTex
     const node = sql.params[n - 1];
     if (!node) return null;
     const parts = staticIdentifier(node, ctx, 0) ?? [`\${${written(node)}}`];
-    return parts.map((part) => (/^[a-z_][a-z0-9_]*$/.test(part) && !RESERVED.has(part) ? part : `${quote}${part.replaceAll(quote, quote + quote)}${quote}`)).join('.');
+    return parts
+      .map((part) =>
+        /^[a-z_][a-z0-9_]*$/.test(part) && !RESERVED.has(part) ? part : `${quote}${part.replaceAll(quote, quote + quote)}${quote}`,
+      )
+      .join('.');
   };
   let text = '';
   let at = 0;
@@ -245,7 +268,65 @@ export function spliceIdentifierHoles(sql: SqlText, ctx: ExtractContext): SqlTex
 }
 
 /** Words that must be quoted to stand as a name. */
-const RESERVED = new Set(['user', 'order', 'group', 'table', 'select', 'from', 'where', 'limit', 'offset', 'end', 'default', 'check', 'column', 'all', 'and', 'or', 'to', 'with', 'as', 'on', 'in', 'is', 'not', 'null', 'for', 'desc', 'asc', 'union', 'case', 'when', 'then', 'else', 'primary', 'references', 'unique', 'using', 'key', 'values', 'into', 'set', 'update', 'delete', 'insert', 'create', 'grant', 'analyze', 'both', 'cast', 'do', 'fetch', 'having', 'leading', 'trailing', 'only', 'some', 'any', 'array']);
+const RESERVED = new Set([
+  'user',
+  'order',
+  'group',
+  'table',
+  'select',
+  'from',
+  'where',
+  'limit',
+  'offset',
+  'end',
+  'default',
+  'check',
+  'column',
+  'all',
+  'and',
+  'or',
+  'to',
+  'with',
+  'as',
+  'on',
+  'in',
+  'is',
+  'not',
+  'null',
+  'for',
+  'desc',
+  'asc',
+  'union',
+  'case',
+  'when',
+  'then',
+  'else',
+  'primary',
+  'references',
+  'unique',
+  'using',
+  'key',
+  'values',
+  'into',
+  'set',
+  'update',
+  'delete',
+  'insert',
+  'create',
+  'grant',
+  'analyze',
+  'both',
+  'cast',
+  'do',
+  'fetch',
+  'having',
+  'leading',
+  'trailing',
+  'only',
+  'some',
+  'any',
+  'array',
+]);
 
 /**
  * The name an expression holds, when the file shows it: a string literal or same-file `const`, a
@@ -262,7 +343,13 @@ function staticIdentifier(node: TSESTree.Node, ctx: ExtractContext, depth: numbe
       return inner.expressions.length === 0 && inner.quasis[0]?.value.cooked ? inner.quasis[0].value.cooked.split('.') : null;
     case 'Identifier': {
       const def = ctx.resolve(inner);
-      if (def?.kind === 'variable' && def.declarationKind === 'const' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
+      if (
+        def?.kind === 'variable' &&
+        def.declarationKind === 'const' &&
+        def.init &&
+        def.node.type === 'VariableDeclarator' &&
+        def.node.id.type === 'Identifier'
+      ) {
         return staticIdentifier(def.init, ctx, depth + 1);
       }
       return null;
@@ -297,11 +384,19 @@ function memberValue(object: TSESTree.Node, property: string, ctx: ExtractContex
   if (inner.type === 'Identifier') {
     const def = ctx.resolve(inner);
     if (def?.node.type === 'TSEnumDeclaration') {
-      const members = 'body' in def.node && def.node.body ? def.node.body.members : (def.node as unknown as { members: TSESTree.TSEnumMember[] }).members;
+      const members =
+        'body' in def.node && def.node.body ? def.node.body.members : (def.node as unknown as { members: TSESTree.TSEnumMember[] }).members;
       const member = members.find((m) => (m.id.type === 'Identifier' ? m.id.name : m.id.value) === property);
       return member?.initializer ?? null;
     }
-    if (def?.kind !== 'variable' || def.declarationKind !== 'const' || !def.init || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
+    if (
+      def?.kind !== 'variable' ||
+      def.declarationKind !== 'const' ||
+      !def.init ||
+      def.node.type !== 'VariableDeclarator' ||
+      def.node.id.type !== 'Identifier'
+    )
+      return null;
     const init = unwrap(def.init);
     return init.type === 'ObjectExpression' ? objectProperty(init, property) : null;
   }
@@ -320,7 +415,13 @@ function classField(self: TSESTree.ThisExpression, property: string): TSESTree.N
   while (node && node.type !== 'ClassBody') node = node.parent;
   if (!node) return null;
   for (const member of node.body) {
-    if (member.type === 'PropertyDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === property && member.value) {
+    if (
+      member.type === 'PropertyDefinition' &&
+      !member.computed &&
+      member.key.type === 'Identifier' &&
+      member.key.name === property &&
+      member.value
+    ) {
       return member.value;
     }
   }
@@ -329,7 +430,13 @@ function classField(self: TSESTree.ThisExpression, property: string): TSESTree.N
   const assigned: TSESTree.Node[] = [];
   for (const statement of constructor.value.body.body) {
     const e = statement.type === 'ExpressionStatement' ? statement.expression : null;
-    if (e?.type === 'AssignmentExpression' && e.left.type === 'MemberExpression' && e.left.object.type === 'ThisExpression' && propertyName(e.left) === property) assigned.push(e.right);
+    if (
+      e?.type === 'AssignmentExpression' &&
+      e.left.type === 'MemberExpression' &&
+      e.left.object.type === 'ThisExpression' &&
+      propertyName(e.left) === property
+    )
+      assigned.push(e.right);
   }
   return assigned.length === 1 ? (assigned[0] as TSESTree.Node) : null;
 }
@@ -361,7 +468,20 @@ function written(node: TSESTree.Node, depth = 0): string {
 }
 
 /** Methods that run SQL in the libraries the adapters know, and in the wrappers code writes around them. */
-const QUERY_METHODS = new Set(['query', 'execute', 'raw', 'unsafe', 'queryAsync', 'executeAsync', '$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', 'queryRaw', 'executeRaw']);
+const QUERY_METHODS = new Set([
+  'query',
+  'execute',
+  'raw',
+  'unsafe',
+  'queryAsync',
+  'executeAsync',
+  '$queryRaw',
+  '$executeRaw',
+  '$queryRawUnsafe',
+  '$executeRawUnsafe',
+  'queryRaw',
+  'executeRaw',
+]);
 
 /**
  * A call shaped like a query (`x.query(text, ...)`, `knex.raw(text)`, `prisma.$queryRawUnsafe(text)`)
@@ -373,7 +493,18 @@ export function isUnresolvedQueryCall(node: TSESTree.CallExpression, ctx: Extrac
   const first = node.arguments[0];
   if (method === null || !QUERY_METHODS.has(method) || ctx.calleeObject(node) === null || !first) return false;
   const origin = ctx.origin(first as TSESTree.Expression);
-  if (['ObjectExpression', 'ArrayExpression', 'ArrowFunctionExpression', 'FunctionExpression', 'TaggedTemplateExpression', 'Literal', 'SpreadElement'].includes(origin.type)) return false;
+  if (
+    [
+      'ObjectExpression',
+      'ArrayExpression',
+      'ArrowFunctionExpression',
+      'FunctionExpression',
+      'TaggedTemplateExpression',
+      'Literal',
+      'SpreadElement',
+    ].includes(origin.type)
+  )
+    return false;
   // A template or a concatenation that evaluates to text no adapter claimed is not SQL (a URL, a message).
   return ctx.sqlText(first, 'dollar', 'postgres') === null;
 }

@@ -12,7 +12,6 @@ import type { FunctionNode } from './ast.js';
 
 export type ConnectionKind = 'pool' | 'client' | 'transaction' | 'unknown';
 
-
 /** SQL text as the database will see it, with every placeholder and unknown part as `$n`. */
 export interface SqlText {
   text: string;

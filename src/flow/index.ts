@@ -27,7 +27,8 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   const useOf = (site: QuerySite): ResultUse => {
     let use = uses.get(site);
     if (!use) {
-      const firstColumn = site.resultColumn ?? (site.firstColumn === true ? (analyze(site).statements.at(-1)?.selectedColumns[0] ?? null) : null);
+      const firstColumn =
+        site.resultColumn ?? (site.firstColumn === true ? (analyze(site).statements.at(-1)?.selectedColumns[0] ?? null) : null);
       uses.set(site, (use = resultUse(site, resolver, queryNodes, firstColumn)));
     }
     return use;
@@ -35,12 +36,15 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
   const connections = new Map<unknown, string>();
   const connectionOf = (site: QuerySite | TransactionCall): Connection => {
     const expression = site.connection;
-    const name = (expression && expressionPath(expression)) ?? ('derived' in site && site.derived ? `the connection of ${site.derived.function}` : 'connection');
+    const name =
+      (expression && expressionPath(expression)) ??
+      ('derived' in site && site.derived ? `the connection of ${site.derived.function}` : 'connection');
     let identity: unknown = 'connectionKey' in site && site.connectionKey !== undefined ? site.connectionKey : name;
     const inner = expression ? unwrap(expression) : null;
     if (inner?.type === 'Identifier') identity = resolver.variable(inner) ?? name;
     if (!connections.has(identity)) connections.set(identity, `${connections.size}:${name}`);
-    const kind = 'connectionKind' in site && site.connectionKind ? site.connectionKind : expression ? context.connectionKind(expression) : 'unknown';
+    const kind =
+      'connectionKind' in site && site.connectionKind ? site.connectionKind : expression ? context.connectionKind(expression) : 'unknown';
     return { key: connections.get(identity)!, name, kind };
   };
 
@@ -120,7 +124,14 @@ interface ConnectionState {
 }
 
 /** LOCK TABLE modes that conflict with themselves: two requests holding one cannot both proceed. */
-const SERIALIZING_LOCK_MODES = new Set(['share', 'share update exclusive', 'share row exclusive', 'exclusive', 'access exclusive', 'write']);
+const SERIALIZING_LOCK_MODES = new Set([
+  'share',
+  'share update exclusive',
+  'share row exclusive',
+  'exclusive',
+  'access exclusive',
+  'write',
+]);
 
 let transactionIds = 0;
 
@@ -170,7 +181,7 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
         state: state.state,
         id: state.id,
         isolation: state.isolation,
-        serializedBy: connection.kind === 'pool' ? null : state.transactionLock ?? (state.sessionLock ? 'advisory lock' : null),
+        serializedBy: connection.kind === 'pool' ? null : (state.transactionLock ?? (state.sessionLock ? 'advisory lock' : null)),
         scope: onScopeConnection ? scope : null,
       };
       steps.push({
@@ -190,7 +201,11 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
       if (facts.advisoryLock === 'session') state.sessionLock = true;
       if (facts.advisoryLock === 'unlock') state.sessionLock = false;
       if (facts.advisoryLock === 'xact' && state.state !== 'none') state.transactionLock = 'advisory lock';
-      if (facts.kind === 'lock-table' && state.state !== 'none' && SERIALIZING_LOCK_MODES.has(facts.lockTable?.mode ?? 'access exclusive')) {
+      if (
+        facts.kind === 'lock-table' &&
+        state.state !== 'none' &&
+        SERIALIZING_LOCK_MODES.has(facts.lockTable?.mode ?? 'access exclusive')
+      ) {
         state.transactionLock = 'LOCK TABLE';
       }
     });
@@ -229,7 +244,12 @@ interface Handoff {
  * or COMMIT on it. A pool holds no transaction, and the unit's own query and transaction calls are
  * followed already.
  */
-function handoffs(unit: FunctionNode | TSESTree.Program, sites: readonly QuerySite[], calls: readonly TransactionCall[], services: StepServices): Handoff[] {
+function handoffs(
+  unit: FunctionNode | TSESTree.Program,
+  sites: readonly QuerySite[],
+  calls: readonly TransactionCall[],
+  services: StepServices,
+): Handoff[] {
   const { resolver } = services.extraction;
   const byVariable = new Map<unknown, { connection: Connection; expression: TSESTree.Expression }>();
   for (const item of [...sites, ...calls]) {
@@ -288,7 +308,12 @@ function applyControl(state: ConnectionState, action: string, isolation: Isolati
  * Where the unit cannot see a connection begin, its transaction state on entry is unknown: a client
  * handed in as a parameter may already be inside the caller's transaction.
  */
-function initialState(connection: Connection, expression: TSESTree.Expression | null, unit: FunctionNode | TSESTree.Program, services: StepServices): TransactionState['state'] {
+function initialState(
+  connection: Connection,
+  expression: TSESTree.Expression | null,
+  unit: FunctionNode | TSESTree.Program,
+  services: StepServices,
+): TransactionState['state'] {
   if (connection.kind === 'pool') return 'none';
   if (connection.kind === 'transaction') return 'open';
   if (connection.kind === 'client') {
@@ -300,7 +325,13 @@ function initialState(connection: Connection, expression: TSESTree.Expression | 
       // `pool.connect(async (connection) => ...)`) is a fresh connection outside any transaction; one
       // handed by a function the analysis cannot see into (a user-written `withTransaction(fn)`) may
       // be inside that function's transaction.
-      if (def?.kind === 'parameter' && def.node.parent?.type === 'CallExpression' && contains(unit, def.node) && handedByLibrary(def.node.parent, services)) return 'none';
+      if (
+        def?.kind === 'parameter' &&
+        def.node.parent?.type === 'CallExpression' &&
+        contains(unit, def.node) &&
+        handedByLibrary(def.node.parent, services)
+      )
+        return 'none';
     }
   }
   return 'unknown';
@@ -317,11 +348,21 @@ const UNIQUE_VIOLATION = /23505|ER_DUP_ENTRY|unique|duplicate/i;
 /** A `try` around the node, inside the unit, whose `catch` names a unique violation. */
 function catchesUniqueViolation(node: TSESTree.Node, unit: TSESTree.Node): boolean {
   for (let current = node.parent; current && current !== unit; current = current.parent) {
-    if (current.type !== 'BlockStatement' || current.parent?.type !== 'TryStatement' || current.parent.block !== current || !current.parent.handler) continue;
+    if (
+      current.type !== 'BlockStatement' ||
+      current.parent?.type !== 'TryStatement' ||
+      current.parent.block !== current ||
+      !current.parent.handler
+    )
+      continue;
     let named = false;
     walk(current.parent.handler, (n) => {
       if (named) return false;
-      if ((n.type === 'Literal' && typeof n.value === 'string' && UNIQUE_VIOLATION.test(n.value)) || (n.type === 'Identifier' && UNIQUE_VIOLATION.test(n.name))) named = true;
+      if (
+        (n.type === 'Literal' && typeof n.value === 'string' && UNIQUE_VIOLATION.test(n.value)) ||
+        (n.type === 'Identifier' && UNIQUE_VIOLATION.test(n.name))
+      )
+        named = true;
       return !named;
     });
     if (named) return true;
@@ -347,7 +388,11 @@ function exitingBranch(node: TSESTree.Node, unit: TSESTree.Node): TSESTree.Node 
   return null;
 }
 
-function enclosingScope(node: TSESTree.Node, unit: TSESTree.Node, scopes: ReadonlyMap<TSESTree.Node, TransactionScope>): TransactionScope | null {
+function enclosingScope(
+  node: TSESTree.Node,
+  unit: TSESTree.Node,
+  scopes: ReadonlyMap<TSESTree.Node, TransactionScope>,
+): TransactionScope | null {
   let current = node.parent;
   while (current && current !== unit.parent) {
     const scope = scopes.get(current);

@@ -138,7 +138,13 @@ export function jsValueKind(expression: TSESTree.Node | null, resolver: Resolver
       if (NUMERIC_OPERATORS.has(e.operator)) return 'number';
       if (e.operator === '+') {
         const [l, r] = [jsValueKind(e.left, resolver, depth + 1), jsValueKind(e.right, resolver, depth + 1)];
-        return l === 'number' || r === 'number' ? (l === 'other' || r === 'other' ? 'other' : 'number') : l === 'other' || r === 'other' ? 'other' : 'unknown';
+        return l === 'number' || r === 'number'
+          ? l === 'other' || r === 'other'
+            ? 'other'
+            : 'number'
+          : l === 'other' || r === 'other'
+            ? 'other'
+            : 'unknown';
       }
       return 'other';
     case 'LogicalExpression':
@@ -161,7 +167,8 @@ export function jsValueKind(expression: TSESTree.Node | null, resolver: Resolver
         if (object === 'JSON' && method === 'stringify') return 'json';
         if (object === 'Math') return 'number';
         if (object === 'Array' || method === 'concat' || method === 'filter' || method === 'map' || method === 'slice') return 'array';
-        if (method === 'toFixed' || method === 'toString' || method === 'join' || method === 'trim' || method === 'toISOString') return 'other';
+        if (method === 'toFixed' || method === 'toString' || method === 'join' || method === 'trim' || method === 'toISOString')
+          return 'other';
       }
       return 'unknown';
     }
@@ -171,7 +178,12 @@ export function jsValueKind(expression: TSESTree.Node | null, resolver: Resolver
       // Pushed onto after its declaration: an array whatever it started as.
       for (const reference of variable.references) {
         const member = reference.identifier.parent;
-        if (member?.type === 'MemberExpression' && member.object === reference.identifier && ['push', 'unshift', 'splice'].includes(propertyName(member) ?? '')) return 'array';
+        if (
+          member?.type === 'MemberExpression' &&
+          member.object === reference.identifier &&
+          ['push', 'unshift', 'splice'].includes(propertyName(member) ?? '')
+        )
+          return 'array';
       }
       const declared = declaredKind(variable);
       if (declared !== 'unknown') return declared;

@@ -14,7 +14,12 @@ const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal',
 const MAX_VARIABLES = 200;
 
 /** `firstColumn`: the column whose value the library resolves to (slonik `oneFirst`), if it does. */
-export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: ReadonlySet<TSESTree.Node>, firstColumn: string | null = null): ResultUse {
+export function resultUse(
+  site: QuerySite,
+  resolver: Resolver,
+  queryNodes: ReadonlySet<TSESTree.Node>,
+  firstColumn: string | null = null,
+): ResultUse {
   const use: MutableUse = {
     tests: [],
     valueTests: [],
@@ -40,7 +45,8 @@ export function resultUse(site: QuerySite, resolver: Resolver, queryNodes: Reado
 
   // A library that throws on an empty result tests it at the call itself.
   if (site.rowsRequired === true) use.tests.push(site.node);
-  const follow = (start: TSESTree.Node, path: Path): void => followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
+  const follow = (start: TSESTree.Node, path: Path): void =>
+    followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
   // A Node-style callback receives the result as its second parameter; the call's own value is not it.
   const resultParameter = site.callback ? callbackResultParameter(site.callback) : null;
   const start: Path = { columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [], opaque: false, fetched: false };
@@ -68,8 +74,30 @@ type MutableUse = {
 
 /** Properties of a result or a row list that say how many rows came back, not what is in them. */
 export const CONTAINER_PROPERTIES = new Set([
-  'rows', 'rowCount', 'count', 'length', 'affectedRows', 'affected', 'changedRows', 'numAffectedRows', 'numUpdatedRows', 'numDeletedRows',
-  'records', 'recordset', 'rowsAffected', 'at', 'map', 'filter', 'some', 'every', 'find', 'forEach', 'reduce', 'includes', 'slice', 'flat',
+  'rows',
+  'rowCount',
+  'count',
+  'length',
+  'affectedRows',
+  'affected',
+  'changedRows',
+  'numAffectedRows',
+  'numUpdatedRows',
+  'numDeletedRows',
+  'records',
+  'recordset',
+  'rowsAffected',
+  'at',
+  'map',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'forEach',
+  'reduce',
+  'includes',
+  'slice',
+  'flat',
 ]);
 
 /**
@@ -80,8 +108,26 @@ export const CONTAINER_PROPERTIES = new Set([
  * asks whether rows came back.
  */
 const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
-  slice: 'same', at: 'same', find: 'same', findLast: 'same', filter: 'same', concat: 'same', flat: 'same', sort: 'same', toSorted: 'same', reverse: 'same', toReversed: 'same',
-  map: 'computed', flatMap: 'computed', reduce: 'computed', some: 'computed', every: 'computed', includes: 'computed', indexOf: 'computed', findIndex: 'computed', join: 'computed',
+  slice: 'same',
+  at: 'same',
+  find: 'same',
+  findLast: 'same',
+  filter: 'same',
+  concat: 'same',
+  flat: 'same',
+  sort: 'same',
+  toSorted: 'same',
+  reverse: 'same',
+  toReversed: 'same',
+  map: 'computed',
+  flatMap: 'computed',
+  reduce: 'computed',
+  some: 'computed',
+  every: 'computed',
+  includes: 'computed',
+  indexOf: 'computed',
+  findIndex: 'computed',
+  join: 'computed',
 };
 
 function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
@@ -171,7 +217,8 @@ function followValue(
         return;
       case 'AssignmentExpression':
         if (parent.right !== current) return;
-        if (parent.left.type === 'Identifier' || parent.left.type === 'ObjectPattern' || parent.left.type === 'ArrayPattern') bind(parent.left, path);
+        if (parent.left.type === 'Identifier' || parent.left.type === 'ObjectPattern' || parent.left.type === 'ArrayPattern')
+          bind(parent.left, path);
         else use.handedOff = true;
         return;
       case 'ReturnStatement':
@@ -216,7 +263,11 @@ function followValue(
 
 function isThenCall(member: TSESTree.MemberExpression): boolean {
   const name = propertyName(member);
-  return (name === 'then' || name === 'catch' || name === 'finally') && member.parent?.type === 'CallExpression' && member.parent.callee === member;
+  return (
+    (name === 'then' || name === 'catch' || name === 'finally') &&
+    member.parent?.type === 'CallExpression' &&
+    member.parent.callee === member
+  );
 }
 
 /** Globals that convert or combine a value without fetching anything else: their result is computed from it. */

@@ -181,12 +181,18 @@ function transactionHelper(fn: FunctionNode, unit: Unit, resolver: Resolver): Fu
         return;
       }
       // Inside a library's transaction callback, passing on its connection parameter.
-      const step = unit.steps.find((s) => s.transaction.scope !== null && s.transaction.scope.connectionParam?.type === 'Identifier' && resolver.variable(s.transaction.scope.connectionParam) === variable);
+      const step = unit.steps.find(
+        (s) =>
+          s.transaction.scope !== null &&
+          s.transaction.scope.connectionParam?.type === 'Identifier' &&
+          resolver.variable(s.transaction.scope.connectionParam) === variable,
+      );
       if (step && step.transaction.scope) found = { callbackParam, connectionArg, isolation: step.transaction.scope.isolation };
       else {
         const def = resolver.definition(inner);
         const scopeFn = def?.kind === 'parameter' ? def.node : null;
-        if (scopeFn && isFunction(scopeFn) && contains(fn, scopeFn) && isTransactionCallback(scopeFn, unit)) found = { callbackParam, connectionArg, isolation: null };
+        if (scopeFn && isFunction(scopeFn) && contains(fn, scopeFn) && isTransactionCallback(scopeFn, unit))
+          found = { callbackParam, connectionArg, isolation: null };
       }
     });
     return true;
@@ -230,7 +236,14 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
     const helper = summary.transactionHelper;
     const callback = helper ? node.arguments[helper.callbackParam] : undefined;
     if (helper && callback && (callback.type === 'ArrowFunctionExpression' || callback.type === 'FunctionExpression')) {
-      scopes.push({ library: 'helper', node, callback, connectionParam: callback.params[helper.connectionArg] ?? null, outer: null, isolation: helper.isolation });
+      scopes.push({
+        library: 'helper',
+        node,
+        callback,
+        connectionParam: callback.params[helper.connectionArg] ?? null,
+        outer: null,
+        isolation: helper.isolation,
+      });
     }
     for (const s of summary.steps) {
       // The helper's own BEGIN / COMMIT around the callback are the scope; its other statements run as written.
@@ -245,7 +258,12 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         node,
         resultNode: node,
         connection,
-        ...(connection === null ? { connectionKind: s.connectionKind === 'transaction' ? 'unknown' : s.connectionKind, connectionKey: `${summary.file ?? ''}#${summary.name}#${s.connectionKey}#${calls}` } : {}),
+        ...(connection === null
+          ? {
+              connectionKind: s.connectionKind === 'transaction' ? 'unknown' : s.connectionKind,
+              connectionKey: `${summary.file ?? ''}#${summary.name}#${s.connectionKey}#${calls}`,
+            }
+          : {}),
         sql: { text: s.sqlText, params: s.paramsFrom.map((index) => argument(index)), literal: null, complete: true, dialect: s.dialect },
         built: [s.facts],
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
@@ -277,10 +295,13 @@ export function declaredHelperScopes(program: TSESTree.Program, names: readonly 
     const callee = unwrap(node.callee);
     const name = expressionPath(callee) ?? (callee.type === 'MemberExpression' ? propertyName(callee) : null);
     if (name === null || !(wanted.has(name) || wanted.has(name.split('.').at(-1)!))) return true;
-    const callback = node.arguments.find((a): a is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression');
-    if (callback) scopes.push({ library: 'declared', node, callback, connectionParam: callback.params[0] ?? null, outer: null, isolation: null });
+    const callback = node.arguments.find(
+      (a): a is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression =>
+        a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression',
+    );
+    if (callback)
+      scopes.push({ library: 'declared', node, callback, connectionParam: callback.params[0] ?? null, outer: null, isolation: null });
     return true;
   });
   return scopes;
 }
-

@@ -71,7 +71,8 @@ const NUMBERED = /^v?\d+(?:[._-][\w.-]*)?\.[cm]?[jt]sx?$/i;
 const SCHEMA_CHANGE_NAME = /(?:^|[-_.])(?:migrat(?:e|ion|ions|or)|schema[-_.]?(?:upgrade|update|migration))(?:[-_.]|$)/i;
 
 /** Run as a program of its own: `require.main === module`, `!module.parent`, `import.meta.main`. */
-const ENTRY_POINT = /\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|!\s*module\.parent\b|\bimport\.meta\.main\b|process\.argv\[1\][^\n]*import\.meta\.url|import\.meta\.url[^\n]*process\.argv\[1\]/;
+const ENTRY_POINT =
+  /\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|!\s*module\.parent\b|\bimport\.meta\.main\b|process\.argv\[1\][^\n]*import\.meta\.url|import\.meta\.url[^\n]*process\.argv\[1\]/;
 /** A switch between looking and changing: `--dry-run`, `DRY_RUN`, `dryRun`, `{ fix = false }`, `--fix`. */
 const DRY_RUN_SWITCH = /\bdry[-_]?run\b|\bDRY_RUN\b|\bdryRun\b|--fix\b|\{\s*fix\s*(?:=|[,}:])|\bfix\s*=\s*false\b/i;
 /** What keeps a program running alongside requests: a schedule, a server, a queue consumer. */
@@ -93,11 +94,15 @@ export function classifyFile(relativePath: string, text?: string): OneShotVerdic
   if (text === undefined) return null;
   if (text.startsWith('#!')) return { kind: 'script', reason: 'a command-line script (#! line)' };
   const code = withoutComments(text);
-  if (TYPEORM_MIGRATION.test(code)) return { kind: 'migration', reason: 'a migration class (TypeORM MigrationInterface, MikroORM Migration)' };
+  if (TYPEORM_MIGRATION.test(code))
+    return { kind: 'migration', reason: 'a migration class (TypeORM MigrationInterface, MikroORM Migration)' };
   if (exportsStep(code, 'up') && exportsStep(code, 'down')) return { kind: 'migration', reason: 'exports up() and down() (a migration)' };
   const stem = name.replace(/\.[cm]?[jt]sx?$/i, '');
   if ((NUMBERED.test(name) || SCHEMA_CHANGE_NAME.test(stem)) && DDL.test(code)) {
-    return { kind: 'migration', reason: `a ${NUMBERED.test(name) ? 'numbered' : 'migration-named'} file that changes the schema (CREATE/ALTER/DROP)` };
+    return {
+      kind: 'migration',
+      reason: `a ${NUMBERED.test(name) ? 'numbered' : 'migration-named'} file that changes the schema (CREATE/ALTER/DROP)`,
+    };
   }
   if (ENTRY_POINT.test(code) && DRY_RUN_SWITCH.test(code) && !LONG_RUNNING.test(code)) {
     return { kind: 'script', reason: 'a program run on its own with a dry-run or fix switch (a maintenance fix-up)' };

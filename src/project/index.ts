@@ -51,12 +51,23 @@ export class Project {
   link(file: string, depth = 0): ProjectLink {
     return {
       file,
-      summary: (specifier, path) => (depth >= this.maxDepth ? null : this.lookup(file, specifier, path, depth + 1, 0, (m, key) => m.exports.get(key))),
-      connectionKind: (specifier, path) => (depth >= this.maxDepth ? null : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, (m, key) => m.connections.get(key))),
+      summary: (specifier, path) =>
+        depth >= this.maxDepth ? null : this.lookup(file, specifier, path, depth + 1, 0, (m, key) => m.exports.get(key)),
+      connectionKind: (specifier, path) =>
+        depth >= this.maxDepth
+          ? null
+          : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, (m, key) => m.connections.get(key)),
     };
   }
 
-  private lookup<T>(fromFile: string, specifier: string, path: readonly string[], depth: number, hops: number, pick: (m: ModuleSummaries, key: string) => T | undefined): T | null {
+  private lookup<T>(
+    fromFile: string,
+    specifier: string,
+    path: readonly string[],
+    depth: number,
+    hops: number,
+    pick: (m: ModuleSummaries, key: string) => T | undefined,
+  ): T | null {
     if (hops > 5) return null;
     const file = this.host.resolve(specifier, fromFile);
     if (file === null) return null;
@@ -120,13 +131,19 @@ export function calleeSummary(
     const fn = classMethod(enclosingClass(call), method);
     return fn ? (local.get(fn) ?? null) : null;
   }
-  if (object.type === 'MemberExpression' && unwrap(object.object).type === 'ThisExpression' && !object.computed && object.property.type === 'Identifier') {
+  if (
+    object.type === 'MemberExpression' &&
+    unwrap(object.object).type === 'ThisExpression' &&
+    !object.computed &&
+    object.property.type === 'Identifier'
+  ) {
     const type = memberType(enclosingClass(call), object.property.name);
     return type ? identifierTarget(type, [method], local, ctx, project) : null;
   }
   if (object.type === 'Identifier') {
     const origin = ctx.origin(object);
-    if (origin.type === 'NewExpression' && origin.callee.type === 'Identifier') return identifierTarget(origin.callee, [method], local, ctx, project);
+    if (origin.type === 'NewExpression' && origin.callee.type === 'Identifier')
+      return identifierTarget(origin.callee, [method], local, ctx, project);
     if (origin.type === 'ObjectExpression') {
       const value = propertyFunction(origin, method);
       return value ? (local.get(value) ?? null) : null;
@@ -141,7 +158,13 @@ export function calleeSummary(
 }
 
 /** What an identifier names, then `rest` inside it: a local function or class, or an import. */
-function identifierTarget(id: TSESTree.Identifier, rest: readonly string[], local: ReadonlyMap<TSESTree.Node, FunctionSummary>, ctx: ExtractContext, project: ProjectLink | null): FunctionSummary | null {
+function identifierTarget(
+  id: TSESTree.Identifier,
+  rest: readonly string[],
+  local: ReadonlyMap<TSESTree.Node, FunctionSummary>,
+  ctx: ExtractContext,
+  project: ProjectLink | null,
+): FunctionSummary | null {
   const def = ctx.resolve(id);
   if (!def) return null;
   if (def.importFrom) {
@@ -158,7 +181,8 @@ function identifierTarget(id: TSESTree.Identifier, rest: readonly string[], loca
   }
   if (def.kind === 'variable' && def.init) {
     const init = unwrap(def.init);
-    if (rest.length === 0 && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression')) return local.get(init) ?? null;
+    if (rest.length === 0 && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression'))
+      return local.get(init) ?? null;
     if (rest.length === 1 && init.type === 'ObjectExpression') {
       const value = propertyFunction(init, rest[0]!);
       return value ? (local.get(value) ?? null) : null;
@@ -178,11 +202,28 @@ function enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTr
   return null;
 }
 
-export function classMethod(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression | null, name: string): TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression | null {
+export function classMethod(
+  cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression | null,
+  name: string,
+): TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression | null {
   if (!cls) return null;
   for (const member of cls.body.body) {
-    if (member.type === 'MethodDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === name && member.kind === 'method' && member.value.type === 'FunctionExpression') return member.value;
-    if (member.type === 'PropertyDefinition' && !member.computed && member.key.type === 'Identifier' && member.key.name === name && member.value) {
+    if (
+      member.type === 'MethodDefinition' &&
+      !member.computed &&
+      member.key.type === 'Identifier' &&
+      member.key.name === name &&
+      member.kind === 'method' &&
+      member.value.type === 'FunctionExpression'
+    )
+      return member.value;
+    if (
+      member.type === 'PropertyDefinition' &&
+      !member.computed &&
+      member.key.type === 'Identifier' &&
+      member.key.name === name &&
+      member.value
+    ) {
       const value = unwrap(member.value);
       if (value.type === 'ArrowFunctionExpression' || value.type === 'FunctionExpression') return value;
     }
@@ -206,7 +247,8 @@ function memberType(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression | 
     }
     if (member.type === 'MethodDefinition' && member.kind === 'constructor') {
       for (const param of member.value.params) {
-        if (param.type === 'TSParameterProperty' && param.parameter.type === 'Identifier' && param.parameter.name === name) return typeOf(param.parameter.typeAnnotation);
+        if (param.type === 'TSParameterProperty' && param.parameter.type === 'Identifier' && param.parameter.name === name)
+          return typeOf(param.parameter.typeAnnotation);
       }
     }
   }
@@ -221,13 +263,22 @@ function propertyFunction(object: TSESTree.ObjectExpression, name: string): TSES
 }
 
 /** A module's exports, mapped to the local summaries of the functions they name. */
-export function exportedSummaries(program: TSESTree.Program, local: ReadonlyMap<TSESTree.Node, FunctionSummary>, ctx: ExtractContext): ModuleSummaries {
+export function exportedSummaries(
+  program: TSESTree.Program,
+  local: ReadonlyMap<TSESTree.Node, FunctionSummary>,
+  ctx: ExtractContext,
+): ModuleSummaries {
   const exports = new Map<string, FunctionSummary>();
   const connections = new Map<string, ConnectionKind>();
   const reexports: ModuleSummaries['reexports'] = [];
   const addValue = (name: string, value: TSESTree.Node | null | undefined): void => {
     if (!value) return;
-    if (value.type !== 'ClassDeclaration' && value.type !== 'FunctionDeclaration' && value.type !== 'ClassExpression' && value.type !== 'ObjectExpression') {
+    if (
+      value.type !== 'ClassDeclaration' &&
+      value.type !== 'FunctionDeclaration' &&
+      value.type !== 'ClassExpression' &&
+      value.type !== 'ObjectExpression'
+    ) {
       const kind = ctx.connectionKind(value as TSESTree.Expression);
       if (kind !== 'unknown') connections.set(name, kind);
     }
@@ -241,7 +292,11 @@ export function exportedSummaries(program: TSESTree.Program, local: ReadonlyMap<
     if (summary) exports.set(name, summary);
     if (inner.type === 'ClassDeclaration' || inner.type === 'ClassExpression') {
       for (const member of inner.body.body) {
-        if ((member.type === 'MethodDefinition' || member.type === 'PropertyDefinition') && !member.computed && member.key.type === 'Identifier') {
+        if (
+          (member.type === 'MethodDefinition' || member.type === 'PropertyDefinition') &&
+          !member.computed &&
+          member.key.type === 'Identifier'
+        ) {
           const fn = classMethod(inner, member.key.name);
           const s = fn ? local.get(fn) : undefined;
           if (s) exports.set(`${name}.${member.key.name}`, s);
@@ -293,9 +348,15 @@ export function exportedSummaries(program: TSESTree.Program, local: ReadonlyMap<
         addValue('default', right);
         const value = unwrap(right);
         if (value.type === 'ObjectExpression') {
-          for (const p of value.properties) if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier') addValue(p.key.name, p.value);
+          for (const p of value.properties)
+            if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier') addValue(p.key.name, p.value);
         }
-      } else if ((base.type === 'Identifier' && base.name === 'exports') || (base.type === 'MemberExpression' && unwrap(base.object).type === 'Identifier' && (unwrap(base.object) as TSESTree.Identifier).name === 'module')) {
+      } else if (
+        (base.type === 'Identifier' && base.name === 'exports') ||
+        (base.type === 'MemberExpression' &&
+          unwrap(base.object).type === 'Identifier' &&
+          (unwrap(base.object) as TSESTree.Identifier).name === 'module')
+      ) {
         addValue(left.property.name, right);
         addValue(`default.${left.property.name}`, right);
       }

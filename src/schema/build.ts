@@ -92,18 +92,26 @@ function applyOp(schema: Schema, op: SchemaOp): void {
     }
     case 'unique': {
       const table = tableFor(schema, op.table);
-      const key: UniqueKey = { ...op.key, columns: [...op.key.columns], name: op.key.name ?? `${table.name}_${op.key.columns.join('_')}_key` };
-      table.uniqueKeys = table.uniqueKeys.filter((k) => !(k.name === key.name || (sameColumns(k.columns, key.columns) && k.where === key.where && k.expression === key.expression)));
+      const key: UniqueKey = {
+        ...op.key,
+        columns: [...op.key.columns],
+        name: op.key.name ?? `${table.name}_${op.key.columns.join('_')}_key`,
+      };
+      table.uniqueKeys = table.uniqueKeys.filter(
+        (k) => !(k.name === key.name || (sameColumns(k.columns, key.columns) && k.where === key.where && k.expression === key.expression)),
+      );
       table.uniqueKeys.push(key);
       return;
     }
     case 'check': {
       const table = tableFor(schema, op.table);
-      if (!table.checks.some((c) => c.column === op.check.column && c.operator === op.check.operator && c.bound === op.check.bound)) table.checks.push({ ...op.check });
+      if (!table.checks.some((c) => c.column === op.check.column && c.operator === op.check.operator && c.bound === op.check.bound))
+        table.checks.push({ ...op.check });
       return;
     }
     case 'drop-constraint': {
-      const tables = op.table === null ? Object.values(schema.tables) : [findTable(schema, op.table)].filter((t): t is TableSchema => t !== null);
+      const tables =
+        op.table === null ? Object.values(schema.tables) : [findTable(schema, op.table)].filter((t): t is TableSchema => t !== null);
       for (const table of tables) {
         if (table.primaryKey?.name === op.name) table.primaryKey = null;
         table.uniqueKeys = table.uniqueKeys.filter((k) => k.name !== op.name);

@@ -20,7 +20,14 @@ export function readCodeSchema(text: string, filePath: string): SchemaOp[] {
   if (!CODE_SCHEMA_HINT.test(text)) return [];
   let program: TSESTree.Program;
   try {
-    program = parse(text, { range: true, loc: false, comment: false, tokens: false, jsx: !/\.(c|m)?ts$/i.test(filePath), filePath }) as TSESTree.Program;
+    program = parse(text, {
+      range: true,
+      loc: false,
+      comment: false,
+      tokens: false,
+      jsx: !/\.(c|m)?ts$/i.test(filePath),
+      filePath,
+    }) as TSESTree.Program;
   } catch {
     return [];
   }
@@ -142,7 +149,11 @@ function chain(node: Node): { root: Node; links: Link[] } {
 function decorators(node: { decorators?: TSESTree.Decorator[] }): { name: string; args: TSESTree.CallExpressionArgument[] }[] {
   return (node.decorators ?? []).map((d) => {
     const e = d.expression;
-    if (e.type === 'CallExpression') return { name: e.callee.type === 'Identifier' ? e.callee.name : e.callee.type === 'MemberExpression' ? (propertyName(e.callee) ?? '') : '', args: e.arguments };
+    if (e.type === 'CallExpression')
+      return {
+        name: e.callee.type === 'Identifier' ? e.callee.name : e.callee.type === 'MemberExpression' ? (propertyName(e.callee) ?? '') : '',
+        args: e.arguments,
+      };
     return { name: e.type === 'Identifier' ? e.name : '', args: [] };
   });
 }
@@ -169,7 +180,14 @@ function annotationType(member: TSESTree.PropertyDefinition): string {
 }
 
 const TYPEORM_COLUMNS = new Set([
-  'Column', 'PrimaryColumn', 'PrimaryGeneratedColumn', 'VersionColumn', 'CreateDateColumn', 'UpdateDateColumn', 'DeleteDateColumn', 'ObjectIdColumn',
+  'Column',
+  'PrimaryColumn',
+  'PrimaryGeneratedColumn',
+  'VersionColumn',
+  'CreateDateColumn',
+  'UpdateDateColumn',
+  'DeleteDateColumn',
+  'ObjectIdColumn',
 ]);
 
 function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): SchemaOp[] {
@@ -179,9 +197,13 @@ function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression)
   const model = node.id.name;
   const firstArg = entity.args[0];
   const options = objectArg(firstArg) ?? objectArg(entity.args[1]);
-  const given = stringValue(firstArg) ?? stringValue(options ? objectProperty(options, entity.name === 'Table' ? 'tableName' : 'name') : null);
+  const given =
+    stringValue(firstArg) ?? stringValue(options ? objectProperty(options, entity.name === 'Table' ? 'tableName' : 'name') : null);
   const table = given ?? (entity.name === 'Table' ? `${model}s` : snakeCase(model));
-  const ops: SchemaOp[] = [{ op: 'create-table', table }, { op: 'model', table, model }];
+  const ops: SchemaOp[] = [
+    { op: 'create-table', table },
+    { op: 'model', table, model },
+  ];
   const primary: string[] = [];
   const columnOf = new Map<string, string>();
   for (const member of node.body.body) {
@@ -192,10 +214,16 @@ function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression)
     const columnDecorator = own.find((d) => TYPEORM_COLUMNS.has(d.name) || d.name === 'Column');
     if (!columnDecorator) continue;
     const columnOptions = objectArg(columnDecorator.args.find((a) => unwrap(a).type === 'ObjectExpression'));
-    const column = stringValue(columnOptions ? objectProperty(columnOptions, 'name') : null) ?? (entity.name === 'Table' ? (stringValue(columnOptions ? objectProperty(columnOptions, 'field') : null) ?? field) : field);
+    const column =
+      stringValue(columnOptions ? objectProperty(columnOptions, 'name') : null) ??
+      (entity.name === 'Table' ? (stringValue(columnOptions ? objectProperty(columnOptions, 'field') : null) ?? field) : field);
     columnOf.set(field, column);
     const declaredType = stringValue(columnDecorator.args[0]) ?? stringValue(columnOptions ? objectProperty(columnOptions, 'type') : null);
-    const sequelizeType = columnOptions ? objectProperty(columnOptions, 'type') : columnDecorator.args[0] ? unwrap(columnDecorator.args[0]) : null;
+    const sequelizeType = columnOptions
+      ? objectProperty(columnOptions, 'type')
+      : columnDecorator.args[0]
+        ? unwrap(columnDecorator.args[0])
+        : null;
     const type =
       columnDecorator.name === 'PrimaryGeneratedColumn'
         ? declaredType === 'uuid'
@@ -208,12 +236,27 @@ function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression)
             : (declaredType?.toLowerCase() ?? sequelizeTypeName(sequelizeType) ?? annotationType(member));
     ops.push({ op: 'column', table, column, type: boolProperty(columnOptions, 'array') ? `${type}[]` : type });
     if (column !== field) ops.push({ op: 'field', table, field, column });
-    if (columnDecorator.name === 'PrimaryColumn' || columnDecorator.name === 'PrimaryGeneratedColumn' || boolProperty(columnOptions, 'primary') || own.some((d) => d.name === 'PrimaryKey')) primary.push(column);
+    if (
+      columnDecorator.name === 'PrimaryColumn' ||
+      columnDecorator.name === 'PrimaryGeneratedColumn' ||
+      boolProperty(columnOptions, 'primary') ||
+      own.some((d) => d.name === 'PrimaryKey')
+    )
+      primary.push(column);
     if (columnDecorator.name === 'VersionColumn') ops.push({ op: 'version', table, column });
-    if (boolProperty(columnOptions, 'unique') || own.some((d) => d.name === 'Unique' && d.args.length === 0)) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
+    if (boolProperty(columnOptions, 'unique') || own.some((d) => d.name === 'Unique' && d.args.length === 0))
+      ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
     for (const index of own.filter((d) => d.name === 'Index')) {
       const indexOptions = objectArg(index.args.find((a) => unwrap(a).type === 'ObjectExpression'));
-      if (boolProperty(indexOptions, 'unique')) ops.push({ op: 'unique', table, key: { ...plainKey(stringValue(index.args[0]), [column]), where: stringValue(indexOptions ? objectProperty(indexOptions, 'where') : null) } });
+      if (boolProperty(indexOptions, 'unique'))
+        ops.push({
+          op: 'unique',
+          table,
+          key: {
+            ...plainKey(stringValue(index.args[0]), [column]),
+            where: stringValue(indexOptions ? objectProperty(indexOptions, 'where') : null),
+          },
+        });
     }
   }
   if (primary.length > 0) ops.push({ op: 'primary-key', table, name: null, columns: primary });
@@ -224,7 +267,11 @@ function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression)
     const fields = stringList(d.args[name === null ? 0 : 1]) ?? arrowFields(d.args[name === null ? 0 : 1]);
     const indexOptions = objectArg(d.args.find((a) => unwrap(a).type === 'ObjectExpression'));
     if (fields === null || (d.name === 'Index' && !boolProperty(indexOptions, 'unique'))) continue;
-    ops.push({ op: 'unique', table, key: { ...plainKey(name, mapped(fields)), where: stringValue(indexOptions ? objectProperty(indexOptions, 'where') : null) } });
+    ops.push({
+      op: 'unique',
+      table,
+      key: { ...plainKey(name, mapped(fields)), where: stringValue(indexOptions ? objectProperty(indexOptions, 'where') : null) },
+    });
   }
   return ops;
 }
@@ -233,8 +280,10 @@ function entityClass(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression)
 function arrowFields(node: Node | undefined): string[] | null {
   if (!node || node.type !== 'ArrowFunctionExpression') return null;
   const body = unwrap(node.body);
-  if (body.type === 'ArrayExpression') return body.elements.map((e) => (e && e.type !== 'SpreadElement' ? memberTail(e) : null)).filter((x): x is string => x !== null);
-  if (body.type === 'ObjectExpression') return body.properties.map((p) => (p.type === 'Property' ? memberTail(p.value) : null)).filter((x): x is string => x !== null);
+  if (body.type === 'ArrayExpression')
+    return body.elements.map((e) => (e && e.type !== 'SpreadElement' ? memberTail(e) : null)).filter((x): x is string => x !== null);
+  if (body.type === 'ObjectExpression')
+    return body.properties.map((p) => (p.type === 'Property' ? memberTail(p.value) : null)).filter((x): x is string => x !== null);
   return null;
 }
 
@@ -249,14 +298,32 @@ function schemaCall(node: TSESTree.CallExpression): SchemaOp[] | null {
   const callee = unwrap(node.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
   if (name === null) return null;
-  if (/^(?:pg|mysql|sqlite|singlestore)Table$/.test(name) || (name === 'table' && callee.type === 'MemberExpression' && /Schema$|schema$/.test(memberObjectName(callee)))) return drizzleTable(node);
+  if (
+    /^(?:pg|mysql|sqlite|singlestore)Table$/.test(name) ||
+    (name === 'table' && callee.type === 'MemberExpression' && /Schema$|schema$/.test(memberObjectName(callee)))
+  )
+    return drizzleTable(node);
   if (callee.type !== 'MemberExpression') return null;
   if (name === 'define') return sequelizeDefine(node);
   if (name === 'init' && objectArg(node.arguments[0]) && objectArg(node.arguments[1])) return sequelizeInit(node, callee);
   const root = chain(node);
-  if (root.links.some((l) => l.name === 'execute' || l.name === 'compile') && root.links.some((l) => /^(?:createTable|alterTable|createIndex|dropTable|dropIndex)$/.test(l.name))) return kyselyChain(root.links);
-  if (/^(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable)$/.test(name) && isKnexSchema(callee)) return knexSchemaCall(name, node.arguments);
-  if (/^(?:createTable|addColumns?|addConstraint|createIndex|addIndex|dropColumns?|renameColumn|renameTable|dropTable|dropConstraint|dropIndex|sql)$/.test(name) && /^pgm$|migrationBuilder/i.test(memberObjectName(callee))) return pgmCall(name, node.arguments);
+  if (
+    root.links.some((l) => l.name === 'execute' || l.name === 'compile') &&
+    root.links.some((l) => /^(?:createTable|alterTable|createIndex|dropTable|dropIndex)$/.test(l.name))
+  )
+    return kyselyChain(root.links);
+  if (
+    /^(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable)$/.test(name) &&
+    isKnexSchema(callee)
+  )
+    return knexSchemaCall(name, node.arguments);
+  if (
+    /^(?:createTable|addColumns?|addConstraint|createIndex|addIndex|dropColumns?|renameColumn|renameTable|dropTable|dropConstraint|dropIndex|sql)$/.test(
+      name,
+    ) &&
+    /^pgm$|migrationBuilder/i.test(memberObjectName(callee))
+  )
+    return pgmCall(name, node.arguments);
   return null;
 }
 
@@ -320,7 +387,16 @@ function sequelizeAttributes(table: string, attributes: TSESTree.ObjectExpressio
         const fields = stringList(objectProperty(spec, 'fields'));
         if (fields === null) continue;
         const where = objectProperty(spec, 'where');
-        ops.push({ op: 'unique', table, key: { name: stringValue(objectProperty(spec, 'name')), columns: fields.map((f) => columnOf.get(f) ?? f), where: where ? 'where' : null, expression: false } });
+        ops.push({
+          op: 'unique',
+          table,
+          key: {
+            name: stringValue(objectProperty(spec, 'name')),
+            columns: fields.map((f) => columnOf.get(f) ?? f),
+            where: where ? 'where' : null,
+            expression: false,
+          },
+        });
       }
     }
   }
@@ -349,7 +425,11 @@ function sequelizeInit(node: TSESTree.CallExpression, callee: TSESTree.MemberExp
   const options = objectArg(node.arguments[1]);
   if (model === null || options === null || objectProperty(options, 'sequelize') === null) return null;
   const table = sequelizeTable(model, options);
-  return [{ op: 'create-table', table }, { op: 'model', table, model }, ...sequelizeAttributes(table, objectArg(node.arguments[0])!, options)];
+  return [
+    { op: 'create-table', table },
+    { op: 'model', table, model },
+    ...sequelizeAttributes(table, objectArg(node.arguments[0])!, options),
+  ];
 }
 
 // drizzle -----------------------------------------------------------------------------------------
@@ -373,15 +453,25 @@ function drizzleTable(node: TSESTree.CallExpression): SchemaOp[] | null {
     const array = links.some((l) => l.name === 'array');
     ops.push({ op: 'column', table, column, type: `${drizzleType(builder.name)}${array ? '[]' : ''}` });
     if (column !== field) ops.push({ op: 'field', table, field, column });
-    if (links.some((l) => l.name === 'primaryKey') || builder.name === 'serial' && links.some((l) => l.name === 'primaryKey')) primary.push(column);
-    if (links.some((l) => l.name === 'unique')) ops.push({ op: 'unique', table, key: plainKey(stringValue(links.find((l) => l.name === 'unique')?.args[0]), [column]) });
+    if (links.some((l) => l.name === 'primaryKey') || (builder.name === 'serial' && links.some((l) => l.name === 'primaryKey')))
+      primary.push(column);
+    if (links.some((l) => l.name === 'unique'))
+      ops.push({ op: 'unique', table, key: plainKey(stringValue(links.find((l) => l.name === 'unique')?.args[0]), [column]) });
   }
   if (primary.length > 0) ops.push({ op: 'primary-key', table, name: null, columns: primary });
   const extra = node.arguments[2];
   if (extra && (extra.type === 'ArrowFunctionExpression' || extra.type === 'FunctionExpression')) {
-    const body = extra.body.type === 'BlockStatement' ? extra.body.body.find((s): s is TSESTree.ReturnStatement => s.type === 'ReturnStatement')?.argument : extra.body;
+    const body =
+      extra.body.type === 'BlockStatement'
+        ? extra.body.body.find((s): s is TSESTree.ReturnStatement => s.type === 'ReturnStatement')?.argument
+        : extra.body;
     const inner = body ? unwrap(body) : null;
-    const items = inner?.type === 'ArrayExpression' ? inner.elements : inner?.type === 'ObjectExpression' ? inner.properties.map((p) => (p.type === 'Property' ? p.value : null)) : [];
+    const items =
+      inner?.type === 'ArrayExpression'
+        ? inner.elements
+        : inner?.type === 'ObjectExpression'
+          ? inner.properties.map((p) => (p.type === 'Property' ? p.value : null))
+          : [];
     for (const item of items) {
       if (!item || item.type === 'SpreadElement') continue;
       ops.push(...drizzleConstraint(table, item as Node, columnOf));
@@ -397,12 +487,16 @@ function drizzleConstraint(table: string, node: Node, columnOf: Map<string, stri
   const on = links.find((l) => l.name === 'on' || l.name === 'columns');
   const columnsOf = (args: readonly Node[]): { columns: string[]; expression: boolean } => {
     const fields = args.map((a) => memberTail(a));
-    return { columns: fields.map((f, i) => (f === null ? 'expression' : (columnOf.get(f) ?? f)) + (i < 0 ? '' : '')), expression: fields.some((f) => f === null) };
+    return {
+      columns: fields.map((f, i) => (f === null ? 'expression' : (columnOf.get(f) ?? f)) + (i < 0 ? '' : '')),
+      expression: fields.some((f) => f === null),
+    };
   };
   if (head.name === 'primaryKey') {
     const spec = objectArg(head.args[0]);
     const list = spec ? objectProperty(spec, 'columns') : null;
-    const args = list?.type === 'ArrayExpression' ? (list.elements.filter((e) => e && e.type !== 'SpreadElement') as Node[]) : (head.args as Node[]);
+    const args =
+      list?.type === 'ArrayExpression' ? (list.elements.filter((e) => e && e.type !== 'SpreadElement') as Node[]) : (head.args as Node[]);
     const { columns } = columnsOf(args);
     return columns.length > 0 ? [{ op: 'primary-key', table, name: stringValue(spec ? objectProperty(spec, 'name') : null), columns }] : [];
   }
@@ -413,16 +507,44 @@ function drizzleConstraint(table: string, node: Node, columnOf: Map<string, stri
   }
   if (head.name === 'index' && links.some((l) => l.name === 'unique') && on) {
     const { columns, expression } = columnsOf(on.args as Node[]);
-    return [{ op: 'unique', table, key: { name: stringValue(head.args[0]), columns, where: links.some((l) => l.name === 'where') ? 'where' : null, expression } }];
+    return [
+      {
+        op: 'unique',
+        table,
+        key: { name: stringValue(head.args[0]), columns, where: links.some((l) => l.name === 'where') ? 'where' : null, expression },
+      },
+    ];
   }
   return [];
 }
 
 const DRIZZLE_TYPES: Record<string, string> = {
-  serial: 'serial', bigserial: 'bigserial', smallserial: 'smallserial', integer: 'integer', int: 'integer', smallint: 'smallint', bigint: 'bigint',
-  real: 'real', doublePrecision: 'double precision', double: 'double', numeric: 'numeric', decimal: 'decimal', float: 'float',
-  text: 'text', varchar: 'varchar', char: 'char', boolean: 'boolean', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
-  timestamp: 'timestamp', date: 'date', time: 'time', interval: 'interval', tinyint: 'tinyint', mediumint: 'mediumint',
+  serial: 'serial',
+  bigserial: 'bigserial',
+  smallserial: 'smallserial',
+  integer: 'integer',
+  int: 'integer',
+  smallint: 'smallint',
+  bigint: 'bigint',
+  real: 'real',
+  doublePrecision: 'double precision',
+  double: 'double',
+  numeric: 'numeric',
+  decimal: 'decimal',
+  float: 'float',
+  text: 'text',
+  varchar: 'varchar',
+  char: 'char',
+  boolean: 'boolean',
+  json: 'json',
+  jsonb: 'jsonb',
+  uuid: 'uuid',
+  timestamp: 'timestamp',
+  date: 'date',
+  time: 'time',
+  interval: 'interval',
+  tinyint: 'tinyint',
+  mediumint: 'mediumint',
 };
 
 function drizzleType(builder: string): string {
@@ -432,9 +554,30 @@ function drizzleType(builder: string): string {
 // knex --------------------------------------------------------------------------------------------
 
 const KNEX_TYPES: Record<string, string> = {
-  increments: 'integer', bigIncrements: 'bigint', integer: 'integer', bigInteger: 'bigint', bigint: 'bigint', tinyint: 'tinyint', smallint: 'smallint',
-  mediumint: 'mediumint', text: 'text', string: 'varchar', float: 'float', double: 'double', decimal: 'decimal', boolean: 'boolean', date: 'date',
-  datetime: 'timestamp', timestamp: 'timestamp', time: 'time', binary: 'bytea', enum: 'enum', enu: 'enum', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
+  increments: 'integer',
+  bigIncrements: 'bigint',
+  integer: 'integer',
+  bigInteger: 'bigint',
+  bigint: 'bigint',
+  tinyint: 'tinyint',
+  smallint: 'smallint',
+  mediumint: 'mediumint',
+  text: 'text',
+  string: 'varchar',
+  float: 'float',
+  double: 'double',
+  decimal: 'decimal',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp',
+  timestamp: 'timestamp',
+  time: 'time',
+  binary: 'bytea',
+  enum: 'enum',
+  enu: 'enum',
+  json: 'json',
+  jsonb: 'jsonb',
+  uuid: 'uuid',
   specificType: 'unknown',
 };
 
@@ -482,7 +625,9 @@ function knexStatement(table: string, links: Link[]): SchemaOp[] {
       return firstList?.[0] && to ? [{ op: 'rename-column', table, column: firstList[0], to }] : [];
     }
     case 'dropUnique':
-      return firstList ? [{ op: 'drop-constraint', table, name: stringValue(head.args[1]) ?? `${table}_${firstList.join('_')}_unique` }] : [];
+      return firstList
+        ? [{ op: 'drop-constraint', table, name: stringValue(head.args[1]) ?? `${table}_${firstList.join('_')}_unique` }]
+        : [];
     case 'dropPrimary':
       return [{ op: 'drop-constraint', table, name: stringValue(head.args[0]) ?? `${table}_pkey` }];
     case 'check':
@@ -493,12 +638,29 @@ function knexStatement(table: string, links: Link[]): SchemaOp[] {
   const column = stringValue(head.args[0]);
   const type = KNEX_TYPES[head.name];
   if (column === null || type === undefined) return ops;
-  ops.push({ op: 'column', table, column, type: head.name === 'specificType' ? (stringValue(head.args[1])?.toLowerCase() ?? 'unknown') : type });
-  if (head.name === 'increments' || head.name === 'bigIncrements' || rest.some((l) => l.name === 'primary')) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
+  ops.push({
+    op: 'column',
+    table,
+    column,
+    type: head.name === 'specificType' ? (stringValue(head.args[1])?.toLowerCase() ?? 'unknown') : type,
+  });
+  if (head.name === 'increments' || head.name === 'bigIncrements' || rest.some((l) => l.name === 'primary'))
+    ops.push({ op: 'primary-key', table, name: null, columns: [column] });
   // knex names a unique index `<table>_<column>_unique`.
   if (rest.some((l) => l.name === 'unique')) ops.push({ op: 'unique', table, key: plainKey(`${table}_${column}_unique`, [column]) });
   const check = rest.find((l) => l.name === 'checkPositive' || l.name === 'checkNegative');
-  if (check) ops.push({ op: 'check', table, check: { name: null, column, operator: check.name === 'checkPositive' ? '>' : '<', bound: '0', text: `${column} ${check.name === 'checkPositive' ? '>' : '<'} 0` } });
+  if (check)
+    ops.push({
+      op: 'check',
+      table,
+      check: {
+        name: null,
+        column,
+        operator: check.name === 'checkPositive' ? '>' : '<',
+        bound: '0',
+        text: `${column} ${check.name === 'checkPositive' ? '>' : '<'} 0`,
+      },
+    });
   return ops;
 }
 
@@ -519,7 +681,9 @@ function kyselyChain(links: Link[]): SchemaOp[] {
     const columns = rest.filter((l) => l.name === 'column' || l.name === 'columns').flatMap((l) => stringList(l.args[0]) ?? []);
     const expression = rest.some((l) => l.name === 'expression');
     if (on === null) return ops;
-    return [{ op: 'unique', table: on, key: { name: target, columns, where: rest.some((l) => l.name === 'where') ? 'where' : null, expression } }];
+    return [
+      { op: 'unique', table: on, key: { name: target, columns, where: rest.some((l) => l.name === 'where') ? 'where' : null, expression } },
+    ];
   }
   const table = target;
   if (head.name === 'createTable') ops.push({ op: 'create-table', table });
@@ -567,8 +731,14 @@ function kyselyChain(links: Link[]): SchemaOp[] {
       }
       case 'addCheckConstraint': {
         const expr = link.args[1];
-        const text = expr && expr.type === 'TaggedTemplateExpression' && expr.quasi.expressions.length === 0 ? expr.quasi.quasis[0]?.value.cooked : null;
-        if (text) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD CONSTRAINT ${quoted(stringValue(link.args[0]) ?? 'check')} CHECK (${text})`));
+        const text =
+          expr && expr.type === 'TaggedTemplateExpression' && expr.quasi.expressions.length === 0
+            ? expr.quasi.quasis[0]?.value.cooked
+            : null;
+        if (text)
+          ops.push(
+            ...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD CONSTRAINT ${quoted(stringValue(link.args[0]) ?? 'check')} CHECK (${text})`),
+          );
         break;
       }
       case 'dropConstraint': {
@@ -650,7 +820,18 @@ function pgmCall(name: string, args: TSESTree.CallExpressionArgument[]): SchemaO
       if (!boolProperty(options, 'unique')) return [];
       const columns = stringList(args[1]) ?? [];
       const where = options ? stringValue(objectProperty(options, 'where')) : null;
-      return [{ op: 'unique', table, key: { name: options ? stringValue(objectProperty(options, 'name')) : null, columns, where, expression: columns.some((c) => /\(/.test(c)) } }];
+      return [
+        {
+          op: 'unique',
+          table,
+          key: {
+            name: options ? stringValue(objectProperty(options, 'name')) : null,
+            columns,
+            where,
+            expression: columns.some((c) => /\(/.test(c)),
+          },
+        },
+      ];
     }
     case 'dropColumns':
     case 'dropColumn':
@@ -680,12 +861,16 @@ function pgmConstraint(table: string, name: string | null, spec: TSESTree.Object
   const unique = objectProperty(spec, 'unique');
   if (unique) {
     const inner = unwrap(unique);
-    const lists = inner.type === 'ArrayExpression' && inner.elements.some((e) => e && unwrap(e as Node).type === 'ArrayExpression') ? inner.elements.map((e) => (e ? stringList(e as Node) : null)) : [stringList(unique)];
+    const lists =
+      inner.type === 'ArrayExpression' && inner.elements.some((e) => e && unwrap(e as Node).type === 'ArrayExpression')
+        ? inner.elements.map((e) => (e ? stringList(e as Node) : null))
+        : [stringList(unique)];
     for (const columns of lists) if (columns) ops.push({ op: 'unique', table, key: plainKey(name, columns) });
   }
   const primary = stringList(objectProperty(spec, 'primaryKey'));
   if (primary) ops.push({ op: 'primary-key', table, name, columns: primary });
   const check = stringValue(objectProperty(spec, 'check'));
-  if (check !== null) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD ${name ? `CONSTRAINT ${quoted(name)} ` : ''}CHECK (${check})`));
+  if (check !== null)
+    ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD ${name ? `CONSTRAINT ${quoted(name)} ` : ''}CHECK (${check})`));
   return ops;
 }

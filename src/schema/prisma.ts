@@ -55,7 +55,14 @@ export function readPrismaSchema(text: string): SchemaOp[] {
     for (const line of lines) {
       const field = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
       if (!field || line.startsWith('@@')) continue;
-      const [, name, rawType, list, , attributes] = field as unknown as [string, string, string, string | undefined, string | undefined, string];
+      const [, name, rawType, list, , attributes] = field as unknown as [
+        string,
+        string,
+        string,
+        string | undefined,
+        string | undefined,
+        string,
+      ];
       const scalar = rawType.toLowerCase();
       if (modelNames.has(rawType) || (!SCALARS.has(scalar) && !enums.has(rawType))) continue;
       const column = quotedArg(/@map\s*(\([^)]*\))/.exec(attributes)?.[1] ?? '') ?? name;

@@ -8,7 +8,8 @@ export { findTable };
 /** What a column holds, as far as choosing a fix goes. */
 export type ColumnKind = 'number' | 'json' | 'array' | 'text' | 'boolean' | 'time' | 'uuid' | 'other';
 
-const NUMBER = /^(?:int|integer|int2|int4|int8|smallint|bigint|tinyint|mediumint|serial|bigserial|smallserial|serial4|serial8|numeric|decimal|real|float|float4|float8|double|double precision|money|number)\b/;
+const NUMBER =
+  /^(?:int|integer|int2|int4|int8|smallint|bigint|tinyint|mediumint|serial|bigserial|smallserial|serial4|serial8|numeric|decimal|real|float|float4|float8|double|double precision|money|number)\b/;
 const TEXT = /^(?:text|varchar|character varying|char|character|string|citext|nvarchar|nchar|tinytext|mediumtext|longtext|enum)\b/;
 const TIME = /^(?:timestamp|timestamptz|date|datetime|time|timetz|interval)\b/;
 
@@ -32,7 +33,8 @@ function column(table: TableSchema, name: string): { type: string } | null {
   for (const [key, value] of Object.entries(table.columns)) if (key.toLowerCase() === lower) return value;
   // Builder facts name a model field's column in snake_case (`availableSeats` -> `available_seats`).
   const snake = columnName(name);
-  for (const [field, mappedTo] of Object.entries(table.fields)) if (columnName(field) === snake && Object.hasOwn(table.columns, mappedTo)) return table.columns[mappedTo] ?? null;
+  for (const [field, mappedTo] of Object.entries(table.fields))
+    if (columnName(field) === snake && Object.hasOwn(table.columns, mappedTo)) return table.columns[mappedTo] ?? null;
   for (const [key, value] of Object.entries(table.columns)) if (columnName(key) === snake) return value;
   return null;
 }
@@ -67,7 +69,8 @@ export function coveringKey(schema: Schema, table: string, columns: readonly str
   // A model field (`userId`) and a column (`user_id`) name one column: compare through columnName.
   const given = new Set(columns.map((c) => columnName(Object.hasOwn(found.fields, c) ? found.fields[c]! : c)));
   const covered = (cols: readonly string[]): boolean => cols.length > 0 && cols.every((c) => given.has(columnName(c)));
-  if (found.primaryKey && covered(found.primaryKey.columns)) return { kind: 'primary key', name: found.primaryKey.name, columns: found.primaryKey.columns };
+  if (found.primaryKey && covered(found.primaryKey.columns))
+    return { kind: 'primary key', name: found.primaryKey.name, columns: found.primaryKey.columns };
   const key = found.uniqueKeys.find((k) => k.where === null && !k.expression && covered(k.columns));
   return key ? { kind: 'unique', name: key.name, columns: key.columns } : null;
 }

@@ -102,7 +102,11 @@ function checkBounds(expr: Expr, name: string | null): CheckBound[] {
 
 function constraintOps(table: string, constraint: AnyRecord, column: string | null): SchemaOp[] {
   const name = (constraint['constraintName'] as Named | undefined)?.name ?? null;
-  const columns = Array.isArray(constraint['columns']) ? (constraint['columns'] as Named[]).map((c) => c.name) : column !== null ? [column] : [];
+  const columns = Array.isArray(constraint['columns'])
+    ? (constraint['columns'] as Named[]).map((c) => c.name)
+    : column !== null
+      ? [column]
+      : [];
   switch (constraint['type']) {
     case 'primary key':
       return columns.length > 0 ? [{ op: 'primary-key', table, name, columns }] : [];
@@ -139,7 +143,9 @@ function fromAst(statement: Statement): SchemaOp[] {
       const table = (s['table'] as Named).name;
       const expressions = (s['expressions'] as { expression: AnyRecord }[] | undefined) ?? [];
       const plain = expressions.every((e) => e.expression['type'] === 'ref');
-      const columns = plain ? expressions.map((e) => String(e.expression['name'])) : expressions.map((e) => exprText(e.expression as unknown as Expr));
+      const columns = plain
+        ? expressions.map((e) => String(e.expression['name']))
+        : expressions.map((e) => exprText(e.expression as unknown as Expr));
       const where = s['where'] ? exprText(s['where'] as Expr) : null;
       const name = (s['indexName'] as Named | undefined)?.name ?? null;
       return [{ op: 'unique', table, key: { name, columns, where, expression: !plain } }];
@@ -170,7 +176,8 @@ function fromAst(statement: Statement): SchemaOp[] {
             break;
           case 'alter column': {
             const alter = change['alter'] as AnyRecord;
-            if (alter['type'] === 'set type') ops.push({ op: 'column', table, column: (change['column'] as Named).name, type: typeText(alter['dataType']) });
+            if (alter['type'] === 'set type')
+              ops.push({ op: 'column', table, column: (change['column'] as Named).name, type: typeText(alter['dataType']) });
             break;
           }
           default:
@@ -248,7 +255,8 @@ class Cursor {
   }
 }
 
-const names = (items: Token[][]): string[] => items.map((item) => (item.length >= 1 && (item[0]!.type === 'word' || item[0]!.type === 'qident') ? identName(item[0]!) : render(item)));
+const names = (items: Token[][]): string[] =>
+  items.map((item) => (item.length >= 1 && (item[0]!.type === 'word' || item[0]!.type === 'qident') ? identName(item[0]!) : render(item)));
 
 function fromTokens(tokens: Token[]): SchemaOp[] {
   const c = new Cursor(tokens);
@@ -275,7 +283,8 @@ function fromTokens(tokens: Token[]): SchemaOp[] {
   if (c.take('drop', 'table')) {
     c.take('if', 'exists');
     const ops: SchemaOp[] = [];
-    for (let name = c.name(); name !== null; name = c.peek()?.type === 'comma' ? (c.next(), c.name()) : null) ops.push({ op: 'drop-table', table: name });
+    for (let name = c.name(); name !== null; name = c.peek()?.type === 'comma' ? (c.next(), c.name()) : null)
+      ops.push({ op: 'drop-table', table: name });
     return ops;
   }
   if (c.take('drop', 'index')) {
@@ -344,7 +353,11 @@ function columnRest(table: string, column: string, c: Cursor): SchemaOp[] {
       c.group();
       continue;
     }
-    if (t.type === 'word' && /^(?:not|null|default|primary|unique|check|references|constraint|generated|collate|auto_increment|comment|on|identity)$/.test(t.value)) break;
+    if (
+      t.type === 'word' &&
+      /^(?:not|null|default|primary|unique|check|references|constraint|generated|collate|auto_increment|comment|on|identity)$/.test(t.value)
+    )
+      break;
     if (t.type !== 'word' && t.type !== 'qident' && !(t.type === 'op' && t.text === '[]') && t.type !== 'dot') break;
     typeWords.push(t.type === 'word' ? t.value : t.text);
     c.next();

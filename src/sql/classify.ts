@@ -102,8 +102,19 @@ export const PROPOSED_ROW = new Set(['excluded', 'new']);
 
 /** Functions whose value does not depend on the row or the request: writing them is a constant. */
 export const CLOCK_FUNCTIONS = new Set([
-  'now', 'current_timestamp', 'current_date', 'current_time', 'localtime', 'localtimestamp', 'clock_timestamp',
-  'statement_timestamp', 'transaction_timestamp', 'utc_timestamp', 'sysdate', 'curdate', 'curtime',
+  'now',
+  'current_timestamp',
+  'current_date',
+  'current_time',
+  'localtime',
+  'localtimestamp',
+  'clock_timestamp',
+  'statement_timestamp',
+  'transaction_timestamp',
+  'utc_timestamp',
+  'sysdate',
+  'curdate',
+  'curtime',
 ]);
 
 /** A judged assignment (see `Assignment.shape` and `Assignment.constant`). */

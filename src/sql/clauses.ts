@@ -79,14 +79,49 @@ export function columnOf(tokens: readonly Token[]): string | null {
 
 /** Words that are values, not column names. */
 const VALUE_WORDS = [
-  'true', 'false', 'null', 'default', 'array', 'interval', 'current_date', 'current_time', 'current_timestamp',
-  'localtime', 'localtimestamp', 'current_user', 'session_user', 'user', 'any', 'all', 'some', 'not', 'and', 'or',
-  'as', 'cast', 'date', 'timestamp', 'time', 'is', 'distinct', 'from', 'in', 'like', 'ilike', 'unknown',
+  'true',
+  'false',
+  'null',
+  'default',
+  'array',
+  'interval',
+  'current_date',
+  'current_time',
+  'current_timestamp',
+  'localtime',
+  'localtimestamp',
+  'current_user',
+  'session_user',
+  'user',
+  'any',
+  'all',
+  'some',
+  'not',
+  'and',
+  'or',
+  'as',
+  'cast',
+  'date',
+  'timestamp',
+  'time',
+  'is',
+  'distinct',
+  'from',
+  'in',
+  'like',
+  'ilike',
+  'unknown',
 ];
 const CLOCK_WORDS = ['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp'];
 
 /** What an expression is made of, read from its tokens. */
-export function exprShape(tokens: readonly Token[]): { refs: string[]; qualified: [string, string][]; calls: boolean; clockOnly: boolean; subquery: boolean } {
+export function exprShape(tokens: readonly Token[]): {
+  refs: string[];
+  qualified: [string, string][];
+  calls: boolean;
+  clockOnly: boolean;
+  subquery: boolean;
+} {
   const refs: string[] = [];
   const qualified: [string, string][] = [];
   let calls = false;
@@ -130,7 +165,8 @@ export function lexicalPredicate(tokens: readonly Token[]): Predicate {
   const text = join(tokens);
   const params = paramsOf(tokens);
   const none: Operand = { kind: 'none' };
-  const guard = (operator: string, column: string | null = null): Predicate => classifyPredicate({ column, operator, operand: none, params, text });
+  const guard = (operator: string, column: string | null = null): Predicate =>
+    classifyPredicate({ column, operator, operand: none, params, text });
   if (splitTop(tokens, (t) => isWord(t, 'or')).length > 1) return guard('other');
   let body = tokens;
   while (wrapped(body)) body = body.slice(1, -1);
@@ -171,7 +207,13 @@ export function lexicalPredicate(tokens: readonly Token[]): Predicate {
   if (operator === '=' && isWord(right[0], 'any') && right[1]?.type === 'open') operator = 'in';
   if (leftColumn !== null && rightColumn !== null) {
     const join = qualifierOf(left) !== null && qualifierOf(right) !== null && qualifierOf(left) !== qualifierOf(right);
-    return classifyPredicate({ column: null, operator, operand: { kind: 'column', columns: [leftColumn, rightColumn], join }, params, text });
+    return classifyPredicate({
+      column: null,
+      operator,
+      operand: { kind: 'column', columns: [leftColumn, rightColumn], join },
+      params,
+      text,
+    });
   }
   const column = leftColumn ?? rightColumn;
   const other = leftColumn !== null ? right : left;
@@ -183,7 +225,11 @@ function lexicalOperand(tokens: readonly Token[]): Operand {
   const shape = exprShape(tokens);
   if (shape.subquery) return { kind: 'subquery' };
   if (shape.refs.length > 0 || shape.qualified.length > 0) return { kind: 'expression' };
-  const value = tokens.some((t) => isWord(t, 'true', 'false')) ? 'boolean' : tokens.some((t) => t.type === 'param') ? 'parameter' : 'literal';
+  const value = tokens.some((t) => isWord(t, 'true', 'false'))
+    ? 'boolean'
+    : tokens.some((t) => t.type === 'param')
+      ? 'parameter'
+      : 'literal';
   return { kind: 'value', value };
 }
 
@@ -205,9 +251,7 @@ export function lexicalAssignments(tokens: readonly Token[], target: TargetNames
   if (eq === -1) return [];
   const lhs = tokens.slice(0, eq);
   const rhs = tokens.slice(eq + 1);
-  const columns = wrapped(lhs)
-    ? splitTop(lhs.slice(1, -1), (t) => t.type === 'comma').map((p) => columnOf(p))
-    : [columnOf(lhs)];
+  const columns = wrapped(lhs) ? splitTop(lhs.slice(1, -1), (t) => t.type === 'comma').map((p) => columnOf(p)) : [columnOf(lhs)];
   const shape = exprShape(rhs);
   // A reference qualified with the target's own name or alias reads the stored row.
   const reads = [
@@ -218,7 +262,9 @@ export function lexicalAssignments(tokens: readonly Token[], target: TargetNames
   const text = join(tokens);
   return columns
     .filter((c): c is string => c !== null)
-    .map((column) => classifyAssignment({ column, reads, params, calls: shape.calls, clockOnly: shape.clockOnly, subquery: shape.subquery, text }));
+    .map((column) =>
+      classifyAssignment({ column, reads, params, calls: shape.calls, clockOnly: shape.clockOnly, subquery: shape.subquery, text }),
+    );
 }
 
 /** The output name of one select-list or RETURNING item. */

@@ -42,9 +42,7 @@ export function controlFacts(tokens: readonly Token[], text: string): StatementF
       return is(/^start transaction\b/) ? tx('begin', isolationIn(words), text) : null;
     case 'commit':
     case 'end':
-      return is(/^(?:commit|end)(?: (?:work|transaction))?(?: and (?:no )?chain)?$|^commit prepared\b/)
-        ? tx('commit', null, text)
-        : null;
+      return is(/^(?:commit|end)(?: (?:work|transaction))?(?: and (?:no )?chain)?$|^commit prepared\b/) ? tx('commit', null, text) : null;
     case 'abort':
     case 'rollback':
       if (is(/^rollback(?: (?:work|transaction))? to\b/)) return tx('rollback-to-savepoint', null, text);
@@ -56,7 +54,9 @@ export function controlFacts(tokens: readonly Token[], text: string): StatementF
     case 'release':
       return is(/^release (?:savepoint )?\S+$/) ? tx('release', null, text) : null;
     case 'set':
-      return is(/^set (?:(?:session|global|local) )?(?:characteristics as )?transaction\b/) ? tx('set-isolation', isolationIn(words), text) : null;
+      return is(/^set (?:(?:session|global|local) )?(?:characteristics as )?transaction\b/)
+        ? tx('set-isolation', isolationIn(words), text)
+        : null;
     case 'lock':
       return lockTableFacts(tokens, text);
     case 'unlock':
@@ -98,7 +98,10 @@ function lockTableFacts(tokens: readonly Token[], text: string): StatementFacts 
   }
   if (tables.length === 0) return null;
   if (!mysqlTables) {
-    const rest = tokens.slice(i).map((t) => t.text.toLowerCase()).join(' ');
+    const rest = tokens
+      .slice(i)
+      .map((t) => t.text.toLowerCase())
+      .join(' ');
     if (rest !== '' && !/^(?:in [a-z ]+ mode)?(?: ?nowait)?$/.test(rest)) return null;
     mode = /^in ([a-z ]+) mode/.exec(rest)?.[1] ?? 'access exclusive';
   }

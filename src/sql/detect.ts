@@ -16,7 +16,8 @@ const STATEMENT_START =
 
 /** A name, possibly qualified; `$n` is a name spliced in (`UPDATE ${table} SET ...`). */
 const IDENT = String.raw`(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*|\$\d+)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*|\$\d+))*`;
-const ENGLISH_AFTER = /^(?:the|your|my|our|their|this|that|these|those|his|her|its|a|an|some|any|one|all|to|on|in|by|with|for|from|of|at|and|or|it|you|me|us|them|later)\b/i;
+const ENGLISH_AFTER =
+  /^(?:the|your|my|our|their|this|that|these|those|his|her|its|a|an|some|any|one|all|to|on|in|by|with|for|from|of|at|and|or|it|you|me|us|them|later)\b/i;
 
 const BEGIN_REST = /^(?:;|$|(?:work|transaction|isolation\s+level|read\s+(?:write|only)|not\s+deferrable|deferrable)\b)/i;
 const END_REST = /^(?:;|$|(?:work|transaction|and\s+(?:no\s+)?chain|prepared|to\s+(?:savepoint\s+)?\w)\b)/i;
@@ -42,14 +43,23 @@ export function looksLikeSql(text: string): boolean {
       return looksLikeSelect(rest);
     case 'insert':
     case 'replace':
-      return new RegExp(String.raw`^(?:(?:low_priority|delayed|high_priority|ignore)\s+)*(?:into\s+)?${IDENT}\s*(?:\(|values?\b|select\b|with\b|default\s+values\b|set\b|overriding\b|as\s+\w+\s*\()`, 'i').test(rest) &&
-        !ENGLISH_AFTER.test(rest.replace(/^into\s+/i, ''));
+      return (
+        new RegExp(
+          String.raw`^(?:(?:low_priority|delayed|high_priority|ignore)\s+)*(?:into\s+)?${IDENT}\s*(?:\(|values?\b|select\b|with\b|default\s+values\b|set\b|overriding\b|as\s+\w+\s*\()`,
+          'i',
+        ).test(rest) && !ENGLISH_AFTER.test(rest.replace(/^into\s+/i, ''))
+      );
     case 'update':
-      return new RegExp(String.raw`^(?:only\s+)?${IDENT}[\s\S]{0,2000}?\bset\s+(?:${IDENT}|\()\s*[=,)]`, 'i').test(rest) && !ENGLISH_AFTER.test(rest);
+      return (
+        new RegExp(String.raw`^(?:only\s+)?${IDENT}[\s\S]{0,2000}?\bset\s+(?:${IDENT}|\()\s*[=,)]`, 'i').test(rest) &&
+        !ENGLISH_AFTER.test(rest)
+      );
     case 'delete':
       return (
-        new RegExp(String.raw`^(?:(?:low_priority|quick|ignore)\s+)*(?:${IDENT}(?:\s*,\s*${IDENT})*\s+)?from\s+(?:only\s+)?${IDENT}\s*(?:$|;|\)|\b(?:where|using|returning|as|join|inner|left|order|limit)\b|[A-Za-z_]\w*\s*(?:$|;|\bwhere\b|\busing\b|\breturning\b))`, 'i').test(rest) &&
-        !ENGLISH_AFTER.test(rest.replace(/^from\s+/i, ''))
+        new RegExp(
+          String.raw`^(?:(?:low_priority|quick|ignore)\s+)*(?:${IDENT}(?:\s*,\s*${IDENT})*\s+)?from\s+(?:only\s+)?${IDENT}\s*(?:$|;|\)|\b(?:where|using|returning|as|join|inner|left|order|limit)\b|[A-Za-z_]\w*\s*(?:$|;|\bwhere\b|\busing\b|\breturning\b))`,
+          'i',
+        ).test(rest) && !ENGLISH_AFTER.test(rest.replace(/^from\s+/i, ''))
       );
     case 'with':
       return new RegExp(String.raw`^(?:recursive\s+)?${IDENT}\s*(?:\([^)]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s*)?\(`, 'i').test(rest);

@@ -7,28 +7,13 @@
  * were quoted.
  */
 
-export type StatementKind =
-  | 'select'
-  | 'insert'
-  | 'update'
-  | 'delete'
-  | 'merge'
-  | 'transaction'
-  | 'lock-table'
-  | 'other';
+export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'merge' | 'transaction' | 'lock-table' | 'other';
 
 export type LockStrength = 'update' | 'no key update' | 'share' | 'key share';
 export type LockWait = 'wait' | 'nowait' | 'skip locked';
 export type Isolation = 'serializable' | 'repeatable read' | 'read committed' | 'read uncommitted';
 
-export type TransactionAction =
-  | 'begin'
-  | 'commit'
-  | 'rollback'
-  | 'savepoint'
-  | 'release'
-  | 'rollback-to-savepoint'
-  | 'set-isolation';
+export type TransactionAction = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollback-to-savepoint' | 'set-isolation';
 
 /** What a conjunct does to the rows a statement touches (see `predicateRole` in classify.ts). */
 export type PredicateRole = 'key' | 'filter' | 'guard';

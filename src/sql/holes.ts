@@ -17,17 +17,139 @@ export type HoleRole = 'identifier' | 'fragment' | 'row';
 /** Words after which a table name goes. */
 const TABLE_BEFORE = new Set(['from', 'join', 'update', 'into', 'table', 'using', 'only']);
 /** `EXTRACT(year FROM x)`, `TRIM(both FROM x)`, `IS DISTINCT FROM x`: a value follows FROM. */
-const VALUE_FROM = new Set(['distinct', 'year', 'month', 'week', 'day', 'hour', 'minute', 'second', 'epoch', 'dow', 'doy', 'quarter', 'both', 'leading', 'trailing', 'millisecond', 'microsecond', 'century', 'decade', 'isodow', 'isoyear', 'timezone']);
+const VALUE_FROM = new Set([
+  'distinct',
+  'year',
+  'month',
+  'week',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'epoch',
+  'dow',
+  'doy',
+  'quarter',
+  'both',
+  'leading',
+  'trailing',
+  'millisecond',
+  'microsecond',
+  'century',
+  'decade',
+  'isodow',
+  'isoyear',
+  'timezone',
+]);
 /** Words a value may follow (a parameter after any other word follows an operand: it splices SQL). */
 const BEFORE_VALUE = new Set([
-  'select', 'where', 'and', 'or', 'not', 'on', 'set', 'values', 'limit', 'offset', 'by', 'then', 'else', 'when', 'case', 'in', 'is',
-  'like', 'ilike', 'between', 'having', 'returning', 'distinct', 'all', 'any', 'some', 'exists', 'interval', 'as', 'default', 'with',
-  'fetch', 'first', 'next', 'escape', 'similar', 'to', 'over', 'partition', 'array', 'row', 'rows', 'range', 'for', 'do', 'from',
-  'join', 'update', 'into', 'table', 'using', 'only', 'recursive', 'lateral', 'cross', 'inner', 'left', 'right', 'full', 'outer',
-  'natural', 'union', 'intersect', 'except', 'filter', 'within', 'group', 'order', 'collate', 'at', 'time', 'overlaps', 'window',
-  'zone', 'of', 'if', 'elsif', 'return', 'raise', 'perform', 'execute', 'call', 'delete', 'insert', 'replace', 'ignore', 'key',
-  'duplicate', 'conflict', 'nothing', 'constraint', 'each', 'statement', 'lock', 'share', 'mode', 'nowait', 'skip', 'locked',
-  'div', 'mod', 'xor', 'regexp', 'rlike', 'against', 'glob', 'match',
+  'select',
+  'where',
+  'and',
+  'or',
+  'not',
+  'on',
+  'set',
+  'values',
+  'limit',
+  'offset',
+  'by',
+  'then',
+  'else',
+  'when',
+  'case',
+  'in',
+  'is',
+  'like',
+  'ilike',
+  'between',
+  'having',
+  'returning',
+  'distinct',
+  'all',
+  'any',
+  'some',
+  'exists',
+  'interval',
+  'as',
+  'default',
+  'with',
+  'fetch',
+  'first',
+  'next',
+  'escape',
+  'similar',
+  'to',
+  'over',
+  'partition',
+  'array',
+  'row',
+  'rows',
+  'range',
+  'for',
+  'do',
+  'from',
+  'join',
+  'update',
+  'into',
+  'table',
+  'using',
+  'only',
+  'recursive',
+  'lateral',
+  'cross',
+  'inner',
+  'left',
+  'right',
+  'full',
+  'outer',
+  'natural',
+  'union',
+  'intersect',
+  'except',
+  'filter',
+  'within',
+  'group',
+  'order',
+  'collate',
+  'at',
+  'time',
+  'overlaps',
+  'window',
+  'zone',
+  'of',
+  'if',
+  'elsif',
+  'return',
+  'raise',
+  'perform',
+  'execute',
+  'call',
+  'delete',
+  'insert',
+  'replace',
+  'ignore',
+  'key',
+  'duplicate',
+  'conflict',
+  'nothing',
+  'constraint',
+  'each',
+  'statement',
+  'lock',
+  'share',
+  'mode',
+  'nowait',
+  'skip',
+  'locked',
+  'div',
+  'mod',
+  'xor',
+  'regexp',
+  'rlike',
+  'against',
+  'glob',
+  'match',
 ]);
 
 const isWord = (t: Token | undefined, ...words: string[]): boolean => t?.type === 'word' && words.includes(t.value);
@@ -66,7 +188,14 @@ function statementRoles(tokens: readonly Token[], roles: Map<number, { n: number
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
     const n = Number(t.value);
-    if (isTablePosition(tokens, depths, i) || prev?.type === 'dot' || next?.type === 'dot' || identifierLists.has(i) || isWord(prev, 'as') || isSetTarget(tokens, i)) {
+    if (
+      isTablePosition(tokens, depths, i) ||
+      prev?.type === 'dot' ||
+      next?.type === 'dot' ||
+      identifierLists.has(i) ||
+      isWord(prev, 'as') ||
+      isSetTarget(tokens, i)
+    ) {
       roles.set(t.start, { n, role: 'identifier' });
       return;
     }
@@ -99,7 +228,11 @@ function insideCall(tokens: readonly Token[], depths: readonly number[], i: numb
   for (let k = i - 1; k >= 0; k--) {
     if (tokens[k]?.type === 'open' && depths[k] === depth - 1) {
       const before = tokens[k - 1];
-      return before?.type === 'word' && !BEFORE_VALUE.has(before.value) && !isWord(tokens[k + 1], 'select', 'with', 'values', 'insert', 'update', 'delete');
+      return (
+        before?.type === 'word' &&
+        !BEFORE_VALUE.has(before.value) &&
+        !isWord(tokens[k + 1], 'select', 'with', 'values', 'insert', 'update', 'delete')
+      );
     }
   }
   return false;

@@ -4,30 +4,37 @@
  */
 
 import { blankFacts, unique } from './blank.js';
-import {
-  conjuncts,
-  isWord,
-  lexicalAssignments,
-  lexicalPredicate,
-  matchingClose,
-  outputName,
-  readName,
-  splitTop,
-} from './clauses.js';
+import { conjuncts, isWord, lexicalAssignments, lexicalPredicate, matchingClose, outputName, readName, splitTop } from './clauses.js';
 import type { CteWrite, Predicate, StatementFacts, StatementKind } from './facts.js';
 import { lockClauseAt, strongerLock, type Extras, type Lock } from './normalize.js';
 import { advisoryLockOf, paramsOf } from './scan.js';
 import { identName, significant, tokenize, type Token } from './tokenize.js';
 import { AGGREGATES } from './aggregates.js';
 
-
 /** Words after FROM / JOIN that are not a table name. */
 const NOT_TABLES = new Set(['lateral', 'only', 'select', 'values', 'unnest', 'rows', 'with']);
 
 /** Words that end a clause at the segment's top level. */
 const CLAUSE_END = new Set([
-  'where', 'order', 'limit', 'offset', 'fetch', 'returning', 'for', 'group', 'having', 'window', 'union',
-  'except', 'intersect', 'on', 'from', 'using', 'set', 'values', 'lock',
+  'where',
+  'order',
+  'limit',
+  'offset',
+  'fetch',
+  'returning',
+  'for',
+  'group',
+  'having',
+  'window',
+  'union',
+  'except',
+  'intersect',
+  'on',
+  'from',
+  'using',
+  'set',
+  'values',
+  'lock',
 ]);
 
 interface Segment {
@@ -84,7 +91,14 @@ export function lexicalFacts(text: string, extras: Extras): StatementFacts {
       const body = readSegment(cte.body);
       if ((body.kind === 'insert' || body.kind === 'update' || body.kind === 'delete') && body.target !== null) {
         const guards = body.where.filter((p) => !p.isKey);
-        const write: CteWrite = { name: cte.name, kind: body.kind, table: body.target, guarded: guards.length > 0, guards, consumed: consumed.has(cte.name) };
+        const write: CteWrite = {
+          name: cte.name,
+          kind: body.kind,
+          table: body.target,
+          guarded: guards.length > 0,
+          guards,
+          consumed: consumed.has(cte.name),
+        };
         facts.cteWrites.push(write);
         written.push(body.target);
       }
@@ -172,7 +186,8 @@ export function tablesReadIn(tokens: readonly Token[], includeTargets = false): 
       if (!(tokens[k]?.type === 'word' && NOT_TABLES.has(tokens[k]?.value ?? ''))) found.push(name.name);
       k = name.next;
       if (isWord(tokens[k], 'as')) k++;
-      if ((tokens[k]?.type === 'word' && !CLAUSE_END.has(tokens[k]?.value ?? '') && !isJoinWord(tokens[k])) || tokens[k]?.type === 'qident') k++;
+      if ((tokens[k]?.type === 'word' && !CLAUSE_END.has(tokens[k]?.value ?? '') && !isJoinWord(tokens[k])) || tokens[k]?.type === 'qident')
+        k++;
       if (tokens[k]?.type === 'open' && tokens[k - 1]?.type !== 'word') break;
       if (tokens[k]?.type !== 'comma' || !isWord(t, 'from', 'using')) break;
       k++;
@@ -203,7 +218,20 @@ function clause(tokens: readonly Token[], start: number, ends: ReadonlySet<strin
   return tokens.slice(start, stop === -1 ? tokens.length : stop);
 }
 
-const WHERE_END = new Set(['order', 'limit', 'offset', 'fetch', 'returning', 'group', 'having', 'window', 'union', 'except', 'intersect', 'on']);
+const WHERE_END = new Set([
+  'order',
+  'limit',
+  'offset',
+  'fetch',
+  'returning',
+  'group',
+  'having',
+  'window',
+  'union',
+  'except',
+  'intersect',
+  'on',
+]);
 
 /** The facts of one DML body (the main statement after its CTEs, or a CTE body). */
 function readSegment(tokens: readonly Token[]): Segment {
@@ -256,7 +284,8 @@ function readSegment(tokens: readonly Token[]): Segment {
     const alias = tokens[k];
     if (alias !== undefined && (alias.type === 'qident' || (alias.type === 'word' && alias.value !== 'set'))) target.add(identName(alias));
     const setAt = findTop(tokens, (t) => isWord(t, 'set'));
-    if (setAt !== -1) segment.set = assignmentList(clause(tokens, setAt + 1, new Set(['from', 'where', 'returning', 'order', 'limit'])), target);
+    if (setAt !== -1)
+      segment.set = assignmentList(clause(tokens, setAt + 1, new Set(['from', 'where', 'returning', 'order', 'limit'])), target);
   }
   const returningAt = findTop(tokens, (t) => isWord(t, 'returning'));
   if (returningAt !== -1) {
@@ -277,7 +306,9 @@ function readInsert(tokens: readonly Token[], segment: Segment, target: Readonly
   if (isWord(tokens[i], 'as')) i += 2;
   if (tokens[i]?.type === 'open' && !isWord(tokens[i + 1], 'select', 'with', 'values')) {
     const close = matchingClose(tokens, i);
-    segment.insertColumns = splitTop(tokens.slice(i + 1, close), (t) => t.type === 'comma').map((part) => (part.length === 1 && part[0] ? identName(part[0]) : '?'));
+    segment.insertColumns = splitTop(tokens.slice(i + 1, close), (t) => t.type === 'comma').map((part) =>
+      part.length === 1 && part[0] ? identName(part[0]) : '?',
+    );
     i = close + 1;
   }
   if (isWord(tokens[i], 'overriding')) i += 3;
@@ -305,13 +336,22 @@ function readSelect(tokens: readonly Token[], start: number, segment: Segment): 
     i++;
     if (isWord(tokens[i], 'on') && tokens[i + 1]?.type === 'open') i = matchingClose(tokens, i + 1) + 1;
   } else if (isWord(tokens[i], 'all')) i++;
-  const list = clause(tokens, i, new Set(['from', 'into', 'where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'except', 'intersect', 'window']));
+  const list = clause(
+    tokens,
+    i,
+    new Set(['from', 'into', 'where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'except', 'intersect', 'window']),
+  );
   const items = splitTop(list, (t) => t.type === 'comma');
   segment.selectedColumns = items.map(outputName);
   for (const item of items) {
     for (let k = 0; k < item.length; k++) {
       const t = item[k] as Token;
-      if (t.type === 'word' && AGGREGATES.has(t.value) && item[k + 1]?.type === 'open' && !isWord(item[matchingClose(item, k + 1) + 1], 'over')) {
+      if (
+        t.type === 'word' &&
+        AGGREGATES.has(t.value) &&
+        item[k + 1]?.type === 'open' &&
+        !isWord(item[matchingClose(item, k + 1) + 1], 'over')
+      ) {
         segment.aggregate = true;
       }
     }

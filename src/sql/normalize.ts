@@ -92,9 +92,10 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
     if (isWord(t, 'interval') && isLimitValue(tokens[i + 1]) && isWord(tokens[i + 2], ...INTERVAL_UNITS)) {
       const amount = tokens[i + 1] as Token;
       const unit = (tokens[i + 2] as Token).value;
-      const rewritten = amount.type === 'number'
-        ? [t, made('string', quoteString(`${amount.text} ${unit}`))]
-        : [made('open', '('), amount, made('op', '*'), t, made('string', quoteString(`1 ${unit}`)), made('close', ')')];
+      const rewritten =
+        amount.type === 'number'
+          ? [t, made('string', quoteString(`${amount.text} ${unit}`))]
+          : [made('open', '('), amount, made('op', '*'), t, made('string', quoteString(`1 ${unit}`)), made('close', ')')];
       out.push(...rewritten);
       display.push(t, amount, tokens[i + 2] as Token);
       i += 2;
@@ -108,7 +109,12 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
       continue;
     }
     if (isWord(t, 'limit') && isLimitValue(tokens[i + 1]) && tokens[i + 2]?.type === 'comma' && isLimitValue(tokens[i + 3])) {
-      const rewritten = [t, made('number', (tokens[i + 3] as Token).text), made('word', 'OFFSET'), made('number', (tokens[i + 1] as Token).text)];
+      const rewritten = [
+        t,
+        made('number', (tokens[i + 3] as Token).text),
+        made('word', 'OFFSET'),
+        made('number', (tokens[i + 1] as Token).text),
+      ];
       out.push(...rewritten);
       display.push(...rewritten);
       i += 3;
@@ -134,7 +140,12 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
 function insertSetToValues(tokens: Token[]): Token[] {
   const depths = depthsOf(tokens);
   let k = 2;
-  while (tokens[k] && (tokens[k]?.type === 'word' || tokens[k]?.type === 'qident' || tokens[k]?.type === 'dot') && !isWord(tokens[k], 'set')) k++;
+  while (
+    tokens[k] &&
+    (tokens[k]?.type === 'word' || tokens[k]?.type === 'qident' || tokens[k]?.type === 'dot') &&
+    !isWord(tokens[k], 'set')
+  )
+    k++;
   if (k === 2 || !isWord(tokens[k], 'set')) return tokens;
   const end = tokens.findIndex((t, j) => j > k && depths[j] === 0 && isWord(t, 'on') && isWord(tokens[j + 1], 'duplicate'));
   const stop = end === -1 ? tokens.length : end;
@@ -156,7 +167,17 @@ function insertSetToValues(tokens: Token[]): Token[] {
     at = next + 1;
   }
   if (columns.length === 0) return tokens;
-  return [...tokens.slice(0, k), made('open', '('), ...columns, made('close', ')'), made('word', 'VALUES'), made('open', '('), ...values, made('close', ')'), ...tokens.slice(stop)];
+  return [
+    ...tokens.slice(0, k),
+    made('open', '('),
+    ...columns,
+    made('close', ')'),
+    made('word', 'VALUES'),
+    made('open', '('),
+    ...values,
+    made('close', ')'),
+    ...tokens.slice(stop),
+  ];
 }
 
 const INTERVAL_UNITS = ['microsecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
@@ -170,7 +191,12 @@ function mysqlValuesToExcluded(tokens: readonly Token[]): Token[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const col = tokens[i + 2];
-    if (isWord(t, 'values') && tokens[i + 1]?.type === 'open' && (col?.type === 'word' || col?.type === 'qident') && tokens[i + 3]?.type === 'close') {
+    if (
+      isWord(t, 'values') &&
+      tokens[i + 1]?.type === 'open' &&
+      (col?.type === 'word' || col?.type === 'qident') &&
+      tokens[i + 3]?.type === 'close'
+    ) {
       out.push({ ...t, type: 'word', text: `EXCLUDED.${col.text}`, value: `excluded.${col.value}`, end: (tokens[i + 3] as Token).end });
       i += 3;
     } else out.push(t);
@@ -241,7 +267,13 @@ export function prepareForParser(statementText: string, extras: Extras): string 
     }
     if (isWord(t, 'only') && isWord(tokens[i - 1], 'update', 'from', 'join', 'using', 'into', 'table')) continue;
     // Named arguments `f(a => 1, b := 2)`: the parser reads positional ones; the values are what matter.
-    if ((t.type === 'word' || t.type === 'qident') && (tokens[i - 1]?.type === 'open' || tokens[i - 1]?.type === 'comma') && !top && tokens[i + 1]?.type === 'op' && (tokens[i + 1]?.value === '=>' || tokens[i + 1]?.value === ':=')) {
+    if (
+      (t.type === 'word' || t.type === 'qident') &&
+      (tokens[i - 1]?.type === 'open' || tokens[i - 1]?.type === 'comma') &&
+      !top &&
+      tokens[i + 1]?.type === 'op' &&
+      (tokens[i + 1]?.value === '=>' || tokens[i + 1]?.value === ':=')
+    ) {
       i++;
       continue;
     }

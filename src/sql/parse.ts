@@ -3,15 +3,7 @@
  * read (see normalize.ts); this file only reads what it returns.
  */
 
-import {
-  parse,
-  toSql,
-  type Expr,
-  type QNameAliased,
-  type SelectedColumn,
-  type SetStatement,
-  type Statement,
-} from 'pgsql-ast-parser';
+import { parse, toSql, type Expr, type QNameAliased, type SelectedColumn, type SetStatement, type Statement } from 'pgsql-ast-parser';
 import { blankFacts, unique } from './blank.js';
 import { CLOCK_FUNCTIONS, classifyAssignment, classifyPredicate, type Operand } from './classify.js';
 import type { Assignment, CteWrite, Predicate, StatementFacts, StatementKind, SubqueryClaim } from './facts.js';
@@ -40,8 +32,8 @@ function walk(root: unknown, visit: (n: Node) => boolean | void): void {
 }
 
 const QUERY_TYPES = new Set(['select', 'union', 'union all', 'with', 'with recursive', 'values']);
-const isQuery = (n: Node): boolean => typeof n['type'] === 'string' && QUERY_TYPES.has(n['type']) && ('columns' in n || 'left' in n || 'bind' in n || 'values' in n);
-
+const isQuery = (n: Node): boolean =>
+  typeof n['type'] === 'string' && QUERY_TYPES.has(n['type']) && ('columns' in n || 'left' in n || 'bind' in n || 'values' in n);
 
 /**
  * Parses `text` (one statement) with pgsql-ast-parser; throws what the parser throws, and refuses what
@@ -51,7 +43,8 @@ const isQuery = (n: Node): boolean => typeof n['type'] === 'string' && QUERY_TYP
 export function parseStatement(text: string): Statement[] {
   const statements = parse(text, { locationTracking: false });
   for (const statement of statements) {
-    if (statement.type === 'insert' && (statement.insert as unknown) == null) throw new SyntaxError('an INSERT with neither VALUES nor a query');
+    if (statement.type === 'insert' && (statement.insert as unknown) == null)
+      throw new SyntaxError('an INSERT with neither VALUES nor a query');
   }
   return statements;
 }
@@ -123,14 +116,27 @@ function prettySql(e: Expr): string {
   let prev = '';
   while (prev !== text) {
     prev = text;
-    text = text.replace(/\(\s*([^()\s]+)\s*\)/g, (m, inner: string, offset: number, all: string) => (/[\w"]$/.test(all.slice(0, offset)) ? m : inner));
+    text = text.replace(/\(\s*([^()\s]+)\s*\)/g, (m, inner: string, offset: number, all: string) =>
+      /[\w"]$/.test(all.slice(0, offset)) ? m : inner,
+    );
   }
   return text.replace(/\s+\./g, '.').replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').trim();
 }
 
 const OPERATORS: Record<string, string> = {
-  '=': '=', '!=': '<>', '<>': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=', IN: 'in', LIKE: 'like', ILIKE: 'like',
-  'NOT IN': 'not in', 'NOT LIKE': 'not like', 'NOT ILIKE': 'not like',
+  '=': '=',
+  '!=': '<>',
+  '<>': '<>',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  IN: 'in',
+  LIKE: 'like',
+  ILIKE: 'like',
+  'NOT IN': 'not in',
+  'NOT LIKE': 'not like',
+  'NOT ILIKE': 'not like',
 };
 
 function splitAnd(e: Expr | null | undefined): Expr[] {
@@ -144,7 +150,8 @@ function predicate(e: Expr, text: string | undefined): Predicate {
   const params = paramsIn(e);
   const base = { params, text: text ?? prettySql(e) };
   const none: Operand = { kind: 'none' };
-  const guard = (operator: string, column: string | null = null): Predicate => classifyPredicate({ ...base, column, operator, operand: none });
+  const guard = (operator: string, column: string | null = null): Predicate =>
+    classifyPredicate({ ...base, column, operator, operand: none });
   switch (e.type) {
     case 'binary': {
       if (e.op === 'OR') return guard('other');
@@ -153,11 +160,20 @@ function predicate(e: Expr, text: string | undefined): Predicate {
       const right = columnOf(e.right);
       if (left !== null && right !== null) {
         const [l, r] = [qualifierOf(e.left), qualifierOf(e.right)];
-        return classifyPredicate({ ...base, column: null, operator, operand: { kind: 'column', columns: [left, right], join: l !== null && r !== null && l !== r } });
+        return classifyPredicate({
+          ...base,
+          column: null,
+          operator,
+          operand: { kind: 'column', columns: [left, right], join: l !== null && r !== null && l !== r },
+        });
       }
       const column = left ?? right;
       const other = left !== null ? e.right : e.left;
-      if (operator === '=' && unwrapCast(other).type === 'call' && (unwrapCast(other) as { function: { name: string } }).function.name === 'any') {
+      if (
+        operator === '=' &&
+        unwrapCast(other).type === 'call' &&
+        (unwrapCast(other) as { function: { name: string } }).function.name === 'any'
+      ) {
         operator = 'in';
       }
       return classifyPredicate({ ...base, column, operator, operand: operandOf(other) });
@@ -203,7 +219,15 @@ function assignment(set: SetStatement, text: string | undefined): Assignment {
     }
   });
   const column = set.column.name;
-  return classifyAssignment({ column, reads, params: paramsIn(set.value), calls, clockOnly, subquery, text: text ?? `${column} = ${prettySql(set.value)}` });
+  return classifyAssignment({
+    column,
+    reads,
+    params: paramsIn(set.value),
+    calls,
+    clockOnly,
+    subquery,
+    text: text ?? `${column} = ${prettySql(set.value)}`,
+  });
 }
 
 function assignments(sets: readonly SetStatement[] | null | undefined, texts: readonly string[] | undefined): Assignment[] {
@@ -348,7 +372,8 @@ export function factsFromAst(ast: Statement, text: string, extras: Extras): Stat
     written.push(table);
   }
   facts.tablesWritten = unique(written);
-  if ((main.type === 'update' || main.type === 'delete') && target !== null) facts.subqueryClaim = subqueryClaim(main, target.name, bindings, facts.where, extras.nestedLock === true);
+  if ((main.type === 'update' || main.type === 'delete') && target !== null)
+    facts.subqueryClaim = subqueryClaim(main, target.name, bindings, facts.where, extras.nestedLock === true);
   if (ast.type === 'truncate table') facts.tablesWritten = unique(ast.tables.map((t) => t.name));
 
   const duplicateKeySet = extras.duplicateKeySet;
@@ -371,7 +396,13 @@ function existsProbe(select: Statement): (Statement & { type: 'select' }) | null
  * The subquery (in the WHERE) or the CTE (read by the statement) that picks the rows of an UPDATE or
  * DELETE from its own table by a state condition; see SubqueryClaim.
  */
-function subqueryClaim(main: Statement, table: string, bindings: readonly Binding[], outerWhere: readonly Predicate[], nestedLock: boolean): SubqueryClaim | null {
+function subqueryClaim(
+  main: Statement,
+  table: string,
+  bindings: readonly Binding[],
+  outerWhere: readonly Predicate[],
+  nestedLock: boolean,
+): SubqueryClaim | null {
   const candidates: { select: Statement; cte: string | null }[] = [];
   const where = (main as { where?: Expr | null }).where ?? null;
   const readCtes = new Set(fromTablesIn(main, true));
@@ -382,7 +413,8 @@ function subqueryClaim(main: Statement, table: string, bindings: readonly Bindin
     }
     return true;
   });
-  for (const b of bindings) if (b.statement.type === 'select' && readCtes.has(b.name)) candidates.push({ select: b.statement, cte: b.name });
+  for (const b of bindings)
+    if (b.statement.type === 'select' && readCtes.has(b.name)) candidates.push({ select: b.statement, cte: b.name });
   for (const { select, cte } of candidates) {
     if (select.type !== 'select' || !fromTablesIn(select, true).includes(table)) continue;
     const guards = predicates(select.where, undefined)
@@ -418,7 +450,11 @@ function duplicateKeyAssignments(table: string, list: string, facts: StatementFa
   applyExtras(lexical, { onConflict: null, duplicateKeySet: list, lock: null, defaultValues: false, fromList: null });
   try {
     const [update] = parse(`UPDATE ${quoteIdent(table)} SET ${list}`, { locationTracking: false });
-    if (update?.type === 'update') return assignments(update.sets, lexical.set.map((a) => a.text));
+    if (update?.type === 'update')
+      return assignments(
+        update.sets,
+        lexical.set.map((a) => a.text),
+      );
   } catch {
     // The lexical reading below.
   }

@@ -71,7 +71,12 @@ export function toDollarPlaceholders(text: string, style: PlaceholderStyle): Dol
   const backslashStrings = style === 'question';
   const dollarQuotes = style !== 'question';
   while (i < text.length) {
-    const skip = skipRegion(text, i, { backslashStrings, dollarQuotes, hashComments: style === 'question', backticks: style !== 'dollar' && style !== 'pg-promise' });
+    const skip = skipRegion(text, i, {
+      backslashStrings,
+      dollarQuotes,
+      hashComments: style === 'question',
+      backticks: style !== 'dollar' && style !== 'pg-promise',
+    });
     if (skip > i) {
       out += text.slice(i, skip);
       i = skip;
@@ -144,7 +149,10 @@ export function toDollarPlaceholders(text: string, style: PlaceholderStyle): Dol
         if (close !== undefined) {
           const body = rest.slice(2);
           const end = body.indexOf(close);
-          const m = end === -1 ? null : /^\s*([A-Za-z_$][\w$.]*)\s*(\^|~|#|:raw|:name|:alias|:csv|:list|:json|:value)?\s*$/.exec(body.slice(0, end));
+          const m =
+            end === -1
+              ? null
+              : /^\s*([A-Za-z_$][\w$.]*)\s*(\^|~|#|:raw|:name|:alias|:csv|:list|:json|:value)?\s*$/.exec(body.slice(0, end));
           if (m) {
             const n = named(m[1] ?? '');
             out += IDENT_FILTERS.has(m[2] ?? '') ? identPlaceholder(n) : `$${n}`;
@@ -198,7 +206,15 @@ export function detectPlaceholderStyle(text: string): DetectedStyle | null {
         continue;
       }
       if (!/^\?\s*'/.test(text.slice(i, i + 200))) question = true;
-    } else if (c === ':' && brackets === 0 && text[i + 1] !== ':' && text[i + 1] !== '=' && text[i - 1] !== ':' && !/[A-Za-z0-9_\])]/.test(text[i - 1] ?? '') && NAME.test(text.slice(i + 1, i + 2))) {
+    } else if (
+      c === ':' &&
+      brackets === 0 &&
+      text[i + 1] !== ':' &&
+      text[i + 1] !== '=' &&
+      text[i - 1] !== ':' &&
+      !/[A-Za-z0-9_\])]/.test(text[i - 1] ?? '') &&
+      NAME.test(text.slice(i + 1, i + 2))
+    ) {
       named = true;
     }
     i++;
@@ -236,7 +252,8 @@ function skipRegion(text: string, i: number, o: SkipOptions): number {
   const c = text[i];
   const next = text[i + 1];
   if (c === "'" || c === '"' || (c === '`' && o.backticks)) {
-    const escaped = (o.backslashStrings && c !== '`') || (c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(text[i - 2] ?? ''));
+    const escaped =
+      (o.backslashStrings && c !== '`') || (c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(text[i - 2] ?? ''));
     let j = i + 1;
     while (j < text.length) {
       if (escaped && text[j] === '\\') j += 2;

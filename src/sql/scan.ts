@@ -15,22 +15,24 @@ export function paramsOf(tokens: readonly Token[]): number[] {
   return [...found].sort((a, b) => a - b);
 }
 
-const ADVISORY = new Map<string, 'xact' | 'session' | 'unlock'>(Object.entries({
-  pg_advisory_xact_lock: 'xact',
-  pg_try_advisory_xact_lock: 'xact',
-  pg_advisory_xact_lock_shared: 'xact',
-  pg_try_advisory_xact_lock_shared: 'xact',
-  pg_advisory_lock: 'session',
-  pg_try_advisory_lock: 'session',
-  pg_advisory_lock_shared: 'session',
-  pg_try_advisory_lock_shared: 'session',
-  get_lock: 'session',
-  pg_advisory_unlock: 'unlock',
-  pg_advisory_unlock_shared: 'unlock',
-  pg_advisory_unlock_all: 'unlock',
-  release_lock: 'unlock',
-  release_all_locks: 'unlock',
-} as const));
+const ADVISORY = new Map<string, 'xact' | 'session' | 'unlock'>(
+  Object.entries({
+    pg_advisory_xact_lock: 'xact',
+    pg_try_advisory_xact_lock: 'xact',
+    pg_advisory_xact_lock_shared: 'xact',
+    pg_try_advisory_xact_lock_shared: 'xact',
+    pg_advisory_lock: 'session',
+    pg_try_advisory_lock: 'session',
+    pg_advisory_lock_shared: 'session',
+    pg_try_advisory_lock_shared: 'session',
+    get_lock: 'session',
+    pg_advisory_unlock: 'unlock',
+    pg_advisory_unlock_shared: 'unlock',
+    pg_advisory_unlock_all: 'unlock',
+    release_lock: 'unlock',
+    release_all_locks: 'unlock',
+  } as const),
+);
 
 /**
  * The advisory lock the statement takes: any call to a PostgreSQL advisory lock function (or MySQL

@@ -29,7 +29,14 @@ describe('checks', () => {
       if (rows[0].stock < amount) throw new Error('out of stock');
       await client.query('UPDATE products SET stock = stock - $1 WHERE id = $2', [amount, id]);`),
     );
-    expect(result).toEqual([{ rule: 'no-check-then-act', id: 'checkThenAct', line: 9, data: expect.objectContaining({ table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11' }) }]);
+    expect(result).toEqual([
+      {
+        rule: 'no-check-then-act',
+        id: 'checkThenAct',
+        line: 9,
+        data: expect.objectContaining({ table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11' }),
+      },
+    ]);
   });
 
   it('check-then-act on an INSERT recommends a unique constraint or SERIALIZABLE', () => {
@@ -60,7 +67,14 @@ describe('checks', () => {
       if (rows[0].balance < amount) throw new Error('insufficient');
       await client.query('UPDATE accounts SET balance = $1 WHERE id = $2', [rows[0].balance - amount, id]);`),
     );
-    expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 11, data: expect.objectContaining({ table: 'accounts', column: 'balance', readLines: 'line 9' }) }]);
+    expect(result).toEqual([
+      {
+        rule: 'no-lost-update',
+        id: 'lostUpdate',
+        line: 11,
+        data: expect.objectContaining({ table: 'accounts', column: 'balance', readLines: 'line 9' }),
+      },
+    ]);
   });
 
   it('a value computed from several columns and tested against the one it replaces is one lost update, naming that column', () => {
@@ -72,7 +86,14 @@ describe('checks', () => {
         await client.query('UPDATE nodes SET first_seen = $1 WHERE id = $2', [lowest, id]);
       }`),
     );
-    expect(result).toEqual([{ rule: 'no-lost-update', id: 'lostUpdate', line: 12, data: expect.objectContaining({ table: 'nodes', column: 'first_seen', into: '' }) }]);
+    expect(result).toEqual([
+      {
+        rule: 'no-lost-update',
+        id: 'lostUpdate',
+        line: 12,
+        data: expect.objectContaining({ table: 'nodes', column: 'first_seen', into: '' }),
+      },
+    ]);
   });
 
   it('repeatable read protects against the lost update but not against check-then-insert', () => {
@@ -96,21 +117,28 @@ describe('checks', () => {
   });
 
   it('a guarded UPDATE is decoupled when a write follows, ignored when none does, never both', () => {
-    const decoupled = findings("export async function f(c: PoolClient) { await c.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\"); await c.query('INSERT INTO log (m) VALUES (1)'); }");
-    const ignored = findings("export async function f(c: PoolClient) { await c.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\"); }");
+    const decoupled = findings(
+      "export async function f(c: PoolClient) { await c.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\"); await c.query('INSERT INTO log (m) VALUES (1)'); }",
+    );
+    const ignored = findings(
+      "export async function f(c: PoolClient) { await c.query(\"UPDATE jobs SET status = 'done' WHERE id = 1 AND status = 'running'\"); }",
+    );
     expect(decoupled.map((f) => f.rule)).toEqual(['no-decoupled-insert']);
     expect(ignored.map((f) => f.rule)).toEqual(['no-ignored-rowcount']);
   });
 
   it('keyColumns makes equality on a named column identify the row instead of guarding it', () => {
-    const code = "export async function f(c: PoolClient, bucket: Date) { await c.query('DELETE FROM hits WHERE site_id = 1 AND bucket_at = $1', [bucket]); }";
+    const code =
+      "export async function f(c: PoolClient, bucket: Date) { await c.query('DELETE FROM hits WHERE site_id = 1 AND bucket_at = $1', [bucket]); }";
     expect(findings(code).map((f) => f.rule)).toEqual(['no-ignored-rowcount']);
     expect(findings(code, { keyColumns: ['bucket_at'] })).toEqual([]);
   });
 
   it('a lookup by a natural key passed in is no guard; a state column or a literal state is', () => {
     const guardsOf = (where: string) =>
-      findings(`export async function f(c: PoolClient, v: string) { await c.query("DELETE FROM t WHERE ${where}", [v]); }`).map((f) => f.rule);
+      findings(`export async function f(c: PoolClient, v: string) { await c.query("DELETE FROM t WHERE ${where}", [v]); }`).map(
+        (f) => f.rule,
+      );
     expect(guardsOf('sku = $1')).toEqual([]);
     expect(guardsOf('id = $1 AND deleted_at IS NULL')).toEqual([]);
     expect(guardsOf('sku = $1 AND version = 3')).toEqual(['no-ignored-rowcount']);
@@ -127,8 +155,9 @@ describe('checks', () => {
   });
 
   it('an UPDATE is a claim only when it changes what it tests, and only when aimed at rows', () => {
-    const rules = (sql: string) => findings(`export async function f(c: PoolClient, id: number) { await c.query("${sql}", [id]); }`).map((f) => f.rule);
-    expect(rules("UPDATE jobs SET worker_id = $1 WHERE id = $1 AND worker_id IS NULL")).toEqual(['no-ignored-rowcount']);
+    const rules = (sql: string) =>
+      findings(`export async function f(c: PoolClient, id: number) { await c.query("${sql}", [id]); }`).map((f) => f.rule);
+    expect(rules('UPDATE jobs SET worker_id = $1 WHERE id = $1 AND worker_id IS NULL')).toEqual(['no-ignored-rowcount']);
     expect(rules('UPDATE coupons SET used = 1 WHERE code = $1 AND used = 0')).toEqual(['no-ignored-rowcount']);
     // Set once, nothing reported after: harmless; the same with a value passed in is a claim.
     expect(rules('UPDATE coupons SET used_at = now() WHERE code = $1 AND used_at IS NULL')).toEqual([]);

@@ -68,7 +68,9 @@ export const BATTERY: Record<string, string> = {
   'block-and-line.ts': `/* eslint-disable sql-race/no-check-then-act */\n${onReportedLine('// eslint-disable-line sql-race/no-check-then-act')}`,
   'lost-update.ts': `// eslint-disable-next-line sql-race/no-check-then-act\n${LOST_UPDATE}`,
   'no-sql.ts': '// eslint-disable-next-line sql-race/no-lost-update\nexport const answer = 42;\n/* eslint-disable */\n',
-  'script.js': onReportedLine('// eslint-disable-line sql-race/no-check-then-act').replace("import type { Pool } from 'pg';", '').replace(/: (Pool|string)/g, ''),
+  'script.js': onReportedLine('// eslint-disable-line sql-race/no-check-then-act')
+    .replace("import type { Pool } from 'pg';", '')
+    .replace(/: (Pool|string)/g, ''),
 };
 
 interface Comparable {
@@ -83,7 +85,14 @@ interface Comparable {
 function comparable(messages: readonly Comparable[]): Comparable[] {
   return messages
     .filter((m) => m.ruleId !== 'no-console' && !/'no-console'/.test(m.message))
-    .map(({ ruleId, severity, message, line, column, suppressions }) => ({ ruleId, severity, message, line, column, ...(suppressions ? { suppressions } : {}) }))
+    .map(({ ruleId, severity, message, line, column, suppressions }) => ({
+      ruleId,
+      severity,
+      message,
+      line,
+      column,
+      ...(suppressions ? { suppressions } : {}),
+    }))
     .sort((a, b) => a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId)));
 }
 
@@ -148,7 +157,9 @@ describe('eslint-disable comments on the command line', { timeout: 120_000 }, ()
       /src\/other\.ts\n {2}1:1 +error +Unused eslint-disable directive \(no problems were reported from 'sql-race\/no-lost-update'\)\.\n/,
     );
     expect(unused.stdout).toMatch(/3:1 +error +Unused eslint-disable directive \(no problems were reported\)\.\n/);
-    const warned = sqlRace(['audit', '--no-progress', '--report-unused-disable-directives-severity', 'warn', '--max-warnings', '0'], { cwd });
+    const warned = sqlRace(['audit', '--no-progress', '--report-unused-disable-directives-severity', 'warn', '--max-warnings', '0'], {
+      cwd,
+    });
     expect(warned.code).toBe(1);
     expect(warned.stdout).toContain('(0 errors, 2 warnings)');
     const both = sqlRace(['audit', '--report-unused-disable-directives', '--report-unused-disable-directives-severity', 'warn'], { cwd });

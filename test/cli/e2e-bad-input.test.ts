@@ -32,7 +32,9 @@ function byFile(cwd: string, results: JsonResult[]): Record<string, JsonResult['
 }
 
 function noticesByFile(cwd: string, results: JsonResult[]): Record<string, JsonResult['notices']> {
-  return Object.fromEntries(results.filter((r) => r.notices).map((r) => [path.relative(cwd, r.filePath).split(path.sep).join('/'), r.notices]));
+  return Object.fromEntries(
+    results.filter((r) => r.notices).map((r) => [path.relative(cwd, r.filePath).split(path.sep).join('/'), r.notices]),
+  );
 }
 
 describe('bad input', { timeout: 120_000 }, () => {
@@ -47,8 +49,12 @@ describe('bad input', { timeout: 120_000 }, () => {
       expect.objectContaining({ ruleId: null, fatal: true, severity: 2, line: 2, message: expect.stringMatching(/expected/i) }),
     ]);
     const skipped = noticesByFile(cwd, parseJson(result.stdout));
-    expect(skipped['src/binary.js']).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: 'Skipped: binary file (it contains NUL bytes).' })]);
-    expect(skipped['src/latin1.js']).toEqual([expect.objectContaining({ severity: 1, message: 'Skipped: the file is not valid UTF-8 text.' })]);
+    expect(skipped['src/binary.js']).toEqual([
+      expect.objectContaining({ ruleId: null, severity: 1, message: 'Skipped: binary file (it contains NUL bytes).' }),
+    ]);
+    expect(skipped['src/latin1.js']).toEqual([
+      expect.objectContaining({ severity: 1, message: 'Skipped: the file is not valid UTF-8 text.' }),
+    ]);
     expect(skipped['src/bundle.generated.js']).toEqual([
       expect.objectContaining({ severity: 1, message: expect.stringMatching(/^Skipped: 5\.0 MB is larger than the 2\.0 MB limit/) }),
     ]);
@@ -58,7 +64,9 @@ describe('bad input', { timeout: 120_000 }, () => {
     const deep = files['src/deep.ts'] ?? [];
     expect(deep.every((m) => m.ruleId === null && m.line >= 1)).toBe(true);
     if (deep.length > 0) expect(deep[0]?.message).toMatch(/stack|nested/i);
-    expect(skipped['src/loop/up']).toEqual([expect.objectContaining({ severity: 1, message: expect.stringMatching(/^Skipped: symbolic link loop/) })]);
+    expect(skipped['src/loop/up']).toEqual([
+      expect.objectContaining({ severity: 1, message: expect.stringMatching(/^Skipped: symbolic link loop/) }),
+    ]);
     expect(skipped['src/self.ts']).toEqual([expect.objectContaining({ severity: 1, message: 'Skipped: symbolic link loop.' })]);
     expect(files['src/run-me.ts']).toEqual([]);
     expect(existsSync(path.join(cwd, 'RAN'))).toBe(false);
@@ -70,12 +78,18 @@ describe('bad input', { timeout: 120_000 }, () => {
     expect(stylish.stdout).toMatch(/\nNot audited \(5 files\):\n( {2}.*\n)* {2}src\/bundle\.generated\.js {2}Skipped: 5\.0 MB/);
     expect(stylish.stdout).not.toMatch(/warning {2}Skipped/);
     // Skipped files are not warnings: only the two real errors (a finding, a syntax error) count.
-    const strict = sqlRace(['audit', 'src/binary.js', 'src/latin1.js', 'src/bundle.generated.js', '--max-warnings', '0', '--stats'], { cwd });
+    const strict = sqlRace(['audit', 'src/binary.js', 'src/latin1.js', 'src/bundle.generated.js', '--max-warnings', '0', '--stats'], {
+      cwd,
+    });
     expect(strict.code).toBe(0);
     expect(strict.stderr).toMatch(/files skipped +3\n/);
     expect(sqlRace(['audit', '--stats', '--format', 'json'], { cwd }).stderr).toMatch(/files skipped +5\n {2}files not parsed +1\n/);
     const quiet = sqlRace(['audit', '--quiet', '--format', 'json'], { cwd });
-    expect(parseJson(quiet.stdout).flatMap((r) => r.messages).every((m) => m.severity === 2)).toBe(true);
+    expect(
+      parseJson(quiet.stdout)
+        .flatMap((r) => r.messages)
+        .every((m) => m.severity === 2),
+    ).toBe(true);
   });
 
   it('reports an unreadable file and goes on (run as an unprivileged user when the tests run as root)', () => {
@@ -98,7 +112,11 @@ describe('bad input', { timeout: 120_000 }, () => {
     const result = sqlRace(['audit', 'db/schema.sql', 'config.json', '--format', 'json'], { cwd });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(noticesByFile(cwd, parseJson(result.stdout))).toEqual({
-      'config.json': [expect.objectContaining({ message: expect.stringMatching(/^Skipped: the audit reads JavaScript and TypeScript files only \(\.ts, /) })],
+      'config.json': [
+        expect.objectContaining({
+          message: expect.stringMatching(/^Skipped: the audit reads JavaScript and TypeScript files only \(\.ts, /),
+        }),
+      ],
       'db/schema.sql': [expect.objectContaining({ message: expect.stringMatching(/^Skipped: SQL files are not audited: /) })],
     });
     const stylish = sqlRace(['audit', 'db/schema.sql', 'src/book.ts'], { cwd });

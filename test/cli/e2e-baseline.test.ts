@@ -45,7 +45,10 @@ describe('baseline', { timeout: 300_000 }, () => {
     const passing = sqlRace(['audit', '--baseline', 'sql-race-baseline.json'], { cwd });
     expect(passing).toMatchObject({ code: 0, stdout: '\n2 findings in the baseline not shown.\n' });
     const json = parseJson(sqlRace(['audit', '--baseline', 'sql-race-baseline.json', '--format', 'json'], { cwd }).stdout);
-    expect(json.map((r) => [r.errorCount, r.suppressedMessages.length])).toEqual([[0, 1], [0, 1]]);
+    expect(json.map((r) => [r.errorCount, r.suppressedMessages.length])).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
   });
 
   it('survives an inserted line above a finding, and fails only on the new one', () => {
@@ -54,7 +57,13 @@ describe('baseline', { timeout: 300_000 }, () => {
     expect(sqlRace(['audit'], { cwd }).code).toBe(0);
 
     const file = path.join(cwd, 'src/book.ts');
-    writeFileSync(file, readFileSync(file, 'utf8').replace("import type { Pool } from 'pg';\n", "import type { Pool } from 'pg';\n// Bookings are per doctor.\n\n"));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "import type { Pool } from 'pg';\n",
+        "import type { Pool } from 'pg';\n// Bookings are per doctor.\n\n",
+      ),
+    );
     const shifted = sqlRace(['audit', '--format', 'json'], { cwd });
     expect(shifted.code).toBe(0);
     expect(parseJson(shifted.stdout)[0]?.suppressedMessages).toEqual([
@@ -68,7 +77,13 @@ describe('baseline', { timeout: 300_000 }, () => {
     expect(result?.messages.map((m) => m.ruleId)).toEqual(['sql-race/no-lost-update']);
     expect(result?.suppressedMessages).toHaveLength(1);
 
-    writeFileSync(file, readFileSync(file, 'utf8').replace('SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2', 'SELECT 1 FROM bookings WHERE starts_at = $2 AND doctor = $1'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2',
+        'SELECT 1 FROM bookings WHERE starts_at = $2 AND doctor = $1',
+      ),
+    );
     expect(parseJson(sqlRace(['audit', '--format', 'json'], { cwd }).stdout)[0]?.errorCount).toBe(2);
   });
 
@@ -77,7 +92,10 @@ describe('baseline', { timeout: 300_000 }, () => {
     sqlRace(['audit', '--update-baseline', '--baseline', 'b.json'], { cwd });
     const file = path.join(cwd, 'src/book.ts');
     const body = RACY.replace("import type { Pool } from 'pg';\n", '');
-    writeFileSync(file, `${readFileSync(file, 'utf8')}\nexport const again = {\n  ${body.replace('export async function bookSlot', 'async bookSlot')}};\n`);
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}\nexport const again = {\n  ${body.replace('export async function bookSlot', 'async bookSlot')}};\n`,
+    );
     const result = sqlRace(['audit', '--baseline', 'b.json', '--format', 'json'], { cwd });
     const [report] = parseJson(result.stdout);
     expect(report?.suppressedMessages).toHaveLength(1);
@@ -131,10 +149,19 @@ describe('baseline', { timeout: 300_000 }, () => {
   it('reads a version 1 baseline, whose fingerprints hashed the function name', () => {
     const cwd = project({ 'src/book.ts': RACY });
     const file = path.join(cwd, 'src/book.ts');
-    const legacy = legacyFingerprints(cwd, file, [{ ruleId: 'no-check-then-act', functionName: 'bookSlot', sql: 'SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2' } as ReportedFinding]);
+    const legacy = legacyFingerprints(cwd, file, [
+      {
+        ruleId: 'no-check-then-act',
+        functionName: 'bookSlot',
+        sql: 'SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2',
+      } as ReportedFinding,
+    ]);
     writeFileSync(
       path.join(cwd, 'v1.json'),
-      JSON.stringify({ version: 1, findings: [{ file: 'src/book.ts', rule: 'no-check-then-act', function: 'bookSlot', sql: '', fingerprint: legacy[0] }] }),
+      JSON.stringify({
+        version: 1,
+        findings: [{ file: 'src/book.ts', rule: 'no-check-then-act', function: 'bookSlot', sql: '', fingerprint: legacy[0] }],
+      }),
     );
     expect(sqlRace(['audit', '--baseline', 'v1.json'], { cwd })).toMatchObject({ code: 0, stderr: '' });
   });

@@ -58,7 +58,10 @@ describe('--changed-since', { timeout: 300_000 }, () => {
 
   it('exits 2 with a clear message outside a repository or for an unknown ref', () => {
     const outside = project({ 'src/book.ts': RACY });
-    const notRepo = sqlRace(['audit', '--changed-since', 'main'], { cwd: outside, env: { GIT_CEILING_DIRECTORIES: path.dirname(outside) } });
+    const notRepo = sqlRace(['audit', '--changed-since', 'main'], {
+      cwd: outside,
+      env: { GIT_CEILING_DIRECTORIES: path.dirname(outside) },
+    });
     expect(notRepo.code).toBe(2);
     expect(notRepo.stderr).toMatch(/^sql-race: --changed-since needs a git repository, and .* is not inside one\.\n$/);
 

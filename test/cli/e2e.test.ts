@@ -15,13 +15,34 @@ describe('sql-race command line', slow, () => {
     const cwd = project({});
     const help = sqlRace(['audit', '--help'], { cwd });
     expect(help.code).toBe(0);
-    for (const flag of ['--format', '--output-file', '--ignore-pattern', '--max-warnings', '--quiet', '--rule', '--baseline',
-      '--update-baseline', '--stats', '--verbose', '--config', '--no-gitignore', '--jobs', '--key-column', '--max-file-size']) {
+    for (const flag of [
+      '--format',
+      '--output-file',
+      '--ignore-pattern',
+      '--max-warnings',
+      '--quiet',
+      '--rule',
+      '--baseline',
+      '--update-baseline',
+      '--stats',
+      '--verbose',
+      '--config',
+      '--no-gitignore',
+      '--jobs',
+      '--key-column',
+      '--max-file-size',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     expect(sqlRace(['--version'], { cwd })).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(sqlRace(['--help'], { cwd }).stdout).toContain('audit [options] [paths...]');
-    for (const args of [[], ['audit', '--format', 'xml'], ['audit', '--bogus'], ['audit', 'missing-dir'], ['audit', '--rule', 'nope=warn']]) {
+    for (const args of [
+      [],
+      ['audit', '--format', 'xml'],
+      ['audit', '--bogus'],
+      ['audit', 'missing-dir'],
+      ['audit', '--rule', 'nope=warn'],
+    ]) {
       const result = sqlRace(args, { cwd });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
@@ -118,7 +139,9 @@ describe('sql-race command line', slow, () => {
     ]);
 
     sqlRace(['audit', '--update-baseline', '--baseline', 'baseline.json'], { cwd });
-    const baseline = JSON.parse(readFileSync(path.join(cwd, 'baseline.json'), 'utf8')) as { findings: { rule: string; fingerprint: string }[] };
+    const baseline = JSON.parse(readFileSync(path.join(cwd, 'baseline.json'), 'utf8')) as {
+      findings: { rule: string; fingerprint: string }[];
+    };
     const fromBaseline = baseline.findings.find((f) => f.rule === 'no-check-then-act')?.fingerprint;
     expect(checkThenAct.partialFingerprints[FINGERPRINT_KEY]).toBe(fromBaseline);
   });
@@ -169,7 +192,10 @@ describe('sql-race command line', slow, () => {
       'package.json': JSON.stringify({ name: 'app', 'sql-race': { maxWarnings: 0, rules: { 'no-check-then-act': 'warn' } } }),
     });
     expect(sqlRace(['audit'], { cwd: fromPackage }).code).toBe(1);
-    const explicit = project({ 'src/book.ts': RACY, 'ci/sql-race.json': JSON.stringify({ quiet: true, rules: { 'no-check-then-act': 1 } }) });
+    const explicit = project({
+      'src/book.ts': RACY,
+      'ci/sql-race.json': JSON.stringify({ quiet: true, rules: { 'no-check-then-act': 1 } }),
+    });
     expect(sqlRace(['audit', '--config', 'ci/sql-race.json'], { cwd: explicit })).toMatchObject({ code: 0, stdout: '' });
 
     const broken = project({ 'sql-race.config.json': '{"rules": {"no-such-rule": "warn"}}' });
@@ -300,7 +326,13 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     const cwd = project({ 'big.ts': `${RACY}\n// ${'x'.repeat(200 * 1024)}\n` });
     const skipped = parseJson(sqlRace(['audit', '--format', 'json', '--max-file-size', '0.1'], { cwd }).stdout)[0]!;
     expect(skipped.messages).toEqual([]);
-    expect(skipped.notices).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: expect.stringMatching(/^Skipped: 0\.2 MB is larger than the 0\.1 MB limit/) })]);
+    expect(skipped.notices).toEqual([
+      expect.objectContaining({
+        ruleId: null,
+        severity: 1,
+        message: expect.stringMatching(/^Skipped: 0\.2 MB is larger than the 0\.1 MB limit/),
+      }),
+    ]);
     expect(parseJson(sqlRace(['audit', '--format', 'json'], { cwd }).stdout)[0]!.errorCount).toBe(1);
     expect(existsSync(path.join(cwd, 'big.ts'))).toBe(true);
   });

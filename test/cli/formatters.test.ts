@@ -59,9 +59,13 @@ describe('stylish', () => {
       source: null,
     });
     const text = formatStylish([report(), skipped], { color: false });
-    expect(text).toMatch(/sql-race\/no-check-then-act[^]*\nNot audited \(1 file\):\n {2}big\.js {2}Skipped: binary file \(it contains NUL bytes\)\.\n/);
+    expect(text).toMatch(
+      /sql-race\/no-check-then-act[^]*\nNot audited \(1 file\):\n {2}big\.js {2}Skipped: binary file \(it contains NUL bytes\)\.\n/,
+    );
     expect(text).toContain('✖ 1 problem (1 error, 0 warnings)');
-    expect(formatStylish([skipped], { color: false })).toBe('\nNot audited (1 file):\n  big.js  Skipped: binary file (it contains NUL bytes).\n');
+    expect(formatStylish([skipped], { color: false })).toBe(
+      '\nNot audited (1 file):\n  big.js  Skipped: binary file (it contains NUL bytes).\n',
+    );
   });
 });
 
@@ -107,9 +111,7 @@ describe('json', () => {
     expect(result?.messages).toEqual([parseError]);
     expect(result?.fatalErrorCount).toBe(1);
     expect(result?.errorCount).toBe(1);
-    expect(result?.suppressedMessages[0]?.suppressions).toEqual([
-      { kind: 'baseline', justification: 'In the sql-race baseline file.' },
-    ]);
+    expect(result?.suppressedMessages[0]?.suppressions).toEqual([{ kind: 'baseline', justification: 'In the sql-race baseline file.' }]);
   });
 });
 

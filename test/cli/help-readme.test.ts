@@ -19,12 +19,7 @@ interface FlagDoc {
 const NOTHING_SET = new Set(['[]', 'false']);
 
 function normalize(text: string): string {
-  return text
-    .replace(/[`"']/g, '')
-    .replace(/,/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+  return text.replace(/[`"']/g, '').replace(/,/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 function statedDefault(text: string): string | null {
@@ -91,7 +86,7 @@ describe('--help and the README flags table', () => {
 });
 
 describe('the parsers', () => {
-  it('read a wrapped default from --help and ignore commander\'s empty ones', () => {
+  it("read a wrapped default from --help and ignore commander's empty ones", () => {
     const help = [
       'Options:',
       '  -c, --config <file>   config file (default: a.json or',
@@ -108,7 +103,13 @@ describe('the parsers', () => {
   });
 
   it('read every flag of a README row and its default', () => {
-    const readme = ['| Flag | Meaning |', '|---|---|', '| `--color`, `--no-color` | colour |', '| `--jobs <n>` | threads (default: up to `4`) |', ''].join('\n');
+    const readme = [
+      '| Flag | Meaning |',
+      '|---|---|',
+      '| `--color`, `--no-color` | colour |',
+      '| `--jobs <n>` | threads (default: up to `4`) |',
+      '',
+    ].join('\n');
     expect(parseReadmeFlags(readme)).toEqual([
       { flags: ['--color', '--no-color'], default: null },
       { flags: ['--jobs'], default: 'up to 4' },

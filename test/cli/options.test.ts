@@ -17,8 +17,26 @@ describe('arguments', () => {
   it('parses the audit command with repeatable flags', async () => {
     const { output } = capture();
     const parsed = await parseArgs(
-      ['audit', 'src', 'lib', '--format', 'json', '--rule', 'no-lost-update=warn', '--rule', 'no-check-then-act=off',
-        '--ignore-pattern', 'a/', '--max-warnings', '3', '--quiet', '--no-gitignore', '--jobs', '2', '--no-progress'],
+      [
+        'audit',
+        'src',
+        'lib',
+        '--format',
+        'json',
+        '--rule',
+        'no-lost-update=warn',
+        '--rule',
+        'no-check-then-act=off',
+        '--ignore-pattern',
+        'a/',
+        '--max-warnings',
+        '3',
+        '--quiet',
+        '--no-gitignore',
+        '--jobs',
+        '2',
+        '--no-progress',
+      ],
       output,
     );
     expect(parsed).toMatchObject({

@@ -11,10 +11,10 @@ describe('reports', () => {
   it('applies rule severities: error by default, warn, and off drops the finding', () => {
     const findings = [finding(), finding({ ruleId: 'no-lost-update', line: 5 }), finding({ ruleId: 'no-ignored-rowcount', line: 6 })];
     const levels = { ...defaultRuleLevels(), 'no-lost-update': 'warn' as const, 'no-ignored-rowcount': 'off' as const };
-    const { files, baselineEntries } = buildReports(
-      [{ filePath: file, problem: null, analysis: analysis(file, findings), text: 'x' }],
-      { ...options, levels },
-    );
+    const { files, baselineEntries } = buildReports([{ filePath: file, problem: null, analysis: analysis(file, findings), text: 'x' }], {
+      ...options,
+      levels,
+    });
     expect(files[0]?.messages.map((m) => [m.ruleId, m.severity])).toEqual([
       ['sql-race/no-check-then-act', 2],
       ['sql-race/no-lost-update', 1],

@@ -13,15 +13,15 @@ import ajvFormats from 'ajv-formats';
 const AjvDraft04 = ajvDraft04.default;
 const addFormats = ajvFormats.default;
 const require = createRequire(import.meta.url);
-const schemaFile = path.join(
-  path.dirname(require.resolve('@microsoft/jest-sarif/package.json')),
-  'lib/schemas/sarif-2.1.0-rtm.5.json',
-);
+const schemaFile = path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib/schemas/sarif-2.1.0-rtm.5.json');
 
 export function sarifValidator(): (log: unknown) => string[] {
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
   const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
   const validate = ajv.compile(schema);
-  return (log) => (validate(log) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ''}`));
+  return (log) =>
+    validate(log)
+      ? []
+      : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ''}`);
 }

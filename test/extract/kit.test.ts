@@ -33,10 +33,11 @@ describe('column names', () => {
 });
 
 describe('isolation names', () => {
-  it('reads every library\'s spelling of a level the same way', () => {
+  it("reads every library's spelling of a level the same way", () => {
     // Prisma's enum member, Sequelize's constant, pg-promise's tiLevel member, TypeORM's and postgres.js's text, knex's and kysely's option.
     for (const name of ['Serializable', 'SERIALIZABLE', 'serializable']) expect(isolationFromName(name)).toBe('serializable');
-    for (const name of ['RepeatableRead', 'REPEATABLE_READ', 'REPEATABLE READ', 'repeatableRead', 'repeatable read', 'repeatable-read']) expect(isolationFromName(name)).toBe('repeatable read');
+    for (const name of ['RepeatableRead', 'REPEATABLE_READ', 'REPEATABLE READ', 'repeatableRead', 'repeatable read', 'repeatable-read'])
+      expect(isolationFromName(name)).toBe('repeatable read');
     expect(isolationFromName('READ_COMMITTED')).toBe('read committed');
     expect(isolationFromName('ReadUncommitted')).toBe('read uncommitted');
     expect(isolationFromName('snapshot')).toBeNull();
@@ -72,7 +73,7 @@ describe('built statements', () => {
 
   it('admits a file with model calls but no SQL text, and not one with neither', () => {
     expect(mightContainDatabaseCode(buy)).toBe(true);
-    expect(mightContainDatabaseCode("const state = { a: 1 };\nsetState({ ...state, b: 2 });")).toBe(false);
+    expect(mightContainDatabaseCode('const state = { a: 1 };\nsetState({ ...state, b: 2 });')).toBe(false);
   });
 
   it('reports the read, test and absolute write-back across model calls', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractFrom } from '../helpers/model.js';
 
-const sites = (code: string) => extractFrom(code).sites.map((s) => ({ text: s.sql.text, params: s.sql.params.map((p) => p?.type ?? null), complete: s.sql.complete }));
+const sites = (code: string) =>
+  extractFrom(code).sites.map((s) => ({ text: s.sql.text, params: s.sql.params.map((p) => p?.type ?? null), complete: s.sql.complete }));
 
 describe('extract: node-postgres query sites', () => {
   it('reads a string literal and its values array', () => {
@@ -11,7 +12,9 @@ describe('extract: node-postgres query sites', () => {
   });
 
   it('turns template holes into parameters after the written ones', () => {
-    const [site] = sites('export async function f(client: PoolClient, a: number, b: number) { await client.query(`UPDATE t SET n = $1 WHERE id = ${b}`, [a]); }');
+    const [site] = sites(
+      'export async function f(client: PoolClient, a: number, b: number) { await client.query(`UPDATE t SET n = $1 WHERE id = ${b}`, [a]); }',
+    );
     expect(site).toEqual({ text: 'UPDATE t SET n = $1 WHERE id = $2', params: ['Identifier', 'Identifier'], complete: true });
   });
 
@@ -62,6 +65,8 @@ describe('extract: node-postgres query sites', () => {
   });
 
   it('never throws on odd shapes', () => {
-    expect(() => extractFrom('x.query(); x.query(...args); x.query(`${a}`); new Pool().query(1 + 2); a?.query?.("SELECT 1 FROM t")')).not.toThrow();
+    expect(() =>
+      extractFrom('x.query(); x.query(...args); x.query(`${a}`); new Pool().query(1 + 2); a?.query?.("SELECT 1 FROM t")'),
+    ).not.toThrow();
   });
 });

@@ -3,7 +3,10 @@ import { analyzeSql } from '../../src/sql/index.js';
 import { extractFrom } from '../helpers/model.js';
 
 const texts = (code: string): string[] => extractFrom(code).sites.map((s) => s.sql.text);
-const written = (code: string): string[][] => extractFrom(code).sites.map((s) => analyzeSql(s.sql.text, s.sql.dialect).statements.flatMap((f) => [...f.tablesRead, ...f.tablesWritten]));
+const written = (code: string): string[][] =>
+  extractFrom(code).sites.map((s) =>
+    analyzeSql(s.sql.text, s.sql.dialect).statements.flatMap((f) => [...f.tablesRead, ...f.tablesWritten]),
+  );
 
 describe('extract: identifiers spliced into SQL text', () => {
   it('names a table the file shows: class field, constructor assignment, const object, enum member', () => {
@@ -39,7 +42,11 @@ describe('extract: identifiers spliced into SQL text', () => {
         await db.query(\`UPDATE \${table} SET n = $1 WHERE id = $2\`, [1, id]);
         await db.query(\`SELECT * FROM \${schema}.users\`);
       }`;
-    expect(texts(code)).toEqual(['SELECT n FROM "${table}" WHERE id = $1', 'UPDATE "${table}" SET n = $1 WHERE id = $2', 'SELECT * FROM "${schema}".users']);
+    expect(texts(code)).toEqual([
+      'SELECT n FROM "${table}" WHERE id = $1',
+      'UPDATE "${table}" SET n = $1 WHERE id = $2',
+      'SELECT * FROM "${schema}".users',
+    ]);
     expect(written(code)).toEqual([['${table}'], ['${table}'], ['users']]);
   });
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { extractFrom } from '../helpers/model.js';
 
-const sites = (code: string) => extractFrom(code).sites.map((s) => ({ text: s.sql.text, params: s.sql.params.map((p) => (p?.type === 'Identifier' ? p.name : (p?.type ?? null))), hint: s.countHint }));
+const sites = (code: string) =>
+  extractFrom(code).sites.map((s) => ({
+    text: s.sql.text,
+    params: s.sql.params.map((p) => (p?.type === 'Identifier' ? p.name : (p?.type ?? null))),
+    hint: s.countHint,
+  }));
 
 describe('extract: SQL built by helpers', () => {
   it('mysql.format(text, values) and pgp.as.format(text, values): the text, with the values bound', () => {

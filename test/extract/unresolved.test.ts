@@ -23,7 +23,8 @@ describe('extract: query calls whose SQL cannot be evaluated', () => {
   });
 
   it('reaches the file stats', () => {
-    const code = "import { Pool } from 'pg';\nimport { SQL } from './sql';\nexport const f = (pool: Pool) => Promise.all([pool.query(SQL), pool.query('SELECT 1 FROM t')]);\n";
+    const code =
+      "import { Pool } from 'pg';\nimport { SQL } from './sql';\nexport const f = (pool: Pool) => Promise.all([pool.query(SQL), pool.query('SELECT 1 FROM t')]);\n";
     expect(analyzeText(code, 'f.ts').stats).toMatchObject({ querySites: 1, unresolved: 1 });
   });
 });

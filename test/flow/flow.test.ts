@@ -94,7 +94,16 @@ describe('flow: transaction state per connection', () => {
         await client.query('LOCK TABLE t IN EXCLUSIVE MODE');
         await client.query('SELECT 1 FROM t');
       }`);
-    expect(stepsOf(model, 'f').map((s) => s.serializedBy)).toEqual([null, null, null, 'advisory lock', 'advisory lock', null, null, 'LOCK TABLE']);
+    expect(stepsOf(model, 'f').map((s) => s.serializedBy)).toEqual([
+      null,
+      null,
+      null,
+      'advisory lock',
+      'advisory lock',
+      null,
+      null,
+      'LOCK TABLE',
+    ]);
   });
 });
 

@@ -172,7 +172,16 @@ export function placeOrder(sku: string, done: (error?: Error) => void) {
       name: 'pg: the read in a BEGIN callback is not locked; the UPDATE in its callback acts on it',
       code: nestedBooking('SELECT available_seats FROM concerts WHERE id = $1'),
       // The transaction begun in the outer callback is open here: FOR UPDATE is offered.
-      errors: [{ messageId: 'checkThenAct', line: 10, column: 7, suggestions: [{ messageId: 'addForUpdate', output: nestedBooking('SELECT available_seats FROM concerts WHERE id = $1 FOR UPDATE') }] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 10,
+          column: 7,
+          suggestions: [
+            { messageId: 'addForUpdate', output: nestedBooking('SELECT available_seats FROM concerts WHERE id = $1 FOR UPDATE') },
+          ],
+        },
+      ],
     },
     {
       name: 'mysql2: the stock tested in the callback of an unlocked read, then decremented in a nested callback',

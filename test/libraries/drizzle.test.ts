@@ -122,12 +122,26 @@ export async function buyTicket(concertId: string) {
       name: 'read, test, write inside db.transaction at READ COMMITTED',
       code: seatCheck,
       // A template that ends in a hole takes FOR UPDATE after it.
-      errors: [{ messageId: 'checkThenAct', line: 8, column: 26, suggestions: [{ messageId: 'addForUpdate', output: seatCheck.replace('${concertId}`);', '${concertId} FOR UPDATE`);') }] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 8,
+          column: 26,
+          suggestions: [{ messageId: 'addForUpdate', output: seatCheck.replace('${concertId}`);', '${concertId} FOR UPDATE`);') }],
+        },
+      ],
     },
     {
       name: 'schema tables and columns written in the template',
       code: schemaTables,
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 26, suggestions: [{ messageId: 'addForUpdate', output: schemaTables.replace('= ${id}`);', '= ${id} FOR UPDATE`);') }] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 26,
+          suggestions: [{ messageId: 'addForUpdate', output: schemaTables.replace('= ${id}`);', '= ${id} FOR UPDATE`);') }],
+        },
+      ],
     },
     {
       name: 'a template with text after its last hole gets the FOR UPDATE suggestion',

@@ -643,7 +643,7 @@ export async function withdraw(accountId: number) {
 `,
     },
     {
-      name: 'a parameter typed Knex.Transaction is inside its caller\'s transaction',
+      name: "a parameter typed Knex.Transaction is inside its caller's transaction",
       code: `
 import type { Knex } from 'knex';
 export async function lockAccount(trx: Knex.Transaction, accountId: number) {

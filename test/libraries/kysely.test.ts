@@ -94,7 +94,23 @@ export async function seatsLeft(concertId: string) {
   invalid: [
     {
       name: 'read in db.transaction() without a lock, tested, then written',
-      code: caseReadInDbTransactionWithoutALockTestedThe,      errors: [{ messageId: 'checkThenAct', line: 8, column: 28, suggestions: [{ messageId: 'addForUpdate', output: caseReadInDbTransactionWithoutALockTestedThe.replace('${concertId}`.execute(trx);', '${concertId} FOR UPDATE`.execute(trx);') }] }],
+      code: caseReadInDbTransactionWithoutALockTestedThe,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 8,
+          column: 28,
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: caseReadInDbTransactionWithoutALockTestedThe.replace(
+                '${concertId}`.execute(trx);',
+                '${concertId} FOR UPDATE`.execute(trx);',
+              ),
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'no booking found through db, so two requests both insert one',

@@ -53,11 +53,17 @@ ruleTester.run('Sequelize: no-check-then-act', checkThenAct, {
     },
     {
       name: 'the managed transaction runs SERIALIZABLE',
-      code: managedCheck.replace('sequelize.transaction(async', 'sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE }, async'),
+      code: managedCheck.replace(
+        'sequelize.transaction(async',
+        'sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE }, async',
+      ),
     },
     {
       name: 'an unmanaged transaction opened SERIALIZABLE',
-      code: unmanagedCheck.replace('sequelize.transaction()', 'sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE })'),
+      code: unmanagedCheck.replace(
+        'sequelize.transaction()',
+        'sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE })',
+      ),
     },
     {
       name: 'FOR UPDATE in the unmanaged transaction',

@@ -104,8 +104,19 @@ export async function seatsLeft(concertId: string) {
   invalid: [
     {
       name: 'read in pool.transaction without a lock, tested, then written',
-      code: caseReadInPoolTransactionWithoutALockTestedT,      errors: [
-        { messageId: 'checkThenAct', line: 7, column: 27, suggestions: [{ messageId: 'addForUpdate', output: caseReadInPoolTransactionWithoutALockTestedT.replace('${concertId}`);', '${concertId} FOR UPDATE`);') }] },
+      code: caseReadInPoolTransactionWithoutALockTestedT,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 7,
+          column: 27,
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: caseReadInPoolTransactionWithoutALockTestedT.replace('${concertId}`);', '${concertId} FOR UPDATE`);'),
+            },
+          ],
+        },
       ],
     },
     {

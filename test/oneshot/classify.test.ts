@@ -52,19 +52,43 @@ describe('classifyFile by path', () => {
 });
 
 const byShape: [string, string, string | null][] = [
-  ['TypeORM', 'export class AddX1700000000000 implements MigrationInterface {\n  public async up(queryRunner: QueryRunner): Promise<void> {}\n}', 'migration'],
+  [
+    'TypeORM',
+    'export class AddX1700000000000 implements MigrationInterface {\n  public async up(queryRunner: QueryRunner): Promise<void> {}\n}',
+    'migration',
+  ],
   ['TypeORM without the interface', 'export class AddX { async up(queryRunner) {} async down(queryRunner) {} }', 'migration'],
   ['MikroORM', 'export class Migration1 extends Migration {\n  async up(): Promise<void> { this.addSql("..."); }\n}', 'migration'],
   ['knex (CommonJS)', 'exports.up = function (knex) { return knex.raw("..."); };\nexports.down = function (knex) {};', 'migration'],
-  ['knex (ESM)', 'export async function up(knex: Knex): Promise<void> {}\nexport async function down(knex: Knex): Promise<void> {}', 'migration'],
-  ['kysely', 'export async function up(db: Kysely<any>): Promise<void> {}\nexport async function down(db: Kysely<any>): Promise<void> {}', 'migration'],
-  ['Sequelize', "module.exports = {\n  async up(queryInterface, Sequelize) {},\n  async down(queryInterface, Sequelize) {},\n};", 'migration'],
-  ['umzug', 'export const up: MigrationFn = async ({ context: sequelize }) => {};\nexport const down: MigrationFn = async ({ context: sequelize }) => {};', 'migration'],
+  [
+    'knex (ESM)',
+    'export async function up(knex: Knex): Promise<void> {}\nexport async function down(knex: Knex): Promise<void> {}',
+    'migration',
+  ],
+  [
+    'kysely',
+    'export async function up(db: Kysely<any>): Promise<void> {}\nexport async function down(db: Kysely<any>): Promise<void> {}',
+    'migration',
+  ],
+  [
+    'Sequelize',
+    'module.exports = {\n  async up(queryInterface, Sequelize) {},\n  async down(queryInterface, Sequelize) {},\n};',
+    'migration',
+  ],
+  [
+    'umzug',
+    'export const up: MigrationFn = async ({ context: sequelize }) => {};\nexport const down: MigrationFn = async ({ context: sequelize }) => {};',
+    'migration',
+  ],
   ['node-pg-migrate', 'exports.up = (pgm) => { pgm.sql("..."); };\nexports.down = false;', 'migration'],
   ['a script', '#!/usr/bin/env node\nimport { Pool } from "pg";', 'script'],
   ['a service with up and down methods', 'export class Elevator { up(floors: number) {} down(floors: number) {} }', null],
   ['only up', 'export async function up(knex) {}', null],
-  ['a comment that mentions a migration', '/** Unlike a migration (implements MigrationInterface), this runs per request. */\nexport function handler() {}', null],
+  [
+    'a comment that mentions a migration',
+    '/** Unlike a migration (implements MigrationInterface), this runs per request. */\nexport function handler() {}',
+    null,
+  ],
   ['plain application code', 'export async function buy(pool) { await pool.query("SELECT 1"); }', null],
 ];
 
@@ -78,15 +102,55 @@ describe('classifyFile by shape', () => {
 
 /** What a file is, from its name and its text together. */
 const byNameAndShape: [string, string, string, string | null][] = [
-  ['a numbered schema upgrade', 'src/datastore/postgres/schema/v8.ts', 'export async function runSchema(c) {\n  await c.query("ALTER TABLE counters ADD COLUMN server TEXT");\n}', 'migration'],
-  ['a numbered file with a CREATE TABLE', 'db/upgrades/0003_tokens.js', 'module.exports = async (db) => db.query("CREATE TABLE tokens (id serial PRIMARY KEY)");', 'migration'],
-  ['a migration-named class that alters the schema', 'backend/src/api/database-migration.ts', 'class DatabaseMigration {\n  async $upgrade() { await this.$executeQuery("ALTER TABLE blocks ADD INDEX height (height)"); }\n}', 'migration'],
+  [
+    'a numbered schema upgrade',
+    'src/datastore/postgres/schema/v8.ts',
+    'export async function runSchema(c) {\n  await c.query("ALTER TABLE counters ADD COLUMN server TEXT");\n}',
+    'migration',
+  ],
+  [
+    'a numbered file with a CREATE TABLE',
+    'db/upgrades/0003_tokens.js',
+    'module.exports = async (db) => db.query("CREATE TABLE tokens (id serial PRIMARY KEY)");',
+    'migration',
+  ],
+  [
+    'a migration-named class that alters the schema',
+    'backend/src/api/database-migration.ts',
+    'class DatabaseMigration {\n  async $upgrade() { await this.$executeQuery("ALTER TABLE blocks ADD INDEX height (height)"); }\n}',
+    'migration',
+  ],
   ['a numbered page with no DDL', 'src/pages/404.tsx', 'export default function NotFound() { return null; }', null],
-  ['a migration-named service that only reads and writes rows', 'src/services/account-migration.ts', 'export async function move(pool) { await pool.query("UPDATE accounts SET owner = $1 WHERE id = $2"); }', null],
-  ['a consistency check run by hand with a fix switch', 'checks/model/orders.ts', 'async function checkOrders({ fix = false } = {}) {\n  if (fix) await sequelize.query("UPDATE orders SET x = NULL");\n}\nif (!module.parent) {\n  runAllChecksThenExit([checkOrders]);\n}', 'script'],
-  ['a data fix run on its own with --dry-run', 'ops/backfill-totals.ts', "const dryRun = process.argv.includes('--dry-run');\nif (require.main === module) main();", 'script'],
-  ['a scheduled job with a dry-run switch', 'jobs/daily/clean-orders.ts', "const DRY_RUN = process.env.DRY_RUN;\nif (require.main === module) {\n  runCronJob('clean-orders', run, 86400);\n}", null],
-  ['a server started when run on its own', 'src/server.ts', "const dryRun = false;\nif (require.main === module) {\n  app.listen(3000);\n}", null],
+  [
+    'a migration-named service that only reads and writes rows',
+    'src/services/account-migration.ts',
+    'export async function move(pool) { await pool.query("UPDATE accounts SET owner = $1 WHERE id = $2"); }',
+    null,
+  ],
+  [
+    'a consistency check run by hand with a fix switch',
+    'checks/model/orders.ts',
+    'async function checkOrders({ fix = false } = {}) {\n  if (fix) await sequelize.query("UPDATE orders SET x = NULL");\n}\nif (!module.parent) {\n  runAllChecksThenExit([checkOrders]);\n}',
+    'script',
+  ],
+  [
+    'a data fix run on its own with --dry-run',
+    'ops/backfill-totals.ts',
+    "const dryRun = process.argv.includes('--dry-run');\nif (require.main === module) main();",
+    'script',
+  ],
+  [
+    'a scheduled job with a dry-run switch',
+    'jobs/daily/clean-orders.ts',
+    "const DRY_RUN = process.env.DRY_RUN;\nif (require.main === module) {\n  runCronJob('clean-orders', run, 86400);\n}",
+    null,
+  ],
+  [
+    'a server started when run on its own',
+    'src/server.ts',
+    'const dryRun = false;\nif (require.main === module) {\n  app.listen(3000);\n}',
+    null,
+  ],
   ['a program run on its own with no switch', 'src/worker.ts', 'if (require.main === module) {\n  main();\n}', null],
 ];
 
@@ -98,8 +162,12 @@ describe('classifyFile by name and shape', () => {
   }
 
   it('says why', () => {
-    expect(classifyFile('schema/v8.ts', 'await c.query("ALTER TABLE t ADD COLUMN c TEXT")')?.reason).toBe('a numbered file that changes the schema (CREATE/ALTER/DROP)');
-    expect(classifyFile('checks/a.ts', 'if (!module.parent) run({ fix: true });')?.reason).toBe('a program run on its own with a dry-run or fix switch (a maintenance fix-up)');
+    expect(classifyFile('schema/v8.ts', 'await c.query("ALTER TABLE t ADD COLUMN c TEXT")')?.reason).toBe(
+      'a numbered file that changes the schema (CREATE/ALTER/DROP)',
+    );
+    expect(classifyFile('checks/a.ts', 'if (!module.parent) run({ fix: true });')?.reason).toBe(
+      'a program run on its own with a dry-run or fix switch (a maintenance fix-up)',
+    );
   });
 });
 

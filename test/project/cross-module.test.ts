@@ -154,13 +154,19 @@ async function eslintFindings(root: string): Promise<Found[]> {
     ] as Linter.Config[],
   });
   const results = await eslint.lintFiles(['src/**/*.ts']);
-  return sorted(results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal' }))));
+  return sorted(
+    results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal' }))),
+  );
 }
 
 function cliFindings(root: string): Found[] {
   const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-schema-discovery'], { cwd: root });
   const parsed = JSON.parse(result.stdout) as { filePath: string; messages: { line: number; ruleId: string }[] }[];
-  return sorted(parsed.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, path.resolve(root, r.filePath)), line: m.line, ruleId: m.ruleId }))));
+  return sorted(
+    parsed.flatMap((r) =>
+      r.messages.map((m) => ({ file: path.relative(root, path.resolve(root, r.filePath)), line: m.line, ruleId: m.ruleId })),
+    ),
+  );
 }
 
 const EXPECTED: Found[] = [
@@ -182,7 +188,9 @@ describe('races across functions and modules', () => {
 
   it('gives the statement in the other module its file in JSON and SARIF', () => {
     const root = project(FILES);
-    const json = JSON.parse(sqlRace(['audit', 'src/redeem.ts', '--format', 'json', '--no-progress'], { cwd: root }).stdout) as { messages: { related?: { label: string; line: number; file?: string }[] }[] }[];
+    const json = JSON.parse(sqlRace(['audit', 'src/redeem.ts', '--format', 'json', '--no-progress'], { cwd: root }).stdout) as {
+      messages: { related?: { label: string; line: number; file?: string }[] }[];
+    }[];
     const related = json[0]!.messages[0]!.related ?? [];
     expect(related.filter((r) => r.file !== undefined).map((r) => [r.label, path.relative(root, r.file!), r.line])).toEqual([
       ['statement in setUsesLeft', 'src/repo/vouchers.ts', 10],
@@ -302,7 +310,12 @@ export async function buy(concertId: string, userId: string) {
     const file = path.join(root, 'src/redeem.ts');
     expect(analyzeText(REDEEM, file).findings.map((f) => f.line)).toContain(7);
     // The write becomes relative: no lost update any more.
-    writeFiles(root, { 'src/repo/vouchers.ts': VOUCHERS.replace('SET uses_left = $2 WHERE id = $1', 'SET uses_left = uses_left - 1 WHERE id = $1 AND $2::int IS NOT NULL') });
+    writeFiles(root, {
+      'src/repo/vouchers.ts': VOUCHERS.replace(
+        'SET uses_left = $2 WHERE id = $1',
+        'SET uses_left = uses_left - 1 WHERE id = $1 AND $2::int IS NOT NULL',
+      ),
+    });
     expect(analyzeText(REDEEM, file).findings.filter((f) => f.ruleId === 'no-lost-update')).toEqual([]);
   });
 
@@ -312,7 +325,9 @@ export async function buy(concertId: string, userId: string) {
       'b.ts': `import { a } from './a';\nexport async function b(n: number): Promise<void> { if (n > 0) await a(n); }\n`,
       'db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
     });
-    const result = analyzeText(`import { a } from './a';\nexport const run = () => a(3);\n`, path.join(root, 'main.ts'), { project: defaultProject() });
+    const result = analyzeText(`import { a } from './a';\nexport const run = () => a(3);\n`, path.join(root, 'main.ts'), {
+      project: defaultProject(),
+    });
     expect(result.fatal).toBeNull();
   });
 });

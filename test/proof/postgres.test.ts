@@ -82,7 +82,7 @@ describe('startPostgres fails loudly', () => {
   });
 });
 
-describe('startPostgres starts where the server user cannot enter the caller\'s folders', () => {
+describe("startPostgres starts where the server user cannot enter the caller's folders", () => {
   // Meaningful when run as root (CI, containers): the server then runs as `postgres`.
   test('TMPDIR is a folder only its owner can enter', async () => {
     const tempRoot = await scratchDir(0o700);

@@ -27,16 +27,23 @@ export function renderRuleProof(rule: string, records: readonly ProofRecord[]): 
   const fixes = records.filter((r) => scenarios.has(r.scenario) && r.expectedRule === null);
   const held = fixes.filter((r) => r.invariantHeld && r.reportedRules.length === 0);
   const lines = flagged.map((r) => `- \`${r.file}\` (${r.library}): flagged; ${r.measured}.`);
-  lines.push(`- The ${fixes.length} fixed variants of ${[...scenarios].map((s) => `\`${s}\``).join(', ')}: ${held.length} quiet and holding.`);
+  lines.push(
+    `- The ${fixes.length} fixed variants of ${[...scenarios].map((s) => `\`${s}\``).join(', ')}: ${held.length} quiet and holding.`,
+  );
   return lines.join('\n');
 }
 
 export function renderProveTable(records: readonly ProofRecord[]): string {
-  const rows = [...records].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.variant.localeCompare(b.variant) || a.library.localeCompare(b.library));
+  const rows = [...records].sort(
+    (a, b) => a.scenario.localeCompare(b.scenario) || a.variant.localeCompare(b.variant) || a.library.localeCompare(b.library),
+  );
   return [
     '| scenario | variant | library | rule flagged | invariant | measured |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.scenario} | ${r.variant} | ${r.library} | ${r.reportedRules.join(', ') || 'none'} | ${r.invariantHeld ? 'held' : 'broken'} | ${r.measured} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.variant} | ${r.library} | ${r.reportedRules.join(', ') || 'none'} | ${r.invariantHeld ? 'held' : 'broken'} | ${r.measured} |`,
+    ),
   ].join('\n');
 }
 

@@ -51,9 +51,10 @@ for (const directory of listScenarios()) {
         const run = await runVariant(databaseUrl, directory, scenario, variant);
         expect(run.errors, 'callers that threw').toEqual([]);
         expect(run.held, `invariant ${run.held ? 'held' : 'broken'}: ${run.measured}`).toBe(variant.safe);
-        expect(run.measured, 'the figure fixtures/proof.json and the docs cite (refresh: npm run prove -- --json fixtures/proof.json && npm run proof:docs)').toBe(
-          documented.get(variant.file)?.measured,
-        );
+        expect(
+          run.measured,
+          'the figure fixtures/proof.json and the docs cite (refresh: npm run prove -- --json fixtures/proof.json && npm run proof:docs)',
+        ).toBe(documented.get(variant.file)?.measured);
       });
     }
   });

@@ -30,7 +30,15 @@ async function main(): Promise<number> {
   try {
     const lines = await proveAll(server.url);
     process.stdout.write(`PostgreSQL from ${server.origin}\n\n${formatTable(lines)}\n`);
-    if (json !== null) writeFileSync(json, `${JSON.stringify(lines.map((line) => line.record), null, 2)}\n`);
+    if (json !== null)
+      writeFileSync(
+        json,
+        `${JSON.stringify(
+          lines.map((line) => line.record),
+          null,
+          2,
+        )}\n`,
+      );
     return lines.every((line) => line.failures.length === 0) ? 0 : 1;
   } finally {
     await server.stop();

@@ -73,11 +73,14 @@ const LIBRARIES: Library[] = [
 type Step = (library: Library, results: string[]) => string;
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: statement.map((sql): Step => (library, results) => {
-    const name = `r${results.length}`;
-    results.push(name);
-    return library.run(sql, name);
-  }) },
+  {
+    weight: 4,
+    arbitrary: statement.map((sql): Step => (library, results) => {
+      const name = `r${results.length}`;
+      results.push(name);
+      return library.run(sql, name);
+    }),
+  },
   fc.nat().map((i): Step => (library, results) => {
     const name = results[i % Math.max(1, results.length)];
     return name === undefined ? '' : `if (${library.rows(name)}.length === 0) return null;`;

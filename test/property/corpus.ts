@@ -74,7 +74,10 @@ const condition: fc.Arbitrary<string> = fc.letrec<{ cond: string }>((tie) => ({
   ),
 })).cond;
 
-const where = fc.option(condition.map((c) => ` WHERE ${c}`), { nil: '' });
+const where = fc.option(
+  condition.map((c) => ` WHERE ${c}`),
+  { nil: '' },
+);
 const returning = fc.option(fc.constantFrom(' RETURNING id', ' RETURNING *', ' RETURNING qty, status'), { nil: '' });
 const lock = fc.option(fc.constantFrom(' FOR UPDATE', ' FOR SHARE', ' FOR UPDATE SKIP LOCKED', ' FOR NO KEY UPDATE NOWAIT'), { nil: '' });
 
@@ -88,7 +91,12 @@ const insert = fc
   .tuple(
     table,
     fc.constantFrom('(id, qty) VALUES ($1, $2)', '(owner) VALUES ($1)', '(id) SELECT id FROM jobs WHERE owner IS NULL', 'DEFAULT VALUES'),
-    fc.constantFrom('', ' ON CONFLICT DO NOTHING', ' ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty', ' ON CONFLICT (id) DO UPDATE SET qty = orders.qty + 1'),
+    fc.constantFrom(
+      '',
+      ' ON CONFLICT DO NOTHING',
+      ' ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty',
+      ' ON CONFLICT (id) DO UPDATE SET qty = orders.qty + 1',
+    ),
     returning,
   )
   .map(([t, body, conflict, r]) => `INSERT INTO ${t} ${body}${conflict}${r}`);
@@ -123,9 +131,53 @@ export const script: fc.Arbitrary<string> = fc.array(statement, { minLength: 1, 
 // Mutations.
 
 const SQL_WORDS = [
-  'SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', '(', ')', ',', ';', '=', '$1', '$999', '?', ':name', '::int', "'",
-  '"', '--', '/*', '*/', '$$', '$tag$', 'FOR', 'UPDATE', 'WITH', 'AS', 'RETURNING', 'ON', 'CONFLICT', 'SET', 'INTO',
-  'VALUES', 'NULL', 'IS', 'IN', 'EXISTS', 'JOIN', 'USING', 'LIMIT', 'ALL', '*', '->>', '?|', 'E\'\\\'', '\\', '[1:2]',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  '(',
+  ')',
+  ',',
+  ';',
+  '=',
+  '$1',
+  '$999',
+  '?',
+  ':name',
+  '::int',
+  "'",
+  '"',
+  '--',
+  '/*',
+  '*/',
+  '$$',
+  '$tag$',
+  'FOR',
+  'UPDATE',
+  'WITH',
+  'AS',
+  'RETURNING',
+  'ON',
+  'CONFLICT',
+  'SET',
+  'INTO',
+  'VALUES',
+  'NULL',
+  'IS',
+  'IN',
+  'EXISTS',
+  'JOIN',
+  'USING',
+  'LIMIT',
+  'ALL',
+  '*',
+  '->>',
+  '?|',
+  "E'\\'",
+  '\\',
+  '[1:2]',
 ];
 
 /** Whitespace-separated tokens, punctuation split off. */
@@ -145,7 +197,11 @@ function mutation(words: readonly string[]): fc.Arbitrary<Mutation> {
       copy.splice(i % (copy.length + 1), 0, t);
       return copy;
     }),
-    at.map((i): Mutation => (parts) => parts.filter((_, index) => parts.length === 0 || index !== i % parts.length)),
+    at.map(
+      (i): Mutation =>
+        (parts) =>
+          parts.filter((_, index) => parts.length === 0 || index !== i % parts.length),
+    ),
     fc.tuple(at, at).map(([i, j]): Mutation => (parts) => {
       if (parts.length === 0) return parts;
       const copy = [...parts];
@@ -170,11 +226,28 @@ export function mutated(base: fc.Arbitrary<string>, words: readonly string[] = S
 }
 
 const JS_LINES = [
-  '}', '{', 'await client.query(\'BEGIN\');', 'await client.query(\'COMMIT\');', 'if (!rows.length) return;',
-  'if (result.rowCount === 0) throw new Error(\'gone\');', 'return;', 'try {', '} finally {', 'for (const x of xs) {',
-  'const { rows } = await pool.query(`SELECT * FROM stock WHERE id = ${id}`);', 'client.release();',
-  'await sql`UPDATE stock SET qty = ${qty} WHERE id = ${id}`;', 'pool.query(text, [id], (err, res) => {', '});',
-  '/*', '*/', '`', '\'', '${', 'async function inner(client) {', 'await pool.transaction(async (tx) => {',
+  '}',
+  '{',
+  "await client.query('BEGIN');",
+  "await client.query('COMMIT');",
+  'if (!rows.length) return;',
+  "if (result.rowCount === 0) throw new Error('gone');",
+  'return;',
+  'try {',
+  '} finally {',
+  'for (const x of xs) {',
+  'const { rows } = await pool.query(`SELECT * FROM stock WHERE id = ${id}`);',
+  'client.release();',
+  'await sql`UPDATE stock SET qty = ${qty} WHERE id = ${id}`;',
+  'pool.query(text, [id], (err, res) => {',
+  '});',
+  '/*',
+  '*/',
+  '`',
+  "'",
+  '${',
+  'async function inner(client) {',
+  'await pool.transaction(async (tx) => {',
 ];
 
 /** A source with up to `max` line mutations (insert a line, delete, swap, duplicate a run of lines). */
@@ -186,12 +259,10 @@ export function mutatedLines(base: fc.Arbitrary<string>, max = 4): fc.Arbitrary<
 
 /** Random characters (any code unit, lone surrogates and NUL included) spliced into a text. */
 export function withRandomBytes(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc
-    .tuple(base, fc.nat({ max: 10_000 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }))
-    .map(([text, at, noise]) => {
-      const i = at % (text.length + 1);
-      return `${text.slice(0, i)}${noise}${text.slice(i)}`;
-    });
+  return fc.tuple(base, fc.nat({ max: 10_000 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 24 })).map(([text, at, noise]) => {
+    const i = at % (text.length + 1);
+    return `${text.slice(0, i)}${noise}${text.slice(i)}`;
+  });
 }
 
 /** Deep nesting, bounded: parenthesised conditions, subqueries and CTEs `depth` levels deep. */

@@ -19,7 +19,8 @@ const HANG_GUARD_MS = 120_000;
 const KINDS = new Set(['select', 'insert', 'update', 'delete', 'merge', 'transaction', 'lock-table', 'other']);
 
 /** Messages of JavaScript's own errors: a caught one is a bug in the core, not a statement it cannot read. */
-const JS_BUG = /cannot read propert|is not a function|is not iterable|undefined is not|null is not|cannot convert|maximum call stack|invalid array length|is not defined/i;
+const JS_BUG =
+  /cannot read propert|is not a function|is not iterable|undefined is not|null is not|cannot convert|maximum call stack|invalid array length|is not defined/i;
 
 function checkWellFormed(text: string, dialect: 'postgres' | 'mysql'): SqlAnalysis {
   const result = analyzeSql(text, dialect);
@@ -110,7 +111,10 @@ describe('analyzeSql on generated and damaged SQL', () => {
       const fresh = (await import('../../src/sql/index.js')) as typeof import('../../src/sql/index.js');
       expect(fresh.analyzeSql).not.toBe(analyzeSql);
       // Reverse order: a fresh memo that fills in another order must not change an answer either.
-      const recomputed = [...texts].reverse().map((text) => fresh.analyzeSql(text)).reverse();
+      const recomputed = [...texts]
+        .reverse()
+        .map((text) => fresh.analyzeSql(text))
+        .reverse();
       expect(recomputed).toEqual(first);
     },
     HANG_GUARD_MS,

@@ -43,13 +43,24 @@ const failingScopes = {
 function lint(code: string, parser: Linter.Parser): Linter.LintMessage[] {
   rulesRunning = false;
   const linter = new Linter({ configType: 'flat' });
-  return linter.verify(code, [plugin.configs.recommended, arm, { files: ['**/*.ts'], languageOptions: { parser } }, { settings: { 'sql-race': { schemaDiscovery: false } } }] as Linter.Config[], { filename: 'file.ts' });
+  return linter.verify(
+    code,
+    [
+      plugin.configs.recommended,
+      arm,
+      { files: ['**/*.ts'], languageOptions: { parser } },
+      { settings: { 'sql-race': { schemaDiscovery: false } } },
+    ] as Linter.Config[],
+    { filename: 'file.ts' },
+  );
 }
 
 describe('a throw inside the analysis', () => {
   it('is reported once for the file, at its first line, and the lint run goes on', () => {
     const messages = lint(absoluteWriteBack, failingScopes as Linter.Parser);
-    expect(messages.map(({ ruleId, messageId, message, line, column, severity }) => ({ ruleId, messageId, message, line, column, severity }))).toEqual([
+    expect(
+      messages.map(({ ruleId, messageId, message, line, column, severity }) => ({ ruleId, messageId, message, line, column, severity })),
+    ).toEqual([
       {
         ruleId: 'sql-race/no-check-then-act',
         messageId: 'analysisFailed',

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { lintWithEslint } from '../helpers/lint.js';
 
 function messagesOf(code: string, ruleId: string): string[] {
-  return lintWithEslint(code).filter((m) => m.ruleId === `sql-race/${ruleId}`).map((m) => m.message);
+  return lintWithEslint(code)
+    .filter((m) => m.ruleId === `sql-race/${ruleId}`)
+    .map((m) => m.message);
 }
 
 const mysql2 = `
@@ -128,7 +130,7 @@ export async function deposit(accountId: number, amount: number) {
     expect(messagesOf(code, 'no-lost-update')[0]).toContain('(`SET balance = balance + $1`)');
   });
 
-  it('no-lock-outside-transaction names the library\'s transaction API', () => {
+  it("no-lock-outside-transaction names the library's transaction API", () => {
     const code = `${knexPg}
 export async function take(id: number) {
   const { rows } = await db.raw('SELECT * FROM seats WHERE id = ? FOR UPDATE', [id]);

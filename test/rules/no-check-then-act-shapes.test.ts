@@ -180,7 +180,14 @@ export async function changeEmail(userId: number, email: string) {
   await pool.query('UPDATE accounts SET email = $1 WHERE id = $2', [email, userId]);
 }
 `,
-      errors: [{ messageId: 'checkThenSetUnique', line: 6, column: 26, data: { table: 'accounts', column: 'email', readLine: '6', checkLine: '7', writeLine: '8', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'checkThenSetUnique',
+          line: 6,
+          column: 26,
+          data: { table: 'accounts', column: 'email', readLine: '6', checkLine: '7', writeLine: '8', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'uniqueness: EXISTS then an UPDATE of the username',
@@ -202,7 +209,14 @@ export async function take(owner: string) {
   return rows[0]?.id ?? null;
 }
 `,
-      errors: [{ messageId: 'claimBySubquery', line: 6, column: 26, data: { table: 'pool_items', guard: 'owner IS NULL', picker: 'the CTE `m`', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'claimBySubquery',
+          line: 6,
+          column: 26,
+          data: { table: 'pool_items', guard: 'owner IS NULL', picker: 'the CTE `m`', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'claim: a subquery picks rows by status <> a constant and the UPDATE sets another state',

@@ -571,7 +571,15 @@ export async function redeem(couponId: number) {
   return { discount: 50 };
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 6,
+          column: 26,
+          data: { table: 'coupons', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice },
+          suggestions: [],
+        },
+      ],
     },
     {
       name: 'status tested in JavaScript, the UPDATE does not re-test it: check-then-act, though another column is written back',
@@ -585,7 +593,15 @@ export async function approve(orderId: number, note: string) {
   await pool.query("UPDATE orders SET status = 'approved', notes = $1 WHERE order_id = $2", [rows[0].notes + note, orderId]);
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 26, data: { table: 'orders', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 6,
+          column: 26,
+          data: { table: 'orders', readLines: 'line 6', checkLines: 'line 7', writeLines: 'line 8', ...pgAdvice },
+          suggestions: [],
+        },
+      ],
     },
     {
       name: 'two existence checks before one INSERT: one finding listing both reads and both tests',
@@ -601,7 +617,15 @@ export async function book(doctor: string, patient: string, at: string) {
   await pool.query('INSERT INTO bookings (doctor, patient, starts_at) VALUES ($1, $2, $3)', [doctor, patient, at]);
 }
 `,
-      errors: [{ messageId: 'checkThenInsert', line: 6, column: 33, data: { table: 'bookings', readLines: 'lines 6 and 8', checkLines: 'lines 7 and 9', writeLines: 'line 10', ...pgAdvice }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'checkThenInsert',
+          line: 6,
+          column: 33,
+          data: { table: 'bookings', readLines: 'lines 6 and 8', checkLines: 'lines 7 and 9', writeLines: 'line 10', ...pgAdvice },
+          suggestions: [],
+        },
+      ],
     },
     // The first seed.
     {
@@ -614,7 +638,10 @@ export async function book(doctor: string, patient: string, at: string) {
           column: 28,
           data: { table: 'concerts', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', ...pgAdvice },
           suggestions: [
-            { messageId: 'addForUpdate', output: withForUpdate(seedCheckThenAct, 'SELECT available_seats FROM concerts WHERE concert_id = $1') },
+            {
+              messageId: 'addForUpdate',
+              output: withForUpdate(seedCheckThenAct, 'SELECT available_seats FROM concerts WHERE concert_id = $1'),
+            },
           ],
         },
       ],
@@ -628,7 +655,12 @@ export async function book(doctor: string, patient: string, at: string) {
           line: 9,
           column: 21,
           data: { table: 'account', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 11', ...pgAdvice },
-          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(withdrawInTransaction, 'SELECT balance FROM account WHERE account_id = $1') }],
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: withForUpdate(withdrawInTransaction, 'SELECT balance FROM account WHERE account_id = $1'),
+            },
+          ],
         },
       ],
     },
@@ -640,7 +672,9 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 9,
           column: 28,
-          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(repeatableRead, 'SELECT balance FROM account WHERE account_id = $1') }],
+          suggestions: [
+            { messageId: 'addForUpdate', output: withForUpdate(repeatableRead, 'SELECT balance FROM account WHERE account_id = $1') },
+          ],
         },
       ],
     },
@@ -653,14 +687,28 @@ export async function book(doctor: string, patient: string, at: string) {
           line: 9,
           column: 28,
           data: { table: 'products', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 13', ...pgAdvice },
-          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateLiteralRead, 'product_id = ${productId} AND NOT discontinued') }],
+          suggestions: [
+            { messageId: 'addForUpdate', output: withForUpdate(templateLiteralRead, 'product_id = ${productId} AND NOT discontinued') },
+          ],
         },
       ],
     },
     {
       name: 'template literal read ending in a ${} hole: FOR UPDATE goes after the hole',
       code: templateHoleRead,
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(templateHoleRead, 'SELECT stock FROM products WHERE product_id = ${productId}') }] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: withForUpdate(templateHoleRead, 'SELECT stock FROM products WHERE product_id = ${productId}'),
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'a read ending in a -- comment: FOR UPDATE goes before the comment, not into it',
@@ -670,7 +718,12 @@ export async function book(doctor: string, patient: string, at: string) {
           messageId: 'checkThenAct',
           line: 6,
           column: 26,
-          suggestions: [{ messageId: 'addForUpdate', output: readWithComment('SELECT stock FROM products WHERE product_id = $1 FOR UPDATE -- one row;') }],
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: readWithComment('SELECT stock FROM products WHERE product_id = $1 FOR UPDATE -- one row;'),
+            },
+          ],
         },
       ],
     },
@@ -683,7 +736,10 @@ export async function book(doctor: string, patient: string, at: string) {
           line: 6,
           column: 26,
           suggestions: [
-            { messageId: 'addForUpdate', output: readWithComment("`SELECT stock FROM products WHERE product_id = ${productId} FOR UPDATE; -- don't lock`", '') },
+            {
+              messageId: 'addForUpdate',
+              output: readWithComment("`SELECT stock FROM products WHERE product_id = ${productId} FOR UPDATE; -- don't lock`", ''),
+            },
           ],
         },
       ],
@@ -723,7 +779,9 @@ export async function book(doctor: string, patient: string, at: string) {
           line: 9,
           column: 28,
           data: { table: 'appointment_slots', readLines: 'line 9', checkLines: 'line 10', writeLines: 'line 12', ...pgAdvice },
-          suggestions: [{ messageId: 'addForUpdate', output: withForUpdate(ternaryTest, 'SELECT booked FROM appointment_slots WHERE slot_id = $1') }],
+          suggestions: [
+            { messageId: 'addForUpdate', output: withForUpdate(ternaryTest, 'SELECT booked FROM appointment_slots WHERE slot_id = $1') },
+          ],
         },
       ],
     },

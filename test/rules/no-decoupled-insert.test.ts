@@ -319,7 +319,16 @@ export async function redeem(client: PoolClient, tenantId: string, holdId: strin
           messageId: 'decoupledWrite',
           line: 5,
           column: 9,
-          data: { kind: 'DELETE', table: 'holds', line: '5', guard: 'expires_at > now()', nextKind: 'INSERT of `tickets`', nextLine: '6', ...pgAdvice, couple: pgCouple('DELETE') },
+          data: {
+            kind: 'DELETE',
+            table: 'holds',
+            line: '5',
+            guard: 'expires_at > now()',
+            nextKind: 'INSERT of `tickets`',
+            nextLine: '6',
+            ...pgAdvice,
+            couple: pgCouple('DELETE'),
+          },
         },
       ],
     },
@@ -361,7 +370,8 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
             guard: seatsGuard,
             nextKind: 'INSERT of `tickets`',
             nextLine: '14',
-            ...pgAdvice, couple: pgCouple('UPDATE'),
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
           },
         },
       ],
@@ -381,7 +391,8 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
             guard: seatsGuard,
             nextKind: 'INSERT of `tickets`',
             nextLine: '6',
-            ...pgAdvice, couple: pgCouple('UPDATE'),
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
           },
         },
       ],
@@ -404,7 +415,23 @@ export async function buyTicket(userId: string, concertId: string) {
   }
 }
 `,
-      errors: [{ messageId: 'decoupledWrite', line: 9, column: 11, data: { kind: 'UPDATE', table: 'concerts', line: '9', guard: seatsGuard, nextKind: 'INSERT of `tickets`', nextLine: '10', ...pgAdvice, couple: pgCouple('UPDATE') } }],
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 9,
+          column: 11,
+          data: {
+            kind: 'UPDATE',
+            table: 'concerts',
+            line: '9',
+            guard: seatsGuard,
+            nextKind: 'INSERT of `tickets`',
+            nextLine: '10',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
+          },
+        },
+      ],
     },
     {
       name: 'a status guard before the payment row',
@@ -432,7 +459,16 @@ export async function payOrder(orderId: number, amount: number) {
           messageId: 'decoupledWrite',
           line: 9,
           column: 11,
-          data: { kind: 'UPDATE', table: 'orders', line: '9', guard: "status = 'pending'", nextKind: 'INSERT of `payments`', nextLine: '10', ...pgAdvice, couple: pgCouple('UPDATE') },
+          data: {
+            kind: 'UPDATE',
+            table: 'orders',
+            line: '9',
+            guard: "status = 'pending'",
+            nextKind: 'INSERT of `payments`',
+            nextLine: '10',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
+          },
         },
       ],
     },
@@ -459,7 +495,16 @@ export async function cancelHold(holdId: number, seatId: number) {
           messageId: 'decoupledWrite',
           line: 9,
           column: 11,
-          data: { kind: 'DELETE', table: 'holds', line: '9', guard: 'expires_at > now()', nextKind: 'UPDATE of `seats`', nextLine: '10', ...pgAdvice, couple: pgCouple('DELETE') },
+          data: {
+            kind: 'DELETE',
+            table: 'holds',
+            line: '9',
+            guard: 'expires_at > now()',
+            nextKind: 'UPDATE of `seats`',
+            nextLine: '10',
+            ...pgAdvice,
+            couple: pgCouple('DELETE'),
+          },
         },
       ],
     },
@@ -479,7 +524,16 @@ export async function claim(taskId: number, workerId: number) {
           messageId: 'decoupledWrite',
           line: 6,
           column: 24,
-          data: { kind: 'UPDATE', table: 'tasks', line: '6', guard: 'worker_id IS NULL', nextKind: 'INSERT of `task_events`', nextLine: '7', ...pgAdvice, couple: pgCouple('UPDATE') },
+          data: {
+            kind: 'UPDATE',
+            table: 'tasks',
+            line: '6',
+            guard: 'worker_id IS NULL',
+            nextKind: 'INSERT of `task_events`',
+            nextLine: '7',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
+          },
         },
       ],
     },
@@ -493,7 +547,23 @@ export async function reserve(client: PoolClient, itemId: number, cartId: number
   await client.query({ text: 'INSERT INTO cart_items (cart_id, item_id) VALUES ($1, $2)', values: [cartId, itemId] });
 }
 `,
-      errors: [{ messageId: 'decoupledWrite', line: 5, column: 9, data: { kind: 'UPDATE', table: 'items', line: '5', guard: 'stock > 0', nextKind: 'INSERT of `cart_items`', nextLine: '6', ...pgAdvice, couple: pgCouple('UPDATE') } }],
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 5,
+          column: 9,
+          data: {
+            kind: 'UPDATE',
+            table: 'items',
+            line: '5',
+            guard: 'stock > 0',
+            nextKind: 'INSERT of `cart_items`',
+            nextLine: '6',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
+          },
+        },
+      ],
     },
     {
       name: 'module-level SQL constants',
@@ -516,7 +586,23 @@ export async function buyTicket(userId: string, concertId: string) {
   }
 }
 `,
-      errors: [{ messageId: 'decoupledWrite', line: 12, column: 11, data: { kind: 'UPDATE', table: 'concerts', line: '12', guard: seatsGuard, nextKind: 'INSERT of `tickets`', nextLine: '13', ...pgAdvice, couple: pgCouple('UPDATE') } }],
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 12,
+          column: 11,
+          data: {
+            kind: 'UPDATE',
+            table: 'concerts',
+            line: '12',
+            guard: seatsGuard,
+            nextKind: 'INSERT of `tickets`',
+            nextLine: '13',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
+          },
+        },
+      ],
     },
     {
       name: 'several guards are all named',
@@ -544,7 +630,8 @@ export async function buyTickets(userId: string, concertId: string, count: numbe
             guard: "available_seats >= $2 AND sale_status = 'open'",
             nextKind: 'INSERT of `orders`',
             nextLine: '10',
-            ...pgAdvice, couple: pgCouple('UPDATE'),
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
           },
         },
       ],
@@ -552,7 +639,23 @@ export async function buyTickets(userId: string, concertId: string, count: numbe
     {
       name: 'without keyColumns, equality on starts_at is a guard',
       code: bookSlotByDoctorAndTime,
-      errors: [{ messageId: 'decoupledWrite', line: 6, column: 9, data: { kind: 'DELETE', table: 'appointment_slots', line: '6', guard: 'starts_at = $2', nextKind: 'INSERT of `appointment_log`', nextLine: '7', ...pgAdvice, couple: pgCouple('DELETE') } }],
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 6,
+          column: 9,
+          data: {
+            kind: 'DELETE',
+            table: 'appointment_slots',
+            line: '6',
+            guard: 'starts_at = $2',
+            nextKind: 'INSERT of `appointment_log`',
+            nextLine: '7',
+            ...pgAdvice,
+            couple: pgCouple('DELETE'),
+          },
+        },
+      ],
     },
     // A data-modifying CTE the statement never reads.
     {
@@ -576,7 +679,9 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
   return rowCount === 1;
 }
 `,
-      errors: [{ messageId: 'decoupledCte', line: 6, column: 30, data: { cte: 'reserved', kind: 'UPDATE', table: 'concerts', guard: seatsGuard } }],
+      errors: [
+        { messageId: 'decoupledCte', line: 6, column: 30, data: { cte: 'reserved', kind: 'UPDATE', table: 'concerts', guard: seatsGuard } },
+      ],
     },
   ],
 });

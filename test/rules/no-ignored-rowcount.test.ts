@@ -227,7 +227,14 @@ export async function acceptInvite(code: string) {
   return { accepted: true };
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'invites', guard: 'used = false', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'invites', guard: 'used = false', ...pgAdvice },
+        },
+      ],
     },
     // The seed: success reported whether or not the job was claimed.
     {
@@ -241,7 +248,14 @@ export async function claimJob(jobId: number, workerId: string) {
   return { claimed: true };
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'pending'", ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'pending'", ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'a guarded DELETE with nothing reading its count',
@@ -253,7 +267,14 @@ export async function consumeReset(resetId: string) {
   await pool.query('DELETE FROM password_resets WHERE reset_id = $1 AND expires_at > now()', [resetId]);
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'password_resets', guard: 'expires_at > now()', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'DELETE', table: 'password_resets', guard: 'expires_at > now()', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'in a transaction: COMMIT is not a write that checks anything',
@@ -275,7 +296,9 @@ export async function closeAuction(auctionId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 9, column: 11, data: { kind: 'UPDATE', table: 'auctions', guard: 'open', ...pgAdvice } }],
+      errors: [
+        { messageId: 'ignoredRowCount', line: 9, column: 11, data: { kind: 'UPDATE', table: 'auctions', guard: 'open', ...pgAdvice } },
+      ],
     },
     {
       name: 'template literal holes',
@@ -288,7 +311,14 @@ export async function assign(ticketId: number, agentId: number) {
   return 'assigned';
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'support_tickets', guard: 'agent_id IS NULL', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'support_tickets', guard: 'agent_id IS NULL', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'client.query({ text, values })',
@@ -305,7 +335,14 @@ export async function publish(postId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 8, column: 11, data: { kind: 'UPDATE', table: 'posts', guard: "state = 'draft'", ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 8,
+          column: 11,
+          data: { kind: 'UPDATE', table: 'posts', guard: "state = 'draft'", ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'the result is kept but never read',
@@ -330,7 +367,14 @@ export async function saveDocument(documentId: number, body: string, version: nu
   await pool.query('UPDATE documents SET body = $1, version = version + 1 WHERE id = $2 AND version = $3', [body, documentId, version]);
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'UPDATE', table: 'documents', guard: 'version = $3', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'documents', guard: 'version = $3', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'a client handed in by the caller',
@@ -341,7 +385,9 @@ export async function reserve(client: PoolClient, itemId: number) {
   await client.query('UPDATE items SET stock = stock - 1 WHERE item_id = $1 AND stock > 0', [itemId]);
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 5, column: 9, data: { kind: 'UPDATE', table: 'items', guard: 'stock > 0', ...pgAdvice } }],
+      errors: [
+        { messageId: 'ignoredRowCount', line: 5, column: 9, data: { kind: 'UPDATE', table: 'items', guard: 'stock > 0', ...pgAdvice } },
+      ],
     },
     {
       name: 'a module-level SQL constant',
@@ -356,7 +402,14 @@ export async function claimJob(jobId: number, workerId: string) {
   console.log('job %d claimed by %s', jobId, workerId);
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 8, column: 9, data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'pending'", ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 8,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'pending'", ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'an Express handler answering 200 either way',
@@ -372,7 +425,14 @@ app.post('/seats/:id/hold', async (req, res) => {
   res.status(200).json({ held: true });
 });
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 9, column: 9, data: { kind: 'UPDATE', table: 'seats', guard: 'held_by IS NULL', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 9,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'seats', guard: 'held_by IS NULL', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'SQL built by concatenation',
@@ -384,7 +444,14 @@ export async function expireInvite(inviteId: number) {
   await pool.query('DELETE FROM invites ' + "WHERE invite_id = $1 AND status = 'pending'", [inviteId]);
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'invites', guard: "status = 'pending'", ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'DELETE', table: 'invites', guard: "status = 'pending'", ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'a try/catch that only handles errors, not 0 rows',
@@ -400,12 +467,26 @@ export async function finishJob(jobId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'ignoredRowCount', line: 7, column: 11, data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'running'", ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 7,
+          column: 11,
+          data: { kind: 'UPDATE', table: 'jobs', guard: "status = 'running'", ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'without keyColumns, equality on starts_at is a guard',
       code: deleteSlotByDoctorAndTime,
-      errors: [{ messageId: 'ignoredRowCount', line: 6, column: 9, data: { kind: 'DELETE', table: 'appointment_slots', guard: 'starts_at = $2', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 6,
+          column: 9,
+          data: { kind: 'DELETE', table: 'appointment_slots', guard: 'starts_at = $2', ...pgAdvice },
+        },
+      ],
     },
   ],
 });

@@ -285,7 +285,14 @@ export async function readBalance(accountId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 9, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 9,
+          column: 28,
+          data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice },
+        },
+      ],
     },
     // Through the pool: no transaction can be open.
     {
@@ -300,7 +307,14 @@ export async function withdraw(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 6,
+          column: 26,
+          data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'the second seed verbatim through the pool',
@@ -313,7 +327,14 @@ export async function readBalance() {
   return rows[0].balance;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 6,
+          column: 26,
+          data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'FOR SHARE through the pool',
@@ -326,7 +347,14 @@ export async function price(productId: number) {
   return result.rows[0].price;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 24, data: { strength: 'SHARE', table: 'products', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 6,
+          column: 24,
+          data: { strength: 'SHARE', table: 'products', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'FOR NO KEY UPDATE through the pool in a template literal',
@@ -339,7 +367,14 @@ export async function loadOrder(orderId: number) {
   return rows[0];
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'NO KEY UPDATE', table: 'orders', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 6,
+          column: 26,
+          data: { strength: 'NO KEY UPDATE', table: 'orders', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'FOR KEY SHARE through pool.query({ text, values })',
@@ -352,7 +387,14 @@ export async function owner(projectId: number) {
   return rows[0]?.owner_id;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'KEY SHARE', table: 'projects', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 6,
+          column: 26,
+          data: { strength: 'KEY SHARE', table: 'projects', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'the two-statement SKIP LOCKED queue claim through the pool',
@@ -367,7 +409,14 @@ export async function claimNextJob(workerId: string) {
   return rows[0].id;
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 6, column: 26, data: { strength: 'UPDATE', table: 'jobs', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 6,
+          column: 26,
+          data: { strength: 'UPDATE', table: 'jobs', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'BEGIN through the pool does not open a transaction for the next pool query',
@@ -382,7 +431,14 @@ export async function withdraw(accountId: number, amount: number) {
   await pool.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 7,
+          column: 26,
+          data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'a module-level SQL constant through a pool parameter',
@@ -397,7 +453,14 @@ export async function withdraw(db: Pool, accountId: number, amount: number) {
   await db.query('UPDATE account SET balance = balance - $1 WHERE account_id = $2', [amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26, data: { strength: 'UPDATE', table: 'account', where: ' (it is sent through the pool `db`)', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 7,
+          column: 26,
+          data: { strength: 'UPDATE', table: 'account', where: ' (it is sent through the pool `db`)', ...pgAdvice },
+        },
+      ],
     },
     // On a client connected here, before BEGIN or after COMMIT / ROLLBACK.
     {
@@ -422,7 +485,14 @@ export async function withdraw(accountId: number, amount: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 8, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 8,
+          column: 28,
+          data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'on a client after COMMIT',
@@ -443,7 +513,14 @@ export async function transferThenAudit(accountId: number, amount: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 11,
+          column: 28,
+          data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'on a client after ROLLBACK',
@@ -463,7 +540,9 @@ export async function retryReservation(seatId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 11, data: { strength: 'UPDATE', table: 'seats', where: '', ...pgAdvice } }],
+      errors: [
+        { messageId: 'lockOutsideTransaction', line: 11, column: 11, data: { strength: 'UPDATE', table: 'seats', where: '', ...pgAdvice } },
+      ],
     },
     {
       name: 'on a dedicated new Client() without BEGIN',
@@ -481,7 +560,14 @@ export async function lockAndRead(accountId: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 8, column: 28, data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 8,
+          column: 28,
+          data: { strength: 'UPDATE', table: 'account', where: '', ...pgAdvice },
+        },
+      ],
     },
     {
       name: 'locks taken one by one in a loop through the pool',
@@ -495,7 +581,14 @@ export async function lockAll(accountIds: number[]) {
   }
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 11, data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'lockOutsideTransaction',
+          line: 7,
+          column: 11,
+          data: { strength: 'UPDATE', table: 'account', where: throughPool, ...pgAdvice },
+        },
+      ],
     },
   ],
 });

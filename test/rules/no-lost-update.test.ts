@@ -2,9 +2,11 @@ import rule from '../../rules/no-lost-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { absoluteWriteBack, forUpdateFix, relativeUpdate, skipLockedQueueClaim } from '../helpers/snippets.js';
 
-const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
+const lockOrVersion =
+  'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
 const numberFix = (c: string) => `Write it relative to the stored value (\`SET ${c} = ${c} + $1\`), ${lockOrVersion}`;
-const jsonFix = (c: string) => `Merge into the stored document in SQL (\`SET ${c} = ${c} || $1::jsonb\` or \`jsonb_set(${c}, ...)\`), ${lockOrVersion}`;
+const jsonFix = (c: string) =>
+  `Merge into the stored document in SQL (\`SET ${c} = ${c} || $1::jsonb\` or \`jsonb_set(${c}, ...)\`), ${lockOrVersion}`;
 
 ruleTester.run('no-lost-update', rule, {
   valid: [
@@ -334,7 +336,21 @@ export async function addTag(postId: number, tag: string) {
   await pool.query('UPDATE posts SET tags = $1 WHERE post_id = $2', [tags, postId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'posts', column: 'tags', readLines: 'line 6', writeLines: 'line 8', into: '', fix: `Append in SQL (\`SET tags = array_append(tags, $1)\`), ${lockOrVersion}` } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: {
+            table: 'posts',
+            column: 'tags',
+            readLines: 'line 6',
+            writeLines: 'line 8',
+            into: '',
+            fix: `Append in SQL (\`SET tags = array_append(tags, $1)\`), ${lockOrVersion}`,
+          },
+        },
+      ],
     },
     {
       name: 'a string built from the stored text: a lock or a version, not +',
@@ -347,7 +363,21 @@ export async function appendNote(orderId: number, note: string) {
   await pool.query('UPDATE orders SET notes = $1 WHERE order_id = $2', [\`\${rows[0].notes}\\n\${note}\`, orderId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'orders', column: 'notes', readLines: 'line 6', writeLines: 'line 7', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`' } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 7,
+          column: 9,
+          data: {
+            table: 'orders',
+            column: 'notes',
+            readLines: 'line 6',
+            writeLines: 'line 7',
+            into: '',
+            fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`',
+          },
+        },
+      ],
     },
     {
       name: 'another column written from the one read: the message names the column read',
@@ -360,7 +390,21 @@ export async function hold(accountId: number, amount: number) {
   await pool.query('UPDATE account SET available = $1 WHERE account_id = $2', [rows[0].balance - amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: ' into `available`', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`' } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 7,
+          column: 9,
+          data: {
+            table: 'account',
+            column: 'balance',
+            readLines: 'line 6',
+            writeLines: 'line 7',
+            into: ' into `available`',
+            fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`',
+          },
+        },
+      ],
     },
     // One finding per act.
     {
@@ -375,7 +419,21 @@ export async function move(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - amount - 1, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'lines 7 and 8', into: '', fix: numberFix('balance') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 7,
+          column: 9,
+          data: {
+            table: 'account',
+            column: 'balance',
+            readLines: 'line 6',
+            writeLines: 'lines 7 and 8',
+            into: '',
+            fix: numberFix('balance'),
+          },
+        },
+      ],
     },
     {
       name: 'two reads feeding one write: one finding listing both reads',
@@ -389,7 +447,21 @@ export async function merge(accountId: number, otherId: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [a[0].balance + b[0].balance, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'lines 6 and 7', writeLines: 'line 8', into: '', fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`' } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: {
+            table: 'account',
+            column: 'balance',
+            readLines: 'lines 6 and 7',
+            writeLines: 'line 8',
+            into: '',
+            fix: 'Lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`',
+          },
+        },
+      ],
     },
     // The seed's lost update.
     {
@@ -404,7 +476,14 @@ export async function deposit(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [newBalance, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('balance') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('balance') },
+        },
+      ],
     },
     {
       name: 'a READ COMMITTED transaction does not prevent it',
@@ -427,7 +506,14 @@ export async function deposit(accountId: number, amount: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 10, column: 11, data: { table: 'account', column: 'balance', readLines: 'line 9', writeLines: 'line 10', into: '', fix: numberFix('balance') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 10,
+          column: 11,
+          data: { table: 'account', column: 'balance', readLines: 'line 9', writeLines: 'line 10', into: '', fix: numberFix('balance') },
+        },
+      ],
     },
     {
       name: 'template literal holes carry the computed value',
@@ -442,7 +528,14 @@ export async function like(postId: number) {
   return likes;
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'posts', column: 'likes', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('likes') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: { table: 'posts', column: 'likes', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('likes') },
+        },
+      ],
     },
     {
       name: 'client.query({ text, values }) with a destructured row',
@@ -460,7 +553,14 @@ export async function addPoints(playerId: number, points: number) {
   }
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 9, column: 11, data: { table: 'players', column: 'score', readLines: 'line 8', writeLines: 'line 9', into: '', fix: numberFix('score') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 9,
+          column: 11,
+          data: { table: 'players', column: 'score', readLines: 'line 8', writeLines: 'line 9', into: '', fix: numberFix('score') },
+        },
+      ],
     },
     {
       name: 'a merged JSON document written back',
@@ -474,7 +574,14 @@ export async function updateSettings(userId: number, patch: Record<string, unkno
   await pool.query('UPDATE users SET settings = $1 WHERE id = $2', [JSON.stringify(merged), userId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'users', column: 'settings', readLines: 'line 6', writeLines: 'line 8', into: '', fix: jsonFix('settings') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: { table: 'users', column: 'settings', readLines: 'line 6', writeLines: 'line 8', into: '', fix: jsonFix('settings') },
+        },
+      ],
     },
     {
       name: 'a .then chain computing the new stock',
@@ -488,7 +595,14 @@ export function sell(productId: number, quantity: number) {
     .then((r) => pool.query('UPDATE products SET stock = $1 WHERE product_id = $2', [r.rows[0].stock - quantity, productId]));
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 18, data: { table: 'products', column: 'stock', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('stock') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 18,
+          data: { table: 'products', column: 'stock', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('stock') },
+        },
+      ],
     },
     {
       name: 'module-level SQL constants',
@@ -506,7 +620,14 @@ export async function next(name: string): Promise<number> {
   return value;
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 11, column: 9, data: { table: 'counters', column: 'value', readLines: 'line 9', writeLines: 'line 11', into: '', fix: numberFix('value') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 11,
+          column: 9,
+          data: { table: 'counters', column: 'value', readLines: 'line 9', writeLines: 'line 11', into: '', fix: numberFix('value') },
+        },
+      ],
     },
     {
       name: 'SQL built by concatenation',
@@ -520,7 +641,14 @@ export async function restock(warehouseId: number, delivered: number) {
   await pool.query('UPDATE stock SET quantity = $1 ' + 'WHERE warehouse_id = $2', [quantity, warehouseId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'stock', column: 'quantity', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('quantity') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: { table: 'stock', column: 'quantity', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('quantity') },
+        },
+      ],
     },
     {
       name: 'a client handed in by the caller, without a lock',
@@ -532,7 +660,14 @@ export async function applyFee(client: PoolClient, accountId: number, fee: numbe
   await client.query('UPDATE account SET balance = $1 WHERE account_id = $2', [rows[0].balance - fee, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 6, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 5', writeLines: 'line 6', into: '', fix: numberFix('balance') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 6,
+          column: 9,
+          data: { table: 'account', column: 'balance', readLines: 'line 5', writeLines: 'line 6', into: '', fix: numberFix('balance') },
+        },
+      ],
     },
     {
       name: 'validated with an if, then written as an absolute value',
@@ -566,7 +701,14 @@ export async function deposit(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', params);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('balance') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 8', into: '', fix: numberFix('balance') },
+        },
+      ],
     },
     {
       name: 'the value extracted with .then(r => r.rows[0].balance)',
@@ -579,7 +721,14 @@ export async function deposit(accountId: number, amount: number) {
   await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [balance + amount, accountId]);
 }
 `,
-      errors: [{ messageId: 'lostUpdate', line: 7, column: 9, data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: '', fix: numberFix('balance') } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 7,
+          column: 9,
+          data: { table: 'account', column: 'balance', readLines: 'line 6', writeLines: 'line 7', into: '', fix: numberFix('balance') },
+        },
+      ],
     },
   ],
 });

@@ -327,7 +327,9 @@ export async function buyTicket(concertId: string) {
   await pool.query('COMMIT');
 }
 `,
-      errors: [{ messageId: 'transactionOnPool', line: 6, column: 9, data: { statement: 'BEGIN ISOLATION LEVEL SERIALIZABLE', pool: 'pool' } }],
+      errors: [
+        { messageId: 'transactionOnPool', line: 6, column: 9, data: { statement: 'BEGIN ISOLATION LEVEL SERIALIZABLE', pool: 'pool' } },
+      ],
     },
     {
       name: 'START TRANSACTION through the pool',

@@ -27,7 +27,8 @@ ${afterRead}
   }
 }`;
 
-const forUpdate = (code: string) => code.replace('WHERE concert_id = $1\', [concertId]);\n', 'WHERE concert_id = $1 FOR UPDATE\', [concertId]);\n');
+const forUpdate = (code: string) =>
+  code.replace("WHERE concert_id = $1', [concertId]);\n", "WHERE concert_id = $1 FOR UPDATE', [concertId]);\n");
 
 ruleTester.run('no-check-then-act', checkThenAct, {
   valid: [
@@ -50,7 +51,9 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
     },
     {
       name: 'SET SESSION CHARACTERISTICS applies to the transactions begun after it',
-      code: buyWith("    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE');\n    await client.query('BEGIN');"),
+      code: buyWith(
+        "    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE');\n    await client.query('BEGIN');",
+      ),
     },
     {
       name: 'LOCK TABLE in EXCLUSIVE mode serializes the transactions',
@@ -60,7 +63,10 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
   invalid: [
     {
       name: 'the row lock ends with the COMMIT before the write',
-      code: buyWith("    await client.query('BEGIN');", "    await client.query('COMMIT');").replace("concert_id = $1', [concertId]);\n", "concert_id = $1 FOR UPDATE', [concertId]);\n"),
+      code: buyWith("    await client.query('BEGIN');", "    await client.query('COMMIT');").replace(
+        "concert_id = $1', [concertId]);\n",
+        "concert_id = $1 FOR UPDATE', [concertId]);\n",
+      ),
       errors: [{ messageId: 'checkThenAct', line: 8, column: 28, suggestions: [] }],
     },
     {
@@ -74,7 +80,21 @@ export async function buyTicket(userId: string, concertId: string, seat: string)
     {
       name: 'SET TRANSACTION before BEGIN is ignored by PostgreSQL: the transaction is READ COMMITTED',
       code: buyWith("    await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');\n    await client.query('BEGIN');"),
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: forUpdate(buyWith("    await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');\n    await client.query('BEGIN');")) }] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: forUpdate(
+                buyWith("    await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');\n    await client.query('BEGIN');"),
+              ),
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'INSERT ... WHERE NOT EXISTS after the check races the same way: both see no row',
@@ -89,7 +109,21 @@ export async function book(slotId: number, userId: number) {
     {
       name: 'LOCK TABLE in ACCESS SHARE mode does not conflict with itself',
       code: buyWith("    await client.query('BEGIN');\n    await client.query('LOCK TABLE concerts IN ACCESS SHARE MODE');"),
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [{ messageId: 'addForUpdate', output: forUpdate(buyWith("    await client.query('BEGIN');\n    await client.query('LOCK TABLE concerts IN ACCESS SHARE MODE');")) }] }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 9,
+          column: 28,
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: forUpdate(
+                buyWith("    await client.query('BEGIN');\n    await client.query('LOCK TABLE concerts IN ACCESS SHARE MODE');"),
+              ),
+            },
+          ],
+        },
+      ],
     },
   ],
 });
@@ -162,7 +196,7 @@ ruleTester.run('no-transaction-on-pool', transactionOnPool, {
   valid: [],
   invalid: [
     {
-      name: 'the message names the library\'s own transaction API, not pool.connect()',
+      name: "the message names the library's own transaction API, not pool.connect()",
       code: `import knex from 'knex';
 const db = knex({ client: 'pg' });
 export async function pay(id: number) {

@@ -7,7 +7,9 @@ import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const withSchema = (...files: string[]) => ({ 'sql-race': { schema: files.map((f) => path.join(here, 'schema', f)), schemaDiscovery: false } });
+const withSchema = (...files: string[]) => ({
+  'sql-race': { schema: files.map((f) => path.join(here, 'schema', f)), schemaDiscovery: false },
+});
 const sqlSchema = withSchema('bookings.sql');
 
 /** Check that the slot is free, then insert (fixtures/03-booking's unsafe variant, with a body to choose). */
@@ -20,7 +22,8 @@ export async function bookSlot(pool: Pool, doctor: string, startsAt: string, pat
   return { ok: true };
 }
 `;
-const plainInsert = "await pool.query('INSERT INTO bookings (doctor, starts_at, patient) VALUES ($1, $2, $3)', [doctor, startsAt, patient]);";
+const plainInsert =
+  "await pool.query('INSERT INTO bookings (doctor, starts_at, patient) VALUES ($1, $2, $3)', [doctor, startsAt, patient]);";
 
 const decrement = (table: string) => `
 import type { Pool } from 'pg';
@@ -73,7 +76,7 @@ ruleTester.run('no-check-then-act with a declared schema', rule, {
       settings: sqlSchema,
     },
     {
-      name: "a Prisma @@unique mapped with @@map and @map covers the inserted columns, and the catch tests P2002",
+      name: 'a Prisma @@unique mapped with @@map and @map covers the inserted columns, and the catch tests P2002',
       code: `
 import type { PrismaClient } from '@prisma/client';
 export async function invite(prisma: PrismaClient, team: number, email: string) {
@@ -95,7 +98,23 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
       name: 'schema.prisma: @@unique([userId, postId]) refuses the duplicate create, unhandled',
       code: vote('await prisma.vote.create({ data: { userId, postId } });'),
       settings: voteSchema,
-      errors: [{ messageId: 'checkThenInsertUnhandled', line: 5, column: 26, data: { key: 'unique constraint Vote_userId_postId_key (userId, postId)', table: 'prisma.vote', writeLines: 'line 7', checkLines: 'line 6', readLines: 'line 5', duplicateError: 'error 23505', insertIfAbsent: '`INSERT ... ON CONFLICT DO NOTHING`', countHint: 'the row `create` returns' } }],
+      errors: [
+        {
+          messageId: 'checkThenInsertUnhandled',
+          line: 5,
+          column: 26,
+          data: {
+            key: 'unique constraint Vote_userId_postId_key (userId, postId)',
+            table: 'prisma.vote',
+            writeLines: 'line 7',
+            checkLines: 'line 6',
+            readLines: 'line 5',
+            duplicateError: 'error 23505',
+            insertIfAbsent: '`INSERT ... ON CONFLICT DO NOTHING`',
+            countHint: 'the row `create` returns',
+          },
+        },
+      ],
     },
     {
       name: 'without a schema the check-then-insert is a race',
@@ -106,7 +125,21 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
       name: 'a unique key covers the inserted columns but nothing handles the duplicate-key error',
       code: booking(plainInsert),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26, data: { key: 'unique constraint one_booking_per_slot (doctor, starts_at)', table: 'bookings', writeLines: 'line 6', checkLines: 'line 5', readLines: 'line 4', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'checkThenInsertUnhandled',
+          line: 4,
+          column: 26,
+          data: {
+            key: 'unique constraint one_booking_per_slot (doctor, starts_at)',
+            table: 'bookings',
+            writeLines: 'line 6',
+            checkLines: 'line 5',
+            readLines: 'line 4',
+            ...pgAdvice,
+          },
+        },
+      ],
     },
     {
       name: 'a catch that only rolls back and rethrows does not handle the duplicate',
@@ -146,7 +179,22 @@ export async function join(pool: Pool, email: string) {
       name: 'CHECK (stock >= 0): the unguarded decrement fails instead of going negative, and the message says so',
       code: decrement('products'),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenActBounded', line: 4, column: 26, data: { check: 'stock >= 0', column: 'stock', table: 'products', readLines: 'line 4', checkLines: 'line 5', writeLines: 'line 6', ...pgAdvice } }],
+      errors: [
+        {
+          messageId: 'checkThenActBounded',
+          line: 4,
+          column: 26,
+          data: {
+            check: 'stock >= 0',
+            column: 'stock',
+            table: 'products',
+            readLines: 'line 4',
+            checkLines: 'line 5',
+            writeLines: 'line 6',
+            ...pgAdvice,
+          },
+        },
+      ],
     },
     {
       name: 'no CHECK on the column: the plain message',
@@ -157,7 +205,8 @@ export async function join(pool: Pool, email: string) {
   ],
 });
 
-const lockOrVersion = 'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
+const lockOrVersion =
+  'lock the row with `SELECT ... FOR UPDATE` in the transaction, or add a version check to the WHERE and check `result.rowCount`';
 
 /** The written value is built in a way whose kind JavaScript does not show: only the schema does. */
 const writeBack = (column: string, value: string) => `
@@ -176,13 +225,37 @@ ruleTester.run('no-lost-update with a declared schema', lostUpdate, {
       name: 'a jsonb column: the fix merges in SQL',
       code: writeBack('prefs', 'Object.assign({}, rows[0].prefs, change)'),
       settings: sqlSchema,
-      errors: [{ messageId: 'lostUpdate', data: { table: 'profiles', column: 'prefs', readLines: 'line 4', writeLines: 'line 6', into: '', fix: `Merge into the stored document in SQL (\`SET prefs = prefs || $1::jsonb\` or \`jsonb_set(prefs, ...)\`), ${lockOrVersion}` } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          data: {
+            table: 'profiles',
+            column: 'prefs',
+            readLines: 'line 4',
+            writeLines: 'line 6',
+            into: '',
+            fix: `Merge into the stored document in SQL (\`SET prefs = prefs || $1::jsonb\` or \`jsonb_set(prefs, ...)\`), ${lockOrVersion}`,
+          },
+        },
+      ],
     },
     {
       name: 'an integer column: the fix writes relative to the stored value',
       code: writeBack('visits', 'rows[0].visits ?? change'),
       settings: sqlSchema,
-      errors: [{ messageId: 'lostUpdate', data: { table: 'profiles', column: 'visits', readLines: 'line 4', writeLines: 'line 6', into: '', fix: `Write it relative to the stored value (\`SET visits = visits + $1\`), ${lockOrVersion}` } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          data: {
+            table: 'profiles',
+            column: 'visits',
+            readLines: 'line 4',
+            writeLines: 'line 6',
+            into: '',
+            fix: `Write it relative to the stored value (\`SET visits = visits + $1\`), ${lockOrVersion}`,
+          },
+        },
+      ],
     },
   ],
 });

@@ -20,8 +20,15 @@ import {
 } from '../../src/schema/index.js';
 
 const fromSql = (...migrations: string[]): Schema =>
-  buildSchema(migrations.map((text, i): SchemaSource => ({ file: `migrations/${String(i + 1).padStart(3, '0')}.sql`, kind: 'migration', ops: readSqlSchema(text) })));
-const fromCode = (text: string, file = 'src/entities.ts'): Schema => buildSchema([{ file, kind: 'declaration', ops: readCodeSchema(text, file) }]);
+  buildSchema(
+    migrations.map((text, i): SchemaSource => ({
+      file: `migrations/${String(i + 1).padStart(3, '0')}.sql`,
+      kind: 'migration',
+      ops: readSqlSchema(text),
+    })),
+  );
+const fromCode = (text: string, file = 'src/entities.ts'): Schema =>
+  buildSchema([{ file, kind: 'declaration', ops: readCodeSchema(text, file) }]);
 
 describe('SQL DDL', () => {
   const schema = fromSql(`
@@ -91,13 +98,19 @@ describe('SQL DDL', () => {
     expect(coveringKey(buildSchema(sources.slice(1)), 't', ['code'])).not.toBeNull();
     const prisma: SchemaSource[] = [
       { file: 'prisma/migrations/20240202000000_drop/migration.sql', kind: 'migration', ops: readSqlSchema('DROP INDEX "t_code_key"') },
-      { file: 'prisma/migrations/20240101000000_init/migration.sql', kind: 'migration', ops: readSqlSchema('CREATE TABLE "t" ("code" TEXT); CREATE UNIQUE INDEX "t_code_key" ON "t"("code");') },
+      {
+        file: 'prisma/migrations/20240101000000_init/migration.sql',
+        kind: 'migration',
+        ops: readSqlSchema('CREATE TABLE "t" ("code" TEXT); CREATE UNIQUE INDEX "t_code_key" ON "t"("code");'),
+      },
     ];
     expect(coveringKey(buildSchema(prisma), 't', ['code'])).toBeNull();
   });
 
   it('reads MySQL DDL the parser refuses through the token reader', () => {
-    const mysql = fromSql('CREATE TABLE `orders` (`id` int NOT NULL AUTO_INCREMENT, `code` varchar(20) NOT NULL, `qty` int, PRIMARY KEY (`id`), UNIQUE KEY `orders_code` (`code`), CONSTRAINT `qty_nonneg` CHECK (`qty` >= 0)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;');
+    const mysql = fromSql(
+      'CREATE TABLE `orders` (`id` int NOT NULL AUTO_INCREMENT, `code` varchar(20) NOT NULL, `qty` int, PRIMARY KEY (`id`), UNIQUE KEY `orders_code` (`code`), CONSTRAINT `qty_nonneg` CHECK (`qty` >= 0)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;',
+    );
     expect(coveringKey(mysql, 'orders', ['code'])).toMatchObject({ name: 'orders_code' });
     expect(coveringKey(mysql, 'orders', ['id'])).toMatchObject({ kind: 'primary key' });
     expect(columnKind(mysql, 'orders', 'code')).toBe('text');
@@ -330,7 +343,11 @@ describe('loadSchema', () => {
     expect(coveringKey(schema, 'items', ['code'])).toBeNull();
     expect(coveringKey(schema, 'orders', ['ref'])).not.toBeNull();
     expect(findTable(schema, 'dependency_table')).toBeNull();
-    expect(schema.sources.map((f) => path.relative(root, f))).toEqual(['db/migrations/001_init.sql', 'db/migrations/002_drop.sql', 'prisma/schema.prisma']);
+    expect(schema.sources.map((f) => path.relative(root, f))).toEqual([
+      'db/migrations/001_init.sql',
+      'db/migrations/002_drop.sql',
+      'prisma/schema.prisma',
+    ]);
   });
 
   it('reads a path given explicitly and ignores one that does not exist', () => {

@@ -84,8 +84,9 @@ describe('SQL_HINT', () => {
 });
 
 describe('isKeyColumn', () => {
-  it.each(['id', 'uuid', 'guid', 'pk', 'key', 'slug', 'email', 'username', 'user_id', 'order_uuid', 'api_key', 'userId', 'ID'])('key: %s', (c) =>
-    expect(isKeyColumn(c)).toBe(true),
+  it.each(['id', 'uuid', 'guid', 'pk', 'key', 'slug', 'email', 'username', 'user_id', 'order_uuid', 'api_key', 'userId', 'ID'])(
+    'key: %s',
+    (c) => expect(isKeyColumn(c)).toBe(true),
   );
   it.each(['paid', 'valid', 'status', 'version', 'available_seats', 'code', 'userid', 'balance'])('not a key: %s', (c) =>
     expect(isKeyColumn(c)).toBe(false),

@@ -18,7 +18,10 @@ describe('parameterRoles: where a parameter cannot be a value', () => {
   });
 
   it('column lists of INSERT and ON CONFLICT, SET targets and aliases', () => {
-    expect(roles('INSERT INTO t ($1, $2) VALUES ($3, $4) ON CONFLICT ($1) DO UPDATE SET $2 = excluded.b')).toEqual({ $1: 'identifier', $2: 'identifier' });
+    expect(roles('INSERT INTO t ($1, $2) VALUES ($3, $4) ON CONFLICT ($1) DO UPDATE SET $2 = excluded.b')).toEqual({
+      $1: 'identifier',
+      $2: 'identifier',
+    });
     expect(roles('UPDATE t SET $1 = $2, $3 = $4 WHERE id = $5')).toEqual({ $1: 'identifier', $3: 'identifier' });
     expect(roles('SELECT count(*) AS $1 FROM t')).toEqual({ $1: 'identifier' });
   });

@@ -3,13 +3,19 @@ import { analyzeSql, detectPlaceholderStyle, toDollarPlaceholders } from '../../
 
 describe('toDollarPlaceholders', () => {
   it('question: ? -> $n, skipping strings, identifiers, comments and casts', () => {
-    const r = toDollarPlaceholders("SELECT ?::int, '?', \"a?\", `b?` /* ? */ FROM t -- ?\nWHERE a = ? AND b = 'it\\'s ?' AND c = ?", 'question');
+    const r = toDollarPlaceholders(
+      "SELECT ?::int, '?', \"a?\", `b?` /* ? */ FROM t -- ?\nWHERE a = ? AND b = 'it\\'s ?' AND c = ?",
+      'question',
+    );
     expect(r.text).toBe("SELECT $1::int, '?', \"a?\", `b?` /* ? */ FROM t -- ?\nWHERE a = $2 AND b = 'it\\'s ?' AND c = $3");
     expect(r.names).toEqual([null, null, null]);
   });
 
   it('question: ?? is an identifier binding that uses a slot', () => {
-    expect(toDollarPlaceholders('SELECT * FROM ?? WHERE id = ?', 'question')).toEqual({ text: 'SELECT * FROM "__ident_1" WHERE id = $2', names: [null, null] });
+    expect(toDollarPlaceholders('SELECT * FROM ?? WHERE id = ?', 'question')).toEqual({
+      text: 'SELECT * FROM "__ident_1" WHERE id = $2',
+      names: [null, null],
+    });
   });
 
   it('knex: ?, ??, :name, :name:, not ::casts, \\? literal', () => {
@@ -18,14 +24,14 @@ describe('toDollarPlaceholders', () => {
       names: [null, null, null],
     });
     expect(toDollarPlaceholders("select :col: from t where id = :id and b = :id and c = ':no' and d = x::int", 'knex')).toEqual({
-      text: "select \"__ident_1\" from t where id = $2 and b = $2 and c = ':no' and d = x::int",
+      text: 'select "__ident_1" from t where id = $2 and b = $2 and c = \':no\' and d = x::int',
       names: ['col', 'id'],
     });
   });
 
   it('pg-promise: every named syntax, filters, repeats, positional $1 kept', () => {
     const r = toDollarPlaceholders(
-      'UPDATE t SET a = ${a}, b = $(b), c = $<c>, d = $[d], e = $/e/ , f = ${a}, g = ${list:csv}, h = $(raw^) WHERE ${col:name} = $1 AND x = $1::int AND s = \'${not}\' AND $$ ${x} $$ = 1',
+      "UPDATE t SET a = ${a}, b = $(b), c = $<c>, d = $[d], e = $/e/ , f = ${a}, g = ${list:csv}, h = $(raw^) WHERE ${col:name} = $1 AND x = $1::int AND s = '${not}' AND $$ ${x} $$ = 1",
       'pg-promise',
     );
     expect(r.text).toBe(
@@ -52,7 +58,10 @@ describe('toDollarPlaceholders', () => {
   });
 
   it('dollar: unchanged, names sized to the highest $n', () => {
-    expect(toDollarPlaceholders("SELECT $2, '$5' FROM t WHERE a = $1", 'dollar')).toEqual({ text: "SELECT $2, '$5' FROM t WHERE a = $1", names: [null, null] });
+    expect(toDollarPlaceholders("SELECT $2, '$5' FROM t WHERE a = $1", 'dollar')).toEqual({
+      text: "SELECT $2, '$5' FROM t WHERE a = $1",
+      names: [null, null],
+    });
   });
 
   it('the rewritten text parses', () => {
@@ -78,7 +87,7 @@ describe('detectPlaceholderStyle', () => {
 
   it('leaves casts, :=, array slices, strings, quoted names, dollar quotes and comments alone', () => {
     expect(detectPlaceholderStyle('SELECT a::text, b[1:2], c[lo:hi] FROM t')).toBeNull();
-    expect(detectPlaceholderStyle("SELECT f(x := 1), '? :a', \"b?\", `c?` FROM t -- ? :d\n/* ? :e */")).toBeNull();
+    expect(detectPlaceholderStyle('SELECT f(x := 1), \'? :a\', "b?", `c?` FROM t -- ? :d\n/* ? :e */')).toBeNull();
     expect(detectPlaceholderStyle('DO $body$ BEGIN PERFORM ?; x := :y; END $body$')).toBeNull();
   });
 
@@ -103,7 +112,9 @@ describe('analyzeSql: MySQL forms the parser reads once rewritten', () => {
     expect(set.parseError).toBeNull();
     expect(set.statements[0]).toMatchObject({ kind: 'insert', tablesWritten: ['pools'], params: [1, 2] });
     expect(analyzeSql('INSERT INTO nodes (a, b) VALUE ($1, $2)', 'mysql').parseError).toBeNull();
-    expect(analyzeSql('SELECT * FROM stats WHERE added > NOW() - INTERVAL 7 DAY AND b > NOW() - INTERVAL $1 HOUR', 'mysql').parseError).toBeNull();
+    expect(
+      analyzeSql('SELECT * FROM stats WHERE added > NOW() - INTERVAL 7 DAY AND b > NOW() - INTERVAL $1 HOUR', 'mysql').parseError,
+    ).toBeNull();
   });
 
   it('a text with no placeholder that only MySQL reads is read as MySQL', () => {

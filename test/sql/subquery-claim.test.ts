@@ -6,7 +6,11 @@ const claimOf = (text: string) => analyzeSql(text, 'postgres').statements[0]?.su
 
 describe('subqueryClaim', () => {
   it('reads a CTE that picks by a state condition, unlocked and not re-tested', () => {
-    expect(claimOf('WITH m AS (SELECT id FROM pool WHERE owner IS NULL LIMIT 1) UPDATE pool SET owner = $1 WHERE id IN (SELECT id FROM m) RETURNING id')).toMatchObject({
+    expect(
+      claimOf(
+        'WITH m AS (SELECT id FROM pool WHERE owner IS NULL LIMIT 1) UPDATE pool SET owner = $1 WHERE id IN (SELECT id FROM m) RETURNING id',
+      ),
+    ).toMatchObject({
       table: 'pool',
       cte: 'm',
       guards: [{ column: 'owner', operator: 'is null', text: 'owner IS NULL' }],
@@ -16,11 +20,19 @@ describe('subqueryClaim', () => {
   });
 
   it('sees FOR UPDATE SKIP LOCKED inside the CTE, which the parser never reads', () => {
-    expect(claimOf('WITH m AS (SELECT id FROM pool WHERE owner IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE pool SET owner = $1 WHERE id IN (SELECT id FROM m)')).toMatchObject({ locked: true, retested: false });
+    expect(
+      claimOf(
+        'WITH m AS (SELECT id FROM pool WHERE owner IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE pool SET owner = $1 WHERE id IN (SELECT id FROM m)',
+      ),
+    ).toMatchObject({ locked: true, retested: false });
   });
 
   it('reads a subquery in the WHERE, and the state re-tested by the outer WHERE', () => {
-    expect(claimOf("UPDATE jobs SET status = 'running' WHERE id = (SELECT id FROM jobs WHERE status = 'pending' LIMIT 1) AND status = 'pending'")).toMatchObject({
+    expect(
+      claimOf(
+        "UPDATE jobs SET status = 'running' WHERE id = (SELECT id FROM jobs WHERE status = 'pending' LIMIT 1) AND status = 'pending'",
+      ),
+    ).toMatchObject({
       cte: null,
       guards: [{ column: 'status' }],
       locked: false,

@@ -93,8 +93,7 @@ export function formatStylish(reports: readonly FileReport[], context: Pick<Form
   const problems = totals.errorCount + totals.warningCount;
   if (problems > 0) {
     const summary =
-      `✖ ${plural(problems, 'problem')} (${plural(totals.errorCount, 'error')}, ` +
-      `${plural(totals.warningCount, 'warning')})`;
+      `✖ ${plural(problems, 'problem')} (${plural(totals.errorCount, 'error')}, ` + `${plural(totals.warningCount, 'warning')})`;
     out.push('', totals.errorCount > 0 ? colors.red(colors.bold(summary)) : colors.yellow(colors.bold(summary)));
   }
   if (totals.baselinedCount > 0) {

@@ -45,7 +45,8 @@ export const drizzle: LibraryAdapter = {
   // Builder chains run on a database object imported from anywhere (`import { db } from '@/db'`):
   // drizzle's own shapes activate the adapter. Raw SQL still needs the import.
   fallback: true,
-  hints: /\.\s*(?:select(?:Distinct(?:On)?)?\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\.\s*from|update\s*\(\s*[\w.$]+\s*\)\s*\.\s*set|insert\s*\(\s*[\w.$]+\s*\)\s*\.\s*values|delete\s*\(\s*[\w.$]+\s*\)\s*\.\s*(?:where|returning))\s*\(|\.query\s*\.\s*\w+\s*\.\s*find(?:First|Many)\s*\(/,
+  hints:
+    /\.\s*(?:select(?:Distinct(?:On)?)?\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\.\s*from|update\s*\(\s*[\w.$]+\s*\)\s*\.\s*set|insert\s*\(\s*[\w.$]+\s*\)\s*\.\s*values|delete\s*\(\s*[\w.$]+\s*\)\s*\.\s*(?:where|returning))\s*\(|\.query\s*\.\s*\w+\s*\.\s*find(?:First|Many)\s*\(/,
   transactionHint: '`db.transaction(async (tx) => ...)` and send every statement through `tx`',
 
   connectionFromExpression(node, ctx) {
@@ -177,13 +178,32 @@ function dialectOf(connection: TSESTree.Expression, ctx: ExtractContext): SqlDia
   return module !== null && /mysql|planetscale|tidb/.test(module) ? 'mysql' : 'postgres';
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The query builder: `db.select().from(t).where(eq(t.c, v))`, `db.update(t).set({...}).where(...)`,
 // `db.insert(t).values({...})`, `db.delete(t).where(...)`, `db.query.t.findFirst({ where })`.
 
-const STARTS: Record<string, 'select' | 'update' | 'insert' | 'delete'> = { select: 'select', selectDistinct: 'select', selectDistinctOn: 'select', update: 'update', insert: 'insert', delete: 'delete' };
-const COMPARISONS: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', inArray: 'in', notInArray: 'not in', like: 'like', ilike: 'like', notLike: 'not like', notIlike: 'not like' };
+const STARTS: Record<string, 'select' | 'update' | 'insert' | 'delete'> = {
+  select: 'select',
+  selectDistinct: 'select',
+  selectDistinctOn: 'select',
+  update: 'update',
+  insert: 'insert',
+  delete: 'delete',
+};
+const COMPARISONS: Record<string, string> = {
+  eq: '=',
+  ne: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  inArray: 'in',
+  notInArray: 'not in',
+  like: 'like',
+  ilike: 'like',
+  notLike: 'not like',
+  notIlike: 'not like',
+};
 const NULL_TESTS: Record<string, string> = { isNull: 'is null', isNotNull: 'is not null' };
 /** Calls that end a chain's use of its value: the statement ends before them. */
 const CONSUMERS = new Set(['then', 'catch', 'finally']);
@@ -205,11 +225,19 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
   const next = calls[1]?.name;
   const imported = ctx.imports(MODULE);
   // A lone `await db.delete(table)` only in a file that imports drizzle (not `await map.delete(key)`).
-  const shaped = kind === 'select' ? next === 'from' : kind === 'update' ? next === 'set' : kind === 'insert' ? next === 'values' || next === 'select' : next === 'where' || next === 'returning' || (imported && calls.length === 1 && isAwaited(node));
+  const shaped =
+    kind === 'select'
+      ? next === 'from'
+      : kind === 'update'
+        ? next === 'set'
+        : kind === 'insert'
+          ? next === 'values' || next === 'select'
+          : next === 'where' || next === 'returning' || (imported && calls.length === 1 && isAwaited(node));
   if (!shaped) return null;
   // knex has `select('a').from('t')` too: drizzle selects an object of columns, or everything.
   if (kind === 'select' && start.call.arguments.length > 0 && !objectArgument(start.call.arguments[0], ctx)) return null;
-  if (calls.some((c) => c.name === 'as' || c.name === 'getSQL' || c.name === 'toSQL' || c.name === 'prepare') || isSubquery(node, ctx)) return null;
+  if (calls.some((c) => c.name === 'as' || c.name === 'getSQL' || c.name === 'toSQL' || c.name === 'prepare') || isSubquery(node, ctx))
+    return null;
   const tableNode = kind === 'select' ? calls[1]!.call.arguments[0] : start.call.arguments[0];
   const table = tableNode ? tableNameOf(tableNode, ctx) : null;
   if (table === null) return null;
@@ -236,8 +264,14 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
       }
       case 'values': {
         const value = args[0] ? ctx.origin(args[0] as TSESTree.Expression) : null;
-        const row = value?.type === 'ArrayExpression' ? (value.elements[0] ? objectArgument(value.elements[0], ctx) : null) : objectArgument(value, ctx);
-        if (row) insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []));
+        const row =
+          value?.type === 'ArrayExpression'
+            ? value.elements[0]
+              ? objectArgument(value.elements[0], ctx)
+              : null
+            : objectArgument(value, ctx);
+        if (row)
+          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []));
         break;
       }
       case 'onConflictDoNothing':
@@ -259,8 +293,14 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
         const options = objectArgument(args[1], ctx);
         const skip = options ? objectProperty(options, 'skipLocked') : null;
         const nowait = options ? objectProperty(options, 'noWait') : null;
-        const wait = skip?.type === 'Literal' && skip.value === true ? 'skip locked' : nowait?.type === 'Literal' && nowait.value === true ? 'nowait' : 'wait';
-        if (strength === 'update' || strength === 'no key update' || strength === 'share' || strength === 'key share') lock = { strength, wait };
+        const wait =
+          skip?.type === 'Literal' && skip.value === true
+            ? 'skip locked'
+            : nowait?.type === 'Literal' && nowait.value === true
+              ? 'nowait'
+              : 'wait';
+        if (strength === 'update' || strength === 'no key update' || strength === 'share' || strength === 'key share')
+          lock = { strength, wait };
         break;
       }
       default:
@@ -268,7 +308,13 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
     }
   }
   const display = `${expressionPath(connection) ?? 'db'}.${start.name}(${valueText(tableNode!)})${kind === 'select' ? `.from(${valueText(tableNode!)})` : ''}`;
-  const facts = builder.facts(kind, table, display, { lock, onConflict, returning, insertColumns, ...(kind === 'select' ? { selectedColumns: selected ?? ['*'] } : {}) });
+  const facts = builder.facts(kind, table, display, {
+    lock,
+    onConflict,
+    returning,
+    insertColumns,
+    ...(kind === 'select' ? { selectedColumns: selected ?? ['*'] } : {}),
+  });
   const dialect = dialectOf(connection, ctx);
   return {
     library: 'drizzle',
@@ -278,12 +324,22 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
     sql: { ...builder.sqlText(display), dialect },
     built: [facts],
     countHint:
-      kind === 'select' ? 'the rows the query resolves to' : returning !== null ? 'the rows `.returning()` gives back' : dialect === 'mysql' ? '`result[0].affectedRows`' : '`result.rowCount` (`result.count` on postgres.js)',
+      kind === 'select'
+        ? 'the rows the query resolves to'
+        : returning !== null
+          ? 'the rows `.returning()` gives back'
+          : dialect === 'mysql'
+            ? '`result[0].affectedRows`'
+            : '`result.rowCount` (`result.count` on postgres.js)',
   };
 }
 
 /** `db.query.users.findFirst({ where: eq(users.id, id) })` / `findMany(...)`: a read. */
-function relationalQuery(calls: ChainCall[], root: TSESTree.Expression, ctx: ExtractContext): ((node: TSESTree.CallExpression) => QuerySite) | null {
+function relationalQuery(
+  calls: ChainCall[],
+  root: TSESTree.Expression,
+  ctx: ExtractContext,
+): ((node: TSESTree.CallExpression) => QuerySite) | null {
   const first = calls[0];
   if (!first || (first.name !== 'findFirst' && first.name !== 'findMany') || calls.length !== 1) return null;
   const callee = unwrap(first.call.callee);
@@ -303,13 +359,26 @@ function relationalQuery(calls: ChainCall[], root: TSESTree.Expression, ctx: Ext
     if (where) {
       const fn = unwrap(where);
       // `where: (users, { eq }) => eq(users.id, id)` or `where: eq(users.id, id)`
-      const body = (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') && fn.body.type !== 'BlockStatement' ? fn.body : fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression' ? null : where;
+      const body =
+        (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') && fn.body.type !== 'BlockStatement'
+          ? fn.body
+          : fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression'
+            ? null
+            : where;
       if (body) condition(builder, body, ctx);
       else builder.opaque('where: …');
     }
     const display = `${expressionPath(connection) ?? 'db'}.query.${table}.${first.name}`;
     const facts = builder.facts('select', tableName(table, ctx), display);
-    return { library: 'drizzle', node, resultNode: node, connection, sql: builder.sqlText(display), built: [facts], countHint: 'the rows the query resolves to' };
+    return {
+      library: 'drizzle',
+      node,
+      resultNode: node,
+      connection,
+      sql: builder.sqlText(display),
+      built: [facts],
+      countHint: 'the rows the query resolves to',
+    };
   };
 }
 
@@ -349,7 +418,9 @@ function columnOf(node: TSESTree.Node, ctx: ExtractContext): string | null {
 function selectedOf(node: TSESTree.Node | undefined, ctx: ExtractContext): string[] {
   const object = node ? objectArgument(node, ctx) : null;
   if (!object) return ['*'];
-  return object.properties.map((p) => (p.type === 'Property' ? (columnOf(p.value, ctx) ?? (keyName(p) !== null ? keyName(p)! : '*')) : '*')).map((c) => (c === '*' ? c : columnName(c)));
+  return object.properties
+    .map((p) => (p.type === 'Property' ? (columnOf(p.value, ctx) ?? (keyName(p) !== null ? keyName(p)! : '*')) : '*'))
+    .map((c) => (c === '*' ? c : columnName(c)));
 }
 
 /** `eq(t.c, v)`, `and(...)` -> conjuncts; `or(...)`, `not(...)`, `sql\`...\``, `exists(...)`: an opaque guard. */
@@ -379,7 +450,8 @@ function condition(builder: StatementBuilder, node: TSESTree.Node, ctx: ExtractC
     const column = columnOf(args[0]!, ctx);
     if (column !== null && columnOf(args[1]!, ctx) === null) {
       const operand = unwrap(args[1]!);
-      if (operand.type === 'Literal' && operand.value === null) builder.compare(column, name === 'ne' ? 'is not null' : 'is null', null, `${name}(${valueText(args[0]!)}, null)`);
+      if (operand.type === 'Literal' && operand.value === null)
+        builder.compare(column, name === 'ne' ? 'is not null' : 'is null', null, `${name}(${valueText(args[0]!)}, null)`);
       else builder.compare(column, COMPARISONS[name]!, args[1]!, `${name}(${valueText(args[0]!)}, ${valueText(args[1]!)})`);
       return;
     }
@@ -455,7 +527,12 @@ function isTable(node: TSESTree.Node, ctx: ExtractContext, depth = 0): boolean {
   if (def.kind === 'parameter') {
     const fn = def.node;
     const property = fn.parent;
-    return (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') && fn.params[0] === def.name && property?.type === 'Property' && keyName(property) === 'where';
+    return (
+      (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') &&
+      fn.params[0] === def.name &&
+      property?.type === 'Property' &&
+      keyName(property) === 'where'
+    );
   }
   return false;
 }
@@ -465,7 +542,11 @@ function isTable(node: TSESTree.Node, ctx: ExtractContext, depth = 0): boolean {
  * (`drizzle-orm/libsql`, `better-sqlite3`, `d1`, ...), or the callback runs drizzle's SQLite-only
  * executors (`.all()`, `.get()`, `.run()` ending a builder chain).
  */
-function onSqlite(outer: TSESTree.Node, callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, ctx: ExtractContext): boolean {
+function onSqlite(
+  outer: TSESTree.Node,
+  callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression,
+  ctx: ExtractContext,
+): boolean {
   const origin = ctx.origin(outer as TSESTree.Expression);
   const module = origin.type === 'CallExpression' ? drizzleModule(origin.callee as TSESTree.Expression, ctx) : null;
   if (module !== null) return /sqlite|libsql|d1|expo|durable/.test(module);
@@ -490,8 +571,11 @@ function sqliteTransactionHelper(call: TSESTree.CallExpression, ctx: ExtractCont
   const name = ctx.calleeName(call);
   if (name === null || !/^(?:with|in|runIn)?Transaction$|^transact$/i.test(name) || name === 'transaction') return null;
   const callback = call.arguments.at(-1);
-  if (!callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression') || !callback.params[0]) return null;
-  const outer = ctx.calleeObject(call) ?? (call.arguments.length > 1 && call.arguments[0]!.type !== 'SpreadElement' ? (call.arguments[0] as TSESTree.Expression) : null);
+  if (!callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression') || !callback.params[0])
+    return null;
+  const outer =
+    ctx.calleeObject(call) ??
+    (call.arguments.length > 1 && call.arguments[0]!.type !== 'SpreadElement' ? (call.arguments[0] as TSESTree.Expression) : null);
   if (!onSqlite(outer ?? callback, callback, ctx)) return null;
   return { library: 'drizzle', node: call, callback, connectionParam: callback.params[0], outer, isolation: 'serializable' };
 }

@@ -13,4 +13,17 @@ import { sequelize } from './sequelize.js';
 import { slonik } from './slonik.js';
 import { typeorm } from './typeorm.js';
 
-export const ADAPTERS: readonly LibraryAdapter[] = [knex, drizzle, prisma, slonik, pgPromise, kysely, postgres, mysql2, mysql, typeorm, sequelize, pg];
+export const ADAPTERS: readonly LibraryAdapter[] = [
+  knex,
+  drizzle,
+  prisma,
+  slonik,
+  pgPromise,
+  kysely,
+  postgres,
+  mysql2,
+  mysql,
+  typeorm,
+  sequelize,
+  pg,
+];

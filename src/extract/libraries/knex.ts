@@ -35,7 +35,16 @@ import { looksLikeSql } from '../../sql/index.js';
 import type { StatementFacts } from '../../sql/facts.js';
 import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap } from '../ast.js';
 import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionCall, TransactionScope } from '../types.js';
+import type {
+  ConnectionKind,
+  ExtractContext,
+  LibraryAdapter,
+  QueryNode,
+  QuerySite,
+  SqlText,
+  TransactionCall,
+  TransactionScope,
+} from '../types.js';
 
 const MODULE = 'knex';
 /** Calls chained on a raw query that still run it and resolve to its result. */
@@ -51,7 +60,8 @@ export const knex: LibraryAdapter = {
   fallback: true,
   // `db('t').where(`, `this.db(TABLE).update(`, `knex.from('t').where(`, `.query().findById(`, `.forUpdate(`,
   // `.transacting(`: an instance-like name called with a table, then a knex method.
-  hints: /[\w$]*(?:db|knex|trx|tx|Db|DB|Knex|Trx|Tx|connection|database)_?\s*\(\s*(?:['"`][\w.\s]+['"`]|[A-Z_][\w.]*)\s*\)\s*\.\s*(?:where\w*|first|update|insert|del|delete|increment|decrement|select|returning|join|leftJoin|innerJoin|count|pluck|forUpdate)\s*\(|\.(?:table|from|into)\s*\(\s*(?:['"`][\w.\s]+['"`]|[A-Z_][A-Z0-9_]*)\s*\)\s*\.\s*(?:where\w*|first|update|insert|del|delete|increment|decrement|returning)\s*\(|\.query\(\s*\w*\s*\)\s*\.\s*(?:where\w*|first|find\w*|patch\w*|update\w*|insert\w*|delete\w*|increment|decrement|forUpdate)\s*\(|\.(?:forUpdate|transacting)\s*\(/,
+  hints:
+    /[\w$]*(?:db|knex|trx|tx|Db|DB|Knex|Trx|Tx|connection|database)_?\s*\(\s*(?:['"`][\w.\s]+['"`]|[A-Z_][\w.]*)\s*\)\s*\.\s*(?:where\w*|first|update|insert|del|delete|increment|decrement|select|returning|join|leftJoin|innerJoin|count|pluck|forUpdate)\s*\(|\.(?:table|from|into)\s*\(\s*(?:['"`][\w.\s]+['"`]|[A-Z_][A-Z0-9_]*)\s*\)\s*\.\s*(?:where\w*|first|update|insert|del|delete|increment|decrement|returning)\s*\(|\.query\(\s*\w*\s*\)\s*\.\s*(?:where\w*|first|find\w*|patch\w*|update\w*|insert\w*|delete\w*|increment|decrement|forUpdate)\s*\(|\.(?:forUpdate|transacting)\s*\(/,
   transactionHint: '`knex.transaction(async (trx) => ...)` and send every statement through `trx`',
   // `?` for values on every database knex drives.
   placeholder: '?',
@@ -88,7 +98,8 @@ export const knex: LibraryAdapter = {
     for (;;) {
       const member: TSESTree.Node | undefined = resultNode.parent;
       const call: TSESTree.Node | undefined = member?.parent;
-      if (member?.type !== 'MemberExpression' || member.object !== resultNode || call?.type !== 'CallExpression' || call.callee !== member) break;
+      if (member?.type !== 'MemberExpression' || member.object !== resultNode || call?.type !== 'CallExpression' || call.callee !== member)
+        break;
       const name = propertyName(member);
       if (name === null || !CHAINED.has(name)) break;
       if (name === 'transacting' && call.arguments[0] && call.arguments[0].type !== 'SpreadElement') connection = call.arguments[0];
@@ -150,7 +161,10 @@ function withIdentifiers(sql: SqlText, dialect: SqlDialect, ctx: ExtractContext)
     const param = sql.params[Number(n) - 1];
     const value = param ? ctx.origin(param as TSESTree.Expression) : null;
     if (value?.type !== 'Literal' || typeof value.value !== 'string') return whole;
-    return value.value.split('.').map((part) => `${quote}${part.replaceAll(quote, quote + quote)}${quote}`).join('.');
+    return value.value
+      .split('.')
+      .map((part) => `${quote}${part.replaceAll(quote, quote + quote)}${quote}`)
+      .join('.');
   });
   return { ...sql, text };
 }
@@ -197,7 +211,6 @@ function declaratorOf(call: TSESTree.CallExpression): TSESTree.Identifier | null
   return parent?.type === 'VariableDeclarator' && parent.init === current && parent.id.type === 'Identifier' ? parent.id : null;
 }
 
-
 /**
  * MySQL when the instance the query runs on (or the transaction's outer instance) is created with
  * `client: 'mysql'` / `'mysql2'` in this file; PostgreSQL otherwise.
@@ -226,23 +239,112 @@ function dialectOf(connection: TSESTree.Expression, ctx: ExtractContext, depth =
   return 'postgres';
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The query builder: `db('t').where(...).first()`, `.update({...})`, `.decrement('n', 1)`, ... and
 // Objection.js's `Model.query(trx?)` chains, which are knex builders with a few more methods.
 
 /** Methods that end a chain's statement kind (the last one written wins, as in knex). */
 const VERBS: Record<string, 'select' | 'update' | 'delete' | 'insert'> = {
-  first: 'select', select: 'select', pluck: 'select', count: 'select', countDistinct: 'select', sum: 'select', min: 'select', max: 'select', avg: 'select', columns: 'select', column: 'select', findOne: 'select', findById: 'select', findByIds: 'select',
-  update: 'update', patch: 'update', increment: 'update', decrement: 'update', updateAndFetch: 'update', patchAndFetch: 'update', updateAndFetchById: 'update', patchAndFetchById: 'update',
-  del: 'delete', delete: 'delete', deleteById: 'delete',
-  insert: 'insert', insertAndFetch: 'insert', upsert: 'insert', insertGraph: 'insert',
+  first: 'select',
+  select: 'select',
+  pluck: 'select',
+  count: 'select',
+  countDistinct: 'select',
+  sum: 'select',
+  min: 'select',
+  max: 'select',
+  avg: 'select',
+  columns: 'select',
+  column: 'select',
+  findOne: 'select',
+  findById: 'select',
+  findByIds: 'select',
+  update: 'update',
+  patch: 'update',
+  increment: 'update',
+  decrement: 'update',
+  updateAndFetch: 'update',
+  patchAndFetch: 'update',
+  updateAndFetchById: 'update',
+  patchAndFetchById: 'update',
+  del: 'delete',
+  delete: 'delete',
+  deleteById: 'delete',
+  insert: 'insert',
+  insertAndFetch: 'insert',
+  upsert: 'insert',
+  insertGraph: 'insert',
 };
 const AGGREGATES = new Set(['count', 'countDistinct', 'sum', 'min', 'max', 'avg']);
 /** Calls that narrow the rows with one condition each (an `or...` makes the WHERE a disjunction). */
-const WHERE_METHODS = new Set(['where', 'andWhere', 'whereIn', 'whereNotIn', 'whereNull', 'whereNotNull', 'andWhereNot', 'whereNot', 'orWhere', 'orWhereIn', 'orWhereNull', 'orWhereNot', 'whereRaw', 'andWhereRaw', 'orWhereRaw', 'whereExists', 'whereNotExists', 'whereBetween', 'whereNotBetween', 'whereLike', 'whereILike', 'whereJsonPath', 'modify']);
+const WHERE_METHODS = new Set([
+  'where',
+  'andWhere',
+  'whereIn',
+  'whereNotIn',
+  'whereNull',
+  'whereNotNull',
+  'andWhereNot',
+  'whereNot',
+  'orWhere',
+  'orWhereIn',
+  'orWhereNull',
+  'orWhereNot',
+  'whereRaw',
+  'andWhereRaw',
+  'orWhereRaw',
+  'whereExists',
+  'whereNotExists',
+  'whereBetween',
+  'whereNotBetween',
+  'whereLike',
+  'whereILike',
+  'whereJsonPath',
+  'modify',
+]);
 /** Calls a knex chain may hold that say nothing about which rows or values: passed over. */
-const NEUTRAL = new Set(['orderBy', 'limit', 'offset', 'groupBy', 'having', 'join', 'innerJoin', 'leftJoin', 'rightJoin', 'as', 'timeout', 'options', 'debug', 'withGraphFetched', 'withGraphJoined', 'joinRelated', 'select', 'distinct', 'returning', 'table', 'from', 'into', 'transacting', 'forUpdate', 'forShare', 'forNoKeyUpdate', 'forKeyShare', 'skipLocked', 'noWait', 'onConflict', 'merge', 'ignore', 'throwIfNotFound', 'clearSelect', 'clearWhere', 'clearOrder', 'with', 'withSchema', 'hintComment', 'comment']);
+const NEUTRAL = new Set([
+  'orderBy',
+  'limit',
+  'offset',
+  'groupBy',
+  'having',
+  'join',
+  'innerJoin',
+  'leftJoin',
+  'rightJoin',
+  'as',
+  'timeout',
+  'options',
+  'debug',
+  'withGraphFetched',
+  'withGraphJoined',
+  'joinRelated',
+  'select',
+  'distinct',
+  'returning',
+  'table',
+  'from',
+  'into',
+  'transacting',
+  'forUpdate',
+  'forShare',
+  'forNoKeyUpdate',
+  'forKeyShare',
+  'skipLocked',
+  'noWait',
+  'onConflict',
+  'merge',
+  'ignore',
+  'throwIfNotFound',
+  'clearSelect',
+  'clearWhere',
+  'clearOrder',
+  'with',
+  'withSchema',
+  'hintComment',
+  'comment',
+]);
 /** Names a knex instance goes by when it is reached through a member (`this.db('t')`, `models.knex('t')`). */
 /** Names a knex instance called with a table goes by (`db('t')`, `trx('t')`, `knexClient('t')`). */
 const ROOT_NAMES = /(?:db|knex|trx|tx|transaction|database|conn|connection|client|^k|qb|builder|pg)_?$/i;
@@ -268,12 +370,35 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
   const imported = ctx.imports(MODULE) || ctx.imports('objection');
   const knexCalls = head.rest;
   // Without an import of knex the shape must be knex's: a condition or a write in the chain.
-  const shaped = knexCalls.some((c) => WHERE_METHODS.has(c.name) || (VERBS[c.name] !== undefined && VERBS[c.name] !== 'select') || c.name === 'first' || c.name === 'forUpdate' || c.name === 'transacting');
+  const shaped = knexCalls.some(
+    (c) =>
+      WHERE_METHODS.has(c.name) ||
+      (VERBS[c.name] !== undefined && VERBS[c.name] !== 'select') ||
+      c.name === 'first' ||
+      c.name === 'forUpdate' ||
+      c.name === 'transacting',
+  );
   if (!shaped && !(imported && knexCalls.length > 0)) return null;
-  if (!knexCalls.every((c) => VERBS[c.name] !== undefined || WHERE_METHODS.has(c.name) || NEUTRAL.has(c.name) || c.name.startsWith('where') || c.name.startsWith('orWhere') || c.name.startsWith('andWhere'))) return null;
+  if (
+    !knexCalls.every(
+      (c) =>
+        VERBS[c.name] !== undefined ||
+        WHERE_METHODS.has(c.name) ||
+        NEUTRAL.has(c.name) ||
+        c.name.startsWith('where') ||
+        c.name.startsWith('orWhere') ||
+        c.name.startsWith('andWhere'),
+    )
+  )
+    return null;
   if (isSubquery(node, ctx)) return null;
   // drizzle's `db.select().from(users).where(eq(users.id, id))`: a condition built by a call is not knex's.
-  if (knexCalls.some((c) => WHERE_METHODS.has(c.name) && c.call.arguments[0]?.type === 'CallExpression' && ctx.calleeName(c.call.arguments[0]) !== 'raw')) return null;
+  if (
+    knexCalls.some(
+      (c) => WHERE_METHODS.has(c.name) && c.call.arguments[0]?.type === 'CallExpression' && ctx.calleeName(c.call.arguments[0]) !== 'raw',
+    )
+  )
+    return null;
 
   const builder = new StatementBuilder();
   let kind: 'select' | 'update' | 'delete' | 'insert' = 'select';
@@ -297,11 +422,21 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
       verb = c.name;
       if (c.name === 'first' || c.name === 'findOne' || c.name === 'findById') first = true;
       if (AGGREGATES.has(c.name)) aggregate = true;
-      if (kind === 'select' && (c.name === 'select' || c.name === 'first' || c.name === 'pluck' || c.name === 'columns' || c.name === 'column')) {
+      if (
+        kind === 'select' &&
+        (c.name === 'select' || c.name === 'first' || c.name === 'pluck' || c.name === 'columns' || c.name === 'column')
+      ) {
         const names = args.flatMap((a) => stringsOf(a, ctx));
         if (names.length > 0) selected = [...(selected ?? []), ...names.map(bareColumn)];
       }
-      if (c.name === 'findOne' || c.name === 'findById' || c.name === 'deleteById' || c.name === 'updateAndFetchById' || c.name === 'patchAndFetchById') conditions.push(c);
+      if (
+        c.name === 'findOne' ||
+        c.name === 'findById' ||
+        c.name === 'deleteById' ||
+        c.name === 'updateAndFetchById' ||
+        c.name === 'patchAndFetchById'
+      )
+        conditions.push(c);
       if (kind !== 'select' && kind !== 'delete') values.push(c);
       continue;
     }
@@ -312,15 +447,18 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
       continue;
     }
     if (c.name === 'transacting' && args[0] && args[0].type !== 'SpreadElement') connection = args[0];
-    else if (c.name === 'forUpdate' || c.name === 'forNoKeyUpdate') lock = { strength: c.name === 'forUpdate' ? 'update' : 'no key update', wait: lock?.wait ?? 'wait' };
-    else if (c.name === 'forShare' || c.name === 'forKeyShare') lock = { strength: c.name === 'forShare' ? 'share' : 'key share', wait: lock?.wait ?? 'wait' };
+    else if (c.name === 'forUpdate' || c.name === 'forNoKeyUpdate')
+      lock = { strength: c.name === 'forUpdate' ? 'update' : 'no key update', wait: lock?.wait ?? 'wait' };
+    else if (c.name === 'forShare' || c.name === 'forKeyShare')
+      lock = { strength: c.name === 'forShare' ? 'share' : 'key share', wait: lock?.wait ?? 'wait' };
     else if (c.name === 'skipLocked' && lock) lock = { ...lock, wait: 'skip locked' };
     else if (c.name === 'noWait' && lock) lock = { ...lock, wait: 'nowait' };
     else if (c.name === 'merge') onConflict = 'update';
     else if (c.name === 'ignore') onConflict = 'nothing';
     else if (c.name === 'returning') returning = args.flatMap((a) => stringsOf(a, ctx)).map(bareColumn);
     else if (c.name === 'throwIfNotFound') rowsRequired = true;
-    else if (WHERE_METHODS.has(c.name) || c.name.startsWith('where') || c.name.startsWith('orWhere') || c.name.startsWith('andWhere')) conditions.push(c);
+    else if (WHERE_METHODS.has(c.name) || c.name.startsWith('where') || c.name.startsWith('orWhere') || c.name.startsWith('andWhere'))
+      conditions.push(c);
   }
   if (table === null) return null;
   for (const c of conditions) whereCall(builder, c, ctx);
@@ -372,7 +510,11 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
  * `knex.table('t')` / `knex.from('t')` / `knex.select(...).from('t')` / `knex.insert(...).into('t')`,
  * Objection's `Person.query(trx?)`.
  */
-function tableCall(root: TSESTree.Expression, calls: ChainCall[], ctx: ExtractContext): { table: string | null; connection: TSESTree.Expression; display: TSESTree.Node; rest: ChainCall[]; kind?: ConnectionKind } | null {
+function tableCall(
+  root: TSESTree.Expression,
+  calls: ChainCall[],
+  ctx: ExtractContext,
+): { table: string | null; connection: TSESTree.Expression; display: TSESTree.Node; rest: ChainCall[]; kind?: ConnectionKind } | null {
   const rootInner = unwrap(root);
   if (rootInner.type === 'CallExpression') {
     const callee = unwrap(rootInner.callee);
@@ -396,11 +538,22 @@ function tableCall(root: TSESTree.Expression, calls: ChainCall[], ctx: ExtractCo
   if (['table', 'from', 'into', 'select', 'insert', 'update', 'del', 'first', 'queryBuilder'].includes(head.name)) {
     const named = calls.find((c) => c.name === 'table' || c.name === 'from' || c.name === 'into');
     const table = named?.call.arguments[0] ? tableName(named.call.arguments[0], ctx) : null;
-    if (table === null || !(INSTANCE_NAMES.test(tailName(base) ?? '') || ctx.connectionKind(base as TSESTree.Expression) !== 'unknown')) return null;
-    return { table, connection: base as TSESTree.Expression, display: base, rest: head.name === 'table' || head.name === 'from' ? calls.slice(1) : calls };
+    if (table === null || !(INSTANCE_NAMES.test(tailName(base) ?? '') || ctx.connectionKind(base as TSESTree.Expression) !== 'unknown'))
+      return null;
+    return {
+      table,
+      connection: base as TSESTree.Expression,
+      display: base,
+      rest: head.name === 'table' || head.name === 'from' ? calls.slice(1) : calls,
+    };
   }
   // Objection: `Person.query()` / `Person.query(trx)` / `this.$query()`: the model's table.
-  if (head.name === 'query' && head.call.arguments.length <= 1 && (base.type === 'Identifier' || base.type === 'MemberExpression') && /^[A-Z]|models?\./.test(expressionPath(base) ?? '')) {
+  if (
+    head.name === 'query' &&
+    head.call.arguments.length <= 1 &&
+    (base.type === 'Identifier' || base.type === 'MemberExpression') &&
+    /^[A-Z]|models?\./.test(expressionPath(base) ?? '')
+  ) {
     const argument = head.call.arguments[0];
     const table = modelTable(base, ctx);
     if (table === null) return null;
@@ -408,7 +561,13 @@ function tableCall(root: TSESTree.Expression, calls: ChainCall[], ctx: ExtractCo
     // (unless the model itself is a callback's parameter, Objection's bound-models transaction form).
     if (argument && argument.type !== 'SpreadElement') return { table, connection: argument, display: base, rest: calls.slice(1) };
     const def = base.type === 'Identifier' ? ctx.resolve(base) : null;
-    return { table, connection: base as TSESTree.Expression, display: base, rest: calls.slice(1), ...(def && def.kind !== 'parameter' ? { kind: 'pool' as const } : {}) };
+    return {
+      table,
+      connection: base as TSESTree.Expression,
+      display: base,
+      rest: calls.slice(1),
+      ...(def && def.kind !== 'parameter' ? { kind: 'pool' as const } : {}),
+    };
   }
   return null;
 }
@@ -422,7 +581,13 @@ function modelTable(model: TSESTree.Node, ctx: ExtractContext): string | null {
     const cls = def?.node;
     if (cls && (cls.type === 'ClassDeclaration' || cls.type === 'ClassExpression')) {
       for (const member of cls.body.body) {
-        if ((member.type === 'PropertyDefinition' || member.type === 'MethodDefinition') && member.static && !member.computed && member.key.type === 'Identifier' && member.key.name === 'tableName') {
+        if (
+          (member.type === 'PropertyDefinition' || member.type === 'MethodDefinition') &&
+          member.static &&
+          !member.computed &&
+          member.key.type === 'Identifier' &&
+          member.key.name === 'tableName'
+        ) {
           const value = member.type === 'PropertyDefinition' ? member.value : returnedValue(member.value);
           if (value?.type === 'Literal' && typeof value.value === 'string') return value.value;
         }
@@ -445,7 +610,8 @@ function tableName(node: TSESTree.Node, ctx: ExtractContext): string | null {
     const name = value.value.trim().split(/\s+as\s+|\s+/i)[0]!;
     return /^[\w.$]+$/.test(name) ? name.split('.').at(-1)! : null;
   }
-  if (value.type === 'TemplateLiteral' && value.expressions.length === 0) return tableName({ type: 'Literal', value: value.quasis[0]!.value.cooked, raw: '' } as TSESTree.Node, ctx);
+  if (value.type === 'TemplateLiteral' && value.expressions.length === 0)
+    return tableName({ type: 'Literal', value: value.quasis[0]!.value.cooked, raw: '' } as TSESTree.Node, ctx);
   const inner = unwrap(node);
   if (inner.type === 'Identifier' && /^[A-Z_][A-Z0-9_]*$/.test(inner.name)) return inner.name; // TABLE, from another module
   if (inner.type === 'MemberExpression') return tailName(inner); // this.db(T.users), .from(this.tableName)
@@ -463,7 +629,11 @@ function stringsOf(node: TSESTree.Node, ctx: ExtractContext): string[] {
 
 /** `'c.available_seats as seats'` -> `available_seats`. */
 function bareColumn(name: string): string {
-  return name.trim().split(/\s+as\s+/i)[0]!.split('.').at(-1)!;
+  return name
+    .trim()
+    .split(/\s+as\s+/i)[0]!
+    .split('.')
+    .at(-1)!;
 }
 
 function quote(table: string): string {
@@ -482,7 +652,13 @@ function isSubquery(node: TSESTree.CallExpression, ctx: ExtractContext): boolean
         continue;
       case 'CallExpression':
         if (parent.callee === current) return false;
-        return !RUNNERS.has(ctx.calleeName(parent) ?? '') && (WHERE_METHODS.has(ctx.calleeName(parent) ?? '') || ['from', 'insert', 'union', 'unionAll', 'with', 'select', 'raw', 'as', 'update', 'join', 'leftJoin', 'innerJoin'].includes(ctx.calleeName(parent) ?? ''));
+        return (
+          !RUNNERS.has(ctx.calleeName(parent) ?? '') &&
+          (WHERE_METHODS.has(ctx.calleeName(parent) ?? '') ||
+            ['from', 'insert', 'union', 'unionAll', 'with', 'select', 'raw', 'as', 'update', 'join', 'leftJoin', 'innerJoin'].includes(
+              ctx.calleeName(parent) ?? '',
+            ))
+        );
       case 'Property':
         return parent.parent?.type === 'ObjectExpression' && isBuilderArgument(parent.parent, ctx);
       default:
@@ -494,7 +670,10 @@ function isSubquery(node: TSESTree.CallExpression, ctx: ExtractContext): boolean
 
 function isBuilderArgument(object: TSESTree.ObjectExpression, ctx: ExtractContext): boolean {
   const call = object.parent;
-  return call?.type === 'CallExpression' && (WHERE_METHODS.has(ctx.calleeName(call) ?? '') || ['update', 'insert', 'patch', 'merge'].includes(ctx.calleeName(call) ?? ''));
+  return (
+    call?.type === 'CallExpression' &&
+    (WHERE_METHODS.has(ctx.calleeName(call) ?? '') || ['update', 'insert', 'patch', 'merge'].includes(ctx.calleeName(call) ?? ''))
+  );
 }
 
 /** One `.where...()` call -> conjuncts (an `or...`, a callback or raw text: one opaque guard). */
@@ -506,7 +685,13 @@ function whereCall(builder: StatementBuilder, c: ChainCall, ctx: ExtractContext)
     const value = ctx.origin(n as TSESTree.Expression);
     return value.type === 'Literal' && typeof value.value === 'string' && /^[\w.]+$/.test(value.value) ? bareColumn(value.value) : null;
   };
-  if (name.startsWith('or') || name.includes('Not') && name !== 'whereNotNull' && name !== 'whereNotIn' || name.includes('Raw') || name.includes('Exists') || name === 'modify') {
+  if (
+    name.startsWith('or') ||
+    (name.includes('Not') && name !== 'whereNotNull' && name !== 'whereNotIn') ||
+    name.includes('Raw') ||
+    name.includes('Exists') ||
+    name === 'modify'
+  ) {
     builder.opaque(`.${name}(…)`);
     return;
   }
@@ -522,7 +707,8 @@ function whereCall(builder: StatementBuilder, c: ChainCall, ctx: ExtractContext)
   }
   if (name === 'whereIn' || name === 'whereNotIn') {
     const col = column(args[0]);
-    if (col !== null && args[1]) builder.compare(col, name === 'whereIn' ? 'in' : 'not in', args[1], `.${name}('${col}', ${valueText(args[1])})`);
+    if (col !== null && args[1])
+      builder.compare(col, name === 'whereIn' ? 'in' : 'not in', args[1], `.${name}('${col}', ${valueText(args[1])})`);
     else builder.opaque(`.${name}(…)`);
     return;
   }
@@ -562,9 +748,19 @@ function whereCall(builder: StatementBuilder, c: ChainCall, ctx: ExtractContext)
     return;
   }
   const value = unwrap(args[2]!);
-  const normalized = operator === '!=' ? '<>' : operator === 'ilike' ? 'like' : operator === 'is' ? 'is null' : operator === 'is not' ? 'is not null' : operator;
+  const normalized =
+    operator === '!='
+      ? '<>'
+      : operator === 'ilike'
+        ? 'like'
+        : operator === 'is'
+          ? 'is null'
+          : operator === 'is not'
+            ? 'is not null'
+            : operator;
   const display = `.${name}('${col}', '${operator}', ${valueText(args[2]!)})`;
-  if (normalized === 'is null' || normalized === 'is not null' || (value.type === 'Literal' && value.value === null)) builder.compare(col, normalized === '<>' || normalized === 'is not null' ? 'is not null' : 'is null', null, display);
+  if (normalized === 'is null' || normalized === 'is not null' || (value.type === 'Literal' && value.value === null))
+    builder.compare(col, normalized === '<>' || normalized === 'is not null' ? 'is not null' : 'is null', null, display);
   else builder.compare(col, normalized, args[2]!, display);
 }
 
@@ -575,11 +771,19 @@ function valuesCall(builder: StatementBuilder, c: ChainCall, kind: string, ctx: 
     const sign = c.name === 'increment' ? '+' : '-';
     const object = objectArgument(args[0], ctx);
     if (object) {
-      for (const p of object.properties) if (p.type === 'Property' && keyName(p) !== null) builder.assign(bareColumn(keyName(p)!), 'relative', p.value, `.${c.name}({ ${keyName(p)}: ${valueText(p.value)} })`);
+      for (const p of object.properties)
+        if (p.type === 'Property' && keyName(p) !== null)
+          builder.assign(bareColumn(keyName(p)!), 'relative', p.value, `.${c.name}({ ${keyName(p)}: ${valueText(p.value)} })`);
       return null;
     }
     const [col] = args[0] ? stringsOf(args[0], ctx) : [];
-    if (col !== undefined) builder.assign(bareColumn(col), 'relative', args[1] ?? null, `${bareColumn(col)} = ${bareColumn(col)} ${sign} ${args[1] ? valueText(args[1]) : '1'} (.${c.name}('${col}'${args[1] ? `, ${valueText(args[1])}` : ''}))`);
+    if (col !== undefined)
+      builder.assign(
+        bareColumn(col),
+        'relative',
+        args[1] ?? null,
+        `${bareColumn(col)} = ${bareColumn(col)} ${sign} ${args[1] ? valueText(args[1]) : '1'} (.${c.name}('${col}'${args[1] ? `, ${valueText(args[1])}` : ''}))`,
+      );
     return null;
   }
   const index = c.name.endsWith('ById') ? 1 : 0;
@@ -590,7 +794,12 @@ function valuesCall(builder: StatementBuilder, c: ChainCall, kind: string, ctx: 
     return null;
   }
   const target = args[index] ? ctx.origin(args[index] as TSESTree.Expression) : null;
-  const object = target?.type === 'ArrayExpression' ? (target.elements[0] ? objectArgument(target.elements[0], ctx) : null) : objectArgument(target, ctx);
+  const object =
+    target?.type === 'ArrayExpression'
+      ? target.elements[0]
+        ? objectArgument(target.elements[0], ctx)
+        : null
+      : objectArgument(target, ctx);
   if (!object) return null;
   if (kind === 'insert') {
     return object.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(bareColumn(keyName(p)!))] : []));
@@ -644,6 +853,11 @@ function unchangedColumns(builder: StatementBuilder): void {
   for (let i = builder.set.length - 1; i >= 0; i--) {
     const assignment = builder.set[i]!;
     if (assignment.shape !== 'value' || assignment.params.length !== 1) continue;
-    if (builder.where.some((p) => p.column === assignment.column && p.operator === '=' && p.params.length === 1 && same(p.params[0], assignment.params[0]))) builder.set.splice(i, 1);
+    if (
+      builder.where.some(
+        (p) => p.column === assignment.column && p.operator === '=' && p.params.length === 1 && same(p.params[0], assignment.params[0]),
+      )
+    )
+      builder.set.splice(i, 1);
   }
 }

@@ -60,8 +60,14 @@ export const kysely: LibraryAdapter = {
       const def = ctx.resolve(inner);
       const fn = def?.kind === 'parameter' ? def.node : null;
       const call = fn?.parent;
-      if (fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') && call?.type === 'CallExpression' && call.arguments[0] === fn
-        && ctx.calleeName(call) === 'execute' && chainMethods(call, ctx).includes('connection')) {
+      if (
+        fn &&
+        (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') &&
+        call?.type === 'CallExpression' &&
+        call.arguments[0] === fn &&
+        ctx.calleeName(call) === 'execute' &&
+        chainMethods(call, ctx).includes('connection')
+      ) {
         return fn.params[0]?.type === 'Identifier' && fn.params[0].name === inner.name ? 'client' : null;
       }
     }
@@ -111,7 +117,11 @@ export const kysely: LibraryAdapter = {
     const chain = chainCalls(node, ctx);
     const begin = chain.find((call) => ctx.calleeName(call) === 'transaction' && call.arguments.length === 0);
     if (!begin) return null;
-    const isolation = chain.filter((call) => ctx.calleeName(call) === 'setIsolationLevel').map((call) => isolationOf(call, ctx)).at(0) ?? null;
+    const isolation =
+      chain
+        .filter((call) => ctx.calleeName(call) === 'setIsolationLevel')
+        .map((call) => isolationOf(call, ctx))
+        .at(0) ?? null;
     return { library: 'kysely', node, callback, connectionParam: callback.params[0] ?? null, outer: ctx.calleeObject(begin), isolation };
   },
 
@@ -172,7 +182,12 @@ const classifyHole: ClassifyHole = (hole, ctx) => {
       case 'ref':
       case 'table':
       case 'id': {
-        const parts = propertyName(callee) === 'id' ? origin.arguments : first && first.type === 'Literal' && typeof first.value === 'string' ? first.value.split('.').map((value) => ({ ...first, value })) : [];
+        const parts =
+          propertyName(callee) === 'id'
+            ? origin.arguments
+            : first && first.type === 'Literal' && typeof first.value === 'string'
+              ? first.value.split('.').map((value) => ({ ...first, value }))
+              : [];
         const text = quotedIdentifier(parts as TSESTree.Node[]);
         return text !== null ? { kind: 'text', text } : { kind: 'unknown' };
       }
@@ -190,7 +205,13 @@ const classifyHole: ClassifyHole = (hole, ctx) => {
 // The query builder: `db.selectFrom('t').where('c', '=', v).selectAll().executeTakeFirst()`,
 // `updateTable(...).set(...)`, `insertInto(...).values(...)`, `deleteFrom(...)`.
 
-const STARTS: Record<string, 'select' | 'update' | 'insert' | 'delete'> = { selectFrom: 'select', updateTable: 'update', insertInto: 'insert', replaceInto: 'insert', deleteFrom: 'delete' };
+const STARTS: Record<string, 'select' | 'update' | 'insert' | 'delete'> = {
+  selectFrom: 'select',
+  updateTable: 'update',
+  insertInto: 'insert',
+  replaceInto: 'insert',
+  deleteFrom: 'delete',
+};
 const TERMINALS = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
 const OPERATORS = new Set(['=', '==', '<', '<=', '>', '>=', '<>', '!=', 'like', 'ilike', 'not like', 'in', 'not in', 'is', 'is not']);
 
@@ -235,8 +256,14 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
         break;
       case 'values': {
         const value = args[0] ? ctx.origin(args[0] as TSESTree.Expression) : null;
-        const row = value?.type === 'ArrayExpression' ? (value.elements[0] ? objectArgument(value.elements[0], ctx) : null) : objectArgument(value, ctx);
-        if (row) insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []));
+        const row =
+          value?.type === 'ArrayExpression'
+            ? value.elements[0]
+              ? objectArgument(value.elements[0], ctx)
+              : null
+            : objectArgument(value, ctx);
+        if (row)
+          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []));
         break;
       }
       case 'onConflict':
@@ -325,7 +352,15 @@ function namesOf(node: TSESTree.Node, ctx: ExtractContext): string[] {
   const list = value.type === 'ArrayExpression' ? value.elements : [value];
   return list.map((e) => {
     const text = e ? constantString(e, ctx) : null;
-    return text !== null ? columnName(text.trim().split(/\s+as\s+/i)[0]!.split('.').at(-1)!) : '*';
+    return text !== null
+      ? columnName(
+          text
+            .trim()
+            .split(/\s+as\s+/i)[0]!
+            .split('.')
+            .at(-1)!,
+        )
+      : '*';
   });
 }
 
@@ -333,8 +368,15 @@ function namesOf(node: TSESTree.Node, ctx: ExtractContext): string[] {
 function whereCall(builder: StatementBuilder, args: TSESTree.CallExpressionArgument[], ctx: ExtractContext): void {
   const [first, op, value] = args;
   const column = first && first.type !== 'SpreadElement' ? constantString(first, ctx) : null;
-  const operator = op && op.type !== 'SpreadElement' ? constantString(op, ctx)?.toLowerCase() ?? null : null;
-  if (column === null || !/^[\w.]+$/.test(column) || operator === null || !OPERATORS.has(operator) || !value || value.type === 'SpreadElement') {
+  const operator = op && op.type !== 'SpreadElement' ? (constantString(op, ctx)?.toLowerCase() ?? null) : null;
+  if (
+    column === null ||
+    !/^[\w.]+$/.test(column) ||
+    operator === null ||
+    !OPERATORS.has(operator) ||
+    !value ||
+    value.type === 'SpreadElement'
+  ) {
     builder.opaque('.where(…)');
     return;
   }
@@ -342,7 +384,8 @@ function whereCall(builder: StatementBuilder, args: TSESTree.CallExpressionArgum
   const display = `.where('${column}', '${operator}', ${valueText(value)})`;
   const inner = unwrap(value);
   const isNull = inner.type === 'Literal' && inner.value === null;
-  if (operator === 'is' || operator === 'is not' || isNull) builder.compare(col, operator === 'is not' || operator === '<>' || operator === '!=' ? 'is not null' : 'is null', null, display);
+  if (operator === 'is' || operator === 'is not' || isNull)
+    builder.compare(col, operator === 'is not' || operator === '<>' || operator === '!=' ? 'is not null' : 'is null', null, display);
   else builder.compare(col, operator === '==' ? '=' : operator === '!=' ? '<>' : operator === 'ilike' ? 'like' : operator, value, display);
 }
 
@@ -357,7 +400,10 @@ function setCall(builder: StatementBuilder, args: TSESTree.CallExpressionArgumen
   }
   const fn = unwrap(first);
   if (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') {
-    const body = fn.body.type === 'BlockStatement' ? fn.body.body.find((s): s is TSESTree.ReturnStatement => s.type === 'ReturnStatement')?.argument : fn.body;
+    const body =
+      fn.body.type === 'BlockStatement'
+        ? fn.body.body.find((s): s is TSESTree.ReturnStatement => s.type === 'ReturnStatement')?.argument
+        : fn.body;
     const object = body ? objectArgument(body, ctx) : null;
     if (object) assignObject(builder, object, ctx);
     return;
@@ -367,9 +413,14 @@ function setCall(builder: StatementBuilder, args: TSESTree.CallExpressionArgumen
 }
 
 /** `(oc) => oc.column('email').doNothing()` / `.doUpdateSet({...})`. */
-function conflictAction(node: TSESTree.CallExpressionArgument | undefined, sets: TSESTree.ObjectExpression[], ctx: ExtractContext): StatementFacts['onConflict'] {
+function conflictAction(
+  node: TSESTree.CallExpressionArgument | undefined,
+  sets: TSESTree.ObjectExpression[],
+  ctx: ExtractContext,
+): StatementFacts['onConflict'] {
   const fn = node ? unwrap(node) : null;
-  if (!fn || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') || fn.body.type === 'BlockStatement') return 'update';
+  if (!fn || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') || fn.body.type === 'BlockStatement')
+    return 'update';
   const body = unwrap(fn.body);
   if (body.type !== 'CallExpression') return 'update';
   const chain = methodChain(body);
@@ -393,19 +444,27 @@ function assignObject(builder: StatementBuilder, object: TSESTree.ObjectExpressi
  */
 function assignValue(builder: StatementBuilder, column: string, value: TSESTree.Node, ctx: ExtractContext): void {
   let inner = unwrap(value);
-  if ((inner.type === 'ArrowFunctionExpression' || inner.type === 'FunctionExpression') && inner.body.type !== 'BlockStatement') inner = unwrap(inner.body);
+  if ((inner.type === 'ArrowFunctionExpression' || inner.type === 'FunctionExpression') && inner.body.type !== 'BlockStatement')
+    inner = unwrap(inner.body);
   const display = `${column}: ${valueText(value)}`;
   const bare = column.split('.').at(-1)!;
   const readsColumn = (text: string): boolean => new RegExp(`(^|[^\\w])"?${bare.replace(/\W/g, '')}"?($|[^\\w])`).test(text);
   if (inner.type === 'TaggedTemplateExpression') {
     const text = inner.quasi.quasis.map((q) => q.value.cooked ?? '').join('$n');
     const param = inner.quasi.expressions.find((e) => !readsColumn(constantString(e, ctx) ?? '')) ?? null;
-    builder.assign(bare, readsColumn(text) || inner.quasi.expressions.some((e) => isRef(e, bare, ctx)) ? 'relative' : 'value', param, `${bare} = ${text} (${display})`);
+    builder.assign(
+      bare,
+      readsColumn(text) || inner.quasi.expressions.some((e) => isRef(e, bare, ctx)) ? 'relative' : 'value',
+      param,
+      `${bare} = ${text} (${display})`,
+    );
     return;
   }
   if (inner.type === 'CallExpression') {
     // eb('balance', '+', n), eb.bxp(...), eb.ref('balance'), eb.val(n)
-    const refs = inner.arguments.some((a) => a.type !== 'SpreadElement' && (constantString(a, ctx) === bare || constantString(a, ctx)?.endsWith(`.${bare}`)));
+    const refs = inner.arguments.some(
+      (a) => a.type !== 'SpreadElement' && (constantString(a, ctx) === bare || constantString(a, ctx)?.endsWith(`.${bare}`)),
+    );
     const callee = unwrap(inner.callee);
     const helper = callee.type === 'MemberExpression' ? propertyName(callee) : callee.type === 'Identifier' ? callee.name : null;
     if (refs && helper !== 'val' && helper !== 'lit') {

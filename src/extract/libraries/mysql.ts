@@ -40,7 +40,8 @@ const ACTIONS: Record<string, TransactionCall['action']> = {
 export const mysql: LibraryAdapter = {
   name: 'mysql',
   modules: [MODULE],
-  transactionHint: 'one connection: `pool.getConnection((err, conn) => ...)`, then `conn.beginTransaction()`, the statements and `conn.commit()` on it',
+  transactionHint:
+    'one connection: `pool.getConnection((err, conn) => ...)`, then `conn.beginTransaction()`, the statements and `conn.commit()` on it',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
@@ -54,7 +55,12 @@ export const mysql: LibraryAdapter = {
     }
     const object = ctx.calleeObject(inner);
     if (!object || imported) return null;
-    if ((name === 'getConnectionAsync' || name === 'getConnection') && inner.arguments.length === 0 && ctx.connectionKind(object) === 'pool') return 'client';
+    if (
+      (name === 'getConnectionAsync' || name === 'getConnection') &&
+      inner.arguments.length === 0 &&
+      ctx.connectionKind(object) === 'pool'
+    )
+      return 'client';
     return null;
   },
 
@@ -96,6 +102,9 @@ export const mysql: LibraryAdapter = {
 /** A receiver made by another library (`new Pool()` from pg, mysql2's pool): not mysql's to claim. */
 function fromOtherModule(connection: TSESTree.Expression, ctx: ExtractContext): boolean {
   const origin = ctx.origin(connection);
-  const made = origin.type === 'NewExpression' || origin.type === 'CallExpression' ? ctx.importOf(origin.callee as TSESTree.Expression) : ctx.importOf(origin);
+  const made =
+    origin.type === 'NewExpression' || origin.type === 'CallExpression'
+      ? ctx.importOf(origin.callee as TSESTree.Expression)
+      : ctx.importOf(origin);
   return made !== null && made.module !== MODULE && !made.module.startsWith('.');
 }

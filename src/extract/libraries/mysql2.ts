@@ -26,13 +26,14 @@ import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySi
 
 const MODULES = ['mysql2', 'mysql2/promise'] as const;
 const COUNT_HINT = '`result.affectedRows` (from `const [result] = await conn.execute(...)`)';
-const CALLBACK_COUNT_HINT = '`result.affectedRows` (the callback\'s `(err, result)`)';
+const CALLBACK_COUNT_HINT = "`result.affectedRows` (the callback's `(err, result)`)";
 const ACTIONS: Record<string, TransactionCall['action']> = { beginTransaction: 'begin', commit: 'commit', rollback: 'rollback' };
 
 export const mysql2: LibraryAdapter = {
   name: 'mysql2',
   modules: MODULES,
-  transactionHint: 'one connection: `const conn = await pool.getConnection()`, then `conn.beginTransaction()`, the statements and `conn.commit()` on it',
+  transactionHint:
+    'one connection: `const conn = await pool.getConnection()`, then `conn.beginTransaction()`, the statements and `conn.commit()` on it',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
@@ -108,4 +109,3 @@ function fromOtherModule(connection: TSESTree.Expression, ctx: ExtractContext): 
   const made = origin.type === 'NewExpression' || origin.type === 'CallExpression' ? ctx.importOf(origin.callee) : ctx.importOf(origin);
   return made !== null && !isMysql2(made.module) && !made.module.startsWith('.');
 }
-

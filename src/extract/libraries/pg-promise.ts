@@ -19,7 +19,20 @@ import { isFunction, objectProperty, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionScope } from '../types.js';
 
 const MODULE = 'pg-promise';
-const QUERY_METHODS = new Set(['none', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'result', 'query', 'multi', 'multiResult', 'each', 'map']);
+const QUERY_METHODS = new Set([
+  'none',
+  'one',
+  'oneOrNone',
+  'many',
+  'manyOrNone',
+  'any',
+  'result',
+  'query',
+  'multi',
+  'multiResult',
+  'each',
+  'map',
+]);
 const ROWS_REQUIRED = new Set(['one', 'many']);
 const TRANSACTION_METHODS = new Set(['tx', 'txIf']);
 const TASK_METHODS = new Set(['task', 'taskIf']);
@@ -43,7 +56,13 @@ export const pgPromise: LibraryAdapter = {
       const def = ctx.resolve(inner);
       const fn = def?.kind === 'parameter' ? def.node : null;
       const call = fn?.parent;
-      if (fn && isFunction(fn) && call?.type === 'CallExpression' && TASK_METHODS.has(ctx.calleeName(call) ?? '') && lastFunction(call) === fn) {
+      if (
+        fn &&
+        isFunction(fn) &&
+        call?.type === 'CallExpression' &&
+        TASK_METHODS.has(ctx.calleeName(call) ?? '') &&
+        lastFunction(call) === fn
+      ) {
         return fn.params[0]?.type === 'Identifier' && fn.params[0].name === inner.name ? 'client' : null;
       }
     }
@@ -91,7 +110,14 @@ export const pgPromise: LibraryAdapter = {
     const outer = ctx.calleeObject(node);
     if (!callback || !outer) return null;
     const options = node.arguments[0] !== callback ? node.arguments[0] : undefined;
-    return { library: 'pg-promise', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation: isolationOf(options, ctx) };
+    return {
+      library: 'pg-promise',
+      node,
+      callback,
+      connectionParam: callback.params[0] ?? null,
+      outer,
+      isolation: isolationOf(options, ctx),
+    };
   },
 };
 
@@ -127,4 +153,3 @@ function isolationOf(options: TSESTree.Node | undefined, ctx: ExtractContext): I
   const name = inner?.type === 'MemberExpression' ? propertyName(inner) : null;
   return name !== null ? isolationFromName(name) : null;
 }
-

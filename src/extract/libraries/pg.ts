@@ -32,7 +32,13 @@ export const pg: LibraryAdapter = {
     const inner = unwrap(node);
     if (inner.type === 'NewExpression') {
       const imported = ctx.importOf(inner.callee);
-      const name = imported?.path.at(-1) ?? (inner.callee.type === 'Identifier' ? inner.callee.name : inner.callee.type === 'MemberExpression' ? propertyName(inner.callee) : null);
+      const name =
+        imported?.path.at(-1) ??
+        (inner.callee.type === 'Identifier'
+          ? inner.callee.name
+          : inner.callee.type === 'MemberExpression'
+            ? propertyName(inner.callee)
+            : null);
       if (imported && !['pg', 'pg-pool'].includes(imported.module)) return null;
       if (name === 'Pool') return 'pool';
       if (name === 'Client') return 'client';
@@ -74,7 +80,15 @@ export const pg: LibraryAdapter = {
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
     // A `?` text on a receiver no import names is a MySQL driver's (read as 'mysql'): name its count.
-    return { library: 'pg', node, resultNode: node, connection, sql, countHint: sql.dialect === 'mysql' ? '`result.affectedRows`' : '`result.rowCount`', callback: nodeCallback(node) };
+    return {
+      library: 'pg',
+      node,
+      resultNode: node,
+      connection,
+      sql,
+      countHint: sql.dialect === 'mysql' ? '`result.affectedRows`' : '`result.rowCount`',
+      callback: nodeCallback(node),
+    };
   },
 };
 
@@ -82,4 +96,3 @@ function configObject(node: TSESTree.Node, ctx: ExtractContext): TSESTree.Object
   const origin = ctx.origin(node as TSESTree.Expression);
   return origin.type === 'ObjectExpression' ? origin : null;
 }
-

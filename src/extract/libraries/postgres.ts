@@ -85,7 +85,13 @@ export const postgres: LibraryAdapter = {
 function isTag(node: TSESTree.Node, ctx: ExtractContext): boolean {
   const inner = unwrap(node);
   if (inner.type !== 'Identifier' && inner.type !== 'MemberExpression') return false;
-  if (inner.type === 'MemberExpression' && (inner.object.type !== 'ThisExpression' && inner.object.type !== 'Identifier' && inner.object.type !== 'MemberExpression')) return false;
+  if (
+    inner.type === 'MemberExpression' &&
+    inner.object.type !== 'ThisExpression' &&
+    inner.object.type !== 'Identifier' &&
+    inner.object.type !== 'MemberExpression'
+  )
+    return false;
   const imported = ctx.importOf(inner as TSESTree.Expression);
   return imported === null || imported.module === MODULE || imported.module.startsWith('.');
 }
@@ -110,7 +116,13 @@ function isRun(node: TSESTree.Node): boolean {
         return parent.body === current;
       case 'MemberExpression': {
         const name = propertyName(parent);
-        return parent.object === current && name !== null && RUN_METHODS.has(name) && parent.parent?.type === 'CallExpression' && parent.parent.callee === parent;
+        return (
+          parent.object === current &&
+          name !== null &&
+          RUN_METHODS.has(name) &&
+          parent.parent?.type === 'CallExpression' &&
+          parent.parent.callee === parent
+        );
       }
       case 'ArrayExpression':
         // `sql.begin(sql => [sql`...`, sql`...`])`, `await Promise.all([sql`...`])`
@@ -128,7 +140,12 @@ function isRun(node: TSESTree.Node): boolean {
 
 function resultOf(node: QueryNode): TSESTree.Expression {
   const parent = node.parent;
-  if (parent?.type === 'MemberExpression' && parent.object === node && RESULT_METHODS.has(propertyName(parent) ?? '') && parent.parent?.type === 'CallExpression') {
+  if (
+    parent?.type === 'MemberExpression' &&
+    parent.object === node &&
+    RESULT_METHODS.has(propertyName(parent) ?? '') &&
+    parent.parent?.type === 'CallExpression'
+  ) {
     return parent.parent;
   }
   return node;
@@ -138,7 +155,12 @@ function resultOf(node: QueryNode): TSESTree.Expression {
 function isolationOf(options: TSESTree.Node | null | undefined): Isolation | null {
   if (!options) return null;
   const inner = unwrap(options);
-  const text = inner.type === 'Literal' && typeof inner.value === 'string' ? inner.value : inner.type === 'TemplateLiteral' && inner.expressions.length === 0 ? (inner.quasis[0]?.value.cooked ?? '') : null;
+  const text =
+    inner.type === 'Literal' && typeof inner.value === 'string'
+      ? inner.value
+      : inner.type === 'TemplateLiteral' && inner.expressions.length === 0
+        ? (inner.quasis[0]?.value.cooked ?? '')
+        : null;
   if (text === null) return null;
   const match = /isolation\s+level\s+(serializable|repeatable\s+read|read\s+committed|read\s+uncommitted)/i.exec(text);
   return match?.[1] !== undefined ? isolationFromName(match[1]) : null;
@@ -233,7 +255,12 @@ function templateText(node: TSESTree.TaggedTemplateExpression, ctx: ExtractConte
       return;
     }
     if (first?.type === 'Literal' && typeof first.value === 'string') {
-      append(first.value.split('.').map((part) => `"${part}"`).join('.'));
+      append(
+        first.value
+          .split('.')
+          .map((part) => `"${part}"`)
+          .join('.'),
+      );
       return;
     }
     complete = false;

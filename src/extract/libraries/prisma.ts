@@ -32,7 +32,16 @@ import { looksLikeSql } from '../../sql/index.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
 import { columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, ModelWords, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
+import type {
+  ConnectionKind,
+  ExtractContext,
+  LibraryAdapter,
+  ModelWords,
+  QueryNode,
+  QuerySite,
+  SqlText,
+  TransactionScope,
+} from '../types.js';
 
 const MODULES = ['@prisma/client', '.prisma/client'];
 const TAGGED = new Set(['$queryRaw', '$executeRaw']);
@@ -40,11 +49,66 @@ const UNSAFE = new Set(['$queryRawUnsafe', '$executeRawUnsafe']);
 
 /** Model methods that read, and those whose name only Prisma uses (evidence enough on their own). */
 const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
-const WRITES = new Set(['update', 'updateMany', 'upsert', 'create', 'createMany', 'createManyAndReturn', 'updateManyAndReturn', 'delete', 'deleteMany']);
-const OWN_NAMES = new Set(['findUnique', 'findUniqueOrThrow', 'findFirstOrThrow', 'upsert', 'updateMany', 'deleteMany', 'createMany', 'createManyAndReturn', 'updateManyAndReturn', 'groupBy']);
+const WRITES = new Set([
+  'update',
+  'updateMany',
+  'upsert',
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'updateManyAndReturn',
+  'delete',
+  'deleteMany',
+]);
+const OWN_NAMES = new Set([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirstOrThrow',
+  'upsert',
+  'updateMany',
+  'deleteMany',
+  'createMany',
+  'createManyAndReturn',
+  'updateManyAndReturn',
+  'groupBy',
+]);
 /** The keys a model call's argument may have. */
-const ARGUMENT_KEYS = new Set(['where', 'data', 'select', 'include', 'omit', 'orderBy', 'take', 'skip', 'cursor', 'distinct', 'create', 'update', 'skipDuplicates', 'by', 'having', '_count', '_sum', '_avg', '_min', '_max', 'relationLoadStrategy']);
-const COMPARISONS: Record<string, string> = { equals: '=', not: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', in: 'in', notIn: 'not in', contains: 'like', startsWith: 'like', endsWith: 'like' };
+const ARGUMENT_KEYS = new Set([
+  'where',
+  'data',
+  'select',
+  'include',
+  'omit',
+  'orderBy',
+  'take',
+  'skip',
+  'cursor',
+  'distinct',
+  'create',
+  'update',
+  'skipDuplicates',
+  'by',
+  'having',
+  '_count',
+  '_sum',
+  '_avg',
+  '_min',
+  '_max',
+  'relationLoadStrategy',
+]);
+const COMPARISONS: Record<string, string> = {
+  equals: '=',
+  not: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  in: 'in',
+  notIn: 'not in',
+  contains: 'like',
+  startsWith: 'like',
+  endsWith: 'like',
+};
 const RELATIVE = new Set(['increment', 'decrement', 'multiply', 'divide']);
 
 export const prisma: LibraryAdapter = {
@@ -83,7 +147,12 @@ export const prisma: LibraryAdapter = {
     }
     if (!ctx.imports(MODULES[0]!) && !ctx.imports(MODULES[1]!)) {
       // Raw queries without an import of the client: only on a receiver known to be one.
-      const receiver = node.type === 'TaggedTemplateExpression' ? (unwrap(node.tag).type === 'MemberExpression' ? (unwrap(node.tag) as TSESTree.MemberExpression).object : null) : ctx.calleeObject(node);
+      const receiver =
+        node.type === 'TaggedTemplateExpression'
+          ? unwrap(node.tag).type === 'MemberExpression'
+            ? (unwrap(node.tag) as TSESTree.MemberExpression).object
+            : null
+          : ctx.calleeObject(node);
       if (!receiver || ctx.connectionKind(receiver) === 'unknown') return null;
     }
     let method: string | null;
@@ -132,7 +201,14 @@ export const prisma: LibraryAdapter = {
     const outer = ctx.calleeObject(call);
     const callback = call.arguments[0];
     if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
-    return { library: 'prisma', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation: isolationOption(call.arguments[1], ctx) };
+    return {
+      library: 'prisma',
+      node: call,
+      callback,
+      connectionParam: callback.params[0] ?? null,
+      outer,
+      isolation: isolationOption(call.arguments[1], ctx),
+    };
   },
 };
 
@@ -193,7 +269,6 @@ function batchPosition(node: QueryNode): 'last' | 'before-last' | null {
   return array.elements.at(-1) === current ? 'last' : 'before-last';
 }
 
-
 /** `prisma.<model>.<method>({ ... })` on a Prisma client or transaction client: a site with built facts. */
 function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySite | null {
   const callee = unwrap(node.callee);
@@ -219,21 +294,36 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   let rowsRequired = false;
   if (READS.has(method)) {
     const selected = objectArgument(argument ? objectProperty(argument, 'select') : null, ctx);
-    const selectedColumns = selected ? selected.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : ['*'];
-    facts = builder.facts('select', table, display, { selectedColumns, aggregate: method === 'count' || method === 'aggregate' || method === 'groupBy' });
+    const selectedColumns = selected
+      ? selected.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+      : ['*'];
+    facts = builder.facts('select', table, display, {
+      selectedColumns,
+      aggregate: method === 'count' || method === 'aggregate' || method === 'groupBy',
+    });
     rowsRequired = method.endsWith('OrThrow');
   } else {
     const data = objectArgument(argument ? objectProperty(argument, method === 'upsert' ? 'update' : 'data') : null, ctx);
     if (method === 'create' || method === 'createMany' || method === 'createManyAndReturn') {
       const rows = method === 'create' ? data : firstRow(argument ? objectProperty(argument, 'data') : null, ctx);
-      const columns = rows ? rows.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null && !isNestedWrite(p.value, ctx) ? [columnName(keyName(p)!)] : [])) : null;
+      const columns = rows
+        ? rows.properties.flatMap((p) =>
+            p.type === 'Property' && keyName(p) !== null && !isNestedWrite(p.value, ctx) ? [columnName(keyName(p)!)] : [],
+          )
+        : null;
       const skip = argument ? objectProperty(argument, 'skipDuplicates') : null;
-      facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: skip?.type === 'Literal' && skip.value === true ? 'nothing' : null, returning: method === 'createMany' ? null : ['*'] });
+      facts = builder.facts('insert', table, display, {
+        insertColumns: columns,
+        onConflict: skip?.type === 'Literal' && skip.value === true ? 'nothing' : null,
+        returning: method === 'createMany' ? null : ['*'],
+      });
       countHint = method === 'createMany' ? 'the `count` `createMany` returns' : 'the row `create` returns';
     } else if (method === 'upsert') {
       if (data) assignments(builder, data, ctx);
       const created = objectArgument(argument ? objectProperty(argument, 'create') : null, ctx);
-      const columns = created ? created.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : null;
+      const columns = created
+        ? created.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+        : null;
       facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: 'update', returning: ['*'] });
     } else if (method.startsWith('update')) {
       if (data) assignments(builder, data, ctx);
@@ -278,7 +368,8 @@ function modelWords(model: string, display: string, argument: TSESTree.ObjectExp
       const key = keyName(p);
       if (key === null) continue;
       if (/^[a-z]/.test(key) && !ARGUMENT_KEYS.has(key)) fields[columnName(key)] = key;
-      if (key === 'where' || key === 'data' || key === 'create' || key === 'update' || key.includes('_')) collect(objectArgument(p.value, ctx), depth + 1);
+      if (key === 'where' || key === 'data' || key === 'create' || key === 'update' || key.includes('_'))
+        collect(objectArgument(p.value, ctx), depth + 1);
     }
   };
   collect(argument, 0);
@@ -286,24 +377,32 @@ function modelWords(model: string, display: string, argument: TSESTree.ObjectExp
     name: model,
     display,
     fields,
-    lock:
-      "run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
-    conditional: "put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns",
+    lock: "run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+    conditional:
+      "put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns",
     relative: 'write it relative to the stored value (`data: { {field}: { increment: n } }` or `{ decrement: n }`)',
-    version: "re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns",
+    version:
+      "re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns",
     createOnce:
       "Declare `@unique` (or `@@unique`) on the fields looked up and create with `upsert`, or create and handle error P2002; or run both in `prisma.$transaction(..., { isolationLevel: 'Serializable' })` and retry on P2034",
   };
 }
 
 /** A Prisma client, a transaction client, or a call only Prisma makes. */
-function isPrismaReceiver(connection: TSESTree.Expression, method: string, argument: TSESTree.ObjectExpression | null, ctx: ExtractContext): boolean {
+function isPrismaReceiver(
+  connection: TSESTree.Expression,
+  method: string,
+  argument: TSESTree.ObjectExpression | null,
+  ctx: ExtractContext,
+): boolean {
   const kind = ctx.connectionKind(connection);
   if (kind !== 'unknown') return kind === 'pool' || kind === 'transaction';
-  if (argument && argument.properties.some((p) => p.type !== 'Property' || keyName(p) === null || !ARGUMENT_KEYS.has(keyName(p)!))) return false;
+  if (argument && argument.properties.some((p) => p.type !== 'Property' || keyName(p) === null || !ARGUMENT_KEYS.has(keyName(p)!)))
+    return false;
   if (OWN_NAMES.has(method)) return true;
   const keys = new Set(argument?.properties.map((p) => (p.type === 'Property' ? keyName(p) : null)) ?? []);
-  if (ctx.imports(MODULES[0]!) || ctx.imports(MODULES[1]!)) return keys.has('where') || keys.has('data') || method === 'findMany' || method === 'count';
+  if (ctx.imports(MODULES[0]!) || ctx.imports(MODULES[1]!))
+    return keys.has('where') || keys.has('data') || method === 'findMany' || method === 'count';
   // Without the import, the shape must be Prisma's: a `where` and (for writes) a `data`.
   if (READS.has(method)) return keys.has('where') && method !== 'count';
   if (method === 'update' || method === 'create') return keys.has('data');
@@ -352,7 +451,8 @@ function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpres
       const operator = COMPARISONS[name];
       if (!operator) continue;
       const operand = unwrap(f.value);
-      if (operand.type === 'Literal' && operand.value === null) builder.compare(field, name === 'not' ? 'is not null' : 'is null', null, `${field}: { ${name}: null }`);
+      if (operand.type === 'Literal' && operand.value === null)
+        builder.compare(field, name === 'not' ? 'is not null' : 'is null', null, `${field}: { ${name}: null }`);
       else builder.compare(field, operator, f.value, `${field}: { ${name}: ${valueText(f.value)} }`);
     }
   }
@@ -372,7 +472,8 @@ function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression,
     if (value.type === 'ObjectExpression') {
       const op = value.properties.find((f): f is TSESTree.Property => f.type === 'Property' && keyName(f) !== null);
       const name = op ? keyName(op)! : null;
-      if (op && name !== null && RELATIVE.has(name)) builder.assign(field, 'relative', op.value, `${field}: { ${name}: ${valueText(op.value)} }`);
+      if (op && name !== null && RELATIVE.has(name))
+        builder.assign(field, 'relative', op.value, `${field}: { ${name}: ${valueText(op.value)} }`);
       else if (op && name === 'set') builder.assign(field, 'value', op.value, `${field}: { set: ${valueText(op.value)} }`);
       continue; // a JSON value written whole, or a nested write
     }
@@ -383,7 +484,10 @@ function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression,
 /** The object literals a spread in `data` may contribute. */
 function spreadObjects(node: TSESTree.Node, ctx: ExtractContext): TSESTree.ObjectExpression[] {
   const inner = unwrap(node);
-  if (inner.type === 'LogicalExpression') return inner.operator === '&&' ? spreadObjects(inner.right, ctx) : [...spreadObjects(inner.left, ctx), ...spreadObjects(inner.right, ctx)];
+  if (inner.type === 'LogicalExpression')
+    return inner.operator === '&&'
+      ? spreadObjects(inner.right, ctx)
+      : [...spreadObjects(inner.left, ctx), ...spreadObjects(inner.right, ctx)];
   if (inner.type === 'ConditionalExpression') return [...spreadObjects(inner.consequent, ctx), ...spreadObjects(inner.alternate, ctx)];
   const object = objectArgument(inner, ctx);
   return object ? [object] : [];
@@ -392,7 +496,27 @@ function spreadObjects(node: TSESTree.Node, ctx: ExtractContext): TSESTree.Objec
 /** A relation write (`author: { connect: ... }`, `items: { create: [...] }`): not a column. */
 function isNestedWrite(value: TSESTree.Node, ctx: ExtractContext): boolean {
   const object = objectArgument(value, ctx);
-  return object !== null && object.properties.some((p) => p.type === 'Property' && ['connect', 'create', 'connectOrCreate', 'disconnect', 'createMany', 'upsert', 'delete', 'deleteMany', 'update', 'updateMany', 'set'].includes(keyName(p) ?? '') && keyName(p) !== 'set');
+  return (
+    object !== null &&
+    object.properties.some(
+      (p) =>
+        p.type === 'Property' &&
+        [
+          'connect',
+          'create',
+          'connectOrCreate',
+          'disconnect',
+          'createMany',
+          'upsert',
+          'delete',
+          'deleteMany',
+          'update',
+          'updateMany',
+          'set',
+        ].includes(keyName(p) ?? '') &&
+        keyName(p) !== 'set',
+    )
+  );
 }
 
 function firstRow(node: TSESTree.Node | null, ctx: ExtractContext): TSESTree.ObjectExpression | null {

@@ -65,7 +65,8 @@ export const sequelize: LibraryAdapter = {
   // Models are imported from the app's own modules (`const { Product } = require('../models')`): the
   // model API's own shapes activate the adapter where the file does not import Sequelize.
   fallback: true,
-  hints: /\.(?:findByPk|findOrCreate|findAndCountAll|bulkCreate)\s*\(|(?:\b[A-Z]\w*|\bmodels?\.\w+|\bdb\.\w+)\s*\.\s*(?:findOne|findAll|count|update|destroy|increment|decrement)\s*\([^;]{0,200}?\bwhere\s*:|\.define\s*\(\s*['"`]\w+['"`]\s*,\s*\{|\bextends\s+(?:Sequelize\.)?Model\b/,
+  hints:
+    /\.(?:findByPk|findOrCreate|findAndCountAll|bulkCreate)\s*\(|(?:\b[A-Z]\w*|\bmodels?\.\w+|\bdb\.\w+)\s*\.\s*(?:findOne|findAll|count|update|destroy|increment|decrement)\s*\([^;]{0,200}?\bwhere\s*:|\.define\s*\(\s*['"`]\w+['"`]\s*,\s*\{|\bextends\s+(?:Sequelize\.)?Model\b/,
   transactionHint: '`sequelize.transaction(async (t) => ...)` and pass `{ transaction: t }` to every query',
   // `?` replacements on every dialect.
   placeholder: '?',
@@ -103,7 +104,15 @@ export const sequelize: LibraryAdapter = {
     const sql = dialect === 'mysql' ? ctx.sqlText(first, 'sequelize', 'mysql', values) : raw;
     if (!sql || !looksLikeSql(sql.text)) return null;
     const transaction = options ? objectProperty(options, 'transaction') : null;
-    const site: QuerySite = { library: 'sequelize', node, resultNode: node, connection: receiver, connectionKind: 'pool', sql, countHint: COUNT_HINT[dialect] };
+    const site: QuerySite = {
+      library: 'sequelize',
+      node,
+      resultNode: node,
+      connection: receiver,
+      connectionKind: 'pool',
+      sql,
+      countHint: COUNT_HINT[dialect],
+    };
     if (transaction && transaction.type !== 'Literal') {
       site.connection = transaction as TSESTree.Expression;
       delete site.connectionKind;
@@ -154,7 +163,8 @@ function unmanagedTransaction(call: TSESTree.CallExpression, ctx: ExtractContext
 
 function declaredBy(call: TSESTree.CallExpression): TSESTree.Identifier | null {
   let current: TSESTree.Node = call;
-  while (current.parent && (current.parent.type === 'AwaitExpression' || current.parent.type === 'TSAsExpression')) current = current.parent;
+  while (current.parent && (current.parent.type === 'AwaitExpression' || current.parent.type === 'TSAsExpression'))
+    current = current.parent;
   const parent = current.parent;
   return parent?.type === 'VariableDeclarator' && parent.init === current && parent.id.type === 'Identifier' ? parent.id : null;
 }
@@ -193,9 +203,6 @@ function dialectOf(receiver: TSESTree.Expression, ctx: ExtractContext): SqlDiale
   return null;
 }
 
-
-
-
 // ---------------------------------------------------------------------------------------------
 // The model API: `Model.findOne(...)`, `instance.save()`, `Model.update(values, { where })`, ...
 
@@ -208,7 +215,22 @@ const OWN_NAMES = new Set(['findByPk', 'findOrCreate', 'findAndCountAll', 'bulkC
 /** Reads whose result is one model instance (or a list of them) that a later `save()` writes back. */
 const INSTANCE_SOURCES = new Set(['findOne', 'findByPk', 'findOrCreate', 'create', 'build']);
 /** `[Op.gt]: 5` and friends -> a comparison the shared classifier judges. */
-const OPERATORS: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', in: 'in', notIn: 'not in', like: 'like', iLike: 'like', notLike: 'not like', startsWith: 'like', endsWith: 'like', substring: 'like' };
+const OPERATORS: Record<string, string> = {
+  eq: '=',
+  ne: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  in: 'in',
+  notIn: 'not in',
+  like: 'like',
+  iLike: 'like',
+  notLike: 'not like',
+  startsWith: 'like',
+  endsWith: 'like',
+  substring: 'like',
+};
 const LOCKS: Record<string, LockStrength> = { UPDATE: 'update', SHARE: 'share', KEY_SHARE: 'key share', NO_KEY_UPDATE: 'no key update' };
 
 const SERVICE_NAME = /(?:Service|Repository|Repo|Store|Api|Client|Controller|Manager|Dao)$/i;
@@ -242,7 +264,11 @@ function fileModels(node: TSESTree.Node, ctx: ExtractContext): FileModels {
   const inits = new Map<string, TSESTree.CallExpression>();
   walk(root, (n) => {
     if (n.type === 'ClassDeclaration' && n.id && n.superClass && isModelBase(n.superClass)) {
-      models.declared.set(n.id.name, { name: n.id.name, table: tableOption(tableDecorator(n)) ?? n.id.name, primaryKey: primaryKeyOfClass(n) ?? 'id' });
+      models.declared.set(n.id.name, {
+        name: n.id.name,
+        table: tableOption(tableDecorator(n)) ?? n.id.name,
+        primaryKey: primaryKeyOfClass(n) ?? 'id',
+      });
     }
     if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) {
       const init = unwrap(n.init);
@@ -252,7 +278,11 @@ function fileModels(node: TSESTree.Node, ctx: ExtractContext): FileModels {
         if (name?.type === 'Literal' && typeof name.value === 'string') {
           const attributes = objectArgument(init.arguments[1], ctx);
           const options = objectArgument(init.arguments[2], ctx);
-          models.declared.set(n.id.name, { name: n.id.name, table: tableOption(options) ?? name.value, primaryKey: (attributes && primaryKeyOf(attributes)) ?? 'id' });
+          models.declared.set(n.id.name, {
+            name: n.id.name,
+            table: tableOption(options) ?? name.value,
+            primaryKey: (attributes && primaryKeyOf(attributes)) ?? 'id',
+          });
         }
       }
     }
@@ -287,7 +317,13 @@ function isModelBase(node: TSESTree.Node): boolean {
 function tableDecorator(node: TSESTree.ClassDeclaration): TSESTree.ObjectExpression | null {
   for (const decorator of node.decorators ?? []) {
     const call = decorator.expression;
-    if (call.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === 'Table' && call.arguments[0]?.type === 'ObjectExpression') return call.arguments[0];
+    if (
+      call.type === 'CallExpression' &&
+      call.callee.type === 'Identifier' &&
+      call.callee.name === 'Table' &&
+      call.arguments[0]?.type === 'ObjectExpression'
+    )
+      return call.arguments[0];
   }
   return null;
 }
@@ -318,7 +354,17 @@ function primaryKeyOf(attributes: TSESTree.ObjectExpression): string | null {
 function primaryKeyOfClass(node: TSESTree.ClassDeclaration): string | null {
   for (const member of node.body.body) {
     if (member.type !== 'PropertyDefinition' || member.key.type !== 'Identifier') continue;
-    if ((member.decorators ?? []).some((d) => (d.expression.type === 'Identifier' ? d.expression.name : d.expression.type === 'CallExpression' && d.expression.callee.type === 'Identifier' ? d.expression.callee.name : null) === 'PrimaryKey')) return member.key.name;
+    if (
+      (member.decorators ?? []).some(
+        (d) =>
+          (d.expression.type === 'Identifier'
+            ? d.expression.name
+            : d.expression.type === 'CallExpression' && d.expression.callee.type === 'Identifier'
+              ? d.expression.callee.name
+              : null) === 'PrimaryKey',
+      )
+    )
+      return member.key.name;
   }
   return null;
 }
@@ -326,7 +372,12 @@ function primaryKeyOfClass(node: TSESTree.ClassDeclaration): string | null {
 /** A call only Sequelize's model API makes: `findByPk`, `findOne({ where })`, `update(values, { where })`. */
 function sequelizeShape(method: string, call: TSESTree.CallExpression, ctx: ExtractContext): boolean {
   if (OWN_NAMES.has(method)) return true;
-  const options = method === 'update' ? objectArgument(call.arguments[1], ctx) : ['findOne', 'findAll', 'count', 'destroy'].includes(method) ? objectArgument(call.arguments[0], ctx) : null;
+  const options =
+    method === 'update'
+      ? objectArgument(call.arguments[1], ctx)
+      : ['findOne', 'findAll', 'count', 'destroy'].includes(method)
+        ? objectArgument(call.arguments[0], ctx)
+        : null;
   return options !== null && objectProperty(options, 'where') !== null;
 }
 
@@ -350,7 +401,10 @@ function modelOf(receiver: TSESTree.Expression, ctx: ExtractContext): ModelInfo 
 }
 
 /** The Sequelize call that produced a model instance (`const product = await Product.findByPk(id)`), with its model. */
-function instanceOf(receiver: TSESTree.Expression, ctx: ExtractContext): { model: ModelInfo; source: string; variable: TSESTree.Identifier } | null {
+function instanceOf(
+  receiver: TSESTree.Expression,
+  ctx: ExtractContext,
+): { model: ModelInfo; source: string; variable: TSESTree.Identifier } | null {
   const inner = unwrap(receiver);
   if (inner.type !== 'Identifier') return null;
   const def = ctx.resolve(inner);
@@ -384,10 +438,25 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   return staticCall(node, method, model, receiver, ctx);
 }
 
-function staticCall(node: TSESTree.CallExpression, method: string, model: ModelInfo, receiver: TSESTree.Expression, ctx: ExtractContext): QuerySite | null {
+function staticCall(
+  node: TSESTree.CallExpression,
+  method: string,
+  model: ModelInfo,
+  receiver: TSESTree.Expression,
+  ctx: ExtractContext,
+): QuerySite | null {
   const builder = new StatementBuilder();
   const display = `${model.name}.${method}`;
-  const optionsAt = method === 'findByPk' || method === 'update' || method === 'create' || method === 'bulkCreate' || method === 'upsert' || method === 'increment' || method === 'decrement' ? 1 : 0;
+  const optionsAt =
+    method === 'findByPk' ||
+    method === 'update' ||
+    method === 'create' ||
+    method === 'bulkCreate' ||
+    method === 'upsert' ||
+    method === 'increment' ||
+    method === 'decrement'
+      ? 1
+      : 0;
   const options = objectArgument(node.arguments[optionsAt], ctx);
   if (node.arguments[optionsAt] && !options && node.arguments[optionsAt]!.type !== 'Identifier') return null;
   const where = options ? objectProperty(options, 'where') : null;
@@ -402,7 +471,10 @@ function staticCall(node: TSESTree.CallExpression, method: string, model: ModelI
       whereConditions(builder, where, ctx);
     }
     const attributes = options ? objectProperty(options, 'attributes') : null;
-    const selectedColumns = attributes?.type === 'ArrayExpression' && attributes.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string') ? attributes.elements.map((e) => columnName(String((e as TSESTree.Literal).value))) : ['*'];
+    const selectedColumns =
+      attributes?.type === 'ArrayExpression' && attributes.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string')
+        ? attributes.elements.map((e) => columnName(String((e as TSESTree.Literal).value)))
+        : ['*'];
     const aggregate = method === 'count' || method === 'max' || method === 'min' || method === 'sum';
     facts = builder.facts('select', model.table, display, { selectedColumns, aggregate, lock: options ? lockOf(options, ctx) : null });
     const reject = options ? objectProperty(options, 'rejectOnEmpty') : null;
@@ -419,7 +491,10 @@ function staticCall(node: TSESTree.CallExpression, method: string, model: ModelI
     }
     if (where) whereConditions(builder, where, ctx);
     facts = builder.facts('update', model.table, display);
-    countHint = method === 'update' ? `the \`[affectedCount]\` \`${display}\` resolves to` : `the affected count \`${display}\` resolves to (\`[[rows, affectedCount]]\` on PostgreSQL; \`Model.update\` with \`sequelize.literal\` gives a plain \`[affectedCount]\`)`;
+    countHint =
+      method === 'update'
+        ? `the \`[affectedCount]\` \`${display}\` resolves to`
+        : `the affected count \`${display}\` resolves to (\`[[rows, affectedCount]]\` on PostgreSQL; \`Model.update\` with \`sequelize.literal\` gives a plain \`[affectedCount]\`)`;
   } else if (method === 'destroy') {
     if (where) whereConditions(builder, where, ctx);
     else if (!options) return null;
@@ -427,19 +502,40 @@ function staticCall(node: TSESTree.CallExpression, method: string, model: ModelI
     countHint = `the number \`${display}\` resolves to`;
   } else {
     // create, bulkCreate, findOrCreate, upsert
-    const rows = method === 'findOrCreate' ? (options ? objectArgument(objectProperty(options, 'defaults'), ctx) : null) : method === 'bulkCreate' ? firstRow(node.arguments[0], ctx) : objectArgument(node.arguments[0], ctx);
-    const columns = rows ? rows.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : null;
-    if (method === 'findOrCreate' && where) for (const p of objectArgument(where, ctx)?.properties ?? []) if (p.type === 'Property' && keyName(p) !== null) columns?.push(columnName(keyName(p)!));
+    const rows =
+      method === 'findOrCreate'
+        ? options
+          ? objectArgument(objectProperty(options, 'defaults'), ctx)
+          : null
+        : method === 'bulkCreate'
+          ? firstRow(node.arguments[0], ctx)
+          : objectArgument(node.arguments[0], ctx);
+    const columns = rows
+      ? rows.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+      : null;
+    if (method === 'findOrCreate' && where)
+      for (const p of objectArgument(where, ctx)?.properties ?? [])
+        if (p.type === 'Property' && keyName(p) !== null) columns?.push(columnName(keyName(p)!));
     if (method === 'upsert' && rows) assignValues(builder, rows, ctx);
     const ignore = options ? objectProperty(options, 'ignoreDuplicates') : null;
-    const onConflict = method === 'upsert' || (method === 'bulkCreate' && options && objectProperty(options, 'updateOnDuplicate')) ? 'update' : method === 'findOrCreate' || (ignore?.type === 'Literal' && ignore.value === true) ? 'nothing' : null;
+    const onConflict =
+      method === 'upsert' || (method === 'bulkCreate' && options && objectProperty(options, 'updateOnDuplicate'))
+        ? 'update'
+        : method === 'findOrCreate' || (ignore?.type === 'Literal' && ignore.value === true)
+          ? 'nothing'
+          : null;
     facts = builder.facts('insert', model.table, display, { insertColumns: columns, onConflict, returning: ['*'] });
     countHint = `the instance \`${display}\` resolves to`;
   }
   return site(node, builder, display, facts, options, receiver, countHint, rowsRequired);
 }
 
-function instanceCall(node: TSESTree.CallExpression, method: string, instance: { model: ModelInfo; source: string; variable: TSESTree.Identifier }, ctx: ExtractContext): QuerySite | null {
+function instanceCall(
+  node: TSESTree.CallExpression,
+  method: string,
+  instance: { model: ModelInfo; source: string; variable: TSESTree.Identifier },
+  ctx: ExtractContext,
+): QuerySite | null {
   const { model, variable } = instance;
   const builder = new StatementBuilder();
   const display = `${variable.name}.${method}`;
@@ -467,7 +563,8 @@ function instanceCall(node: TSESTree.CallExpression, method: string, instance: {
     countHint = `the instance \`${display}\` resolves to`;
   } else {
     // save(): the fields assigned on the instance since it was read; update(values): those and the values.
-    for (const { field, value } of assignedFields(variable, node, ctx)) builder.assign(field, 'value', constantNull(value), `${variable.name}.${field} = ${valueText(value)}`);
+    for (const { field, value } of assignedFields(variable, node, ctx))
+      builder.assign(field, 'value', constantNull(value), `${variable.name}.${field} = ${valueText(value)}`);
     if (method === 'update') {
       const values = objectArgument(node.arguments[0], ctx);
       if (values) assignValues(builder, values, ctx);
@@ -479,9 +576,19 @@ function instanceCall(node: TSESTree.CallExpression, method: string, instance: {
   return site(node, builder, display, facts, options, null, countHint, false);
 }
 
-function site(node: TSESTree.CallExpression, builder: StatementBuilder, display: string, facts: StatementFacts, options: TSESTree.ObjectExpression | null, receiver: TSESTree.Expression | null, countHint: string, rowsRequired: boolean): QuerySite {
+function site(
+  node: TSESTree.CallExpression,
+  builder: StatementBuilder,
+  display: string,
+  facts: StatementFacts,
+  options: TSESTree.ObjectExpression | null,
+  receiver: TSESTree.Expression | null,
+  countHint: string,
+  rowsRequired: boolean,
+): QuerySite {
   const transaction = options ? objectProperty(options, 'transaction') : null;
-  const joined = transaction !== null && !(transaction.type === 'Literal' || (transaction.type === 'Identifier' && transaction.name === 'undefined'));
+  const joined =
+    transaction !== null && !(transaction.type === 'Literal' || (transaction.type === 'Identifier' && transaction.name === 'undefined'));
   return {
     library: 'sequelize',
     node,
@@ -508,7 +615,8 @@ function whereConditions(builder: StatementBuilder, whereNode: TSESTree.Node, ct
     const op = operatorKey(p);
     if (op === 'and' && depth < 5) {
       const list = ctx.origin(p.value as TSESTree.Expression);
-      for (const item of list.type === 'ArrayExpression' ? list.elements : [list]) if (item && item.type !== 'SpreadElement') whereConditions(builder, item, ctx, depth + 1);
+      for (const item of list.type === 'ArrayExpression' ? list.elements : [list])
+        if (item && item.type !== 'SpreadElement') whereConditions(builder, item, ctx, depth + 1);
       continue;
     }
     if (op !== null) {
@@ -575,7 +683,8 @@ function assignValues(builder: StatementBuilder, values: TSESTree.ObjectExpressi
       const text = value.type === 'CallExpression' && value.arguments[0] ? ctx.origin(value.arguments[0] as TSESTree.Expression) : null;
       const sqlText = text?.type === 'Literal' && typeof text.value === 'string' ? text.value : '';
       // `sequelize.literal('stock - 1')` reads the stored value: relative.
-      if (new RegExp(`\\b(?:${field}|${columnName(field)})\\b`).test(sqlText)) builder.assign(field, 'relative', null, `${field}: ${valueText(p.value)}`);
+      if (new RegExp(`\\b(?:${field}|${columnName(field)})\\b`).test(sqlText))
+        builder.assign(field, 'relative', null, `${field}: ${valueText(p.value)}`);
       else builder.assign(field, 'value', null, `${field}: ${valueText(p.value)}`);
       continue;
     }
@@ -585,7 +694,13 @@ function assignValues(builder: StatementBuilder, values: TSESTree.ObjectExpressi
 }
 
 /** `increment('stock', { by: 2 })`, `increment(['a', 'b'])`, `increment({ stock: 2, sold: -1 })`: relative writes. */
-function relativeFields(builder: StatementBuilder, fieldsNode: TSESTree.Node | undefined, options: TSESTree.ObjectExpression | null, method: string, ctx: ExtractContext): void {
+function relativeFields(
+  builder: StatementBuilder,
+  fieldsNode: TSESTree.Node | undefined,
+  options: TSESTree.ObjectExpression | null,
+  method: string,
+  ctx: ExtractContext,
+): void {
   const by = options ? objectProperty(options, 'by') : null;
   const fields = fieldsNode && fieldsNode.type !== 'SpreadElement' ? ctx.origin(fieldsNode as TSESTree.Expression) : null;
   const named = (field: string, amount: TSESTree.Node | null): void => {
@@ -611,7 +726,10 @@ function lockOf(options: TSESTree.ObjectExpression, ctx: ExtractContext): Statem
   else if (value.type === 'ObjectExpression') {
     // `lock: { level: t.LOCK.UPDATE, of: Model }`
     const level = objectProperty(value, 'level');
-    strength = level && unwrap(level).type === 'MemberExpression' ? (LOCKS[propertyName(unwrap(level) as TSESTree.MemberExpression) ?? ''] ?? null) : null;
+    strength =
+      level && unwrap(level).type === 'MemberExpression'
+        ? (LOCKS[propertyName(unwrap(level) as TSESTree.MemberExpression) ?? ''] ?? null)
+        : null;
   }
   if (strength === null) return null;
   const skip = objectProperty(options, 'skipLocked');

@@ -46,7 +46,15 @@ export const slonik: LibraryAdapter = {
       const def = ctx.resolve(inner);
       const fn = def?.kind === 'parameter' ? def.node : null;
       const call = fn?.parent;
-      if (fn && isFunction(fn) && fn.params[0]?.type === 'Identifier' && fn.params[0].name === inner.name && call?.type === 'CallExpression' && ctx.calleeName(call) === 'connect' && call.arguments[0] === fn) {
+      if (
+        fn &&
+        isFunction(fn) &&
+        fn.params[0]?.type === 'Identifier' &&
+        fn.params[0].name === inner.name &&
+        call?.type === 'CallExpression' &&
+        ctx.calleeName(call) === 'connect' &&
+        call.arguments[0] === fn
+      ) {
         return 'client';
       }
     }
@@ -78,7 +86,8 @@ export const slonik: LibraryAdapter = {
       sql,
       rowsRequired: ROWS_REQUIRED.has(method),
       firstColumn: method.endsWith('First'),
-      countHint: method === 'query' ? '`result.rowCount`' : `the rows \`${method}\` returns (with RETURNING), or \`result.rowCount\` from \`query\``,
+      countHint:
+        method === 'query' ? '`result.rowCount`' : `the rows \`${method}\` returns (with RETURNING), or \`result.rowCount\` from \`query\``,
     };
   },
 
@@ -117,7 +126,9 @@ const classifyHole: ClassifyHole = (hole, ctx) => {
   if (origin.type === 'TaggedTemplateExpression') {
     const member = unwrap(origin.tag);
     if (member.type === 'Identifier' && isSqlTag(member, ctx)) return { kind: 'template', template: origin.quasi };
-    return member.type === 'MemberExpression' && propertyName(member) === 'fragment' ? { kind: 'template', template: origin.quasi } : { kind: 'unknown' };
+    return member.type === 'MemberExpression' && propertyName(member) === 'fragment'
+      ? { kind: 'template', template: origin.quasi }
+      : { kind: 'unknown' };
   }
   if (origin.type === 'CallExpression') {
     const callee = unwrap(origin.callee);

@@ -9,10 +9,7 @@ import type { ExtractContext, SqlText } from '../types.js';
 
 /** What a hole of the template stands for. */
 export type Hole =
-  | { kind: 'value' }
-  | { kind: 'text'; text: string }
-  | { kind: 'template'; template: TSESTree.TemplateLiteral }
-  | { kind: 'unknown' };
+  { kind: 'value' } | { kind: 'text'; text: string } | { kind: 'template'; template: TSESTree.TemplateLiteral } | { kind: 'unknown' };
 
 export type ClassifyHole = (hole: TSESTree.Expression, ctx: ExtractContext) => Hole;
 

@@ -58,14 +58,20 @@ const COUNT_HINT: Record<SqlDialect, string> = {
   postgres: 'the affected count (`const [, affected] = await queryRunner.query(...)`)',
   mysql: '`result.affectedRows`',
 };
-const ACTIONS: Record<string, TransactionCall['action']> = { startTransaction: 'begin', commitTransaction: 'commit', rollbackTransaction: 'rollback' };
+const ACTIONS: Record<string, TransactionCall['action']> = {
+  startTransaction: 'begin',
+  commitTransaction: 'commit',
+  rollbackTransaction: 'rollback',
+};
 
 export const typeorm: LibraryAdapter = {
   name: 'typeorm',
   modules: [MODULE],
   // A file that imports TypeORM (or Nest's binding) and calls a repository, manager or query builder method.
-  hints: /^(?=[\s\S]*?\bfrom\s*['"](?:typeorm|@nestjs\/typeorm)['"]|[\s\S]*?\brequire\(\s*['"]typeorm['"]\s*\))(?=[\s\S]*?\.\s*(?:find(?:One|By|AndCount)?\w*|count(?:By)?|exists?(?:By)?|save|update|increment|decrement|delete|softDelete|remove|insert|upsert|getRepository|createQueryBuilder)\s*[(<])/,
-  transactionHint: 'a query runner (`dataSource.createQueryRunner()`, `startTransaction()`, `commitTransaction()`) or `dataSource.transaction(async (manager) => ...)`',
+  hints:
+    /^(?=[\s\S]*?\bfrom\s*['"](?:typeorm|@nestjs\/typeorm)['"]|[\s\S]*?\brequire\(\s*['"]typeorm['"]\s*\))(?=[\s\S]*?\.\s*(?:find(?:One|By|AndCount)?\w*|count(?:By)?|exists?(?:By)?|save|update|increment|decrement|delete|softDelete|remove|insert|upsert|getRepository|createQueryBuilder)\s*[(<])/,
+  transactionHint:
+    'a query runner (`dataSource.createQueryRunner()`, `startTransaction()`, `commitTransaction()`) or `dataSource.transaction(async (manager) => ...)`',
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
@@ -132,10 +138,10 @@ export const typeorm: LibraryAdapter = {
 /** `queryRunner.manager` (or a variable holding it) runs on `queryRunner`: the same connection. */
 function runnerOf(receiver: TSESTree.Expression, ctx: ExtractContext): TSESTree.Expression {
   const origin = ctx.origin(receiver);
-  if (origin.type === 'MemberExpression' && propertyName(origin) === 'manager' && ctx.connectionKind(origin.object) === 'client') return origin.object;
+  if (origin.type === 'MemberExpression' && propertyName(origin) === 'manager' && ctx.connectionKind(origin.object) === 'client')
+    return origin.object;
   return receiver;
 }
-
 
 /** A receiver made by another library (`new Pool()` from pg, `knex(...)`): not TypeORM's to claim. */
 function fromOtherModule(receiver: TSESTree.Expression, ctx: ExtractContext): boolean {
@@ -148,17 +154,61 @@ function fromOtherModule(receiver: TSESTree.Expression, ctx: ExtractContext): bo
 // ---------------------------------------------------------------------------------------------
 // The model API: repositories, the EntityManager, and query builders.
 
-const READS = new Set(['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'count', 'countBy', 'findAndCount', 'findAndCountBy', 'exists', 'existsBy', 'exist', 'sum', 'average', 'minimum', 'maximum']);
+const READS = new Set([
+  'find',
+  'findBy',
+  'findOne',
+  'findOneBy',
+  'findOneOrFail',
+  'findOneByOrFail',
+  'count',
+  'countBy',
+  'findAndCount',
+  'findAndCountBy',
+  'exists',
+  'existsBy',
+  'exist',
+  'sum',
+  'average',
+  'minimum',
+  'maximum',
+]);
 const WRITES = new Set(['save', 'update', 'increment', 'decrement', 'delete', 'softDelete', 'remove', 'insert', 'upsert']);
 /** Reads whose argument is the `where` itself (`findOneBy({ id })`), not find options. */
 const WHERE_ARGUMENT = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'countBy', 'findAndCountBy', 'existsBy']);
 /** Reads that return one entity a later `save(entity)` writes back. */
 const ENTITY_READS = new Set(['findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail']);
 /** `MoreThan(0)` and friends (typeorm's find operators) -> a comparison. */
-const FIND_OPERATORS: Record<string, string> = { Equal: '=', MoreThan: '>', MoreThanOrEqual: '>=', LessThan: '<', LessThanOrEqual: '<=', In: 'in', Like: 'like', ILike: 'like' };
+const FIND_OPERATORS: Record<string, string> = {
+  Equal: '=',
+  MoreThan: '>',
+  MoreThanOrEqual: '>=',
+  LessThan: '<',
+  LessThanOrEqual: '<=',
+  In: 'in',
+  Like: 'like',
+  ILike: 'like',
+};
 /** Query builder methods that run the statement, and what they resolve to. */
-const BUILDER_RUNS = new Set(['getOne', 'getOneOrFail', 'getMany', 'getRawOne', 'getRawMany', 'getCount', 'getManyAndCount', 'getExists', 'execute']);
-const LOCK_MODES: Record<string, LockStrength> = { pessimistic_write: 'update', pessimistic_read: 'share', for_no_key_update: 'no key update', for_key_share: 'key share', pessimistic_partial_write: 'update', pessimistic_write_or_fail: 'update' };
+const BUILDER_RUNS = new Set([
+  'getOne',
+  'getOneOrFail',
+  'getMany',
+  'getRawOne',
+  'getRawMany',
+  'getCount',
+  'getManyAndCount',
+  'getExists',
+  'execute',
+]);
+const LOCK_MODES: Record<string, LockStrength> = {
+  pessimistic_write: 'update',
+  pessimistic_read: 'share',
+  for_no_key_update: 'no key update',
+  for_key_share: 'key share',
+  pessimistic_partial_write: 'update',
+  pessimistic_write_or_fail: 'update',
+};
 const REPOSITORY_TYPES = new Set(['Repository', 'TreeRepository']);
 
 interface EntityInfo {
@@ -196,16 +246,32 @@ function fileEntities(node: TSESTree.Node): Map<string, EntityInfo> {
   const entities = new Map<string, EntityInfo>();
   walk(program, (n) => {
     if (n.type === 'ClassDeclaration' && n.id) {
-      const decorator = (n.decorators ?? []).find((d) => d.expression.type === 'CallExpression' && d.expression.callee.type === 'Identifier' && (d.expression.callee.name === 'Entity' || d.expression.callee.name === 'ViewEntity'));
+      const decorator = (n.decorators ?? []).find(
+        (d) =>
+          d.expression.type === 'CallExpression' &&
+          d.expression.callee.type === 'Identifier' &&
+          (d.expression.callee.name === 'Entity' || d.expression.callee.name === 'ViewEntity'),
+      );
       if (decorator) {
         const call = decorator.expression as TSESTree.CallExpression;
         const first = call.arguments[0];
-        const named = first?.type === 'Literal' && typeof first.value === 'string' ? first.value : first?.type === 'ObjectExpression' ? stringProperty(first, 'name') : null;
+        const named =
+          first?.type === 'Literal' && typeof first.value === 'string'
+            ? first.value
+            : first?.type === 'ObjectExpression'
+              ? stringProperty(first, 'name')
+              : null;
         entities.set(n.id.name, { name: n.id.name, table: named ?? n.id.name, ...entityColumns(n) });
       }
     }
     // const AccountSchema = new EntitySchema({ name: 'Account', tableName: 'accounts', columns: { id: { primary: true } } })
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init?.type === 'NewExpression' && n.init.callee.type === 'Identifier' && n.init.callee.name === 'EntitySchema') {
+    if (
+      n.type === 'VariableDeclarator' &&
+      n.id.type === 'Identifier' &&
+      n.init?.type === 'NewExpression' &&
+      n.init.callee.type === 'Identifier' &&
+      n.init.callee.name === 'EntitySchema'
+    ) {
       const options = n.init.arguments[0]?.type === 'ObjectExpression' ? n.init.arguments[0] : null;
       if (options) {
         const columns = objectProperty(options, 'columns');
@@ -256,7 +322,8 @@ function entityOf(node: TSESTree.Node | undefined): EntityInfo | null {
   if (!node || node.type === 'SpreadElement') return null;
   const inner = unwrap(node);
   // `manager.findOne('Account', ...)`: an entity by its name.
-  if (inner.type === 'Literal' && typeof inner.value === 'string') return { name: inner.value, table: inner.value, primaryKey: 'id', versioned: false };
+  if (inner.type === 'Literal' && typeof inner.value === 'string')
+    return { name: inner.value, table: inner.value, primaryKey: 'id', versioned: false };
   const name = inner.type === 'Identifier' ? inner.name : inner.type === 'MemberExpression' ? propertyName(inner) : null;
   if (name === null || !/^[A-Z]/.test(name)) return null;
   return fileEntities(node).get(name) ?? { name, table: name, primaryKey: 'id', versioned: false };
@@ -279,7 +346,8 @@ function entityOfType(type: TSESTree.TypeNode | null | undefined): EntityInfo | 
 function injectedEntity(decorators: readonly TSESTree.Decorator[] | undefined): EntityInfo | null {
   for (const d of decorators ?? []) {
     const e = d.expression;
-    if (e.type === 'CallExpression' && e.callee.type === 'Identifier' && e.callee.name === 'InjectRepository') return entityOf(e.arguments[0]);
+    if (e.type === 'CallExpression' && e.callee.type === 'Identifier' && e.callee.name === 'InjectRepository')
+      return entityOf(e.arguments[0]);
   }
   return null;
 }
@@ -329,7 +397,8 @@ function managerConnection(manager: TSESTree.Expression, ctx: ExtractContext): T
 function superclassEntity(node: TSESTree.Node): EntityInfo | null {
   let current: TSESTree.Node | undefined = node.parent;
   while (current && current.type !== 'ClassDeclaration' && current.type !== 'ClassExpression') current = current.parent;
-  const parameters = current && (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') ? current.superTypeArguments?.params : undefined;
+  const parameters =
+    current && (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') ? current.superTypeArguments?.params : undefined;
   const argument = parameters?.length === 1 ? parameters[0] : undefined;
   return argument?.type === 'TSTypeReference' && argument.typeName.type === 'Identifier' ? entityOf(argument.typeName) : null;
 }
@@ -361,7 +430,10 @@ function isManager(receiver: TSESTree.Expression, ctx: ExtractContext): boolean 
   if (inner.type === 'MemberExpression' && propertyName(inner) === 'manager') return true;
   if (inner.type === 'MemberExpression' && unwrap(inner.object).type === 'ThisExpression') {
     const member = classMember(inner);
-    return member !== null && (typeName(member.type) === 'EntityManager' || member.decorators.some((d) => decoratorName(d) === 'InjectEntityManager'));
+    return (
+      member !== null &&
+      (typeName(member.type) === 'EntityManager' || member.decorators.some((d) => decoratorName(d) === 'InjectEntityManager'))
+    );
   }
   if (inner.type !== 'Identifier') return false;
   const def = ctx.resolve(inner);
@@ -425,9 +497,18 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     const where = WHERE_ARGUMENT.has(method) ? args[0] : options ? objectProperty(options, 'where') : null;
     if (where) whereConditions(builder, where, ctx);
     const select = options && !WHERE_ARGUMENT.has(method) ? objectProperty(options, 'select') : null;
-    const selectedColumns = select?.type === 'ArrayExpression' ? select.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [columnName(e.value)] : [])) : select?.type === 'ObjectExpression' ? select.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : ['*'];
+    const selectedColumns =
+      select?.type === 'ArrayExpression'
+        ? select.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [columnName(e.value)] : []))
+        : select?.type === 'ObjectExpression'
+          ? select.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+          : ['*'];
     const aggregate = method.startsWith('count') || method.startsWith('exist') || ['sum', 'average', 'minimum', 'maximum'].includes(method);
-    facts = builder.facts('select', entity.table, display, { selectedColumns, aggregate, lock: options && !WHERE_ARGUMENT.has(method) ? findLock(options, ctx) : null });
+    facts = builder.facts('select', entity.table, display, {
+      selectedColumns,
+      aggregate,
+      lock: options && !WHERE_ARGUMENT.has(method) ? findLock(options, ctx) : null,
+    });
     rowsRequired = method.endsWith('OrFail');
   } else if (method === 'save' || method === 'remove') {
     const read = readEntity(args[0], ctx);
@@ -437,7 +518,8 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     if (method === 'save') {
       // save() writes the columns changed since the read, absolute, aimed at the primary key; it
       // increments a @VersionColumn but does not test it.
-      for (const { field, value } of assignedFields(read.variable, node, ctx)) builder.assign(field, 'value', constantNull(value), `${read.variable.name}.${field} = ${valueText(value)}`);
+      for (const { field, value } of assignedFields(read.variable, node, ctx))
+        builder.assign(field, 'value', constantNull(value), `${read.variable.name}.${field} = ${valueText(value)}`);
     }
     builder.compare(key, '=', read.variable, `${key}: ${read.variable.name}.${key}`);
     facts = builder.facts(method === 'save' ? 'update' : 'delete', table, display);
@@ -452,7 +534,8 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
       else builder.assign('*', 'value', null, `${args[1] ? valueText(args[1]) : '…'} (columns not known)`);
     } else if (method === 'increment' || method === 'decrement') {
       const field = args[1];
-      if (field?.type === 'Literal' && typeof field.value === 'string') builder.assign(field.value, 'relative', args[2] ?? null, `${method}(..., '${field.value}', ${args[2] ? valueText(args[2]) : '?'})`);
+      if (field?.type === 'Literal' && typeof field.value === 'string')
+        builder.assign(field.value, 'relative', args[2] ?? null, `${method}(..., '${field.value}', ${args[2] ? valueText(args[2]) : '?'})`);
     } else if (method === 'softDelete') {
       builder.assign('deletedAt', 'value', null, 'deletedAt = now()');
     }
@@ -461,7 +544,9 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   } else {
     // insert(values), upsert(values, conflictPaths)
     const values = objectArgument(args[0], ctx);
-    const columns = values ? values.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : [])) : null;
+    const columns = values
+      ? values.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+      : null;
     if (method === 'upsert' && values) assignValues(builder, values, ctx);
     facts = builder.facts('insert', entity.table, display, { insertColumns: columns, onConflict: method === 'upsert' ? 'update' : null });
     countHint = `the result \`${display}\` resolves to`;
@@ -469,7 +554,15 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   return site(node, target, builder, display, facts, countHint, rowsRequired);
 }
 
-function site(node: TSESTree.CallExpression, target: Pick<Target, 'connection' | 'connectionKind'>, builder: StatementBuilder, display: string, facts: StatementFacts, countHint: string, rowsRequired: boolean): QuerySite {
+function site(
+  node: TSESTree.CallExpression,
+  target: Pick<Target, 'connection' | 'connectionKind'>,
+  builder: StatementBuilder,
+  display: string,
+  facts: StatementFacts,
+  countHint: string,
+  rowsRequired: boolean,
+): QuerySite {
   return {
     library: 'typeorm',
     node,
@@ -515,9 +608,18 @@ function whereConditions(builder: StatementBuilder, whereNode: TSESTree.Node, ct
     if (value.type === 'CallExpression' && value.callee.type === 'Identifier') {
       const operator = value.callee.name;
       if (operator === 'IsNull') builder.compare(field, 'is null', null, `${field}: IsNull()`);
-      else if (operator === 'Not' && value.arguments[0] && unwrap(value.arguments[0]).type === 'CallExpression' && (unwrap(value.arguments[0]) as TSESTree.CallExpression).callee.type === 'Identifier' && ((unwrap(value.arguments[0]) as TSESTree.CallExpression).callee as TSESTree.Identifier).name === 'IsNull') builder.compare(field, 'is not null', null, `${field}: Not(IsNull())`);
-      else if (operator === 'Not' && value.arguments[0]) builder.compare(field, '<>', value.arguments[0], `${field}: Not(${valueText(value.arguments[0])})`);
-      else if (FIND_OPERATORS[operator] && value.arguments[0]) builder.compare(field, FIND_OPERATORS[operator]!, value.arguments[0], `${field}: ${operator}(${valueText(value.arguments[0])})`);
+      else if (
+        operator === 'Not' &&
+        value.arguments[0] &&
+        unwrap(value.arguments[0]).type === 'CallExpression' &&
+        (unwrap(value.arguments[0]) as TSESTree.CallExpression).callee.type === 'Identifier' &&
+        ((unwrap(value.arguments[0]) as TSESTree.CallExpression).callee as TSESTree.Identifier).name === 'IsNull'
+      )
+        builder.compare(field, 'is not null', null, `${field}: Not(IsNull())`);
+      else if (operator === 'Not' && value.arguments[0])
+        builder.compare(field, '<>', value.arguments[0], `${field}: Not(${valueText(value.arguments[0])})`);
+      else if (FIND_OPERATORS[operator] && value.arguments[0])
+        builder.compare(field, FIND_OPERATORS[operator]!, value.arguments[0], `${field}: ${operator}(${valueText(value.arguments[0])})`);
       else builder.opaque(`${field}: ${operator}(…)`);
       continue;
     }
@@ -533,8 +635,16 @@ function assignValues(builder: StatementBuilder, values: TSESTree.ObjectExpressi
     if (field === null) continue;
     const value = unwrap(p.value);
     if (value.type === 'ArrowFunctionExpression') {
-      const body = value.body.type === 'Literal' || value.body.type === 'TemplateLiteral' ? ctx.sqlText(value.body, 'dollar', 'postgres')?.text ?? '' : '';
-      builder.assign(field, new RegExp(`\\b(?:${field}|${columnName(field)})\\b`).test(body) ? 'relative' : 'value', null, `${field}: () => …`);
+      const body =
+        value.body.type === 'Literal' || value.body.type === 'TemplateLiteral'
+          ? (ctx.sqlText(value.body, 'dollar', 'postgres')?.text ?? '')
+          : '';
+      builder.assign(
+        field,
+        new RegExp(`\\b(?:${field}|${columnName(field)})\\b`).test(body) ? 'relative' : 'value',
+        null,
+        `${field}: () => …`,
+      );
       continue;
     }
     builder.assign(field, 'value', constantNull(p.value), `${field}: ${valueText(p.value)}`);
@@ -603,10 +713,29 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
   }
   if (!entity) return null;
   const display = `${expressionPath(receiver) ?? 'queryBuilder'}.createQueryBuilder(…).${node.callee.type === 'MemberExpression' ? propertyName(node.callee) : 'execute'}`;
-  const onConflict = chain.calls.some((c) => c.name === 'orIgnore') ? 'nothing' : chain.calls.some((c) => c.name === 'orUpdate') ? 'update' : null;
-  const facts = builder.facts(kind, entity.table, display, kind === 'select' ? { lock, aggregate: ctx.calleeName(node) === 'getCount' } : kind === 'insert' ? { onConflict } : {});
-  const connection = repository ? { connection: repository.connection, ...(repository.connectionKind ? { connectionKind: repository.connectionKind } : {}) } : { connection: managerConnection(receiver, ctx), ...kindOf(receiver, ctx) };
-  return site(node, connection, builder, display, facts, `the \`affected\` count of the result \`.execute()\` resolves to`, ctx.calleeName(node) === 'getOneOrFail');
+  const onConflict = chain.calls.some((c) => c.name === 'orIgnore')
+    ? 'nothing'
+    : chain.calls.some((c) => c.name === 'orUpdate')
+      ? 'update'
+      : null;
+  const facts = builder.facts(
+    kind,
+    entity.table,
+    display,
+    kind === 'select' ? { lock, aggregate: ctx.calleeName(node) === 'getCount' } : kind === 'insert' ? { onConflict } : {},
+  );
+  const connection = repository
+    ? { connection: repository.connection, ...(repository.connectionKind ? { connectionKind: repository.connectionKind } : {}) }
+    : { connection: managerConnection(receiver, ctx), ...kindOf(receiver, ctx) };
+  return site(
+    node,
+    connection,
+    builder,
+    display,
+    facts,
+    `the \`affected\` count of the result \`.execute()\` resolves to`,
+    ctx.calleeName(node) === 'getOneOrFail',
+  );
 }
 
 const BUILDER_CONDITION = /^\s*(?:\w+\.)?"?(\w+)"?\s*(=|<>|!=|>=|<=|>|<|IS NULL|IS NOT NULL)\s*(?::(\w+))?\s*$/i;

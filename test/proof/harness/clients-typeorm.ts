@@ -49,7 +49,16 @@ export async function runWithTypeorm(
 ): Promise<Outcome<unknown>[]> {
   const gates = Array.from({ length: callers }, () => ({ current: null as Gate | null }));
   const sources = gates.map(
-    (gate) => new DataSource({ type: 'postgres', url: databaseUrl, entities: [...entities], driver: gatedDriver(gate), poolSize: 2, logging: false, installExtensions: false }),
+    (gate) =>
+      new DataSource({
+        type: 'postgres',
+        url: databaseUrl,
+        entities: [...entities],
+        driver: gatedDriver(gate),
+        poolSize: 2,
+        logging: false,
+        installExtensions: false,
+      }),
   );
   try {
     await Promise.all(sources.map((source) => source.initialize()));

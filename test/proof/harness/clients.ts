@@ -44,7 +44,9 @@ export function gatedPool(pool: pg.Pool, scheduler: Scheduler, caller: Caller): 
   const query = withCallback(send);
   const connectAsync = async (): Promise<pg.PoolClient> => gatedClient(await pool.connect(), scheduler, caller);
   // `pool.connect((err, client, release) => ...)`, as pg's callback API hands out a client.
-  const connect = (callback?: (error: Error | null, client?: pg.PoolClient, release?: (error?: Error) => void) => void): Promise<pg.PoolClient> | undefined => {
+  const connect = (
+    callback?: (error: Error | null, client?: pg.PoolClient, release?: (error?: Error) => void) => void,
+  ): Promise<pg.PoolClient> | undefined => {
     if (!callback) return connectAsync();
     connectAsync().then(
       (client) => callback(null, client, (error?: Error) => client.release(error)),
@@ -147,10 +149,7 @@ export function gatedSql(sql: Sql, scheduler: Scheduler, caller: Caller, pid: nu
       if (property === 'begin' && typeof value === 'function') {
         return (...args: unknown[]) => {
           const callback = args.pop() as (tx: Sql) => unknown;
-          return (value as QueryFunction).apply(target, [
-            ...args,
-            (tx: Sql) => callback(gatedSql(tx, scheduler, caller, pid)),
-          ]);
+          return (value as QueryFunction).apply(target, [...args, (tx: Sql) => callback(gatedSql(tx, scheduler, caller, pid))]);
         };
       }
       return value;

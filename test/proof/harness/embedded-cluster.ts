@@ -207,7 +207,12 @@ async function stageBinaries(source: string, target: string): Promise<string> {
     } else {
       const { mode } = await lstat(from);
       const wanted = mode | 0o444 | (mode & 0o100 ? 0o111 : 0);
-      const linked = (mode & 0o7777) === (wanted & 0o7777) && (await link(from, to).then(() => true, () => false));
+      const linked =
+        (mode & 0o7777) === (wanted & 0o7777) &&
+        (await link(from, to).then(
+          () => true,
+          () => false,
+        ));
       if (!linked) {
         await copyFile(from, to);
         await chmod(to, wanted & 0o777);
@@ -231,7 +236,12 @@ function spawnTool(file: string, args: string[], { cwd, ids, log }: SpawnOptions
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (chunk: Buffer): void => {
-    log.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
+    log.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
     if (log.length > 200) log.splice(0, log.length - 200);
   };
   child.stdout?.on('data', collect);
@@ -278,9 +288,7 @@ async function waitUntilReady(server: ChildProcess, url: string, timeoutMs: numb
     failure ??= new ClusterFailure(`postgres could not be run (${error.message})`);
   });
   server.once('exit', (code, signal) => {
-    failure ??= new ClusterFailure(
-      `postgres stopped while starting (${signal === null ? `exit code ${code}` : `signal ${signal}`})`,
-    );
+    failure ??= new ClusterFailure(`postgres stopped while starting (${signal === null ? `exit code ${code}` : `signal ${signal}`})`);
   });
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -110,9 +110,7 @@ export function listScenarios(): ScenarioDirectory[] {
 
 /** Imports a fixture module: the TypeScript source under vitest, the compiled file under `dist/`. */
 export async function importFixture(absolutePath: string): Promise<Record<string, unknown>> {
-  const path = compiled
-    ? join(repositoryRoot, 'dist', relative(repositoryRoot, absolutePath)).replace(/\.ts$/, '.js')
-    : absolutePath;
+  const path = compiled ? join(repositoryRoot, 'dist', relative(repositoryRoot, absolutePath)).replace(/\.ts$/, '.js') : absolutePath;
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 }
 

@@ -28,10 +28,7 @@ const USE_YOUR_OWN =
   'may create and drop databases on, e.g. DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres npm test';
 
 /** Starts (or finds) PostgreSQL; rejects with PostgresUnavailable saying why when it cannot. */
-export async function startPostgres(
-  env: NodeJS.ProcessEnv = process.env,
-  options: ClusterOptions = {},
-): Promise<PostgresServer> {
+export async function startPostgres(env: NodeJS.ProcessEnv = process.env, options: ClusterOptions = {}): Promise<PostgresServer> {
   const given = env['DATABASE_URL'];
   if (given !== undefined && given !== '') {
     await assertReachable(given);

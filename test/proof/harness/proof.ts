@@ -31,7 +31,11 @@ export async function proveAll(serverUrl: string, onLine: (line: ProofLine) => v
     const databaseUrl = await freshDatabase(serverUrl, name);
     try {
       for (const variant of directory.variants) {
-        const line = proofLine(variant, lintOrError(lint, variant), await runOrError(() => runVariant(databaseUrl, directory, scenario, variant)));
+        const line = proofLine(
+          variant,
+          lintOrError(lint, variant),
+          await runOrError(() => runVariant(databaseUrl, directory, scenario, variant)),
+        );
         lines.push(line);
         onLine(line);
       }

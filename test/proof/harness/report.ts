@@ -93,7 +93,11 @@ export function formatTable(lines: ProofLine[]): string {
     failures.length === 0 ? 'ok' : 'FAILED',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const format = (cells: string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format)];
   const failed = lines.filter((line) => line.failures.length > 0);
   if (failed.length > 0) {

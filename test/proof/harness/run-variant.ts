@@ -100,9 +100,7 @@ const withPg: Runner = async (databaseUrl, scenario, scheduler, operation) => {
 
 /** postgres.js: each caller is its own instance with one connection, whose backend is known. */
 const withPostgresJs: Runner = async (databaseUrl, scenario, scheduler, operation) => {
-  const instances = Array.from({ length: scenario.callers }, () =>
-    postgres(databaseUrl, { max: 1, onnotice: () => {} }),
-  );
+  const instances = Array.from({ length: scenario.callers }, () => postgres(databaseUrl, { max: 1, onnotice: () => {} }));
   try {
     const pids = await Promise.all(
       instances.map(async (sql) => (await sql<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]?.pid ?? null),
@@ -138,7 +136,14 @@ const withSequelize: Runner = (databaseUrl, scenario, scheduler, operation) =>
 
 /** TypeORM: each caller is its own data source over the entities the variant exports, its pool gated. */
 const withTypeorm: Runner = (databaseUrl, scenario, scheduler, operation, module) =>
-  runWithTypeorm(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation, (module['entities'] as never[] | undefined) ?? []);
+  runWithTypeorm(
+    databaseUrl,
+    scenario.callers,
+    (index) => scenario.args(index),
+    scheduler,
+    operation,
+    (module['entities'] as never[] | undefined) ?? [],
+  );
 
 const RUNNERS: Record<Library, Runner> = {
   pg: withPg,

@@ -131,9 +131,7 @@ export class Scheduler {
       const blocked = await this.settle();
       const live = this.callers.filter((caller) => caller.state !== 'done');
       if (live.length === 0) return;
-      const next = live
-        .filter((caller) => caller.state === 'waiting')
-        .sort((a, b) => a.step - b.step || a.index - b.index)[0];
+      const next = live.filter((caller) => caller.state === 'waiting').sort((a, b) => a.step - b.step || a.index - b.index)[0];
       if (next === undefined) {
         // Everyone left is blocked on a lock held by someone else left: only PostgreSQL can end
         // this (its deadlock detector), so wait for any of them to move.
