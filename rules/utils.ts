@@ -66,8 +66,8 @@ export function reportFindings<R extends RuleId>(
         const model = buildModel(
           program,
           sourceCode.scopeManager!,
-          settings.followImports ? defaultProject().link(resolvePath(context.filename)) : null,
-          { transactionHelpers: settings.transactionHelpers },
+          settings.followImports ? defaultProject().link(resolvePath(context.filename), 0, [context.cwd]) : null,
+          { transactionHelpers: settings.transactionHelpers, callers: true },
         );
         if (model.units.length === 0) return;
         findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, settings));

@@ -16,6 +16,8 @@ import type { Resolver, ScopeManagerLike } from './extract/scope.js';
 import type { ExtractContext, QuerySite, TransactionScope } from './extract/types.js';
 import { unwrap } from './extract/ast.js';
 import { declaredHelperScopes, deriveSites, summarize, type FunctionSummary } from './flow/summaries.js';
+import { callerVerdict, callInventory, functionKey, type CallerOracle, type CallInventory } from './flow/callers.js';
+import { functionName } from './extract/ast.js';
 import { calleeSummary, exportedSummaries, fileSystemHost, Project, type ModuleSummaries, type ProjectLink } from './project/index.js';
 import { resolve as resolvePath } from 'node:path';
 import { importsDatabaseCode } from './project/prescan.js';
@@ -68,6 +70,11 @@ const LOCAL_ROUNDS = 3;
 export interface ModelOptions {
   /** Functions declared to run their callback in a transaction (setting `transactionHelpers`). */
   transactionHelpers?: readonly string[];
+  /**
+   * Ask the project's callers what a function's connection parameter holds where it takes a row lock
+   * (src/flow/callers.ts): for the file being analysed, not for the modules it imports.
+   */
+  callers?: boolean;
 }
 
 export function buildModel(
@@ -94,6 +101,7 @@ export function buildModel(
     runInHelperTransactions(extraction.sites, declared, extraction.resolver);
   }
   let units = extraction.sites.length > 0 ? buildUnits(extraction, analyzeSite) : [];
+  let combined: typeof extraction = extraction;
   let summarizedCalls = 0;
   if (units.length > 0 || (project !== null && hasImports(program))) {
     let previous = -1;
@@ -105,7 +113,7 @@ export function buildModel(
       if (size === 0 || size === previous) break;
       previous = size;
       summarizedCalls = new Set(derived.sites.map((s) => s.node)).size;
-      const combined = {
+      combined = {
         ...extraction,
         sites: [...extraction.sites, ...derived.sites],
         transactions: [...extraction.transactions, ...derived.scopes],
@@ -113,6 +121,20 @@ export function buildModel(
       runInHelperTransactions(combined.sites, [...declared, ...derived.scopes], extraction.resolver);
       units = buildUnits(combined, analyzeSite);
     }
+  }
+  const callerOwned = units.some(
+    (u) => u.node.type !== 'Program' && u.steps.some((s) => s.facts.lock && s.transaction.state === 'unknown'),
+  );
+  if (options.callers === true && project !== null && callerOwned) {
+    const ownFile = project.file;
+    let own: CallInventory | null = null;
+    const before = units;
+    const oracle: CallerOracle = (fn, param) =>
+      callerVerdict({ key: functionKey(ownFile, fn.loc.start.line, functionName(fn)), name: functionName(fn), param }, (name) => [
+        { file: ownFile, inventory: (own ??= callInventory(program, before, extraction.resolver, ownFile)) },
+        ...project.callers(name),
+      ]);
+    units = buildUnits(combined, analyzeSite, oracle);
   }
   let model: Model = { ...EMPTY, unresolved: extraction.unresolved };
   if (units.length > 0) {
@@ -196,6 +218,11 @@ export interface AnalyzeOptions extends CheckOptions {
    * shared file-system project). `false` analyses the file alone (its own functions are still followed).
    */
   project?: Project | false;
+  /**
+   * The directories whose source files are the project, where the callers of a function are looked for
+   * (the CLI's audited directories; ESLint's working directory). Without them, only this file's calls.
+   */
+  projectRoots?: readonly string[];
 }
 
 /**
@@ -207,9 +234,12 @@ export function defaultProject(): Project {
   return (sharedProject ??= new Project(fileSystemHost(), summarizeModule));
 }
 
-/** Parse a module another file imports and summarise what it exports; null when it cannot be read. */
-export function summarizeModule(file: string, text: string, link: ProjectLink): ModuleSummaries | null {
-  if (!mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text)) return null;
+/**
+ * Parse a module another file imports and summarise what it exports; null when it cannot be read.
+ * With `inventory`, also what its calls pass to the functions they call (src/flow/callers.ts).
+ */
+export function summarizeModule(file: string, text: string, link: ProjectLink, inventory = false): ModuleSummaries | null {
+  if (!inventory && !mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text)) return null;
   let parsed: ReturnType<typeof parseSource>;
   try {
     parsed = parseSource(text, file, false);
@@ -217,7 +247,10 @@ export function summarizeModule(file: string, text: string, link: ProjectLink): 
     return null; // a module that does not parse is one the analysis does not follow
   }
   const model = buildModel(parsed.program, parsed.scopeManager, link);
-  return model.context ? exportedSummaries(parsed.program, model.summaries, model.context) : null;
+  const summaries = model.context ? exportedSummaries(parsed.program, model.summaries, model.context) : null;
+  if (!inventory) return summaries;
+  const calls = callInventory(parsed.program, model.units, model.resolver, file);
+  return { ...(summaries ?? { exports: new Map(), connections: new Map(), reexports: [] }), calls };
 }
 
 /** An import or require of another module of the project (or of a tsconfig path alias). */
@@ -270,8 +303,9 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   }
   const { program, scopeManager } = parsed;
   try {
-    const project = options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath));
-    const model = buildModel(program, scopeManager, project, { transactionHelpers: options.transactionHelpers ?? [] });
+    const project =
+      options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath), 0, options.projectRoots ?? []);
+    const model = buildModel(program, scopeManager, project, { transactionHelpers: options.transactionHelpers ?? [], callers: true });
     const elsewhere = derivedSites(model);
     const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map((f) => toReported(f, elsewhere));
     return {

@@ -1,5 +1,6 @@
 import { firstTable, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
+import type { Step } from '../flow/types.js';
 import { inOneTransaction } from './advice.js';
 
 export const messages = {
@@ -27,11 +28,21 @@ export function noLockOutsideTransaction({ units }: CheckInput): Finding<'no-loc
         findingAt(unit, step, 'no-lock-outside-transaction', 'lockOutsideTransaction', {
           strength: lock.strength.toUpperCase(),
           table: firstTable(step.facts.tablesRead),
-          where: step.connection.kind === 'pool' ? ` (it is sent through the pool \`${step.connection.name}\`)` : '',
+          where: whereItRuns(unit.name, step),
           inTransaction: inOneTransaction(step.site),
         }),
       );
     }
   }
   return findings;
+}
+
+function whereItRuns(functionName: string, step: Step): string {
+  if (step.connection.kind === 'pool') return ` (it is sent through the pool \`${step.connection.name}\`)`;
+  const callers = step.transaction.callers;
+  if (!callers) return '';
+  const at = `${callers.example.file.split(/[\\/]/).pop()}:${callers.example.line}`;
+  return callers.calls === 1
+    ? ` (the one call of \`${functionName}\` in the project, at ${at}, passes it a connection outside a transaction)`
+    : ` (all ${callers.calls} calls of \`${functionName}\` in the project pass it a connection outside a transaction, as at ${at})`;
 }

@@ -102,7 +102,9 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const options: AnalyzeOptions = {
     ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }),
     schema,
-    ...(input.followImports === false ? { project: false as const } : {}),
+    ...(input.followImports === false
+      ? { project: false as const }
+      : { projectRoots: input.paths.map((p) => path.resolve(input.cwd, p)).map((p) => (isDirectory(p) ? p : path.dirname(p))) }),
     ...(input.transactionHelpers && input.transactionHelpers.length > 0 ? { transactionHelpers: input.transactionHelpers } : {}),
   };
   const total = files.length;

@@ -51,9 +51,10 @@ export interface QuerySite {
   connectionKey?: string;
   /**
    * The site stands for a statement a called function runs (src/flow/summaries.ts): `node` is the call
-   * in the caller's code; this says which function runs it, in which file (null: this file), on which line.
+   * in the caller's code; this says which function runs it, in which file (null: this file), on which line,
+   * the line that declares that function, and which of its parameters the statement's connection is.
    */
-  derived?: { function: string; file: string | null; line: number };
+  derived?: { function: string; file: string | null; line: number; declaredAt: number; connectionParam: number | null };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`
    * is the call as the user wrote it (`prisma.product.update`), for messages and fingerprints, and

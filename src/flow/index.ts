@@ -8,7 +8,9 @@ import { isErrorFirstCallback, isPromiseExecutor } from '../extract/callbacks.js
 import type { ExtractResult } from '../extract/index.js';
 import type { QuerySite, TransactionCall, TransactionScope } from '../extract/types.js';
 import type { Isolation, SqlAnalysis, SqlDialect } from '../sql/facts.js';
+import type { CallerOracle, CallerVerdict } from './callers.js';
 import { resultUse } from './results.js';
+import { parameterIndex } from './summaries.js';
 import type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
 
 export type { Step, Unit } from './types.js';
@@ -18,7 +20,11 @@ type Analyze = (site: QuerySite) => SqlAnalysis;
 /** Callbacks that run as part of the function that calls them. */
 const INLINE_CALLEES = new Set(['then', 'catch', 'finally', 'map', 'forEach', 'all', 'allSettled', 'race', 'any']);
 
-export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] {
+/**
+ * `callers` answers, for a function whose row lock runs on one of its parameters, what every caller in
+ * the project passes there (src/flow/callers.ts); without it that state is unknown.
+ */
+export function buildUnits(extraction: ExtractResult, analyze: Analyze, callers: CallerOracle | null = null): Unit[] {
   const { sites, transactions, transactionCalls, resolver, context } = extraction;
   if (sites.length === 0) return [];
   const queryNodes = new Set<TSESTree.Node>(sites.map((s) => s.node));
@@ -69,7 +75,7 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze): Unit[] 
     result.push({
       node: unitNode,
       name: unitNode.type === 'Program' ? '<module>' : functionName(unitNode),
-      steps: buildSteps(unitNode, members.sites, members.calls, { analyze, useOf, connectionOf, scopes, extraction }),
+      steps: buildSteps(unitNode, members.sites, members.calls, { analyze, useOf, connectionOf, scopes, extraction, callers }),
     });
   }
   return result;
@@ -109,6 +115,7 @@ interface StepServices {
   connectionOf: (site: QuerySite | TransactionCall) => Connection;
   scopes: ReadonlyMap<TSESTree.Node, TransactionScope>;
   extraction: ExtractResult;
+  callers: CallerOracle | null;
 }
 
 interface ConnectionState {
@@ -121,6 +128,8 @@ interface ConnectionState {
   sessionIsolation: Isolation | null;
   sessionLock: boolean;
   transactionLock: 'advisory lock' | 'LOCK TABLE' | null;
+  /** The state on entry is what every caller passes (until the function's own transaction control). */
+  callers: CallerVerdict | null;
 }
 
 /** LOCK TABLE modes that conflict with themselves: two requests holding one cannot both proceed. */
@@ -144,6 +153,12 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
 
   let states = new Map<string, ConnectionState>();
   const steps: Step[] = [];
+  // Connections a row lock is taken on: only there does what the callers pass change a finding.
+  const lockedConnections = new Set(
+    services.callers
+      ? sites.filter((site) => services.analyze(site).statements.some((f) => f.lock)).map((site) => services.connectionOf(site).key)
+      : [],
+  );
   // Transaction control inside a branch that leaves the function (`if (...) { ROLLBACK; return }`)
   // changes nothing for the statements after that branch: their state is restored when it ends.
   const branches: { end: number; saved: Map<string, ConnectionState> }[] = [];
@@ -158,7 +173,8 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
     if ('handoff' in event) {
       // The callee may have sent BEGIN (`await startTransaction(client)`): the state it hands back is unknown.
       const state = stateOf(event.handoff.connection, event.handoff.expression, undefined);
-      if (state.state === 'none') Object.assign(state, { state: 'unknown', id: ++transactionIds, isolation: null, transactionLock: null });
+      if (state.state === 'none')
+        Object.assign(state, { state: 'unknown', id: ++transactionIds, isolation: null, transactionLock: null, callers: null });
       continue;
     }
     if ('call' in event) {
@@ -183,6 +199,7 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
         isolation: state.isolation,
         serializedBy: connection.kind === 'pool' ? null : (state.transactionLock ?? (state.sessionLock ? 'advisory lock' : null)),
         scope: onScopeConnection ? scope : null,
+        callers: state.callers,
       };
       steps.push({
         index: steps.length,
@@ -215,8 +232,11 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
   function stateOf(connection: Connection, expression: TSESTree.Expression | null, scope: TransactionScope | undefined): ConnectionState {
     let state = states.get(connection.key);
     if (!state) {
+      const initial = initialState(connection, expression, unit, services);
+      const callers = initial === 'unknown' && lockedConnections.has(connection.key) ? callerState(expression, unit, services) : null;
       state = {
-        state: initialState(connection, expression, unit, services),
+        state: callers?.state ?? initial,
+        callers,
         id: ++transactionIds,
         isolation: scope?.isolation ?? null,
         nextIsolation: null,
@@ -279,6 +299,7 @@ function handoffs(
 }
 
 function applyControl(state: ConnectionState, action: string, isolation: Isolation | null, text: string, dialect: SqlDialect): void {
+  if (action === 'begin' || action === 'commit' || action === 'rollback') state.callers = null;
   switch (action) {
     case 'begin':
       state.state = 'open';
@@ -335,6 +356,17 @@ function initialState(
     }
   }
   return 'unknown';
+}
+
+/** A connection that is a parameter of the unit's own function: what every caller passes there, if they agree. */
+function callerState(
+  expression: TSESTree.Expression | null,
+  unit: FunctionNode | TSESTree.Program,
+  services: StepServices,
+): CallerVerdict | null {
+  if (!services.callers || !expression || unit.type === 'Program') return null;
+  const param = parameterIndex(unit, expression, services.extraction.resolver);
+  return param === null ? null : services.callers(unit, param);
 }
 
 /** The call passing the callback is a method of a connection the adapters know (`pool.connect(cb)`, `db.task(cb)`). */

@@ -121,7 +121,7 @@ function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): strin
 }
 
 /** The index of the parameter an expression is (`client`, `{ client }` destructured is not), or null. */
-function parameterIndex(fn: FunctionNode, node: TSESTree.Node | null, resolver: Resolver): number | null {
+export function parameterIndex(fn: FunctionNode, node: TSESTree.Node | null, resolver: Resolver): number | null {
   if (!node) return null;
   const inner = unwrap(node);
   if (inner.type !== 'Identifier') return null;
@@ -272,7 +272,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         ...(s.tested && !s.returned ? { rowsRequired: true } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),
-        derived: { function: summary.name, file: summary.file, line: s.line },
+        derived: { function: summary.name, file: summary.file, line: s.line, declaredAt: summary.line, connectionParam: s.connectionParam },
       });
     }
     return true;

@@ -3,6 +3,7 @@ import type { FunctionNode } from '../extract/ast.js';
 import type { VariableLike } from '../extract/scope.js';
 import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
 import type { Isolation, StatementFacts } from '../sql/facts.js';
+import type { CallerVerdict } from './callers.js';
 
 /** How a query's result is used by the code around it. */
 export interface ResultUse {
@@ -62,6 +63,8 @@ export interface TransactionState {
   serializedBy: 'advisory lock' | 'LOCK TABLE' | null;
   /** The transaction callback this step runs in, when it runs on that callback's connection. */
   scope: TransactionScope | null;
+  /** The state is the one every caller of the function passes on this connection parameter (src/flow/callers.ts). */
+  callers: CallerVerdict | null;
 }
 
 /** One SQL statement executed at one query site. */

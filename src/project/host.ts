@@ -5,7 +5,7 @@
  * project. Reads are cached and re-read when a file's modification time or size changes, so an editor
  * session sees edits in other files on the next lint of the importing file. Nothing is executed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export interface ProjectHost {
@@ -13,9 +13,17 @@ export interface ProjectHost {
   resolve(specifier: string, fromFile: string): string | null;
   /** The text of a file, or null when it cannot be read or is too large to be source. */
   read(file: string): string | null;
+  /** The text of a file for a one-off look (not kept), or null as for `read`. */
+  scan(file: string): string | null;
+  /** The source files under a directory (not in node_modules or hidden directories), at most MAX_PROJECT_FILES. */
+  list(root: string): string[];
 }
 
+/** Beyond this many files under a root, the project's callers are not looked for (a function's callers stay unknown). */
+export const MAX_PROJECT_FILES = 20_000;
+
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const SOURCE = /\.(?:c|m)?[jt]sx?$/;
 const MAX_SIZE = 1_000_000;
 
 interface CachedText {
@@ -91,6 +99,39 @@ export function fileSystemHost(): ProjectHost {
         }
       }
       return null;
+    },
+    scan(file) {
+      const cached = texts.get(file);
+      if (cached) return this.read(file);
+      try {
+        const stat = statSync(file);
+        if (!stat.isFile() || stat.size > MAX_SIZE) return null;
+        const text = readFileSync(file, 'utf8');
+        return text.includes('\u0000') ? null : text;
+      } catch {
+        return null;
+      }
+    },
+    list(root) {
+      const found: string[] = [];
+      const pending = [root];
+      while (pending.length > 0) {
+        const dir = pending.pop()!;
+        let entries;
+        try {
+          entries = readdirSync(dir, { withFileTypes: true });
+        } catch {
+          continue;
+        }
+        for (const entry of entries) {
+          if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+          const full = join(dir, entry.name);
+          if (entry.isDirectory()) pending.push(full);
+          else if (entry.isFile() && SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) found.push(full);
+          if (found.length > MAX_PROJECT_FILES) return [];
+        }
+      }
+      return found.sort();
     },
     read(file) {
       let stat;

@@ -3,11 +3,18 @@
  * is analysed like a call into this one (src/flow/summaries.ts). A module is read, parsed and
  * summarised once per content (the host notices edits), and only as deep as `maxDepth` imports from
  * the file being analysed; an import cycle or a missing file gives no summary, never a hang or a throw.
+ *
+ * The other direction, for caller-owned transaction state (src/flow/callers.ts): the modules under
+ * the project's roots (the directories the CLI audits, ESLint's working directory) whose text names a
+ * function are its possible callers; each gives its call inventory once per content. The list of files
+ * is read once per process and root (capped at MAX_PROJECT_FILES), so a file added later is seen
+ * after a restart.
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { isFunction, objectProperty, unwrap } from '../extract/ast.js';
 import type { Resolver } from '../extract/scope.js';
 import type { ConnectionKind, ExtractContext } from '../extract/types.js';
+import type { CallInventory } from '../flow/callers.js';
 import type { FunctionSummary } from '../flow/summaries.js';
 import type { ProjectHost } from './host.js';
 
@@ -20,10 +27,15 @@ export interface ModuleSummaries {
   connections: Map<string, ConnectionKind>;
   /** `export { a as b } from './m'` -> b: ['./m', 'a']; `export * from './m'` -> '*': ['./m']. */
   reexports: { name: string; from: string; imported: string }[];
+  /** What the module's calls pass to the functions they call (only when asked for: `inventory`). */
+  calls: CallInventory | null;
 }
 
-/** Builds a module's summaries from its text (analyze.ts does it: parse, extract, flow, summarise). */
-export type SummarizeModule = (file: string, text: string, project: ProjectLink) => ModuleSummaries | null;
+/**
+ * Builds a module's summaries from its text (analyze.ts does it: parse, extract, flow, summarise).
+ * With `inventory`, also its call inventory, even for a module without database code of its own.
+ */
+export type SummarizeModule = (file: string, text: string, project: ProjectLink, inventory: boolean) => ModuleSummaries | null;
 
 /** What the analysis of one file may ask of the project. */
 export interface ProjectLink {
@@ -33,13 +45,17 @@ export interface ProjectLink {
   summary(specifier: string, path: readonly string[]): FunctionSummary | null;
   /** The kind of the connection `path` names in the module `specifier`, when it is known there. */
   connectionKind(specifier: string, path: readonly string[]): ConnectionKind | null;
+  /** The other modules of the project whose text names `name`, with their call inventories. */
+  callers(name: string): { file: string; inventory: CallInventory | null }[];
 }
 
 export const DEFAULT_MAX_DEPTH = 3;
 
 export class Project {
-  private readonly modules = new Map<string, { text: string; summaries: ModuleSummaries | null }>();
+  private readonly modules = new Map<string, { text: string; depth: number; inventory: boolean; summaries: ModuleSummaries | null }>();
   private readonly building = new Set<string>();
+  private readonly files = new Map<string, readonly string[]>();
+  private readonly naming = new Map<string, readonly string[]>();
 
   constructor(
     readonly host: ProjectHost,
@@ -47,10 +63,14 @@ export class Project {
     private readonly maxDepth = DEFAULT_MAX_DEPTH,
   ) {}
 
-  /** The link a file's analysis uses; `depth` is how many imports away from the file being linted it is. */
-  link(file: string, depth = 0): ProjectLink {
+  /**
+   * The link a file's analysis uses; `depth` is how many imports away from the file being linted it is;
+   * `roots` are the directories whose files are the project's (for callers).
+   */
+  link(file: string, depth = 0, roots: readonly string[] = []): ProjectLink {
     return {
       file,
+      callers: (name) => this.callers(name, roots, file),
       summary: (specifier, path) =>
         depth >= this.maxDepth ? null : this.lookup(file, specifier, path, depth + 1, 0, (m, key) => m.exports.get(key)),
       connectionKind: (specifier, path) =>
@@ -88,24 +108,44 @@ export class Project {
     return null;
   }
 
-  private summariesOf(file: string, depth: number): ModuleSummaries | null {
+  private summariesOf(file: string, depth: number, inventory = false): ModuleSummaries | null {
     const text = this.host.read(file);
     if (text === null) return null;
     const cached = this.modules.get(file);
-    if (cached && cached.text === text) return cached.summaries;
+    // An inventory needs the module's own imports followed: one made at the last depth could not.
+    if (cached && cached.text === text && (!inventory || (cached.inventory && cached.depth < this.maxDepth))) return cached.summaries;
     if (this.building.has(file)) return null; // an import cycle
     this.building.add(file);
     let summaries: ModuleSummaries | null;
     try {
-      summaries = this.summarizeModule(file, text, this.link(file, depth));
+      summaries = this.summarizeModule(file, text, this.link(file, depth), inventory);
     } catch {
       // The core is written never to throw; a module it cannot summarise is one it does not follow.
       summaries = null;
     } finally {
       this.building.delete(file);
     }
-    this.modules.set(file, { text, summaries });
+    this.modules.set(file, { text, depth, inventory, summaries });
     return summaries;
+  }
+
+  /** Modules under `roots` (but `except`, the file being analysed) whose text names `name`, with their call inventories. */
+  private callers(name: string, roots: readonly string[], except: string): { file: string; inventory: CallInventory | null }[] {
+    const key = `${roots.join('\0')}\0${name}`;
+    let naming = this.naming.get(key);
+    if (!naming) {
+      // A name that is no identifier (`<anonymous>`, `then() callback`) is called by no one.
+      const word = /^[\w$]+$/.test(name) ? new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`) : null;
+      naming = word ? roots.flatMap((root) => this.filesUnder(root)).filter((file) => word.test(this.host.scan(file) ?? '')) : [];
+      this.naming.set(key, naming);
+    }
+    return naming.filter((file) => file !== except).map((file) => ({ file, inventory: this.summariesOf(file, 0, true)?.calls ?? null }));
+  }
+
+  private filesUnder(root: string): readonly string[] {
+    let files = this.files.get(root);
+    if (!files) this.files.set(root, (files = this.host.list(root)));
+    return files;
   }
 }
 
@@ -362,5 +402,5 @@ export function exportedSummaries(
       }
     }
   }
-  return { exports, connections, reexports };
+  return { exports, connections, reexports, calls: null };
 }
