@@ -130,10 +130,11 @@ export function buildModel(
     let own: CallInventory | null = null;
     const before = units;
     const oracle: CallerOracle = (fn, param) =>
-      callerVerdict({ key: functionKey(ownFile, fn.loc.start.line, functionName(fn)), name: functionName(fn), param }, (name) => [
-        { file: ownFile, inventory: (own ??= callInventory(program, before, extraction.resolver, ownFile)) },
-        ...project.callers(name),
-      ]);
+      callerVerdict({ key: functionKey(ownFile, fn.loc.start.line, functionName(fn)), name: functionName(fn), param }, (name) => {
+        const others = project.callers(name);
+        if (others === null) return null;
+        return [{ file: ownFile, inventory: (own ??= callInventory(program, before, extraction.resolver, ownFile)) }, ...others];
+      });
     units = buildUnits(combined, analyzeSite, oracle);
   }
   let model: Model = { ...EMPTY, unresolved: extraction.unresolved };
@@ -220,7 +221,7 @@ export interface AnalyzeOptions extends CheckOptions {
   project?: Project | false;
   /**
    * The directories whose source files are the project, where the callers of a function are looked for
-   * (the CLI's audited directories; ESLint's working directory). Without them, only this file's calls.
+   * (the CLI's audited directories; ESLint's working directory). Without them, callers are not asked.
    */
   projectRoots?: readonly string[];
 }

@@ -149,8 +149,11 @@ function isExportsObject(object: TSESTree.ObjectExpression): boolean {
   );
 }
 
-/** The modules that may call a function by that name, with their inventories (null: one that could not be read). */
-export type CallerModules = (name: string) => readonly { file: string; inventory: CallInventory | null }[];
+/**
+ * The modules that may call a function by that name, with their inventories (null: one that could not
+ * be read); null when the project's modules are not known, so no set of callers is complete.
+ */
+export type CallerModules = (name: string) => readonly { file: string; inventory: CallInventory | null }[] | null;
 
 /**
  * What every call of a function in the project passes for one of its connection parameters, when
@@ -164,7 +167,9 @@ export function callerVerdict(target: CallerTarget, modules: CallerModules, dept
     let state: CallerVerdict['state'] | null = null;
     let calls = 0;
     let example: CallerVerdict['example'] | null = null;
-    for (const { file, inventory } of modules(target.name)) {
+    const candidates = modules(target.name);
+    if (candidates === null) return null;
+    for (const { file, inventory } of candidates) {
       if (!inventory) return null;
       const named = inventory.callNames.get(target.name);
       // A call by this name that reaches no known function may be a call of this one.

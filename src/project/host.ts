@@ -15,8 +15,8 @@ export interface ProjectHost {
   read(file: string): string | null;
   /** The text of a file for a one-off look (not kept), or null as for `read`. */
   scan(file: string): string | null;
-  /** The source files under a directory (not in node_modules or hidden directories), at most MAX_PROJECT_FILES. */
-  list(root: string): string[];
+  /** The source files under a directory (not in node_modules or hidden directories); null beyond MAX_PROJECT_FILES. */
+  list(root: string): string[] | null;
 }
 
 /** Beyond this many files under a root, the project's callers are not looked for (a function's callers stay unknown). */
@@ -128,7 +128,7 @@ export function fileSystemHost(): ProjectHost {
           const full = join(dir, entry.name);
           if (entry.isDirectory()) pending.push(full);
           else if (entry.isFile() && SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) found.push(full);
-          if (found.length > MAX_PROJECT_FILES) return [];
+          if (found.length > MAX_PROJECT_FILES) return null;
         }
       }
       return found.sort();

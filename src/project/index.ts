@@ -45,8 +45,11 @@ export interface ProjectLink {
   summary(specifier: string, path: readonly string[]): FunctionSummary | null;
   /** The kind of the connection `path` names in the module `specifier`, when it is known there. */
   connectionKind(specifier: string, path: readonly string[]): ConnectionKind | null;
-  /** The other modules of the project whose text names `name`, with their call inventories. */
-  callers(name: string): { file: string; inventory: CallInventory | null }[];
+  /**
+   * The other modules of the project whose text names `name`, with their call inventories; null when
+   * the project's files are not known (no roots given, or more than a root may list).
+   */
+  callers(name: string): { file: string; inventory: CallInventory | null }[] | null;
 }
 
 export const DEFAULT_MAX_DEPTH = 3;
@@ -54,7 +57,7 @@ export const DEFAULT_MAX_DEPTH = 3;
 export class Project {
   private readonly modules = new Map<string, { text: string; depth: number; inventory: boolean; summaries: ModuleSummaries | null }>();
   private readonly building = new Set<string>();
-  private readonly files = new Map<string, readonly string[]>();
+  private readonly files = new Map<string, readonly string[] | null>();
   private readonly naming = new Map<string, readonly string[]>();
 
   constructor(
@@ -130,22 +133,23 @@ export class Project {
   }
 
   /** Modules under `roots` (but `except`, the file being analysed) whose text names `name`, with their call inventories. */
-  private callers(name: string, roots: readonly string[], except: string): { file: string; inventory: CallInventory | null }[] {
+  private callers(name: string, roots: readonly string[], except: string): { file: string; inventory: CallInventory | null }[] | null {
+    const listed = roots.map((root) => this.filesUnder(root));
+    if (listed.length === 0 || listed.some((files) => files === null)) return null;
     const key = `${roots.join('\0')}\0${name}`;
     let naming = this.naming.get(key);
     if (!naming) {
       // A name that is no identifier (`<anonymous>`, `then() callback`) is called by no one.
       const word = /^[\w$]+$/.test(name) ? new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`) : null;
-      naming = word ? roots.flatMap((root) => this.filesUnder(root)).filter((file) => word.test(this.host.scan(file) ?? '')) : [];
+      naming = word ? listed.flatMap((files) => files ?? []).filter((file) => word.test(this.host.scan(file) ?? '')) : [];
       this.naming.set(key, naming);
     }
     return naming.filter((file) => file !== except).map((file) => ({ file, inventory: this.summariesOf(file, 0, true)?.calls ?? null }));
   }
 
-  private filesUnder(root: string): readonly string[] {
-    let files = this.files.get(root);
-    if (!files) this.files.set(root, (files = this.host.list(root)));
-    return files;
+  private filesUnder(root: string): readonly string[] | null {
+    if (!this.files.has(root)) this.files.set(root, this.host.list(root));
+    return this.files.get(root) ?? null;
   }
 }
 

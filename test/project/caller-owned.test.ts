@@ -210,5 +210,7 @@ export async function a(id: string) {
     const root = project({ 'one.ts': code });
     const result = analyzeText(code, path.join(root, 'one.ts'), { projectRoots: [root] });
     expect(result.findings.map((f) => f.line)).toEqual([4, 7]);
+    // Without the project's roots, other modules may call it: its lock stays unknown (the call is still reported).
+    expect(analyzeText(code, path.join(root, 'one.ts')).findings.map((f) => f.line)).toEqual([7]);
   });
 });
