@@ -1,100 +1,159 @@
 /**
- * How fast the audit is on a real repository, against ESLint on the same files in the same run:
+ * What the audit and the rules cost on a real repository, as ratios against ESLint runs made in the
+ * same bench run (the machine may be shared: an absolute time is not a result, a ratio is):
  *
- *   (a) `sql-race audit <repo>`
+ *   (a) `sql-race audit <repo>`, the built CLI as users run it
  *   (b) ESLint with a parser-only flat config (typescript-eslint's parser, no rules)
- *   (c) ESLint with the parser and the sql-race recommended rules
- *   (d) ESLint with the parser and six cheap core rules (`no-debugger`, `no-with`, ...): what
- *       ESLint itself charges for running any six rules, whatever they do
+ *   (c) ESLint with `@eslint/js` recommended rules plus the sql-race `recommended` config, under
+ *       `TIMING=all` (and the `stats` option, for the time per file)
  *
- * and prints a/b (target: at most 0.1), (c-b)/b (target: at most 3 %), (c-d)/b (what the sql-race
- * rules cost beyond ESLint's own price for six rules) and the audit's peak RSS
- * (target: under 500 MB). Each measurement is its own Node process, timed from spawn to exit. It
- * fetches nothing: pass the path of a checkout.
+ * Each is its own Node process; its CPU time (user + system, worker threads included) and peak RSS
+ * come from `process.resourceUsage()` written at exit by a preloaded module
+ * (`corpus/resource-usage.ts`). Printed: a/b by CPU (target at most 0.1), the audit's peak RSS
+ * (target under 500 MB), and the sql-race rules' share of all rule time in (c) as ESLint's `TIMING=all`
+ * table gives it, and of the CPU of run (c) (target at most 3 %). `--cross-check` adds
+ * (d) = (c) without the sql-race config, for (c - d) / c by CPU. It fetches nothing: pass the path of a
+ * checkout.
  *
- *   npm run build && node dist/bench/audit-bench.js <repo> [--runs N]
+ *   npm run build && node dist/bench/audit-bench.js <repo> [--runs N] [--cross-check]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { collectFiles } from '../src/cli/files.js';
+import { DEFAULT_MIRRORS, mirrorDir } from './corpus/audit.js';
+import { MAX_FILE_BYTES } from './corpus/eslint-sweep.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const DIST = path.resolve(path.dirname(SELF), '..');
+const CLI = path.join(DIST, 'src/cli/bin.js');
+const RESOURCE_PRELOAD = path.join(path.dirname(SELF), 'corpus/resource-usage.js');
+const PATTERN = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+const PREFIX = 'sql-race/';
 
+type Mode = 'eslint-parser' | 'eslint-rules' | 'eslint-js-rules';
+
+/** What a child ESLint run writes back: from the `stats` option, the sql-race rules' time per file. */
 interface ChildReport {
-  maxRssKb: number;
-  files?: number;
+  files: number;
+  /** Milliseconds in the sql-race rules (create + listeners) per linted file, from `stats`. */
+  sqlRaceMsByFile?: Record<string, number>;
+  /** Milliseconds per rule summed over files, from `stats` (compared with the `TIMING` table). */
+  statsMsByRule?: Record<string, number>;
+  /** Milliseconds in typescript-eslint's parser summed over files, from `stats`. */
+  parseMs?: number;
 }
 
-/** Child mode: one measured job in this process, reporting its peak RSS on stdout. */
-async function child(mode: string, repo: string, listFile: string): Promise<void> {
+interface StatsPass {
+  parse?: { total: number };
+  rules?: Record<string, { total: number }>;
+}
+
+/** Child mode: one ESLint run in this process over the listed files; its report goes to `out`. */
+async function child(mode: Mode, repo: string, listFile: string, out: string): Promise<void> {
   const files = JSON.parse(readFileSync(listFile, 'utf8')) as string[];
-  if (mode === 'audit') {
-    const { runCli } = (await import(path.join(DIST, 'src/cli/main.js'))) as typeof import('../src/cli/main.js');
-    const sink = { write: () => true };
-    await runCli(['audit', repo, '--format', 'json', '--output-file', '/dev/null', '--no-progress'], {
-      stdout: sink,
-      stderr: process.stderr,
-      cwd: repo,
-      env: process.env,
-    });
-  } else {
-    const { ESLint } = await import('eslint');
-    const tsParser = (await import('@typescript-eslint/parser')).default;
-    const config: Record<string, unknown>[] = [
-      {
-        files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
-        languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } },
-      },
-    ];
-    if (mode === 'eslint-six-core-rules') {
-      const rules = Object.fromEntries(SIX_CORE_RULES.map((rule) => [rule, 'error']));
-      config.push({ files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'], rules });
-    }
-    if (mode === 'eslint-rules') {
-      const plugin = ((await import(path.join(DIST, 'src/index.js'))) as { default: { configs: { recommended: Record<string, unknown> } } })
-        .default;
-      config.push({ ...plugin.configs.recommended, files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'] });
-    }
-    const eslint = new ESLint({
-      cwd: repo,
-      overrideConfigFile: true,
-      overrideConfig: config as never,
-      errorOnUnmatchedPattern: false,
-      warnIgnored: false,
-    });
-    await eslint.lintFiles(files);
+  const { ESLint } = await import('eslint');
+  const tsParser = (await import('@typescript-eslint/parser')).default;
+  const config: Record<string, unknown>[] = [
+    { files: [PATTERN], languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } } },
+  ];
+  if (mode !== 'eslint-parser') {
+    const js = (await import('@eslint/js')).default;
+    config.push({ ...js.configs.recommended, files: [PATTERN] });
   }
-  const report: ChildReport = { maxRssKb: process.resourceUsage().maxRSS, files: files.length };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  if (mode === 'eslint-rules') {
+    const plugin = ((await import(path.join(DIST, 'src/index.js'))) as { default: { configs: { recommended: Record<string, unknown> } } })
+      .default;
+    config.push({ ...plugin.configs.recommended, files: [PATTERN] });
+  }
+  const timed = mode !== 'eslint-parser';
+  const eslint = new ESLint({
+    cwd: repo,
+    overrideConfigFile: true,
+    overrideConfig: config as never,
+    errorOnUnmatchedPattern: false,
+    warnIgnored: false,
+    ignore: false,
+    stats: timed,
+  });
+  const results = await eslint.lintFiles(files);
+  const report: ChildReport = { files: results.length };
+  if (timed) {
+    const byFile: Record<string, number> = {};
+    const byRule: Record<string, number> = {};
+    let parseMs = 0;
+    for (const result of results) {
+      const passes = ((result as { stats?: { times?: { passes?: StatsPass[] } } }).stats?.times?.passes ?? []) as StatsPass[];
+      let ours = 0;
+      for (const pass of passes) {
+        parseMs += pass.parse?.total ?? 0;
+        for (const [rule, time] of Object.entries(pass.rules ?? {})) {
+          byRule[rule] = (byRule[rule] ?? 0) + time.total;
+          if (rule.startsWith(PREFIX)) ours += time.total;
+        }
+      }
+      byFile[result.filePath] = ours;
+    }
+    report.sqlRaceMsByFile = byFile;
+    report.statsMsByRule = byRule;
+    report.parseMs = parseMs;
+  }
+  writeFileSync(out, JSON.stringify(report));
 }
-
-/** Six core rules that look at almost nothing: ESLint's own cost of running six rules. */
-const SIX_CORE_RULES = ['no-debugger', 'no-with', 'no-eval', 'no-alert', 'no-proto', 'no-caller'];
 
 interface Measurement {
-  seconds: number;
+  wallSeconds: number;
+  cpuSeconds: number;
   maxRssMb: number;
+  stdout: string;
+  report: ChildReport | null;
 }
 
-function measure(mode: string, repo: string, listFile: string): Measurement {
+async function measure(args: string[], cwd: string, extraEnv: Record<string, string>, out: string | null): Promise<Measurement> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'sql-race-bench-usage-'));
+  const usageFile = path.join(scratch, 'usage.json');
   const started = performance.now();
-  const result = spawnSync(process.execPath, [SELF, '--child', mode, repo, listFile], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, CI: 'true' },
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const proc = spawn(process.execPath, ['--import', RESOURCE_PRELOAD, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true', ...extraEnv, SQL_RACE_BENCH_USAGE_FILE: usageFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let outText = '';
+    let errText = '';
+    proc.stdout.on('data', (chunk: Buffer) => (outText += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (errText += chunk.toString()));
+    proc.on('error', (error) => resolve({ code: null, stdout: outText, stderr: `${errText}${error.message}` }));
+    proc.on('close', (exitCode) => resolve({ code: exitCode, stdout: outText, stderr: errText }));
   });
-  const seconds = (performance.now() - started) / 1000;
-  const last = result.stdout.trim().split('\n').at(-1) ?? '';
-  if (result.status !== 0 || !last.startsWith('{')) {
-    throw new Error(`${mode} failed (exit ${result.status}):\n${result.stderr.slice(-2000)}`);
+  const wallSeconds = (performance.now() - started) / 1000;
+  let usage: { userCPUTime: number; systemCPUTime: number; maxRSS: number };
+  try {
+    usage = JSON.parse(readFileSync(usageFile, 'utf8')) as typeof usage;
+  } catch {
+    throw new Error(`${args.join(' ')} failed (exit ${code}):\n${stderr.slice(-2000)}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  const report = JSON.parse(last) as ChildReport;
-  return { seconds, maxRssMb: report.maxRssKb / 1024 };
+  // The audit exits 1 when it reports findings; anything else without a usage file already threw.
+  let report: ChildReport | null = null;
+  if (out !== null) {
+    if (!existsSync(out)) throw new Error(`${args.join(' ')} wrote no report (exit ${code}):\n${stderr.slice(-2000)}`);
+    report = JSON.parse(readFileSync(out, 'utf8')) as ChildReport;
+  }
+  return { wallSeconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024, stdout, report };
+}
+
+/** The rows of ESLint's `TIMING` table (`rule | ms | relative`), printed at the process's exit. */
+export function parseTimingTable(stdout: string): Record<string, number> {
+  const rows: Record<string, number> = {};
+  for (const line of stdout.split('\n')) {
+    const match = /^(\S+)\s*\|\s*([\d.]+)\s*\|\s*[\d.]+%\s*$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined) rows[match[1]] = Number(match[2]);
+  }
+  return rows;
 }
 
 function median(values: number[]): number {
@@ -103,57 +162,223 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+/** The median, and the range when there was more than one run. */
+function spread(values: number[], format: (value: number) => string): string {
+  if (values.length === 1) return format(values[0] ?? 0);
+  return `${format(median(values))} (${format(Math.min(...values))}-${format(Math.max(...values))})`;
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface Run {
+  audit: Measurement;
+  parser: Measurement;
+  rules: Measurement;
+  core: Measurement | null;
+  timing: Record<string, number>;
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
-    await child(argv[1] ?? '', argv[2] ?? '', argv[3] ?? '');
+    await child(argv[1] as Mode, argv[2] ?? '', argv[3] ?? '', argv[4] ?? '');
     return;
   }
-  const repoArg = argv.find((arg) => !arg.startsWith('--'));
+  const repoArg = argv.find((arg, index) => !arg.startsWith('--') && argv[index - 1] !== '--runs');
   const runsIndex = argv.indexOf('--runs');
   const runs = runsIndex >= 0 ? Math.max(1, Number(argv[runsIndex + 1]) || 1) : 1;
+  const crossCheck = argv.includes('--cross-check');
   if (repoArg === undefined) {
-    process.stderr.write('usage: node dist/bench/audit-bench.js <path to a repository> [--runs N]\n');
+    process.stderr.write('usage: node dist/bench/audit-bench.js <path to a repository> [--runs N] [--cross-check]\n');
     process.exitCode = 2;
     return;
   }
   const repo = path.resolve(repoArg);
-  const { files } = collectFiles([repo], { cwd: repo, ignorePatterns: [], gitignore: true });
+  // Loaded here, not at the top: the ESLint children measured must not load any of sql-race.
+  const { collectFiles } = (await import(path.join(DIST, 'src/cli/files.js'))) as typeof import('../src/cli/files.js');
+  const { mayHoldSql } = (await import(path.join(DIST, 'src/cli/prescan.js'))) as typeof import('../src/cli/prescan.js');
+  const { files: walked } = collectFiles([repo], { cwd: repo, ignorePatterns: [], gitignore: true });
+  // The audit does not read files over its size limit (bundles); neither does ESLint here.
+  const files = walked.filter((file) => statSync(file).size <= MAX_FILE_BYTES);
   const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
-  const listFile = path.join(mkdtempSync(path.join(tmpdir(), 'sql-race-bench-')), 'files.json');
+  const admitted = new Set(files.filter((file) => mayHoldSql(readFileSync(file, 'utf8'), file)));
+  const scratch = mkdtempSync(path.join(tmpdir(), 'sql-race-bench-'));
+  const listFile = path.join(scratch, 'files.json');
   writeFileSync(listFile, JSON.stringify(files));
 
+  const mirror = mirrorDir(DEFAULT_MIRRORS, path.basename(repo));
   const cpu = cpus();
+  const loadBefore = loadavg();
   process.stdout.write(
-    `repository: ${repo}\n` +
-      `files: ${files.length} JS/TS files, ${(bytes / 1024 / 1024).toFixed(1)} MB (the audit's file list, given to ESLint too)\n` +
+    `repository: ${repo}${existsSync(mirror) ? ` at ${git(['-C', mirror, 'rev-parse', '--short=10', 'HEAD'])}` : ''}\n` +
+      `sql-race: ${git(['-C', path.resolve(DIST, '..'), 'rev-parse', '--short=10', 'HEAD'])} (dist/ of this checkout)\n` +
+      `files: ${files.length} JS/TS files, ${(bytes / 1024 / 1024).toFixed(1)} MB` +
+      `${walked.length > files.length ? ` (${walked.length - files.length} over ${MAX_FILE_BYTES / 1024 / 1024} MB left out)` : ''}; ` +
+      `${admitted.size} pass the sql-race pre-scan\n` +
       `machine: ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}\n` +
-      `runs: ${runs} (median)\n\n`,
+      `date: ${new Date().toISOString()}, load average at start ${loadBefore.map((load) => load.toFixed(1)).join(' ')}\n` +
+      `runs: ${runs}${runs > 1 ? ' (median, range)' : ''}\n\n`,
   );
 
-  const samples: Record<string, Measurement[]> = { audit: [], 'eslint-parser': [], 'eslint-rules': [], 'eslint-six-core-rules': [] };
+  const eslintRun = async (mode: Mode, env: Record<string, string> = {}): Promise<Measurement> => {
+    const out = path.join(scratch, `${mode}.json`);
+    rmSync(out, { force: true });
+    return measure([SELF, '--child', mode, repo, listFile, out], repo, env, out);
+  };
+  const done: Run[] = [];
   for (let run = 0; run < runs; run += 1) {
-    for (const mode of Object.keys(samples)) samples[mode]?.push(measure(mode, repo, listFile));
+    const audit = await measure([CLI, 'audit', repo, '--format', 'json', '--output-file', '/dev/null', '--no-progress'], repo, {}, null);
+    const parser = await eslintRun('eslint-parser');
+    const rules = await eslintRun('eslint-rules', { TIMING: 'all' });
+    const core = crossCheck ? await eslintRun('eslint-js-rules') : null;
+    const timing = parseTimingTable(rules.stdout);
+    if (Object.keys(timing).length === 0) throw new Error(`no TIMING table in the output of the ESLint run:\n${rules.stdout.slice(-2000)}`);
+    done.push({ audit, parser, rules, core, timing });
   }
-  const seconds = (mode: string): number => median((samples[mode] ?? []).map((m) => m.seconds));
-  const audit = seconds('audit');
-  const parserOnly = seconds('eslint-parser');
-  const withRules = seconds('eslint-rules');
-  const sixCoreRules = seconds('eslint-six-core-rules');
-  const auditRss = Math.max(...(samples['audit'] ?? []).map((m) => m.maxRssMb));
+
+  const ours = (timing: Record<string, number>): number =>
+    Object.entries(timing).reduce((sum, [rule, ms]) => sum + (rule.startsWith(PREFIX) ? ms : 0), 0);
+  const all = (timing: Record<string, number>): number => Object.values(timing).reduce((sum, ms) => sum + ms, 0);
+  const seconds = (value: number): string => `${value.toFixed(2)} s`;
+  const ratio = (value: number): string => value.toFixed(3);
+  const percent = (value: number): string => `${(value * 100).toFixed(2)} %`;
+  const ms = (value: number): string => `${value.toFixed(0)} ms`;
+  const column = <T>(pick: (run: Run) => T): T[] => done.map(pick);
+  const onAdmitted = (run: Run, wanted: boolean): number =>
+    Object.entries(run.rules.report?.sqlRaceMsByFile ?? {}).reduce(
+      (sum, [file, time]) => sum + (admitted.has(file) === wanted ? time : 0),
+      0,
+    );
 
   const rows: [string, string][] = [
-    ['(a) sql-race audit', `${audit.toFixed(2)} s, peak RSS ${auditRss.toFixed(0)} MB`],
-    ['(b) ESLint, parser only', `${parserOnly.toFixed(2)} s`],
-    ['(c) ESLint, parser + sql-race rules', `${withRules.toFixed(2)} s`],
-    ['(d) ESLint, parser + six cheap core rules', `${sixCoreRules.toFixed(2)} s`],
-    ['a / b', `${(audit / parserOnly).toFixed(3)} (target <= 0.1)`],
-    ['(c - b) / b', `${(((withRules - parserOnly) / parserOnly) * 100).toFixed(1)} % (target <= 3 %)`],
-    ['(d - b) / b', `${(((sixCoreRules - parserOnly) / parserOnly) * 100).toFixed(1)} % (ESLint's own price for six rules)`],
-    ['(c - d) / b', `${(((withRules - sixCoreRules) / parserOnly) * 100).toFixed(1)} % (the sql-race rules beyond that price)`],
-    ['audit peak RSS', `${auditRss.toFixed(0)} MB (target < 500 MB)`],
+    [
+      '(a) sql-race audit, CPU',
+      spread(
+        column((run) => run.audit.cpuSeconds),
+        seconds,
+      ),
+    ],
+    [
+      '(a) peak RSS',
+      `${spread(
+        column((run) => run.audit.maxRssMb),
+        (value) => value.toFixed(0),
+      )} MB (target < 500 MB)`,
+    ],
+    [
+      '(b) ESLint, parser only, CPU',
+      spread(
+        column((run) => run.parser.cpuSeconds),
+        seconds,
+      ),
+    ],
+    [
+      '(c) ESLint, @eslint/js recommended + sql-race, CPU',
+      spread(
+        column((run) => run.rules.cpuSeconds),
+        seconds,
+      ),
+    ],
+    [
+      'a / b by CPU',
+      `${spread(
+        column((run) => run.audit.cpuSeconds / run.parser.cpuSeconds),
+        ratio,
+      )} (target <= 0.1)`,
+    ],
+    [
+      'a / b by wall clock',
+      spread(
+        column((run) => run.audit.wallSeconds / run.parser.wallSeconds),
+        ratio,
+      ),
+    ],
+    [
+      '(c) all rules, TIMING=all',
+      spread(
+        column((run) => all(run.timing)),
+        ms,
+      ),
+    ],
+    [
+      '(c) sql-race rules, TIMING=all',
+      spread(
+        column((run) => ours(run.timing)),
+        ms,
+      ),
+    ],
+    [
+      'sql-race / all rule time',
+      `${spread(
+        column((run) => ours(run.timing) / all(run.timing)),
+        percent,
+      )} (target <= 3 %)`,
+    ],
+    [
+      'sql-race / CPU of (c)',
+      `${spread(
+        column((run) => ours(run.timing) / 1000 / run.rules.cpuSeconds),
+        percent,
+      )} (target <= 3 %)`,
+    ],
+    [
+      'sql-race on files the pre-scan rejects',
+      `${spread(
+        column((run) => onAdmitted(run, false)),
+        ms,
+      )} over ${files.length - admitted.size} files (from the stats option)`,
+    ],
+    [
+      'sql-race on files the pre-scan admits',
+      `${spread(
+        column((run) => onAdmitted(run, true)),
+        ms,
+      )} over ${admitted.size} files`,
+    ],
   ];
+  if (crossCheck) {
+    rows.push([
+      '(d) ESLint, @eslint/js recommended only, CPU',
+      spread(
+        column((run) => run.core?.cpuSeconds ?? 0),
+        seconds,
+      ),
+    ]);
+    rows.push([
+      '(c - d) / c by CPU',
+      spread(
+        column((run) => (run.rules.cpuSeconds - (run.core?.cpuSeconds ?? 0)) / run.rules.cpuSeconds),
+        percent,
+      ),
+    ]);
+  }
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) process.stdout.write(`${label.padEnd(width)}  ${value}\n`);
+
+  const last = done.at(-1);
+  if (last !== undefined) {
+    const slowest = Object.entries(last.timing)
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 5)
+      .map(([rule, time]) => `${rule} ${time.toFixed(0)} ms`);
+    const oursByRule = Object.entries(last.timing)
+      .filter(([rule]) => rule.startsWith(PREFIX))
+      .sort((x, y) => y[1] - x[1])
+      .map(([rule, time]) => `${rule.slice(PREFIX.length)} ${time.toFixed(0)} ms`);
+    process.stdout.write(
+      `\nlast run, slowest rules: ${slowest.join(', ')}\n` +
+        `last run, sql-race rules: ${oursByRule.join(', ')}\n` +
+        `load average at end ${loadavg()
+          .map((load) => load.toFixed(1))
+          .join(' ')}\n`,
+    );
+  }
+  rmSync(scratch, { recursive: true, force: true });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
