@@ -41,9 +41,11 @@ export function fileSystemHost(): ProjectHost {
   const texts = new Map<string, CachedText>();
   const tsconfigs = new Map<string, PathsConfig | null>();
 
+  // `throwIfNoEntry: false`: most candidates of a specifier do not exist, and an exception per missing
+  // candidate was most of the cost of resolving one.
   const isFile = (file: string): boolean => {
     try {
-      return statSync(file).isFile();
+      return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
     } catch {
       return false;
     }
@@ -136,10 +138,11 @@ export function fileSystemHost(): ProjectHost {
     read(file) {
       let stat;
       try {
-        stat = statSync(file);
+        stat = statSync(file, { throwIfNoEntry: false });
       } catch {
         return null;
       }
+      if (stat === undefined) return null;
       const cached = texts.get(file);
       if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
       let text: string | null = null;
