@@ -5,7 +5,7 @@
  *   (a) `sql-race audit <repo>`, the built CLI as users run it
  *   (b) ESLint with a parser-only flat config (typescript-eslint's parser, no rules)
  *   (c) ESLint with `@eslint/js` recommended rules plus the sql-race `recommended` config, under
- *       `TIMING=all` (and the `stats` option, for the time per file)
+ *       `TIMING=all`, with the sql-race rules' CPU time measured around each of their calls
  *
  * Each is its own Node process; its CPU time (user + system, worker threads included) and peak RSS
  * come from `process.resourceUsage()` written at exit by a preloaded module
@@ -35,22 +35,16 @@ const PREFIX = 'sql-race/';
 
 type Mode = 'eslint-parser' | 'eslint-rules' | 'eslint-js-rules';
 
-/** What a child ESLint run writes back: from the `stats` option, the sql-race rules' time per file. */
+/** What a child ESLint run writes back. */
 interface ChildReport {
   files: number;
-  /** CPU milliseconds in the sql-race rules (create + listeners), measured around each call. */
-  sqlRaceCpuMs?: number | undefined;
-  /** Milliseconds in the sql-race rules (create + listeners) per linted file, from `stats`. */
-  sqlRaceMsByFile?: Record<string, number>;
-  /** Milliseconds per rule summed over files, from `stats` (compared with the `TIMING` table). */
-  statsMsByRule?: Record<string, number>;
-  /** Milliseconds in typescript-eslint's parser summed over files, from `stats`. */
-  parseMs?: number;
+  /** CPU milliseconds in the sql-race rules (create + listeners) per linted file. */
+  sqlRaceCpuMsByFile?: Record<string, number> | undefined;
 }
 
 type Listener = (...args: unknown[]) => unknown;
 interface RuleLike {
-  create(context: unknown): Record<string, Listener>;
+  create(context: { filename: string }): Record<string, Listener>;
 }
 interface PluginLike {
   rules: Record<string, RuleLike>;
@@ -63,17 +57,17 @@ function cpuMs(): number {
 }
 
 /**
- * The plugin with every rule's `create` and listeners charged to `into.ms` by CPU time, which the
+ * The plugin with every rule's `create` and listeners charged by CPU time to the file linted, which the
  * machine's load does not inflate as it does `TIMING`'s clock time. Only our rules are wrapped (a few
  * calls per file), so the extra system calls cost the measured run next to nothing.
  */
-function cpuTimedPlugin(plugin: PluginLike, into: { ms: number }): PluginLike {
-  const timed = <T>(run: () => T): T => {
+function cpuTimedPlugin(plugin: PluginLike, byFile: Record<string, number>): PluginLike {
+  const timed = <T>(file: string, run: () => T): T => {
     const started = cpuMs();
     try {
       return run();
     } finally {
-      into.ms += cpuMs() - started;
+      byFile[file] = (byFile[file] ?? 0) + cpuMs() - started;
     }
   };
   const rules = Object.fromEntries(
@@ -81,21 +75,20 @@ function cpuTimedPlugin(plugin: PluginLike, into: { ms: number }): PluginLike {
       name,
       {
         ...rule,
-        create(context: unknown) {
-          const listeners = timed(() => rule.create(context));
+        create(context: { filename: string }) {
+          const file = context.filename;
+          const listeners = timed(file, () => rule.create(context));
           return Object.fromEntries(
-            Object.entries(listeners).map(([selector, listener]) => [selector, (...args: unknown[]) => timed(() => listener(...args))]),
+            Object.entries(listeners).map(([selector, listener]) => [
+              selector,
+              (...args: unknown[]) => timed(file, () => listener(...args)),
+            ]),
           );
         },
       },
     ]),
   );
   return { ...plugin, rules };
-}
-
-interface StatsPass {
-  parse?: { total: number };
-  rules?: Record<string, { total: number }>;
 }
 
 /** Child mode: one ESLint run in this process over the listed files; its report goes to `out`. */
@@ -110,12 +103,11 @@ async function child(mode: Mode, repo: string, listFile: string, out: string): P
     const js = (await import('@eslint/js')).default;
     config.push({ ...js.configs.recommended, files: [PATTERN] });
   }
-  const cpu = { ms: 0 };
+  const byFile: Record<string, number> = {};
   if (mode === 'eslint-rules') {
     const plugin = ((await import(path.join(DIST, 'src/index.js'))) as { default: PluginLike }).default;
-    config.push({ ...plugin.configs.recommended, files: [PATTERN], plugins: { 'sql-race': cpuTimedPlugin(plugin, cpu) } });
+    config.push({ ...plugin.configs.recommended, files: [PATTERN], plugins: { 'sql-race': cpuTimedPlugin(plugin, byFile) } });
   }
-  const timed = mode !== 'eslint-parser';
   const eslint = new ESLint({
     cwd: repo,
     overrideConfigFile: true,
@@ -123,30 +115,9 @@ async function child(mode: Mode, repo: string, listFile: string, out: string): P
     errorOnUnmatchedPattern: false,
     warnIgnored: false,
     ignore: false,
-    stats: timed,
   });
   const results = await eslint.lintFiles(files);
-  const report: ChildReport = { files: results.length, sqlRaceCpuMs: mode === 'eslint-rules' ? cpu.ms : undefined };
-  if (timed) {
-    const byFile: Record<string, number> = {};
-    const byRule: Record<string, number> = {};
-    let parseMs = 0;
-    for (const result of results) {
-      const passes = ((result as { stats?: { times?: { passes?: StatsPass[] } } }).stats?.times?.passes ?? []) as StatsPass[];
-      let ours = 0;
-      for (const pass of passes) {
-        parseMs += pass.parse?.total ?? 0;
-        for (const [rule, time] of Object.entries(pass.rules ?? {})) {
-          byRule[rule] = (byRule[rule] ?? 0) + time.total;
-          if (rule.startsWith(PREFIX)) ours += time.total;
-        }
-      }
-      byFile[result.filePath] = ours;
-    }
-    report.sqlRaceMsByFile = byFile;
-    report.statsMsByRule = byRule;
-    report.parseMs = parseMs;
-  }
+  const report: ChildReport = { files: results.length, sqlRaceCpuMsByFile: mode === 'eslint-rules' ? byFile : undefined };
   writeFileSync(out, JSON.stringify(report));
 }
 
@@ -296,17 +267,13 @@ async function main(argv: string[]): Promise<void> {
   const percent = (value: number): string => `${(value * 100).toFixed(2)} %`;
   const ms = (value: number): string => `${value.toFixed(0)} ms`;
   const column = <T>(pick: (run: Run) => T): T[] => done.map(pick);
-  const onAdmitted = (run: Run, wanted: boolean): number =>
-    Object.entries(run.rules.report?.sqlRaceMsByFile ?? {}).reduce(
-      (sum, [file, time]) => sum + (admitted.has(file) === wanted ? time : 0),
-      0,
-    );
+  const sqlRaceCpu = (run: Run, which: (file: string) => boolean = () => true): number =>
+    Object.entries(run.rules.report?.sqlRaceCpuMsByFile ?? {}).reduce((sum, [file, time]) => sum + (which(file) ? time : 0), 0);
 
   const rows: [string, string][] = [];
   const row = (label: string, pick: (run: Run) => number, format: (value: number) => string, note = ''): void => {
     rows.push([label, `${spread(column(pick), format)}${note}`]);
   };
-  const sqlRaceCpu = (run: Run): number => run.rules.report?.sqlRaceCpuMs ?? 0;
   row('(a) sql-race audit, CPU', (run) => run.audit.cpuSeconds, seconds);
   row(
     '(a) peak RSS',
@@ -321,15 +288,20 @@ async function main(argv: string[]): Promise<void> {
   row('(c) all rules, TIMING=all', (run) => all(run.timing), ms);
   row('(c) sql-race rules, TIMING=all', (run) => ours(run.timing), ms);
   row('sql-race / all rule time, TIMING=all', (run) => ours(run.timing) / all(run.timing), percent, ' (target <= 3 %)');
-  row('(c) sql-race rules, CPU', sqlRaceCpu, ms);
+  row('(c) sql-race rules, CPU', (run) => sqlRaceCpu(run), ms);
   row('sql-race CPU / CPU of (c)', (run) => sqlRaceCpu(run) / 1000 / run.rules.cpuSeconds, percent, ' (target <= 3 %)');
   row(
-    'sql-race, files the pre-scan rejects',
-    (run) => onAdmitted(run, false),
+    '(c) sql-race rules, CPU, files the pre-scan rejects',
+    (run) => sqlRaceCpu(run, (file) => !admitted.has(file)),
     ms,
-    ` over ${files.length - admitted.size} files (stats option)`,
+    ` (${files.length - admitted.size} files)`,
   );
-  row('sql-race, files the pre-scan admits', (run) => onAdmitted(run, true), ms, ` over ${admitted.size} files (stats option)`);
+  row(
+    '(c) sql-race rules, CPU, files the pre-scan admits',
+    (run) => sqlRaceCpu(run, (file) => admitted.has(file)),
+    ms,
+    ` (${admitted.size} files)`,
+  );
   if (crossCheck) {
     row('(d) ESLint, @eslint/js recommended only, CPU', (run) => run.core?.cpuSeconds ?? 0, seconds);
     row('(c - d) / c by CPU', (run) => (run.rules.cpuSeconds - (run.core?.cpuSeconds ?? 0)) / run.rules.cpuSeconds, percent);
