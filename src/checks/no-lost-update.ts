@@ -121,7 +121,7 @@ function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite 
   if (words) {
     const field = (column: string): string => words.fields[column] ?? column;
     const relative =
-      (same ? (declared ?? kind) : 'other') === 'number' ? `${words.relative.replace('{field}', field(assignment.column))}, ` : '';
+      (same ? (declared ?? kind) : 'other') === 'number' ? `${words.relative.replaceAll('{field}', field(assignment.column))}, ` : '';
     return findingAt(
       unit,
       write,

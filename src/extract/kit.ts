@@ -14,7 +14,7 @@ import { classifyAssignment, classifyPredicate, type Operand } from '../sql/clas
 import type { Assignment, Isolation, Predicate, SqlDialect, StatementFacts, StatementKind } from '../sql/facts.js';
 import { columnName } from '../sql/keys.js';
 import { contains, isFunction, objectProperty, propertyName, unwrap, walk } from './ast.js';
-import type { ExtractContext, SqlText } from './types.js';
+import type { ExtractContext, LibraryFixes, ModelWords, SqlText } from './types.js';
 
 export { columnName };
 
@@ -124,6 +124,8 @@ export class StatementBuilder {
   readonly params: (TSESTree.Node | null)[] = [];
   readonly where: Predicate[] = [];
   readonly set: Assignment[] = [];
+  /** Each column met, as the code wrote it (`availableSeats` for `available_seats`), for messages. */
+  readonly fields: Record<string, string> = {};
 
   constructor(readonly dialect: SqlDialect = 'postgres') {}
 
@@ -166,7 +168,7 @@ export class StatementBuilder {
    * shared classifier. `display` is how the code wrote it, for messages.
    */
   compare(field: string, operator: string, valueNode: TSESTree.Node | null, display?: string): Predicate {
-    const column = columnName(field);
+    const column = this.field(field);
     if (valueNode === null) {
       const predicate = classifyPredicate({
         operator,
@@ -202,7 +204,7 @@ export class StatementBuilder {
    * `value` is the client's value (a literal or an expression: `product.stock - 1`).
    */
   assign(field: string, shape: 'relative' | 'value', valueNode: TSESTree.Node | null, display?: string): Assignment {
-    const column = columnName(field);
+    const column = this.field(field);
     if (shape === 'relative') {
       const v = valueNode ? this.value(valueNode) : null;
       const assignment = classifyAssignment({
@@ -258,6 +260,18 @@ export class StatementBuilder {
       params,
       ...extra,
     };
+  }
+
+  /** A field as the code writes it -> its column, remembered for messages. */
+  field(field: string): string {
+    const column = columnName(field);
+    this.fields[column] ??= field;
+    return column;
+  }
+
+  /** The words messages use for this call: the model or table, the fields met, the library's fixes. */
+  words(name: string, display: string, fixes: LibraryFixes): ModelWords {
+    return { name, display, fields: { ...this.fields }, ...fixes };
   }
 
   /** The SqlText a built site carries: the display text and the parameters' expressions. */

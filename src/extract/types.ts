@@ -88,20 +88,18 @@ export interface QuerySite {
   /** How this library writes a value in SQL text, for SQL suggested in messages (`?`); see src/checks/advice.ts. */
   placeholder?: string;
   /**
-   * A model API's own words (Prisma Client's model calls, which have no SQL text): messages name the
-   * model and its fields as the code writes them and give the fix in the library's API.
+   * A model or builder API's own words (calls with no SQL text: Prisma, Sequelize and TypeORM models,
+   * knex, kysely and drizzle builders): messages name the model or table and its fields as the code
+   * writes them and give the fix in the library's API.
    */
   model?: ModelWords;
 }
 
-/** What a message says about a model call, in the library's language. */
-export interface ModelWords {
-  /** The model as the code names it (`product` in `prisma.product.update`). */
-  name: string;
-  /** The call's receiver and model, for messages (`prisma.product`). */
-  display: string;
-  /** Fields as the code writes them, by column (`available_seats` -> `availableSeats`). */
-  fields: Readonly<Record<string, string>>;
+/**
+ * How a library fixes each race, in its own API, for messages on its model and builder calls;
+ * `{field}` stands for the field written.
+ */
+export interface LibraryFixes {
   /** How to keep the row from changing between the read and the write (a library without a lock API says so). */
   lock: string;
   /** How to make the write re-test what the code tested, and check that it matched. */
@@ -112,6 +110,16 @@ export interface ModelWords {
   version: string;
   /** How to create a row only once when a check looked for it first. */
   createOnce: string;
+}
+
+/** What a message says about a model or builder call, in the library's language. */
+export interface ModelWords extends LibraryFixes {
+  /** The model or table as the code names it (`product` in `prisma.product.update`, `accounts` in `db('accounts')`). */
+  name: string;
+  /** The call's receiver and model, for messages (`prisma.product`, `Product`, `accounts`). */
+  display: string;
+  /** Fields as the code writes them, by column (`available_seats` -> `availableSeats`). */
+  fields: Readonly<Record<string, string>>;
 }
 
 /** A transaction opened by a callback API: `pool.transaction(async (tx) => ...)`. */

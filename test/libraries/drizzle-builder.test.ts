@@ -119,7 +119,7 @@ export async function placeOrder(productId: number) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 29 }],
+      errors: [{ messageId: 'checkThenActModel', line: 9, column: 29 }],
     },
     {
       name: 'db.query.t.findFirst tested, then an update',
@@ -131,7 +131,7 @@ export async function placeOrder(productId: number) {
   return true;
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 8, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 25 }],
     },
     {
       name: 'a coupon marked used after a stale check',
@@ -144,7 +144,7 @@ export async function redeem(code: string) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 9, column: 28 }],
+      errors: [{ messageId: 'checkThenActModel', line: 9, column: 28 }],
     },
   ],
 });

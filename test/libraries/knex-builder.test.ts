@@ -105,7 +105,7 @@ export async function placeOrder(productId: string) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 7, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 27 }],
     },
     {
       name: "knex.select().from() on the pool, then .update() with knex.raw('stock - 1')",
@@ -117,7 +117,7 @@ export async function placeOrder(productId: string) {
   return true;
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 6, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 25 }],
     },
     {
       name: 'Objection: findById tested, then .decrement()',
@@ -130,7 +130,7 @@ export async function placeOrder(productId: number) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 7, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 27 }],
     },
     {
       name: 'a coupon marked used after a stale check, .transacting(trx)',
@@ -143,7 +143,7 @@ export async function redeem(code: string) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 7, column: 26 }],
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 26 }],
     },
   ],
 });

@@ -89,7 +89,7 @@ export async function placeOrder(productId: string) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 8, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 27 }],
     },
     {
       name: 'on the instance, with an sql fragment as the value',
@@ -101,7 +101,7 @@ export async function placeOrder(productId: string) {
   return true;
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 7, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 25 }],
     },
     {
       name: 'a coupon marked used after a stale check',
@@ -114,7 +114,7 @@ export async function redeem(code: string) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 8, column: 26 }],
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 26 }],
     },
   ],
 });

@@ -124,7 +124,7 @@ export async function buy(productId: number, userId: string) {
   await Order.create({ productId, userId });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 11, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 11, column: 25 }],
     },
     {
       name: 'findOne({ where }), a status test, then instance.update()',
@@ -135,7 +135,7 @@ export async function reserve(productId: number) {
   await product.update({ status: 'reserved' });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 11, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 11, column: 25 }],
     },
     {
       name: 'transaction: t without a lock at READ COMMITTED',
@@ -148,7 +148,7 @@ export async function buy(productId: number) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 12, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 12, column: 27 }],
     },
     {
       name: 'count({ where }) before create: both requests see fewer than the limit',
@@ -159,7 +159,7 @@ export async function order(productId: number, userId: string) {
   await Order.create({ productId, userId });
 }
 `,
-      errors: [{ messageId: 'checkThenInsert', line: 11, column: 24 }],
+      errors: [{ messageId: 'checkThenInsertModel', line: 11, column: 24 }],
     },
     {
       name: 'get-or-create: findOne, then create inside if (!order)',
@@ -172,7 +172,7 @@ export async function orderOnce(productId: number, userId: string) {
   return order;
 }
 `,
-      errors: [{ messageId: 'checkThenInsert', line: 11, column: 21 }],
+      errors: [{ messageId: 'checkThenInsertModel', line: 11, column: 21 }],
     },
   ],
 });

@@ -113,7 +113,7 @@ export async function buy(id: number) {
   await productRepository.decrement({ id }, 'stock', 1);
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 15, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 15, column: 25 }],
     },
     {
       name: 'manager.findOne in the transaction without a lock',
@@ -126,7 +126,7 @@ export async function buy(id: number) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 16, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 16, column: 27 }],
     },
     {
       name: 'an injected repository: the owner is tested, then set and saved',
@@ -141,7 +141,7 @@ export class OrderService {
   }
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 17, column: 25 }],
+      errors: [{ messageId: 'checkThenActModel', line: 17, column: 25 }],
     },
     {
       name: 'count({ where }) before insert',
@@ -152,7 +152,7 @@ export async function order(productId: number, userId: string) {
   await AppDataSource.getRepository(Order).insert({ productId, userId });
 }
 `,
-      errors: [{ messageId: 'checkThenInsert', line: 15, column: 24 }],
+      errors: [{ messageId: 'checkThenInsertModel', line: 15, column: 24 }],
     },
     {
       name: 'a query builder read without setLock in the transaction',
@@ -165,7 +165,7 @@ export async function buy(id: number) {
   });
 }
 `,
-      errors: [{ messageId: 'checkThenAct', line: 16, column: 27 }],
+      errors: [{ messageId: 'checkThenActModel', line: 16, column: 27 }],
     },
   ],
 });

@@ -33,7 +33,16 @@ import { expressionPath, objectProperty, propertyName, unwrap, walk } from '../a
 import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
 import { constantString } from './sql-tag.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, SqlText, TransactionScope } from '../types.js';
+import type {
+  ConnectionKind,
+  ExtractContext,
+  LibraryAdapter,
+  LibraryFixes,
+  QueryNode,
+  QuerySite,
+  SqlText,
+  TransactionScope,
+} from '../types.js';
 
 const MODULE = 'drizzle-orm';
 const DATABASE_TYPES = /^(NodePg|PostgresJs|Pg|Neon|NeonHttp|VercelPg|PgRemote|MySql2|MySql|PlanetScale|Aws(DataApi)?Pg)Database$/;
@@ -271,7 +280,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
               : null
             : objectArgument(value, ctx);
         if (row)
-          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []));
+          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []));
         break;
       }
       case 'onConflictDoNothing':
@@ -323,6 +332,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
     connection,
     sql: { ...builder.sqlText(display), dialect },
     built: [facts],
+    model: builder.words(table, table, FIXES),
     countHint:
       kind === 'select'
         ? 'the rows the query resolves to'
@@ -378,9 +388,22 @@ function relationalQuery(
       sql: builder.sqlText(display),
       built: [facts],
       countHint: 'the rows the query resolves to',
+      model: builder.words(facts.tablesRead[0] ?? table, facts.tablesRead[0] ?? table, FIXES),
     };
   };
 }
+
+/** The fixes messages give for a drizzle builder call, in drizzle's API. */
+const FIXES: LibraryFixes = {
+  lock: "lock the row with `.for('update')` on the select, inside `db.transaction(async (tx) => ...)`",
+  conditional:
+    "put the tested condition in the update's `.where(and(...))` with the change made atomic (``sql`${t.column} - ${n}` ``) and check the rows `.returning()` gives back",
+  relative: 'write it relative to the stored value (``.set({ {field}: sql`${t.{field}} + ${n}` })``)',
+  version:
+    "keep a version column, re-test it in the update's `.where(...)` while setting the next one, and check the rows `.returning()` gives back",
+  createOnce:
+    "Declare a unique index on the columns looked up and insert with `.onConflictDoNothing()` (or handle the unique violation); or run both in `db.transaction(..., { isolationLevel: 'serializable' })` and retry on a serialization failure",
+};
 
 /** A table named by the relational API's key: the `pgTable` of that name in this file, else the key. */
 function tableName(key: string, _ctx: ExtractContext): string {

@@ -39,6 +39,7 @@ import type {
   ConnectionKind,
   ExtractContext,
   LibraryAdapter,
+  LibraryFixes,
   QueryNode,
   QuerySite,
   SqlText,
@@ -503,8 +504,21 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
+    model: builder.words(table, table, FIXES),
   };
 }
+
+/** The fixes messages give for a knex builder call, in knex's API. */
+const FIXES: LibraryFixes = {
+  lock: 'lock the row with `.forUpdate()` on the read, inside `knex.transaction(async (trx) => ...)`',
+  conditional:
+    "put the tested condition in the update's `.where(...)` with the change made atomic (`.decrement('column', n)`) and check the count it resolves to",
+  relative: "write it relative to the stored value (`.increment('{field}', n)` or `.decrement('{field}', n)`)",
+  version:
+    "keep a version column, re-test it in the update's `.where({ id, version })` while setting the next one, and check the count it resolves to",
+  createOnce:
+    "Declare a unique index on the columns looked up and insert with `.onConflict([...]).ignore()` (or handle the unique violation); or run both in `knex.transaction(..., { isolationLevel: 'serializable' })` and retry on a serialization failure",
+};
 
 /**
  * Where the chain names its table and connection: `db('t')`, `this.db(TABLE)`, `trx('t')`,

@@ -29,7 +29,16 @@ import type { Isolation, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, propertyName, unwrap } from '../ast.js';
 import { columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationFromName } from '../kit.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
+import type {
+  ConnectionKind,
+  ExtractContext,
+  LibraryAdapter,
+  LibraryFixes,
+  QueryNode,
+  QuerySite,
+  TransactionCall,
+  TransactionScope,
+} from '../types.js';
 import { constantString, quotedIdentifier, taggedSqlText, type ClassifyHole } from './sql-tag.js';
 
 const MODULE = 'kysely';
@@ -263,7 +272,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
               : null
             : objectArgument(value, ctx);
         if (row)
-          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []));
+          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []));
         break;
       }
       case 'onConflict':
@@ -331,8 +340,21 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
+    model: builder.words(table, table, FIXES),
   };
 }
+
+/** The fixes messages give for a kysely builder call, in kysely's API. */
+const FIXES: LibraryFixes = {
+  lock: 'lock the row with `.forUpdate()` on the `selectFrom`, inside `db.transaction().execute(async (trx) => ...)`',
+  conditional:
+    "put the tested condition in the `updateTable`'s `.where(...)` with the change made atomic (`eb('column', '-', n)`) and check `numUpdatedRows`",
+  relative: "write it relative to the stored value (`.set((eb) => ({ {field}: eb('{field}', '+', n) }))`)",
+  version:
+    "keep a version column, re-test it in the `updateTable`'s `.where('version', '=', version)` while setting the next one, and check `numUpdatedRows`",
+  createOnce:
+    "Declare a unique index on the columns looked up and insert with `.onConflict((oc) => oc.doNothing())` (or handle the unique violation); or run both in `db.transaction().setIsolationLevel('serializable').execute(...)` and retry on a serialization failure",
+};
 
 /** `'person'`, `'person as p'`, `['person', 'pet']` (the first), a const holding one. */
 function tableOf(node: TSESTree.Node | undefined, ctx: ExtractContext): string | null {

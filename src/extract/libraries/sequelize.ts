@@ -51,7 +51,16 @@ import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.j
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, objectProperty, propertyName, tailName, unwrap, walk } from '../ast.js';
 import { assignedFields, columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
+import type {
+  ConnectionKind,
+  ExtractContext,
+  LibraryAdapter,
+  LibraryFixes,
+  QueryNode,
+  QuerySite,
+  TransactionCall,
+  TransactionScope,
+} from '../types.js';
 
 const MODULES = ['sequelize', '@sequelize/core'] as const;
 const COUNT_HINT: Record<SqlDialect, string> = {
@@ -473,7 +482,7 @@ function staticCall(
     const attributes = options ? objectProperty(options, 'attributes') : null;
     const selectedColumns =
       attributes?.type === 'ArrayExpression' && attributes.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string')
-        ? attributes.elements.map((e) => columnName(String((e as TSESTree.Literal).value)))
+        ? attributes.elements.map((e) => builder.field(String((e as TSESTree.Literal).value)))
         : ['*'];
     const aggregate = method === 'count' || method === 'max' || method === 'min' || method === 'sum';
     facts = builder.facts('select', model.table, display, { selectedColumns, aggregate, lock: options ? lockOf(options, ctx) : null });
@@ -511,11 +520,11 @@ function staticCall(
           ? firstRow(node.arguments[0], ctx)
           : objectArgument(node.arguments[0], ctx);
     const columns = rows
-      ? rows.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+      ? rows.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
       : null;
     if (method === 'findOrCreate' && where)
       for (const p of objectArgument(where, ctx)?.properties ?? [])
-        if (p.type === 'Property' && keyName(p) !== null) columns?.push(columnName(keyName(p)!));
+        if (p.type === 'Property' && keyName(p) !== null) columns?.push(builder.field(keyName(p)!));
     if (method === 'upsert' && rows) assignValues(builder, rows, ctx);
     const ignore = options ? objectProperty(options, 'ignoreDuplicates') : null;
     const onConflict =
@@ -527,7 +536,7 @@ function staticCall(
     facts = builder.facts('insert', model.table, display, { insertColumns: columns, onConflict, returning: ['*'] });
     countHint = `the instance \`${display}\` resolves to`;
   }
-  return site(node, builder, display, facts, options, receiver, countHint, rowsRequired);
+  return site(node, builder, model, display, facts, options, receiver, countHint, rowsRequired);
 }
 
 function instanceCall(
@@ -559,7 +568,7 @@ function instanceCall(
   } else if (method === 'save' && instance.source === 'build') {
     // A built instance's first save inserts it.
     const fields = assignedFields(variable, node, ctx);
-    facts = builder.facts('insert', model.table, display, { insertColumns: fields.map((f) => columnName(f.field)), returning: ['*'] });
+    facts = builder.facts('insert', model.table, display, { insertColumns: fields.map((f) => builder.field(f.field)), returning: ['*'] });
     countHint = `the instance \`${display}\` resolves to`;
   } else {
     // save(): the fields assigned on the instance since it was read; update(values): those and the values.
@@ -573,12 +582,13 @@ function instanceCall(
     aimAtRow();
     facts = builder.facts('update', model.table, display);
   }
-  return site(node, builder, display, facts, options, null, countHint, false);
+  return site(node, builder, model, display, facts, options, null, countHint, false);
 }
 
 function site(
   node: TSESTree.CallExpression,
   builder: StatementBuilder,
+  model: ModelInfo,
   display: string,
   facts: StatementFacts,
   options: TSESTree.ObjectExpression | null,
@@ -600,8 +610,22 @@ function site(
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
+    model: builder.words(model.name, model.name, FIXES),
   };
 }
+
+/** The fixes messages give for a Sequelize model call, in Sequelize's API. */
+const FIXES: LibraryFixes = {
+  lock: 'lock the row by reading it with `{ transaction: t, lock: t.LOCK.UPDATE }` inside `sequelize.transaction(async (t) => ...)`',
+  conditional:
+    "put the tested condition in `Model.update(values, { where })`'s `where` with the change made atomic (`Model.decrement('column', { by: n, where })`) and check the affected count it resolves to",
+  relative:
+    "write it relative to the stored value (`instance.increment('{field}', { by: n })` or `Model.decrement('{field}', { by: n, where })`)",
+  version:
+    "turn on optimistic locking (`version: true` in the model's options: `save()` then re-tests the version and throws `OptimisticLockError`)",
+  createOnce:
+    'Declare a unique index on the fields looked up and create with `findOrCreate` (or handle `UniqueConstraintError`); or run both in `sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.SERIALIZABLE }, ...)` and retry on a serialization failure',
+};
 
 /** `where: { id, stock: { [Op.gt]: 0 }, [Op.and]: [...], [Op.or]: [...] }` -> conjuncts. */
 function whereConditions(builder: StatementBuilder, whereNode: TSESTree.Node, ctx: ExtractContext, depth = 0): void {

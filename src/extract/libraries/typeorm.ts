@@ -51,7 +51,16 @@ import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.j
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, isFunction, objectProperty, propertyName, typeName, unwrap, walk } from '../ast.js';
 import { assignedFields, columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationOf } from '../kit.js';
-import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall, TransactionScope } from '../types.js';
+import type {
+  ConnectionKind,
+  ExtractContext,
+  LibraryAdapter,
+  LibraryFixes,
+  QueryNode,
+  QuerySite,
+  TransactionCall,
+  TransactionScope,
+} from '../types.js';
 
 const MODULE = 'typeorm';
 const COUNT_HINT: Record<SqlDialect, string> = {
@@ -499,9 +508,9 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     const select = options && !WHERE_ARGUMENT.has(method) ? objectProperty(options, 'select') : null;
     const selectedColumns =
       select?.type === 'ArrayExpression'
-        ? select.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [columnName(e.value)] : []))
+        ? select.elements.flatMap((e) => (e?.type === 'Literal' && typeof e.value === 'string' ? [builder.field(e.value)] : []))
         : select?.type === 'ObjectExpression'
-          ? select.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+          ? select.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
           : ['*'];
     const aggregate = method.startsWith('count') || method.startsWith('exist') || ['sum', 'average', 'minimum', 'maximum'].includes(method);
     facts = builder.facts('select', entity.table, display, {
@@ -545,19 +554,20 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     // insert(values), upsert(values, conflictPaths)
     const values = objectArgument(args[0], ctx);
     const columns = values
-      ? values.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+      ? values.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
       : null;
     if (method === 'upsert' && values) assignValues(builder, values, ctx);
     facts = builder.facts('insert', entity.table, display, { insertColumns: columns, onConflict: method === 'upsert' ? 'update' : null });
     countHint = `the result \`${display}\` resolves to`;
   }
-  return site(node, target, builder, display, facts, countHint, rowsRequired);
+  return site(node, target, builder, entity, display, facts, countHint, rowsRequired);
 }
 
 function site(
   node: TSESTree.CallExpression,
   target: Pick<Target, 'connection' | 'connectionKind'>,
   builder: StatementBuilder,
+  entity: EntityInfo,
   display: string,
   facts: StatementFacts,
   countHint: string,
@@ -573,8 +583,21 @@ function site(
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
+    model: builder.words(entity.name, entity.name, FIXES),
   };
 }
+
+/** The fixes messages give for a TypeORM repository or manager call, in TypeORM's API. */
+const FIXES: LibraryFixes = {
+  lock: "lock the row by reading it with `lock: { mode: 'pessimistic_write' }` inside `dataSource.transaction(async (manager) => ...)`",
+  conditional:
+    "put the tested condition in `update(criteria, partial)`'s criteria with the change made atomic (`decrement(criteria, 'column', n)`) and check `.affected`",
+  relative: "write it relative to the stored value (`repository.increment({ id }, '{field}', n)` or `decrement`)",
+  version:
+    're-test the version in `update({ id, version }, { ..., version: version + 1 })` and check `.affected` (`@VersionColumn` alone does not stop `save()` from overwriting)',
+  createOnce:
+    "Declare a unique index on the columns looked up (`@Index({ unique: true })`) and insert with `upsert` or `.orIgnore()` (or handle the unique violation); or run both in `dataSource.transaction('SERIALIZABLE', ...)` and retry on a serialization failure",
+};
 
 /** `update(id, ...)`, `update({ id, status: 'open' }, ...)`, `update([1, 2], ...)`: the rows aimed at. */
 function criteriaConditions(builder: StatementBuilder, criteria: TSESTree.Node, entity: EntityInfo, ctx: ExtractContext): void {
@@ -731,6 +754,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
     node,
     connection,
     builder,
+    entity,
     display,
     facts,
     `the \`affected\` count of the result \`.execute()\` resolves to`,
