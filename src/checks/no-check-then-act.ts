@@ -4,7 +4,7 @@ import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice } from './advice.js';
-import { boundedDecrement, describeKey, errorHandled, insertKey } from './schema-facts.js';
+import { boundedDecrement, insertKey, uniqueOn } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import {
@@ -38,8 +38,6 @@ export const messages = {
     'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from creating the same row before the create on {{writeLines}}: both see nothing and both create. {{fix}}.',
   checkThenInsert:
     'The check of `{{table}}` on {{readLines}} (tested on {{checkLines}}) does not stop a concurrent request from inserting the same row before the INSERT on {{writeLines}}: both see nothing and both insert. Enforce it with a unique constraint and {{upsert}}, or run the transaction as SERIALIZABLE and retry on {{serializationFailure}}.',
-  checkThenInsertUnhandled:
-    'The {{key}} of `{{table}}` refuses the second of two concurrent INSERTs ({{writeLines}}) that both passed the check on {{checkLines}}, but nothing handles that error: the loser gets a duplicate-key error ({{duplicateError}}) instead of the answer the check gives. Catch it around the INSERT, or use {{insertIfAbsent}} and check {{countHint}}.',
   checkThenActBounded:
     '`{{table}}` is read on {{readLines}} without a lock, tested on {{checkLines}}, and written on {{writeLines}}: a concurrent request can change it in between. `CHECK ({{check}})` makes the losing UPDATE fail ({{checkViolation}}) instead of taking `{{column}}` past its bound, so the race surfaces as an error: make the write conditional (`UPDATE ... WHERE <the tested condition>`) and check {{countHint}}, or lock the rows (`SELECT ... FOR UPDATE` inside the transaction).',
   checkThenSetUnique:
@@ -77,7 +75,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const unique = uniqueColumnSet(read, write, table);
         if (unique !== null) {
           const test = read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
-          if (!test || write.catchesUniqueViolation) continue;
+          // A unique key on the column makes the second write fail: no two rows hold the value.
+          if (!test || write.catchesUniqueViolation || uniqueOn(schema, table, unique) !== null) continue;
           const { duplicateError, serializationFailure } = dialectAdvice(write.site);
           findings.push(
             findingAt(
@@ -110,18 +109,11 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (isMonotonicFlag(unit, read, write, test)) continue;
-        // A key that covers the inserted columns makes the duplicate fail: no second row, only an error to handle.
-        const key = insert ? insertKey(write, table, schema) : null;
-        if (key !== null && errorHandled(write.site.node)) continue;
+        // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
+        // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
+        if (insert && insertKey(read, write, table, schema) !== null) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
-        const plain =
-          key !== null
-            ? 'checkThenInsertUnhandled'
-            : insert
-              ? 'checkThenInsert'
-              : bounded !== null
-                ? 'checkThenActBounded'
-                : 'checkThenAct';
+        const plain = insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
         // A model call has no SQL to quote: its site says the fix in the library's API.
         const words = write.site.model;
         const messageId =
@@ -136,10 +128,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           messageId,
           extra: {
             ...(words ? modelData(read, write, test, messageId) : {}),
-            ...(key !== null
-              ? { key: describeKey(key), duplicateError: advice.duplicateError, insertIfAbsent: advice.insertIfAbsent }
-              : {}),
-            ...(insert && key === null ? { upsert: advice.upsert, serializationFailure: advice.serializationFailure } : {}),
+            ...(insert ? { upsert: advice.upsert, serializationFailure: advice.serializationFailure } : {}),
             ...(bounded !== null ? { check: bounded.check.text, column: bounded.column, checkViolation: advice.checkViolation } : {}),
           },
         });
@@ -185,8 +174,7 @@ interface Pair {
   test: TSESTree.Node;
   table: string;
   insert: boolean;
-  messageId:
-    'checkThenAct' | 'checkThenActModel' | 'checkThenInsert' | 'checkThenInsertModel' | 'checkThenInsertUnhandled' | 'checkThenActBounded';
+  messageId: 'checkThenAct' | 'checkThenActModel' | 'checkThenInsert' | 'checkThenInsertModel' | 'checkThenActBounded';
   extra: Record<string, string>;
 }
 

@@ -2,56 +2,31 @@
  * What the declared schema (src/schema) changes about a check-then-act: a key that already refuses the
  * duplicate INSERT, a CHECK that makes an unguarded decrement fail instead of crossing its bound.
  */
-import type { TSESTree } from '@typescript-eslint/types';
-import { isFunction, walk } from '../extract/ast.js';
 import type { Step } from '../flow/index.js';
+import { columnName } from '../sql/keys.js';
 import { columnKind, coveringKey, lowerBound, type CheckBound, type CoveringKey, type Schema } from '../schema/index.js';
 import type { JsValueKind } from '../flow/provenance.js';
 
-/** The primary key or unique constraint the INSERT's column list covers, so a duplicate fails. */
-export function insertKey(write: Step, table: string, schema: Schema): CoveringKey | null {
+/**
+ * The primary key or unique constraint on the values the check looked up that the INSERT's column
+ * list covers: the database refuses the duplicate, so the check-then-insert cannot make a second row.
+ */
+export function insertKey(read: Step, write: Step, table: string, schema: Schema): CoveringKey | null {
   const { facts } = write;
   if (facts.kind !== 'insert' || facts.tablesWritten[0] !== table || facts.insertColumns === null) return null;
-  return coveringKey(schema, table, facts.insertColumns);
+  // Only a key on the values the check looked up refuses the duplicate it feared: a primary key on a
+  // fresh id the INSERT generates (`id: createId()`) lets two rows with the same email, or a 6th row
+  // past a limit of 5, in.
+  const looked = new Set(
+    read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0).map((p) => columnName(p.column!)),
+  );
+  const columns = facts.insertColumns.filter((c) => looked.has(columnName(c)));
+  return columns.length === 0 ? null : coveringKey(schema, table, columns);
 }
 
-/**
- * The INSERT's error reaches a handler: it runs inside `try { }` whose `catch` does more than rethrow
- * (it answers, or it tests for the duplicate key), or its promise has `.catch(...)` / `.then(ok, fail)`.
- */
-export function errorHandled(node: TSESTree.Node): boolean {
-  let child: TSESTree.Node = node;
-  for (let current = node.parent; current; child = current, current = current.parent) {
-    if (current.type === 'TryStatement' && current.block === child && current.handler !== null && handles(current.handler)) return true;
-    if (current.type === 'MemberExpression' && current.object === child && !current.computed && current.property.type === 'Identifier') {
-      const call = current.parent;
-      const name = current.property.name;
-      if (
-        call?.type === 'CallExpression' &&
-        call.callee === current &&
-        (name === 'catch' || (name === 'then' && call.arguments.length >= 2))
-      )
-        return true;
-    }
-    if (isFunction(current)) return false;
-  }
-  return false;
-}
-
-const DUPLICATE_KEY = /23505|ER_DUP_ENTRY|P2002|1062|duplicate|unique/i;
-
-/** A catch clause that tests for the duplicate key, or that does not rethrow (it answers instead). */
-function handles(handler: TSESTree.CatchClause): boolean {
-  let rethrows = false;
-  let testsKey = false;
-  walk(handler.body, (n) => {
-    if (n !== handler.body && isFunction(n)) return false;
-    if (n.type === 'ThrowStatement') rethrows = true;
-    if (n.type === 'Literal' && typeof n.value === 'string' && DUPLICATE_KEY.test(n.value)) testsKey = true;
-    if (n.type === 'Identifier' && DUPLICATE_KEY.test(n.name)) testsKey = true;
-    return true;
-  });
-  return testsKey || !rethrows;
+/** A unique key on exactly `column` (or a primary key on it): the database refuses a second row holding the same value. */
+export function uniqueOn(schema: Schema, table: string, column: string): CoveringKey | null {
+  return coveringKey(schema, table, [column]);
 }
 
 /** `SET stock = stock - $1` on a column a CHECK bounds from below (`stock >= 0`): the bound and the column. */
@@ -63,12 +38,6 @@ export function boundedDecrement(write: Step, table: string, schema: Schema): { 
     if (check) return { column: assignment.column, check };
   }
   return null;
-}
-
-/** `primary key (id)`, `unique constraint one_booking_per_slot (doctor, starts_at)`. */
-export function describeKey(key: CoveringKey): string {
-  const columns = `(${key.columns.join(', ')})`;
-  return key.kind === 'primary key' ? `primary key ${columns}` : `unique constraint ${key.name ?? ''} ${columns}`.replace(/\s+/g, ' ');
 }
 
 /**

@@ -92,57 +92,18 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
 `,
       settings: withSchema('schema.prisma'),
     },
-  ],
-  invalid: [
     {
-      name: 'schema.prisma: @@unique([userId, postId]) refuses the duplicate create, unhandled',
+      name: 'schema.prisma: @@unique([userId, postId]) refuses the duplicate create, even unhandled (an error, not a second row)',
       code: vote('await prisma.vote.create({ data: { userId, postId } });'),
       settings: voteSchema,
-      errors: [
-        {
-          messageId: 'checkThenInsertUnhandled',
-          line: 5,
-          column: 26,
-          data: {
-            key: 'unique constraint Vote_userId_postId_key (userId, postId)',
-            table: 'prisma.vote',
-            writeLines: 'line 7',
-            checkLines: 'line 6',
-            readLines: 'line 5',
-            duplicateError: 'error 23505',
-            insertIfAbsent: '`INSERT ... ON CONFLICT DO NOTHING`',
-            countHint: 'the row `create` returns',
-          },
-        },
-      ],
     },
     {
-      name: 'without a schema the check-then-insert is a race',
-      code: booking(plainInsert),
-      errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
-    },
-    {
-      name: 'a unique key covers the inserted columns but nothing handles the duplicate-key error',
+      name: 'a unique key on the values looked up covers the INSERT; nothing handles the duplicate-key error, which is no race',
       code: booking(plainInsert),
       settings: sqlSchema,
-      errors: [
-        {
-          messageId: 'checkThenInsertUnhandled',
-          line: 4,
-          column: 26,
-          data: {
-            key: 'unique constraint one_booking_per_slot (doctor, starts_at)',
-            table: 'bookings',
-            writeLines: 'line 6',
-            checkLines: 'line 5',
-            readLines: 'line 4',
-            ...pgAdvice,
-          },
-        },
-      ],
     },
     {
-      name: 'a catch that only rolls back and rethrows does not handle the duplicate',
+      name: 'a unique key on the values looked up, and a catch that only rolls back and rethrows',
       code: booking(`try {
     ${plainInsert}
   } catch (error) {
@@ -150,7 +111,46 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
     throw error;
   }`),
       settings: sqlSchema,
-      errors: [{ messageId: 'checkThenInsertUnhandled', line: 4, column: 26 }],
+    },
+    {
+      name: 'a unique key on the email refuses a second account with the address the check looked up',
+      code: `
+import type { Pool } from 'pg';
+export async function rename(pool: Pool, id: number, email: string) {
+  const taken = await pool.query('SELECT 1 FROM accounts WHERE email = $1', [email]);
+  if (taken.rowCount > 0) throw new Error('taken');
+  await pool.query('UPDATE accounts SET email = $1 WHERE id = $2', [email, id]);
+}
+`,
+      settings: sqlSchema,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a primary key on a fresh id does not refuse a row past a limit the check counted',
+      code: `
+import { PrismaClient } from '@prisma/client';
+import { randomUUID } from 'node:crypto';
+const prisma = new PrismaClient();
+export async function addVote(userId: number, postId: number) {
+  const votes = await prisma.vote.count({ where: { userId } });
+  if (votes >= 5) throw new Error('limit');
+  await prisma.vote.create({ data: { id: randomUUID(), userId, postId } });
+}
+`,
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 23 }],
+    },
+    {
+      name: 'a primary key on a fresh id does not refuse a second booking of the slot the check looked up',
+      code: booking("await pool.query('INSERT INTO bookings (booking_id, patient) VALUES ($1, $2)', [crypto.randomUUID(), patient]);"),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
+    },
+    {
+      name: 'without a schema the check-then-insert is a race',
+      code: booking(plainInsert),
+      errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
     },
     {
       name: 'the INSERT has no column list: which columns it sets cannot be told',

@@ -10,3 +10,4 @@ CREATE TABLE members (id serial PRIMARY KEY, email text NOT NULL, deleted_at tim
 CREATE UNIQUE INDEX members_live_email ON members (email) WHERE deleted_at IS NULL;
 CREATE TABLE products (id serial PRIMARY KEY, stock integer NOT NULL CHECK (stock >= 0));
 CREATE TABLE profiles (id serial PRIMARY KEY, prefs jsonb NOT NULL DEFAULT '{}', visits integer NOT NULL DEFAULT 0);
+CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
