@@ -262,9 +262,15 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
       .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
+      // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
+      // concurrent request can make a wrong password right, so nothing is claimed.
+      .filter((t) => t.columns === null || t.columns.length === 0 || !t.columns.every((c) => CREDENTIAL.test(columnName(c))))
       .map((t) => t.node)
   );
 }
+
+/** A secret the caller must know (`password`, `password_hash`, `hashed_password`, `otp_secret`): a credential, not state. */
+const CREDENTIAL = /^(?:.*_)?(?:password|passwd|pass_hash|password_hash|hashed_password|secret|otp_secret|totp_secret)(?:_.*)?$/;
 
 /**
  * The test lets what follows run only when the read found its row: `if (!row) throw`, `if (row ===

@@ -18,7 +18,7 @@ function insertsBeside(facts: Step['facts'], cte: Step['facts']['cteWrites'][num
   return facts.kind === 'insert' || facts.cteWrites.some((other) => other !== cte && other.kind === 'insert');
 }
 
-export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-decoupled-insert'>[] {
+export function noDecoupledInsert({ units, options, schema }: CheckInput): Finding<'no-decoupled-insert'>[] {
   const findings: Finding<'no-decoupled-insert'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
@@ -36,7 +36,7 @@ export function noDecoupledInsert({ units, options }: CheckInput): Finding<'no-d
           }),
         );
       }
-      const guard = claimGuards(step, options);
+      const guard = claimGuards(step, options, schema);
       if (guard.length === 0 || countChecked(step)) continue;
       const next = laterWrites(unit, step)[0];
       if (!next) continue;

@@ -22,12 +22,12 @@ export type MessageId = keyof typeof messages;
 
 export const description = 'Require checking the affected-row count of a guarded UPDATE or DELETE';
 
-export function noIgnoredRowcount({ units, options }: CheckInput): Finding<'no-ignored-rowcount'>[] {
+export function noIgnoredRowcount({ units, options, schema }: CheckInput): Finding<'no-ignored-rowcount'>[] {
   const findings: Finding<'no-ignored-rowcount'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
       if (reportedInCallee(step)) continue;
-      const guard = claimGuards(step, options);
+      const guard = claimGuards(step, options, schema);
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.
       if (laterWrites(unit, step).length > 0) continue;

@@ -2,11 +2,11 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { contains, isFunction, propertyName, walk } from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
-import { isKeyColumn } from '../sql/keys.js';
+import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
-import type { Schema } from '../schema/index.js';
+import { coveringKey, declaresKeys, type Schema } from '../schema/index.js';
 import type { CheckOptions, Finding, MessageIds, RelatedLocation, RuleId, Suggestion } from './types.js';
 
 export interface CheckInput {
@@ -120,6 +120,44 @@ export function guards(step: Step, options: CheckOptions): Predicate[] {
 const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
 
 /**
+ * The write is aimed at one row, so 0 rows means someone else changed it first. A key-named column or a
+ * key equality with a value passed in (`sku = $1`) identifies a row; with the table in the declared
+ * schema, the columns compared by equality must cover its primary or a unique key. Without a schema, a
+ * foreign key alone (`program_id = $1`, `userId`) selects a scope of many rows (a bulk `updateMany` of a
+ * program's campaigns, where 0 rows is normal), unless it is the table's own key (`concert_id` on
+ * `concerts`) or another equality narrows it to a row (`doctor_id = $1 AND starts_at = $2`).
+ */
+function aimsAtOneRow(facts: Step['facts'], schema: Schema, keys: readonly string[]): boolean {
+  const aimed = facts.where
+    .filter((p) => p.role === 'key' && p.column !== null && (isKeyColumn(p.column) || p.params.length > 0))
+    .map((p) => p.column!);
+  if (aimed.length === 0) return false;
+  if (aimed.some((c) => keys.includes(c))) return true;
+  const equal = [
+    ...new Set(
+      facts.where
+        .filter((p) => p.operator === '=' && p.column !== null && (p.params.length > 0 || isKeyColumn(p.column)))
+        .map((p) => p.column!),
+    ),
+  ];
+  const table = facts.tablesWritten[0];
+  if (table !== undefined && declaresKeys(schema, table)) return coveringKey(schema, table, equal) !== null;
+  return aimed.some((c) => !FOREIGN_KEY.test(columnName(c)) || ownKey(columnName(c), table)) || equal.length >= 2;
+}
+
+/** `program_id`, `user_uuid` (and `userId`, as columnName writes it): a reference to another table's row. */
+const FOREIGN_KEY = /^.+_(?:id|uuid|guid)$/;
+
+/** `concert_id` on `concerts`, `category_id` on `categories`, `order_id` on `shop_orders`: the table's own key, named after it. */
+function ownKey(column: string, table: string | undefined): boolean {
+  if (table === undefined) return false;
+  const name = columnName(table.split('.').at(-1)!.replace(/"/g, ''));
+  const stem = column.replace(/_(?:id|uuid|guid)$/, '');
+  const singular = name.endsWith('ies') ? `${name.slice(0, -3)}y` : name.replace(/(?<=[sx])es$|s$/, '');
+  return stem === name || stem === singular || singular.endsWith(`_${stem}`);
+}
+
+/**
  * The guards of a write that is a claim, whose outcome the caller needs (empty when it is not one):
  * an UPDATE that changes what it tests (compare-and-set: `SET seats = seats - 1 WHERE seats > 0`,
  * `SET worker_id = $1 WHERE worker_id IS NULL`, `SET version = version + 1 WHERE version = $3`), or
@@ -129,12 +167,10 @@ const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_time
  * a scope an UPDATE does not set (`SET a = 1 WHERE id = $1 AND entity_urn IS NULL`), or a cleanup of
  * what expired (`expires_at < now()`) is not a claim.
  */
-export function claimGuards(step: Step, options: CheckOptions): Predicate[] {
+export function claimGuards(step: Step, options: CheckOptions, schema: Schema): Predicate[] {
   const { facts } = step;
   const keys = options.keyColumns ?? [];
-  // Aimed: a key-named column, or any key equality with a value passed in (`sku = $1`).
-  const aimed = facts.where.some((p) => p.role === 'key' && p.column !== null && (isKeyColumn(p.column) || p.params.length > 0));
-  if (!aimed) return [];
+  if (!aimsAtOneRow(facts, schema, keys)) return [];
   const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
   if (facts.kind === 'delete') return stateGuards.filter((p) => !EXPIRED.test(p.text));
   if (facts.kind !== 'update') return [];

@@ -8,7 +8,7 @@
  * - its path *relative to the audited root* (or ESLint's cwd): a conventional folder (`migrations/`,
  *   `alterations/`, `seeds/`, `seeders/`, `scripts/`, `bin/`; `__tests__/`, `test/`, `tests/`, `e2e/`),
  *   a test name (`*.test.*`, `*.spec.*`), a timestamp-prefixed name (`20240101123000_add_x.ts`,
- *   `1700000000000-AddX.ts`), a seed file (`seed.ts`);
+ *   `1700000000000-AddX.ts`), a seed file (`seed.ts`, `populate.ts`);
  * - its shape: a TypeORM migration (`implements MigrationInterface`, `up(queryRunner)`), exported
  *   `up` and `down` (knex, Sequelize/umzug, kysely, node-pg-migrate, Prisma-style runners), a
  *   `#!` line (a command-line script), a numbered or migration-named file that changes the schema
@@ -44,8 +44,8 @@ const FOLDERS: Record<string, OneShotKind> = {
 const TEST_NAME = /\.(?:test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$/i;
 /** `20240101123000_add_x.ts`, `1700000000000-AddX.ts`, `V3__add_x.ts` (Flyway-style). */
 const TIMESTAMPED = /^(?:\d{8,}[-_.]|V\d+(?:[._]\d+)*__|Migration\d{8,})/;
-/** `seed.ts`, `seeds.js`, `seed-all.ts`, `seeder.ts`. */
-const SEED_NAME = /^seed(?:s|er|ers)?(?:[-_.][^/]*)?\.[cm]?[jt]sx?$/i;
+/** `seed.ts`, `seeds.js`, `seed-all.ts`, `seeder.ts`, `populate.ts` (a database filled by hand). */
+const SEED_NAME = /^(?:seed(?:s|er|ers)?|populate)(?:[-_.][^/]*)?\.[cm]?[jt]sx?$/i;
 
 /** A TypeORM migration class. */
 const TYPEORM_MIGRATION = /\bimplements\s+MigrationInterface\b|\b(?:async\s+)?up\s*\(\s*queryRunner\b|\bextends\s+Migration\s*\{/;

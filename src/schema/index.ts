@@ -18,6 +18,7 @@ export {
   findTable,
   kindOfType,
   knowsTable,
+  declaresKeys,
   lowerBound,
   tableForModel,
   type ColumnKind,

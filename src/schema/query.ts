@@ -106,3 +106,9 @@ export function columnForField(schema: Schema, table: string, field: string): st
 export function knowsTable(schema: Schema, table: string): boolean {
   return findTable(schema, table) !== null;
 }
+
+/** Whether the schema declares a primary or unique key for `table`, so the keys that identify a row are known. */
+export function declaresKeys(schema: Schema, table: string): boolean {
+  const found = findTable(schema, table);
+  return found !== null && (found.primaryKey !== null || found.uniqueKeys.length > 0);
+}

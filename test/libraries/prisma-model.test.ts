@@ -23,6 +23,18 @@ const prisma = new PrismaClient();
 ruleTester.run('prisma model: no-check-then-act', checkThenAct, {
   valid: [
     {
+      name: 'a password verified before it is changed: a credential, not state a concurrent request moves',
+      code: `${client}
+import bcrypt from 'bcrypt';
+export async function changePassword(id: number, oldPassword: string, newPassword: string) {
+  const user = await prisma.user.findUnique({ where: { id } });
+  const ok = await bcrypt.compare(oldPassword, user.password);
+  if (!ok) throw new Error('wrong password');
+  await prisma.user.update({ where: { id }, data: { password: await bcrypt.hash(newPassword, 10) } });
+}
+`,
+    },
+    {
       name: 'the guard in updateMany where, count checked',
       code: `${client}
 export async function buy(id: number, quantity: number) {

@@ -15,6 +15,7 @@ const byPath: [string, string | null][] = [
   ['db/seeders/20240101-demo-user.js', 'seed'],
   ['prisma/seed.ts', 'seed'],
   ['apps/api/src/seed-all.ts', 'seed'],
+  ['apps/webapp/prisma/populate.ts', 'seed'],
   ['scripts/accounting/backfill.ts', 'script'],
   ['.scripts/check-alterations-sequence.js', null],
   ['packages/cli/bin/run.js', 'script'],

@@ -19,6 +19,28 @@ export async function resetLockedAt(client: PoolClient) {
 }
 `,
     },
+    {
+      name: "a bulk pause of a program's campaigns (a foreign key and a state), then a log row: a scope, not one row",
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function pauseCampaigns(client: PoolClient, programId: string) {
+  await client.query("UPDATE campaigns SET status = 'paused' WHERE program_id = $1 AND status = 'active'", [programId]);
+  await client.query('INSERT INTO activity_log (program_id, action) VALUES ($1, $2)', [programId, 'paused']);
+}
+`,
+    },
+    {
+      name: "Prisma updateMany over a program's commissions by status, then a create: 0 rows is normal",
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function cancel(programId: string, userId: string) {
+  await prisma.commission.updateMany({ where: { programId, status: { in: ['pending', 'processed'] } }, data: { status: 'canceled' } });
+  await prisma.activityLog.create({ data: { programId, userId, action: 'cancel' } });
+}
+`,
+    },
     // Conditions that select a batch, not guards a concurrent writer can flip: 0 rows is an outcome.
     {
       name: 'a revert script: DELETEs of one tenant by id pattern and constant id list, one after the other',
@@ -304,6 +326,18 @@ export async function cancel(bookingId: number) {
     },
   ],
   invalid: [
+    {
+      name: 'a link row named by two foreign keys (concert and user), guarded by expiry, then an INSERT',
+      code: `
+import type { PoolClient } from 'pg';
+
+export async function redeemHold(client: PoolClient, concertId: string, userId: string) {
+  await client.query('DELETE FROM holds WHERE concert_id = $1 AND user_id = $2 AND expires_at > now()', [concertId, userId]);
+  await client.query('INSERT INTO tickets (concert_id, user_id) VALUES ($1, $2)', [concertId, userId]);
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 5, column: 9 }],
+    },
     {
       name: 'a claim aimed by key among batch conditions still couples the next write',
       code: `
