@@ -16,17 +16,22 @@
  * nothing: check `affectedRows`. `changedRows` is also 0 when the row matched but already held the
  * values written, so testing it would call a won race lost.
  *
- * The callback API passes the result to the callback; until the flow follows Node callbacks for
- * every adapter, a call with a callback is not claimed, so a count checked there is never reported
- * as ignored.
+ * The callback API of the library's README is read as the promise forms are: `conn.query(text, values,
+ * (err, results, fields) => ...)` passes the result as the callback's second parameter, and statements
+ * issued inside it follow the query; `pool.getConnection((err, conn) => ...)` hands the callback a
+ * connection; `conn.beginTransaction(cb)`, `conn.commit(cb)` and `conn.rollback(cb)` control the
+ * transaction (src/extract/callbacks.ts).
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, objectProperty, unwrap } from '../ast.js';
+import { callbackParameter, nodeCallback } from '../callbacks.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionCall } from '../types.js';
 
 const MODULE = 'mysql';
 const COUNT_HINT = '`result.affectedRows` (rows matched; `changedRows` misses a row already holding the values)';
+const CALLBACK_COUNT_HINT =
+  "`results.affectedRows` (the callback's `(err, results)`; rows matched, `changedRows` misses a row already holding the values)";
 const QUERY_METHODS = new Set(['query', 'queryAsync']);
 const ACTIONS: Record<string, TransactionCall['action']> = {
   beginTransaction: 'begin',
@@ -45,6 +50,12 @@ export const mysql: LibraryAdapter = {
 
   connectionFromExpression(node, ctx) {
     const inner = unwrap(node);
+    if (inner.type === 'Identifier') {
+      // `pool.getConnection((err, conn) => ...)`
+      const handed = callbackParameter(ctx.resolve(inner));
+      const object = handed && ctx.calleeObject(handed.call);
+      return handed?.method === 'getConnection' && handed.index === 1 && object && ctx.connectionKind(object) === 'pool' ? 'client' : null;
+    }
     if (inner.type !== 'CallExpression') return null;
     const name = ctx.calleeName(inner);
     const imported = ctx.importOf(inner.callee as TSESTree.Expression);
@@ -75,9 +86,10 @@ export const mysql: LibraryAdapter = {
     const method = ctx.calleeName(node);
     const connection = ctx.calleeObject(node);
     const first = node.arguments[0];
-    if (method === null || !QUERY_METHODS.has(method) || !connection || !first || node.arguments.some((a) => isFunction(a))) return null;
+    if (method === null || !QUERY_METHODS.has(method) || !connection || !first || isFunction(first)) return null;
     if (fromOtherModule(connection, ctx)) return null;
-    const second = node.arguments[1] ?? null;
+    // `query(text, callback)`: no values.
+    const second = node.arguments[1] && !isFunction(node.arguments[1]) ? node.arguments[1] : null;
     let sql = ctx.sqlText(first, 'question', 'mysql', second);
     if (!sql) {
       const options = ctx.origin(first as TSESTree.Expression);
@@ -86,14 +98,16 @@ export const mysql: LibraryAdapter = {
       sql = ctx.sqlText(text, 'question', 'mysql', objectProperty(options, 'values') ?? second);
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
-    return { library: 'mysql', node, resultNode: node, connection, sql, countHint: COUNT_HINT };
+    const callback = nodeCallback(node);
+    return { library: 'mysql', node, resultNode: node, connection, sql, countHint: callback ? CALLBACK_COUNT_HINT : COUNT_HINT, callback };
   },
 
   matchTransactionCall(node, ctx): TransactionCall | null {
     const name = ctx.calleeName(node);
     const action = name !== null ? ACTIONS[name] : undefined;
     const connection = ctx.calleeObject(node);
-    if (!action || !connection || node.arguments.length > 0) return null;
+    // `conn.beginTransaction(cb)`, `conn.commit(done)`, with options first at most (`beginTransaction({ timeout }, cb)`).
+    if (!action || !connection || node.arguments.length > 2) return null;
     if (fromOtherModule(connection, ctx)) return null;
     return { library: 'mysql', node, connection, action, isolation: null };
   },
