@@ -43,6 +43,7 @@ export function evaluateSqlText(
       style = 'question';
       dialect = 'mysql';
     } else if (detected === 'named') style = 'sequelize';
+    else if (detected === 'at') style = 'at';
   }
   const { text: dollared, names } = toDollarPlaceholders(withMarkers, style);
   const bound = bindValues(values ? unwrap(values) : formatValues(node, resolve), names, resolve);

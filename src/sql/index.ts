@@ -134,13 +134,14 @@ function analyzeStatement(tokens: readonly Token[], dialect: SqlDialect): { fact
 }
 
 /**
- * `$n` for a text that still carries `?` or `:name` placeholders (a caller that did not rewrite
+ * `$n` for a text that still carries `?`, `:name` or `@name` placeholders (a caller that did not rewrite
  * them): the parser reads only `$n`. Positional `?` become `$1..$n` in order, as every driver binds them.
  */
 function normalizePlaceholders(text: string): string {
   const style = detectPlaceholderStyle(text);
   if (style === 'question') return toDollarPlaceholders(text, 'question').text;
   if (style === 'named') return toDollarPlaceholders(text, 'sequelize').text;
+  if (style === 'at') return toDollarPlaceholders(text, 'at').text;
   return text;
 }
 

@@ -113,6 +113,7 @@ export function lexicalFacts(text: string, extras: Extras): StatementFacts {
 
 /** Puts back what the MySQL and parser rewrites took out of the text. */
 export function applyExtras(facts: StatementFacts, extras: Extras): void {
+  if (extras.alsoWritten !== undefined) facts.tablesWritten = unique([...facts.tablesWritten, ...extras.alsoWritten]);
   if (extras.onConflict !== null) facts.onConflict = extras.onConflict;
   if (extras.defaultValues && facts.kind === 'insert') facts.insertSource = 'default';
   if (extras.lock !== null && facts.kind === 'select') facts.lock = strongerLock(facts.lock, extras.lock);

@@ -4,7 +4,7 @@
  */
 
 import type { LockStrength, LockWait } from './facts.js';
-import { join, made, quoteIdent, quoteString, significant, tokenize, type Token } from './tokenize.js';
+import { identName, join, made, quoteIdent, quoteString, significant, tokenize, type Token } from './tokenize.js';
 
 export type Lock = { strength: LockStrength; wait: LockWait };
 
@@ -22,6 +22,8 @@ export interface Extras {
   defaultValues: boolean;
   /** The from-list of `UPDATE ... FROM` or `DELETE ... USING`, cut out of the statement. */
   fromList: string | null;
+  /** Tables a MySQL multi-table UPDATE also writes, besides the one the rewritten statement targets. */
+  alsoWritten?: string[];
 }
 
 export function noExtras(): Extras {
@@ -58,6 +60,9 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
     return t;
   });
   const first = tokens[0];
+  const original = tokens;
+  const multiTable = isWord(first, 'update') ? multiTableUpdate(tokens, extras) : null;
+  if (multiTable !== null) tokens = multiTable;
   if (isWord(first, 'insert', 'replace')) {
     if (isWord(first, 'replace')) extras.onConflict = 'update';
     let i = 1;
@@ -130,7 +135,112 @@ export function rewriteMysql(statement: readonly Token[], extras: Extras): { tex
     out.push(t);
     display.push(t);
   }
-  return { text: join(out), display: join(display) };
+  return { text: join(out), display: join(multiTable !== null ? original : display) };
+}
+
+interface TableReference {
+  /** The name as written, possibly qualified (`shop.products`). */
+  table: Token[];
+  name: string;
+  alias: string | null;
+  /** The `ON` condition it was joined with. */
+  on: Token[];
+}
+
+const isName = (t: Token | undefined): boolean => t?.type === 'word' || t?.type === 'qident';
+const JOIN_WORDS = ['join', 'inner', 'cross', 'straight_join', 'natural', 'outer'];
+const isJoinStart = (tokens: readonly Token[], k: number): boolean =>
+  isWord(tokens[k], ...JOIN_WORDS) || (isWord(tokens[k], 'left', 'right') && isWord(tokens[k + 1], 'join', 'outer'));
+
+/**
+ * MySQL's multi-table UPDATE (`UPDATE a JOIN b ON a.id = b.a_id SET a.x = ... WHERE ...`, `UPDATE a, b
+ * SET a.x = ... WHERE ...`) as PostgreSQL's `UPDATE a SET x = ... FROM b WHERE <where> AND <join
+ * conditions>`. The table the first SET item names is the target; a table a later SET item names is
+ * written too (`extras.alsoWritten`), its assignments kept in the one SET list. Null for a single
+ * table, or a form it does not read (a derived table, `JOIN ... USING`).
+ */
+function multiTableUpdate(tokens: readonly Token[], extras: Extras): Token[] | null {
+  const depths = depthsOf(tokens);
+  let start = 1;
+  while (isWord(tokens[start], 'low_priority', 'ignore')) start++;
+  const setAt = tokens.findIndex((t, k) => k > start && depths[k] === 0 && isWord(t, 'set'));
+  if (setAt === -1) return null;
+  const references: TableReference[] = [];
+  let k = start;
+  while (k < setAt) {
+    if (!isName(tokens[k])) return null;
+    const from = k++;
+    while (tokens[k]?.type === 'dot' && isName(tokens[k + 1])) k += 2;
+    const table = tokens.slice(from, k);
+    let alias: string | null = null;
+    if (isWord(tokens[k], 'as')) k++;
+    if (isName(tokens[k]) && !isJoinStart(tokens, k) && !isWord(tokens[k], 'on', 'using', 'set')) alias = identName(tokens[k++] as Token);
+    const reference: TableReference = { table, name: identName(table.at(-1) as Token), alias, on: [] };
+    references.push(reference);
+    if (isWord(tokens[k], 'using')) return null;
+    if (isWord(tokens[k], 'on')) {
+      const end = tokens.findIndex((t, j) => j > k && (j === setAt || (depths[j] === 0 && (t.type === 'comma' || isJoinStart(tokens, j)))));
+      reference.on = tokens.slice(k + 1, end);
+      k = end;
+    }
+    if (k >= setAt) break;
+    if (tokens[k]?.type === 'comma') {
+      k++;
+      continue;
+    }
+    if (!isJoinStart(tokens, k)) return null;
+    while (k < setAt && isJoinStart(tokens, k)) k++;
+  }
+  if (references.length < 2) return null;
+
+  const whereAt = tokens.findIndex((t, j) => j > setAt && depths[j] === 0 && isWord(t, 'where'));
+  const setEnd = whereAt === -1 ? tokens.length : whereAt;
+  const items = splitAtTopCommas(tokens, depths, setAt + 1, setEnd);
+  const referenceOf = (qualifier: string | null): TableReference | undefined =>
+    qualifier === null ? undefined : references.find((r) => r.alias === qualifier || (r.alias === null && r.name === qualifier));
+  const assignments: Token[][] = [];
+  let target: TableReference | undefined;
+  for (const item of items) {
+    const qualified = isName(item[0]) && item[1]?.type === 'dot' && isName(item[2]);
+    const written = qualified ? referenceOf(identName(item[0] as Token)) : undefined;
+    target ??= written ?? references[0];
+    if (written !== undefined && written !== target) (extras.alsoWritten ??= []).push(written.name);
+    assignments.push(qualified ? item.slice(2) : item);
+  }
+  if (target === undefined) return null;
+
+  const others = references.filter((r) => r !== target);
+  const conditions = [whereAt === -1 ? [] : tokens.slice(whereAt + 1), ...references.map((r) => r.on)].filter((c) => c.length > 0);
+  const out: Token[] = [made('word', 'UPDATE'), ...target.table];
+  if (target.alias !== null) out.push(made('word', target.alias));
+  out.push(made('word', 'SET'));
+  assignments.forEach((a, index) => out.push(...(index > 0 ? [made('comma', ',')] : []), ...a));
+  out.push(made('word', 'FROM'));
+  others.forEach((r, index) => {
+    out.push(...(index > 0 ? [made('comma', ',')] : []), ...r.table);
+    if (r.alias !== null) out.push(made('word', r.alias));
+  });
+  if (conditions.length > 0) {
+    out.push(made('word', 'WHERE'));
+    conditions.forEach((c, index) => {
+      if (index > 0) out.push(made('word', 'AND'));
+      const grouped = depthsOf(c).some((d, j) => d === 0 && isWord(c[j], 'or'));
+      out.push(...(grouped ? [made('open', '('), ...c, made('close', ')')] : c));
+    });
+  }
+  return out;
+}
+
+function splitAtTopCommas(tokens: readonly Token[], depths: readonly number[], from: number, to: number): Token[][] {
+  const parts: Token[][] = [];
+  let at = from;
+  for (let j = from; j <= to; j++) {
+    if (j === to || (depths[j] === 0 && tokens[j]?.type === 'comma')) {
+      parts.push(tokens.slice(at, j));
+      at = j + 1;
+    }
+  }
+  return parts.filter((p) => p.length > 0);
 }
 
 /**
@@ -281,6 +391,8 @@ export function prepareForParser(statementText: string, extras: Extras): string 
       out.push(text(t, quoteString(t.value)));
       continue;
     }
+    // `(a, b) IN (VALUES ($1, $2), ($3, $4))` means `(a, b) IN (($1, $2), ($3, $4))`, which the parser reads.
+    if (isWord(t, 'values') && tokens[i - 1]?.type === 'open' && isWord(tokens[i - 2], 'in') && onlyRows(tokens, depths, i + 1)) continue;
     if (isWord(t, 'default') && isWord(tokens[i + 1], 'values') && top && mainKind === 'insert') {
       extras.defaultValues = true;
       out.push(made('word', 'VALUES'), made('open', '('), made('word', 'DEFAULT'), made('close', ')'));
@@ -297,6 +409,21 @@ export function prepareForParser(statementText: string, extras: Extras): string 
     out.push(t);
   }
   return join(out);
+}
+
+/** From `start`, parenthesized rows separated by commas up to the paren that encloses them: `($1, $2), ($3, $4))`. */
+function onlyRows(tokens: readonly Token[], depths: readonly number[], start: number): boolean {
+  const outer = (depths[start] ?? 0) - 1;
+  let i = start;
+  for (;;) {
+    if (tokens[i]?.type !== 'open') return false;
+    const close = tokens.findIndex((t, k) => k > i && t.type === 'close' && depths[k] === depths[i]);
+    if (close === -1) return false;
+    const after = tokens[close + 1];
+    if (after?.type === 'close' && depths[close + 1] === outer) return true;
+    if (after?.type !== 'comma') return false;
+    i = close + 2;
+  }
 }
 
 /** The first keyword of the main statement, after any `WITH name AS (...)` list. */

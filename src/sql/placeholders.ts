@@ -9,7 +9,8 @@ export type PlaceholderStyle =
   | 'question' // ? (mysql2, knex, sequelize replacements, typeorm on mysql)
   | 'knex' // ? and ?? (identifier) and :name
   | 'pg-promise' // $1, ${name}, $(name), $<name>, $/name/
-  | 'sequelize'; // ? , :name, $1, $name
+  | 'sequelize' // ? , :name, $1, $name
+  | 'at'; // @name, @0 (MSSQL and TypeORM on it, some MySQL code)
 
 export interface DollarText {
   text: string;
@@ -40,12 +41,14 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
  *   after the highest positional `$k`, a repeated name reusing its n; filters `^ ~ # :raw :name :alias
  *   :csv :list :json :value` are dropped, except `~`/`:name`/`:alias` which make an identifier.
  * - 'sequelize': `?` -> `$n`; `:name` and `$name` -> `$n` (repeats reuse n); `$1` stays.
+ * - 'at': `@0`, `@1` (TypeORM's positions on MSSQL) -> `$1`, `$2`; `@name` -> `$n` numbered after
+ *   them, a repeated name reusing its n; `@@name` (a system variable) and `<@`, `@>` are left alone.
  * - 'dollar': unchanged.
  */
 export function toDollarPlaceholders(text: string, style: PlaceholderStyle): DollarText {
   const names: (string | null)[] = [];
   const byName = new Map<string, number>();
-  let counter = style === 'pg-promise' || style === 'sequelize' ? highestDollar(text) : 0;
+  let counter = style === 'pg-promise' || style === 'sequelize' ? highestDollar(text) : style === 'at' ? highestAtPosition(text) : 0;
   let maxUsed = 0;
   const use = (n: number, name: string | null): void => {
     while (names.length < n) names.push(null);
@@ -92,6 +95,16 @@ export function toDollarPlaceholders(text: string, style: PlaceholderStyle): Dol
       out += c;
       i++;
       continue;
+    }
+    if (style === 'at' && c === '@') {
+      const m = atPlaceholder(text, i);
+      if (m !== null) {
+        const n = /^\d+$/.test(m) ? Number(m) + 1 : named(m);
+        if (/^\d+$/.test(m)) use(n, null);
+        out += `$${n}`;
+        i += 1 + m.length;
+        continue;
+      }
     }
     if ((style === 'question' || style === 'knex' || style === 'sequelize') && c === '?') {
       if (text[i + 1] === '?' && style !== 'sequelize') {
@@ -170,19 +183,23 @@ export function toDollarPlaceholders(text: string, style: PlaceholderStyle): Dol
 }
 
 /** The placeholder syntax a text is written in, as far as the text shows: what a statement sent through a receiver no adapter knows needs. */
-export type DetectedStyle = 'dollar' | 'question' | 'named';
+export type DetectedStyle = 'dollar' | 'question' | 'named' | 'at';
 
 /**
  * Recognises a text's placeholders by themselves: `$1` (PostgreSQL), `?` (MySQL, SQLite, and the
  * many drivers that copy them) and `:name` (named binds). What only looks like one is left alone:
  * strings, quoted identifiers, dollar-quoted bodies and comments; the JSONB operators `?`, `?|` and
  * `?&` (a `?` followed by a string literal is the operator: a placeholder never is); `::` casts and
- * `:=`; array slices `a[1:2]` and `a[lo:hi]`. Null when the text has no placeholder.
+ * `:=`; array slices `a[1:2]` and `a[lo:hi]`. `@name` (MSSQL, TypeORM on it, some MySQL code) counts
+ * only when nothing else does and the text uses no MySQL session variable (`@@x`, `@x :=`, `SET @x`,
+ * `INTO @x`); the operators `@>`, `<@` and `@` are no placeholder. Null when the text has no placeholder.
  */
 export function detectPlaceholderStyle(text: string): DetectedStyle | null {
-  if (!text.includes('?') && !text.includes(':') && !text.includes('$')) return null;
+  if (!text.includes('?') && !text.includes(':') && !text.includes('$') && !text.includes('@')) return null;
   let question = false;
   let named = false;
+  let at = false;
+  let sessionVariables = false;
   let brackets = 0;
   let i = 0;
   while (i < text.length) {
@@ -206,6 +223,23 @@ export function detectPlaceholderStyle(text: string): DetectedStyle | null {
         continue;
       }
       if (!/^\?\s*'/.test(text.slice(i, i + 200))) question = true;
+    } else if (c === '@') {
+      if (text[i + 1] === '@') {
+        sessionVariables = true;
+        i += 2;
+        continue;
+      }
+      const m = atPlaceholder(text, i);
+      if (m !== null) {
+        if (
+          SESSION_VARIABLE_USE.test(text.slice(i + 1 + m.length, i + 20)) ||
+          /\b(?:set|into)\s*$/i.test(text.slice(Math.max(0, i - 8), i))
+        )
+          sessionVariables = true;
+        at = true;
+        i += 1 + m.length;
+        continue;
+      }
     } else if (
       c === ':' &&
       brackets === 0 &&
@@ -219,7 +253,28 @@ export function detectPlaceholderStyle(text: string): DetectedStyle | null {
     }
     i++;
   }
-  return question ? 'question' : named ? 'named' : null;
+  return question ? 'question' : named ? 'named' : at && !sessionVariables ? 'at' : null;
+}
+
+/** `@x := ...`: a MySQL session variable assigned in the statement. */
+const SESSION_VARIABLE_USE = /^\s*:=/;
+
+/**
+ * The name of an `@name` or `@0` placeholder at `i` (without the `@`), or null: not `@@x`, not after
+ * a word character (`a@b`) or `<` (`<@`), not `@>`.
+ */
+function atPlaceholder(text: string, i: number): string | null {
+  if (text[i] !== '@' || /[A-Za-z0-9_@<$]/.test(text[i - 1] ?? '')) return null;
+  const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+)(?![A-Za-z0-9_])/.exec(text.slice(i + 1, i + 200));
+  return m ? m[0] : null;
+}
+
+/** One past the highest `@n` position placeholder: where named `@name` placeholders start numbering. */
+function highestAtPosition(text: string): number {
+  let max = 0;
+  for (const m of text.matchAll(/@(\d+)(?![A-Za-z0-9_])/g))
+    if (atPlaceholder(text, m.index) !== null) max = Math.max(max, Number(m[1]) + 1);
+  return max;
 }
 
 function highestDollar(text: string): number {
