@@ -24,7 +24,7 @@ import { importsDatabaseCode } from './project/prescan.js';
 import { buildUnits, type Unit } from './flow/index.js';
 import type { SqlAnalysis } from './sql/facts.js';
 import { mightContainSql } from './sql/detect.js';
-import { mightContainDatabaseCode } from './extract/prescan.js';
+import { importsClientLibrary, mightContainDatabaseCode } from './extract/prescan.js';
 import { analyzeSql } from './sql/index.js';
 import { EMPTY_SCHEMA, type Schema } from './schema/index.js';
 import { directiveComments, mayHoldDirectives } from './directive-comments.js';
@@ -85,7 +85,13 @@ export function buildModel(
 ): Model {
   const cached = models.get(program);
   if (cached) return cached;
-  const extraction = extract(program, scopeManager, ADAPTERS, project ? (module, path) => project.connectionKind(module, path) : null);
+  const extraction = extract(
+    program,
+    scopeManager,
+    ADAPTERS,
+    project ? (module, path) => project.connectionKind(module, path) : null,
+    project ? (module) => project.moduleLibraries(module) : null,
+  );
   const analyses = new Map<QuerySite, SqlAnalysis>();
   const analyzeSite = (site: QuerySite): SqlAnalysis => {
     let analysis = analyses.get(site);
@@ -137,7 +143,8 @@ export function buildModel(
       });
     units = buildUnits(combined, analyzeSite, oracle);
   }
-  let model: Model = { ...EMPTY, unresolved: extraction.unresolved };
+  // The context stays even with no statement: a module that only creates the pool still exports it.
+  let model: Model = { ...EMPTY, unresolved: extraction.unresolved, context: extraction.context };
   if (units.length > 0) {
     const own = extraction.sites;
     const unparsed: Model['unparsed'] = [];
@@ -240,7 +247,7 @@ export function defaultProject(): Project {
  * With `inventory`, also what its calls pass to the functions they call (src/flow/callers.ts).
  */
 export function summarizeModule(file: string, text: string, link: ProjectLink, inventory = false): ModuleSummaries | null {
-  if (!inventory && !mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text)) return null;
+  if (!inventory && !mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text) && !importsClientLibrary(text)) return null;
   let parsed: ReturnType<typeof parseSource>;
   try {
     parsed = parseSource(text, file, false);

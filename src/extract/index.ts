@@ -17,15 +17,21 @@ export interface ExtractResult extends Extraction {
   unresolved: number;
 }
 
+/** The client libraries a module of the project imports (`./db` creating a postgres.js `sql`: `postgres`). */
+export type ImportedLibraries = (module: string) => readonly string[];
+
 /**
  * `importedConnection` tells the kind of a connection another module of the project exports
- * (`import { pool } from './db'` where db.ts has `export const pool = new Pool()`), when known.
+ * (`import { pool } from './db'` where db.ts has `export const pool = new Pool()`), when known;
+ * `importedLibraries` the library it comes from, whose adapter then reads this file as if it imported
+ * the library itself (`import { sql } from './db'` for postgres.js).
  */
 export function extract(
   program: TSESTree.Program,
   scopeManager: ScopeManagerLike | (() => ScopeManagerLike),
   adapters: readonly LibraryAdapter[] = ADAPTERS,
   importedConnection: ImportedConnection | null = null,
+  importedLibraries: ImportedLibraries | null = null,
 ): ExtractResult {
   const modules = new Set<string>();
   const candidates: QueryNode[] = [];
@@ -48,6 +54,8 @@ export function extract(
         break;
     }
   });
+
+  if (importedLibraries !== null) for (const library of librariesOfImportedConnections(program, importedLibraries)) modules.add(library);
 
   const resolver = new Resolver(scopeManager);
   let active: readonly LibraryAdapter[] = [];
@@ -93,4 +101,30 @@ export function extract(
     }
   }
   return result;
+}
+
+/** A module of the project, not a package: `./db`, `../lib/db`, a path alias (`@/db`, `~/db`, `#db`, `src/db`). */
+const PROJECT_MODULE = /^(?:\.|[@~#]\/|#|src\/)/;
+
+/**
+ * The libraries of the modules of the project the file imports names from (top-level imports and
+ * requires): `import { sql } from './db'` where db.ts imports `postgres`.
+ */
+function librariesOfImportedConnections(program: TSESTree.Program, importedLibraries: ImportedLibraries): Set<string> {
+  const found = new Set<string>();
+  const add = (module: string): void => {
+    if (PROJECT_MODULE.test(module)) for (const library of importedLibraries(module)) found.add(library);
+  };
+  for (const statement of program.body) {
+    if (statement.type === 'ImportDeclaration') {
+      if (statement.importKind !== 'type' && statement.specifiers.some((s) => s.type !== 'ImportSpecifier' || s.importKind !== 'type'))
+        add(statement.source.value);
+    } else if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        const module = declarator.init?.type === 'CallExpression' ? requiredModule(declarator.init) : null;
+        if (module !== null) add(module);
+      }
+    }
+  }
+  return found;
 }

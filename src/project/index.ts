@@ -13,6 +13,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { isFunction, objectProperty, unwrap } from '../extract/ast.js';
 import type { Resolver } from '../extract/scope.js';
+import { importedClientLibraries } from '../extract/prescan.js';
 import type { ConnectionKind, ExtractContext } from '../extract/types.js';
 import type { CallInventory } from '../flow/callers.js';
 import type { FunctionSummary } from '../flow/summaries.js';
@@ -50,6 +51,8 @@ export interface ProjectLink {
    * the project's files are not known (no roots given, or more than a root may list).
    */
   callers(name: string): { file: string; inventory: CallInventory | null }[] | null;
+  /** The client libraries the module `specifier` imports, read from its text (nothing is summarised). */
+  moduleLibraries(specifier: string): readonly string[];
 }
 
 export const DEFAULT_MAX_DEPTH = 3;
@@ -80,6 +83,12 @@ export class Project {
         depth >= this.maxDepth
           ? null
           : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, (m, key) => m.connections.get(key)),
+      moduleLibraries: (specifier) => {
+        if (depth >= this.maxDepth) return [];
+        const module = this.host.resolve(specifier, file);
+        const text = module === null ? null : this.host.read(module);
+        return text === null ? [] : importedClientLibraries(text);
+      },
     };
   }
 
