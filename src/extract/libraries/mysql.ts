@@ -106,12 +106,23 @@ export const mysql: LibraryAdapter = {
     const name = ctx.calleeName(node);
     const action = name !== null ? ACTIONS[name] : undefined;
     const connection = ctx.calleeObject(node);
-    // `conn.beginTransaction(cb)`, `conn.commit(done)`, with options first at most (`beginTransaction({ timeout }, cb)`).
-    if (!action || !connection || node.arguments.length > 2) return null;
+    if (!action || !connection || !callbackArguments(node.arguments)) return null;
     if (fromOtherModule(connection, ctx)) return null;
     return { library: 'mysql', node, connection, action, isolation: null };
   },
 };
+
+/**
+ * `()`, `(cb)`, `(done)` or `({ timeout }, cb)`: what mysql's `beginTransaction`, `commit` and
+ * `rollback` take. Anything else (`repo.commit('message')`) is another library's method.
+ */
+function callbackArguments(args: readonly TSESTree.CallExpressionArgument[]): boolean {
+  const callback = (a: TSESTree.CallExpressionArgument | undefined): boolean =>
+    a !== undefined && (isFunction(a) || a.type === 'Identifier');
+  if (args.length === 0) return true;
+  if (args.length === 1) return callback(args[0]) || args[0]?.type === 'ObjectExpression';
+  return args.length === 2 && args[0]?.type === 'ObjectExpression' && callback(args[1]);
+}
 
 /** A receiver made by another library (`new Pool()` from pg, mysql2's pool): not mysql's to claim. */
 function fromOtherModule(connection: TSESTree.Expression, ctx: ExtractContext): boolean {
