@@ -73,8 +73,18 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const table = sharedTable(read, write);
         if (table === null || write.site === read.site || readProtection(read, write, false) !== null) continue;
         const unique = uniqueColumnSet(read, write, table);
+        const uniqueTest = unique === null ? undefined : read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
+        if (unique !== null && uniqueTest !== undefined && !asksWhetherTaken(read, uniqueTest)) {
+          // What the rows hold was tested (a balance summed over a card's transactions) and the write moves
+          // rows into that set: a check-then-act on it, not a uniqueness check.
+          if (isSafeWrite(read, write, table, resolver, options)) continue;
+          const messageId = write.site.model ? 'checkThenActModel' : 'checkThenAct';
+          const extra = write.site.model ? modelData(read, write, uniqueTest, messageId) : {};
+          pairs.push({ read, write, test: uniqueTest, table, insert: false, messageId, extra });
+          continue;
+        }
         if (unique !== null) {
-          const test = read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
+          const test = uniqueTest;
           // A unique key on the column makes the second write fail: no two rows hold the value.
           if (!test || write.catchesUniqueViolation || uniqueOn(schema, table, unique) !== null) continue;
           const { duplicateError, serializationFailure } = dialectAdvice(write.site);
@@ -354,6 +364,16 @@ function uniqueColumnSet(read: Step, write: Step, table: string): string | null 
   // The write is aimed at a row by its key, not by the value looked up.
   if (write.facts.where.some((p) => p.column === set.column)) return null;
   return set.column;
+}
+
+/**
+ * A uniqueness check asks whether a row holding the value exists: it counts them (`COUNT(*)`, a model's
+ * `count`), probes with EXISTS, or tests whether a row came back (`if (existing) throw`). A test of what
+ * is in the rows read (a balance summed from a card's transactions) checks something else.
+ */
+function asksWhetherTaken(read: Step, test: TSESTree.Node): boolean {
+  if (/\bcount\b|^\s*select\s+(?:not\s+)?exists\b/i.test(read.facts.text)) return true;
+  return !read.result.valueTests.some((t) => t.node === test);
 }
 
 /** A one-statement claim whose subquery picks by state, neither locked nor re-tested, outside SERIALIZABLE. */

@@ -190,6 +190,19 @@ export async function changeEmail(userId: number, email: string) {
       ],
     },
     {
+      name: 'uniqueness: a balance summed from the rows that carry the value is a check-then-act, not a uniqueness check',
+      code: `${pg}
+export async function spend(cardId: number, groupId: number) {
+  const { rows } = await pool.query('SELECT amount FROM card_transactions WHERE card_id = $1', [cardId]);
+  let spent = 0;
+  for (const row of rows) spent += row.amount;
+  if (spent >= 100) throw new Error('no balance left');
+  await pool.query('UPDATE card_transactions SET card_id = $1 WHERE group_id = $2', [cardId, groupId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6, column: 26 }],
+    },
+    {
       name: 'uniqueness: EXISTS then an UPDATE of the username',
       code: `${pg}
 export async function rename(userId: number, username: string) {
