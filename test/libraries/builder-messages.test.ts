@@ -101,6 +101,20 @@ export class WalletService {
     expect(message).toContain('pessimistic_write');
   });
 
+  it('Prisma: the field as written and its increment, from the same words as every model API', () => {
+    const message = only(`
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function book(id: number) {
+  const concert = await prisma.concert.findUnique({ where: { id }, select: { availableSeats: true } });
+  await prisma.concert.update({ where: { id }, data: { availableSeats: concert.availableSeats - 1 } });
+}
+`);
+    expect(message).toContain('`concert.availableSeats`');
+    expect(message).toContain('`data: { availableSeats: { increment: n } }`');
+    expect(message).not.toContain('available_seats');
+  });
+
   it('SQL text keeps SQL advice', () => {
     const message = only(`
 import { knex } from 'knex';

@@ -30,13 +30,13 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
-import { columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
+import { keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type {
   ConnectionKind,
   ExtractContext,
   LibraryAdapter,
-  ModelWords,
+  LibraryFixes,
   QueryNode,
   QuerySite,
   SqlText,
@@ -295,7 +295,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   if (READS.has(method)) {
     const selected = objectArgument(argument ? objectProperty(argument, 'select') : null, ctx);
     const selectedColumns = selected
-      ? selected.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+      ? selected.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
       : ['*'];
     facts = builder.facts('select', table, display, {
       selectedColumns,
@@ -308,7 +308,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
       const rows = method === 'create' ? data : firstRow(argument ? objectProperty(argument, 'data') : null, ctx);
       const columns = rows
         ? rows.properties.flatMap((p) =>
-            p.type === 'Property' && keyName(p) !== null && !isNestedWrite(p.value, ctx) ? [columnName(keyName(p)!)] : [],
+            p.type === 'Property' && keyName(p) !== null && !isNestedWrite(p.value, ctx) ? [builder.field(keyName(p)!)] : [],
           )
         : null;
       const skip = argument ? objectProperty(argument, 'skipDuplicates') : null;
@@ -322,7 +322,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
       if (data) assignments(builder, data, ctx);
       const created = objectArgument(argument ? objectProperty(argument, 'create') : null, ctx);
       const columns = created
-        ? created.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(keyName(p)!)] : []))
+        ? created.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
         : null;
       facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: 'update', returning: ['*'] });
     } else if (method.startsWith('update')) {
@@ -348,45 +348,24 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
-    model: modelWords(model, `${expressionText(connection)}.${model}`, argument, ctx),
+    model: builder.words(model, `${expressionText(connection)}.${model}`, FIXES),
   };
 }
 
 /**
- * Prisma's words for a finding: the fixes in its API. Prisma has no row-lock API: the lock is a raw
+ * Prisma's fixes, for messages on its model calls. Prisma has no row-lock API: the lock is a raw
  * `SELECT ... FOR UPDATE` through `tx.$queryRaw` inside an interactive transaction, or SERIALIZABLE.
  */
-function modelWords(model: string, display: string, argument: TSESTree.ObjectExpression | null, ctx: ExtractContext): ModelWords {
-  const fields: Record<string, string> = {};
-  const collect = (object: TSESTree.ObjectExpression | null, depth: number): void => {
-    if (!object || depth > 3) return;
-    for (const p of object.properties) {
-      if (p.type === 'SpreadElement') {
-        for (const inner of spreadObjects(p.argument, ctx)) collect(inner, depth + 1);
-        continue;
-      }
-      const key = keyName(p);
-      if (key === null) continue;
-      if (/^[a-z]/.test(key) && !ARGUMENT_KEYS.has(key)) fields[columnName(key)] = key;
-      if (key === 'where' || key === 'data' || key === 'create' || key === 'update' || key.includes('_'))
-        collect(objectArgument(p.value, ctx), depth + 1);
-    }
-  };
-  collect(argument, 0);
-  return {
-    name: model,
-    display,
-    fields,
-    lock: "run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
-    conditional:
-      "put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns",
-    relative: 'write it relative to the stored value (`data: { {field}: { increment: n } }` or `{ decrement: n }`)',
-    version:
-      "re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns",
-    createOnce:
-      "Declare `@unique` (or `@@unique`) on the fields looked up and create with `upsert`, or create and handle error P2002; or run both in `prisma.$transaction(..., { isolationLevel: 'Serializable' })` and retry on P2034",
-  };
-}
+const FIXES: LibraryFixes = {
+  lock: "run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+  conditional:
+    "put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns",
+  relative: 'write it relative to the stored value (`data: { {field}: { increment: n } }` or `{ decrement: n }`)',
+  version:
+    "re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns",
+  createOnce:
+    "Declare `@unique` (or `@@unique`) on the fields looked up and create with `upsert`, or create and handle error P2002; or run both in `prisma.$transaction(..., { isolationLevel: 'Serializable' })` and retry on P2034",
+};
 
 /** A Prisma client, a transaction client, or a call only Prisma makes. */
 function isPrismaReceiver(
