@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema } from './build.js';
-import { CODE_SCHEMA_HINT, readCodeSchema } from './code.js';
+import { mayDeclareSchema, readCodeSchema } from './code.js';
 import { readPrismaSchema } from './prisma.js';
 import { readSqlSchema } from './sql.js';
 import type { Schema, SchemaOp, SchemaSource, SchemaSourceKind } from './types.js';
@@ -45,7 +45,7 @@ const memo = new Map<string, SchemaOp[]>();
 export function readSchemaText(text: string, file: string): SchemaOp[] {
   const format = formatOf(file);
   if (format === null) return [];
-  if (format === 'code' && !CODE_SCHEMA_HINT.test(text)) return [];
+  if (format === 'code' && !mayDeclareSchema(text)) return [];
   const key = `${format}:${createHash('sha1').update(text).digest('hex')}`;
   const cached = memo.get(key);
   if (cached) return cached;

@@ -18,6 +18,7 @@ import {
   type Schema,
   type SchemaSource,
 } from '../../src/schema/index.js';
+import { mayDeclareSchema } from '../../src/schema/code.js';
 
 const fromSql = (...migrations: string[]): Schema =>
   buildSchema(
@@ -323,6 +324,35 @@ describe('schema in code', () => {
 
   it('returns nothing for code it cannot parse', () => {
     expect(readCodeSchema('@Entity( class {{{', 'broken.ts')).toEqual([]);
+  });
+});
+
+describe('which code files are parsed for schema', () => {
+  it('skips a Sequelize migration, which matches the hint but holds nothing the reader takes', () => {
+    const migration = `module.exports = {
+      up: async (queryInterface, Sequelize) => {
+        await queryInterface.addColumn('Users', 'plan', { type: Sequelize.STRING });
+        await queryInterface.createTable('Tokens', { id: { type: Sequelize.INTEGER, primaryKey: true } });
+      },
+    };`;
+    expect(mayDeclareSchema(migration)).toBe(false);
+    expect(readCodeSchema(migration, 'migrations/001-tokens.js')).toEqual([]);
+  });
+
+  it('parses every file whose words the reader may take something from', () => {
+    for (const text of [
+      "exports.up = (pgm) => { pgm.addColumn('users', { plan: 'text' }); };",
+      "export async function up(knex) { await knex.schema.createTable('t', (t) => t.increments()); }",
+      "await db.schema.createTable('t').addColumn('id', 'integer').execute();",
+      "sequelize.define('User', { email: { type: DataTypes.STRING, unique: true } });",
+      'User.init({ email: DataTypes.STRING }, { sequelize });',
+      '@Entity() export class Seat { @PrimaryColumn() id: number; }',
+      "export const seats = pgTable('seats', { id: serial('id') });",
+      "await queryInterface.sequelize.query('CREATE UNIQUE INDEX seats_code ON seats (code)');",
+      "await queryInterface.addColumn('seats', 'code', {}); await q.query(`ALTER\\nTABLE seats ADD UNIQUE (code)`);",
+    ]) {
+      expect(mayDeclareSchema(text), text).toBe(true);
+    }
   });
 });
 
