@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileAnalysis } from '../analyze-types.js';
 import type { AnalyzeOptions } from '../analyze.js';
+import type { CachedModule } from '../project/index.js';
 import { failedAnalysis } from './analysis.js';
 
 export interface WorkerJob {
@@ -14,9 +15,18 @@ export interface WorkerJob {
   text: string;
 }
 
+/** Modules another worker summarised, for this worker's project to adopt. */
+export interface WorkerAdopt {
+  adopt: CachedModule[];
+}
+
+export type WorkerMessage = WorkerJob | WorkerAdopt;
+
 export interface WorkerReply {
   id: number;
   analysis: FileAnalysis;
+  /** The modules the worker summarised for this file (and had not received from the others). */
+  summarised: CachedModule[];
 }
 
 /**
@@ -65,6 +75,9 @@ export async function analyzeInWorkers(
         worker.postMessage({ id: current, filePath: job.filePath, text: job.text } satisfies WorkerJob);
       };
       worker.on('message', (reply: WorkerReply) => {
+        if (reply.summarised.length > 0) {
+          for (const other of workers) if (other !== worker) other.postMessage({ adopt: reply.summarised } satisfies WorkerAdopt);
+        }
         settle(reply.id, reply.analysis);
         feed();
       });

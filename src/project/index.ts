@@ -57,8 +57,19 @@ export interface ProjectLink {
 
 export const DEFAULT_MAX_DEPTH = 3;
 
+/** One module's summaries as a project caches them; plain data, so it can be sent to another thread. */
+export interface CachedModule {
+  file: string;
+  text: string;
+  depth: number;
+  inventory: boolean;
+  summaries: ModuleSummaries | null;
+}
+
 export class Project {
-  private readonly modules = new Map<string, { text: string; depth: number; inventory: boolean; summaries: ModuleSummaries | null }>();
+  private readonly modules = new Map<string, CachedModule>();
+  /** Modules summarised here since the last `takeFresh`, once `share` was called. */
+  private fresh: CachedModule[] | null = null;
   private readonly building = new Set<string>();
   private readonly files = new Map<string, readonly string[] | null>();
   private readonly naming = new Map<string, readonly string[]>();
@@ -137,8 +148,34 @@ export class Project {
     } finally {
       this.building.delete(file);
     }
-    this.modules.set(file, { text, depth, inventory, summaries });
+    const entry = { file, text, depth, inventory, summaries };
+    this.modules.set(file, entry);
+    this.fresh?.push(entry);
     return summaries;
+  }
+
+  /**
+   * Keep the modules summarised from now on for `takeFresh`. The CLI's worker threads each keep a project; each
+   * sends what it summarised to the others, which `adopt` it, so that a module imported from the files
+   * of both is parsed and summarised once rather than once per thread.
+   */
+  share(): void {
+    this.fresh ??= [];
+  }
+
+  takeFresh(): CachedModule[] {
+    const fresh = this.fresh ?? [];
+    if (this.fresh) this.fresh = [];
+    return fresh;
+  }
+
+  /** Summaries another project made; a module this one has summarised already keeps its own. */
+  adopt(entries: readonly CachedModule[]): void {
+    for (const entry of entries) {
+      const cached = this.modules.get(entry.file);
+      if (cached && cached.text === entry.text && (cached.inventory || !entry.inventory)) continue;
+      this.modules.set(entry.file, entry);
+    }
   }
 
   /** Modules under `roots` (but `except`, the file being analysed) whose text names `name`, with their call inventories. */

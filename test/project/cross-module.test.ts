@@ -8,7 +8,8 @@ import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
-import { analyzeText, defaultProject } from '../../src/analyze.js';
+import { analyzeText, defaultProject, summarizeModule } from '../../src/analyze.js';
+import { fileSystemHost, Project } from '../../src/project/index.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
@@ -303,6 +304,29 @@ export async function buy(concertId: string, userId: string) {
     const result = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'));
     const lost = result.findings.find((f) => f.ruleId === 'no-lost-update');
     expect(lost?.message).toContain('getVoucher');
+  });
+
+  it('hands the modules one project summarised to another, which then finds the same without parsing them', () => {
+    const root = project(FILES);
+    const file = path.join(root, 'src/redeem.ts');
+    const counted = (): { project: Project; summarised: string[] } => {
+      const summarised: string[] = [];
+      const made = new Project(fileSystemHost(), (module, text, link, inventory) => {
+        summarised.push(path.relative(root, module));
+        return summarizeModule(module, text, link, inventory);
+      });
+      return { project: made, summarised };
+    };
+    const first = counted();
+    first.project.share();
+    const alone = analyzeText(REDEEM, file, { project: first.project });
+    expect(first.summarised).toEqual(expect.arrayContaining(['src/repo/vouchers.ts', 'src/db.ts']));
+    const second = counted();
+    // What a worker thread receives: a structured clone.
+    second.project.adopt(structuredClone(first.project.takeFresh()));
+    expect(analyzeText(REDEEM, file, { project: second.project }).findings).toEqual(alone.findings);
+    expect(second.summarised).toEqual([]);
+    expect(first.project.takeFresh()).toEqual([]);
   });
 
   it('sees an edit of an imported module on the next analysis', () => {
