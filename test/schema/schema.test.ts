@@ -19,6 +19,7 @@ import {
   type SchemaSource,
 } from '../../src/schema/index.js';
 import { mayDeclareSchema } from '../../src/schema/code.js';
+import { mayStateSchema } from '../../src/schema/sql.js';
 
 const fromSql = (...migrations: string[]): Schema =>
   buildSchema(
@@ -353,6 +354,41 @@ describe('which code files are parsed for schema', () => {
     ]) {
       expect(mayDeclareSchema(text), text).toBe(true);
     }
+  });
+});
+
+describe('which SQL statements are parsed for schema', () => {
+  it('parses the statements that state tables, columns and keys, and no others', () => {
+    for (const sql of [
+      'CREATE TABLE t (id int)',
+      'create unlogged table t (id int)',
+      'CREATE GLOBAL TEMPORARY TABLE t (id int)',
+      'CREATE UNIQUE INDEX i ON t (a)',
+      'ALTER TABLE t ADD COLUMN a int',
+      'DROP TABLE t',
+      'drop index i',
+    ])
+      expect(mayStateSchema(sql), sql).toBe(true);
+    for (const sql of [
+      'CREATE INDEX i ON t (a)',
+      'CREATE OR REPLACE FUNCTION f() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql',
+      'CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()',
+      'CREATE POLICY p ON t USING (true)',
+      "ALTER TYPE e ADD VALUE 'x'",
+      'DROP FUNCTION f',
+    ])
+      expect(mayStateSchema(sql), sql).toBe(false);
+  });
+
+  it('still reads what a migration states among functions and triggers', () => {
+    const ops = readSqlSchema(`
+      CREATE OR REPLACE FUNCTION touch() RETURNS trigger AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$ LANGUAGE plpgsql;
+      CREATE TABLE seats (id int PRIMARY KEY, code text);
+      CREATE INDEX seats_at ON seats (code);
+      CREATE /* keyed */ UNIQUE
+        INDEX seats_code ON seats (code);
+    `);
+    expect(ops.map((o) => o.op)).toEqual(['create-table', 'column', 'primary-key', 'column', 'unique']);
   });
 });
 
