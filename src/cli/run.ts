@@ -46,6 +46,8 @@ export interface AuditInput {
   fileFilter?: (filePath: string) => boolean;
   /** Also read the directive comments of files without SQL (for `--report-unused-disable-directives`). */
   directivesEverywhere?: boolean;
+  /** The old-generation heap of each worker thread, in MB (default WORKER_HEAP_MB). */
+  workerHeapMb?: number;
   /** The core's analyzeText; loaded from `src/analyze.ts` when not given. */
   analyze?: Analyze;
 }
@@ -167,7 +169,14 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const threshold = input.threadsRequested === true ? 1 : WORKER_THRESHOLD;
   if (input.threads > 1 && candidates.length > threshold && input.analyze === undefined) {
     usedWorkers = Math.min(input.threads, candidates.length);
-    await analyzeInWorkers(candidates, input.threads, options, record);
+    const redo = await analyzeInWorkers(candidates, input.threads, options, record, input.workerHeapMb);
+    if (redo.length > 0) {
+      const analyze = await loadAnalyzer();
+      for (const index of redo) {
+        const candidate = candidates[index] as (typeof candidates)[number];
+        record(index, analyzeSafely(analyze, candidate.text, candidate.filePath, options));
+      }
+    }
   } else if (candidates.length > 0) {
     const analyze = input.analyze ?? (await loadAnalyzer());
     for (const [index, candidate] of candidates.entries()) {

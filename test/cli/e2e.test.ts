@@ -322,6 +322,30 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     expect(parseJson(pooled.stdout).reduce((sum, r) => sum + r.errorCount, 0)).toBe(60);
   });
 
+  it('analyzes again in the main thread a file a worker ran out of memory on', async () => {
+    // The built run (its workers are the compiled worker.js); a 4 MB heap cannot even load the analyzer.
+    const { runAudit } = (await import(path.join(REPO, 'dist/src/cli/run.js'))) as typeof import('../../src/cli/run.js');
+    const cwd = project({ 'src/a.ts': RACY, 'src/b.ts': LOST_UPDATE, 'src/c.ts': RACY });
+    const audit = (threads: number, workerHeapMb?: number) =>
+      runAudit({
+        cwd,
+        paths: ['src'],
+        ignorePatterns: [],
+        gitignore: true,
+        maxFileBytes: 1 << 20,
+        threads,
+        threadsRequested: true,
+        ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
+      });
+    const starved = await audit(2, 4);
+    const single = await audit(1);
+    expect(starved.usedWorkers).toBe(2);
+    const findings = (run: Awaited<ReturnType<typeof audit>>) =>
+      run.files.map((f) => [path.basename(f.filePath), f.analysis?.fatal ?? null, f.analysis?.findings.map((x) => x.ruleId)]);
+    expect(findings(starved)).toEqual(findings(single));
+    expect(findings(single).flatMap(([, , ids]) => ids)).toHaveLength(3);
+  });
+
   it('--max-file-size moves the size limit', () => {
     const cwd = project({ 'big.ts': `${RACY}\n// ${'x'.repeat(200 * 1024)}\n` });
     const skipped = parseJson(sqlRace(['audit', '--format', 'json', '--max-file-size', '0.1'], { cwd }).stdout)[0]!;
