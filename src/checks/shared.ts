@@ -69,11 +69,60 @@ export function readProtection(read: Step, write: Step, acceptRepeatableRead: bo
   // PostgreSQL refuses to update a row changed since the snapshot; MySQL's REPEATABLE READ does not.
   if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read' && read.site.sql.dialect === 'postgres')
     return 'repeatable read';
+  const lock = appLockAround(read.site.node);
+  if (lock !== null && lock === appLockAround(write.site.node)) return 'app lock';
   const held =
     write.connection.key === read.connection.key &&
     transaction.serializedBy !== null &&
     write.transaction.serializedBy === transaction.serializedBy;
   return held ? transaction.serializedBy : null;
+}
+
+/**
+ * The call of an application-level lock whose callback the node runs in: `lockExpense(id, async () =>
+ * ...)`, `order.lock(async () => ...)`, `lockUntilResolved(key, fn)`, `withLock(...)`, `mutex.runExclusive(fn)`,
+ * `redlock.using(keys, ttl, fn)`, `lock.acquire(key, fn)`. The application serializes what runs in it
+ * (a flag row, Redis, an in-process mutex): two requests for the same key do not interleave there.
+ */
+export function appLockAround(node: TSESTree.Node): TSESTree.CallExpression | null {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (
+      parent.type === 'CallExpression' &&
+      isFunction(child) &&
+      parent.arguments.includes(child as TSESTree.Expression) &&
+      isLockCall(parent)
+    )
+      return parent;
+  }
+  return null;
+}
+
+/** Words of a name that say it takes a lock: `lock`, `locked`, `mutex`, `semaphore`, `exclusive` (camelCase or snake_case parts). */
+const LOCK_WORD = /^(?:lock|locked|locking|mutex|semaphore|exclusive|exclusively|redlock)$/;
+/** What a lock object's method is called to run a function under it. */
+const LOCK_RUN = /^(?:acquire|using|run|runExclusive|withLock|lock)$/;
+
+function isLockCall(call: TSESTree.CallExpression): boolean {
+  const callee = call.callee.type === 'ChainExpression' ? call.callee.expression : call.callee;
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+  if (name === null) return false;
+  if (nameWords(name).some((w) => LOCK_WORD.test(w))) return true;
+  if (callee.type !== 'MemberExpression' || !LOCK_RUN.test(name)) return false;
+  const object =
+    callee.object.type === 'MemberExpression'
+      ? propertyName(callee.object)
+      : callee.object.type === 'Identifier'
+        ? callee.object.name
+        : null;
+  return object !== null && nameWords(object).some((w) => LOCK_WORD.test(w));
+}
+
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .split(/[\s_$]+/)
+    .map((w) => w.toLowerCase())
+    .filter((w) => w.length > 0);
 }
 
 /** Guards of a write on one table: its own WHERE, or that of the data-modifying CTE that writes it. */

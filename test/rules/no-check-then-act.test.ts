@@ -382,6 +382,30 @@ export async function renameWorkspace(workspaceId: number, name: string) {
 }
 `,
     },
+    // An application-level lock (a flag row, Redis, an in-process mutex) around the read and the write.
+    ...[
+      'lockExpense(expenseId, async () => {',
+      'order.lock(async () => {',
+      'lockUntilResolved(`expense-${expenseId}`, async () => {',
+      'mutex.runExclusive(async () => {',
+      'redlock.using([`expense:${expenseId}`], 5000, async () => {',
+    ].map((opening) => ({
+      name: `check and act inside an application lock: ${opening}`,
+      code: `
+import { Pool } from 'pg';
+declare const lockExpense: any, order: any, lockUntilResolved: any, mutex: any, redlock: any;
+const pool = new Pool();
+
+export async function payExpense(expenseId: number) {
+  await ${opening}
+    const { rows } = await pool.query('SELECT status FROM expenses WHERE id = $1', [expenseId]);
+    if (rows[0].status !== 'APPROVED') throw new Error('Not approved');
+    await pool.query("UPDATE expenses SET status = 'PAID' WHERE id = $1", [expenseId]);
+    await pool.query('INSERT INTO payments (expense_id) VALUES ($1)', [expenseId]);
+  });
+}
+`,
+    })),
     {
       name: 'LOCK TABLE before the read in the transaction',
       code: `
@@ -912,6 +936,24 @@ export async function reserveSeat(concertId: string, seatId: number) {
 }
 `,
       errors: [{ messageId: 'checkThenAct', line: 9, column: 28, suggestions: [] }],
+    },
+    {
+      name: 'a callback of a call that takes no lock (blockUser, unlockLater)',
+      code: `
+import { Pool } from 'pg';
+declare const blockUser: any;
+const pool = new Pool();
+
+export async function payExpense(expenseId: number) {
+  await blockUser(expenseId, async () => {
+    const { rows } = await pool.query('SELECT status FROM expenses WHERE id = $1', [expenseId]);
+    if (rows[0].status !== 'APPROVED') throw new Error('Not approved');
+    await pool.query("UPDATE expenses SET status = 'PAID' WHERE id = $1", [expenseId]);
+    await pool.query('INSERT INTO payments (expense_id) VALUES ($1)', [expenseId]);
+  });
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 8 }],
     },
     {
       name: 'existence check before an INSERT into the same table (no advisory lock)',
