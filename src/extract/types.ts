@@ -45,6 +45,17 @@ export interface QuerySite {
   /** Set when the adapter knows the connection's kind from the call alone. */
   connectionKind?: ConnectionKind;
   /**
+   * The connection is a property of `connection`, an options object the code passes on whole
+   * (Sequelize `Model.create(values, options)`, `{ ...options, where }`): its name (`transaction`). The
+   * analysis cannot tell the connection here; a caller that writes the object (`{ transaction }`) can.
+   */
+  connectionVia?: string;
+  /**
+   * What the call runs on when its options carry no connection (Sequelize: the pool). A called
+   * function's statement is on it when its caller leaves the connection out of the options object.
+   */
+  connectionWhenOmitted?: ConnectionKind;
+  /**
    * The connection's identity when `connection` is null: a statement a called function runs on its own
    * connection (src/flow/summaries.ts) is on no connection of the caller's.
    */

@@ -19,7 +19,7 @@
  * helper runs in that transaction. See `deriveSites`.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, expressionPath, isFunction, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import { contains, expressionPath, isFunction, objectProperty, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
 import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
@@ -44,6 +44,13 @@ export interface SummaryStep {
   line: number;
   /** Index of the function parameter the statement's connection is, or null for the function's own. */
   connectionParam: number | null;
+  /**
+   * The connection is a property of that parameter, an options object (`{ transaction }` destructured,
+   * `options.transaction`): the property's name. A caller passes `{ transaction }` or `{ transaction: t }`.
+   */
+  connectionProperty: string | null;
+  /** With `connectionProperty`: what the statement runs on when the caller's options object leaves it out. */
+  connectionWhenOmitted: ConnectionKind | null;
   /** For each `$n` of the statement: the index of the parameter it is, or null. */
   paramsFrom: (number | null)[];
   /** The result, or a value derived from it, is the function's return value. */
@@ -85,7 +92,8 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         connectionKind: step.connection.kind,
         connectionKey: step.connection.key,
         line: step.site.node.loc.start.line,
-        connectionParam: parameterIndex(fn, step.site.connection, resolver),
+        ...connectionSlot(fn, step.site.connection, step.site.connectionVia, resolver),
+        connectionWhenOmitted: step.site.connectionWhenOmitted ?? null,
         paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
@@ -129,6 +137,41 @@ export function parameterIndex(fn: FunctionNode, node: TSESTree.Node | null, res
   if (def?.kind !== 'parameter' || def.node !== fn) return null;
   const index = fn.params.findIndex((p) => parameterName(p) === inner.name);
   return index === -1 ? null : index;
+}
+
+/**
+ * Which parameter a statement's connection is: the parameter itself (`client`), or a property of an
+ * options object (`{ transaction }` destructured, `{ transaction: t } = {}`, `options.transaction`).
+ */
+function connectionSlot(
+  fn: FunctionNode,
+  node: TSESTree.Node | null,
+  via: string | undefined,
+  resolver: Resolver,
+): { connectionParam: number | null; connectionProperty: string | null } {
+  const index = parameterIndex(fn, node, resolver);
+  if (index !== null || !node) return { connectionParam: index, connectionProperty: index !== null ? (via ?? null) : null };
+  const inner = unwrap(node);
+  // `options.transaction`, `opts?.transaction`
+  if (inner.type === 'MemberExpression' && !inner.computed && inner.property.type === 'Identifier') {
+    const object = parameterIndex(fn, inner.object, resolver);
+    if (object !== null) return { connectionParam: object, connectionProperty: inner.property.name };
+  }
+  if (inner.type === 'Identifier') {
+    const def = resolver.definition(inner);
+    if (def?.kind === 'parameter' && def.node === fn) {
+      for (const [i, param] of fn.params.entries()) {
+        const pattern = param.type === 'AssignmentPattern' ? param.left : param;
+        if (pattern.type !== 'ObjectPattern') continue;
+        for (const p of pattern.properties) {
+          if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+          const value = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+          if (value.type === 'Identifier' && value.name === inner.name) return { connectionParam: i, connectionProperty: p.key.name };
+        }
+      }
+    }
+  }
+  return { connectionParam: null, connectionProperty: null };
 }
 
 function parameterName(p: TSESTree.Parameter): string | null {
@@ -252,7 +295,10 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         const arg = index === null ? undefined : node.arguments[index];
         return arg && arg.type !== 'SpreadElement' ? arg : null;
       };
-      const connection = s.connectionParam !== null ? argument(s.connectionParam) : null;
+      const options = s.connectionParam !== null ? argument(s.connectionParam) : null;
+      const connection = s.connectionParam !== null ? connectionArgument(options, s.connectionProperty) : null;
+      // The caller leaves the connection out of the options (`createPaymentMethod(data)`, `{ lock: true }`).
+      const omitted = s.connectionProperty !== null && s.connectionWhenOmitted !== null && leavesOut(options, s.connectionProperty);
       sites.push({
         library: s.library,
         node,
@@ -260,7 +306,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         connection,
         ...(connection === null
           ? {
-              connectionKind: s.connectionKind === 'transaction' ? 'unknown' : s.connectionKind,
+              connectionKind: omitted ? s.connectionWhenOmitted! : s.connectionKind === 'transaction' ? 'unknown' : s.connectionKind,
               connectionKey: `${summary.file ?? ''}#${summary.name}#${s.connectionKey}#${calls}`,
             }
           : {}),
@@ -272,12 +318,50 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         ...(s.tested && !s.returned ? { rowsRequired: true } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),
-        derived: { function: summary.name, file: summary.file, line: s.line, declaredAt: summary.line, connectionParam: s.connectionParam },
+        derived: {
+          function: summary.name,
+          file: summary.file,
+          line: s.line,
+          declaredAt: summary.line,
+          // What callers pass in an options object is not followed for caller-owned state (src/flow/callers.ts).
+          connectionParam: s.connectionProperty === null ? s.connectionParam : null,
+        },
       });
     }
     return true;
   });
   return { sites, scopes };
+}
+
+/**
+ * The caller's expression for a connection passed as an argument, or as a property of an options
+ * object written in place (`{ transaction }`, `{ transaction: t, lock: true }`). An options object
+ * passed on whole (`opts`) is not followed: the connection is unknown.
+ */
+function connectionArgument(arg: TSESTree.Expression | null, property: string | null): TSESTree.Expression | null {
+  if (property === null || arg === null) return arg;
+  const inner = unwrap(arg);
+  if (inner.type !== 'ObjectExpression') return null;
+  const value = objectProperty(inner, property);
+  return value &&
+    value.type !== 'AssignmentPattern' &&
+    value.type !== 'ObjectPattern' &&
+    value.type !== 'ArrayPattern' &&
+    value.type !== 'RestElement'
+    ? (value as TSESTree.Expression)
+    : null;
+}
+
+/** No options object at all, or one written in place without the property (and nothing spread into it). */
+function leavesOut(arg: TSESTree.Expression | null, property: string): boolean {
+  if (arg === null) return true;
+  const inner = unwrap(arg);
+  if (inner.type === 'Identifier' && inner.name === 'undefined') return true;
+  return (
+    inner.type === 'ObjectExpression' &&
+    !inner.properties.some((p) => p.type === 'SpreadElement') &&
+    objectProperty(inner, property) === null
+  );
 }
 
 /**

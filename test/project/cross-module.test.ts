@@ -293,6 +293,48 @@ export async function buy(concertId: string, userId: string) {
     expect(declared.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-transaction-on-pool', 10]]);
   });
 
+  it('binds a Sequelize transaction handed to a helper in an options object', async () => {
+    const files = {
+      'src/models.ts': `import { Sequelize, Model } from 'sequelize';
+export const sequelize = new Sequelize('postgres://localhost/shop');
+export class PaymentMethod extends Model {}
+export class Order extends Model {}
+PaymentMethod.init({}, { sequelize, tableName: 'PaymentMethods' });
+Order.init({}, { sequelize, tableName: 'Orders' });
+`,
+      'src/payment-methods.ts': `import { PaymentMethod } from './models';
+export async function createPaymentMethod(data: { name: string }, createOptions?: object) {
+  return await PaymentMethod.create({ name: data.name }, createOptions);
+}
+export async function rename(id: number, options = {}) {
+  return await PaymentMethod.update({ name: 'card' }, { ...options, where: { id } });
+}
+export async function disable(id: number, { transaction }: { transaction?: unknown } = {}) {
+  return await PaymentMethod.update({ disabled: true }, { where: { id }, transaction });
+}
+`,
+      'src/webhook.ts': `import { sequelize, Order } from './models';
+import { createPaymentMethod, rename, disable } from './payment-methods';
+export async function handle(id: number) {
+  await sequelize.transaction(async (transaction) => {
+    await Order.findByPk(id, { transaction });
+    await createPaymentMethod({ name: 'a' }, { transaction });
+    await rename(id, { transaction });
+    await disable(id, { transaction });
+    await createPaymentMethod({ name: 'b' });
+    await disable(id);
+    await rename(id, { hooks: false });
+  });
+}
+`,
+    };
+    // Passed in place, the transaction is the helper's connection; left out, the helper runs on the pool.
+    const expected: Found[] = [9, 10, 11].map((line) => ({ file: 'src/webhook.ts', line, ruleId: 'sql-race/no-transaction-on-pool' }));
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('is quiet without the modules it cannot see (each file alone)', () => {
     const root = project(FILES);
     const alone = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'), { project: false });

@@ -35,7 +35,10 @@
  * instance's `save()` inserts. None of them reports an affected count.
  *
  * A model call joins a transaction only with `transaction: t` in its options: without it, it runs on
- * the pool, inside the transaction callback too (CLS is not followed). Table names are the model's:
+ * the pool, inside the transaction callback too (CLS is not followed). Options passed on whole
+ * (`Model.create(values, options)`, `{ ...options, where }`) may carry one: the connection is unknown
+ * there, and a caller that writes `{ transaction }` (or leaves it out) decides it through the
+ * function's summary (src/flow/summaries.ts). Table names are the model's:
  * `tableName` in `Model.init` / `define` options, else `modelName`, the `define('name', ...)` name or
  * the class name. A receiver counts as a model when the file declares it (`extends Model` with
  * `Model.init`, `sequelize.define`, sequelize-typescript's `@Table`), when the file calls it with a
@@ -536,7 +539,7 @@ function staticCall(
     facts = builder.facts('insert', model.table, display, { insertColumns: columns, onConflict, returning: ['*'] });
     countHint = `the instance \`${display}\` resolves to`;
   }
-  return site(node, builder, model, display, facts, options, receiver, countHint, rowsRequired);
+  return site(node, optionsAt, builder, model, display, facts, options, receiver, countHint, rowsRequired);
 }
 
 function instanceCall(
@@ -582,11 +585,23 @@ function instanceCall(
     aimAtRow();
     facts = builder.facts('update', model.table, display);
   }
-  return site(node, builder, model, display, facts, options, null, countHint, false);
+  return site(node, optionsAt, builder, model, display, facts, options, null, countHint, false);
+}
+
+/**
+ * The options object a call passes on without writing its `transaction` (a variable that is no object
+ * literal here, or the spread of one: `{ ...options, where }`), or null.
+ */
+function passedOnOptions(argument: TSESTree.Node | undefined, options: TSESTree.ObjectExpression | null): TSESTree.Expression | null {
+  if (!argument || argument.type === 'SpreadElement') return null;
+  if (options === null) return argument.type === 'Identifier' || argument.type === 'MemberExpression' ? argument : null;
+  const spread = options.properties.find((p): p is TSESTree.SpreadElement => p.type === 'SpreadElement');
+  return spread ? spread.argument : null;
 }
 
 function site(
   node: TSESTree.CallExpression,
+  optionsAt: number,
   builder: StatementBuilder,
   model: ModelInfo,
   display: string,
@@ -599,13 +614,16 @@ function site(
   const transaction = options ? objectProperty(options, 'transaction') : null;
   const joined =
     transaction !== null && !(transaction.type === 'Literal' || (transaction.type === 'Identifier' && transaction.name === 'undefined'));
+  // Options passed on whole (`Model.create(values, options)`, `{ ...options, where }`) may carry the transaction.
+  const passedOn = joined || transaction !== null ? null : passedOnOptions(node.arguments[optionsAt], options);
   return {
     library: 'sequelize',
     node,
     resultNode: node,
     // A model call joins a transaction only through `transaction: t`; without it, it runs on the pool.
-    connection: joined ? (transaction as TSESTree.Expression) : receiver,
-    ...(joined ? {} : { connectionKind: 'pool' as const }),
+    connection: joined ? (transaction as TSESTree.Expression) : (passedOn ?? receiver),
+    ...(joined ? {} : passedOn ? { connectionVia: 'transaction' } : { connectionKind: 'pool' as const }),
+    connectionWhenOmitted: 'pool',
     ...(rowsRequired ? { rowsRequired: true } : {}),
     sql: builder.sqlText(display),
     built: [facts],
