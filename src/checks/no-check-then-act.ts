@@ -86,7 +86,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (unique !== null) {
           const test = uniqueTest;
           // A unique key on the column makes the second write fail: no two rows hold the value.
-          if (!test || write.catchesUniqueViolation || uniqueOn(schema, table, unique) !== null) continue;
+          if (!test || write.catchesUniqueViolation || uniqueOn(schema, table, unique, read) !== null) continue;
           const { duplicateError, serializationFailure } = dialectAdvice(write.site);
           findings.push(
             findingAt(

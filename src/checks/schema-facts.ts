@@ -13,20 +13,31 @@ import type { JsValueKind } from '../flow/provenance.js';
  */
 export function insertKey(read: Step, write: Step, table: string, schema: Schema): CoveringKey | null {
   const { facts } = write;
-  if (facts.kind !== 'insert' || facts.tablesWritten[0] !== table || facts.insertColumns === null) return null;
+  if (facts.kind !== 'insert' || facts.tablesWritten[0] !== table) return null;
   // Only a key on the values the check looked up refuses the duplicate it feared: a primary key on a
   // fresh id the INSERT generates (`id: createId()`) lets two rows with the same email, or a 6th row
   // past a limit of 5, in.
-  const looked = new Set(
-    read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0).map((p) => columnName(p.column!)),
-  );
-  const columns = facts.insertColumns.filter((c) => looked.has(columnName(c)));
+  const looked = read.facts.where
+    .filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0)
+    .map((p) => columnName(p.column!));
+  // Columns the code cannot tell (`{ id, ...input }`, no column list): the row feared is the one looked
+  // up, so it holds the values looked up.
+  const inserted = facts.insertColumns === null ? null : new Set(facts.insertColumns.map(columnName));
+  const columns = [...new Set(looked)].filter((c) => inserted === null || inserted.has(c));
   return columns.length === 0 ? null : coveringKey(schema, table, columns);
 }
 
-/** A unique key on exactly `column` (or a primary key on it): the database refuses a second row holding the same value. */
-export function uniqueOn(schema: Schema, table: string, column: string): CoveringKey | null {
-  return coveringKey(schema, table, [column]);
+/**
+ * A unique key (or primary key) on `column`, alone or with other columns the check looked the value up
+ * by (`@@unique([name, ownerId])` for a check `WHERE name = $1 AND owner_id = $2`): the database refuses
+ * a second row holding the same value in that scope.
+ */
+export function uniqueOn(schema: Schema, table: string, column: string, read: Step): CoveringKey | null {
+  const scope = read.facts.where
+    .filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0)
+    .map((p) => columnName(p.column!));
+  const key = coveringKey(schema, table, [column, ...scope]);
+  return key && key.columns.some((c) => columnName(c) === columnName(column)) ? key : null;
 }
 
 /** `SET stock = stock - $1` on a column a CHECK bounds from below (`stock >= 0`): the bound and the column. */

@@ -60,6 +60,32 @@ export function objectArgument(node: TSESTree.Node | null | undefined, ctx: Extr
   return value.type === 'ObjectExpression' ? value : null;
 }
 
+/**
+ * The columns an INSERT's row object sets (`{ id, email: input.email }`), or null when they cannot all
+ * be told: a spread of something other than an object literal (`{ id, ...props }`) may set any column.
+ * Properties `skip` refuses (a nested relation write) are left out.
+ */
+export function insertedFields(
+  builder: StatementBuilder,
+  row: TSESTree.ObjectExpression,
+  skip: (p: TSESTree.Property) => boolean = () => false,
+): string[] | null {
+  const fields: string[] = [];
+  for (const p of row.properties) {
+    if (p.type === 'SpreadElement') {
+      const inner = unwrap(p.argument);
+      if (inner.type !== 'ObjectExpression') return null;
+      const nested = insertedFields(builder, inner, skip);
+      if (nested === null) return null;
+      fields.push(...nested);
+      continue;
+    }
+    const name = keyName(p);
+    if (name !== null && !skip(p)) fields.push(builder.field(name));
+  }
+  return fields;
+}
+
 /** The static key of an object property (`a`, `'a'`, `[\`a\`]`), or null. */
 export function keyName(p: TSESTree.Property): string | null {
   if (!p.computed && p.key.type === 'Identifier') return p.key.name;

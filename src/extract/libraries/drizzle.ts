@@ -30,7 +30,16 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, objectProperty, propertyName, unwrap, walk } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
+import {
+  columnName,
+  insertedFields,
+  keyName,
+  methodChain,
+  objectArgument,
+  StatementBuilder,
+  type ChainCall,
+  isolationOption,
+} from '../kit.js';
 import { constantString } from './sql-tag.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type {
@@ -279,8 +288,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
               ? objectArgument(value.elements[0], ctx)
               : null
             : objectArgument(value, ctx);
-        if (row)
-          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []));
+        if (row) insertColumns = insertedFields(builder, row);
         break;
       }
       case 'onConflictDoNothing':

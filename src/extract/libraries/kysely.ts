@@ -28,7 +28,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, propertyName, unwrap } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationFromName } from '../kit.js';
+import { columnName, insertedFields, keyName, methodChain, objectArgument, StatementBuilder, isolationFromName } from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -271,8 +271,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
               ? objectArgument(value.elements[0], ctx)
               : null
             : objectArgument(value, ctx);
-        if (row)
-          insertColumns = row.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []));
+        if (row) insertColumns = insertedFields(builder, row);
         break;
       }
       case 'onConflict':

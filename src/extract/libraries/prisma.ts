@@ -30,7 +30,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
-import { keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
+import { insertedFields, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type {
   ConnectionKind,
@@ -306,11 +306,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     const data = objectArgument(argument ? objectProperty(argument, method === 'upsert' ? 'update' : 'data') : null, ctx);
     if (method === 'create' || method === 'createMany' || method === 'createManyAndReturn') {
       const rows = method === 'create' ? data : firstRow(argument ? objectProperty(argument, 'data') : null, ctx);
-      const columns = rows
-        ? rows.properties.flatMap((p) =>
-            p.type === 'Property' && keyName(p) !== null && !isNestedWrite(p.value, ctx) ? [builder.field(keyName(p)!)] : [],
-          )
-        : null;
+      const columns = rows ? insertedFields(builder, rows, (p) => isNestedWrite(p.value, ctx)) : null;
       const skip = argument ? objectProperty(argument, 'skipDuplicates') : null;
       facts = builder.facts('insert', table, display, {
         insertColumns: columns,
@@ -321,9 +317,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     } else if (method === 'upsert') {
       if (data) assignments(builder, data, ctx);
       const created = objectArgument(argument ? objectProperty(argument, 'create') : null, ctx);
-      const columns = created
-        ? created.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
-        : null;
+      const columns = created ? insertedFields(builder, created) : null;
       facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: 'update', returning: ['*'] });
     } else if (method.startsWith('update')) {
       if (data) assignments(builder, data, ctx);
