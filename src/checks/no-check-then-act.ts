@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit } from '../flow/index.js';
 import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
+import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice } from './advice.js';
 import { boundedDecrement, insertKey, uniqueOn } from './schema-facts.js';
@@ -22,6 +23,8 @@ import {
   lines,
   linesOf,
   readProtection,
+  reportsAfter,
+  RESPONSE_METHODS,
   retestsReadValue,
   sharedTable,
   type CheckInput,
@@ -118,7 +121,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
-        if (isMonotonicFlag(unit, read, write, test)) continue;
+        if (isMonotonicFlag(unit, read, write, test) || isSetOnce(unit, read, write, test)) continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
@@ -238,7 +241,92 @@ function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   const assigned = new Set(write.facts.set.map((a) => a.column));
   if (!tested || !tested.some((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c)))) return false;
-  return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node));
+  return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node)) && !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * Set-once and clear-once: `if (email.openedAt) return`, then `SET opened_at = now()`; `if
+ * (workspace.paymentFailedAt)`, then `SET payment_failed_at = NULL`. The test only asks whether a value
+ * is there, the write sets what was tested to a constant, the clock or NULL, and nothing the test lets
+ * run besides costs twice: other writes are of the same kind or deletes (done twice, they leave the
+ * same rows), and no other call is awaited (an email, a payment: those would run twice). Two requests
+ * that both pass write the same state. A state compared with a value (`status === 'OPEN'`) is a
+ * transition, not this: a concurrent change to a third state would be overwritten.
+ */
+function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+  if (test.type !== 'IfStatement' && test.type !== 'ConditionalExpression') return false;
+  if (!isConstantUpdate(write)) return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  const assigned = new Set(write.facts.set.map((a) => a.column));
+  if (!tested || tested.length === 0 || !tested.every((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c)))) return false;
+  if (!asksPresence(test.test, read)) return false;
+  // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
+  if (
+    test.type === 'IfStatement' &&
+    [test.consequent, test.alternate].some((b) => b !== null && !contains(b, write.site.node) && answers(b))
+  )
+    return false;
+  if (reportsAfter(unit, write)) return false;
+  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
+  if (!effects.every((w) => isConstantUpdate(w) || w.facts.kind === 'delete')) return false;
+  return !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * The test lets the function await a call that runs no statement of the unit (a payment, an email, an
+ * API): done by two requests that both pass, it runs twice.
+ */
+function awaitsOtherCalls(unit: Unit, test: TSESTree.Node): boolean {
+  const sites = unit.steps.map((s) => s.site.node);
+  let awaited = false;
+  walk(unit.node, (node) => {
+    if (awaited) return false;
+    if (node.type === 'AwaitExpression' && node.range[0] > test.range[0] && controls(test, node)) {
+      const inner = unwrap(node.argument);
+      if (!sites.some((site) => site === inner || contains(inner, site) || contains(site, inner))) awaited = true;
+    }
+    return !awaited;
+  });
+  return awaited;
+}
+
+/** The branch throws, returns a value, or answers an HTTP request. */
+function answers(branch: TSESTree.Node): boolean {
+  let found = false;
+  walk(branch, (node) => {
+    if (found || (node !== branch && isFunction(node))) return false;
+    if (node.type === 'ThrowStatement' || (node.type === 'ReturnStatement' && node.argument !== null)) found = true;
+    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && RESPONSE_METHODS.has(propertyName(node.callee) ?? ''))
+      found = true;
+    return !found;
+  });
+  return found;
+}
+
+function isConstantUpdate(step: Step): boolean {
+  return step.facts.kind === 'update' && step.facts.set.length > 0 && step.facts.set.every((a) => a.constant);
+}
+
+/** The condition only asks whether values of the read are there: `x.a`, `!x.a`, `x.a == null`, `!x || x.a`. */
+function asksPresence(expression: TSESTree.Expression, read: Step): boolean {
+  const inner = unwrap(expression);
+  switch (inner.type) {
+    case 'UnaryExpression':
+      return inner.operator === '!' && asksPresence(inner.argument, read);
+    case 'LogicalExpression':
+      return (inner.operator === '&&' || inner.operator === '||') && asksPresence(inner.left, read) && asksPresence(inner.right, read);
+    case 'BinaryExpression': {
+      if (!['===', '!==', '==', '!='].includes(inner.operator) || inner.left.type === 'PrivateIdentifier') return false;
+      const nothing = (n: TSESTree.Node): boolean =>
+        (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
+      return (nothing(inner.right) && asksPresence(inner.left, read)) || (nothing(inner.left) && asksPresence(inner.right, read));
+    }
+    case 'MemberExpression':
+    case 'Identifier':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function returnsQuietly(branch: TSESTree.Statement): boolean {

@@ -387,7 +387,7 @@ export function groupActs<P extends { read: Step; write: Step }>(pairs: readonly
 }
 
 /** Calls that answer an HTTP request: what follows a write there reports its outcome. */
-const RESPONSE_METHODS = new Set(['json', 'send', 'end', 'status', 'sendStatus', 'redirect', 'reply', 'render']);
+export const RESPONSE_METHODS = new Set(['json', 'send', 'end', 'status', 'sendStatus', 'redirect', 'reply', 'render']);
 
 /**
  * Whether the function reports something after `step`: a `return` with a value, or an answer to an

@@ -192,6 +192,42 @@ export async function reserveStock(productId: number, quantity: number) {
 
 ruleTester.run('no-check-then-act', rule, {
   valid: [
+    // Set-once and clear-once: the test asks whether a value is there, the write sets it to the clock or NULL.
+    {
+      name: 'set-once: the timestamp is set when missing, nothing else runs twice',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const stripe: any;
+
+export async function opened(emailId: string) {
+  const email = await prisma.notificationEmail.findUnique({ where: { emailId } });
+  if (!email) return;
+  if (email.openedAt) {
+    console.log('already opened');
+    return;
+  }
+  await prisma.notificationEmail.update({ where: { emailId }, data: { openedAt: new Date() } });
+  await prisma.notification.updateMany({ where: { emailId, readAt: null }, data: { readAt: new Date() } });
+}
+`,
+    },
+    {
+      name: 'clear-once: a failure mark is cleared when set',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const stripe: any;
+
+export async function opened(emailId: string) {
+  const email = await prisma.notificationEmail.findUnique({ where: { emailId } });
+  if (!email) return;
+  if (email.failedAt !== null) {
+    await prisma.notificationEmail.update({ where: { emailId }, data: { failedAt: null } });
+  }
+}
+`,
+    },
     {
       name: 'a monotonic flag: tested, then set to the same constant, nothing else hangs on the test',
       code: `
@@ -582,6 +618,57 @@ export async function buyTicket(concertId: string) {
     },
   ],
   invalid: [
+    {
+      name: 'set-once with a payment the test lets run: two requests both charge',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const stripe: any;
+
+export async function opened(emailId: string) {
+  const email = await prisma.notificationEmail.findUnique({ where: { emailId } });
+  if (!email) return;
+  if (email.chargedAt) return;
+  await stripe.charges.create({ amount: 100 });
+  await prisma.notificationEmail.update({ where: { emailId }, data: { chargedAt: new Date() } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
+    {
+      name: 'set-once with a row inserted after it: two requests both insert',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const stripe: any;
+
+export async function opened(emailId: string) {
+  const email = await prisma.notificationEmail.findUnique({ where: { emailId } });
+  if (!email) return;
+  if (email.openedAt) return;
+  await prisma.notificationEmail.update({ where: { emailId }, data: { openedAt: new Date() } });
+  await prisma.reward.create({ data: { emailId, points: 10 } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
+    {
+      name: 'a state compared with a value is a transition, not a set-once',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const stripe: any;
+
+export async function opened(emailId: string) {
+  const email = await prisma.notificationEmail.findUnique({ where: { emailId } });
+  if (!email) return;
+  if (email.status !== 'SENT') return;
+  await prisma.notificationEmail.update({ where: { emailId }, data: { status: 'OPENED' } });
+  await prisma.reward.create({ data: { emailId, points: 10 } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
     {
       name: 'a flag tested, set, and the success reported: a claim',
       code: `
