@@ -6,7 +6,8 @@
  *
  * A file is judged by what it is, never by its contents' race patterns:
  * - its path *relative to the audited root* (or ESLint's cwd): a conventional folder (`migrations/`,
- *   `alterations/`, `seeds/`, `seeders/`, `scripts/`, `bin/`; `__tests__/`, `test/`, `tests/`, `e2e/`),
+ *   `alterations/`, `seeds/`, `seeders/`, `scripts/`, `bin/`; `cron/`, `crons/` for scheduled jobs, run
+ *   one at a time; `__tests__/`, `test/`, `tests/`, `e2e/`),
  *   a test name (`*.test.*`, `*.spec.*`), a timestamp-prefixed name (`20240101123000_add_x.ts`,
  *   `1700000000000-AddX.ts`), a seed file (`seed.ts`, `populate.ts`);
  * - its shape: a TypeORM migration (`implements MigrationInterface`, `up(queryRunner)`), exported
@@ -18,7 +19,7 @@
  * Folders above the root do not count: auditing `fixtures/seeds` audits the seeds.
  */
 
-export type OneShotKind = 'migration' | 'seed' | 'script' | 'test';
+export type OneShotKind = 'migration' | 'seed' | 'script' | 'scheduled' | 'test';
 
 export interface OneShotVerdict {
   kind: OneShotKind;
@@ -35,6 +36,10 @@ const FOLDERS: Record<string, OneShotKind> = {
   seed: 'seed',
   scripts: 'script',
   bin: 'script',
+  // A scheduler starts one run at a time: Vercel and Next.js `api/cron/` routes, `cron/daily/` jobs.
+  cron: 'scheduled',
+  crons: 'scheduled',
+  cronjobs: 'scheduled',
   __tests__: 'test',
   test: 'test',
   tests: 'test',
