@@ -1,3 +1,5 @@
+import type { TransactionScope } from '../extract/types.js';
+import type { Step, Unit } from '../flow/index.js';
 import { line, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
@@ -19,7 +21,13 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
   for (const unit of units) {
     for (const step of unit.steps) {
       const scope = step.outsideEnclosingTransaction;
-      if (scope && step.connection.kind === 'pool' && step.statementIndex === 0 && scope.connectionParam?.type === 'Identifier') {
+      if (
+        scope &&
+        step.connection.kind === 'pool' &&
+        step.statementIndex === 0 &&
+        scope.connectionParam?.type === 'Identifier' &&
+        escapesTransaction(unit, step, scope)
+      ) {
         findings.push(
           findingAt(
             unit,
@@ -54,4 +62,19 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
     }
   }
   return findings;
+}
+
+/**
+ * What the pool query misses by running outside the transaction: a write (not undone on rollback, not
+ * atomic with the rest), a locking read (its lock is not the transaction's, and may wait on it), or a
+ * read of a table the transaction wrote before it (it does not see those changes). A plain read of
+ * rows the transaction has not touched sees what it would see inside (under READ COMMITTED).
+ */
+function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope): boolean {
+  const { facts } = step;
+  if (facts.kind !== 'select' || facts.lock !== null || facts.advisoryLock !== null) return true;
+  if (facts.tablesRead.length === 0) return true;
+  return unit.steps.some(
+    (s) => s.index < step.index && s.transaction.scope === scope && s.facts.tablesWritten.some((t) => facts.tablesRead.includes(t)),
+  );
 }

@@ -458,6 +458,17 @@ export async function transfer(from: number, amount: number) {
 `,
     },
     {
+      name: 'a pool read inside the callback of a table the transaction has not written: it sees the same rows',
+      code: `${db}
+export async function buyTicket(concertId: number, userId: number) {
+  await sequelize.transaction(async (t) => {
+    const [host] = await sequelize.query('SELECT name FROM hosts WHERE id = 1');
+    await sequelize.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = ?', { replacements: [concertId], transaction: t });
+  });
+}
+`,
+    },
+    {
       name: 'a helper taking the transaction typed Transaction',
       code: `${db}
 async function debit(t: Transaction, from: number, amount: number) {
@@ -477,6 +488,29 @@ export async function transfer(from: number, amount: number) {
 }
 `,
       errors: [{ messageId: 'transactionOnPoolApi', line: 6, column: 9 }],
+    },
+    {
+      name: 'a pool read inside the callback of a table the transaction wrote: it does not see the change',
+      code: `${db}
+export async function buyTicket(concertId: number, userId: number) {
+  await sequelize.transaction(async (t) => {
+    await sequelize.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = ?', { replacements: [concertId], transaction: t });
+    const [rows] = await sequelize.query('SELECT available_seats FROM concerts WHERE concert_id = ?', { replacements: [concertId] });
+  });
+}
+`,
+      errors: [{ messageId: 'queryOutsideTransaction', line: 8, column: 26 }],
+    },
+    {
+      name: "a locking pool read inside the callback: its lock is not the transaction's",
+      code: `${db}
+export async function buyTicket(concertId: number) {
+  await sequelize.transaction(async (t) => {
+    const [rows] = await sequelize.query('SELECT available_seats FROM concerts WHERE concert_id = ? FOR UPDATE', { replacements: [concertId] });
+  });
+}
+`,
+      errors: [{ messageId: 'queryOutsideTransaction', line: 7, column: 26 }],
     },
     {
       name: 'a query inside the callback without { transaction: t }',
