@@ -13,7 +13,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { isFunction, objectProperty, unwrap } from '../extract/ast.js';
 import type { Resolver } from '../extract/scope.js';
-import { importedClientLibraries } from '../extract/prescan.js';
+import { importedClientLibraries, importsClientLibrary, mightContainDatabaseCode } from '../extract/prescan.js';
 import type { ConnectionKind, ExtractContext } from '../extract/types.js';
 import type { CallInventory } from '../flow/callers.js';
 import type { FunctionSummary } from '../flow/summaries.js';
@@ -57,6 +57,9 @@ export interface ProjectLink {
 
 export const DEFAULT_MAX_DEPTH = 3;
 
+/** The modules a text imports or re-exports from (any specifier: the host resolves those of the project). */
+const SPECIFIER = /\b(?:from|import\s*\(|require\s*\()\s*['"]([^'"\n]+)['"]/g;
+
 /** One module's summaries as a project caches them; plain data, so it can be sent to another thread. */
 export interface CachedModule {
   file: string;
@@ -73,6 +76,8 @@ export class Project {
   private readonly building = new Set<string>();
   private readonly files = new Map<string, readonly string[] | null>();
   private readonly naming = new Map<string, readonly string[]>();
+  /** Per file and content: database code of its own, or an import of a client library. */
+  private readonly holds = new Map<string, { text: string; verdict: boolean }>();
 
   constructor(
     readonly host: ProjectHost,
@@ -141,7 +146,8 @@ export class Project {
     this.building.add(file);
     let summaries: ModuleSummaries | null;
     try {
-      summaries = this.summarizeModule(file, text, this.link(file, depth), inventory);
+      summaries =
+        inventory || this.reachesDatabaseCode(file, text) ? this.summarizeModule(file, text, this.link(file, depth), inventory) : null;
     } catch {
       // The core is written never to throw; a module it cannot summarise is one it does not follow.
       summaries = null;
@@ -176,6 +182,38 @@ export class Project {
       if (cached && cached.text === entry.text && (cached.inventory || !entry.inventory)) continue;
       this.modules.set(entry.file, entry);
     }
+  }
+
+  /**
+   * Whether the module, or a module it imports however indirectly, holds database code (the pre-scan's
+   * test) or imports a client library. When none does, no function it exports runs a statement and it
+   * exports no connection, so its summaries are empty: it is not parsed. Half the modules imported on
+   * some codebases are such utilities.
+   */
+  private reachesDatabaseCode(file: string, text: string): boolean {
+    const seen = new Set([file]);
+    const pending: [string, string][] = [[file, text]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const [current, source] = next;
+      if (this.holdsDatabaseCode(current, source)) return true;
+      SPECIFIER.lastIndex = 0;
+      for (let match = SPECIFIER.exec(source); match !== null; match = SPECIFIER.exec(source)) {
+        const imported = this.host.resolve(match[1]!, current);
+        if (imported === null || seen.has(imported)) continue;
+        seen.add(imported);
+        const importedText = this.host.read(imported);
+        if (importedText !== null) pending.push([imported, importedText]);
+      }
+    }
+    return false;
+  }
+
+  private holdsDatabaseCode(file: string, text: string): boolean {
+    const cached = this.holds.get(file);
+    if (cached && cached.text === text) return cached.verdict;
+    const verdict = mightContainDatabaseCode(text) || importsClientLibrary(text);
+    this.holds.set(file, { text, verdict });
+    return verdict;
   }
 
   /** Modules under `roots` (but `except`, the file being analysed) whose text names `name`, with their call inventories. */

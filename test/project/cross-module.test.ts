@@ -371,6 +371,27 @@ export async function handle(id: number) {
     expect(first.project.takeFresh()).toEqual([]);
   });
 
+  it('does not parse an imported module when neither it nor anything it imports holds database code', () => {
+    const root = project({
+      ...FILES,
+      'src/format.ts': `export const money = (n: number) => n.toFixed(2);\n`,
+      'src/util.ts': `import { money } from './format.js';\nexport * from './format.js';\nexport function label(n: number) { return 'EUR ' + money(n); }\n`,
+    });
+    const summarised: string[] = [];
+    const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
+      summarised.push(path.relative(root, module));
+      return summarizeModule(module, text, link, inventory);
+    });
+    const text = `import { label } from './util.js';\n${REDEEM}\nexport const shown = (n: number) => label(n);\n`;
+    const file = path.join(root, 'src/redeem.ts');
+    const findings = analyzeText(text, file, { project: counting }).findings;
+    expect(summarised).toEqual(expect.arrayContaining(['src/repo/vouchers.ts']));
+    expect(summarised).not.toContain('src/util.ts');
+    expect(summarised).not.toContain('src/format.ts');
+    expect(findings).toEqual(analyzeText(text, file, { project: new Project(fileSystemHost(), summarizeModule) }).findings);
+    expect(findings.map((f) => f.line)).toContain(8);
+  });
+
   it('sees an edit of an imported module on the next analysis', () => {
     const root = project(FILES);
     const file = path.join(root, 'src/redeem.ts');
