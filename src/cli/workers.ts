@@ -64,6 +64,15 @@ export async function analyzeInWorkers(
   let finished = 0;
   const workers = new Set<Worker>();
   const outOfMemory: number[] = [];
+  // The first file of each worker reaches much the same modules (the codebase's models, its database
+  // module): on opencollective-api each worker's first file summarised the same 78. The others wait for
+  // the first worker's first file, and adopt what it summarised before they start.
+  let primed = false;
+  const waiting: (() => void)[] = [];
+  const prime = (): void => {
+    primed = true;
+    for (const feed of waiting.splice(0)) feed();
+  };
 
   await new Promise<void>((resolve) => {
     const settle = (index: number, analysis: FileAnalysis): void => {
@@ -94,6 +103,7 @@ export async function analyzeInWorkers(
         }
         settle(reply.id, reply.analysis);
         feed();
+        prime();
       });
       const crashed = (reason: string, memory = false): void => {
         if (!workers.has(worker)) return;
@@ -107,11 +117,13 @@ export async function analyzeInWorkers(
           settle(current, failedAnalysis(job.filePath, `Could not analyze this file: the analysis crashed (${reason}).`));
         }
         current = -1;
+        prime();
         if (next < jobs.length) start();
       };
       worker.on('error', (error) => crashed(error.message, (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'));
       worker.on('exit', (code) => crashed(`worker exited with code ${code}`));
-      feed();
+      if (primed || workers.size === 1) feed();
+      else waiting.push(feed);
     };
 
     if (jobs.length === 0) resolve();
