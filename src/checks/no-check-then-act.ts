@@ -23,6 +23,7 @@ import {
   lines,
   linesOf,
   readProtection,
+  ownKey,
   reportsAfter,
   RESPONSE_METHODS,
   retestsReadValue,
@@ -125,6 +126,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
+        if (insert && looksUpAnotherRow(read, write, table)) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
         const plain = insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
         // A model call has no SQL to quote: its site says the fix in the library's API.
@@ -242,6 +244,26 @@ function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
   const assigned = new Set(write.facts.set.map((a) => a.column));
   if (!tested || !tested.some((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c)))) return false;
   return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node)) && !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * The check found a row by its key (`findUnique({ where: { id: parentId } })`, `WHERE concert_id = $1` on
+ * `concerts`), and the INSERT does not set that key (a fresh `createId()` or a database default): it adds
+ * another row, the check was no "is it there yet?" for it. A parent looked up, then a child created in the
+ * same table (a sub-collection, a copy), is not two requests both inserting the row the check looked for.
+ */
+function looksUpAnotherRow(read: Step, write: Step, table: string): boolean {
+  const inserted = write.facts.insertColumns;
+  if (inserted === null) return false;
+  const set = new Set(inserted.map(columnName));
+  return read.facts.where.some(
+    (p) =>
+      p.operator === '=' &&
+      p.column !== null &&
+      p.params.length > 0 &&
+      (columnName(p.column) === 'id' || ownKey(columnName(p.column), table)) &&
+      !set.has(columnName(p.column)),
+  );
 }
 
 /**

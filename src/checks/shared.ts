@@ -198,7 +198,7 @@ function aimsAtOneRow(facts: Step['facts'], schema: Schema, keys: readonly strin
 const FOREIGN_KEY = /^.+_(?:id|uuid|guid)$/;
 
 /** `concert_id` on `concerts`, `category_id` on `categories`, `order_id` on `shop_orders`: the table's own key, named after it. */
-function ownKey(column: string, table: string | undefined): boolean {
+export function ownKey(column: string, table: string | undefined): boolean {
   if (table === undefined) return false;
   const name = columnName(table.split('.').at(-1)!.replace(/"/g, ''));
   const stem = column.replace(/_(?:id|uuid|guid)$/, '');

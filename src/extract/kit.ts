@@ -81,10 +81,24 @@ export function insertedFields(
       continue;
     }
     const name = keyName(p);
-    if (name !== null && !skip(p)) fields.push(builder.field(name));
+    if (name !== null && !skip(p) && !freshId(p.value)) fields.push(builder.field(name));
   }
   return fields;
 }
+
+/**
+ * `createId()`, `randomUUID()`, `nanoid()`, `uuidv4()`, `cuid()`, `generateId('grp')`: a value made for the new
+ * row, which no check can have looked up. Left out of the columns an INSERT sets, like a database default.
+ */
+function freshId(value: TSESTree.Node): boolean {
+  const inner = unwrap(value);
+  if (inner.type !== 'CallExpression') return false;
+  const callee = unwrap(inner.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+  return name !== null && FRESH_ID.test(name);
+}
+
+const FRESH_ID = /^(?:(?:create|generate|new|make|random)_?)?(?:id|uuid|uuidv[1-7]|uuid_v[1-7]|cuid2?|ulid|nanoid|objectid)$/i;
 
 /** The static key of an object property (`a`, `'a'`, `[\`a\`]`), or null. */
 export function keyName(p: TSESTree.Property): string | null {

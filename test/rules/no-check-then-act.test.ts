@@ -192,6 +192,34 @@ export async function reserveStock(productId: number, quantity: number) {
 
 ruleTester.run('no-check-then-act', rule, {
   valid: [
+    // A parent found by its key, then a child added to the same table: another row, not the one looked for.
+    {
+      name: 'a parent collection found by id, then a sub-collection created with a fresh id',
+      code: `
+import { PrismaClient } from '@prisma/client';
+import { createId } from '@paralleldrive/cuid2';
+const prisma = new PrismaClient();
+
+export async function addChild(parentId: number, userId: number, name: string) {
+  const parent = await prisma.collection.findUnique({ where: { id: parentId } });
+  if (!parent || parent.ownerId !== userId) throw new Error('forbidden');
+  await prisma.collection.create({ data: { id: createId(), parentId, ownerId: userId, name } });
+}
+`,
+    },
+    {
+      name: 'a row found by its own key, then another inserted without it (a database default)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function copyCategory(categoryId: number, userId: number) {
+  const { rows } = await pool.query('SELECT name, owner_id FROM categories WHERE category_id = $1', [categoryId]);
+  if (rows[0].owner_id !== userId) throw new Error('forbidden');
+  await pool.query('INSERT INTO categories (name, owner_id) VALUES ($1, $2)', [rows[0].name + ' (copy)', userId]);
+}
+`,
+    },
     // Set-once and clear-once: the test asks whether a value is there, the write sets it to the clock or NULL.
     {
       name: 'set-once: the timestamp is set when missing, nothing else runs twice',
@@ -618,6 +646,20 @@ export async function buyTicket(concertId: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a row found by its key, then inserted with that key: the same row (no schema says the key refuses it)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function ensureSettings(accountId: number) {
+  const { rows } = await pool.query('SELECT 1 FROM settings WHERE account_id = $1', [accountId]);
+  if (rows.length > 0) return;
+  await pool.query('INSERT INTO settings (account_id, theme) VALUES ($1, $2)', [accountId, 'light']);
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 6 }],
+    },
     {
       name: 'set-once with a payment the test lets run: two requests both charge',
       code: `
