@@ -24,7 +24,6 @@ import {
   linesOf,
   readProtection,
   ownKey,
-  reportsAfter,
   RESPONSE_METHODS,
   retestsReadValue,
   sharedTable,
@@ -288,7 +287,10 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
     [test.consequent, test.alternate].some((b) => b !== null && !contains(b, write.site.node) && answers(b))
   )
     return false;
-  if (reportsAfter(unit, write)) return false;
+  // What the function answers after the write must not tell the winner apart: code after `if (x) { write }`
+  // runs either way, so only an answer inside the branch that writes counts.
+  const writes = test.type === 'IfStatement' && contains(test.consequent, write.site.node) ? test.consequent : unit.node;
+  if (answersAfter(writes, write.site.node, unit.node)) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   if (!effects.every((w) => isConstantUpdate(w) || w.facts.kind === 'delete')) return false;
   return !awaitsOtherCalls(unit, test);
@@ -310,6 +312,28 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node): boolean {
     return !awaited;
   });
   return awaited;
+}
+
+/**
+ * Within `root`, the function (not a callback it passes on: a transaction callback's return value goes to
+ * the library) returns a value or answers an HTTP request after `write`, or returns the write's own result.
+ */
+function answersAfter(root: TSESTree.Node, write: TSESTree.Node, fn: TSESTree.Node): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (found || (node !== fn && node !== root && isFunction(node))) return false;
+    if (node.type === 'ReturnStatement' && node.argument !== null && (node.range[0] > write.range[1] || contains(node, write)))
+      found = true;
+    if (
+      node.range[0] > write.range[1] &&
+      node.type === 'CallExpression' &&
+      node.callee.type === 'MemberExpression' &&
+      RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
+    )
+      found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** The branch throws, returns a value, or answers an HTTP request. */

@@ -253,6 +253,7 @@ export async function opened(emailId: string) {
   if (email.failedAt !== null) {
     await prisma.notificationEmail.update({ where: { emailId }, data: { failedAt: null } });
   }
+  return 'processed';
 }
 `,
     },
@@ -693,6 +694,22 @@ export async function opened(emailId: string) {
 }
 `,
       errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
+    {
+      name: 'set-once whose winner alone gets an answer: a claim',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function redeem(couponId: string) {
+  const coupon = await prisma.coupon.findUnique({ where: { id: couponId } });
+  if (!coupon) return;
+  if (coupon.usedAt) return;
+  await prisma.coupon.update({ where: { id: couponId }, data: { usedAt: new Date() } });
+  return { discount: 50 };
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
     },
     {
       name: 'a state compared with a value is a transition, not a set-once',
