@@ -17,14 +17,19 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
   // Only a key on the values the check looked up refuses the duplicate it feared: a primary key on a
   // fresh id the INSERT generates (`id: createId()`) lets two rows with the same email, or a 6th row
   // past a limit of 5, in.
-  const looked = read.facts.where
-    .filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0)
-    .map((p) => columnName(p.column!));
+  const looked = lookedUp(read);
   // Columns the code cannot tell (`{ id, ...input }`, no column list): the row feared is the one looked
   // up, so it holds the values looked up.
   const inserted = facts.insertColumns === null ? null : new Set(facts.insertColumns.map(columnName));
   const columns = [...new Set(looked)].filter((c) => inserted === null || inserted.has(c));
-  return columns.length === 0 ? null : coveringKey(schema, table, columns);
+  if (columns.length === 0) return null;
+  const key = coveringKey(schema, table, columns);
+  if (key !== null || inserted === null || read.facts.aggregate || columns.length < looked.length) return key;
+  // An existence check by part of a key the INSERT sets whole (`providerAccountId` looked up, `@@unique([provider,
+  // providerAccountId])` set): the row it fears holds the values looked up, and the key refuses a second one.
+  // Not a count: a limit of 5 rows per workspace is no key on `(workspace_id, slug)`.
+  const whole = coveringKey(schema, table, [...inserted]);
+  return whole !== null && columns.every((c) => whole.columns.some((k) => columnName(k) === c)) ? whole : null;
 }
 
 /**
@@ -33,12 +38,22 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
  * a second row holding the same value in that scope.
  */
 export function uniqueOn(schema: Schema, table: string, column: string, read: Step): CoveringKey | null {
-  const scope = read.facts.where
-    .filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0)
-    .map((p) => columnName(p.column!));
+  const scope = lookedUp(read);
   const key = coveringKey(schema, table, [column, ...scope]);
   return key && key.columns.some((c) => columnName(c) === columnName(column)) ? key : null;
 }
+
+/**
+ * The columns a read looks a row up by: equal to a value passed in (`email = $1`) or written in place
+ * (`provider = 'google'`, `{ provider: "google", providerAccountId }`), not to another column (`c.id = fix.id`).
+ */
+function lookedUp(read: Step): string[] {
+  return read.facts.where
+    .filter((p) => p.operator === '=' && p.column !== null && (p.params.length > 0 || LITERAL_OPERAND.test(p.text)))
+    .map((p) => columnName(p.column!));
+}
+
+const LITERAL_OPERAND = /(?:=|:)\s*(?:'(?:[^']|'')*'|"[^"]*"|-?\d+(?:\.\d+)?|true|false)\s*\)?\s*$/i;
 
 /** `SET stock = stock - $1` on a column a CHECK bounds from below (`stock >= 0`): the bound and the column. */
 export function boundedDecrement(write: Step, table: string, schema: Schema): { column: string; check: CheckBound } | null {

@@ -50,6 +50,32 @@ const voteSchema = withSchema('votes.prisma');
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
     {
+      name: 'an existence check by part of a key the create sets whole: the key refuses the second row',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function link(userId: number, provider: string, providerAccountId: string) {
+  const existing = await prisma.account.findFirst({ where: { providerAccountId } });
+  if (existing) return;
+  await prisma.account.create({ data: { userId, provider, providerAccountId } });
+}
+`,
+      settings: voteSchema,
+    },
+    {
+      name: 'a lookup with a value written in place is a lookup by that column (provider: "google")',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function link(userId: number, sub: string) {
+  const existing = await prisma.account.findFirst({ where: { provider: 'google', providerAccountId: sub } });
+  if (existing) return;
+  await prisma.account.create({ data: { id: crypto.randomUUID(), userId, provider: 'google', providerAccountId: sub } });
+}
+`,
+      settings: voteSchema,
+    },
+    {
       name: 'the create spreads the request body: the row it adds holds the values looked up, which the compound key refuses twice',
       code: vote('await prisma.vote.create({ data: { id: crypto.randomUUID(), ...input } });').replace(
         'upvote(userId: number, postId: number)',
@@ -152,6 +178,20 @@ export async function rename(pool: Pool, id: number, email: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a count by part of a key is a limit, which the key does not enforce',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function link(userId: number, provider: string, providerAccountId: string) {
+  const linked = await prisma.account.count({ where: { providerAccountId } });
+  if (linked >= 3) throw new Error('too many');
+  await prisma.account.create({ data: { userId, provider, providerAccountId } });
+}
+`,
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 5 }],
+    },
     {
       name: 'a primary key on a fresh id does not refuse a row past a limit the check counted',
       code: `
