@@ -86,6 +86,8 @@ export async function analyzeInWorkers(
       workers.add(worker);
       let current = -1;
       const feed = (): void => {
+        // A worker that died while it waited for the first file is given nothing.
+        if (!workers.has(worker)) return;
         const job = jobs[next];
         if (job === undefined) {
           current = -1;
