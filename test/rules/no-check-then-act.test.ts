@@ -192,6 +192,26 @@ export async function reserveStock(productId: number, quantity: number) {
 
 ruleTester.run('no-check-then-act', rule, {
   valid: [
+    {
+      name: 'FOR UPDATE then an INSERT into the same table on MySQL: InnoDB gap locks cover the missing row',
+      code: `
+import mysql from 'mysql2/promise';
+const pool = mysql.createPool({});
+
+export async function book(slotId: number, userId: number) {
+  const conn = await pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    const [rows] = await conn.query('SELECT 1 FROM bookings WHERE slot_id = ? FOR UPDATE', [slotId]);
+    if ((rows as unknown[]).length !== 0) throw new Error('Slot taken');
+    await conn.query('INSERT INTO bookings (slot_id, user_id) VALUES (?, ?)', [slotId, userId]);
+    await conn.commit();
+  } finally {
+    conn.release();
+  }
+}
+`,
+    },
     // A parent found by its key, then a child added to the same table: another row, not the one looked for.
     {
       name: 'a parent collection found by id, then a sub-collection created with a fresh id',
@@ -647,6 +667,27 @@ export async function buyTicket(concertId: string) {
     },
   ],
   invalid: [
+    {
+      name: 'FOR UPDATE on the rows of the table then inserted into: a missing row locks nothing (PostgreSQL)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1 FOR UPDATE', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 9 }],
+    },
     {
       name: 'a row found by its key, then inserted with that key: the same row (no schema says the key refuses it)',
       code: `
