@@ -74,7 +74,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
       if (!isRead(read) || read.result.tests.length === 0) continue;
       for (const write of laterWrites(unit, read)) {
         const table = sharedTable(read, write);
-        if (table === null || write.site === read.site || protects(readProtection(read, write, false), read, write, table)) continue;
+        if (table === null || write.site === read.site || protects(readProtection(read, write, false), unit, read, write, table)) continue;
         const unique = uniqueColumnSet(read, write, table);
         const uniqueTest = unique === null ? undefined : read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
         if (unique !== null && uniqueTest !== undefined && !asksWhetherTaken(read, uniqueTest)) {
@@ -187,11 +187,22 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
  * that exist, and a new row is a phantom no lock covers (a row looked for and missing locks nothing;
  * under READ COMMITTED a statement waiting on a lock still does not see rows inserted meanwhile).
  * MySQL's InnoDB takes gap locks under REPEATABLE READ, which do. Locking a parent row (another table)
- * first is the fix that holds.
+ * first in the same transaction is the fix that holds, and counts.
  */
-function protects(protection: string | null, read: Step, write: Step, table: string): boolean {
+function protects(protection: string | null, unit: Unit, read: Step, write: Step, table: string): boolean {
   if (protection === null) return false;
-  return !(protection === 'row lock' && kindOn(write, table) === 'insert' && read.site.sql.dialect === 'postgres');
+  if (protection !== 'row lock' || kindOn(write, table) !== 'insert' || read.site.sql.dialect !== 'postgres') return true;
+  // A row of another table locked earlier in the same transaction (the customer's account, the concert)
+  // serializes the requests that would insert: the fix that holds.
+  return unit.steps.some(
+    (s) =>
+      s.index < read.index &&
+      s.facts.lock !== null &&
+      s.transaction.state === 'open' &&
+      s.connection.key === read.connection.key &&
+      s.transaction.id === read.transaction.id &&
+      !s.facts.tablesRead.includes(table),
+  );
 }
 
 interface Pair {

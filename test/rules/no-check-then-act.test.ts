@@ -193,6 +193,27 @@ export async function reserveStock(productId: number, quantity: number) {
 ruleTester.run('no-check-then-act', rule, {
   valid: [
     {
+      name: 'a parent row locked first, then the child table checked and inserted into: the parent lock serializes (PostgreSQL)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT id FROM doctors WHERE id = $1 FOR UPDATE', [doctorId]);
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1 FOR UPDATE', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
       name: 'FOR UPDATE then an INSERT into the same table on MySQL: InnoDB gap locks cover the missing row',
       code: `
 import mysql from 'mysql2/promise';
