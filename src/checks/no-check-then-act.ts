@@ -5,7 +5,7 @@ import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice } from './advice.js';
-import { boundedDecrement, insertKey, uniqueOn } from './schema-facts.js';
+import { boundedDecrement, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import {
@@ -247,10 +247,7 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
   // A test can read several values (`if (lowest < node.first_seen)`): any of them being the one written back decides.
   const tests = read.result.valueTests.filter((t) => t.node === test);
   const written = new Set([lost.readColumn, ...lost.columns]);
-  return (
-    tests.length === 0 ||
-    tests.some((t) => t.columns === null || t.columns.some((c) => written.has(c.toLowerCase()) || written.has(columnName(c))))
-  );
+  return tests.length === 0 || tests.some((t) => t.columns === null || t.columns.some((c) => hasColumn(written, c)));
 }
 
 /**
@@ -264,7 +261,7 @@ function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
   if (!isHarmlessWrite(unit, write)) return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   const assigned = new Set(write.facts.set.map((a) => a.column));
-  if (!tested || !tested.some((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c)))) return false;
+  if (!tested || !tested.some((c) => hasColumn(assigned, c))) return false;
   return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node)) && !awaitsOtherCalls(unit, test);
 }
 
@@ -278,14 +275,7 @@ function looksUpAnotherRow(read: Step, write: Step, table: string): boolean {
   const inserted = write.facts.insertColumns;
   if (inserted === null) return false;
   const set = new Set(inserted.map(columnName));
-  return read.facts.where.some(
-    (p) =>
-      p.operator === '=' &&
-      p.column !== null &&
-      p.params.length > 0 &&
-      (columnName(p.column) === 'id' || ownKey(columnName(p.column), table)) &&
-      !set.has(columnName(p.column)),
-  );
+  return lookedUp(read).some((c) => (c === 'id' || ownKey(c, table)) && !set.has(c));
 }
 
 /**
@@ -302,18 +292,20 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   if (!isConstantUpdate(write)) return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   const assigned = new Set(write.facts.set.map((a) => a.column));
-  if (!tested || tested.length === 0 || !tested.every((c) => assigned.has(c.toLowerCase()) || assigned.has(columnName(c)))) return false;
-  if (!asksPresence(test.test, read)) return false;
+  if (!tested || tested.length === 0 || !tested.every((c) => hasColumn(assigned, c))) return false;
+  if (!asksPresence(test.test)) return false;
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
     test.type === 'IfStatement' &&
-    [test.consequent, test.alternate].some((b) => b !== null && !contains(b, write.site.node) && answers(b))
+    [test.consequent, test.alternate].some(
+      (b) => b !== null && !contains(b, write.site.node) && answersIn(b, unit.node, { after: null, throws: true }),
+    )
   )
     return false;
   // What the function answers after the write must not tell the winner apart: code after `if (x) { write }`
   // runs either way, so only an answer inside the branch that writes counts.
   const writes = test.type === 'IfStatement' && contains(test.consequent, write.site.node) ? test.consequent : unit.node;
-  if (answersAfter(writes, write.site.node, unit.node)) return false;
+  if (answersIn(writes, unit.node, { after: write.site.node, throws: false })) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   if (!effects.every((w) => isConstantUpdate(w) || w.facts.kind === 'delete')) return false;
   return !awaitsOtherCalls(unit, test);
@@ -338,17 +330,20 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node): boolean {
 }
 
 /**
- * Within `root`, the function (not a callback it passes on: a transaction callback's return value goes to
- * the library) returns a value or answers an HTTP request after `write`, or returns the write's own result.
+ * Whether code in `root` answers: returns a value, or answers an HTTP request (with `throws`, throws
+ * too), after the node `after` when one is given (a `return` of `after`'s own result counts). Callbacks
+ * it passes on are not its answer: a transaction callback's return value goes to the library.
  */
-function answersAfter(root: TSESTree.Node, write: TSESTree.Node, fn: TSESTree.Node): boolean {
+function answersIn(root: TSESTree.Node, fn: TSESTree.Node, { after, throws }: { after: TSESTree.Node | null; throws: boolean }): boolean {
   let found = false;
+  const later = (node: TSESTree.Node): boolean => after === null || node.range[0] > after.range[1];
   walk(root, (node) => {
     if (found || (node !== fn && node !== root && isFunction(node))) return false;
-    if (node.type === 'ReturnStatement' && node.argument !== null && (node.range[0] > write.range[1] || contains(node, write)))
+    if (throws && node.type === 'ThrowStatement') found = true;
+    if (node.type === 'ReturnStatement' && node.argument !== null && (later(node) || (after !== null && contains(node, after))))
       found = true;
     if (
-      node.range[0] > write.range[1] &&
+      later(node) &&
       node.type === 'CallExpression' &&
       node.callee.type === 'MemberExpression' &&
       RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
@@ -359,43 +354,40 @@ function answersAfter(root: TSESTree.Node, write: TSESTree.Node, fn: TSESTree.No
   return found;
 }
 
-/** The branch throws, returns a value, or answers an HTTP request. */
-function answers(branch: TSESTree.Node): boolean {
-  let found = false;
-  walk(branch, (node) => {
-    if (found || (node !== branch && isFunction(node))) return false;
-    if (node.type === 'ThrowStatement' || (node.type === 'ReturnStatement' && node.argument !== null)) found = true;
-    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && RESPONSE_METHODS.has(propertyName(node.callee) ?? ''))
-      found = true;
-    return !found;
-  });
-  return found;
-}
-
 function isConstantUpdate(step: Step): boolean {
   return step.facts.kind === 'update' && step.facts.set.length > 0 && step.facts.set.every((a) => a.constant);
 }
 
-/** The condition only asks whether values of the read are there: `x.a`, `!x.a`, `x.a == null`, `!x || x.a`. */
-function asksPresence(expression: TSESTree.Expression, read: Step): boolean {
+/**
+ * The condition only asks whether values are there: `x.a`, `!x.a`, `x.a == null`, `!x || x.a` (which
+ * values of the read it tests, the test's columns say).
+ */
+function asksPresence(expression: TSESTree.Expression): boolean {
   const inner = unwrap(expression);
   switch (inner.type) {
     case 'UnaryExpression':
-      return inner.operator === '!' && asksPresence(inner.argument, read);
+      return inner.operator === '!' && asksPresence(inner.argument);
     case 'LogicalExpression':
-      return (inner.operator === '&&' || inner.operator === '||') && asksPresence(inner.left, read) && asksPresence(inner.right, read);
-    case 'BinaryExpression': {
+      return (inner.operator === '&&' || inner.operator === '||') && asksPresence(inner.left) && asksPresence(inner.right);
+    case 'BinaryExpression':
       if (!['===', '!==', '==', '!='].includes(inner.operator) || inner.left.type === 'PrivateIdentifier') return false;
-      const nothing = (n: TSESTree.Node): boolean =>
-        (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
-      return (nothing(inner.right) && asksPresence(inner.left, read)) || (nothing(inner.left) && asksPresence(inner.right, read));
-    }
+      return (isNullish(inner.right) && asksPresence(inner.left)) || (isNullish(inner.left) && asksPresence(inner.right));
     case 'MemberExpression':
     case 'Identifier':
       return true;
     default:
       return false;
   }
+}
+
+/** A column as a test reads it (`availableSeats`, `rows[0].available_seats`) among SQL column names. */
+function hasColumn(columns: ReadonlySet<string>, field: string): boolean {
+  return columns.has(field.toLowerCase()) || columns.has(columnName(field));
+}
+
+/** `null` or `undefined` written in place. */
+function isNullish(node: TSESTree.Node): boolean {
+  return (node.type === 'Literal' && node.value === null) || (node.type === 'Identifier' && node.name === 'undefined');
 }
 
 function returnsQuietly(branch: TSESTree.Statement): boolean {
@@ -423,7 +415,7 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   // Housekeeping: rows older than a bound (`updatedAt: { lt: subDays(now, 90) }`) deleted by the batch.
   if (kind === 'delete' && stateColumns.length > 0 && agedOnly(read, options)) return [];
   if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
-  const written = (c: string): boolean => assigned.has(c.toLowerCase()) || assigned.has(columnName(c));
+  const written = (c: string): boolean => hasColumn(assigned, c);
   return (
     read.result.valueTests
       .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
@@ -453,8 +445,7 @@ function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean
 
 function missing(expression: TSESTree.Expression, read: Step): boolean {
   const carries = (node: TSESTree.Node): boolean => read.result.valueNodes.has(node);
-  const nothing = (node: TSESTree.Node): boolean =>
-    (node.type === 'Literal' && (node.value === null || node.value === 0)) || (node.type === 'Identifier' && node.name === 'undefined');
+  const nothing = (node: TSESTree.Node): boolean => isNullish(node) || (node.type === 'Literal' && node.value === 0);
   switch (expression.type) {
     case 'UnaryExpression':
       return expression.operator === '!' && carries(expression.argument);

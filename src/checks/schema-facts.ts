@@ -47,7 +47,7 @@ export function uniqueOn(schema: Schema, table: string, column: string, read: St
  * The columns a read looks a row up by: equal to a value passed in (`email = $1`) or written in place
  * (`provider = 'google'`, `{ provider: "google", providerAccountId }`), not to another column (`c.id = fix.id`).
  */
-function lookedUp(read: Step): string[] {
+export function lookedUp(read: Step): string[] {
   return read.facts.where
     .filter((p) => p.operator === '=' && p.column !== null && (p.params.length > 0 || LITERAL_OPERAND.test(p.text)))
     .map((p) => columnName(p.column!));

@@ -249,6 +249,19 @@ export async function addChild(parentId: number, userId: number, name: string) {
 `,
     },
     {
+      name: 'a fixed row found by a key written in place (the default host), then another row inserted',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function createCollective(name: string) {
+  const { rows } = await pool.query('SELECT id, closed FROM collectives WHERE id = 8686');
+  if (rows[0].closed) throw new Error('host closed');
+  await pool.query('INSERT INTO collectives (name, host_id) VALUES ($1, $2)', [name, rows[0].id]);
+}
+`,
+    },
+    {
       name: 'a row found by its own key, then another inserted without it (a database default)',
       code: `
 import { Pool } from 'pg';
