@@ -6,7 +6,7 @@ export function emptySchema(): Schema {
 }
 
 function newTable(name: string): TableSchema {
-  return { name, columns: {}, primaryKey: null, uniqueKeys: [], checks: [], versionColumns: [], model: null, fields: {} };
+  return { name, databases: [], columns: {}, primaryKey: null, uniqueKeys: [], checks: [], versionColumns: [], model: null, fields: {} };
 }
 
 const sameColumns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((c, i) => c === b[i]);
@@ -133,6 +133,11 @@ function applyOp(schema: Schema, op: SchemaOp): void {
     case 'field':
       tableFor(schema, op.table).fields[op.field] = op.column;
       return;
+    case 'database': {
+      const table = tableFor(schema, op.table);
+      if (!table.databases.includes(op.database)) table.databases.push(op.database);
+      return;
+    }
   }
 }
 

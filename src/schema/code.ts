@@ -8,7 +8,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { parse } from '@typescript-eslint/typescript-estree';
 import { objectProperty, propertyName, unwrap, walk } from '../extract/ast.js';
 import { readSqlSchema } from './sql.js';
-import type { SchemaOp, UniqueKey } from './types.js';
+import type { DatabaseEngine, SchemaOp, UniqueKey } from './types.js';
 
 type Node = TSESTree.Node;
 
@@ -51,8 +51,11 @@ export function readCodeSchema(text: string, filePath: string): SchemaOp[] {
     walk(program, (node) => {
       if (isDownFunction(node)) return false;
       if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') ops.push(...entityClass(node));
-      else if (node.type === 'CallExpression') {
-        const found = schemaCall(node);
+      else if (node.type === 'CallExpression' || (node.type === 'VariableDeclarator' && node.init?.type === 'CallExpression')) {
+        const found =
+          node.type === 'CallExpression'
+            ? schemaCall(node)
+            : schemaCall(node.init as TSESTree.CallExpression, node.id.type === 'Identifier' ? node.id.name : null);
         if (found !== null) {
           ops.push(...found);
           return false;
@@ -309,7 +312,7 @@ function plainKey(name: string | null, columns: string[]): UniqueKey {
 // ---------------------------------------------------------------------------------------------------
 // Calls: Sequelize define/init, drizzle tables, knex / kysely / node-pg-migrate builders
 
-function schemaCall(node: TSESTree.CallExpression): SchemaOp[] | null {
+function schemaCall(node: TSESTree.CallExpression, variable: string | null = null): SchemaOp[] | null {
   const callee = unwrap(node.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
   if (name === null) return null;
@@ -317,7 +320,7 @@ function schemaCall(node: TSESTree.CallExpression): SchemaOp[] | null {
     /^(?:pg|mysql|sqlite|singlestore)Table$/.test(name) ||
     (name === 'table' && callee.type === 'MemberExpression' && /Schema$|schema$/.test(memberObjectName(callee)))
   )
-    return drizzleTable(node);
+    return drizzleTable(node, DRIZZLE_DATABASE[name] ?? null, variable);
   if (callee.type !== 'MemberExpression') return null;
   if (name === 'define') return sequelizeDefine(node);
   if (name === 'init' && objectArg(node.arguments[0]) && objectArg(node.arguments[1])) return sequelizeInit(node, callee);
@@ -449,11 +452,20 @@ function sequelizeInit(node: TSESTree.CallExpression, callee: TSESTree.MemberExp
 
 // drizzle -----------------------------------------------------------------------------------------
 
-function drizzleTable(node: TSESTree.CallExpression): SchemaOp[] | null {
+/** The database each of drizzle's table builders declares its table for (`pgSchema('s').table` does not say). */
+const DRIZZLE_DATABASE: Partial<Record<string, DatabaseEngine>> = { pgTable: 'postgres', mysqlTable: 'mysql', sqliteTable: 'sqlite' };
+
+/**
+ * A drizzle table; `variable` is the name it is declared under (`export const usersToWorkspaces =
+ * sqliteTable('users_to_workspaces', ...)`), which the query builder names it by wherever it is imported.
+ */
+function drizzleTable(node: TSESTree.CallExpression, database: DatabaseEngine | null, variable: string | null): SchemaOp[] | null {
   const table = stringValue(node.arguments[0]);
   const columns = objectArg(node.arguments[1]);
   if (table === null || columns === null) return null;
   const ops: SchemaOp[] = [{ op: 'create-table', table }];
+  if (database !== null) ops.push({ op: 'database', table, database });
+  if (variable !== null && variable !== table) ops.push({ op: 'model', table, model: variable });
   const columnOf = new Map<string, string>();
   const primary: string[] = [];
   for (const p of columns.properties) {

@@ -3,7 +3,7 @@
  * entities, Sequelize models, drizzle tables, knex / kysely / node-pg-migrate migrations), and the
  * questions checks and ORM adapters ask of it. See types.ts for its shape.
  */
-export type { CheckBound, ColumnSchema, Schema, SchemaOp, SchemaSource, TableSchema, UniqueKey } from './types.js';
+export type { CheckBound, ColumnSchema, DatabaseEngine, Schema, SchemaOp, SchemaSource, TableSchema, UniqueKey } from './types.js';
 export { buildSchema } from './build.js';
 export { readSqlSchema } from './sql.js';
 export { readPrismaSchema } from './prisma.js';
@@ -20,6 +20,7 @@ export {
   knowsTable,
   declaresKeys,
   lowerBound,
+  tableDatabase,
   tableForModel,
   type ColumnKind,
   type CoveringKey,

@@ -2,9 +2,10 @@
  * `schema.prisma` -> schema ops: each `model` is a table (`@@map("name")` renames it), each scalar
  * field a column (`@map("name")` renames it) with its Prisma type (`Int`, `Json`, `String[]`), `@id`
  * and `@@id` the primary key, `@unique` and `@@unique` unique keys. Relation fields (whose type is
- * another model) are not columns. Never throws.
+ * another model) are not columns. The datasource's `provider` (`sqlite`, `postgresql`, `mysql`) is the
+ * database of every model. Never throws.
  */
-import type { SchemaOp } from './types.js';
+import type { DatabaseEngine, SchemaOp } from './types.js';
 
 const SCALARS = new Set(['string', 'boolean', 'int', 'bigint', 'float', 'decimal', 'datetime', 'json', 'bytes', 'unsupported']);
 
@@ -40,9 +41,23 @@ function quotedArg(args: string, name?: string): string | null {
   return /^\s*\(\s*"([^"]*)"/.exec(args)?.[1] ?? null;
 }
 
+/** A datasource's `provider` -> the database its models live in (`cockroachdb`, `sqlserver`, `mongodb`: none of these). */
+const PROVIDERS: Partial<Record<string, DatabaseEngine>> = {
+  postgresql: 'postgres',
+  postgres: 'postgres',
+  mysql: 'mysql',
+  sqlite: 'sqlite',
+};
+
 export function readPrismaSchema(text: string): SchemaOp[] {
   const ops: SchemaOp[] = [];
   const source = stripComments(text);
+  const providers = [...source.matchAll(/^\s*datasource\s+\w+\s*\{([^}]*)\}/gm)].map(
+    (m) => /^\s*provider\s*=\s*"([^"]*)"/m.exec(m[1] ?? '')?.[1] ?? '',
+  );
+  // One datasource per schema; its provider is the database of every model (a schema split in
+  // several .prisma files states it in one of them only: the others say nothing).
+  const database = providers.length === 1 ? (PROVIDERS[providers[0]!] ?? null) : null;
   const enums = new Set([...source.matchAll(/^\s*(?:enum|type)\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
   const models = [...source.matchAll(/^\s*model\s+(\w+)\s*\{([^}]*)\}/gm)];
   const modelNames = new Set(models.map((m) => m[1]!));
@@ -50,6 +65,7 @@ export function readPrismaSchema(text: string): SchemaOp[] {
     if (model === undefined || body === undefined) continue;
     const table = quotedArg(/@@map\s*(\([^)]*\))/.exec(body)?.[1] ?? '') ?? model;
     ops.push({ op: 'create-table', table }, { op: 'model', table, model });
+    if (database !== null) ops.push({ op: 'database', table, database });
     const columnOf = new Map<string, string>();
     const lines = body.split('\n').map((l) => l.trim());
     for (const line of lines) {

@@ -1,7 +1,7 @@
 /** Questions the checks (and the ORM adapters) ask of a schema. */
 import { columnName } from '../sql/keys.js';
 import { findTable } from './build.js';
-import type { CheckBound, Schema, TableSchema } from './types.js';
+import type { CheckBound, DatabaseEngine, Schema, TableSchema } from './types.js';
 
 export { findTable };
 
@@ -37,6 +37,12 @@ function column(table: TableSchema, name: string): { type: string } | null {
     if (columnName(field) === snake && Object.hasOwn(table.columns, mappedTo)) return table.columns[mappedTo] ?? null;
   for (const [key, value] of Object.entries(table.columns)) if (columnName(key) === snake) return value;
   return null;
+}
+
+/** The one database the declarations place a table in (`sqliteTable`, a Prisma datasource's provider), or null when none or several say. */
+export function tableDatabase(schema: Schema, table: string): DatabaseEngine | null {
+  const databases = findTable(schema, table)?.databases ?? [];
+  return databases.length === 1 ? databases[0]! : null;
 }
 
 /** The declared type of `table.column` (`integer`, `jsonb`, `text[]`), or null when the schema does not say. */

@@ -37,8 +37,17 @@ export interface ColumnSchema {
   type: string;
 }
 
+/** A database engine a declaration names for its tables. */
+export type DatabaseEngine = 'postgres' | 'mysql' | 'sqlite';
+
 export interface TableSchema {
   name: string;
+  /**
+   * The databases the declarations place the table in: drizzle's `sqliteTable` / `pgTable` /
+   * `mysqlTable`, the `provider` of a `schema.prisma` datasource. Usually one; empty when no declaration
+   * says (SQL migrations, knex, TypeORM); two when a monorepo declares the same name for two databases.
+   */
+  databases: DatabaseEngine[];
   columns: Record<string, ColumnSchema>;
   primaryKey: { name: string | null; columns: string[] } | null;
   uniqueKeys: UniqueKey[];
@@ -76,7 +85,8 @@ export type SchemaOp =
   | { op: 'drop-constraint'; table: string | null; name: string }
   | { op: 'version'; table: string; column: string }
   | { op: 'model'; table: string; model: string }
-  | { op: 'field'; table: string; field: string; column: string };
+  | { op: 'field'; table: string; field: string; column: string }
+  | { op: 'database'; table: string; database: DatabaseEngine };
 
 export type SchemaSourceKind = 'migration' | 'declaration';
 

@@ -14,6 +14,7 @@ import {
   readCodeSchema,
   readPrismaSchema,
   readSqlSchema,
+  tableDatabase,
   tableForModel,
   type Schema,
   type SchemaSource,
@@ -178,6 +179,16 @@ describe('schema.prisma', () => {
     expect(columnKind(schema, 'users', 'balance')).toBe('number');
     expect(columnKind(schema, 'Membership', 'role')).toBe('text');
   });
+
+  it("takes the datasource's provider as every model's database", () => {
+    const declared = (text: string) => buildSchema([{ file: 'prisma/schema.prisma', kind: 'declaration', ops: readPrismaSchema(text) }]);
+    const model = 'model Product {\n  id Int @id\n}\n';
+    expect(tableDatabase(declared(`datasource db {\n  provider = "sqlite"\n  url = "file:dev.db"\n}\n${model}`), 'Product')).toBe('sqlite');
+    expect(tableDatabase(declared(`datasource db {\n  provider = "postgresql"\n}\n${model}`), 'Product')).toBe('postgres');
+    expect(tableDatabase(declared(`datasource db {\n  provider = "sqlserver"\n}\n${model}`), 'Product')).toBeNull();
+    expect(tableDatabase(declared(model), 'Product')).toBeNull();
+    expect(tableDatabase(schema, 'users')).toBeNull();
+  });
 });
 
 describe('schema in code', () => {
@@ -252,6 +263,27 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'users', 'prefs')).toBe('json');
     expect(columnKind(schema, 'users', 'tags')).toBe('array');
     expect(columnForField(schema, 'users', 'orgId')).toBe('org_id');
+  });
+
+  it('reads the database a drizzle table is declared for, and none when two declarations disagree', () => {
+    const schema = fromCode(`
+      export const pages = sqliteTable('pages', { id: integer('id').primaryKey() });
+      export const usersToWorkspaces = sqliteTable('users_to_workspaces', { userId: integer('user_id') });
+      export const users = pgTable('users', { id: serial('id').primaryKey() });
+      export const orders = mysqlTable('orders', { id: int('id').primaryKey() });
+      export const events = pgSchema('audit').table('events', { id: serial('id').primaryKey() });
+      export const blobs = sqliteTable('blobs', { cid: text('cid').primaryKey() });
+      export const blobsMirror = pgTable('blobs', { cid: text('cid').primaryKey() });
+    `);
+    expect(tableDatabase(schema, 'pages')).toBe('sqlite');
+    // The query builder names an imported table by its variable.
+    expect(tableDatabase(schema, 'usersToWorkspaces')).toBe('sqlite');
+    expect(tableForModel(schema, 'usersToWorkspaces')).toBe('users_to_workspaces');
+    expect(tableDatabase(schema, 'users')).toBe('postgres');
+    expect(tableDatabase(schema, 'orders')).toBe('mysql');
+    expect(tableDatabase(schema, 'events')).toBeNull();
+    expect(tableDatabase(schema, 'blobs')).toBeNull();
+    expect(tableDatabase(schema, 'nowhere')).toBeNull();
   });
 
   it('reads knex migrations, up only', () => {
