@@ -6,6 +6,7 @@ import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice } from './advice.js';
 import { boundedDecrement, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
+import type { Schema } from '../schema/index.js';
 import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import {
@@ -23,6 +24,7 @@ import {
   lines,
   linesOf,
   readProtection,
+  onSqlite,
   ownKey,
   RESPONSE_METHODS,
   retestsReadValue,
@@ -58,7 +60,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
   const findings: Finding<'no-check-then-act'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
-      const claim = step.site.derived ? null : unlockedSubqueryClaim(step);
+      const claim = step.site.derived ? null : unlockedSubqueryClaim(step, schema);
       if (claim)
         findings.push(
           findingAt(unit, step, 'no-check-then-act', 'claimBySubquery', {
@@ -74,7 +76,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
       if (!isRead(read) || read.result.tests.length === 0) continue;
       for (const write of laterWrites(unit, read)) {
         const table = sharedTable(read, write);
-        if (table === null || write.site === read.site || protects(readProtection(read, write, false), unit, read, write, table)) continue;
+        if (table === null || write.site === read.site || protects(readProtection(read, write, false, schema), unit, read, write, table))
+          continue;
         const unique = uniqueColumnSet(read, write, table);
         const uniqueTest = unique === null ? undefined : read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
         if (unique !== null && uniqueTest !== undefined && !asksWhetherTaken(read, uniqueTest)) {
@@ -524,10 +527,13 @@ function asksWhetherTaken(read: Step, test: TSESTree.Node): boolean {
   return !read.result.valueTests.some((t) => t.node === test);
 }
 
-/** A one-statement claim whose subquery picks by state, neither locked nor re-tested, outside SERIALIZABLE. */
-function unlockedSubqueryClaim(step: Step): SubqueryClaim | null {
+/**
+ * A one-statement claim whose subquery picks by state, neither locked nor re-tested, outside SERIALIZABLE.
+ * On SQLite the statement is a transaction of its own, serializable like any there (see `onSqlite`).
+ */
+function unlockedSubqueryClaim(step: Step, schema: Schema): SubqueryClaim | null {
   const claim = step.facts.subqueryClaim;
-  if (!claim || claim.locked || claim.retested || step.facts.kind !== 'update') return null;
+  if (!claim || claim.locked || claim.retested || step.facts.kind !== 'update' || onSqlite(step, schema)) return null;
   // Only a claim changes the state it picked by (`SET owner = $1` after `owner IS NULL`).
   const flipped = step.facts.set.filter((a) => claim.guards.some((g) => g.column === a.column));
   if (flipped.length === 0) return null;

@@ -98,7 +98,7 @@ export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'
     for (const read of unit.steps) {
       if (!isRead(read)) continue;
       for (const write of laterWrites(unit, read)) {
-        if (readProtection(read, write, true) !== null || retestsReadValue(read, write, resolver)) continue;
+        if (readProtection(read, write, true, schema) !== null || retestsReadValue(read, write, resolver)) continue;
         const lost = lostWrite(read, write, resolver);
         if (lost) pairs.push({ read, write, lost });
       }

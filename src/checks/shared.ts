@@ -6,7 +6,7 @@ import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import type { Resolver } from '../extract/scope.js';
-import { coveringKey, declaresKeys, type Schema } from '../schema/index.js';
+import { coveringKey, declaresKeys, tableDatabase, type Schema } from '../schema/index.js';
 import type { CheckOptions, Finding, MessageIds, RelatedLocation, RuleId, Suggestion } from './types.js';
 
 export interface CheckInput {
@@ -54,18 +54,19 @@ export function isMigrationBookkeeping(table: string): boolean {
 /**
  * Why a read cannot race with a later write, if it cannot: both run in one transaction on one
  * connection and that transaction locked the rows read, is SERIALIZABLE (or REPEATABLE READ, where
- * PostgreSQL refuses to overwrite a row changed since the snapshot), or holds a lock that serializes
+ * PostgreSQL refuses to overwrite a row changed since the snapshot), runs on SQLite (see `onSqlite`), or holds a lock that serializes
  * everyone (an advisory lock, LOCK TABLE) from the read to the write. Where the read's transaction state
  * is unknown (a client handed in), a row lock is trusted: the caller's transaction may hold it. A
  * `FOR UPDATE` known to run outside any transaction is no-lock-outside-transaction's finding, so it
  * also counts as handled here.
  */
-export function readProtection(read: Step, write: Step, acceptRepeatableRead: boolean): string | null {
+export function readProtection(read: Step, write: Step, acceptRepeatableRead: boolean, schema: Schema): string | null {
   const { transaction, facts } = read;
   if (facts.lock && transaction.state !== 'open') return 'row lock';
   const together = write.connection.key === read.connection.key && write.transaction.id === transaction.id && transaction.state !== 'none';
   if (together && facts.lock) return 'row lock';
   if (together && transaction.isolation === 'serializable') return 'serializable';
+  if (together && transaction.state === 'open' && onSqlite(read, schema) && onSqlite(write, schema)) return 'serializable';
   // PostgreSQL refuses to update a row changed since the snapshot; MySQL's REPEATABLE READ does not.
   if (together && acceptRepeatableRead && transaction.isolation === 'repeatable read' && read.site.sql.dialect === 'postgres')
     return 'repeatable read';
@@ -76,6 +77,18 @@ export function readProtection(read: Step, write: Step, acceptRepeatableRead: bo
     transaction.serializedBy !== null &&
     write.transaction.serializedBy === transaction.serializedBy;
   return held ? transaction.serializedBy : null;
+}
+
+/**
+ * The statement runs on SQLite as far as the project's schema says: every table it names is declared
+ * for SQLite alone (drizzle's `sqliteTable`, a Prisma datasource with `provider = "sqlite"`). SQLite has
+ * one writer at a time, so a transaction there is serializable: one that read a row and writes after
+ * another writer committed fails (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT in WAL mode) instead of writing
+ * over the change. Two statements outside a transaction still interleave with other requests.
+ */
+export function onSqlite(step: Step, schema: Schema): boolean {
+  const tables = [...step.facts.tablesRead, ...step.facts.tablesWritten];
+  return tables.length > 0 && tables.every((table) => tableDatabase(schema, table) === 'sqlite');
 }
 
 /**

@@ -1,0 +1,111 @@
+/**
+ * SQLite, as the declared schema tells it (drizzle's `sqliteTable`, a Prisma datasource with
+ * `provider = "sqlite"`): one writer at a time, so a read and a write in one transaction cannot
+ * interleave with another writer (the stale one fails with SQLITE_BUSY). Two statements outside a
+ * transaction still race, and the same code on PostgreSQL tables is reported as before.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import checkThenAct from '../../rules/no-check-then-act.js';
+import lostUpdate from '../../rules/no-lost-update.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const withSchema = (file: string) => ({ 'sql-race': { schema: [path.join(here, 'schema', file)], schemaDiscovery: false } });
+const sqlite = withSchema('sqlite-tables.ts');
+const postgres = withSchema('pg-tables.ts');
+
+// The database object comes from the project's own module: its driver is not in sight, the tables' declarations are.
+const db = `
+import { and, eq, sql } from 'drizzle-orm';
+import { db } from './db';
+import { members, pages, products } from './schema';
+`;
+
+/** A member removed by an owner: the caller's role is read and tested, then the member deleted. */
+const removeMember = (body: (statements: string) => string) => `${db}
+export async function removeMember(workspaceId: number, callerId: number, userId: number) {
+${body(`    const caller = await tx.query.members.findFirst({ where: and(eq(members.userId, callerId), eq(members.workspaceId, workspaceId)) });
+    if (!caller || caller.role !== 'owner') throw new Error('Not allowed');
+    await tx.delete(members).where(and(eq(members.userId, userId), eq(members.workspaceId, workspaceId)));`)}
+}
+`;
+const inTransaction = (statements: string) => `  await db.transaction(async (tx) => {\n${statements}\n  });`;
+const autocommit = (statements: string) => `  {\n    const tx = db;\n${statements}\n  }`;
+
+/** The page's JSON configuration read, merged in JavaScript and written back. */
+const mergeConfiguration = (body: (statements: string) => string) => `${db}
+export async function updateConfiguration(id: number, patch: Record<string, unknown>) {
+${body(`    const [page] = await tx.select().from(pages).where(eq(pages.id, id));
+    if (!page) throw new Error('Not found');
+    await tx.update(pages).set({ configuration: { ...(page.configuration as object), ...patch } }).where(eq(pages.id, id));`)}
+}
+`;
+
+/** Prisma: the product read and tested, then its stock written back. */
+const prismaOrder = (transaction: boolean) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function order(id: number) {
+  ${transaction ? 'await prisma.$transaction(async (tx) => {' : 'const tx = prisma; {'}
+    const product = await tx.product.findUnique({ where: { id } });
+    if (!product || product.stock < 1) throw new Error('Sold out');
+    await tx.product.update({ where: { id }, data: { stock: { decrement: 1 } } });
+  }${transaction ? ');' : ''}
+}
+`;
+
+ruleTester.run('no-check-then-act on SQLite', checkThenAct, {
+  valid: [
+    { name: 'a transaction on sqliteTable tables: the stale writer fails', code: removeMember(inTransaction), settings: sqlite },
+    {
+      name: 'a Prisma interactive transaction on a sqlite datasource',
+      code: prismaOrder(true),
+      settings: withSchema('sqlite.prisma'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'two autocommit statements on SQLite still interleave',
+      code: removeMember(autocommit),
+      settings: sqlite,
+      errors: [{ messageId: 'checkThenActModel', line: 9, column: 26 }],
+    },
+    {
+      name: 'the same transaction on pgTable tables (READ COMMITTED) is reported',
+      code: removeMember(inTransaction),
+      settings: postgres,
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 26 }],
+    },
+    {
+      name: 'the same Prisma transaction on a postgresql datasource is reported',
+      code: prismaOrder(true),
+      settings: withSchema('postgres.prisma'),
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 27 }],
+    },
+  ],
+});
+
+ruleTester.run('no-lost-update on SQLite', lostUpdate, {
+  valid: [
+    {
+      name: 'read, merged in JavaScript and written back in a transaction on SQLite',
+      code: mergeConfiguration(inTransaction),
+      settings: sqlite,
+    },
+  ],
+  invalid: [
+    {
+      name: 'read and written back as two autocommit statements on SQLite',
+      code: mergeConfiguration(autocommit),
+      settings: sqlite,
+      errors: [{ messageId: 'lostUpdate', line: 11, column: 11 }],
+    },
+    {
+      name: 'the same transaction on PostgreSQL tables',
+      code: mergeConfiguration(inTransaction),
+      settings: postgres,
+      errors: [{ messageId: 'lostUpdate', line: 10, column: 11 }],
+    },
+  ],
+});
