@@ -159,19 +159,32 @@ function connectionSlot(
   }
   if (inner.type === 'Identifier') {
     const def = resolver.definition(inner);
+    // `const { tx, id } = args` in the body, `args` a parameter: the `tx` property of that argument.
+    if (def?.kind === 'variable' && def.declarationKind === 'const' && def.node.type === 'VariableDeclarator' && def.init) {
+      const object = parameterIndex(fn, def.init, resolver);
+      const property = object !== null && def.node.id.type === 'ObjectPattern' ? patternKey(def.node.id, inner.name) : null;
+      if (property !== null) return { connectionParam: object, connectionProperty: property };
+    }
     if (def?.kind === 'parameter' && def.node === fn) {
       for (const [i, param] of fn.params.entries()) {
         const pattern = param.type === 'AssignmentPattern' ? param.left : param;
         if (pattern.type !== 'ObjectPattern') continue;
-        for (const p of pattern.properties) {
-          if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
-          const value = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
-          if (value.type === 'Identifier' && value.name === inner.name) return { connectionParam: i, connectionProperty: p.key.name };
-        }
+        const property = patternKey(pattern, inner.name);
+        if (property !== null) return { connectionParam: i, connectionProperty: property };
       }
     }
   }
   return { connectionParam: null, connectionProperty: null };
+}
+
+/** The property a destructuring pattern binds to `name` (`{ tx }`, `{ transaction: tx }`), or null. */
+function patternKey(pattern: TSESTree.ObjectPattern, name: string): string | null {
+  for (const p of pattern.properties) {
+    if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+    const value = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+    if (value.type === 'Identifier' && value.name === name) return p.key.name;
+  }
+  return null;
 }
 
 function parameterName(p: TSESTree.Parameter): string | null {

@@ -335,6 +335,41 @@ export async function handle(id: number) {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('binds a connection the helper destructures from its options argument in its body', async () => {
+    const files = {
+      'src/db.ts': `import { drizzle } from 'drizzle-orm/node-postgres';
+export const db = drizzle(process.env.DATABASE_URL!);
+`,
+      'src/pages.ts': `import { eq } from 'drizzle-orm';
+import { pages } from './schema';
+export async function getPage(args: { tx: any; id: number }) {
+  const { tx, id } = args;
+  const [page] = await tx.select().from(pages).where(eq(pages.id, id));
+  if (!page) throw new Error('Not found');
+  return page;
+}
+`,
+      'src/views.ts': `import { eq } from 'drizzle-orm';
+import { db } from './db';
+import { pages } from './schema';
+import { getPage } from './pages';
+export async function countView(id: number) {
+  await db.transaction(async (tx) => {
+    const page = await getPage({ tx, id });
+    await tx.update(pages).set({ views: page.views + 1 }).where(eq(pages.id, id));
+  }, { isolationLevel: 'serializable' });
+  const page = await getPage({ tx: db, id });
+  await db.update(pages).set({ views: page.views + 1 }).where(eq(pages.id, id));
+}
+`,
+    };
+    // In the SERIALIZABLE transaction the read runs on \`tx\`; outside it, on the pool.
+    const expected: Found[] = [{ file: 'src/views.ts', line: 11, ruleId: 'sql-race/no-lost-update' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('is quiet without the modules it cannot see (each file alone)', () => {
     const root = project(FILES);
     const alone = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'), { project: false });
