@@ -7,8 +7,9 @@ import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice } from './advice.js';
 import { boundedDecrement, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
 import type { Schema } from '../schema/index.js';
-import { guardsOf, type SubqueryClaim } from '../sql/facts.js';
-import { columnName, isKeyColumn } from '../sql/keys.js';
+import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
+import { dependsOn } from '../flow/results.js';
+import { columnName, isKeyColumn, isStateColumn } from '../sql/keys.js';
 import {
   stepLine,
   controls,
@@ -120,7 +121,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (isSafeWrite(read, write, table, resolver, options)) continue;
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
-        const test = decidingTests(read, write, table, options).find(
+        const test = decidingTests(read, write, table, { options, resolver, unit, units }).find(
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
@@ -318,12 +319,12 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
  * The test lets the function await a call that runs no statement of the unit (a payment, an email, an
  * API): done by two requests that both pass, it runs twice.
  */
-function awaitsOtherCalls(unit: Unit, test: TSESTree.Node): boolean {
+function awaitsOtherCalls(unit: Unit, test: TSESTree.Node, along: (node: TSESTree.Node) => boolean = () => true): boolean {
   const sites = unit.steps.map((s) => s.site.node);
   let awaited = false;
   walk(unit.node, (node) => {
     if (awaited) return false;
-    if (node.type === 'AwaitExpression' && node.range[0] > test.range[0] && controls(test, node)) {
+    if (node.type === 'AwaitExpression' && node.range[0] > test.range[0] && controls(test, node) && along(node)) {
       const inner = unwrap(node.argument);
       if (!sites.some((site) => site === inner || contains(inner, site) || contains(site, inner))) awaited = true;
     }
@@ -406,7 +407,12 @@ function returnsQuietly(branch: TSESTree.Statement): boolean {
  * is not a race on the tested value, nor is an authorization test that only reads who owns the row
  * (`ownerId`, `projectId`) before deleting it or updating other columns.
  */
-function decidingTests(read: Step, write: Step, table: string, options: CheckInput['options']): TSESTree.Node[] {
+function decidingTests(
+  read: Step,
+  write: Step,
+  table: string,
+  { options, resolver, unit, units }: Pick<CheckInput, 'options' | 'resolver' | 'units'> & { unit: Unit },
+): TSESTree.Node[] {
   const kind = kindOn(write, table);
   // An INSERT that runs only once the row was found (`if (!base) throw NotFound`, then a copy with a
   // fresh id) adds another row: "two requests both see nothing" cannot happen on it.
@@ -419,9 +425,12 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
   if (kind === 'delete' && stateColumns.length > 0 && agedOnly(read, options)) return [];
   if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
   const written = (c: string): boolean => hasColumn(assigned, c);
+  const removesFound = kind === 'delete' && deletesFoundRow(read, write, table, resolver);
   return (
     read.result.valueTests
       .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
+      // `if (webhook.receiver === 'zapier') await delete({ where: { id } })`: see `deletesFoundRow`.
+      .filter((t) => !removesFound || !testsWhatStays(t.columns, table, units) || !aloneOnItsPath(unit, write, t.node))
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
       // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
@@ -429,6 +438,108 @@ function decidingTests(read: Step, write: Step, table: string, options: CheckInp
       .filter((t) => t.columns === null || t.columns.length === 0 || !t.columns.every((c) => CREDENTIAL.test(columnName(c))))
       .map((t) => t.node)
   );
+}
+
+/**
+ * The DELETE removes the very row the read found, by the key it found it by: `findUnique({ where: { id:
+ * webhookId } })` then `delete({ where: { id: webhookId } })`, `where: { id: schedule.id }` with the id the
+ * read returned, `row.destroy()`. A concurrent request can change what was tested only on a row that is
+ * still there; if it deletes the row first, this DELETE matches nothing (Prisma's `delete` rejects with
+ * P2025): nothing is done twice.
+ */
+function deletesFoundRow(read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
+  if (write.facts.tablesWritten[0] !== table || !read.facts.tablesRead.includes(table)) return false;
+  const aimed = write.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.role === 'key' && p.params.length > 0);
+  if (aimed.length === 0 || aimed.length !== write.facts.where.filter((p) => p.role !== 'filter').length) return false;
+  const found = read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0);
+  const param = (step: Step, n: number | undefined): TSESTree.Node | null =>
+    n === undefined ? null : (step.site.sql.params[n - 1] ?? null);
+  // The row's own key, taken from the row read (`schedule.id`, the instance itself).
+  const fromRow = (p: (typeof aimed)[number]): boolean =>
+    (columnName(p.column!) === 'id' || ownKey(columnName(p.column!), table)) && dependsOn(param(write, p.params[0]), read.result, resolver);
+  // The key the read looked the row up by, with the same value (`{ id: webhookId }` both times, a compound key).
+  const sameLookup =
+    found.length > 0 &&
+    found.every((f) =>
+      aimed.some((p) => p.column === f.column && sameValue(param(write, p.params[0]), param(read, f.params[0]), resolver)),
+    ) &&
+    aimed.every((p) => found.some((f) => f.column === p.column));
+  return sameLookup || (aimed.length === 1 && fromRow(aimed[0]!));
+}
+
+/** The same variable, property path or literal, written twice (`webhookId`, `args.id`, `input.id`). */
+function sameValue(a: TSESTree.Node | null, b: TSESTree.Node | null, resolver: CheckInput['resolver']): boolean {
+  if (a === null || b === null) return false;
+  const x = unwrap(a);
+  const y = unwrap(b);
+  if (x.type === 'Identifier' && y.type === 'Identifier') {
+    const vx = resolver.variable(x);
+    return vx !== null ? vx === resolver.variable(y) : x.name === y.name;
+  }
+  if (x.type === 'MemberExpression' && y.type === 'MemberExpression')
+    return !x.computed && !y.computed && propertyName(x) === propertyName(y) && sameValue(x.object, y.object, resolver);
+  return x.type === 'Literal' && y.type === 'Literal' && x.value === y.value;
+}
+
+/**
+ * The test reads values of the row (not the row handed whole to a function, `null` columns) that say what
+ * the row is (its type, who receives it), not a state a concurrent request could move between the test
+ * and the DELETE: no statement of this file (or of a function it calls) changes them, and none is named
+ * like a state (`status`, `*_at`, `balance`: the names that make an equality a guard). A name keeps the
+ * finding; only the file's own statements can tell it is quiet.
+ */
+function testsWhatStays(columns: readonly string[] | null, table: string, units: readonly Unit[]): boolean {
+  if (columns === null || columns.length === 0 || columns.some(isStateColumn)) return false;
+  return !units.some((u) =>
+    u.steps.some(
+      (s) =>
+        (s.facts.kind === 'update' || s.facts.onConflict !== null) &&
+        s.facts.tablesWritten.includes(table) &&
+        (s.facts.set.length === 0 || s.facts.set.some((a) => columns.some((c) => hasColumn(new Set([a.column]), c)))),
+    ),
+  );
+}
+
+/**
+ * On the path where the test lets the write run, nothing else would be done twice by two requests that
+ * both pass: no other write but a DELETE or a constant UPDATE (an INSERT, a value written, would repeat),
+ * and no awaited call that runs no statement of the unit (an email, a payment, an API).
+ */
+function aloneOnItsPath(unit: Unit, write: Step, test: TSESTree.Node): boolean {
+  const along = (node: TSESTree.Node): boolean =>
+    node.range[0] > test.range[0] && controls(test, node) && onPathOf(write.site.node, node, unit.node);
+  const others = unit.steps.filter((s) => s !== write && isWrite(s.facts) && along(s.site.node));
+  if (!others.every((s) => s.facts.kind === 'delete' || isConstantUpdate(s))) return false;
+  return !awaitsOtherCalls(unit, test, along);
+}
+
+/**
+ * Whether `node` runs when `target` does: not in another branch of an `if`, `?:` or `switch` that holds
+ * `target`, and not after a `return` or `throw` that follows `target` in its own block.
+ */
+function onPathOf(target: TSESTree.Node, node: TSESTree.Node, root: TSESTree.Node): boolean {
+  if (contains(target, node) || contains(node, target)) return true;
+  let child: TSESTree.Node = target;
+  for (let parent = target.parent; parent && parent !== root.parent; child = parent, parent = parent.parent) {
+    if (contains(parent, node)) {
+      if (parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') {
+        const branches = [parent.consequent, parent.alternate].filter((b): b is NonNullable<typeof b> => b !== null);
+        return !branches.some((b) => b === child) || !branches.some((b) => b !== child && contains(b, node));
+      }
+      if (parent.type === 'SwitchStatement') return !parent.cases.some((c) => c !== child && contains(c, node));
+      return true;
+    }
+    // Leaving this block: what follows it runs only when nothing after `target` in it returns or throws
+    // (a `return` in a callback's body ends the callback, and its caller runs on).
+    if (parent.type === 'BlockStatement' || parent.type === 'SwitchCase') {
+      const body = parent.type === 'BlockStatement' ? parent.body : parent.consequent;
+      const ends = (s: TSESTree.Statement): boolean =>
+        s.type === 'ThrowStatement' ||
+        (s.type === 'ReturnStatement' && !(parent.parent !== undefined && isFunction(parent.parent) && parent.parent !== root));
+      if (body.slice(body.findIndex((s) => s === child) + 1).some(ends)) return false;
+    }
+  }
+  return false;
 }
 
 /** A secret the caller must know (`password`, `password_hash`, `hashed_password`, `otp_secret`): a credential, not state. */

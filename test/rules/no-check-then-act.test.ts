@@ -274,6 +274,57 @@ export async function copyCategory(categoryId: number, userId: number) {
 }
 `,
     },
+    // A DELETE of the very row the read found, by its key, after a test of what the row is: a concurrent
+    // request can only change it on a row that is still there, and the losing DELETE matches nothing.
+    {
+      name: 'what the row is tested, then the row deleted by the key it was found by (Prisma)',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function callback(webhookId: string, status: number) {
+  const webhook = await prisma.webhook.findUnique({ where: { id: webhookId } });
+  if (!webhook) return new Response('Webhook not found');
+  if (webhook.receiver === 'zapier' && webhook.installationId && status === 410) {
+    await prisma.webhook.delete({ where: { id: webhookId } });
+    return new Response('Unsubscribed');
+  }
+  await fetch('https://example.com/log', { method: 'POST' });
+  return new Response('OK');
+}
+`,
+    },
+    {
+      name: 'what the row is tested, then the row deleted by the id the read returned (SQL text)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deleteSchedule(projectId: string, friendlyId: string) {
+  const { rows } = await pool.query('SELECT id, type FROM schedules WHERE project_id = $1 AND friendly_id = $2', [projectId, friendlyId]);
+  if (rows.length === 0) throw new Error('Schedule not found');
+  if (rows[0].type === 'DECLARATIVE') throw new Error('Cannot delete declarative schedules');
+  await pool.query('DELETE FROM schedules WHERE id = $1', [rows[0].id]);
+}
+`,
+    },
+    {
+      name: 'what the instance is tested, then the instance destroyed with its children (Sequelize)',
+      code: `
+import { Model } from 'sequelize';
+class TransactionsImport extends Model {}
+class TransactionsImportRow extends Model {}
+
+export async function deleteImport(id: number) {
+  const importInstance = await TransactionsImport.findByPk(id);
+  if (!importInstance) throw new Error('Import not found');
+  if (importInstance.source === 'PLAID') throw new Error('Disconnect the bank account first');
+  await importInstance.destroy();
+  await TransactionsImportRow.destroy({ where: { TransactionsImportId: id } });
+  return true;
+}
+`,
+    },
     // Set-once and clear-once: the test asks whether a value is there, the write sets it to the clock or NULL.
     {
       name: 'set-once: the timestamp is set when missing, nothing else runs twice',
@@ -701,6 +752,84 @@ export async function buyTicket(concertId: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a token tested for expiry, deleted, and a session created: two requests both get one',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function verify(identifier: string, token: string) {
+  const row = await prisma.verificationToken.findUnique({ where: { identifier_token: { identifier, token } } });
+  if (!row) throw new Error('invalid');
+  if (row.expires < new Date()) throw new Error('expired');
+  await prisma.verificationToken.delete({ where: { identifier_token: { identifier, token } } });
+  await prisma.session.create({ data: { identifier } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'a status tested, then the row deleted and a refund awaited: two requests both refund',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare const stripe: any;
+
+export async function cancelOrder(orderId: number) {
+  const { rows } = await pool.query('SELECT status, charge_id FROM orders WHERE id = $1', [orderId]);
+  if (rows[0].status !== 'paid') throw new Error('not paid');
+  await pool.query('DELETE FROM orders WHERE id = $1', [orderId]);
+  await stripe.refunds.create({ charge: rows[0].charge_id });
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 7 }],
+    },
+    {
+      name: 'a column this file changes, tested, then the row deleted: a concurrent upgrade in between is deleted',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function deleteTrial(accountId: number) {
+  const { rows } = await pool.query('SELECT plan FROM accounts WHERE id = $1', [accountId]);
+  if (rows[0].plan !== 'trial') throw new Error('only trials can be deleted');
+  await pool.query('DELETE FROM accounts WHERE id = $1', [accountId]);
+}
+
+export async function upgrade(accountId: number) {
+  await pool.query("UPDATE accounts SET plan = 'pro' WHERE id = $1", [accountId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a status tested, then the row deleted alone: an approval in between is deleted (Prisma)',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function withdraw(partnerId: string, programId: string) {
+  const enrollment = await prisma.programEnrollment.findUniqueOrThrow({ where: { partnerId_programId: { partnerId, programId } } });
+  if (enrollment.status !== 'pending') throw new Error('You can only withdraw a pending application');
+  await prisma.programEnrollment.delete({ where: { id: enrollment.id } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'what the row is tested, then another row of the table deleted: not the row found',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function replace(webhookId: number, otherId: number) {
+  const { rows } = await pool.query('SELECT receiver FROM webhooks WHERE id = $1', [webhookId]);
+  if (rows[0].receiver !== 'zapier') throw new Error('not zapier');
+  await pool.query('DELETE FROM webhooks WHERE id = $1', [otherId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
     {
       name: 'FOR UPDATE on the rows of the table then inserted into: a missing row locks nothing (PostgreSQL)',
       code: `
