@@ -630,12 +630,18 @@ function uniqueColumnSet(read: Step, write: Step, table: string): string | null 
 
 /**
  * A uniqueness check asks whether a row holding the value exists: it counts them (`COUNT(*)`, a model's
- * `count`), probes with EXISTS, or tests whether a row came back (`if (existing) throw`). A test of what
- * is in the rows read (a balance summed from a card's transactions) checks something else.
+ * `count`), probes with EXISTS, tests whether a row came back (`if (existing) throw`), or whose row it
+ * is (`if (existing && existing.id !== user.id) throw`: only the row's key is read, so the caller's own
+ * row may keep its value). A test of what is in the rows read (a balance summed from a card's
+ * transactions) checks something else.
  */
 function asksWhetherTaken(read: Step, test: TSESTree.Node): boolean {
   if (/\bcount\b|^\s*select\s+(?:not\s+)?exists\b/i.test(read.facts.text)) return true;
-  return !read.result.valueTests.some((t) => t.node === test);
+  return !read.result.valueTests.some((t) => t.node === test && !readsOnlyKeys(t.columns));
+}
+
+function readsOnlyKeys(columns: readonly string[] | null): boolean {
+  return columns !== null && columns.length > 0 && columns.every(isKeyColumn);
 }
 
 /**

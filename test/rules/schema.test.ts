@@ -47,6 +47,17 @@ export async function upvote(userId: number, postId: number) {
 `;
 const voteSchema = withSchema('votes.prisma');
 
+/** A name looked up, tested to belong to another row (its key compared to the caller's), then set on the caller's row. */
+const claimName = (column: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function rename(me: { id: string }, ${column}: string) {
+  const existing = await prisma.partner.findUnique({ where: { ${column} } });
+  if (existing && existing.id !== me.id) throw new Error('taken');
+  await prisma.partner.update({ where: { id: me.id }, data: { ${column} } });
+}
+`;
+
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
     {
@@ -176,8 +187,19 @@ export async function rename(pool: Pool, id: number, email: string) {
 `,
       settings: sqlSchema,
     },
+    {
+      name: "a value tested to belong to another row (its id compared to the caller's) and set by an UPDATE: the @unique key refuses the second taker",
+      code: claimName('username'),
+      settings: voteSchema,
+    },
   ],
   invalid: [
+    {
+      name: 'a value tested to belong to another row, set by an UPDATE, on a column no key makes unique',
+      code: claimName('nickname'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenSetUnique', line: 5, column: 26 }],
+    },
     {
       name: 'a count by part of a key is a limit, which the key does not enforce',
       code: `
