@@ -5,7 +5,7 @@ import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice } from './advice.js';
-import { boundedDecrement, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
+import { boundedDecrement, handledDuplicate, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
 import type { Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
 import { dependsOn } from '../flow/results.js';
@@ -129,6 +129,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
+        if (insert && handledDuplicate(read, write, table, schema)) continue;
         if (insert && looksUpAnotherRow(read, write, table)) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
         const plain = insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';

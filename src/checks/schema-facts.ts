@@ -4,7 +4,16 @@
  */
 import type { Step } from '../flow/index.js';
 import { columnName } from '../sql/keys.js';
-import { columnKind, coveringKey, lowerBound, type CheckBound, type CoveringKey, type Schema } from '../schema/index.js';
+import {
+  columnKind,
+  coveringKey,
+  declaresKeys,
+  findTable,
+  lowerBound,
+  type CheckBound,
+  type CoveringKey,
+  type Schema,
+} from '../schema/index.js';
 import type { JsValueKind } from '../flow/provenance.js';
 
 /**
@@ -30,6 +39,31 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
   // Not a count: a limit of 5 rows per workspace is no key on `(workspace_id, slug)`.
   const whole = coveringKey(schema, table, [...inserted]);
   return whole !== null && columns.every((c) => whole.columns.some((k) => columnName(k) === c)) ? whole : null;
+}
+
+/**
+ * The INSERT runs where a unique violation is handled (a `catch` naming P2002, 23505, ER_DUP_ENTRY, a
+ * `UniqueConstraintError`; here or in the helper that runs it): the code relies on a key to refuse the
+ * duplicate and answers the loser. Believed unless the facts show the key it handles cannot be the one
+ * the check feared: a count (a limit, which no key enforces), or a lookup the facts state whole on a
+ * table with declared keys, where neither the values looked up nor the columns inserted cover one (a
+ * primary key on a fresh id does not count: it refuses no duplicate of anything looked up).
+ */
+export function handledDuplicate(read: Step, write: Step, table: string, schema: Schema): boolean {
+  if (!write.catchesUniqueViolation || read.facts.aggregate) return false;
+  const looked = lookedUp(read);
+  const whole = looked.length > 0 && looked.length === read.facts.where.length;
+  if (!whole || !declaresKeys(schema, table)) return true;
+  const inserted = write.facts.insertColumns;
+  if (inserted === null || coveringKey(schema, table, looked) !== null) return true;
+  const primary = new Set((findTable(schema, table)?.primaryKey?.columns ?? []).map(columnName));
+  return (
+    coveringKey(
+      schema,
+      table,
+      inserted.filter((c) => !primary.has(columnName(c))),
+    ) !== null
+  );
 }
 
 /**

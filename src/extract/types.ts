@@ -92,6 +92,8 @@ export interface QuerySite {
   firstColumn?: boolean;
   /** The value the call resolves to is this column of the row (a function returning `rows[0].stock`). */
   resultColumn?: string;
+  /** The called function runs the statement in a `try` whose `catch` handles a unique violation (a derived site). */
+  uniqueViolationCaught?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */

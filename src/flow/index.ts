@@ -210,7 +210,7 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
         connection,
         transaction,
         result: services.useOf(site),
-        catchesUniqueViolation: catchesUniqueViolation(site.node, unit),
+        catchesUniqueViolation: site.uniqueViolationCaught === true || catchesUniqueViolation(site.node, unit),
         outsideEnclosingTransaction: scope !== null && !onScopeConnection ? scope : null,
       });
       if (facts.transaction) enterBranchOf(site.node);
@@ -375,31 +375,48 @@ function handedByLibrary(call: TSESTree.CallExpression, services: StepServices):
   return object !== null && services.extraction.context.connectionKind(object) !== 'unknown';
 }
 
-const UNIQUE_VIOLATION = /23505|ER_DUP_ENTRY|unique|duplicate/i;
+/** PostgreSQL's SQLSTATE, MySQL's code, Prisma's P2002, Sequelize's `UniqueConstraintError`, and the words. */
+const UNIQUE_VIOLATION = /23505|ER_DUP_ENTRY|P2002|unique|duplicate/i;
 
-/** A `try` around the node, inside the unit, whose `catch` names a unique violation. */
+/**
+ * A `try` around the node, inside the unit, whose `catch` names a unique violation, or a `.catch(fn)`
+ * on the promise the node is part of whose handler does.
+ */
 function catchesUniqueViolation(node: TSESTree.Node, unit: TSESTree.Node): boolean {
-  for (let current = node.parent; current && current !== unit; current = current.parent) {
+  for (let child: TSESTree.Node = node, current = node.parent; current && current !== unit; child = current, current = current.parent) {
     if (
-      current.type !== 'BlockStatement' ||
-      current.parent?.type !== 'TryStatement' ||
-      current.parent.block !== current ||
-      !current.parent.handler
+      current.type === 'MemberExpression' &&
+      current.object === child &&
+      propertyName(current) === 'catch' &&
+      current.parent?.type === 'CallExpression' &&
+      current.parent.callee === current &&
+      current.parent.arguments.some((handler) => namesUniqueViolation(handler))
     )
-      continue;
-    let named = false;
-    walk(current.parent.handler, (n) => {
-      if (named) return false;
-      if (
-        (n.type === 'Literal' && typeof n.value === 'string' && UNIQUE_VIOLATION.test(n.value)) ||
-        (n.type === 'Identifier' && UNIQUE_VIOLATION.test(n.name))
-      )
-        named = true;
-      return !named;
-    });
-    if (named) return true;
+      return true;
+    if (
+      current.type === 'BlockStatement' &&
+      current.parent?.type === 'TryStatement' &&
+      current.parent.block === current &&
+      current.parent.handler &&
+      namesUniqueViolation(current.parent.handler)
+    )
+      return true;
   }
   return false;
+}
+
+function namesUniqueViolation(handler: TSESTree.Node): boolean {
+  let named = false;
+  walk(handler, (n) => {
+    if (named) return false;
+    if (
+      (n.type === 'Literal' && typeof n.value === 'string' && UNIQUE_VIOLATION.test(n.value)) ||
+      (n.type === 'Identifier' && UNIQUE_VIOLATION.test(n.name))
+    )
+      named = true;
+    return !named;
+  });
+  return named;
 }
 
 /** The innermost `if` branch, `catch` or `case` around a node that ends by leaving the function. */

@@ -59,6 +59,8 @@ export interface SummaryStep {
   tested: boolean;
   /** The function returns one column of the row (`return rows[0].stock`): that column. */
   returnedColumn: string | null;
+  /** The function runs it in a `try` whose `catch` handles a unique violation (a get-or-create helper). */
+  catchesUniqueViolation: boolean;
 }
 
 export interface FunctionSummary {
@@ -98,6 +100,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
+        catchesUniqueViolation: step.catchesUniqueViolation,
       })),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
@@ -329,6 +332,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
         ...(s.tested && !s.returned ? { rowsRequired: true } : {}),
+        ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),
         derived: {

@@ -80,7 +80,8 @@ export interface Step {
   result: ResultUse;
   /**
    * The statement runs in a `try` whose `catch` handles a unique violation (it names `23505`,
-   * `ER_DUP_ENTRY`, `unique_violation`, a `Unique...Error` or `duplicate`): a unique constraint backs it.
+   * `ER_DUP_ENTRY`, Prisma's `P2002`, `unique_violation`, a `Unique...Error` or `duplicate`), here or in
+   * the called function that runs it: a unique constraint backs it.
    */
   catchesUniqueViolation: boolean;
   /** The step runs lexically inside a transaction callback but not on its connection. */

@@ -47,6 +47,29 @@ export async function upvote(userId: number, postId: number) {
 `;
 const voteSchema = withSchema('votes.prisma');
 
+/** A get-or-create: the lookup, then a create whose P2002 (or 23505) the code answers, here or in a helper. */
+const getOrCreate = (
+  where: string,
+  data: string,
+  catcher = "if (error instanceof Error && 'code' in error && error.code === 'P2002') return null;",
+) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+async function createOnce(data: any) {
+  try {
+    return await prisma.vote.create({ data });
+  } catch (error) {
+    ${catcher}
+    throw error;
+  }
+}
+export async function upvote(where: any, userId: number, postId: number) {
+  const existing = await prisma.vote.findFirst({ where: ${where} });
+  if (existing) return existing;
+  return ${data};
+}
+`;
+
 /** A name looked up, tested to belong to another row (its key compared to the caller's), then set on the caller's row. */
 const claimName = (column: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -192,8 +215,42 @@ export async function rename(pool: Pool, id: number, email: string) {
       code: claimName('username'),
       settings: voteSchema,
     },
+    {
+      name: 'a lookup the facts cannot state (a where handed in), then a create whose P2002 is handled: the code relies on a key and answers the loser',
+      code: getOrCreate(
+        'where',
+        "await prisma.vote.create({ data: { userId, postId } }).catch((error) => { if (error.code === 'P2002') return null; throw error; })",
+      ),
+    },
+    {
+      name: 'the create runs in a helper that handles P2002 (a get-or-create helper)',
+      code: getOrCreate('where', 'await createOnce({ userId, postId })'),
+    },
+    {
+      name: 'a lookup by one column, a create whose columns a declared unique key covers, P2002 handled in the helper',
+      code: getOrCreate('{ userId }', 'await createOnce({ id: crypto.randomUUID(), userId, postId })'),
+      settings: voteSchema,
+    },
   ],
   invalid: [
+    {
+      name: 'a count is a limit: a handled P2002 does not enforce it',
+      code: getOrCreate('where', 'await createOnce({ userId, postId })').replace('prisma.vote.findFirst', 'prisma.vote.count'),
+      errors: [{ messageId: 'checkThenInsert', line: 13, column: 26 }],
+    },
+    {
+      name: 'a handled 23505 of a key that neither the lookup nor the inserted columns cover (only the primary key on a fresh id)',
+      code: booking(`try {
+    await pool.query('INSERT INTO bookings (booking_id, patient) VALUES ($1, $2)', [crypto.randomUUID(), patient]);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') return { ok: false };
+    throw error;
+  }`)
+        .replace('WHERE doctor = $1 AND starts_at = $2', 'WHERE patient = $1')
+        .replace('[doctor, startsAt]);', '[patient]);'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
+    },
     {
       name: 'a value tested to belong to another row, set by an UPDATE, on a column no key makes unique',
       code: claimName('nickname'),
