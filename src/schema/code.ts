@@ -1,6 +1,6 @@
 /**
  * Schema declared in JS/TS code -> schema ops: TypeORM entities, Sequelize models, drizzle tables,
- * and the schema builders of knex, kysely and node-pg-migrate migrations, plus DDL sent as raw SQL
+ * and the schema builders of knex, kysely, node-pg-migrate and db-migrate migrations, plus DDL sent as raw SQL
  * from a migration (`queryRunner.query('CREATE TABLE ...')`, `knex.raw`, `pgm.sql`). In a migration
  * only what `up` does counts: `down` undoes it. Never throws.
  */
@@ -19,11 +19,12 @@ export const CODE_SCHEMA_HINT =
 /**
  * Words without which the reading below finds nothing, whatever the hint matched: an `@Entity` or
  * `@Table` class, a drizzle table, a `*schema` builder (knex, drizzle), Sequelize's `define`/`init`, a
- * kysely chain run by `execute`/`compile`, a node-pg-migrate or `migrationBuilder` call, or DDL text.
+ * kysely chain run by `execute`/`compile`, a node-pg-migrate, db-migrate or `migrationBuilder` call, or DDL text.
  * Sequelize migrations (`queryInterface.addColumn`, `queryInterface.createTable`) match the hint but
  * none of these: 270 of the 440 code files the hint admitted on one codebase, each parsed for nothing.
  */
-const MAY_YIELD_NAMED = /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table/;
+const MAY_YIELD_NAMED =
+  /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table|\bdb\s*\.\s*(?:createTable|addColumn|addIndex)\b/;
 const MAY_YIELD_WORDS = /schema|\bpgm\b|migrationbuilder|\b(?:create|alter|drop)(?:\s|\\)[\s\S]{0,40}?(?:table|index)/i;
 
 /** A JS/TS file that may declare schema: only those are parsed. */
@@ -342,6 +343,11 @@ function schemaCall(node: TSESTree.CallExpression, variable: string | null = nul
     /^pgm$|migrationBuilder/i.test(memberObjectName(callee))
   )
     return pgmCall(name, node.arguments);
+  if (
+    /^(?:createTable|addColumn|addIndex|removeColumn|renameColumn|renameTable|dropTable|removeIndex)$/.test(name) &&
+    memberObjectName(callee) === 'db'
+  )
+    return dbMigrateCall(name, node.arguments);
   return null;
 }
 
@@ -791,17 +797,23 @@ function pgmColumns(table: string, spec: TSESTree.ObjectExpression): SchemaOp[] 
   for (const p of spec.properties) {
     if (p.type !== 'Property') continue;
     const column = propertyKey(p);
-    if (column === null) continue;
-    const shorthand = stringValue(p.value);
-    const options = objectArg(p.value);
-    const type = shorthand ?? stringValue(options ? objectProperty(options, 'type') : null) ?? 'unknown';
-    // node-pg-migrate's 'id' shorthand is `serial PRIMARY KEY`.
-    ops.push({ op: 'column', table, column, type: type === 'id' ? 'serial' : type.toLowerCase() });
-    if (type === 'id' || boolProperty(options, 'primaryKey')) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
-    if (boolProperty(options, 'unique')) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
-    const check = stringValue(options ? objectProperty(options, 'check') : null);
-    if (check !== null) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD CHECK (${check})`));
+    if (column !== null) ops.push(...pgmColumn(table, column, p.value));
   }
+  return ops;
+}
+
+/** One column's spec: a type name (`'text'`) or `{ type, primaryKey, unique, check }`. */
+function pgmColumn(table: string, column: string, value: Node): SchemaOp[] {
+  const ops: SchemaOp[] = [];
+  const shorthand = stringValue(value);
+  const options = objectArg(value);
+  const type = shorthand ?? stringValue(options ? objectProperty(options, 'type') : null) ?? 'unknown';
+  // node-pg-migrate's 'id' shorthand is `serial PRIMARY KEY`.
+  ops.push({ op: 'column', table, column, type: type === 'id' ? 'serial' : type.toLowerCase() });
+  if (type === 'id' || boolProperty(options, 'primaryKey')) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
+  if (boolProperty(options, 'unique')) ops.push({ op: 'unique', table, key: plainKey(null, [column]) });
+  const check = stringValue(options ? objectProperty(options, 'check') : null);
+  if (check !== null) ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD CHECK (${check})`));
   return ops;
 }
 
@@ -900,4 +912,51 @@ function pgmConstraint(table: string, name: string | null, spec: TSESTree.Object
   if (check !== null)
     ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD ${name ? `CONSTRAINT ${quoted(name)} ` : ''}CHECK (${check})`));
   return ops;
+}
+
+// db-migrate ----------------------------------------------------------------------------------------
+
+/**
+ * db-migrate's `db.createTable(name, { col: spec } | { columns, ifNotExists })`, `db.addColumn(table,
+ * name, spec)`, `db.addIndex(table, name, columns, unique)`, `db.removeColumn`, `db.renameColumn`,
+ * `db.renameTable`, `db.dropTable` and `db.removeIndex([table,] name)`. A column spec has node-pg-migrate's
+ * shape (`{ type: 'string', unique: true, primaryKey: true }`); `db.runSql(text)` is read as DDL text.
+ */
+function dbMigrateCall(name: string, args: TSESTree.CallExpressionArgument[]): SchemaOp[] | null {
+  const table = stringValue(args[0]);
+  if (table === null) return null;
+  const second = stringValue(args[1]);
+  switch (name) {
+    case 'createTable': {
+      const spec = objectArg(args[1]);
+      const columns = spec ? (objectArg(objectProperty(spec, 'columns')) ?? spec) : null;
+      return [{ op: 'create-table', table }, ...(columns ? pgmColumns(table, columns) : [])];
+    }
+    case 'addColumn':
+      return second !== null && args[2] !== undefined ? pgmColumn(table, second, args[2]) : [];
+    case 'addIndex': {
+      const unique = args[3] !== undefined && isTrue(args[3]);
+      const columns = stringList(args[2]);
+      return unique && columns !== null ? [{ op: 'unique', table, key: plainKey(second, columns) }] : [];
+    }
+    case 'removeColumn':
+      return second !== null ? [{ op: 'drop-column', table, column: second }] : [];
+    case 'renameColumn': {
+      const to = stringValue(args[2]);
+      return second !== null && to !== null ? [{ op: 'rename-column', table, column: second, to }] : [];
+    }
+    case 'renameTable':
+      return second !== null ? [{ op: 'rename-table', table, to: second }] : [];
+    case 'dropTable':
+      return [{ op: 'drop-table', table }];
+    case 'removeIndex':
+      return second !== null ? [{ op: 'drop-constraint', table, name: second }] : [{ op: 'drop-constraint', table: null, name: table }];
+    default:
+      return null;
+  }
+}
+
+function isTrue(node: Node): boolean {
+  const inner = unwrap(node);
+  return inner.type === 'Literal' && inner.value === true;
 }

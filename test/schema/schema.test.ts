@@ -338,6 +338,33 @@ describe('schema in code', () => {
     expect(lowerBound(schema, 'wallets', 'cents')).toMatchObject({ bound: '0' });
   });
 
+  it('reads db-migrate migrations: column specs, unique indexes, added columns, and not what down undoes', () => {
+    const text = `
+      'use strict';
+      exports.up = function (db, cb) {
+        db.createTable('members', {
+          id: { type: 'serial', primaryKey: true, notNull: true, autoIncrement: true },
+          username: { type: 'string', length: 255, unique: true },
+          email: { type: 'string', length: 255 },
+          seats: 'int',
+        }, cb);
+        db.addIndex('members', 'members_email_idx', ['email'], true, cb);
+        db.addColumn('members', 'handle', { type: 'string', unique: true }, cb);
+      };
+      exports.down = function (db, cb) {
+        return db.dropTable('members', cb);
+      };
+    `;
+    expect(mayDeclareSchema(text)).toBe(true);
+    const schema = fromCode(text);
+    expect(coveringKey(schema, 'members', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'members', ['username'])).toMatchObject({ kind: 'unique' });
+    expect(coveringKey(schema, 'members', ['email'])).toMatchObject({ name: 'members_email_idx' });
+    expect(coveringKey(schema, 'members', ['handle'])).not.toBeNull();
+    expect(coveringKey(schema, 'members', ['seats'])).toBeNull();
+    expect(columnKind(schema, 'members', 'seats')).toBe('number');
+  });
+
   it('reads raw DDL a TypeORM migration sends in up, not what down undoes', () => {
     const schema = fromCode(`
       export class AddSeats1700000000000 implements MigrationInterface {
