@@ -1,6 +1,6 @@
 /**
  * SQLite, as the declared schema tells it (drizzle's `sqliteTable`, a Prisma datasource with
- * `provider = "sqlite"`): one writer at a time, so a read and a write in one transaction cannot
+ * `provider = "sqlite"`) or the code that makes the database object (kysely's `SqliteDialect`): one writer at a time, so a read and a write in one transaction cannot
  * interleave with another writer (the stale one fails with SQLITE_BUSY). Two statements outside a
  * transaction still race, and the same code on PostgreSQL tables is reported as before.
  */
@@ -55,8 +55,23 @@ export async function order(id: number) {
 }
 `;
 
+/** kysely, its dialect given where the instance is made: no schema needed. */
+const kyselyOrder = (dialect: string, transaction: boolean) => `
+import { Kysely, ${dialect} } from 'kysely';
+import Database from 'better-sqlite3';
+const db = new Kysely<any>({ dialect: new ${dialect}({ database: new Database('shop.db') }) });
+export async function placeOrder(productId: string) {
+  ${transaction ? 'await db.transaction().execute(async (trx) => {' : '{ const trx = db;'}
+    const product = await trx.selectFrom('products').select('stock').where('id', '=', productId).executeTakeFirstOrThrow();
+    if (product.stock < 1) throw new Error('Sold out');
+    await trx.updateTable('products').set((eb) => ({ stock: eb('stock', '-', 1) })).where('id', '=', productId).execute();
+  }${transaction ? ');' : ''}
+}
+`;
+
 ruleTester.run('no-check-then-act on SQLite', checkThenAct, {
   valid: [
+    { name: 'a kysely transaction on new Kysely({ dialect: new SqliteDialect(...) })', code: kyselyOrder('SqliteDialect', true) },
     { name: 'a transaction on sqliteTable tables: the stale writer fails', code: removeMember(inTransaction), settings: sqlite },
     {
       name: 'a Prisma interactive transaction on a sqlite datasource',
@@ -65,6 +80,16 @@ ruleTester.run('no-check-then-act on SQLite', checkThenAct, {
     },
   ],
   invalid: [
+    {
+      name: 'kysely on SqliteDialect outside a transaction',
+      code: kyselyOrder('SqliteDialect', false),
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 27 }],
+    },
+    {
+      name: 'the same kysely transaction on PostgresDialect',
+      code: kyselyOrder('PostgresDialect', true),
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 27 }],
+    },
     {
       name: 'two autocommit statements on SQLite still interleave',
       code: removeMember(autocommit),

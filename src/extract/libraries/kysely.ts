@@ -18,7 +18,9 @@
  * database object handed in: `this.db.db.selectFrom(...)`); raw SQL still needs the import.
  *
  * `new Kysely(...)` is a pool (every query takes a connection). `db.transaction().execute(async (trx)
- * => ...)` is a transaction, its isolation from `.setIsolationLevel('serializable')` in the chain;
+ * => ...)` is a transaction, its isolation from `.setIsolationLevel('serializable')` in the chain, or
+ * serializable when the instance is made in the file with a SQLite dialect (`new SqliteDialect(...)`):
+ * SQLite has one writer at a time, and a stale writer fails with SQLITE_BUSY;
  * `db.connection().execute(async (conn) => ...)` holds one connection; a controlled transaction
  * (`const trx = await db.startTransaction().execute()`) is open until `trx.commit().execute()` or
  * `trx.rollback().execute()`. A result reports affected rows as `result.numAffectedRows` (and the
@@ -27,7 +29,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { expressionPath, propertyName, unwrap } from '../ast.js';
+import { expressionPath, objectProperty, propertyName, unwrap } from '../ast.js';
 import { columnName, insertedFields, keyName, methodChain, objectArgument, StatementBuilder, isolationFromName } from '../kit.js';
 import type {
   ConnectionKind,
@@ -126,12 +128,15 @@ export const kysely: LibraryAdapter = {
     const chain = chainCalls(node, ctx);
     const begin = chain.find((call) => ctx.calleeName(call) === 'transaction' && call.arguments.length === 0);
     if (!begin) return null;
+    const outer = ctx.calleeObject(begin);
     const isolation =
       chain
         .filter((call) => ctx.calleeName(call) === 'setIsolationLevel')
         .map((call) => isolationOf(call, ctx))
-        .at(0) ?? null;
-    return { library: 'kysely', node, callback, connectionParam: callback.params[0] ?? null, outer: ctx.calleeObject(begin), isolation };
+        .at(0) ??
+      // SQLite runs every transaction serializably: a write after a stale read fails (SQLITE_BUSY).
+      (outer !== null && onSqlite(outer, ctx) ? 'serializable' : null);
+    return { library: 'kysely', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
   },
 
   matchTransactionCall(node, ctx): TransactionCall | null {
@@ -145,6 +150,24 @@ export const kysely: LibraryAdapter = {
     return { library: 'kysely', node, connection, action, isolation: null };
   },
 };
+
+/**
+ * Whether a database object runs on SQLite: it is `new Kysely({ dialect: new SqliteDialect(...) })`
+ * (or a SQLite dialect of another package: `LibsqlDialect`, `D1Dialect`, `BunSqliteDialect`), in this
+ * file, directly or through consts.
+ */
+function onSqlite(db: TSESTree.Expression, ctx: ExtractContext): boolean {
+  const origin = ctx.origin(db);
+  if (origin.type !== 'NewExpression' || ctx.importOf(origin.callee as TSESTree.Expression)?.path.at(-1) !== 'Kysely') return false;
+  const options = origin.arguments[0] && origin.arguments[0].type !== 'SpreadElement' ? ctx.origin(origin.arguments[0]) : null;
+  const property = options?.type === 'ObjectExpression' ? objectProperty(options, 'dialect') : null;
+  const dialect = property && property.type !== 'AssignmentPattern' ? ctx.origin(property as TSESTree.Expression) : null;
+  if (dialect?.type !== 'NewExpression') return false;
+  const imported = ctx.importOf(dialect.callee as TSESTree.Expression);
+  if (!imported) return false;
+  const name = imported.path.at(-1) ?? '';
+  return imported.module === MODULE ? name === 'SqliteDialect' : /^(?:Sqlite|Libsql|D1|BunSqlite|SqlJs)Dialect$/i.test(name);
+}
 
 /** The calls before `call` in its method chain, nearest first: `a.b().c().execute()` -> [c(), b()]. */
 function chainCalls(call: TSESTree.CallExpression, ctx: ExtractContext): TSESTree.CallExpression[] {
