@@ -76,3 +76,13 @@ export function inOneTransaction(site: QuerySite): string {
     ? `in one transaction: use ${site.transactionHint}`
     : 'after BEGIN on the same client, before COMMIT';
 }
+
+/**
+ * SQLite has no row lock (`FOR UPDATE` is a syntax error there) and one writer at a time: the fix for
+ * a read and a write racing outside a transaction is to put them in one, where the stale writer fails.
+ */
+export function sqliteTransaction(site: QuerySite): string {
+  return `run the read and the write in one transaction, which SQLite serializes (the stale writer fails with SQLITE_BUSY; retry it)${
+    site.transactionHint !== undefined ? `: use ${site.transactionHint}` : ''
+  }`;
+}

@@ -4,7 +4,7 @@ import type { SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
-import { dialectAdvice } from './advice.js';
+import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
 import type { Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
@@ -86,7 +86,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           // rows into that set: a check-then-act on it, not a uniqueness check.
           if (isSafeWrite(read, write, table, resolver, options)) continue;
           const messageId = write.site.model ? 'checkThenActModel' : 'checkThenAct';
-          const extra = write.site.model ? modelData(read, write, uniqueTest, messageId) : {};
+          const extra = write.site.model ? modelData(read, write, uniqueTest, messageId, schema) : {};
           pairs.push({ read, write, test: uniqueTest, table, insert: false, messageId, extra });
           continue;
         }
@@ -146,7 +146,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           insert,
           messageId,
           extra: {
-            ...(words ? modelData(read, write, test, messageId) : {}),
+            ...(words ? modelData(read, write, test, messageId, schema) : {}),
             ...(insert ? { upsert: advice.upsert, serializationFailure: advice.serializationFailure } : {}),
             ...(bounded !== null ? { check: bounded.check.text, column: bounded.column, checkViolation: advice.checkViolation } : {}),
           },
@@ -224,15 +224,16 @@ interface Pair {
  * A model call's words: the model as written (`prisma.product`), the field the test read
  * (`product.stock`), and the fix in the library's API, as the sites carry them.
  */
-function modelData(read: Step, write: Step, test: TSESTree.Node, messageId: MessageId): Record<string, string> {
+function modelData(read: Step, write: Step, test: TSESTree.Node, messageId: MessageId, schema: Schema): Record<string, string> {
   const words = write.site.model!;
   const reader = read.site.model;
   const columns = read.result.valueTests.find((t) => t.node === test)?.columns ?? [];
   const field = columns.find((c) => !/^\d+$/.test(c));
-  const fix =
-    messageId === 'checkThenInsertModel'
-      ? words.createOnce
-      : `${capitalize(words.conditional)}, or ${reader?.lock ?? 'lock the rows (`SELECT ... FOR UPDATE` inside the transaction)'}`;
+  const lock =
+    onSqlite(read, schema) && onSqlite(write, schema)
+      ? sqliteTransaction(write.site)
+      : (reader?.lock ?? 'lock the rows (`SELECT ... FOR UPDATE` inside the transaction)');
+  const fix = messageId === 'checkThenInsertModel' ? words.createOnce : `${capitalize(words.conditional)}, or ${lock}`;
   return { table: reader?.display ?? words.display, tested: field ? ` (\`${reader?.name ?? words.name}.${field}\`)` : '', fix };
 }
 

@@ -10,6 +10,7 @@ import {
   isRead,
   laterWrites,
   lines,
+  onSqlite,
   readProtection,
   retestsReadValue,
   sharedTable,
@@ -18,7 +19,7 @@ import {
 } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 import type { QuerySite } from '../extract/types.js';
-import { dialectAdvice, placeholder } from './advice.js';
+import { dialectAdvice, placeholder, sqliteTransaction } from './advice.js';
 
 export const messages = {
   lostUpdate:
@@ -133,7 +134,9 @@ function report(unit: Unit, act: Act<{ read: Step; write: Step; lost: LostWrite 
         into: same ? '' : ` into \`${field(assignment.column)}\``,
         readLines: lines(act.reads),
         writeLines: lines(act.writes),
-        fix: `${capitalize(relative)}${relative ? words.version : capitalize(words.version)}, or ${words.lock}`,
+        fix: `${capitalize(relative)}${relative ? words.version : capitalize(words.version)}, or ${
+          act.reads.every((r) => onSqlite(r, schema)) && onSqlite(write, schema) ? sqliteTransaction(write.site) : words.lock
+        }`,
       },
       [
         ...act.reads.map((r) => ({ label: 'read' as const, node: r.site.node })),

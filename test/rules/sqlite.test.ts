@@ -6,6 +6,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../src/analyze.js';
+import { loadSchema } from '../../src/schema/index.js';
 import checkThenAct from '../../rules/no-check-then-act.js';
 import lostUpdate from '../../rules/no-lost-update.js';
 import { ruleTester } from '../helpers/rule-tester.js';
@@ -133,4 +136,26 @@ ruleTester.run('no-lost-update on SQLite', lostUpdate, {
       errors: [{ messageId: 'lostUpdate', line: 10, column: 11 }],
     },
   ],
+});
+
+describe('the fix a SQLite finding offers', () => {
+  // SQLite has no row lock: `.for('update')` is PostgreSQL's and MySQL's. One transaction is the fix there.
+  const messages = (code: string, file: string) =>
+    analyzeText(code, '/nonexistent/members.ts', {
+      project: false,
+      schema: loadSchema({ paths: [path.join(here, 'schema', file)] }),
+    }).findings.map((f) => f.message);
+
+  it('is one transaction on SQLite, a row lock on PostgreSQL', () => {
+    for (const code of [removeMember(autocommit), mergeConfiguration(autocommit)]) {
+      const [onSqlite] = messages(code, 'sqlite-tables.ts');
+      expect(onSqlite).toContain(
+        'or run the read and the write in one transaction, which SQLite serializes (the stale writer fails with SQLITE_BUSY; retry it): use `db.transaction(async (tx) => ...)`',
+      );
+      expect(onSqlite).not.toContain(".for('update')");
+      const [onPostgres] = messages(code, 'pg-tables.ts');
+      expect(onPostgres).toContain(".for('update')");
+      expect(onPostgres).not.toContain('SQLite');
+    }
+  });
 });
