@@ -152,6 +152,17 @@ function followValue(
     const parent: TSESTree.Node | undefined = current.parent;
     if (!parent) return;
     switch (parent.type) {
+      case 'ArrayExpression': {
+        // `const [a, b] = await Promise.all([q1, q2])`: `a` is q1's result as it is, `b` is not.
+        const pattern = promiseAllPattern(parent);
+        if (pattern !== null) {
+          use.handedOff = true;
+          const element = pattern.elements[parent.elements.indexOf(current as TSESTree.Expression)];
+          if (element) bind(element, path);
+          return;
+        }
+        break;
+      }
       case 'AwaitExpression':
       case 'TSAsExpression':
       case 'TSNonNullExpression':
@@ -161,7 +172,6 @@ function followValue(
       case 'UnaryExpression':
       case 'BinaryExpression':
       case 'TemplateLiteral':
-      case 'ArrayExpression':
       case 'SpreadElement':
       case 'ObjectExpression':
       case 'NewExpression':
@@ -259,6 +269,29 @@ function followValue(
     }
     current = parent;
   }
+}
+
+/**
+ * The array pattern that takes apart, element by element, what `Promise.all(array)` resolves to:
+ * `const [a, b] = await Promise.all([...])`, `[a, b] = await Promise.all([...])`; null for any other use.
+ */
+function promiseAllPattern(array: TSESTree.ArrayExpression): TSESTree.ArrayPattern | null {
+  const call = array.parent;
+  if (
+    call?.type !== 'CallExpression' ||
+    call.arguments[0] !== array ||
+    array.elements.some((e) => e === null || e.type === 'SpreadElement') ||
+    call.callee.type !== 'MemberExpression' ||
+    call.callee.object.type !== 'Identifier' ||
+    call.callee.object.name !== 'Promise' ||
+    propertyName(call.callee) !== 'all'
+  )
+    return null;
+  const awaited = call.parent?.type === 'AwaitExpression' ? call.parent : null;
+  const target = awaited?.parent;
+  if (target?.type === 'VariableDeclarator' && target.init === awaited && target.id.type === 'ArrayPattern') return target.id;
+  if (target?.type === 'AssignmentExpression' && target.right === awaited && target.left.type === 'ArrayPattern') return target.left;
+  return null;
 }
 
 function isThenCall(member: TSESTree.MemberExpression): boolean {

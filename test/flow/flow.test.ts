@@ -119,6 +119,23 @@ describe('flow: result usage', () => {
     expect(stepsOf(model, 'f')[0]?.tested).toEqual([6]);
   });
 
+  it('takes apart what Promise.all resolves to: each element is the result of its own query, as it is', () => {
+    const model = modelOf(`
+      export async function f(client: PoolClient) {
+        const [a, b] = await Promise.all([
+          client.query('SELECT type FROM s WHERE id = $1', [1]),
+          client.query('SELECT type FROM s WHERE id = $1', [2]),
+        ]);
+        if (!b) throw new Error('missing');
+        if (a.rows[0].type === 'x') throw new Error('x');
+      }`);
+    const [first, second] = model.units.find((u) => u.name === 'f')?.steps ?? [];
+    expect(first?.result.tests.map((t) => t.loc.start.line)).toEqual([8]);
+    expect(first?.result.valueTests.map((t) => t.columns)).toEqual([['type']]);
+    expect(second?.result.tests.map((t) => t.loc.start.line)).toEqual([7]);
+    expect(second?.result.valueTests).toEqual([]);
+  });
+
   it('follows .then callbacks and sees a result returned to the caller', () => {
     const model = modelOf(`
       export function f(pool: Pool) {

@@ -325,6 +325,24 @@ export async function deleteImport(id: number) {
 }
 `,
     },
+    {
+      name: 'rows read together with Promise.all, then the one found deleted by the key it was found by',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function deprovision(email: string, projectId: string, userId: string) {
+  const [member, invite] = await Promise.all([
+    prisma.projectUsers.findUnique({ where: { userId_projectId: { userId, projectId } } }),
+    prisma.projectInvite.findUnique({ where: { email_projectId: { email, projectId } } }),
+  ]);
+  if (member) console.log('member', member.role);
+  if (invite) {
+    await prisma.projectInvite.delete({ where: { email_projectId: { email, projectId } } });
+  }
+}
+`,
+    },
     // Set-once and clear-once: the test asks whether a value is there, the write sets it to the clock or NULL.
     {
       name: 'set-once: the timestamp is set when missing, nothing else runs twice',
