@@ -9,7 +9,8 @@
  *   `alterations/`, `seeds/`, `seeders/`, `scripts/`, `bin/`; `cron/`, `crons/` for scheduled jobs, run
  *   one at a time; `__tests__/`, `test/`, `tests/`, `e2e/`),
  *   a test name (`*.test.*`, `*.spec.*`), a timestamp-prefixed name (`20240101123000_add_x.ts`,
- *   `1700000000000-AddX.ts`), a seed file (`seed.ts`, `populate.ts`);
+ *   `1700000000000-AddX.ts`), a seed file (`seed.ts`, `populate.ts`, `tenant.seed.ts`), a backfill
+ *   (`backfill.ts`, `backfill-payment-intents.ts`, `runs.backfill.ts`: old rows filled in once, by hand);
  * - its shape: a TypeORM migration (`implements MigrationInterface`, `up(queryRunner)`), exported
  *   `up` and `down` (knex, Sequelize/umzug, kysely, node-pg-migrate, Prisma-style runners), a
  *   `#!` line (a command-line script), a numbered or migration-named file that changes the schema
@@ -51,6 +52,14 @@ const TEST_NAME = /\.(?:test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$/i;
 const TIMESTAMPED = /^(?:\d{8,}[-_.]|V\d+(?:[._]\d+)*__|Migration\d{8,})/;
 /** `seed.ts`, `seeds.js`, `seed-all.ts`, `seeder.ts`, `populate.ts` (a database filled by hand). */
 const SEED_NAME = /^(?:seed(?:s|er|ers)?|populate)(?:[-_.][^/]*)?\.[cm]?[jt]sx?$/i;
+/** `tenant.seed.ts`, `user-seed.ts`, `roles.seeder.js`: one entity's seed, named after it. */
+const SEED_SUFFIX = /[-_.]seed(?:s|er|ers)?\.[cm]?[jt]sx?$/i;
+/**
+ * `backfill.ts`, `backfill-discount-codes.ts`, `payments_backfill.ts`, `runs.backfill.ts`: filling old rows in
+ * once, started by an operator. A word of the name, not a part of one (`runsBackfiller.server.ts`, a
+ * service, is checked).
+ */
+const BACKFILL_NAME = /(?:^|[-_.])backfill(?:[-_.][^/]*)?\.[cm]?[jt]sx?$/i;
 
 /** A TypeORM migration class. */
 const TYPEORM_MIGRATION = /\bimplements\s+MigrationInterface\b|\b(?:async\s+)?up\s*\(\s*queryRunner\b|\bextends\s+Migration\s*\{/;
@@ -95,7 +104,8 @@ export function classifyFile(relativePath: string, text?: string): OneShotVerdic
     if (kind) return { kind, reason: `in a ${folder}/ folder` };
   }
   if (TIMESTAMPED.test(name)) return { kind: 'migration', reason: 'a timestamp-prefixed file name' };
-  if (SEED_NAME.test(name)) return { kind: 'seed', reason: 'a seed file name' };
+  if (SEED_NAME.test(name) || SEED_SUFFIX.test(name)) return { kind: 'seed', reason: 'a seed file name' };
+  if (BACKFILL_NAME.test(name)) return { kind: 'script', reason: 'a backfill (old rows filled in once, by hand)' };
   if (text === undefined) return null;
   if (text.startsWith('#!')) return { kind: 'script', reason: 'a command-line script (#! line)' };
   const code = withoutComments(text);
