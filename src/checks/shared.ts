@@ -159,10 +159,18 @@ export function sharedTable(read: Step, write: Step): string | null {
   return write.facts.tablesWritten.find((t) => read.facts.tablesRead.includes(t)) ?? null;
 }
 
-/** The write's WHERE re-tests a value the read returned (`version = $3` with `$3` from the read). */
+/**
+ * The write's WHERE re-tests a value the read returned (`version = $3` with `$3` from the read). An
+ * equality on a column the write itself sets is a compare-and-swap whatever the column's name
+ * (`WHERE alert_types = $old ... SET alert_types = $new`, Prisma's `alertTypes: { equals: channel.alertTypes }`):
+ * a concurrent change of it makes the write match no row.
+ */
 export function retestsReadValue(read: Step, write: Step, resolver: Resolver): boolean {
+  const assigned = new Set(write.facts.set.map((a) => a.column));
   return write.facts.where.some(
-    (p) => !p.isKey && p.params.some((n) => dependsOn(write.site.sql.params[n - 1] ?? null, read.result, resolver)),
+    (p) =>
+      (!p.isKey || (p.operator === '=' && p.column !== null && assigned.has(p.column))) &&
+      p.params.some((n) => dependsOn(write.site.sql.params[n - 1] ?? null, read.result, resolver)),
   );
 }
 

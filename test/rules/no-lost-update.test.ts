@@ -291,6 +291,41 @@ export async function deposit(accountId: number, amount: number) {
 }
 `,
     },
+    {
+      name: 'compare-and-set on a column no name calls state (the list read, re-tested, then replaced)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function removeTag(postId: number, tag: string) {
+  const { rows } = await pool.query('SELECT tags FROM posts WHERE id = $1', [postId]);
+  const tags = rows[0].tags.filter((t: string) => t !== tag);
+  const result = await pool.query('UPDATE posts SET tags = $1 WHERE id = $2 AND tags = $3', [tags, postId, rows[0].tags]);
+  return result.rowCount === 1;
+}
+`,
+    },
+    {
+      name: "Prisma compare-and-set: updateMany's where re-tests the list read with equals, count checked in a retry loop",
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function unsubscribe(channelId: string, type: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const channel = await prisma.alertChannel.findFirst({ where: { id: channelId }, select: { alertTypes: true } });
+    if (!channel) return false;
+    const remaining = channel.alertTypes.filter((t) => t !== type);
+    const { count } = await prisma.alertChannel.updateMany({
+      where: { id: channelId, alertTypes: { equals: channel.alertTypes } },
+      data: { alertTypes: remaining },
+    });
+    if (count > 0) return true;
+  }
+  return false;
+}
+`,
+    },
     // Writes whose value does not come from the read.
     {
       name: 'written value comes from the request, not from the read',
