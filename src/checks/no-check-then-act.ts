@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit } from '../flow/index.js';
-import type { SqlDialect } from '../sql/facts.js';
+import type { Assignment, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
@@ -299,7 +299,10 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   const assigned = new Set(write.facts.set.map((a) => a.column));
   if (!tested || tested.length === 0 || !tested.every((c) => hasColumn(assigned, c))) return false;
-  if (!asksPresence(test.test)) return false;
+  // A throttled touch (`if (!token.lastUsedAt || now.diff(token.lastUsedAt, 'minutes') > 1)`, then
+  // `lastUsedAt: new Date()`): how old the stamp is, asked before stamping it with the clock again.
+  const stampsClock = write.facts.set.filter((a) => tested.some((c) => hasColumn(new Set([a.column]), c))).every(isClock);
+  if (!asksPresence(test.test, stampsClock)) return false;
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
     test.type === 'IfStatement' &&
@@ -368,14 +371,16 @@ function isConstantUpdate(step: Step): boolean {
  * The condition only asks whether values are there: `x.a`, `!x.a`, `x.a == null`, `!x || x.a` (which
  * values of the read it tests, the test's columns say).
  */
-function asksPresence(expression: TSESTree.Expression): boolean {
+function asksPresence(expression: TSESTree.Expression, orAge = false): boolean {
   const inner = unwrap(expression);
   switch (inner.type) {
     case 'UnaryExpression':
-      return inner.operator === '!' && asksPresence(inner.argument);
+      return inner.operator === '!' && asksPresence(inner.argument, orAge);
     case 'LogicalExpression':
-      return (inner.operator === '&&' || inner.operator === '||') && asksPresence(inner.left) && asksPresence(inner.right);
+      return (inner.operator === '&&' || inner.operator === '||') && asksPresence(inner.left, orAge) && asksPresence(inner.right, orAge);
     case 'BinaryExpression':
+      // With `orAge`, an order comparison of the stamp (`now - stamp > limit`, `stamp < since`) asks how old it is.
+      if (orAge && ['<', '<=', '>', '>='].includes(inner.operator)) return true;
       if (!['===', '!==', '==', '!='].includes(inner.operator) || inner.left.type === 'PrivateIdentifier') return false;
       return (isNullish(inner.right) && asksPresence(inner.left)) || (isNullish(inner.left) && asksPresence(inner.right));
     case 'MemberExpression':
@@ -384,6 +389,14 @@ function asksPresence(expression: TSESTree.Expression): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * The clock written in place: a constant made by a call (`now()`, `CURRENT_TIMESTAMP`, `new Date()`,
+ * `Date.now()`, `fn('NOW')`: how statement facts tell a literal from the clock).
+ */
+function isClock(a: Assignment): boolean {
+  return a.constant && (a.shape === 'computed' || /\bnow\s*\(|\bcurrent_timestamp\b|\blocaltimestamp\b/i.test(a.text));
 }
 
 /** A column as a test reads it (`availableSeats`, `rows[0].available_seats`) among SQL column names. */

@@ -364,6 +364,42 @@ export async function opened(emailId: string) {
 `,
     },
     {
+      name: 'a throttled touch: the stamp is renewed when older than a minute, nothing else depends on it',
+      code: `
+import { Model, DataTypes, Sequelize } from 'sequelize';
+const sequelize = new Sequelize('postgres://localhost/app');
+class UserToken extends Model {
+  declare lastUsedAt: Date | null;
+}
+UserToken.init({ accessToken: DataTypes.STRING, lastUsedAt: DataTypes.DATE }, { sequelize, tableName: 'user_tokens' });
+
+export async function authenticate(accessToken: string) {
+  const userToken = await UserToken.findOne({ where: { accessToken } });
+  if (!userToken) return null;
+  const now = Date.now();
+  if (!userToken.lastUsedAt || now - userToken.lastUsedAt.getTime() > 60_000) {
+    await userToken.update({ lastUsedAt: new Date() });
+  }
+}
+`,
+    },
+    {
+      name: 'a throttled touch in SQL: how old the stamp is, then the clock written again',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function touch(token: string) {
+  const { rows } = await pool.query('SELECT id, last_used_at FROM user_tokens WHERE token = $1', [token]);
+  const t = rows[0];
+  if (!t) return;
+  if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > 60_000) {
+    await pool.query('UPDATE user_tokens SET last_used_at = now() WHERE id = $1', [t.id]);
+  }
+}
+`,
+    },
+    {
       name: 'clear-once: a failure mark is cleared when set',
       code: `
 import { PrismaClient } from '@prisma/client';
@@ -932,6 +968,39 @@ export async function redeem(couponId: string) {
 }
 `,
       errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'a stamp compared with a date, then stamped, and the winner rewarded: a daily claim',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function claimDaily(userId: number) {
+  const { rows } = await pool.query('SELECT id, last_claimed_at FROM users WHERE id = $1', [userId]);
+  const user = rows[0];
+  if (user.last_claimed_at < new Date(Date.now() - 86_400_000)) {
+    await pool.query('UPDATE users SET last_claimed_at = now() WHERE id = $1', [user.id]);
+    return { reward: 100 };
+  }
+  return null;
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a stamp compared with a date, then a value passed in written: not a touch',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function reschedule(jobId: number, at: Date) {
+  const { rows } = await pool.query('SELECT id, run_at FROM jobs WHERE id = $1', [jobId]);
+  if (rows[0].run_at > new Date()) {
+    await pool.query('UPDATE jobs SET run_at = $1 WHERE id = $2', [at, jobId]);
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
     },
     {
       name: 'a state compared with a value is a transition, not a set-once',
