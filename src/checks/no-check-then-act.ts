@@ -233,8 +233,27 @@ function modelData(read: Step, write: Step, test: TSESTree.Node, messageId: Mess
     onSqlite(read, schema) && onSqlite(write, schema)
       ? sqliteTransaction(write.site)
       : (reader?.lock ?? 'lock the rows (`SELECT ... FOR UPDATE` inside the transaction)');
-  const fix = messageId === 'checkThenInsertModel' ? words.createOnce : `${capitalize(words.conditional)}, or ${lock}`;
+  const fix =
+    messageId === 'checkThenInsertModel'
+      ? words.createOnce
+      : `${capitalize(words.conditional.replace('{atomic}', comparesQuantity(test) ? words.atomic : ''))}, or ${lock}`;
   return { table: reader?.display ?? words.display, tested: field ? ` (\`${reader?.name ?? words.name}.${field}\`)` : '', fix };
+}
+
+/**
+ * The test orders a quantity (`stock < qty`, `balance >= amount`), or its shape cannot be told: the
+ * conditional write then also needs its change made atomic. A status or presence test (`status !==
+ * 'PENDING'`, `!user.verifiedAt`) only needs the condition in the write's WHERE.
+ */
+function comparesQuantity(test: TSESTree.Node): boolean {
+  if (test.type !== 'IfStatement' && test.type !== 'ConditionalExpression' && test.type !== 'WhileStatement') return true;
+  let ordered = false;
+  walk(test.test, (node) => {
+    if (ordered || (node !== test.test && isFunction(node))) return false;
+    if (node.type === 'BinaryExpression' && ['<', '<=', '>', '>='].includes(node.operator)) ordered = true;
+    return !ordered;
+  });
+  return ordered;
 }
 
 function capitalize(text: string): string {

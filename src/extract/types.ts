@@ -115,8 +115,10 @@ export interface QuerySite {
 export interface LibraryFixes {
   /** How to keep the row from changing between the read and the write (a library without a lock API says so). */
   lock: string;
-  /** How to make the write re-test what the code tested, and check that it matched. */
+  /** How to make the write re-test what the code tested, and check that it matched; `{atomic}` is where `atomic` goes. */
   conditional: string;
+  /** How to make a change of a quantity atomic (`{ decrement: n }`), said when the test compares a quantity. */
+  atomic: string;
   /** How to write `{field}` relative to the stored value. */
   relative: string;
   /** How to re-test a version and check the write matched. */

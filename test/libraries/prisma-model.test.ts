@@ -192,7 +192,22 @@ export async function redeem(code: string) {
   await prisma.coupon.update({ where: { id: coupon.id }, data: { used: true } });
 }
 `,
-      errors: [{ messageId: 'checkThenActModel', line: 6, column: 24 }],
+      errors: [
+        {
+          messageId: 'checkThenActModel',
+          line: 6,
+          column: 24,
+          // A flag tested: the fix is the condition in the write's where; there is no quantity to decrement.
+          data: {
+            table: 'prisma.coupon',
+            readLines: 'line 6',
+            checkLines: 'line 7',
+            tested: ' (`coupon.used`)',
+            writeLines: 'line 8',
+            fix: "Put the tested condition in `updateMany`'s `where` and check the `count` it returns, or run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+          },
+        },
+      ],
     },
     {
       name: 'findUnique by email, then create',

@@ -404,8 +404,8 @@ function relationalQuery(
 /** The fixes messages give for a drizzle builder call, in drizzle's API. */
 const FIXES: LibraryFixes = {
   lock: "lock the row with `.for('update')` on the select, inside `db.transaction(async (tx) => ...)`",
-  conditional:
-    "put the tested condition in the update's `.where(and(...))` with the change made atomic (``sql`${t.column} - ${n}` ``) and check the rows `.returning()` gives back",
+  conditional: "put the tested condition in the update's `.where(and(...))`{atomic} and check the rows `.returning()` gives back",
+  atomic: ' with the change made atomic (``sql`${t.column} - ${n}` ``)',
   relative: 'write it relative to the stored value (``.set({ {field}: sql`${t.{field}} + ${n}` })``)',
   version:
     "keep a version column, re-test it in the update's `.where(...)` while setting the next one, and check the rows `.returning()` gives back",

@@ -511,8 +511,8 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
 /** The fixes messages give for a knex builder call, in knex's API. */
 const FIXES: LibraryFixes = {
   lock: 'lock the row with `.forUpdate()` on the read, inside `knex.transaction(async (trx) => ...)`',
-  conditional:
-    "put the tested condition in the update's `.where(...)` with the change made atomic (`.decrement('column', n)`) and check the count it resolves to",
+  conditional: "put the tested condition in the update's `.where(...)`{atomic} and check the count it resolves to",
+  atomic: " with the change made atomic (`.decrement('column', n)`)",
   relative: "write it relative to the stored value (`.increment('{field}', n)` or `.decrement('{field}', n)`)",
   version:
     "keep a version column, re-test it in the update's `.where({ id, version })` while setting the next one, and check the count it resolves to",

@@ -369,8 +369,8 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
 /** The fixes messages give for a kysely builder call, in kysely's API. */
 const FIXES: LibraryFixes = {
   lock: 'lock the row with `.forUpdate()` on the `selectFrom`, inside `db.transaction().execute(async (trx) => ...)`',
-  conditional:
-    "put the tested condition in the `updateTable`'s `.where(...)` with the change made atomic (`eb('column', '-', n)`) and check `numUpdatedRows`",
+  conditional: "put the tested condition in the `updateTable`'s `.where(...)`{atomic} and check `numUpdatedRows`",
+  atomic: " with the change made atomic (`eb('column', '-', n)`)",
   relative: "write it relative to the stored value (`.set((eb) => ({ {field}: eb('{field}', '+', n) }))`)",
   version:
     "keep a version column, re-test it in the `updateTable`'s `.where('version', '=', version)` while setting the next one, and check `numUpdatedRows`",

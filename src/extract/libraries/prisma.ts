@@ -352,8 +352,8 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
  */
 const FIXES: LibraryFixes = {
   lock: "run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
-  conditional:
-    "put the tested condition in `updateMany`'s `where` with the change made atomic (`{ decrement: n }`) and check the `count` it returns",
+  conditional: "put the tested condition in `updateMany`'s `where`{atomic} and check the `count` it returns",
+  atomic: ' with the change made atomic (`{ decrement: n }`)',
   relative: 'write it relative to the stored value (`data: { {field}: { increment: n } }` or `{ decrement: n }`)',
   version:
     "re-test a version field in `updateMany`'s `where` (`where: { id, version }`, `data: { version: { increment: 1 } }`) and check the `count` it returns",

@@ -636,7 +636,8 @@ function site(
 const FIXES: LibraryFixes = {
   lock: 'lock the row by reading it with `{ transaction: t, lock: t.LOCK.UPDATE }` inside `sequelize.transaction(async (t) => ...)`',
   conditional:
-    "put the tested condition in `Model.update(values, { where })`'s `where` with the change made atomic (`Model.decrement('column', { by: n, where })`) and check the affected count it resolves to",
+    "put the tested condition in `Model.update(values, { where })`'s `where`{atomic} and check the affected count it resolves to",
+  atomic: " with the change made atomic (`Model.decrement('column', { by: n, where })`)",
   relative:
     "write it relative to the stored value (`instance.increment('{field}', { by: n })` or `Model.decrement('{field}', { by: n, where })`)",
   version:

@@ -590,8 +590,8 @@ function site(
 /** The fixes messages give for a TypeORM repository or manager call, in TypeORM's API. */
 const FIXES: LibraryFixes = {
   lock: "lock the row by reading it with `lock: { mode: 'pessimistic_write' }` inside `dataSource.transaction(async (manager) => ...)`",
-  conditional:
-    "put the tested condition in `update(criteria, partial)`'s criteria with the change made atomic (`decrement(criteria, 'column', n)`) and check `.affected`",
+  conditional: "put the tested condition in `update(criteria, partial)`'s criteria{atomic} and check `.affected`",
+  atomic: " with the change made atomic (`decrement(criteria, 'column', n)`)",
   relative: "write it relative to the stored value (`repository.increment({ id }, '{field}', n)` or `decrement`)",
   version:
     're-test the version in `update({ id, version }, { ..., version: version + 1 })` and check `.affected` (`@VersionColumn` alone does not stop `save()` from overwriting)',
