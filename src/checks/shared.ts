@@ -1,6 +1,6 @@
 /** What several checks ask of a step: is it a protected read, is its count checked, does a test guard a write. */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, isFunction, propertyName, walk } from '../extract/ast.js';
+import { contains, inExclusiveBranches, isFunction, propertyName, walk } from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
@@ -151,8 +151,9 @@ export function kindOn(write: Step, table: string): string {
   return cte && write.facts.tablesWritten[0] !== table ? cte.kind : write.facts.kind;
 }
 
+/** The writes that can run after the step in one run of the unit (not those of an exclusive branch). */
 export function laterWrites(unit: Unit, after: Step): Step[] {
-  return unit.steps.filter((s) => s.index > after.index && isWrite(s.facts));
+  return unit.steps.filter((s) => s.index > after.index && isWrite(s.facts) && !inExclusiveBranches(after.site.node, s.site.node));
 }
 
 export function sharedTable(read: Step, write: Step): string | null {
@@ -275,6 +276,7 @@ export function seesResult(step: Step, node: TSESTree.Node): boolean {
 export function controls(test: TSESTree.Node, target: TSESTree.Node): boolean {
   if (test.range[0] >= target.range[0]) return false;
   if (contains(test, target)) return true;
+  if (inExclusiveBranches(test, target)) return false;
   switch (test.type) {
     case 'IfStatement':
       return exits(test.consequent) || (test.alternate !== null && exits(test.alternate));

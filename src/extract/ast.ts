@@ -114,6 +114,38 @@ export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
   return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/**
+ * `a` and `b` sit in different branches of one `if` or `?:` (`if (intent === 'accept') { read } else
+ * { write }`), so one run of the function reaches at most one of them. Not when a loop between that
+ * `if` and the function around it can take the other branch on a later turn, and not when the nodes
+ * carry no parents (then nothing is known).
+ */
+export function inExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node): boolean {
+  const branchOf = new Map<TSESTree.Node, TSESTree.Node>();
+  for (let child = a, parent = a.parent; parent; child = parent, parent = parent.parent) {
+    branchOf.set(parent, child);
+    if (isFunction(parent)) break;
+  }
+  for (let child = b, parent = b.parent; parent; child = parent, parent = parent.parent) {
+    const fromA = branchOf.get(parent);
+    if (fromA === undefined) {
+      if (isFunction(parent)) return false;
+      continue;
+    }
+    const split =
+      (parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') &&
+      fromA !== child &&
+      fromA !== parent.test &&
+      child !== parent.test;
+    if (!split) return false;
+    for (let up = parent.parent; up && !isFunction(up); up = up.parent) if (LOOPS.has(up.type)) return false;
+    return true;
+  }
+  return false;
+}
+
 /** A readable name for a function: its declared name, the variable/property/method it is bound to. */
 export function functionName(fn: FunctionNode | null): string {
   if (!fn) return '<module>';

@@ -364,6 +364,24 @@ export async function opened(emailId: string) {
 `,
     },
     {
+      name: 'the read and the write in exclusive branches of one action (accept or decline an invite)',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function action(intent: string, inviteId: string, userId: string) {
+  if (intent === 'accept') {
+    const invite = await prisma.invite.findUnique({ where: { id: inviteId } });
+    if (!invite || invite.status !== 'PENDING') throw new Error('This invite is no longer open');
+    return 'joined';
+  } else if (intent === 'decline') {
+    await prisma.invite.update({ where: { id: inviteId }, data: { status: 'DECLINED' } });
+    return 'declined';
+  }
+}
+`,
+    },
+    {
       name: 'a throttled touch: the stamp is renewed when older than a minute, nothing else depends on it',
       code: `
 import { Model, DataTypes, Sequelize } from 'sequelize';

@@ -1,0 +1,51 @@
+/** Two nodes in different branches of one `if` or `?:` never both run in one call of the function. */
+import { describe, expect, it } from 'vitest';
+import { parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import { inExclusiveBranches } from '../../src/extract/ast.js';
+
+/** The calls `read()` and `write()` of the code, in a tree with parents set. */
+function calls(code: string): { read: TSESTree.Node; write: TSESTree.Node } {
+  const program = parse(code, { range: true });
+  const found: Record<string, TSESTree.Node> = {};
+  simpleTraverse(
+    program,
+    {
+      enter(node) {
+        if (node.type === 'CallExpression' && node.callee.type === 'Identifier') found[node.callee.name] = node;
+      },
+    },
+    true,
+  );
+  return { read: found.read!, write: found.write! };
+}
+
+describe('inExclusiveBranches', () => {
+  it('consequent and alternate of one if', () => {
+    const { read, write } = calls(`async function f(i) { if (i === 'a') { await read(); } else if (i === 'b') { await write(); } }`);
+    expect(inExclusiveBranches(read, write)).toBe(true);
+  });
+  it('the two arms of a conditional expression', () => {
+    const { read, write } = calls(`async function f(i) { return i ? await read() : await write(); }`);
+    expect(inExclusiveBranches(read, write)).toBe(true);
+  });
+  it('not a read before the if and a write in a branch', () => {
+    const { read, write } = calls(`async function f(i) { const r = await read(); if (r) { await write(); } }`);
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+  it('not the test of the if and its branch', () => {
+    const { read, write } = calls(`async function f() { if (await read()) { await write(); } }`);
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+  it('not when a loop around the if can take the other branch on a later turn', () => {
+    const { read, write } = calls(`async function f(xs) { for (const i of xs) { if (i) { await read(); } else { await write(); } } }`);
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+  it('a loop inside a branch does not join the branches', () => {
+    const { read, write } = calls(`async function f(i, xs) { if (i) { for (const x of xs) await read(); } else { await write(); } }`);
+    expect(inExclusiveBranches(read, write)).toBe(true);
+  });
+  it('not across functions: a callback defined in one branch may run later', () => {
+    const { read, write } = calls(`function f(i) { if (i) { later(() => read()); } else { write(); } }`);
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+});
