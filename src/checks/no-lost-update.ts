@@ -2,7 +2,8 @@ import type { Step, Unit } from '../flow/index.js';
 import { jsValueKind, provenance, type JsValueKind } from '../flow/provenance.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Assignment } from '../sql/facts.js';
-import { columnFixKind } from './schema-facts.js';
+import { columnFixKind, lookedUp } from './schema-facts.js';
+import { columnName } from '../sql/keys.js';
 import type { Schema } from '../schema/index.js';
 import {
   groupActs,
@@ -11,6 +12,7 @@ import {
   laterWrites,
   lines,
   onSqlite,
+  ownKey,
   readProtection,
   retestsReadValue,
   sharedTable,
@@ -61,10 +63,18 @@ export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrit
       expression ??= param;
     }
     if (columns.size === 0 && !wholeRow) continue;
+    // Computed from what identifies the row (`webhook:secret:${endpoint.id}`): the same whoever wrote in between.
+    if (!wholeRow && [...columns].every((c) => identifies(read, c))) continue;
     const readColumn = columns.has(assignment.column) || columns.size === 0 ? assignment.column : [...columns][0]!;
     return { assignment, readColumn, columns: [...columns], kind: jsValueKind(expression, resolver) };
   }
   return null;
+}
+
+/** The row's own key (`id`, `endpoint_id` on `endpoints`) or a value the read found it by: no concurrent write changes it. */
+function identifies(read: Step, column: string): boolean {
+  const name = columnName(column);
+  return name === 'id' || read.facts.tablesRead.some((t) => ownKey(name, t)) || lookedUp(read).includes(name);
 }
 
 export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boolean {

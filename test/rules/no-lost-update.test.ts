@@ -326,6 +326,32 @@ export async function unsubscribe(channelId: string, type: string) {
 }
 `,
     },
+    {
+      name: "a value computed from the row's own id: no concurrent write changes it",
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function rotate(friendlyId: string) {
+  const endpoint = await prisma.webhookEndpoint.findFirst({ where: { friendlyId } });
+  if (!endpoint) return null;
+  const secretKey = \`webhook:signing-secret:\${endpoint.id}\`;
+  await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { signingSecretKey: secretKey } });
+}
+`,
+    },
+    {
+      name: 'a value computed from what the row was found by, in SQL',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function setPath(slug: string) {
+  const { rows } = await pool.query('SELECT id, slug FROM pages WHERE slug = $1', [slug]);
+  await pool.query('UPDATE pages SET path = $1 WHERE id = $2', ['/p/' + rows[0].slug, rows[0].id]);
+}
+`,
+    },
     // Writes whose value does not come from the read.
     {
       name: 'written value comes from the request, not from the read',
@@ -358,6 +384,20 @@ export async function snapshot(accountId: number) {
     },
   ],
   invalid: [
+    {
+      name: 'computed from the id and a value another request changes: still lost',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function nextInvoiceNumber(accountId: number) {
+  const { rows } = await pool.query('SELECT id, invoice_seq FROM accounts WHERE id = $1', [accountId]);
+  const number = \`\${rows[0].id}-\${rows[0].invoice_seq + 1}\`;
+  await pool.query('UPDATE accounts SET last_invoice = $1 WHERE id = $2', [number, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
     // The fix offered fits the value's type, and names the column read.
     {
       name: 'an array spread with a new element: array_append',
