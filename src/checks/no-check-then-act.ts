@@ -125,7 +125,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
-        if (isMonotonicFlag(unit, read, write, test) || isSetOnce(unit, read, write, test)) continue;
+        if (isMonotonicFlag(unit, read, write, test) || isSetOnce(unit, read, write, test) || skipsNoOpWrite(unit, read, write, test))
+          continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
@@ -273,6 +274,50 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
   const tests = read.result.valueTests.filter((t) => t.node === test);
   const written = new Set([lost.readColumn, ...lost.columns]);
   return tests.length === 0 || tests.some((t) => t.columns === null || t.columns.some((c) => hasColumn(written, c)));
+}
+
+/**
+ * The test only skips a write that would change nothing: `if (newLimit !== queue.concurrencyLimit)`,
+ * then `concurrencyLimit: newLimit` (or `if (x.plan === plan) return`, then `plan: plan`). Run without
+ * the test, the write would be a plain overwrite, which is no check-then-act; with it, two requests
+ * that both pass write the same value. Not when the test also lets an awaited call, an insert or
+ * another write of a value run (those would run twice), nor when other columns get values.
+ */
+function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+  if (test.type !== 'IfStatement') return false;
+  const condition = unwrap(test.test);
+  if (condition.type !== 'BinaryExpression' || condition.left.type === 'PrivateIdentifier') return false;
+  const differs = condition.operator === '!==' || condition.operator === '!=';
+  const equals = condition.operator === '===' || condition.operator === '==';
+  // `if (a !== b) { write }`, or `if (a === b) return;` followed by the write.
+  if (
+    !(differs && contains(test.consequent, write.site.node)) &&
+    !(equals && !contains(test, write.site.node) && exitsEarly(test.consequent))
+  )
+    return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  if (!tested || tested.length !== 1) return false;
+  const [assignment, ...others] = [...write.facts.set].sort((a) => (hasColumn(new Set([a.column]), tested[0]!) ? -1 : 1));
+  if (!assignment || !hasColumn(new Set([assignment.column]), tested[0]!) || !others.every((a) => a.constant)) return false;
+  if (assignment.shape !== 'value' || assignment.params.length !== 1) return false;
+  const value = write.site.sql.params[assignment.params[0]! - 1];
+  if (!value || !(sameValue(condition.left, value) || sameValue(condition.right, value))) return false;
+  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
+  return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
+}
+
+/** The same variable, or the same literal. */
+function sameValue(a: TSESTree.Node, b: TSESTree.Node): boolean {
+  const x = unwrap(a);
+  const y = unwrap(b);
+  if (x.type === 'Identifier' && y.type === 'Identifier') return x.name === y.name;
+  return x.type === 'Literal' && y.type === 'Literal' && x.value === y.value && x.value !== null;
+}
+
+function exitsEarly(branch: TSESTree.Statement): boolean {
+  const body = branch.type === 'BlockStatement' ? branch.body : [branch];
+  const last = body.at(-1);
+  return last !== undefined && (last.type === 'ReturnStatement' || last.type === 'ThrowStatement' || last.type === 'ContinueStatement');
 }
 
 /**

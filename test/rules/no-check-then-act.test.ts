@@ -382,6 +382,42 @@ export async function action(intent: string, inviteId: string, userId: string) {
 `,
     },
     {
+      name: 'the test only skips a write that would change nothing (the value recomputed, written when it differs)',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function materialize(max: number, percent: number): number;
+declare function push(name: string, limit: number): Promise<void>;
+
+export async function recalculate(environmentId: string, max: number) {
+  const queues = await prisma.taskQueue.findMany({ where: { runtimeEnvironmentId: environmentId } });
+  let updated = 0;
+  for (const queue of queues) {
+    const newLimit = materialize(max, queue.percent);
+    if (newLimit !== queue.concurrencyLimit) {
+      await prisma.taskQueue.update({ where: { id: queue.id }, data: { concurrencyLimit: newLimit } });
+      updated++;
+    }
+    await push(queue.name, newLimit);
+  }
+  return updated;
+}
+`,
+    },
+    {
+      name: 'the same value already stored: return early, else write it (SQL)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function setLocale(userId: number, locale: string) {
+  const { rows } = await pool.query('SELECT locale FROM users WHERE id = $1', [userId]);
+  if (rows[0].locale === locale) return;
+  await pool.query('UPDATE users SET locale = $1 WHERE id = $2', [locale, userId]);
+}
+`,
+    },
+    {
       name: 'a throttled touch: the stamp is renewed when older than a minute, nothing else depends on it',
       code: `
 import { Model, DataTypes, Sequelize } from 'sequelize';
@@ -1019,6 +1055,24 @@ export async function reschedule(jobId: number, at: Date) {
 }
 `,
       errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a no-op skip that also lets a charge run: two requests that both pass both charge',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function chargeProration(userId: string, plan: string): Promise<void>;
+
+export async function setPlan(userId: string, plan: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) return;
+  if (user.plan !== plan) {
+    await prisma.user.update({ where: { id: userId }, data: { plan } });
+    await chargeProration(userId, plan);
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
     },
     {
       name: 'a state compared with a value is a transition, not a set-once',
