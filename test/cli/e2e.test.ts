@@ -231,7 +231,7 @@ describe('sql-race command line', slow, () => {
     const cwd = project({
       '.git/HEAD': 'ref: refs/heads/main\n',
       'src/book.ts': RACY,
-      'db/migrations/001_backfill.ts': RACY,
+      'db/migrations/001_add_column.ts': RACY,
       'src/book.test.ts': RACY,
     });
     const run = (args: string[]) => sqlRace(['audit', '--format', 'json', ...args], { cwd });
@@ -241,11 +241,11 @@ describe('sql-race command line', slow, () => {
         .map((r) => path.relative(cwd, r.filePath).split(path.sep).join('/'));
     expect(files([])).toEqual(['src/book.ts']);
     expect(run([]).stderr).toContain('skipped 1 migration, seed or script file (--include-oneshot) and 1 test file (--include-tests)');
-    expect(files(['--include-oneshot'])).toEqual(['db/migrations/001_backfill.ts', 'src/book.ts']);
-    expect(files(['--include-oneshot', '--include-tests'])).toEqual(['db/migrations/001_backfill.ts', 'src/book.test.ts', 'src/book.ts']);
+    expect(files(['--include-oneshot'])).toEqual(['db/migrations/001_add_column.ts', 'src/book.ts']);
+    expect(files(['--include-oneshot', '--include-tests'])).toEqual(['db/migrations/001_add_column.ts', 'src/book.test.ts', 'src/book.ts']);
     // Folders above the audited root do not count.
-    expect(files(['db/migrations'])).toEqual(['db/migrations/001_backfill.ts']);
-    expect(run(['--stats', '--verbose']).stderr).toContain('db/migrations/001_backfill.ts  migration: in a migrations/ folder');
+    expect(files(['db/migrations'])).toEqual(['db/migrations/001_add_column.ts']);
+    expect(run(['--stats', '--verbose']).stderr).toContain('db/migrations/001_add_column.ts  migration: in a migrations/ folder');
   });
 
   it('--key-column names a column that identifies a row, so equality on it is no guard', () => {
