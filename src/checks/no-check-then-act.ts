@@ -125,7 +125,11 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
-        if (isMonotonicFlag(unit, read, write, test) || isSetOnce(unit, read, write, test) || skipsNoOpWrite(unit, read, write, test))
+        if (
+          isMonotonicFlag(unit, read, write, test) ||
+          isSetOnce(unit, read, write, test) ||
+          skipsNoOpWrite(unit, read, write, test, resolver)
+        )
           continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
@@ -283,7 +287,7 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
  * that both pass write the same value. Not when the test also lets an awaited call, an insert or
  * another write of a value run (those would run twice), nor when other columns get values.
  */
-function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
   if (test.type !== 'IfStatement') return false;
   const condition = unwrap(test.test);
   if (condition.type !== 'BinaryExpression' || condition.left.type === 'PrivateIdentifier') return false;
@@ -301,17 +305,9 @@ function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node
   if (!assignment || !hasColumn(new Set([assignment.column]), tested[0]!) || !others.every((a) => a.constant)) return false;
   if (assignment.shape !== 'value' || assignment.params.length !== 1) return false;
   const value = write.site.sql.params[assignment.params[0]! - 1];
-  if (!value || !(sameValue(condition.left, value) || sameValue(condition.right, value))) return false;
+  if (!value || !(sameValue(condition.left, value, resolver) || sameValue(condition.right, value, resolver))) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
-}
-
-/** The same variable, or the same literal. */
-function sameValue(a: TSESTree.Node, b: TSESTree.Node): boolean {
-  const x = unwrap(a);
-  const y = unwrap(b);
-  if (x.type === 'Identifier' && y.type === 'Identifier') return x.name === y.name;
-  return x.type === 'Literal' && y.type === 'Literal' && x.value === y.value && x.value !== null;
 }
 
 function exitsEarly(branch: TSESTree.Statement): boolean {
