@@ -12,7 +12,9 @@ import { dependsOn } from '../flow/results.js';
 import { columnName, isKeyColumn, isStateColumn } from '../sql/keys.js';
 import {
   stepLine,
+  claimGuards,
   controls,
+  countChecked,
   seesResult,
   groupActs,
   isHarmlessWrite,
@@ -125,6 +127,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
+        if (claimedBetween(unit, read, write, test, options, schema)) continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
@@ -278,6 +281,27 @@ function decidedValueIsLost(read: Step, write: Step, test: TSESTree.Node, resolv
   const tests = read.result.valueTests.filter((t) => t.node === test);
   const written = new Set([lost.readColumn, ...lost.columns]);
   return tests.length === 0 || tests.some((t) => t.columns === null || t.columns.some((c) => hasColumn(written, c)));
+}
+
+/**
+ * Between the test and the write, a claim re-tested what the test read and its count was checked:
+ * `updateMany({ where: { id, status: 'failed' }, data: { status: 'processing' } })` and `if (count ===
+ * 0) throw`. Only the request whose claim matched gets on to the write, so the writes after it are
+ * serialized by it (the payout marked sent or failed again once the PayPal call returns).
+ */
+function claimedBetween(unit: Unit, read: Step, write: Step, test: TSESTree.Node, options: CheckInput['options'], schema: Schema): boolean {
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  if (!tested || tested.length === 0) return false;
+  return unit.steps.some(
+    (claim) =>
+      claim.index > read.index &&
+      claim.index < write.index &&
+      claim.site.node.range[0] > test.range[0] &&
+      claim.site.node.range[1] < write.site.node.range[0] &&
+      sharedTable(read, claim) !== null &&
+      countChecked(claim) &&
+      claimGuards(claim, options, schema).some((p) => p.column !== null && tested.some((c) => hasColumn(new Set([p.column!]), c))),
+  );
 }
 
 /**

@@ -418,6 +418,31 @@ export async function setLocale(userId: number, locale: string) {
 `,
     },
     {
+      name: 'writes after a claim that re-tested the status and checked its count are serialized by it',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function pay(id: string): Promise<void>;
+export async function retry(payoutId: string) {
+  const updated = await prisma.$transaction(async (tx) => {
+    const payout = await tx.payout.findUnique({ where: { id: payoutId } });
+    if (!payout) throw new Error('not found');
+    if (payout.status !== 'failed') throw new Error('cannot retry');
+    const result = await tx.payout.updateMany({ where: { id: payout.id, status: 'failed' }, data: { status: 'processing' } });
+    if (result.count === 0) throw new Error('already processing');
+    return payout;
+  });
+  try {
+    await pay(updated.id);
+    await prisma.payout.update({ where: { id: updated.id }, data: { status: 'sent' } });
+  } catch (error) {
+    await prisma.payout.update({ where: { id: updated.id }, data: { status: 'failed' } });
+    throw error;
+  }
+}
+`,
+    },
+    {
       name: 'a throttled touch: the stamp is renewed when older than a minute, nothing else depends on it',
       code: `
 import { Model, DataTypes, Sequelize } from 'sequelize';
@@ -1069,6 +1094,31 @@ export async function setPlan(userId: string, plan: string) {
   if (user.plan !== plan) {
     await prisma.user.update({ where: { id: userId }, data: { plan } });
     await chargeProration(userId, plan);
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
+    {
+      name: 'a claim whose count nobody checks does not serialize the writes after it',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function pay(id: string): Promise<void>;
+export async function retry(payoutId: string) {
+  const updated = await prisma.$transaction(async (tx) => {
+    const payout = await tx.payout.findUnique({ where: { id: payoutId } });
+    if (!payout) throw new Error('not found');
+    if (payout.status !== 'failed') throw new Error('cannot retry');
+    const result = await tx.payout.updateMany({ where: { id: payout.id, status: 'failed' }, data: { status: 'processing' } });
+    return payout;
+  });
+  try {
+    await pay(updated.id);
+    await prisma.payout.update({ where: { id: updated.id }, data: { status: 'sent' } });
+  } catch (error) {
+    await prisma.payout.update({ where: { id: updated.id }, data: { status: 'failed' } });
+    throw error;
   }
 }
 `,
