@@ -77,8 +77,17 @@ function identifies(read: Step, column: string): boolean {
   return name === 'id' || read.facts.tablesRead.some((t) => ownKey(name, t)) || lookedUp(read).includes(name);
 }
 
+/**
+ * Every value the write sets is required to be NULL in its WHERE (`SET schedule_phase = $1 WHERE id = $2
+ * AND schedule_phase IS NULL`): a value another request stored first is never overwritten.
+ */
+function setsOnlyWhenEmpty(write: Step): boolean {
+  const empty = new Set(write.facts.where.filter((p) => p.operator === 'is null' && p.column !== null).map((p) => p.column));
+  return write.facts.set.some((a) => a.shape === 'value') && write.facts.set.every((a) => a.shape !== 'value' || empty.has(a.column));
+}
+
 export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boolean {
-  return lostWrite(read, write, resolver) !== null && !retestsReadValue(read, write, resolver);
+  return lostWrite(read, write, resolver) !== null && !retestsReadValue(read, write, resolver) && !setsOnlyWhenEmpty(write);
 }
 
 /** The fix that fits the value's type, in the write's SQL dialect, with its library's placeholder and count. */
@@ -109,7 +118,8 @@ export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'
     for (const read of unit.steps) {
       if (!isRead(read)) continue;
       for (const write of laterWrites(unit, read)) {
-        if (readProtection(read, write, true, schema) !== null || retestsReadValue(read, write, resolver)) continue;
+        if (readProtection(read, write, true, schema) !== null || retestsReadValue(read, write, resolver) || setsOnlyWhenEmpty(write))
+          continue;
         const lost = lostWrite(read, write, resolver);
         if (lost) pairs.push({ read, write, lost });
       }

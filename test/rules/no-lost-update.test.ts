@@ -352,6 +352,20 @@ export async function setPath(slug: string) {
 }
 `,
     },
+    {
+      name: 'set only while it is still empty (IS NULL on the column written): a value stored first is kept',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function ensurePhase(instanceId: number) {
+  const { rows } = await pool.query('SELECT secret, dedup_key, phase FROM schedule_instances WHERE id = $1', [instanceId]);
+  if (rows[0].phase !== null) return rows[0].phase;
+  const phase = \`\${rows[0].secret}:\${rows[0].dedup_key}\`;
+  await pool.query('UPDATE schedule_instances SET phase = $1 WHERE id = $2 AND phase IS NULL', [phase, instanceId]);
+  return phase;
+}
+`,
+    },
     // Writes whose value does not come from the read.
     {
       name: 'written value comes from the request, not from the read',
@@ -384,6 +398,19 @@ export async function snapshot(accountId: number) {
     },
   ],
   invalid: [
+    {
+      name: 'IS NULL on another column than the one written back does not keep it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addPoints(userId: number, points: number) {
+  const { rows } = await pool.query('SELECT points FROM users WHERE id = $1', [userId]);
+  await pool.query('UPDATE users SET points = $1 WHERE id = $2 AND deleted_at IS NULL', [rows[0].points + points, userId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7 }],
+    },
     {
       name: 'computed from the id and a value another request changes: still lost',
       code: `
