@@ -1,6 +1,8 @@
 import type { Step, Unit } from '../flow/index.js';
 import { jsValueKind, provenance, type JsValueKind } from '../flow/provenance.js';
+import type { TSESTree } from '@typescript-eslint/types';
 import type { Resolver } from '../extract/scope.js';
+import { propertyName, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
 import { columnName } from '../sql/keys.js';
@@ -56,6 +58,7 @@ export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrit
     let expression = null;
     for (const n of assignment.params) {
       const param = write.site.sql.params[n - 1] ?? null;
+      if (param !== null && keptOrNow(param, resolver)) continue;
       const source = provenance(param, read.result, resolver);
       if (!source) continue;
       source.columns.forEach((c) => columns.add(c));
@@ -69,6 +72,31 @@ export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrit
     return { assignment, readColumn, columns: [...columns], kind: jsValueKind(expression, resolver) };
   }
   return null;
+}
+
+/**
+ * `payout.paidAt ?? new Date()`: the stamp kept when it is there, else the clock. Nothing is computed
+ * from it; a stamp another request set in between is replaced by one of the same moment.
+ */
+function keptOrNow(node: TSESTree.Node, resolver: Resolver): boolean {
+  let inner = unwrap(node);
+  if (inner.type === 'Identifier') {
+    const definition = resolver.definition(inner);
+    if (definition?.declarationKind === 'const' && definition.init) inner = unwrap(definition.init);
+  }
+  if (inner.type !== 'LogicalExpression' || (inner.operator !== '??' && inner.operator !== '||')) return false;
+  const fallback = unwrap(inner.right);
+  return (
+    (fallback.type === 'NewExpression' &&
+      fallback.callee.type === 'Identifier' &&
+      fallback.callee.name === 'Date' &&
+      fallback.arguments.length === 0) ||
+    (fallback.type === 'CallExpression' &&
+      fallback.callee.type === 'MemberExpression' &&
+      fallback.callee.object.type === 'Identifier' &&
+      fallback.callee.object.name === 'Date' &&
+      propertyName(fallback.callee) === 'now')
+  );
 }
 
 /** The row's own key (`id`, `endpoint_id` on `endpoints`) or a value the read found it by: no concurrent write changes it. */

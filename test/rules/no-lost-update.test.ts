@@ -366,6 +366,19 @@ export async function ensurePhase(instanceId: number) {
 }
 `,
     },
+    {
+      name: 'a stamp kept when set, else the clock: nothing computed from it',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function succeeded(payoutId: string) {
+  const payout = await prisma.payout.findUnique({ where: { id: payoutId } });
+  if (!payout) return;
+  await prisma.payout.update({ where: { id: payoutId }, data: { status: 'completed', paidAt: payout.paidAt ?? new Date() } });
+}
+`,
+    },
     // Writes whose value does not come from the read.
     {
       name: 'written value comes from the request, not from the read',
@@ -398,6 +411,19 @@ export async function snapshot(accountId: number) {
     },
   ],
   invalid: [
+    {
+      name: 'a stored value kept when set, else one passed in: a concurrent change is overwritten with the old value',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function rename(userId: string, name?: string) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  await prisma.user.update({ where: { id: userId }, data: { displayName: name ?? user.displayName.trim() } });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7 }],
+    },
     {
       name: 'IS NULL on another column than the one written back does not keep it',
       code: `
