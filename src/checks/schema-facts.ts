@@ -30,6 +30,8 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
   // Columns the code cannot tell (`{ id, ...input }`, no column list): the row feared is the one looked
   // up, so it holds the values looked up.
   const inserted = facts.insertColumns === null ? null : new Set(facts.insertColumns.map(columnName));
+  const either = anyOfKeys(read, looked, inserted, table, schema);
+  if (either !== null) return either;
   const columns = [...new Set(looked)].filter((c) => inserted === null || inserted.has(c));
   if (columns.length === 0) return null;
   const key = coveringKey(schema, table, columns);
@@ -42,28 +44,32 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
 }
 
 /**
+ * A row looked up by any of several lookups (`OR: [{ email }, { username }]`), each of whose values the
+ * INSERT sets and a key covers: whichever the duplicate shares, a key refuses it. Not a count.
+ */
+function anyOfKeys(read: Step, looked: string[], inserted: ReadonlySet<string> | null, table: string, schema: Schema): CoveringKey | null {
+  const alternatives = read.facts.where.find((p) => p.alternatives !== undefined)?.alternatives;
+  if (alternatives === undefined || inserted === null || read.facts.aggregate) return null;
+  const keys = alternatives.map((alternative) => {
+    const columns = [...new Set([...looked, ...alternative.map(columnName)])];
+    return columns.every((c) => inserted.has(c)) ? coveringKey(schema, table, columns) : null;
+  });
+  return keys.every((k) => k !== null) ? keys[0]! : null;
+}
+
+/**
  * The INSERT runs where a unique violation is handled (a `catch` naming P2002, 23505, ER_DUP_ENTRY, a
  * `UniqueConstraintError`; here or in the helper that runs it): the code relies on a key to refuse the
- * duplicate and answers the loser. Believed unless the facts show the key it handles cannot be the one
- * the check feared: a count (a limit, which no key enforces), or a lookup the facts state whole on a
- * table with declared keys, where neither the values looked up nor the columns inserted cover one (a
- * primary key on a fresh id does not count: it refuses no duplicate of anything looked up).
+ * duplicate and answers the loser. Believed where the schema cannot decide: the lookup is not stated
+ * whole (a `where` handed in, an `OR`, a relation filter) or the table's keys are not declared. Not for a
+ * count (a limit, which no key enforces); and where the schema decides, it alone does (`insertKey`): a
+ * catch of the duplicate slug does not make one email domain per program a key.
  */
 export function handledDuplicate(read: Step, write: Step, table: string, schema: Schema): boolean {
   if (!write.catchesUniqueViolation || read.facts.aggregate) return false;
   const looked = lookedUp(read);
   const whole = looked.length > 0 && looked.length === read.facts.where.length;
-  if (!whole || !declaresKeys(schema, table)) return true;
-  const inserted = write.facts.insertColumns;
-  if (inserted === null || coveringKey(schema, table, looked) !== null) return true;
-  const primary = new Set((findTable(schema, table)?.primaryKey?.columns ?? []).map(columnName));
-  return (
-    coveringKey(
-      schema,
-      table,
-      inserted.filter((c) => !primary.has(columnName(c))),
-    ) !== null
-  );
+  return !whole || !declaresKeys(schema, table);
 }
 
 /**

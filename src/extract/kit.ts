@@ -233,8 +233,9 @@ export class StatementBuilder {
   }
 
   /** A condition the adapter cannot take apart (an OR, a relation filter): a guard on no one column. */
-  opaque(text: string): Predicate {
+  opaque(text: string, alternatives?: string[][]): Predicate {
     const predicate = classifyPredicate({ operator: 'other', column: null, operand: { kind: 'expression' }, params: [], text });
+    if (alternatives !== undefined) predicate.alternatives = alternatives;
     this.where.push(predicate);
     return predicate;
   }

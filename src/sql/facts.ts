@@ -38,6 +38,11 @@ export interface Predicate {
   params: number[];
   /** The conjunct as SQL text, for messages (`available_seats > 0`). */
   text: string;
+  /**
+   * An `OR` of lookups (`OR: [{ email }, { username }]`): the columns each alternative compares by
+   * equality, a row being found by any of them. Absent on other conjuncts.
+   */
+  alternatives?: string[][];
 }
 
 /** One `SET column = expression` of an UPDATE (or of `ON CONFLICT DO UPDATE`). */

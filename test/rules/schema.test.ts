@@ -70,6 +70,17 @@ export async function upvote(where: any, userId: number, postId: number) {
 }
 `;
 
+/** A sign-up that looks for a row holding either value, then creates one holding both. */
+const signUp = (other: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function signUp(username: string, ${other}: string) {
+  const existing = await prisma.partner.findFirst({ where: { OR: [{ username }, { ${other} }] } });
+  if (existing) throw new Error('taken');
+  await prisma.partner.create({ data: { username, ${other}, nickname: username } });
+}
+`;
+
 /** A name looked up, tested to belong to another row (its key compared to the caller's), then set on the caller's row. */
 const claimName = (column: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -227,12 +238,28 @@ export async function rename(pool: Pool, id: number, email: string) {
       code: getOrCreate('where', 'await createOnce({ userId, postId })'),
     },
     {
-      name: 'a lookup by one column, a create whose columns a declared unique key covers, P2002 handled in the helper',
-      code: getOrCreate('{ userId }', 'await createOnce({ id: crypto.randomUUID(), userId, postId })'),
+      name: 'a lookup by one column on a table whose keys are not declared, P2002 handled in the helper',
+      code: getOrCreate('{ userId }', 'await createOnce({ userId, postId })'),
+    },
+    {
+      name: 'a row looked up by either of two values (OR), each a @unique key the create sets: either duplicate is refused',
+      code: signUp('email'),
       settings: voteSchema,
     },
   ],
   invalid: [
+    {
+      name: 'a row looked up by either of two values (OR), one of them on a column no key makes unique',
+      code: signUp('nickname').replace('nickname: username', 'email: username'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 5, column: 26 }],
+    },
+    {
+      name: 'a handled P2002 of another key (the declared one covers the inserted columns, not the lookup): one row per user is no key',
+      code: getOrCreate('{ userId }', 'await createOnce({ id: crypto.randomUUID(), userId, postId })'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 13, column: 26 }],
+    },
     {
       name: 'a count is a limit: a handled P2002 does not enforce it',
       code: getOrCreate('where', 'await createOnce({ userId, postId })').replace('prisma.vote.findFirst', 'prisma.vote.count'),

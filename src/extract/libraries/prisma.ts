@@ -398,7 +398,7 @@ function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpres
       continue;
     }
     if (field === 'OR' || field === 'NOT') {
-      builder.opaque(`${field}: ...`);
+      builder.opaque(`${field}: ...`, field === 'OR' ? lookupAlternatives(builder, p.value, ctx) : undefined);
       continue;
     }
     const value = unwrap(p.value);
@@ -429,6 +429,30 @@ function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpres
       else builder.compare(field, operator, f.value, `${field}: { ${name}: ${valueText(f.value)} }`);
     }
   }
+}
+
+/**
+ * `OR: [{ email }, { username: name }]`: the columns each alternative looks a row up by, when every
+ * alternative is made of plain equalities; undefined otherwise (a filter, a nested `AND`, a relation).
+ */
+function lookupAlternatives(builder: StatementBuilder, value: TSESTree.Node, ctx: ExtractContext): string[][] | undefined {
+  const list = ctx.origin(value as TSESTree.Expression);
+  if (list.type !== 'ArrayExpression' || list.elements.length === 0) return undefined;
+  const alternatives: string[][] = [];
+  for (const item of list.elements) {
+    const object = item && item.type !== 'SpreadElement' ? objectArgument(item, ctx) : null;
+    if (!object || object.properties.length === 0) return undefined;
+    const columns: string[] = [];
+    for (const p of object.properties) {
+      const name = p.type === 'Property' ? keyName(p) : null;
+      const operand = p.type === 'Property' ? unwrap(p.value) : null;
+      if (name === null || operand === null || /^(?:AND|OR|NOT)$/.test(name)) return undefined;
+      if (operand.type === 'ObjectExpression' || (operand.type === 'Literal' && operand.value === null)) return undefined;
+      columns.push(builder.field(name));
+    }
+    alternatives.push(columns);
+  }
+  return alternatives;
 }
 
 /** `data: { stock: { decrement: 1 }, sold: true, note: product.note + '!' }` -> SET assignments. */
