@@ -4,16 +4,7 @@
  */
 import type { Step } from '../flow/index.js';
 import { columnName } from '../sql/keys.js';
-import {
-  columnKind,
-  coveringKey,
-  declaresKeys,
-  findTable,
-  lowerBound,
-  type CheckBound,
-  type CoveringKey,
-  type Schema,
-} from '../schema/index.js';
+import { columnKind, coveringKey, declaresKeys, lowerBound, type CheckBound, type CoveringKey, type Schema } from '../schema/index.js';
 import type { JsValueKind } from '../flow/provenance.js';
 
 /**
