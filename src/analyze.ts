@@ -28,6 +28,7 @@ import { importsClientLibrary, mightContainDatabaseCode } from './extract/presca
 import { analyzeSql } from './sql/index.js';
 import { EMPTY_SCHEMA, type Schema } from './schema/index.js';
 import { directiveComments, mayHoldDirectives } from './directive-comments.js';
+import { HeldParses } from './project/held-parses.js';
 
 export interface Model {
   units: Unit[];
@@ -55,7 +56,12 @@ const EMPTY: Model = {
   summaries: new Map(),
   context: null,
 };
-const models = new WeakMap<TSESTree.Program, Model>();
+/**
+ * Models by program, then by what they were built with (import depth, callers, transaction helpers): the
+ * six ESLint rules share one; a program parsed once for a module's summaries and for the file's own
+ * analysis gets one model for each.
+ */
+const models = new WeakMap<TSESTree.Program, Map<string, Model>>();
 
 /** Cheap pre-scan: a file without SQL-like text or model calls is never parsed or analysed. */
 export { mightContainSql, mightContainDatabaseCode };
@@ -83,7 +89,9 @@ export function buildModel(
   project: ProjectLink | null = null,
   options: ModelOptions = {},
 ): Model {
-  const cached = models.get(program);
+  const variant = `${project === null ? 'alone' : (project.depth ?? 0)}|${options.callers === true}|${(options.transactionHelpers ?? []).join(',')}`;
+  let built = models.get(program);
+  const cached = built?.get(variant);
   if (cached) return cached;
   const extraction = extract(
     program,
@@ -166,7 +174,8 @@ export function buildModel(
       context: extraction.context,
     };
   }
-  models.set(program, model);
+  if (!built) models.set(program, (built = new Map()));
+  built.set(variant, model);
   return model;
 }
 
@@ -248,42 +257,76 @@ export function defaultProject(): Project {
  */
 export function summarizeModule(file: string, text: string, link: ProjectLink, inventory = false): ModuleSummaries | null {
   if (!inventory && !mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text) && !importsClientLibrary(text)) return null;
-  let parsed: ReturnType<typeof parseSource>;
-  try {
-    parsed = parseSource(text, file, false);
-  } catch {
-    return null; // a module that does not parse is one the analysis does not follow
+  let parsed = heldParses.peek(file, text);
+  if (parsed === null) {
+    try {
+      parsed = parseSource(text, file);
+    } catch {
+      return null; // a module that does not parse is one the analysis does not follow
+    }
+    heldParses.offer(file, text, parsed);
   }
   const model = buildModel(parsed.program, parsed.scopeManager, link);
   const summaries = model.context ? exportedSummaries(parsed.program, model.summaries, model.context) : null;
+  const calls = inventory ? callInventory(parsed.program, model.units, model.resolver, file) : null;
+  // A held parse waits for the file's own analysis, which builds its own model: this one is not kept.
+  if (heldParses.peek(file, text) !== null) models.delete(parsed.program);
   if (!inventory) return summaries;
-  const calls = callInventory(parsed.program, model.units, model.resolver, file);
   return { ...(summaries ?? { exports: new Map(), connections: new Map(), reexports: [] }), calls };
 }
 
 /** An import or require of another module of the project (or of a tsconfig path alias). */
 const RELATIVE_IMPORT = /\b(?:from|require\(|import\()\s*['"](?:\.|[@~#]\/|src\/)/;
 
-/** Parse a JS/TS file as the CLI does (throws typescript-estree's located error); scopes are analysed on first use. */
-function parseSource(
-  text: string,
-  filePath: string,
-  comments: boolean,
-): { program: TSESTree.Program; scopeManager: () => ScopeManagerLike } {
+interface Parsed {
+  program: TSESTree.Program;
+  scopeManager: () => ScopeManagerLike;
+}
+
+/**
+ * Parse a JS/TS file as the CLI does (throws typescript-estree's located error); scopes are analysed on
+ * first use, once. Comments are kept when the text may hold directives, whoever parses it, so that a
+ * module's parse serves the file's own analysis too.
+ */
+function parseSource(text: string, filePath: string): Parsed {
   const program = parse(text, {
     range: true,
     loc: true,
-    comment: comments,
+    comment: mayHoldDirectives(text),
     tokens: false,
     jsx: !/\.(c|m)?ts$/i.test(filePath),
     filePath,
   }) as TSESTree.Program;
   ensureParents(program);
+  let scopes: ScopeManagerLike | null = null;
   return {
     program,
     scopeManager: () =>
-      analyzeScopes(program, { sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module' }) as unknown as ScopeManagerLike,
+      (scopes ??= analyzeScopes(program, {
+        sourceType: /\.c(j|t)s$/i.test(filePath) ? 'script' : 'module',
+      }) as unknown as ScopeManagerLike),
   };
+}
+
+/** Most source text whose parses are held for a later analysis of the same file (about 15 MB of heap). */
+const HELD_TEXT_BUDGET = 300_000;
+const heldParses = new HeldParses<Parsed>(HELD_TEXT_BUDGET);
+
+/**
+ * Keep the parse of an imported module whose file `pending` says this process will analyse later
+ * (src/project/held-parses.ts); `heldParseFiles` lists them, so the front end can analyse them next.
+ */
+export function holdParses(pending: ((file: string) => boolean) | null): void {
+  heldParses.expect(pending);
+}
+
+export function heldParseFiles(): string[] {
+  return heldParses.files();
+}
+
+/** Forget a held parse: its file is analysed elsewhere (another worker thread). */
+export function dropHeldParse(file: string): void {
+  heldParses.drop(file);
 }
 
 /** Parse a JS/TS source text and run every check; never throws. */
@@ -299,15 +342,21 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
 /** analyzeText for a front end that already ran mightContainDatabaseCode on the text (the CLI's pre-scan). */
 export function analyzePrescannedText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
   const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
-  let parsed: ReturnType<typeof parseSource>;
-  try {
-    parsed = parseSource(text, filePath, mayHoldDirectives(text));
-  } catch (error) {
-    const located = error as { lineNumber?: number; column?: number; message?: string };
-    return {
-      ...base,
-      fatal: { message: `Parsing error: ${firstLine(located.message)}`, line: located.lineNumber ?? 1, column: (located.column ?? 0) + 1 },
-    };
+  let parsed = heldParses.take(resolvePath(filePath), text);
+  if (parsed === null) {
+    try {
+      parsed = parseSource(text, filePath);
+    } catch (error) {
+      const located = error as { lineNumber?: number; column?: number; message?: string };
+      return {
+        ...base,
+        fatal: {
+          message: `Parsing error: ${firstLine(located.message)}`,
+          line: located.lineNumber ?? 1,
+          column: (located.column ?? 0) + 1,
+        },
+      };
+    }
   }
   const { program, scopeManager } = parsed;
   try {

@@ -18,6 +18,10 @@ export function mayHoldSql(text: string, filePath: string, followImports = true)
 
 /** The core itself (TypeScript's parser included) is loaded only when a file needs it. */
 export async function loadAnalyzer(): Promise<Analyze> {
-  const core = await import('../analyze.js');
+  const core = await loadCore();
   return core.analyzePrescannedText;
+}
+
+export function loadCore(): Promise<typeof import('../analyze.js')> {
+  return import('../analyze.js');
 }

@@ -9,7 +9,7 @@ import type { FileAnalysis } from '../analyze-types.js';
 import type { AnalyzeOptions } from '../analyze.js';
 import { analyzeSafely, unscannedAnalysis, type Analyze } from './analysis.js';
 import { collectFiles, type IgnorePatterns } from './files.js';
-import { loadAnalyzer, mayHoldSql } from './prescan.js';
+import { loadAnalyzer, loadCore, mayHoldSql } from './prescan.js';
 import type { Problem } from './results.js';
 import { skipVerdict, type OneShotVerdict } from '../oneshot/index.js';
 import { loadSchema } from '../schema/load.js';
@@ -178,11 +178,32 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
       }
     }
   } else if (candidates.length > 0) {
-    const analyze = input.analyze ?? (await loadAnalyzer());
-    for (const [index, candidate] of candidates.entries()) {
+    const core = input.analyze === undefined ? await loadCore() : null;
+    const analyze = input.analyze ?? (core as NonNullable<typeof core>).analyzePrescannedText;
+    // A module summarised for one file may be a file still to audit: its parse is held, and that file
+    // is audited next, so that it is parsed once and few parses are held at once.
+    const keys = candidates.map((c) => path.resolve(c.filePath));
+    const pending = new Map(keys.map((key, index) => [key, index]));
+    core?.holdParses((file) => pending.has(file));
+    let next = 0;
+    for (;;) {
       await breathe();
+      let index: number | undefined;
+      for (const file of core?.heldParseFiles() ?? []) {
+        index = pending.get(file);
+        if (index !== undefined) break;
+        core?.dropHeldParse(file);
+      }
+      if (index === undefined) {
+        while (next < keys.length && !pending.has(keys[next] as string)) next += 1;
+        if (next === keys.length) break;
+        index = next;
+      }
+      pending.delete(keys[index] as string);
+      const candidate = candidates[index] as (typeof candidates)[number];
       record(index, analyzeSafely(analyze, candidate.text, candidate.filePath, options));
     }
+    core?.holdParses(null);
   }
 
   audited.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));

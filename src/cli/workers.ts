@@ -3,6 +3,7 @@
  * pre-scan get here, so most audits never start a worker.
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileAnalysis } from '../analyze-types.js';
 import type { AnalyzeOptions } from '../analyze.js';
@@ -13,6 +14,14 @@ export interface WorkerJob {
   id: number;
   filePath: string;
   text: string;
+  /** Files whose held parse the worker should forget: another worker has them. */
+  drop?: string[];
+}
+
+/** What a worker starts with: the analysis options and the files of the audit (absolute paths). */
+export interface WorkerSetup {
+  options: AnalyzeOptions;
+  files: string[];
 }
 
 /** Modules another worker summarised, for this worker's project to adopt. */
@@ -27,6 +36,8 @@ export interface WorkerReply {
   analysis: FileAnalysis;
   /** The modules the worker summarised for this file (and had not received from the others). */
   summarised: CachedModule[];
+  /** Files of the audit the worker parsed as modules and holds the parse of (src/project/held-parses.ts). */
+  held: string[];
 }
 
 /**
@@ -62,6 +73,11 @@ export async function analyzeInWorkers(
 ): Promise<number[]> {
   let next = 0;
   let finished = 0;
+  // A job is taken once it is sent, or promised to the worker that holds its parse (it is sent there next).
+  const keys = jobs.map((job) => resolve(job.filePath));
+  const byKey = new Map(keys.map((key, index) => [key, index]));
+  const taken = new Uint8Array(jobs.length);
+  const returned: number[] = [];
   const workers = new Set<Worker>();
   const outOfMemory: number[] = [];
   // The first file of each worker reaches much the same modules (the codebase's models, its database
@@ -82,24 +98,40 @@ export async function analyzeInWorkers(
     };
 
     const start = (): void => {
-      const worker = new Worker(WORKER_URL, { workerData: options, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+      const setup: WorkerSetup = { options, files: keys };
+      const worker = new Worker(WORKER_URL, { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
       workers.add(worker);
       let current = -1;
+      const promised: number[] = [];
+      const drop: string[] = [];
       const feed = (): void => {
         // A worker that died while it waited for the first file is given nothing.
         if (!workers.has(worker)) return;
-        const job = jobs[next];
-        if (job === undefined) {
+        let index = promised.shift() ?? returned.shift();
+        if (index === undefined) {
+          while (next < jobs.length && taken[next] === 1) next += 1;
+          if (next < jobs.length) index = next;
+        }
+        const job = index === undefined ? undefined : jobs[index];
+        if (index === undefined || job === undefined) {
           current = -1;
           workers.delete(worker);
           void worker.terminate();
           return;
         }
-        current = next;
-        next += 1;
-        worker.postMessage({ id: current, filePath: job.filePath, text: job.text } satisfies WorkerJob);
+        taken[index] = 1;
+        current = index;
+        worker.postMessage({ id: current, filePath: job.filePath, text: job.text, drop: drop.splice(0) } satisfies WorkerJob);
       };
       worker.on('message', (reply: WorkerReply) => {
+        for (const file of reply.held) {
+          const index = byKey.get(file);
+          if (index !== undefined && promised.includes(index)) continue;
+          if (index !== undefined && taken[index] === 0) {
+            taken[index] = 1;
+            promised.push(index);
+          } else drop.push(file);
+        }
         if (reply.summarised.length > 0) {
           for (const other of workers) if (other !== worker) other.postMessage({ adopt: reply.summarised } satisfies WorkerAdopt);
         }
@@ -110,6 +142,7 @@ export async function analyzeInWorkers(
       const crashed = (reason: string, memory = false): void => {
         if (!workers.has(worker)) return;
         workers.delete(worker);
+        returned.push(...promised.splice(0));
         const job = current >= 0 ? jobs[current] : undefined;
         if (job !== undefined && memory) {
           outOfMemory.push(current);

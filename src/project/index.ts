@@ -42,6 +42,8 @@ export type SummarizeModule = (file: string, text: string, project: ProjectLink,
 export interface ProjectLink {
   /** The file being analysed. */
   file: string;
+  /** How many imports away from the file being linted it is (0 when not said). */
+  depth?: number;
   /** The summary of what `path` names in the module `specifier` imported from this file. */
   summary(specifier: string, path: readonly string[]): FunctionSummary | null;
   /** The kind of the connection `path` names in the module `specifier`, when it is known there. */
@@ -92,6 +94,7 @@ export class Project {
   link(file: string, depth = 0, roots: readonly string[] = []): ProjectLink {
     return {
       file,
+      depth,
       callers: (name) => this.callers(name, roots, file),
       summary: (specifier, path) =>
         depth >= this.maxDepth ? null : this.lookup(file, specifier, path, depth + 1, 0, (m, key) => m.exports.get(key)),

@@ -8,7 +8,7 @@ import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
-import { analyzeText, defaultProject, summarizeModule } from '../../src/analyze.js';
+import { analyzeText, defaultProject, heldParseFiles, holdParses, summarizeModule } from '../../src/analyze.js';
 import { fileSystemHost, Project } from '../../src/project/index.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
 
@@ -404,6 +404,51 @@ export async function countView(id: number) {
     expect(analyzeText(REDEEM, file, { project: second.project }).findings).toEqual(alone.findings);
     expect(second.summarised).toEqual([]);
     expect(first.project.takeFresh()).toEqual([]);
+  });
+
+  it('parses a module that is analysed later once, and its own analysis finds what a fresh parse finds', () => {
+    // Found only with the option the file's own analysis is given, not when summarised as a module.
+    const buy = `import { Pool } from 'pg';
+import { withTransaction } from '@acme/db';
+const pool = new Pool();
+
+export async function buy(concertId: string, userId: string) {
+  await withTransaction(async (client) => {
+    await client.query('UPDATE concerts SET available_seats = available_seats - 1 WHERE concert_id = $1', [concertId]);
+    await pool.query('INSERT INTO tickets (concert_id, user_id) VALUES ($1, $2)', [concertId, userId]);
+  });
+}
+`;
+    const route = `import { buy } from './buy.js';\nexport const order = (concertId: string, userId: string) => buy(concertId, userId);\n`;
+    const root = project({ 'src/buy.ts': buy, 'src/route.ts': route });
+    const file = path.join(root, 'src/buy.ts');
+    const options = { transactionHelpers: ['withTransaction'], projectRoots: [root] };
+    const analyse = (): ReturnType<typeof analyzeText> =>
+      analyzeText(buy, file, { ...options, project: new Project(fileSystemHost(), summarizeModule) });
+    const fresh = analyse();
+    expect(fresh.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-transaction-on-pool', 8]]);
+    const pending = new Set([file]);
+    try {
+      holdParses((held) => pending.has(held));
+      const first = analyzeText(route, path.join(root, 'src/route.ts'), {
+        ...options,
+        project: new Project(fileSystemHost(), summarizeModule),
+      });
+      expect(heldParseFiles()).toEqual([file]);
+      // Another project summarising the module from the held parse gives the importer the same findings.
+      const again = analyzeText(route, path.join(root, 'src/route.ts'), {
+        ...options,
+        project: new Project(fileSystemHost(), summarizeModule),
+      });
+      expect(again).toEqual(first);
+      expect(heldParseFiles()).toEqual([file]);
+      // The file's own analysis takes the held parse and builds its model with its own options.
+      pending.delete(file);
+      expect(analyse()).toEqual(fresh);
+      expect(heldParseFiles()).toEqual([]);
+    } finally {
+      holdParses(null);
+    }
   });
 
   it('does not parse an imported module when neither it nor anything it imports holds database code', () => {
