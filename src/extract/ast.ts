@@ -77,23 +77,35 @@ export function typeName(node: TSESTree.TypeNode | null): string | null {
   return null;
 }
 
-/** Visit every node below `root` (including it) in source order. Return false from `enter` to skip children. */
+/**
+ * Visit every node below `root` (including it) in source order. Return false from `enter` to skip children.
+ * The analysis walks whole programs several times (the loop itself was a tenth of the audit's CPU): two parallel
+ * stacks, children pushed last first, with no array or pair allocated per node.
+ */
 export function walk(root: TSESTree.Node, enter: (node: TSESTree.Node, parent: TSESTree.Node | null) => boolean | void): void {
-  const stack: [TSESTree.Node, TSESTree.Node | null][] = [[root, null]];
-  while (stack.length > 0) {
-    const [node, parent] = stack.pop()!;
+  const nodes: TSESTree.Node[] = [root];
+  const parents: (TSESTree.Node | null)[] = [null];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const parent = parents.pop()!;
     if (enter(node, parent) === false) continue;
-    const keys = visitorKeys[node.type] ?? [];
-    const children: TSESTree.Node[] = [];
-    for (const key of keys) {
-      const value = (node as unknown as Record<string, unknown>)[key];
+    const keys = visitorKeys[node.type];
+    if (keys === undefined) continue;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (node as unknown as Record<string, unknown>)[keys[k]!];
       if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) children.push(item);
+        for (let i = value.length - 1; i >= 0; i--) {
+          const item: unknown = value[i];
+          if (isNode(item)) {
+            nodes.push(item);
+            parents.push(node);
+          }
+        }
       } else if (isNode(value)) {
-        children.push(value);
+        nodes.push(value);
+        parents.push(node);
       }
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, node]);
   }
 }
 
