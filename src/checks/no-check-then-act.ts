@@ -385,7 +385,7 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   if (!tested || tested.length === 0 || !tested.every((c) => hasColumn(assigned, c))) return false;
   // A throttled touch (`if (!token.lastUsedAt || now.diff(token.lastUsedAt, 'minutes') > 1)`, then
   // `lastUsedAt: new Date()`): how old the stamp is, asked before stamping it with the clock again.
-  const stampsClock = write.facts.set.filter((a) => tested.some((c) => hasColumn(new Set([a.column]), c))).every(isClock);
+  const stampsClock = write.facts.set.filter((a) => tested.some((c) => hasColumn(new Set([a.column]), c))).every(writesClock);
   if (!asksPresence(test.test, stampsClock)) return false;
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
@@ -479,7 +479,7 @@ function asksPresence(expression: TSESTree.Expression, orAge = false): boolean {
  * The clock written in place: a constant made by a call (`now()`, `CURRENT_TIMESTAMP`, `new Date()`,
  * `Date.now()`, `fn('NOW')`: how statement facts tell a literal from the clock).
  */
-function isClock(a: Assignment): boolean {
+function writesClock(a: Assignment): boolean {
   return a.constant && (a.shape === 'computed' || /\bnow\s*\(|\bcurrent_timestamp\b|\blocaltimestamp\b/i.test(a.text));
 }
 

@@ -2,7 +2,7 @@ import type { Step, Unit } from '../flow/index.js';
 import { jsValueKind, provenance, type JsValueKind } from '../flow/provenance.js';
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Resolver } from '../extract/scope.js';
-import { propertyName, unwrap } from '../extract/ast.js';
+import { isClock, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
 import { columnName } from '../sql/keys.js';
@@ -85,18 +85,7 @@ function keptOrNow(node: TSESTree.Node, resolver: Resolver): boolean {
     if (definition?.declarationKind === 'const' && definition.init) inner = unwrap(definition.init);
   }
   if (inner.type !== 'LogicalExpression' || (inner.operator !== '??' && inner.operator !== '||')) return false;
-  const fallback = unwrap(inner.right);
-  return (
-    (fallback.type === 'NewExpression' &&
-      fallback.callee.type === 'Identifier' &&
-      fallback.callee.name === 'Date' &&
-      fallback.arguments.length === 0) ||
-    (fallback.type === 'CallExpression' &&
-      fallback.callee.type === 'MemberExpression' &&
-      fallback.callee.object.type === 'Identifier' &&
-      fallback.callee.object.name === 'Date' &&
-      propertyName(fallback.callee) === 'now')
-  );
+  return isClock(inner.right);
 }
 
 /** The row's own key (`id`, `endpoint_id` on `endpoints`) or a value the read found it by: no concurrent write changes it. */

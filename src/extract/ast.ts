@@ -179,3 +179,19 @@ export function functionName(fn: FunctionNode | null): string {
   }
   return '<anonymous>';
 }
+
+/** `new Date()`, `Date.now()`: the clock read in JavaScript, the same value for every request. */
+export function isClock(node: TSESTree.Node): boolean {
+  const inner = unwrap(node);
+  if (inner.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Date' && inner.arguments.length === 0)
+    return true;
+  if (
+    inner.type === 'CallExpression' &&
+    inner.callee.type === 'MemberExpression' &&
+    inner.callee.object.type === 'Identifier' &&
+    inner.callee.object.name === 'Date' &&
+    propertyName(inner.callee) === 'now'
+  )
+    return true;
+  return false;
+}

@@ -13,7 +13,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { classifyAssignment, classifyPredicate, type Operand } from '../sql/classify.js';
 import type { Assignment, Isolation, Predicate, SqlDialect, StatementFacts, StatementKind } from '../sql/facts.js';
 import { columnName } from '../sql/keys.js';
-import { contains, isFunction, objectProperty, propertyName, unwrap, walk } from './ast.js';
+import { contains, isClock, isFunction, objectProperty, propertyName, unwrap, walk } from './ast.js';
 import type { ExtractContext, LibraryFixes, ModelWords, SqlText } from './types.js';
 
 export { columnName };
@@ -333,22 +333,6 @@ function isEnumMember(node: TSESTree.Node): boolean {
     key !== null &&
     /^(?:[A-Z][A-Z0-9_]*|[A-Z][a-z][A-Za-z0-9]*)$/.test(key)
   );
-}
-
-/** `new Date()`, `Date.now()`, `sql\`now()\``-free clock values: the same for every request. */
-function isClock(node: TSESTree.Node): boolean {
-  const inner = unwrap(node);
-  if (inner.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Date' && inner.arguments.length === 0)
-    return true;
-  if (
-    inner.type === 'CallExpression' &&
-    inner.callee.type === 'MemberExpression' &&
-    inner.callee.object.type === 'Identifier' &&
-    inner.callee.object.name === 'Date' &&
-    propertyName(inner.callee) === 'now'
-  )
-    return true;
-  return false;
 }
 
 /**
