@@ -6,6 +6,8 @@ import { inOneTransaction } from './advice.js';
 export const messages = {
   lockOutsideTransaction:
     '`FOR {{strength}}` on `{{table}}` runs outside a transaction{{where}}: the lock is released as soon as the statement ends, before anything acts on what was read. Run it, and what acts on what it reads, {{inTransaction}}.',
+  lockWithoutItsTransaction:
+    '`FOR {{strength}}` on `{{table}}` runs outside the transaction `{{transaction}}`: its `lock` names `{{transaction}}`, but the call does not pass `transaction: {{transaction}}`, so it runs on another connection, in autocommit, and the lock is released as soon as the statement ends. Pass `transaction: {{transaction}}` in the same options.',
 } as const satisfies RuleMessages;
 
 export type MessageId = keyof typeof messages;
@@ -24,6 +26,17 @@ export function noLockOutsideTransaction({ units }: CheckInput): Finding<'no-loc
         (step.site.derived && step.site.connection === null)
       )
         continue;
+      const named = step.site.lockNamesTransaction;
+      if (named !== undefined) {
+        findings.push(
+          findingAt(unit, step, 'no-lock-outside-transaction', 'lockWithoutItsTransaction', {
+            strength: lock.strength.toUpperCase(),
+            table: firstTable(step.facts.tablesRead),
+            transaction: named,
+          }),
+        );
+        continue;
+      }
       findings.push(
         findingAt(unit, step, 'no-lock-outside-transaction', 'lockOutsideTransaction', {
           strength: lock.strength.toUpperCase(),

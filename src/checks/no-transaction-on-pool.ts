@@ -66,12 +66,21 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
 
 /**
  * What the pool query misses by running outside the transaction: a write (not undone on rollback, not
- * atomic with the rest), a locking read (its lock is not the transaction's, and may wait on it), or a
+ * atomic with the rest), a locking read (its lock is not the transaction's, and may wait on it; when it
+ * runs outside any transaction, no-lock-outside-transaction reports it instead), or a
  * read of a table the transaction wrote before it (it does not see those changes). A plain read of
  * rows the transaction has not touched sees what it would see inside (under READ COMMITTED).
  */
 function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope): boolean {
   const { facts } = step;
+  // A row lock sent outside any transaction is no-lock-outside-transaction's finding, with its fix: one act, one finding.
+  if (
+    facts.kind === 'select' &&
+    facts.lock !== null &&
+    step.transaction.state === 'none' &&
+    !(step.site.derived && step.site.connection === null)
+  )
+    return false;
   if (facts.kind !== 'select' || facts.lock !== null || facts.advisoryLock !== null) return true;
   if (facts.tablesRead.length === 0) return true;
   return unit.steps.some(

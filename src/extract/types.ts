@@ -92,6 +92,11 @@ export interface QuerySite {
   firstColumn?: boolean;
   /** The value the call resolves to is this column of the row (a function returning `rows[0].stock`). */
   resultColumn?: string;
+  /**
+   * The row lock names a transaction the call does not join (Sequelize `{ lock: t.LOCK.UPDATE }` without
+   * `transaction: t`): the name of that transaction, for the message.
+   */
+  lockNamesTransaction?: string;
   /** The called function runs the statement in a `try` whose `catch` handles a unique violation (a derived site). */
   uniqueViolationCaught?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */

@@ -12,6 +12,7 @@ import decoupledInsert from '../../rules/no-decoupled-insert.js';
 import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
 import lockOutsideTransaction from '../../rules/no-lock-outside-transaction.js';
 import lostUpdate from '../../rules/no-lost-update.js';
+import transactionOnPool from '../../rules/no-transaction-on-pool.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 // Lines 2-8 of every case: the models, as Sequelize's docs declare them.
@@ -539,7 +540,27 @@ export async function buy(id: number) {
   });
 }
 `,
-      errors: [{ messageId: 'lockOutsideTransaction', line: 12, column: 27 }],
+      errors: [
+        { messageId: 'lockWithoutItsTransaction', line: 12, column: 27, data: { strength: 'UPDATE', table: 'products', transaction: 't' } },
+      ],
+    },
+    {
+      name: 'lock: { level: transaction.LOCK.UPDATE } with the transaction taken from the request state, not passed',
+      code: `${models}
+export async function rename(ctx: { state: { transaction: Transaction } }, id: number, name: string) {
+  const { transaction } = ctx.state;
+  const product = await Product.findByPk(id, { rejectOnEmpty: true, lock: { level: transaction.LOCK.UPDATE, of: Product } });
+  await product.update({ name }, { transaction });
+}
+`,
+      errors: [
+        {
+          messageId: 'lockWithoutItsTransaction',
+          line: 12,
+          column: 25,
+          data: { strength: 'UPDATE', table: 'products', transaction: 'transaction' },
+        },
+      ],
     },
     {
       name: 'lock: Transaction.LOCK.UPDATE on findAll without a transaction',
@@ -549,6 +570,47 @@ export async function pending() {
 }
 `,
       errors: [{ messageId: 'lockOutsideTransaction', line: 11, column: 10 }],
+    },
+  ],
+});
+
+ruleTester.run('sequelize models: no-transaction-on-pool', transactionOnPool, {
+  valid: [
+    {
+      name: 'every query of the callback passes transaction: t',
+      code: `${models}
+export async function buy(id: number) {
+  await sequelize.transaction(async (t) => {
+    const product = await Product.findByPk(id, { lock: t.LOCK.UPDATE, transaction: t });
+    await product.decrement('stock', { transaction: t });
+  });
+}
+`,
+    },
+    {
+      name: "a locking read without transaction: t is no-lock-outside-transaction's finding, not a second one here",
+      code: `${models}
+export async function buy(id: number) {
+  await sequelize.transaction(async (t) => {
+    const product = await Product.findByPk(id, { lock: t.LOCK.UPDATE });
+    await product.decrement('stock', { transaction: t });
+  });
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a write inside the callback without transaction: t',
+      code: `${models}
+export async function buy(id: number, userId: string) {
+  await sequelize.transaction(async (t) => {
+    await Product.decrement('stock', { where: { id }, transaction: t });
+    await Order.create({ productId: id, userId });
+  });
+}
+`,
+      errors: [{ messageId: 'queryOutsideTransaction', line: 13, column: 11 }],
     },
   ],
 });

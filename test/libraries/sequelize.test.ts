@@ -409,6 +409,16 @@ export async function deposit(accountId: number, amount: number) {
 ruleTester.run('Sequelize: no-transaction-on-pool', transactionOnPool, {
   valid: [
     {
+      name: 'a locking pool read inside the callback is reported once, by no-lock-outside-transaction',
+      code: `${db}
+export async function buyTicket(concertId: number) {
+  await sequelize.transaction(async (t) => {
+    const [rows] = await sequelize.query('SELECT available_seats FROM concerts WHERE concert_id = ? FOR UPDATE', { replacements: [concertId] });
+  });
+}
+`,
+    },
+    {
       name: 'every query passes { transaction: t }',
       code: `${db}
 export async function transfer(from: number, to: number, amount: number) {
@@ -502,17 +512,6 @@ export async function buyTicket(concertId: number, userId: number) {
       errors: [{ messageId: 'queryOutsideTransaction', line: 8, column: 26 }],
     },
     {
-      name: "a locking pool read inside the callback: its lock is not the transaction's",
-      code: `${db}
-export async function buyTicket(concertId: number) {
-  await sequelize.transaction(async (t) => {
-    const [rows] = await sequelize.query('SELECT available_seats FROM concerts WHERE concert_id = ? FOR UPDATE', { replacements: [concertId] });
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 7, column: 26 }],
-    },
-    {
       name: 'a query inside the callback without { transaction: t }',
       code: `${db}
 export async function buyTicket(concertId: number, userId: number) {
@@ -593,6 +592,17 @@ export async function readJob(jobId: number) {
     },
   ],
   invalid: [
+    {
+      name: 'a locking pool read inside a transaction callback, without { transaction: t }',
+      code: `${db}
+export async function buyTicket(concertId: number) {
+  await sequelize.transaction(async (t) => {
+    const [rows] = await sequelize.query('SELECT available_seats FROM concerts WHERE concert_id = ? FOR UPDATE', { replacements: [concertId] });
+  });
+}
+`,
+      errors: [{ messageId: 'lockOutsideTransaction', line: 7, column: 26 }],
+    },
     {
       name: 'FOR UPDATE on the pool',
       code: `${db}

@@ -616,6 +616,7 @@ function site(
     transaction !== null && !(transaction.type === 'Literal' || (transaction.type === 'Identifier' && transaction.name === 'undefined'));
   // Options passed on whole (`Model.create(values, options)`, `{ ...options, where }`) may carry the transaction.
   const passedOn = joined || transaction !== null ? null : passedOnOptions(node.arguments[optionsAt], options);
+  const lockedBy = joined || passedOn || !options ? null : lockTransaction(options);
   return {
     library: 'sequelize',
     node,
@@ -625,6 +626,7 @@ function site(
     ...(joined ? {} : passedOn ? { connectionVia: 'transaction' } : { connectionKind: 'pool' as const }),
     connectionWhenOmitted: 'pool',
     ...(rowsRequired ? { rowsRequired: true } : {}),
+    ...(lockedBy ? { lockNamesTransaction: lockedBy } : {}),
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
@@ -756,6 +758,21 @@ function relativeFields(
   } else if (fields?.type === 'ObjectExpression') {
     for (const p of fields.properties) if (p.type === 'Property' && keyName(p) !== null) named(keyName(p)!, p.value);
   }
+}
+
+/**
+ * The transaction a row lock names, `t` in `lock: t.LOCK.UPDATE` or `lock: { level: t.LOCK.UPDATE }`: the
+ * lock level is read from the transaction instance, which does not make the query join it. Not the
+ * class (`Transaction.LOCK.UPDATE`, `Sequelize.Transaction.LOCK.UPDATE`), which names none.
+ */
+function lockTransaction(options: TSESTree.ObjectExpression): string | null {
+  const lock = objectProperty(options, 'lock');
+  const level = lock?.type === 'ObjectExpression' ? objectProperty(lock, 'level') : lock;
+  const value = level ? unwrap(level) : null;
+  if (value?.type !== 'MemberExpression' || value.object.type !== 'MemberExpression') return null;
+  if (propertyName(value.object) !== 'LOCK') return null;
+  const owner = unwrap(value.object.object);
+  return owner.type === 'Identifier' && owner.name !== 'Transaction' && owner.name !== 'Sequelize' ? owner.name : null;
 }
 
 /** `lock: true`, `lock: t.LOCK.UPDATE`, `lock: Transaction.LOCK.SHARE`, with `skipLocked: true`. */
