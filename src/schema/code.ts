@@ -14,7 +14,7 @@ type Node = TSESTree.Node;
 
 /** A cheap test for text that may declare schema in code. */
 export const CODE_SCHEMA_HINT =
-  /@Entity\b|\b(?:pg|mysql|sqlite)Table\s*\(|\.define\s*\(|\.init\s*\(|\b(?:createTable|alterTable|addColumns?|addConstraint|createIndex)\b|\b(?:create|alter)\s+(?:unique\s+)?(?:table|index)\b/i;
+  /@(?:Entity|Table)\b|\b(?:pg|mysql|sqlite)Table\s*\(|\.define\s*\(|\.init\s*\(|\b(?:createTable|alterTable|addColumns?|addConstraint|createIndex)\b|\b(?:create|alter)\s+(?:unique\s+)?(?:table|index)\b/i;
 
 /**
  * Words without which the reading below finds nothing, whatever the hint matched: an `@Entity` or

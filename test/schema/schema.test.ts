@@ -407,6 +407,7 @@ describe('which code files are parsed for schema', () => {
       "sequelize.define('User', { email: { type: DataTypes.STRING, unique: true } });",
       'User.init({ email: DataTypes.STRING }, { sequelize });',
       '@Entity() export class Seat { @PrimaryColumn() id: number; }',
+      "@Table({ tableName: 'seats' }) export class Seat extends Model { @Unique @Column(DataType.STRING) code: string; }",
       "export const seats = pgTable('seats', { id: serial('id') });",
       "await queryInterface.sequelize.query('CREATE UNIQUE INDEX seats_code ON seats (code)');",
       "await queryInterface.addColumn('seats', 'code', {}); await q.query(`ALTER\\nTABLE seats ADD UNIQUE (code)`);",
