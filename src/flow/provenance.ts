@@ -6,7 +6,7 @@
  */
 import { columnName } from '../sql/keys.js';
 import type { TSESTree } from '@typescript-eslint/types';
-import { propertyName } from '../extract/ast.js';
+import { contains, propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { CONTAINER_PROPERTIES, isConversion } from './results.js';
 import type { ResultUse } from './types.js';
@@ -49,19 +49,15 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
         return;
       }
       case 'MemberExpression': {
-        const chain: string[] = [];
-        let base: TSESTree.Node = node;
-        while (base.type === 'MemberExpression') {
-          const name = propertyName(base);
-          if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name)) chain.unshift(name);
-          if (base.computed) visit(base.property, seen);
-          base = base.object;
-        }
+        const { base, chain } = memberChain(node);
+        for (let m: TSESTree.Node = node; m.type === 'MemberExpression'; m = m.object) if (m.computed) visit(m.property, seen);
         if (base.type === 'Identifier') {
           const variable = resolver.variable(base);
           const path = variable ? use.paths.get(variable) : undefined;
           if (path) {
-            if (!path.fetched) record([...path.columns, ...chain]);
+            const assigned = variable && chain.length > 0 ? reassigned(variable, chain, node) : null;
+            if (assigned) visit(assigned, seen);
+            else if (!path.fetched) record([...path.columns, ...chain]);
             return;
           }
         }
@@ -102,6 +98,42 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
   };
   visit(expression, new Set());
   return columns.size > 0 || wholeRow ? { columns: [...columns], wholeRow } : null;
+}
+
+/** `rows[0].account.balance`: the variable it starts from and the properties it names (not `rows`, indexes). */
+function memberChain(node: TSESTree.MemberExpression): { base: TSESTree.Node; chain: string[] } {
+  const chain: string[] = [];
+  let base: TSESTree.Node = node;
+  while (base.type === 'MemberExpression') {
+    const name = propertyName(base);
+    if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name)) chain.unshift(name);
+    base = base.object;
+  }
+  return { base, chain };
+}
+
+/**
+ * What was last assigned to the property before `use` reads it (`session.expiresAt = new Date(Date.now() +
+ * ttl)`, then `data: { expiresAt: session.expiresAt }`): the property holds that value, not the column
+ * read. Only a plain `=` in a statement of a block that holds `use` (it runs whenever `use` does); a
+ * compound `-=`, or an assignment in a branch, keeps what was read in it.
+ */
+function reassigned(variable: VariableLike, chain: readonly string[], use: TSESTree.Node): TSESTree.Expression | null {
+  let latest: TSESTree.AssignmentExpression | null = null;
+  for (const reference of variable.references) {
+    let target: TSESTree.Node = reference.identifier;
+    while (target.parent?.type === 'MemberExpression' && target.parent.object === target) target = target.parent;
+    const assignment = target.parent;
+    if (assignment?.type !== 'AssignmentExpression' || assignment.left !== target || assignment.operator !== '=') continue;
+    if (target.type !== 'MemberExpression' || assignment.range[1] > use.range[0]) continue;
+    const named = memberChain(target).chain;
+    if (named.length !== chain.length || named.some((name, i) => name !== chain[i])) continue;
+    const statement = assignment.parent;
+    const block = statement?.type === 'ExpressionStatement' ? statement.parent : undefined;
+    if (block === undefined || (block.type !== 'BlockStatement' && block.type !== 'Program') || !contains(block, use)) continue;
+    if (latest === null || assignment.range[0] > latest.range[0]) latest = assignment;
+  }
+  return latest?.right ?? null;
 }
 
 function initializerOf(variable: VariableLike): TSESTree.Node | null {

@@ -239,6 +239,21 @@ export async function buy(id: number, quantity: number) {
 ruleTester.run('prisma model: no-lost-update', lostUpdate, {
   valid: [
     {
+      name: 'a sliding expiry: the property is set to a new time before it is written, not computed from the value read',
+      code: `${client}
+const DAY = 24 * 60 * 60 * 1000;
+export async function touch(id: string) {
+  const session = await prisma.session.findUnique({ where: { id } });
+  if (!session) return null;
+  if (Date.now() >= session.expiresAt.getTime() - 15 * DAY) {
+    session.expiresAt = new Date(Date.now() + 30 * DAY);
+    await prisma.session.update({ where: { id: session.id }, data: { expiresAt: session.expiresAt } });
+  }
+  return session;
+}
+`,
+    },
+    {
       name: 'an atomic decrement',
       code: `${client}
 export async function buy(id: number, quantity: number) {
@@ -304,6 +319,28 @@ export function like(id: number) {
     },
   ],
   invalid: [
+    {
+      name: 'the property set from the value read before it is written',
+      code: `${client}
+export async function buy(id: number, quantity: number) {
+  const product = await prisma.product.findUniqueOrThrow({ where: { id } });
+  product.stock = product.stock - quantity;
+  await prisma.product.update({ where: { id }, data: { stock: product.stock } });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
+    {
+      name: 'the property set to a new value only in a branch: on the other path the value read is written back',
+      code: `${client}
+export async function rename(id: number, name: string | null, quantity: number) {
+  const product = await prisma.product.findUniqueOrThrow({ where: { id } });
+  if (name) product.stock = 0;
+  await prisma.product.update({ where: { id }, data: { stock: product.stock - quantity } });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
     {
       name: 'stock computed in JavaScript',
       code: `${client}
