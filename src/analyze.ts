@@ -5,11 +5,10 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { analyze as analyzeScopes } from '@typescript-eslint/scope-manager';
-import { parse } from '@typescript-eslint/typescript-estree';
 import type { FileAnalysis, ReportedFinding } from './analyze-types.js';
 import { CHECKS, formatMessage, ruleMessage } from './checks/index.js';
 import { RULE_IDS, type CheckOptions, type Finding, type RuleId } from './checks/types.js';
-import { ensureParents } from './extract/ast.js';
+import { parseProgram } from './parse.js';
 import { extract } from './extract/index.js';
 import { ADAPTERS } from './extract/libraries/index.js';
 import type { Resolver, ScopeManagerLike } from './extract/scope.js';
@@ -289,15 +288,7 @@ interface Parsed {
  * module's parse serves the file's own analysis too.
  */
 function parseSource(text: string, filePath: string): Parsed {
-  const program = parse(text, {
-    range: true,
-    loc: true,
-    comment: mayHoldDirectives(text),
-    tokens: false,
-    jsx: !/\.(c|m)?ts$/i.test(filePath),
-    filePath,
-  }) as TSESTree.Program;
-  ensureParents(program);
+  const program = parseProgram(text, filePath, { comment: mayHoldDirectives(text) });
   let scopes: ScopeManagerLike | null = null;
   return {
     program,

@@ -5,7 +5,7 @@
  * only what `up` does counts: `down` undoes it. Never throws.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { parse } from '@typescript-eslint/typescript-estree';
+import { parseProgram } from '../parse.js';
 import { objectProperty, propertyName, unwrap, walk } from '../extract/ast.js';
 import { readSqlSchema } from './sql.js';
 import type { DatabaseEngine, SchemaOp, UniqueKey } from './types.js';
@@ -36,14 +36,7 @@ export function readCodeSchema(text: string, filePath: string): SchemaOp[] {
   if (!mayDeclareSchema(text)) return [];
   let program: TSESTree.Program;
   try {
-    program = parse(text, {
-      range: true,
-      loc: false,
-      comment: false,
-      tokens: false,
-      jsx: !/\.(c|m)?ts$/i.test(filePath),
-      filePath,
-    }) as TSESTree.Program;
+    program = parseProgram(text, filePath, { links: false });
   } catch {
     return [];
   }
