@@ -283,7 +283,7 @@ interface Parsed {
 }
 
 /**
- * Parse a JS/TS file as the CLI does (throws typescript-estree's located error); scopes are analysed on
+ * Parse a JS/TS file as the CLI does (src/parse.ts; throws typescript-estree's located error); scopes are analysed on
  * first use, once. Comments are kept when the text may hold directives, whoever parses it, so that a
  * module's parse serves the file's own analysis too.
  */
