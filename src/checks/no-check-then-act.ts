@@ -514,8 +514,13 @@ function decidingTests(
 ): TSESTree.Node[] {
   const kind = kindOn(write, table);
   // An INSERT that runs only once the row was found (`if (!base) throw NotFound`, then a copy with a
-  // fresh id) adds another row: "two requests both see nothing" cannot happen on it.
-  if (kind === 'insert') return read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
+  // fresh id) adds another row: "two requests both see nothing" cannot happen on it, whatever else the
+  // code tests of the row it found (`if (template.type !== 'TEMPLATE') throw`, then the copy). Not a
+  // count (`if (n === 0) throw`, then `if (n >= limit) throw`: the INSERT still acts on how many there are).
+  if (kind === 'insert') {
+    const found = !read.facts.aggregate && read.result.tests.some((t) => t !== read.site.node && stopsWhenMissing(read, t, write));
+    return found ? [] : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
+  }
   const assigned = new Set(write.facts.set.map((a) => a.column));
   // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
   // back" is the test, and a DELETE of the row, or an UPDATE of the state tested, acts on it.

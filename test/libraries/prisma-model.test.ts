@@ -145,6 +145,17 @@ export async function duplicate(id: string, title: string) {
 `,
     },
     {
+      name: 'a copy created once the source was found, after a test of what the source is',
+      code: `${client}
+export async function duplicate(where: Prisma.EnvelopeWhereInput, asTemplate: boolean) {
+  const envelope = await prisma.envelope.findFirst({ where, select: { type: true, title: true } });
+  if (!envelope) throw new Error('Envelope not found');
+  if (asTemplate && envelope.type !== 'DOCUMENT') throw new Error('Only documents can be saved as templates');
+  return prisma.envelope.create({ data: { id: crypto.randomUUID(), type: asTemplate ? 'TEMPLATE' : envelope.type, title: envelope.title } });
+}
+`,
+    },
+    {
       name: 'a scheduled cleanup of rows older than a bound',
       code: `${client}
 export async function cleanup() {
@@ -158,6 +169,18 @@ export async function cleanup() {
     },
   ],
   invalid: [
+    {
+      name: 'a limit counted, with a stop when there are none: the INSERT still acts on how many there are',
+      code: `${client}
+export async function addMember(teamId: string, userId: string) {
+  const members = await prisma.member.count({ where: { teamId } });
+  if (members === 0) throw new Error('Team not found');
+  if (members >= 5) throw new Error('Team is full');
+  await prisma.member.create({ data: { teamId, userId } });
+}
+`,
+      errors: [{ messageId: 'checkThenInsertModel' }],
+    },
     {
       name: 'findUnique, test the stock, update with decrement and no guard',
       code: `${client}
