@@ -655,10 +655,34 @@ const CREDENTIAL = /^(?:.*_)?(?:password|passwd|pass_hash|password_hash|hashed_p
  */
 function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean {
   if (test === read.site.node) return true;
-  if (test.type !== 'IfStatement' || test.alternate !== null || read.result.valueTests.some((t) => t.node === test)) return false;
+  if (test.type !== 'IfStatement' || test.alternate !== null) return false;
   // `if (!account) { account = await create(...) }`: the INSERT runs when the row is missing: get-or-create.
   if (write.site.node.range[0] >= test.consequent.range[0] && write.site.node.range[1] <= test.consequent.range[1]) return false;
+  // A test of the row's values (`if (!row.active)`) stops on a row that is there, unless its chain starts
+  // with an optional access on the row (`if (!row?.link?.enabled)`), which also stops when there is none.
+  if (read.result.valueTests.some((t) => t.node === test)) return negatesOptionalChain(test.test, read);
   return missing(test.test, read);
+}
+
+/**
+ * `!link?.directLink?.enabled`: a chain that starts with an optional access on the row, so it is
+ * undefined, and its negation true, when no row came back.
+ */
+function optionalOnRow(expression: TSESTree.Expression, carries: (node: TSESTree.Node) => boolean): boolean {
+  let node: TSESTree.Node = expression.type === 'ChainExpression' ? expression.expression : expression;
+  while (node.type === 'MemberExpression' || node.type === 'CallExpression') {
+    const inner: TSESTree.Node = node.type === 'MemberExpression' ? node.object : node.callee;
+    if (node.type === 'MemberExpression' && carries(inner)) return node.optional;
+    node = inner;
+  }
+  return false;
+}
+
+function negatesOptionalChain(expression: TSESTree.Expression, read: Step): boolean {
+  const carries = (node: TSESTree.Node): boolean => read.result.valueNodes.has(node);
+  if (expression.type === 'LogicalExpression' && expression.operator === '||')
+    return negatesOptionalChain(expression.left, read) || negatesOptionalChain(expression.right, read);
+  return expression.type === 'UnaryExpression' && expression.operator === '!' && optionalOnRow(expression.argument, carries);
 }
 
 function missing(expression: TSESTree.Expression, read: Step): boolean {

@@ -156,6 +156,17 @@ export async function duplicate(where: Prisma.EnvelopeWhereInput, asTemplate: bo
 `,
     },
     {
+      name: 'a copy created once the source was found, tested through an optional chain on it',
+      code: `${client}
+export async function useTemplate(token: string, where: Prisma.EnvelopeWhereInput) {
+  const template = await prisma.envelope.findFirst({ where, include: { directLink: true } });
+  if (!template?.directLink?.enabled) throw new Error('Invalid or missing template');
+  if (template.title.length > 200) throw new Error('Title too long');
+  return prisma.envelope.create({ data: { id: crypto.randomUUID(), type: 'DOCUMENT', title: template.title } });
+}
+`,
+    },
+    {
       name: 'a scheduled cleanup of rows older than a bound',
       code: `${client}
 export async function cleanup() {
