@@ -188,6 +188,11 @@ export function guards(step: Step, options: CheckOptions): Predicate[] {
 }
 
 /** `expires_at < now()`, `now() > created_at + interval '1 day'`: a DELETE of what expired is housekeeping. */
+/** `expires_at < now()`, or a model API's `expiresAt: { lt: new Date() }`. */
+function expired(p: Predicate): boolean {
+  return EXPIRED.test(p.text) || (p.againstClock === true && (p.operator === '<' || p.operator === '<='));
+}
+
 const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
 
 /**
@@ -243,7 +248,7 @@ export function claimGuards(step: Step, options: CheckOptions, schema: Schema): 
   const keys = options.keyColumns ?? [];
   if (!aimsAtOneRow(facts, schema, keys)) return [];
   const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
-  if (facts.kind === 'delete') return stateGuards.filter((p) => !EXPIRED.test(p.text));
+  if (facts.kind === 'delete') return stateGuards.filter((p) => !expired(p));
   if (facts.kind !== 'update') return [];
   const assigned = new Set(facts.set.map((a) => a.column));
   const tested = facts.where.filter(

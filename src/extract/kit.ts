@@ -227,6 +227,7 @@ export class StatementBuilder {
       operand: v.operand,
       params: v.params,
       text: display ?? `${column} ${operator.toUpperCase()} ${v.text}`,
+      ...(isClock(valueNode) ? { againstClock: true } : {}),
     });
     this.where.push(predicate);
     return predicate;

@@ -37,6 +37,8 @@ export interface Comparison {
   operand: Operand;
   params: number[];
   text: string;
+  /** The other side is the clock (`now()`, a model API's `new Date()`), for a predicate built without SQL text. */
+  againstClock?: boolean;
 }
 
 const RANGES = new Set(['<', '<=', '>', '>=']);
@@ -76,7 +78,9 @@ export function predicateRole(c: Comparison): PredicateRole {
 /** A judged conjunct. */
 export function classifyPredicate(c: Comparison): Predicate {
   const role = predicateRole(c);
-  return { column: c.column, operator: c.operator, role, isKey: role !== 'guard', params: c.params, text: c.text };
+  const predicate: Predicate = { column: c.column, operator: c.operator, role, isKey: role !== 'guard', params: c.params, text: c.text };
+  if (c.againstClock) predicate.againstClock = true;
+  return predicate;
 }
 
 /** One `SET column = expression` as its producer saw it, before it is judged. */

@@ -43,6 +43,11 @@ export interface Predicate {
    * equality, a row being found by any of them. Absent on other conjuncts.
    */
   alternatives?: string[][];
+  /**
+   * Built from a model or builder call, the value compared is the clock (`expiresAt: { lt: new Date() }`):
+   * its text shows the code, not `now()`.
+   */
+  againstClock?: boolean;
 }
 
 /** One `SET column = expression` of an UPDATE (or of `ON CONFLICT DO UPDATE`). */

@@ -522,6 +522,17 @@ export async function claim(id: number, workerId: string) {
 ruleTester.run('prisma model: no-decoupled-insert', decoupledInsert, {
   valid: [
     {
+      name: 'expired tokens cleaned up (`expiresAt: { lt: new Date() }`) before the create: no guard, housekeeping',
+      code: `${client}
+export async function verify(id: number, teamId: number, email: string) {
+  await prisma.$transaction(async (tx) => {
+    await tx.teamEmailVerification.deleteMany({ where: { id, expiresAt: { lt: new Date() } } });
+    await tx.teamEmail.create({ data: { teamId, email } });
+  });
+}
+`,
+    },
+    {
       name: 'the count checked before the create',
       code: `${client}
 export async function buy(productId: number, userId: number) {
