@@ -188,12 +188,12 @@ export function guards(step: Step, options: CheckOptions): Predicate[] {
 }
 
 /** `expires_at < now()`, `now() > created_at + interval '1 day'`: a DELETE of what expired is housekeeping. */
-/** `expires_at < now()`, or a model API's `expiresAt: { lt: new Date() }`. */
+const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
+
+/** A DELETE's guard on what expired: `expires_at < now()`, or a model API's `expiresAt: { lt: new Date() }`. */
 function expired(p: Predicate): boolean {
   return EXPIRED.test(p.text) || (p.againstClock === true && (p.operator === '<' || p.operator === '<='));
 }
-
-const EXPIRED = /^\s*[\w."]+\s*<=?\s*(?:now\b|current_|localtimestamp|clock_timestamp)|(?:now\s*\(\s*\)|current_\w+|localtimestamp)\s*>=?/i;
 
 /**
  * The write is aimed at one row, so 0 rows means someone else changed it first. A key-named column or a
