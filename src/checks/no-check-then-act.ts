@@ -128,6 +128,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (claimedBetween(unit, read, write, test, options, schema)) continue;
+        if (recheckedUnderLock(unit, read, write, table, schema) || claimedUnderLock(unit, read, write, test, table, schema)) continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
@@ -301,6 +302,61 @@ function claimedBetween(unit: Unit, read: Step, write: Step, test: TSESTree.Node
       sharedTable(read, claim) !== null &&
       countChecked(claim) &&
       claimGuards(claim, options, schema).some((p) => p.column !== null && tested.some((c) => hasColumn(new Set([p.column!]), c))),
+  );
+}
+
+/**
+ * Double-checked locking: a fast-path read and test (`if (existing) return existing`), then a lock,
+ * then the same lookup again and its test before the write (`pg_advisory_xact_lock`, `SELECT ... FOR
+ * UPDATE` of a parent, a SERIALIZABLE transaction). The write runs only when the re-read, made under
+ * the protection, still finds what the first test found: two requests that both pass the first test
+ * meet at the lock, and the second one's re-read sees the first one's row. The first read only
+ * spares the lock when the answer is already there. A lock taken after the read with no re-read
+ * protects nothing, and stays reported.
+ */
+function recheckedUnderLock(unit: Unit, read: Step, write: Step, table: string, schema: Schema): boolean {
+  return unit.steps.some(
+    (again) =>
+      again.index > read.index &&
+      again.index < write.index &&
+      isRead(again) &&
+      sameLookup(read, again) &&
+      protects(readProtection(again, write, false, schema), unit, again, write, table) &&
+      again.result.tests.some((t) => seesResult(again, t) && controls(t, write.site.node)),
+  );
+}
+
+/** The two reads look up the same rows: the same statement, or the same columns compared to values. */
+function sameLookup(a: Step, b: Step): boolean {
+  if (a.site.sql.text === b.site.sql.text && a.statementIndex === b.statementIndex) return true;
+  const x = [...new Set(lookedUp(a))].sort();
+  const y = [...new Set(lookedUp(b))].sort();
+  return x.length > 0 && x.length === y.length && x.every((c, i) => c === y[i]) && sharedTable(a, b) !== null;
+}
+
+/**
+ * The test is itself a claim made under a lock: the read locked the row (`SELECT ... FOR UPDATE`,
+ * `findByPk(id, { lock: true, transaction })`), and the same transaction writes back the column the
+ * test read on the path the test lets through (`if (expense.data.isLocked) throw`, then `isLocked:
+ * true`). A concurrent request waits on the row lock and then sees the claim, so what the test lets run
+ * afterwards (the work, then a write that releases the claim, outside that transaction) runs for one
+ * request at a time.
+ */
+function claimedUnderLock(unit: Unit, read: Step, write: Step, test: TSESTree.Node, table: string, schema: Schema): boolean {
+  if (read.facts.lock === null || read.transaction.state !== 'open') return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  return unit.steps.some(
+    (claim) =>
+      claim !== write &&
+      claim.index > read.index &&
+      claim.index < write.index &&
+      kindOn(claim, table) === 'update' &&
+      readProtection(read, claim, false, schema) === 'row lock' &&
+      claim.connection.key === read.connection.key &&
+      claim.transaction.id === read.transaction.id &&
+      controls(test, claim.site.node) &&
+      tested != null &&
+      tested.some((c) => hasColumn(new Set(claim.facts.set.map((a) => a.column)), c)),
   );
 }
 
