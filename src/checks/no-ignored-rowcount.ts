@@ -31,8 +31,9 @@ export function noIgnoredRowcount({ units, options, schema }: CheckInput): Findi
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.
       if (laterWrites(unit, step).length > 0) continue;
-      // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported.
-      if (isHarmlessWrite(unit, step)) continue;
+      // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported
+      // but the row as read back.
+      if (isHarmlessWrite(unit, step, { reread: true })) continue;
       findings.push(
         findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', {
           kind: upper(step.facts.kind),

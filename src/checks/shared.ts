@@ -97,7 +97,46 @@ export function onSqlite(step: Step, schema: Schema): boolean {
  * `redlock.using(keys, ttl, fn)`, `lock.acquire(key, fn)`. The application serializes what runs in it
  * (a flag row, Redis, an in-process mutex): two requests for the same key do not interleave there.
  */
-export function appLockAround(node: TSESTree.Node): TSESTree.CallExpression | null {
+export function appLockAround(node: TSESTree.Node): TSESTree.Node | null {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (
+      parent.type === 'CallExpression' &&
+      isFunction(child) &&
+      parent.arguments.includes(child as TSESTree.Expression) &&
+      isLockCall(parent)
+    )
+      return parent;
+    if (parent.type === 'MethodDefinition' && parent.value === child && calledOnlyUnderLock(parent)) return parent;
+  }
+  return null;
+}
+
+/**
+ * A private method (`private async refresh()`, `#refresh()`) that every reference in its class calls
+ * inside an application lock's callback (`this.withRefreshLock(key, () => this.refresh(id))`): only
+ * its class can call it, so its body always runs under that lock.
+ */
+function calledOnlyUnderLock(method: TSESTree.MethodDefinition): boolean {
+  const key = method.key;
+  if (method.computed || method.static || method.kind !== 'method') return false;
+  if (key.type !== 'PrivateIdentifier' && !(key.type === 'Identifier' && method.accessibility === 'private')) return false;
+  const body = method.parent;
+  let calls = 0;
+  let other = false;
+  walk(body, (node) => {
+    if (other) return false;
+    if (node.type !== 'MemberExpression' || node.object.type !== 'ThisExpression' || node.property.type !== key.type) return true;
+    if ((node.property as TSESTree.Identifier | TSESTree.PrivateIdentifier).name !== key.name || node.computed) return true;
+    const call = node.parent;
+    if (call.type === 'CallExpression' && call.callee === node && lockCallAround(call) !== null) calls++;
+    else other = true;
+    return true;
+  });
+  return calls > 0 && !other;
+}
+
+/** The lock call whose callback the node is written in, if any. */
+function lockCallAround(node: TSESTree.Node): TSESTree.CallExpression | null {
   for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (
       parent.type === 'CallExpression' &&
@@ -248,7 +287,10 @@ export function claimGuards(step: Step, options: CheckOptions, schema: Schema): 
   const keys = options.keyColumns ?? [];
   if (!aimsAtOneRow(facts, schema, keys)) return [];
   const stateGuards = guardsOf(facts.where, keys).filter((p) => p.column !== null);
-  if (facts.kind === 'delete') return stateGuards.filter((p) => !expired(p));
+  if (facts.kind === 'delete') {
+    const key = deletedByKey(facts, schema);
+    return stateGuards.filter((p) => !expired(p) && !(key !== null && p.operator === '=' && key.has(columnName(p.column!))));
+  }
   if (facts.kind !== 'update') return [];
   const assigned = new Set(facts.set.map((a) => a.column));
   const tested = facts.where.filter(
@@ -261,6 +303,20 @@ export function claimGuards(step: Step, options: CheckOptions, schema: Schema): 
   return tested.length === 0
     ? []
     : [...new Set([...stateGuards, ...tested])].sort((a, b) => facts.where.indexOf(a) - facts.where.indexOf(b));
+}
+
+/**
+ * The columns of the declared primary or unique key a DELETE names in full by equality (`WHERE feature
+ * = $1 AND stage = $2` on `PRIMARY KEY (feature, stage)`): it removes that one row, and a column of the
+ * key is its identity there, whatever its name (`stage`, `version`). 0 rows means the row is gone
+ * already. A condition on another column (`AND active = true`) is still a guard.
+ */
+function deletedByKey(facts: Step['facts'], schema: Schema): Set<string> | null {
+  const table = facts.tablesWritten[0];
+  if (table === undefined || !declaresKeys(schema, table)) return null;
+  const equal = facts.where.filter((p) => p.operator === '=' && p.column !== null).map((p) => p.column!);
+  const key = coveringKey(schema, table, equal);
+  return key === null ? null : new Set(key.columns.map(columnName));
 }
 
 export function guardText(predicates: readonly Predicate[]): string {
@@ -452,13 +508,56 @@ export function reportsAfter(unit: Unit, step: Step): boolean {
  * boolean flag: only a name would tell mark-as-read from a claim), or a later write or answer keeps it
  * a claim.
  */
-export function isHarmlessWrite(unit: Unit, step: Step): boolean {
+export function isHarmlessWrite(unit: Unit, step: Step, { reread = false }: { reread?: boolean } = {}): boolean {
   const { facts } = step;
   if (facts.kind !== 'update' || facts.set.length === 0 || !facts.set.every((a) => a.constant)) return false;
   const assigned = new Set(facts.set.map((a) => a.column));
   const onAssigned = facts.where.filter((p) => p.column !== null && assigned.has(p.column));
   if (!onAssigned.every((p) => p.operator === 'is null' || CLOCK_RANGE.has(p.operator))) return false;
-  return !reportsAfter(unit, step);
+  return !reportsAfter(unit, step) || (reread && rereadsWritten(unit, step));
+}
+
+/**
+ * Set-once, then read back: `UPDATE projects SET initialized_at = now() WHERE id = $1 AND initialized_at
+ * IS NULL`, then `SELECT initialized_at FROM projects WHERE id = $1`, and the answer is what that read
+ * found (returned or tested), with no answer given between the two. Whoever set the value, the caller
+ * is told the value stored, so the count has nothing to add.
+ */
+function rereadsWritten(unit: Unit, step: Step): boolean {
+  const table = step.facts.tablesWritten[0];
+  if (table === undefined) return false;
+  const keys = step.facts.where
+    .filter((p) => p.role === 'key' && p.operator === '=' && p.column !== null)
+    .map((p) => columnName(p.column!));
+  if (keys.length === 0) return false;
+  const again = unit.steps.find(
+    (r) =>
+      r.index > step.index &&
+      isRead(r) &&
+      r.facts.tablesRead.includes(table) &&
+      keys.every((k) => r.facts.where.some((p) => p.operator === '=' && p.column !== null && columnName(p.column) === k)) &&
+      (r.result.returned || r.result.tests.length > 0),
+  );
+  return again !== undefined && !answersBetween(unit, step.site.node, again.site.node);
+}
+
+/** A `return` of a value or an HTTP answer after `from` and before `to`. */
+function answersBetween(unit: Unit, from: TSESTree.Node, to: TSESTree.Node): boolean {
+  let found = false;
+  walk(unit.node, (node) => {
+    if (found || (node !== unit.node && isFunction(node) && !contains(node, from))) return false;
+    if (node.range[0] > from.range[1] && node.range[1] < to.range[0]) {
+      if (node.type === 'ReturnStatement' && node.argument !== null) found = true;
+      if (
+        node.type === 'CallExpression' &&
+        node.callee.type === 'MemberExpression' &&
+        RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
+      )
+        found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 
 const CLOCK_RANGE = new Set(['<', '<=']);
