@@ -147,6 +147,8 @@ function followValue(
 ): void {
   let current: TSESTree.Node = start;
   let path = from;
+  // The value is wrapped in a neverthrow ResultAsync (`fromPromise(query, onError)`): its chain's callbacks receive it.
+  let wrapped = false;
   for (let guard = 0; guard < 100; guard++) {
     use.valueNodes.add(current);
     const parent: TSESTree.Node | undefined = current.parent;
@@ -181,6 +183,23 @@ function followValue(
         break;
       case 'MemberExpression':
         if (parent.object !== current) return; // used as a computed key: not the value
+        if (wrapped && resultChainCall(parent)) {
+          const call = parent.parent as TSESTree.CallExpression;
+          const callback = call.arguments[0];
+          if (callback && isFunction(callback) && callback.params[0]) bind(callback.params[0], path);
+          else if (callback && !isFunction(callback)) use.handedOff = true;
+          return;
+        }
+        // `.mapErr(...)`, `.orElse(...)` only touch the error: the value held goes on.
+        if (
+          wrapped &&
+          ERROR_ONLY.has(propertyName(parent) ?? '') &&
+          parent.parent?.type === 'CallExpression' &&
+          parent.parent.callee === parent
+        ) {
+          current = parent.parent;
+          continue;
+        }
         if (isThenCall(parent)) {
           const call = parent.parent as TSESTree.CallExpression;
           const callback = call.arguments[0];
@@ -213,6 +232,11 @@ function followValue(
           const promise = promiseResolvedBy(parent, resolve);
           if (promise) {
             current = promise;
+            continue;
+          }
+          if (parent.arguments[0] === current && wrapsPromise(parent, resolve)) {
+            wrapped = true;
+            current = parent;
             continue;
           }
         }
@@ -293,6 +317,44 @@ function promiseAllPattern(array: TSESTree.ArrayExpression): TSESTree.ArrayPatte
   if (target?.type === 'AssignmentExpression' && target.right === awaited && target.left.type === 'ArrayPattern') return target.left;
   return null;
 }
+
+/**
+ * neverthrow's `fromPromise(promise, onError)`, `fromSafePromise(promise)`, `ResultAsync.fromPromise(...)`:
+ * a ResultAsync that holds what the promise resolves to.
+ */
+function wrapsPromise(call: TSESTree.CallExpression, resolve: (id: TSESTree.Identifier) => Definition | null): boolean {
+  const callee = call.callee;
+  const fromNeverthrow = (id: TSESTree.Identifier): Definition['importFrom'] => {
+    const def = resolve(id);
+    return def?.kind === 'import' && def.importFrom?.module === 'neverthrow' ? def.importFrom : null;
+  };
+  if (callee.type === 'Identifier') {
+    const imported = fromNeverthrow(callee);
+    return imported !== null && WRAPPERS.has(imported.imported);
+  }
+  return (
+    callee.type === 'MemberExpression' &&
+    callee.object.type === 'Identifier' &&
+    fromNeverthrow(callee.object) !== null &&
+    WRAPPERS.has(propertyName(callee) ?? '')
+  );
+}
+
+const WRAPPERS = new Set(['fromPromise', 'fromSafePromise']);
+
+/**
+ * A ResultAsync method whose callback receives the value held (`.andThen((result) => result.count === 0 ?
+ * errAsync(...) : okAsync(...))`, `.map`, `.match(onOk, onErr)`). What the chain goes on to hold is the
+ * callback's own value, which the binding of its parameter follows.
+ */
+function resultChainCall(member: TSESTree.MemberExpression): boolean {
+  const name = propertyName(member);
+  return name !== null && RESULT_CHAIN.has(name) && member.parent?.type === 'CallExpression' && member.parent.callee === member;
+}
+
+const ERROR_ONLY = new Set(['mapErr', 'orElse', 'orTee']);
+
+const RESULT_CHAIN = new Set(['andThen', 'asyncAndThen', 'map', 'asyncMap', 'andTee', 'andThrough', 'match']);
 
 function isThenCall(member: TSESTree.MemberExpression): boolean {
   const name = propertyName(member);
