@@ -14,7 +14,7 @@ import { ADAPTERS } from './extract/libraries/index.js';
 import type { Resolver, ScopeManagerLike } from './extract/scope.js';
 import type { ExtractContext, QuerySite, TransactionScope } from './extract/types.js';
 import { unwrap } from './extract/ast.js';
-import { declaredHelperScopes, deriveSites, summarize, type FunctionSummary } from './flow/summaries.js';
+import { declaredHelperScopes, deriveSites, isolatedCallbackScopes, summarize, type FunctionSummary } from './flow/summaries.js';
 import { callerVerdict, callInventory, functionKey, type CallerOracle, type CallInventory } from './flow/callers.js';
 import { functionName } from './extract/ast.js';
 import { calleeSummary, exportedSummaries, fileSystemHost, Project, type ModuleSummaries, type ProjectLink } from './project/index.js';
@@ -108,7 +108,10 @@ export function buildModel(
     }
     return analysis;
   };
-  const declared = declaredHelperScopes(program, options.transactionHelpers ?? []);
+  const declared = [
+    ...declaredHelperScopes(program, options.transactionHelpers ?? []),
+    ...isolatedCallbackScopes(extraction.sites, extraction.context, extraction.transactions),
+  ];
   if (declared.length > 0) {
     extraction.transactions.push(...declared);
     runInHelperTransactions(extraction.sites, declared, extraction.resolver);

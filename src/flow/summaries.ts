@@ -20,7 +20,8 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { contains, expressionPath, isFunction, objectProperty, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
-import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
+import type { ConnectionKind, ExtractContext, QuerySite, TransactionScope } from '../extract/types.js';
+import { isolationOption } from '../extract/kit.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
@@ -404,5 +405,41 @@ export function declaredHelperScopes(program: TSESTree.Program, names: readonly 
       scopes.push({ library: 'declared', node, callback, connectionParam: callback.params[0] ?? null, outer: null, isolation: null });
     return true;
   });
+  return scopes;
+}
+
+/**
+ * A callback passed beside an options object that names an isolation level, to a function no library
+ * adapter reads as its own transaction: `$transaction(prisma, 'rename', async (tx) => ..., {
+ * isolationLevel: 'Serializable' })`, `withTransaction(async (trx) => ..., { isolationLevel:
+ * 'serializable' })`. `isolationLevel` is how Prisma, Sequelize, knex, drizzle and TypeORM spell a
+ * transaction's isolation; a project's helper takes it to hand it on to the library's transaction it
+ * runs the callback in (often through other helpers, or from another package, where the summaries do
+ * not reach). The callback's first parameter is that transaction's connection.
+ */
+export function isolatedCallbackScopes(
+  sites: readonly QuerySite[],
+  ctx: ExtractContext,
+  known: readonly TransactionScope[],
+): TransactionScope[] {
+  const seen = new Set<TSESTree.Node>(known.map((s) => s.node));
+  const scopes: TransactionScope[] = [];
+  // Only callbacks that hold a statement matter: climb from each one.
+  for (const site of sites) {
+    let child: TSESTree.Node = site.node;
+    for (let call: TSESTree.Node | undefined = child.parent; call; child = call, call = call.parent) {
+      if (call.type !== 'CallExpression' || seen.has(call) || !isFunction(child) || !call.arguments.includes(child as TSESTree.Expression))
+        continue;
+      seen.add(call);
+      const callback = child as TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression;
+      if (callback.params.length === 0) continue;
+      const isolation = call.arguments.reduce<Isolation | null>(
+        (found, a) => found ?? (a === callback || a.type === 'SpreadElement' ? null : isolationOption(a, ctx)),
+        null,
+      );
+      if (isolation !== null)
+        scopes.push({ library: 'helper', node: call, callback, connectionParam: callback.params[0] ?? null, outer: null, isolation });
+    }
+  }
   return scopes;
 }
