@@ -130,7 +130,8 @@ const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'Whil
 
 /**
  * `a` and `b` sit in different branches of one `if` or `?:` (`if (intent === 'accept') { read } else
- * { write }`), so one run of the function reaches at most one of them. Not when a loop between that
+ * { write }`), or in two cases of one `switch` that do not fall through into each other, so one run of
+ * the function reaches at most one of them. Not when a loop between that
  * `if` and the function around it can take the other branch on a later turn, and not when the nodes
  * carry no parents (then nothing is known).
  */
@@ -147,15 +148,37 @@ export function inExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node): boolean
       continue;
     }
     const split =
-      (parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') &&
-      fromA !== child &&
-      fromA !== parent.test &&
-      child !== parent.test;
+      ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') &&
+        fromA !== child &&
+        fromA !== parent.test &&
+        child !== parent.test) ||
+      (parent.type === 'SwitchStatement' && separateCases(parent, fromA, child));
     if (!split) return false;
     for (let up = parent.parent; up && !isFunction(up); up = up.parent) if (LOOPS.has(up.type)) return false;
     return true;
   }
   return false;
+}
+
+/**
+ * Two cases of one `switch`, the earlier of which (and every case between them) leaves before the
+ * next case begins (`break`, `return`, `throw`, `continue` last): no run falls through from one to the
+ * other.
+ */
+function separateCases(switchNode: TSESTree.SwitchStatement, a: TSESTree.Node, b: TSESTree.Node): boolean {
+  const i = switchNode.cases.indexOf(a as TSESTree.SwitchCase);
+  const j = switchNode.cases.indexOf(b as TSESTree.SwitchCase);
+  if (i === -1 || j === -1 || i === j) return false;
+  return switchNode.cases.slice(Math.min(i, j), Math.max(i, j)).every((c) => endsByLeaving(c.consequent));
+}
+
+function endsByLeaving(statements: readonly TSESTree.Statement[]): boolean {
+  const last = statements.at(-1);
+  if (!last) return false;
+  if (last.type === 'BlockStatement') return endsByLeaving(last.body);
+  return (
+    last.type === 'BreakStatement' || last.type === 'ReturnStatement' || last.type === 'ThrowStatement' || last.type === 'ContinueStatement'
+  );
 }
 
 /** A readable name for a function: its declared name, the variable/property/method it is bound to. */

@@ -28,6 +28,22 @@ describe('inExclusiveBranches', () => {
     const { read, write } = calls(`async function f(i) { return i ? await read() : await write(); }`);
     expect(inExclusiveBranches(read, write)).toBe(true);
   });
+  it('two cases of one switch, the first ending in return', () => {
+    const { read, write } = calls(
+      `async function f(i) { switch (i) { case 'a': { await read(); return 1; } case 'b': await write(); break; } }`,
+    );
+    expect(inExclusiveBranches(read, write)).toBe(true);
+  });
+  it('not two cases of one switch when the first falls through into the second', () => {
+    const { read, write } = calls(`async function f(i) { switch (i) { case 'a': await read(); case 'b': await write(); break; } }`);
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+  it('not two cases of one switch in a loop that can take the other on a later turn', () => {
+    const { read, write } = calls(
+      `async function f(xs) { for (const i of xs) { switch (i) { case 'a': await read(); break; default: await write(); } } }`,
+    );
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
   it('not a read before the if and a write in a branch', () => {
     const { read, write } = calls(`async function f(i) { const r = await read(); if (r) { await write(); } }`);
     expect(inExclusiveBranches(read, write)).toBe(false);
