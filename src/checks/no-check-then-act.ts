@@ -5,7 +5,7 @@ import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
-import { boundedDecrement, handledDuplicate, insertKey, lookedUp, uniqueOn } from './schema-facts.js';
+import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
 import type { Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
 import { dependsOn } from '../flow/results.js';
@@ -139,7 +139,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
         if (insert && handledDuplicate(read, write, table, schema)) continue;
-        if (insert && looksUpAnotherRow(read, write, table)) continue;
+        if (insert && (looksUpAnotherRow(read, write, table) || insertsOutsideLookedUpKey(read, write, table, schema))) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
         const plain = insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
         // A model call has no SQL to quote: its site says the fix in the library's API.
@@ -590,7 +590,12 @@ function decidingTests(
     read.result.valueTests
       .filter((t) => kind !== 'update' || assigned.size === 0 || t.columns === null || t.columns.some(written))
       // `if (webhook.receiver === 'zapier') await delete({ where: { id } })`: see `deletesFoundRow`.
-      .filter((t) => !removesFound || !testsWhatStays(t.columns, table, units) || !aloneOnItsPath(unit, write, t.node))
+      .filter(
+        (t) =>
+          !removesFound ||
+          !testsWhatStays(t.columns, table, units) ||
+          !(aloneOnItsPath(unit, write, t.node) || consumesFirst(unit, write, t.node)),
+      )
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
       // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
@@ -617,14 +622,66 @@ function deletesFoundRow(read: Step, write: Step, table: string, resolver: Check
   // The row's own key, taken from the row read (`schedule.id`, the instance itself).
   const fromRow = (p: (typeof aimed)[number]): boolean =>
     (columnName(p.column!) === 'id' || ownKey(columnName(p.column!), table)) && dependsOn(param(write, p.params[0]), read.result, resolver);
-  // The key the read looked the row up by, with the same value (`{ id: webhookId }` both times, a compound key).
+  // The key the read looked the row up by, with the same value (`{ id: webhookId }` both times, a compound
+  // key), the rest of a compound key taken from the row read (`email_teamId: { email, teamId: invite.teamId }`
+  // after a lookup by email): the row found is the one it removes.
   const sameLookup =
     found.length > 0 &&
     found.every((f) =>
       aimed.some((p) => p.column === f.column && sameValue(param(write, p.params[0]), param(read, f.params[0]), resolver)),
     ) &&
-    aimed.every((p) => found.some((f) => f.column === p.column));
+    aimed.every(
+      (p) =>
+        found.some((f) => f.column === p.column) || (isKeyColumn(p.column!) && dependsOn(param(write, p.params[0]), read.result, resolver)),
+    );
   return sameLookup || (aimed.length === 1 && fromRow(aimed[0]!));
+}
+
+/**
+ * The DELETE consumes the row the test passed (an invite, a one-time code) and fails when it matches
+ * none (Prisma's `delete` rejects with P2025), before anything the test lets run can last: every write
+ * before it on the way from the test is in its open transaction (undone when it fails), no other call
+ * is awaited before it, and no `catch` around it swallows the failure. Of two requests that both pass the
+ * test, the second finds the row gone and stops: the consumed row is the claim, and what follows the
+ * DELETE runs once.
+ */
+function consumesFirst(unit: Unit, write: Step, test: TSESTree.Node): boolean {
+  if (write.site.rowsRequired !== true || swallowsFailure(write.site.node, unit.node)) return false;
+  const before = (node: TSESTree.Node): boolean =>
+    node.range[0] > test.range[0] && node.range[1] <= write.site.node.range[0] && controls(test, node) && leadsTo(node, write.site.node);
+  const transaction = write.transaction;
+  const undone = (s: Step): boolean =>
+    transaction.state === 'open' && s.transaction.state === 'open' && s.transaction.id === transaction.id;
+  if (!unit.steps.every((s) => s === write || !isWrite(s.facts) || !before(s.site.node) || undone(s))) return false;
+  return !awaitsOtherCalls(unit, test, before);
+}
+
+/**
+ * Whether running `node` can go on to `target`: not when it sits in a branch (of an `if`) that holds no
+ * `target` and ends by returning or throwing (`if (expired) { cleanUp(); throw ... }`).
+ */
+function leadsTo(node: TSESTree.Node, target: TSESTree.Node): boolean {
+  for (let child: TSESTree.Node = node, parent = node.parent; parent && !contains(parent, target); child = parent, parent = parent.parent) {
+    if (parent.type === 'IfStatement' && child !== parent.test && exitsEarly(child as TSESTree.Statement)) return false;
+  }
+  return true;
+}
+
+/** A `try` around the node (inside the unit) whose `catch` does not throw again, or a `.catch(...)` on its promise. */
+function swallowsFailure(node: TSESTree.Node, root: TSESTree.Node): boolean {
+  for (let child: TSESTree.Node = node, parent = node.parent; parent && parent !== root; child = parent, parent = parent.parent) {
+    if (parent.type === 'TryStatement' && parent.block === child && parent.handler) {
+      let rethrows = false;
+      walk(parent.handler.body, (n) => {
+        if (rethrows || (n !== parent.handler && isFunction(n))) return false;
+        if (n.type === 'ThrowStatement') rethrows = true;
+        return !rethrows;
+      });
+      if (!rethrows) return true;
+    }
+    if (parent.type === 'MemberExpression' && parent.object === child && propertyName(parent) === 'catch') return true;
+  }
+  return false;
 }
 
 /** The same variable, property path or literal, written twice (`webhookId`, `args.id`, `input.id`). */

@@ -4,7 +4,16 @@
  */
 import type { Step } from '../flow/index.js';
 import { columnName } from '../sql/keys.js';
-import { columnKind, coveringKey, declaresKeys, lowerBound, type CheckBound, type CoveringKey, type Schema } from '../schema/index.js';
+import {
+  columnKind,
+  coveringKey,
+  coveringKeys,
+  declaresKeys,
+  lowerBound,
+  type CheckBound,
+  type CoveringKey,
+  type Schema,
+} from '../schema/index.js';
 import type { JsValueKind } from '../flow/provenance.js';
 
 /**
@@ -25,13 +34,30 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
   if (either !== null) return either;
   const columns = [...new Set(looked)].filter((c) => inserted === null || inserted.has(c));
   if (columns.length === 0) return null;
-  const key = coveringKey(schema, table, columns);
+  // A partial unique index holds for the row when its WHERE is what the INSERT writes (`status: 'pending'`).
+  const literals = facts.insertLiterals ?? {};
+  const key = coveringKey(schema, table, columns, literals);
   if (key !== null || inserted === null || read.facts.aggregate || columns.length < looked.length) return key;
   // An existence check by part of a key the INSERT sets whole (`providerAccountId` looked up, `@@unique([provider,
   // providerAccountId])` set): the row it fears holds the values looked up, and the key refuses a second one.
   // Not a count: a limit of 5 rows per workspace is no key on `(workspace_id, slug)`.
-  const whole = coveringKey(schema, table, [...inserted]);
-  return whole !== null && columns.every((c) => whole.columns.some((k) => columnName(k) === c)) ? whole : null;
+  // Of the keys the INSERT sets whole, the one holding every column looked up (not a fresh `id` it also sets).
+  const holds = (key: CoveringKey): boolean => columns.every((c) => key.columns.some((k) => columnName(k) === c));
+  return coveringKeys(schema, table, [...inserted], literals).find(holds) ?? null;
+}
+
+/**
+ * The check looked a row up by a key (`findUnique({ where: { envId_externalId } })`) and the INSERT, whose
+ * columns are known, leaves a column of that key unset: its row holds the column's default (NULL, a fresh
+ * id), never the value looked up. It adds another row, not the one the check feared, so two requests that
+ * both see nothing cannot insert the same row.
+ */
+export function insertsOutsideLookedUpKey(read: Step, write: Step, table: string, schema: Schema): boolean {
+  const { facts } = write;
+  if (facts.kind !== 'insert' || facts.tablesWritten[0] !== table || facts.insertColumns === null || read.facts.aggregate) return false;
+  const inserted = new Set(facts.insertColumns.map(columnName));
+  const key = coveringKey(schema, table, lookedUp(read));
+  return key !== null && key.columns.some((c) => !inserted.has(columnName(c)));
 }
 
 /**

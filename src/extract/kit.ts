@@ -63,25 +63,34 @@ export function objectArgument(node: TSESTree.Node | null | undefined, ctx: Extr
 /**
  * The columns an INSERT's row object sets (`{ id, email: input.email }`), or null when they cannot all
  * be told: a spread of something other than an object literal (`{ id, ...props }`) may set any column.
- * Properties `skip` refuses (a nested relation write) are left out.
+ * With `ctx`, a spread of a constant bound to an object literal (`const extra = { a, b }`, `...extra`)
+ * sets that literal's columns. Properties `skip` refuses (a nested relation write) are left out.
  */
 export function insertedFields(
   builder: StatementBuilder,
   row: TSESTree.ObjectExpression,
   skip: (p: TSESTree.Property) => boolean = () => false,
+  ctx: ExtractContext | null = null,
+  depth = 0,
 ): string[] | null {
   const fields: string[] = [];
   for (const p of row.properties) {
     if (p.type === 'SpreadElement') {
-      const inner = unwrap(p.argument);
+      const inner = ctx !== null && depth < 3 ? (objectArgument(p.argument, ctx) ?? unwrap(p.argument)) : unwrap(p.argument);
       if (inner.type !== 'ObjectExpression') return null;
-      const nested = insertedFields(builder, inner, skip);
+      const nested = insertedFields(builder, inner, skip, ctx, depth + 1);
       if (nested === null) return null;
       fields.push(...nested);
       continue;
     }
     const name = keyName(p);
-    if (name !== null && !skip(p) && !freshId(p.value)) fields.push(builder.field(name));
+    if (name !== null && !skip(p) && !freshId(p.value)) {
+      const column = builder.field(name);
+      fields.push(column);
+      const value = unwrap(p.value);
+      if (value.type === 'Literal' && ['string', 'number', 'boolean'].includes(typeof value.value))
+        builder.insertLiterals[column] = value.value as string | number | boolean;
+    }
   }
   return fields;
 }
@@ -166,6 +175,8 @@ export class StatementBuilder {
   readonly set: Assignment[] = [];
   /** Each column met, as the code wrote it (`availableSeats` for `available_seats`), for messages. */
   readonly fields: Record<string, string> = {};
+  /** The values an INSERT's row writes in place (`status: 'pending'`), by column. */
+  readonly insertLiterals: Record<string, string | number | boolean> = {};
 
   constructor(readonly dialect: SqlDialect = 'postgres') {}
 
@@ -300,6 +311,7 @@ export class StatementBuilder {
       advisoryLock: null,
       transaction: null,
       params,
+      ...(kind === 'insert' && Object.keys(this.insertLiterals).length > 0 ? { insertLiterals: { ...this.insertLiterals } } : {}),
       ...extra,
     };
   }

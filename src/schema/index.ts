@@ -15,6 +15,7 @@ export {
   columnKind,
   columnType,
   coveringKey,
+  coveringKeys,
   findTable,
   kindOfType,
   knowsTable,

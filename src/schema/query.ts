@@ -69,16 +69,61 @@ export interface CoveringKey {
  * cannot add a second row with the same values). A partial index (`WHERE deleted_at IS NULL`) or an
  * expression index (`lower(email)`) does not count: plain equality is not what it makes unique.
  */
-export function coveringKey(schema: Schema, table: string, columns: readonly string[]): CoveringKey | null {
+export function coveringKey(
+  schema: Schema,
+  table: string,
+  columns: readonly string[],
+  literals?: Readonly<Record<string, string | number | boolean>>,
+): CoveringKey | null {
+  return coveringKeys(schema, table, columns, literals)[0] ?? null;
+}
+
+/**
+ * Every key `coveringKey` could answer, the primary key first. With `literals` (the values an INSERT
+ * writes in place, by column), a partial unique index counts too when its `WHERE` holds for that row:
+ * a conjunction of `column = <literal>` each matched by the value written (`WHERE status = 'pending'`
+ * for an INSERT of `status: 'pending'`). Within the rows it covers, it refuses a second row as any key.
+ */
+export function coveringKeys(
+  schema: Schema,
+  table: string,
+  columns: readonly string[],
+  literals: Readonly<Record<string, string | number | boolean>> = {},
+): CoveringKey[] {
   const found = findTable(schema, table);
-  if (!found) return null;
+  if (!found) return [];
   // A model field (`userId`) and a column (`user_id`) name one column: compare through columnName.
   const given = new Set(columns.map((c) => columnName(Object.hasOwn(found.fields, c) ? found.fields[c]! : c)));
   const covered = (cols: readonly string[]): boolean => cols.length > 0 && cols.every((c) => given.has(columnName(c)));
+  const keys: CoveringKey[] = [];
   if (found.primaryKey && covered(found.primaryKey.columns))
-    return { kind: 'primary key', name: found.primaryKey.name, columns: found.primaryKey.columns };
-  const key = found.uniqueKeys.find((k) => k.where === null && !k.expression && covered(k.columns));
-  return key ? { kind: 'unique', name: key.name, columns: key.columns } : null;
+    keys.push({ kind: 'primary key', name: found.primaryKey.name, columns: found.primaryKey.columns });
+  const written = new Map(Object.entries(literals).map(([c, v]) => [columnName(Object.hasOwn(found.fields, c) ? found.fields[c]! : c), v]));
+  for (const key of found.uniqueKeys)
+    if ((key.where === null || holdsFor(key.where, written)) && !key.expression && covered(key.columns))
+      keys.push({ kind: 'unique', name: key.name, columns: key.columns });
+  return keys;
+}
+
+/** `(status = ('pending'))`, `active = true AND kind = 'a'`: every conjunct an equality the written values satisfy. */
+function holdsFor(where: string, written: ReadonlyMap<string, string | number | boolean>): boolean {
+  if (written.size === 0) return false;
+  const conjuncts = where.split(/\s+and\s+/i);
+  return conjuncts.every((conjunct) => {
+    const m = /^"?(\w+)"?\s*=\s*(.+)$/.exec(conjunct.replace(/[()]/g, '').trim());
+    if (!m) return false;
+    const value = written.get(columnName(m[1]!));
+    return value !== undefined && sqlLiteral(m[2]!.replace(/::[\w ]+$/, '').trim()) === value;
+  });
+}
+
+/** `'pending'` -> pending, `42` -> 42, `true` -> true; anything else (a column, a call) -> undefined. */
+function sqlLiteral(text: string): string | number | boolean | undefined {
+  const quoted = /^'((?:[^']|'')*)'$/.exec(text);
+  if (quoted) return quoted[1]!.replace(/''/g, "'");
+  if (/^-?\d+(?:\.\d+)?$/.test(text)) return Number(text);
+  if (/^(?:true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  return undefined;
 }
 
 /** CHECK constraints that bound `table.column` (`stock >= 0`). */

@@ -131,6 +131,11 @@ export interface StatementFacts {
   insertSource: 'values' | 'select' | 'default' | null;
   /** The column list of an INSERT (`INSERT INTO t (a, b)` -> `['a', 'b']`); null when it has none. */
   insertColumns: string[] | null;
+  /**
+   * The values an INSERT's row writes in place, by column (`status: 'pending'` -> `{ status: 'pending' }`),
+   * where a query builder says them; absent otherwise. They tell which rows a partial unique index covers.
+   */
+  insertLiterals?: Record<string, string | number | boolean>;
   /** Data-modifying CTEs. */
   cteWrites: CteWrite[];
   /** The UPDATE or DELETE picks its rows by a state condition in a subquery or CTE on its own table. */

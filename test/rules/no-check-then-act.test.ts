@@ -190,6 +190,36 @@ export async function reserveStock(productId: number, quantity: number) {
 }
 `;
 
+/** Sign-up with a one-time code: the code is checked, consumed by its compound key, then the account created. */
+const consumeCode = (consume: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function signUp(email: string, code: string, passwordHash: string) {
+  const token = await prisma.verificationToken.findUnique({ where: { identifier_token: { identifier: email, token: code } } });
+  if (!token) throw new Error('Invalid code');
+  if (token.expires < new Date()) throw new Error('Code expired');
+  ${consume}
+  await prisma.user.create({ data: { email, passwordHash } });
+}
+`;
+
+/** An invite accepted in an interactive transaction: the membership created, then the invite deleted. */
+const acceptInvite = (body: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function accept(userId: string, email: string) {
+  await prisma.$transaction(async (tx) => {
+    const invite = await tx.teamInvite.findFirst({ where: { email } });
+    if (!invite) throw new Error('No invitation');
+    if (invite.expires < new Date()) throw new Error('Invitation expired');
+    ${body}
+  });
+}
+`;
+const inviteDelete = 'await tx.teamInvite.delete({ where: { email_teamId: { email, teamId: invite.teamId } } });';
+
 ruleTester.run('no-check-then-act', rule, {
   valid: [
     {
@@ -293,6 +323,15 @@ export async function callback(webhookId: string, status: number) {
   return new Response('OK');
 }
 `,
+    },
+    {
+      name: 'a one-time code consumed by a delete that rejects (P2025) before the account is created: the second request stops there',
+      code: consumeCode('await prisma.verificationToken.delete({ where: { identifier_token: { identifier: email, token: code } } });'),
+    },
+    {
+      name: 'an invite consumed in the transaction that creates the membership: the losing delete rejects and rolls the membership back',
+      code: acceptInvite(`await tx.member.create({ data: { userId, teamId: invite.teamId, role: invite.role } });
+    ${inviteDelete}`),
     },
     {
       name: 'what the row is tested, then the row deleted by the id the read returned (SQL text)',
@@ -886,20 +925,20 @@ export async function buyTicket(concertId: string) {
   ],
   invalid: [
     {
-      name: 'a token tested for expiry, deleted, and a session created: two requests both get one',
+      name: 'a token tested for expiry, deleted with the count unchecked, and a session created: two requests both get one',
       code: `
-import { PrismaClient } from '@prisma/client';
-const prisma = new PrismaClient();
+import { Pool } from 'pg';
+const pool = new Pool();
 
 export async function verify(identifier: string, token: string) {
-  const row = await prisma.verificationToken.findUnique({ where: { identifier_token: { identifier, token } } });
-  if (!row) throw new Error('invalid');
-  if (row.expires < new Date()) throw new Error('expired');
-  await prisma.verificationToken.delete({ where: { identifier_token: { identifier, token } } });
-  await prisma.session.create({ data: { identifier } });
+  const { rows } = await pool.query('SELECT expires FROM verification_tokens WHERE identifier = $1 AND token = $2', [identifier, token]);
+  if (!rows[0]) throw new Error('invalid');
+  if (rows[0].expires < new Date()) throw new Error('expired');
+  await pool.query('DELETE FROM verification_tokens WHERE identifier = $1 AND token = $2', [identifier, token]);
+  await pool.query('INSERT INTO sessions (identifier) VALUES ($1)', [identifier]);
 }
 `,
-      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
     },
     {
       name: 'a status tested, then the row deleted and a refund awaited: two requests both refund',
@@ -948,6 +987,35 @@ export async function withdraw(partnerId: string, programId: string) {
 }
 `,
       errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'a one-time code removed with deleteMany: no rejection when it is gone, so two requests both create the account',
+      code: consumeCode('await prisma.verificationToken.deleteMany({ where: { identifier: email, token: code } });'),
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'a one-time code deleted in a try whose catch ignores P2025: the second request goes on',
+      code: consumeCode(`try {
+    await prisma.verificationToken.delete({ where: { identifier_token: { identifier: email, token: code } } });
+  } catch (error) {
+    console.warn('already used', error);
+  }`),
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'an invite consumed after a membership created outside its transaction: the losing delete leaves that row',
+      code: acceptInvite(`await prisma.member.create({ data: { userId, teamId: invite.teamId, role: invite.role } });
+    ${inviteDelete}`),
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
+    {
+      name: 'an invite consumed after an email sent: the losing delete rejects once the email is out',
+      code: acceptInvite(`await sendWelcomeEmail(email);
+    ${inviteDelete}`).replace(
+        'const prisma = new PrismaClient();',
+        "import { sendWelcomeEmail } from './mail';\nconst prisma = new PrismaClient();",
+      ),
+      errors: [{ messageId: 'checkThenActModel', line: 8 }],
     },
     {
       name: 'what the row is tested, then another row of the table deleted: not the row found',

@@ -81,6 +81,42 @@ export async function signUp(username: string, ${other}: string) {
 }
 `;
 
+/** A hook looked up by part of its compound key (`envId`, `tenant`), then created with a body to choose. */
+const hook = (data: string, prelude = '') => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function register(id: string, envId: number, handlerId: string, tenant: string) {
+  ${prelude}
+  const existing = await prisma.hook.findFirst({ where: { envId, tenant } });
+  if (existing) return existing;
+  return prisma.hook.create({ data: ${data} });
+}
+`;
+
+/** A partner looked up by a nickname in a scope a helper builds, then created (P2002 handled when asked). */
+const scopedSignUp = (create: string) => `
+import { PrismaClient } from '@prisma/client';
+import { activeScope } from './scopes';
+const prisma = new PrismaClient();
+export async function signUp(nickname: string, username: string, email: string) {
+  const existing = await prisma.partner.findFirst({ where: { nickname, ...activeScope() } });
+  if (existing) return existing;
+  ${create}
+}
+`;
+
+/** One pending job per subject and kind (a partial unique index), checked then inserted with kysely. */
+const scheduleJob = (status: string, values: string) => `
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool } from 'pg';
+const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool() }) });
+export async function schedule(subject: string, kind: string) {
+  const existing = await db.selectFrom('scheduled_jobs').selectAll().where('subject', '=', subject).where('kind', '=', kind).where('status', '=', ${status}).executeTakeFirst();
+  if (existing) throw new Error('A job is already pending');
+  return db.insertInto('scheduled_jobs').values(${values}).returningAll().executeTakeFirstOrThrow();
+}
+`;
+
 /** A name looked up, tested to belong to another row (its key compared to the caller's), then set on the caller's row. */
 const claimName = (column: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -246,8 +282,70 @@ export async function rename(pool: Pool, id: number, email: string) {
       code: signUp('email'),
       settings: voteSchema,
     },
+    {
+      name: "a partial unique index (WHERE status = 'pending') and an INSERT that writes status 'pending': the index refuses a second pending row",
+      code: scheduleJob("'pending'", "{ subject, kind, status: 'pending' }"),
+      settings: sqlSchema,
+    },
+    {
+      name: 'the row looked up by its @unique email, and a create that leaves the email to its default: another row, never the one looked for',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function invite(email: string, username: string) {
+  const existing = await prisma.partner.findUnique({ where: { email } });
+  if (existing) return existing;
+  return prisma.partner.create({ data: { username, nickname: username } });
+}
+`,
+      settings: voteSchema,
+    },
+    {
+      name: 'the create also sets the primary key: the compound key that holds the columns looked up is the one that refuses the duplicate',
+      code: hook('{ id, envId, handlerId, tenant }'),
+      settings: voteSchema,
+    },
+    {
+      name: 'the create spreads a constant object: its fields are set too, and complete the compound key',
+      code: hook('{ ...scope, handlerId }', 'const scope = { envId, tenant };'),
+      settings: voteSchema,
+    },
+    {
+      name: "the lookup spreads a helper's conditions, so it is not the equality seen alone; the create's P2002 is handled",
+      code: scopedSignUp(`try {
+    return await prisma.partner.create({ data: { nickname, username, email } });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'P2002') return null;
+    throw error;
+  }`),
+      settings: voteSchema,
+    },
   ],
   invalid: [
+    {
+      name: 'a partial unique index on pending rows does not cover an INSERT that writes another status',
+      code: scheduleJob("'queued'", "{ subject, kind, status: 'queued' }"),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 26 }],
+    },
+    {
+      name: 'a partial unique index on pending rows, and an INSERT that leaves the status to the database: what it writes is not seen',
+      code: scheduleJob("'pending'", '{ subject, kind }'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 26 }],
+    },
+    {
+      name: 'the create sets the primary key and the columns looked up, but not the whole compound key: a second hook is not refused',
+      code: hook('{ id, envId, tenant }'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 26 }],
+    },
+    {
+      name: "the lookup spreads a helper's conditions, but nothing answers a duplicate and no key holds the nickname looked up",
+      code: scopedSignUp('return prisma.partner.create({ data: { nickname, username, email } });'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 26 }],
+    },
     {
       name: 'a row looked up by either of two values (OR), one of them on a column no key makes unique',
       code: signUp('nickname').replace('nickname: username', 'email: username'),
@@ -314,8 +412,10 @@ export async function addVote(userId: number, postId: number) {
       errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 23 }],
     },
     {
-      name: 'a primary key on a fresh id does not refuse a second booking of the slot the check looked up',
-      code: booking("await pool.query('INSERT INTO bookings (booking_id, patient) VALUES ($1, $2)', [crypto.randomUUID(), patient]);"),
+      name: 'a primary key on a fresh id does not refuse a second booking for the patient the check looked up',
+      code: booking("await pool.query('INSERT INTO bookings (booking_id, patient) VALUES ($1, $2)', [crypto.randomUUID(), patient]);")
+        .replace('WHERE doctor = $1 AND starts_at = $2', 'WHERE patient = $1')
+        .replace('[doctor, startsAt]);', '[patient]);'),
       settings: sqlSchema,
       errors: [{ messageId: 'checkThenInsert', line: 4, column: 26 }],
     },

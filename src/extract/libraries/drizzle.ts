@@ -288,7 +288,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QueryS
               ? objectArgument(value.elements[0], ctx)
               : null
             : objectArgument(value, ctx);
-        if (row) insertColumns = insertedFields(builder, row);
+        if (row) insertColumns = insertedFields(builder, row, undefined, ctx);
         break;
       }
       case 'onConflictDoNothing':

@@ -286,7 +286,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
 
   const builder = new StatementBuilder();
   const where = objectArgument(argument ? objectProperty(argument, 'where') : null, ctx);
-  if (where) whereConditions(builder, where, ctx);
+  if (where) whereConditions(builder, where, ctx, 0, READS.has(method));
   const display = `${expressionText(connection)}.${model}.${method}`;
   const table = model;
   let facts;
@@ -306,7 +306,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     const data = objectArgument(argument ? objectProperty(argument, method === 'upsert' ? 'update' : 'data') : null, ctx);
     if (method === 'create' || method === 'createMany' || method === 'createManyAndReturn') {
       const rows = method === 'create' ? data : firstRow(argument ? objectProperty(argument, 'data') : null, ctx);
-      const columns = rows ? insertedFields(builder, rows, (p) => isNestedWrite(p.value, ctx)) : null;
+      const columns = rows ? insertedFields(builder, rows, (p) => isNestedWrite(p.value, ctx), ctx) : null;
       const skip = argument ? objectProperty(argument, 'skipDuplicates') : null;
       facts = builder.facts('insert', table, display, {
         insertColumns: columns,
@@ -317,7 +317,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     } else if (method === 'upsert') {
       if (data) assignments(builder, data, ctx);
       const created = objectArgument(argument ? objectProperty(argument, 'create') : null, ctx);
-      const columns = created ? insertedFields(builder, created) : null;
+      const columns = created ? insertedFields(builder, created, undefined, ctx) : null;
       facts = builder.facts('insert', table, display, { insertColumns: columns, onConflict: 'update', returning: ['*'] });
     } else if (method.startsWith('update')) {
       if (data) assignments(builder, data, ctx);
@@ -382,10 +382,21 @@ function isPrismaReceiver(
   return keys.has('where');
 }
 
-/** `where: { id, stock: { gt: 0 }, AND: [...], OR: [...] }` -> conjuncts. */
-function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpression, ctx: ExtractContext, depth = 0): void {
+/**
+ * `where: { id, stock: { gt: 0 }, AND: [...], OR: [...] }` -> conjuncts. A spread of an object literal
+ * (`...scope` with `const scope = { orgId }`) adds its conjuncts; any other spread (`...filters(args)`)
+ * narrows a read by conditions not known: with `read`, it stays as one opaque conjunct, so the lookup
+ * is not taken to be only the equalities seen. (In a write it is left out, as before: a guard not seen
+ * is not assumed.)
+ */
+function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpression, ctx: ExtractContext, depth = 0, read = false): void {
   for (const p of where.properties) {
-    if (p.type !== 'Property') continue; // `...rest`: not known
+    if (p.type === 'SpreadElement') {
+      const spread = depth < 5 ? objectArgument(p.argument, ctx) : null;
+      if (spread) whereConditions(builder, spread, ctx, depth + 1, read);
+      else if (read) builder.opaque('...');
+      continue;
+    }
     const field = keyName(p);
     if (field === null) continue;
     if (field === 'AND' && depth < 5) {
@@ -393,7 +404,7 @@ function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpres
       const items = list.type === 'ArrayExpression' ? list.elements : [list];
       for (const item of items) {
         const object = item ? objectArgument(item, ctx) : null;
-        if (object) whereConditions(builder, object, ctx, depth + 1);
+        if (object) whereConditions(builder, object, ctx, depth + 1, read);
       }
       continue;
     }

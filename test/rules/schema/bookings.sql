@@ -11,3 +11,5 @@ CREATE UNIQUE INDEX members_live_email ON members (email) WHERE deleted_at IS NU
 CREATE TABLE products (id serial PRIMARY KEY, stock integer NOT NULL CHECK (stock >= 0));
 CREATE TABLE profiles (id serial PRIMARY KEY, prefs jsonb NOT NULL DEFAULT '{}', visits integer NOT NULL DEFAULT 0);
 CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
+CREATE TABLE scheduled_jobs (id bigserial PRIMARY KEY, subject text NOT NULL, kind text NOT NULL, status text NOT NULL DEFAULT 'pending');
+CREATE UNIQUE INDEX one_pending_job ON scheduled_jobs (subject, kind) WHERE status = 'pending';
