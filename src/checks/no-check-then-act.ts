@@ -6,7 +6,7 @@ import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
-import type { Schema } from '../schema/index.js';
+import { coveringKey, type Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
 import { dependsOn } from '../flow/results.js';
 import { columnName, isKeyColumn, isStateColumn } from '../sql/keys.js';
@@ -127,7 +127,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
-        if (claimedBetween(unit, read, write, test, options, schema)) continue;
+        if (claimedBetween(unit, read, write, test, options, schema) || claimedByKey(unit, read, write, test, schema, resolver)) continue;
         if (recheckedUnderLock(unit, read, write, table, schema) || claimedUnderLock(unit, read, write, test, table, schema)) continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
@@ -646,14 +646,81 @@ function deletesFoundRow(read: Step, write: Step, table: string, resolver: Check
  * DELETE runs once.
  */
 function consumesFirst(unit: Unit, write: Step, test: TSESTree.Node): boolean {
-  if (write.site.rowsRequired !== true || swallowsFailure(write.site.node, unit.node)) return false;
+  return write.site.rowsRequired === true && claimsFirst(unit, write, test);
+}
+
+/**
+ * The statement `claim`, if it fails, stops the request before anything the test lets run can last:
+ * no `catch` around it swallows the failure, every write between the test and it is in its open
+ * transaction (rolled back with it), and no other call is awaited before it.
+ */
+function claimsFirst(unit: Unit, claim: Step, test: TSESTree.Node): boolean {
+  if (swallowsFailure(claim.site.node, unit.node)) return false;
   const before = (node: TSESTree.Node): boolean =>
-    node.range[0] > test.range[0] && node.range[1] <= write.site.node.range[0] && controls(test, node) && leadsTo(node, write.site.node);
-  const transaction = write.transaction;
-  const undone = (s: Step): boolean =>
-    transaction.state === 'open' && s.transaction.state === 'open' && s.transaction.id === transaction.id;
-  if (!unit.steps.every((s) => s === write || !isWrite(s.facts) || !before(s.site.node) || undone(s))) return false;
+    node.range[0] > test.range[0] && node.range[1] <= claim.site.node.range[0] && controls(test, node) && leadsTo(node, claim.site.node);
+  if (!unit.steps.every((s) => s === claim || !isWrite(s.facts) || !before(s.site.node) || sameTransaction(s, claim))) return false;
   return !awaitsOtherCalls(unit, test, before);
+}
+
+/**
+ * `node` runs whenever `other` does: between it and the statement that holds both there is no branch,
+ * loop, `catch` or function of its own, only blocks and the expressions that hold a call.
+ */
+function alwaysWith(node: TSESTree.Node, other: TSESTree.Node): boolean {
+  for (let parent = node.parent; parent && !contains(parent, other); parent = parent.parent) {
+    if (!STRAIGHT.has(parent.type)) return false;
+  }
+  return true;
+}
+
+const STRAIGHT = new Set<string>([
+  'AwaitExpression',
+  'ExpressionStatement',
+  'VariableDeclarator',
+  'VariableDeclaration',
+  'BlockStatement',
+  'ReturnStatement',
+  'AssignmentExpression',
+  'MemberExpression',
+  'CallExpression',
+  'TSAsExpression',
+  'TSNonNullExpression',
+  'ChainExpression',
+]);
+
+function sameTransaction(a: Step, b: Step): boolean {
+  return a.transaction.state === 'open' && b.transaction.state === 'open' && a.transaction.id === b.transaction.id;
+}
+
+/**
+ * Where the test lets the write run, the same transaction also INSERTs a row under a key whose values
+ * every request that passes the test writes alike: taken from the row read (`teamId: team.id`, the
+ * `email` of the verification read), the values the read looked it up by, or written in place. Two
+ * requests that both pass insert the same key: the second INSERT fails (P2002, 23505, ER_DUP_ENTRY)
+ * and rolls its transaction back, the write with it. The key is the claim; nothing lasting may come
+ * before it (see `claimsFirst`), and the write must be undone with it or come after it.
+ */
+function claimedByKey(unit: Unit, read: Step, write: Step, test: TSESTree.Node, schema: Schema, resolver: CheckInput['resolver']): boolean {
+  return unit.steps.some((insert) => {
+    const { facts } = insert;
+    if (insert === write || facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null) return false;
+    if (insert.site.node.range[0] <= test.range[0] || !controls(test, insert.site.node) || !alwaysWith(insert.site.node, write.site.node))
+      return false;
+    if (!sameTransaction(insert, write) && write.site.node.range[0] < insert.site.node.range[1]) return false;
+    const alike = (column: string): boolean => {
+      if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
+      const n = facts.insertParams?.[column];
+      const value = n === undefined ? null : (insert.site.sql.params[n - 1] ?? null);
+      if (value === null) return false;
+      if (dependsOn(value, read.result, resolver)) return true;
+      return read.facts.where.some(
+        (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, read.site.sql.params[p.params[0]! - 1] ?? null, resolver),
+      );
+    };
+    const table = facts.tablesWritten[0];
+    const key = table === undefined ? null : coveringKey(schema, table, facts.insertColumns.filter(alike), facts.insertLiterals ?? {});
+    return key !== null && claimsFirst(unit, insert, test);
+  });
 }
 
 /**

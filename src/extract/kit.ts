@@ -90,6 +90,10 @@ export function insertedFields(
       const value = unwrap(p.value);
       if (value.type === 'Literal' && ['string', 'number', 'boolean'].includes(typeof value.value))
         builder.insertLiterals[column] = value.value as string | number | boolean;
+      else if (value.type === 'Identifier' || value.type === 'MemberExpression') {
+        const { params } = builder.value(p.value);
+        if (params.length === 1) builder.insertParams[column] = params[0]!;
+      }
     }
   }
   return fields;
@@ -177,6 +181,8 @@ export class StatementBuilder {
   readonly fields: Record<string, string> = {};
   /** The values an INSERT's row writes in place (`status: 'pending'`), by column. */
   readonly insertLiterals: Record<string, string | number | boolean> = {};
+  /** The other values an INSERT's row writes (`teamId: team.id`), by column: each a `$n` of the site's params. */
+  readonly insertParams: Record<string, number> = {};
 
   constructor(readonly dialect: SqlDialect = 'postgres') {}
 
@@ -312,6 +318,7 @@ export class StatementBuilder {
       transaction: null,
       params,
       ...(kind === 'insert' && Object.keys(this.insertLiterals).length > 0 ? { insertLiterals: { ...this.insertLiterals } } : {}),
+      ...(kind === 'insert' && Object.keys(this.insertParams).length > 0 ? { insertParams: { ...this.insertParams } } : {}),
       ...extra,
     };
   }

@@ -136,6 +136,8 @@ export interface StatementFacts {
    * where a query builder says them; absent otherwise. They tell which rows a partial unique index covers.
    */
   insertLiterals?: Record<string, string | number | boolean>;
+  /** The other values of a builder's INSERT row that are a variable or a property (`teamId: team.id`), by column: the `$n` each is. */
+  insertParams?: Record<string, number>;
   /** Data-modifying CTEs. */
   cteWrites: CteWrite[];
   /** The UPDATE or DELETE picks its rows by a state condition in a subquery or CTE on its own table. */

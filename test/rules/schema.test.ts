@@ -117,6 +117,17 @@ export async function schedule(subject: string, kind: string) {
 }
 `;
 
+/** A code redeemed: tested, marked, and its reward created (the body says where and under which key). */
+const redeem = (body: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function redeem(code: string, userId: number) {
+  const claim = await prisma.claim.findUnique({ where: { code } });
+  if (!claim || claim.redeemed) throw new Error('Already redeemed');
+  ${body}
+}
+`;
+
 /** A name looked up, tested to belong to another row (its key compared to the caller's), then set on the caller's row. */
 const claimName = (column: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -301,6 +312,20 @@ export async function invite(email: string, username: string) {
       settings: voteSchema,
     },
     {
+      name: "the transaction that marks the code also creates its reward under a @unique key taken from the row read: the second request's create fails and rolls its mark back",
+      code: redeem(`await prisma.$transaction(async (tx) => {
+    await tx.claim.update({ where: { code }, data: { redeemed: true } });
+    await tx.reward.create({ data: { claimCode: claim.code, userId, amount: 10 } });
+  });`),
+      settings: voteSchema,
+    },
+    {
+      name: 'the keyed reward created first, outside a transaction, then the code marked: the second request stops at the create',
+      code: redeem(`await prisma.reward.create({ data: { claimCode: code, userId, amount: 10 } });
+  await prisma.claim.update({ where: { code }, data: { redeemed: true } });`),
+      settings: voteSchema,
+    },
+    {
       name: 'the create also sets the primary key: the compound key that holds the columns looked up is the one that refuses the duplicate',
       code: hook('{ id, envId, handlerId, tenant }'),
       settings: voteSchema,
@@ -322,6 +347,33 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'the code marked in a transaction and its reward created after it, outside: the second mark is not undone',
+      code: redeem(`await prisma.$transaction(async (tx) => {
+    await tx.claim.update({ where: { code }, data: { redeemed: true } });
+  });
+  await prisma.reward.create({ data: { claimCode: claim.code, userId, amount: 10 } });`),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 23 }],
+    },
+    {
+      name: 'the reward keyed by a value the request brings (not the row read): two requests create two rewards',
+      code: redeem(`await prisma.$transaction(async (tx) => {
+    await tx.claim.update({ where: { code }, data: { redeemed: true } });
+    await tx.reward.create({ data: { claimCode: reference, userId, amount: 10 } });
+  });`).replace('userId: number)', 'userId: number, reference: string)'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 23 }],
+    },
+    {
+      name: 'the keyed create only on one branch after the mark: the mark runs twice when the branch is not taken',
+      code: redeem(`await prisma.$transaction(async (tx) => {
+    await tx.claim.update({ where: { code }, data: { redeemed: true } });
+    if (userId > 0) await tx.reward.create({ data: { claimCode: claim.code, userId, amount: 10 } });
+  });`),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 23 }],
+    },
     {
       name: 'a partial unique index on pending rows does not cover an INSERT that writes another status',
       code: scheduleJob("'queued'", "{ subject, kind, status: 'queued' }"),
