@@ -55,6 +55,9 @@ export function insertKey(read: Step, write: Step, table: string, schema: Schema
 export function insertsOutsideLookedUpKey(read: Step, write: Step, table: string, schema: Schema): boolean {
   const { facts } = write;
   if (facts.kind !== 'insert' || facts.tablesWritten[0] !== table || facts.insertColumns === null || read.facts.aggregate) return false;
+  // Only a row object written in the call says every column the row gets (its values are seen: `insertParams`,
+  // `insertLiterals`); the fields assigned before `instance.save()` are not the whole row (`build(data)` set the rest).
+  if (facts.insertParams === undefined && facts.insertLiterals === undefined) return false;
   const inserted = new Set(facts.insertColumns.map(columnName));
   const key = coveringKey(schema, table, lookedUp(read));
   return key !== null && key.columns.some((c) => !inserted.has(columnName(c)));
