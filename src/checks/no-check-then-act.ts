@@ -574,7 +574,7 @@ function decidingTests(
   // code tests of the row it found (`if (template.type !== 'TEMPLATE') throw`, then the copy). Not a
   // count (`if (n === 0) throw`, then `if (n >= limit) throw`: the INSERT still acts on how many there are).
   if (kind === 'insert') {
-    const found = !read.facts.aggregate && read.result.tests.some((t) => t !== read.site.node && stopsWhenMissing(read, t, write));
+    const found = !read.facts.aggregate && read.result.tests.some((t) => t !== read.site.node && exitsWhenMissing(read, t, write));
     return found ? [] : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
   }
   const assigned = new Set(write.facts.set.map((a) => a.column));
@@ -842,6 +842,17 @@ function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean
   // with an optional access on the row (`if (!row?.link?.enabled)`), which also stops when there is none.
   if (read.result.valueTests.some((t) => t.node === test)) return negatesOptionalChain(test.test, read);
   return missing(test.test, read);
+}
+
+/**
+ * The test stops the function when no row came back: `if (!row) throw ...`, `if (!row) return ...`, not
+ * `if (!user) { user = await findByEmail(...) }`, after which the code runs on without the row.
+ */
+function exitsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean {
+  if (test.type !== 'IfStatement' || !stopsWhenMissing(read, test, write)) return false;
+  const body = test.consequent.type === 'BlockStatement' ? test.consequent.body : [test.consequent];
+  const last = body.at(-1);
+  return last?.type === 'ThrowStatement' || last?.type === 'ReturnStatement';
 }
 
 /**

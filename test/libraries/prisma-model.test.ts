@@ -181,6 +181,21 @@ export async function cleanup() {
   ],
   invalid: [
     {
+      name: 'a user looked up again when missing, then created: the first test does not stop the function',
+      code: `${client}
+export async function signIn(providerId: string, email: string) {
+  let user = await prisma.user.findFirst({ where: { providerId } });
+  if (!user) {
+    user = await prisma.user.findFirst({ where: { email, providerId: null } });
+  }
+  if (user && user.disabled) throw new Error('Disabled');
+  if (!user) user = await prisma.user.create({ data: { providerId, email } });
+  return user;
+}
+`,
+      errors: [{ messageId: 'checkThenInsertModel' }],
+    },
+    {
       name: 'a limit counted, with a stop when there are none: the INSERT still acts on how many there are',
       code: `${client}
 export async function addMember(teamId: string, userId: string) {
