@@ -99,16 +99,17 @@ export function onSqlite(step: Step, schema: Schema): boolean {
  */
 export function appLockAround(node: TSESTree.Node): TSESTree.Node | null {
   for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (
-      parent.type === 'CallExpression' &&
-      isFunction(child) &&
-      parent.arguments.includes(child as TSESTree.Expression) &&
-      isLockCall(parent)
-    )
-      return parent;
+    if (runsInLockCall(child, parent)) return parent;
     if (parent.type === 'MethodDefinition' && parent.value === child && calledOnlyUnderLock(parent)) return parent;
   }
   return null;
+}
+
+/** `child` is a function handed to `parent`, a call of an application-level lock. */
+function runsInLockCall(child: TSESTree.Node, parent: TSESTree.Node): parent is TSESTree.CallExpression {
+  return (
+    parent.type === 'CallExpression' && isFunction(child) && parent.arguments.includes(child as TSESTree.Expression) && isLockCall(parent)
+  );
 }
 
 /**
@@ -137,15 +138,8 @@ function calledOnlyUnderLock(method: TSESTree.MethodDefinition): boolean {
 
 /** The lock call whose callback the node is written in, if any. */
 function lockCallAround(node: TSESTree.Node): TSESTree.CallExpression | null {
-  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (
-      parent.type === 'CallExpression' &&
-      isFunction(child) &&
-      parent.arguments.includes(child as TSESTree.Expression) &&
-      isLockCall(parent)
-    )
-      return parent;
-  }
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent)
+    if (runsInLockCall(child, parent)) return parent;
   return null;
 }
 
