@@ -29,7 +29,7 @@ import {
   readProtection,
   onSqlite,
   ownKey,
-  RESPONSE_METHODS,
+  isResponseCall,
   retestsReadValue,
   sharedTable,
   type CheckInput,
@@ -491,13 +491,7 @@ function answersIn(root: TSESTree.Node, fn: TSESTree.Node, { after, throws }: { 
     if (throws && node.type === 'ThrowStatement') found = true;
     if (node.type === 'ReturnStatement' && node.argument !== null && (later(node) || (after !== null && contains(node, after))))
       found = true;
-    if (
-      later(node) &&
-      node.type === 'CallExpression' &&
-      node.callee.type === 'MemberExpression' &&
-      RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
-    )
-      found = true;
+    if (later(node) && isResponseCall(node)) found = true;
     return !found;
   });
   return found;

@@ -465,7 +465,12 @@ export function groupActs<P extends { read: Step; write: Step }>(pairs: readonly
 }
 
 /** Calls that answer an HTTP request: what follows a write there reports its outcome. */
-export const RESPONSE_METHODS = new Set(['json', 'send', 'end', 'status', 'sendStatus', 'redirect', 'reply', 'render']);
+const RESPONSE_METHODS = new Set(['json', 'send', 'end', 'status', 'sendStatus', 'redirect', 'reply', 'render']);
+
+/** `res.json(...)`, `reply.send(...)`: a call that answers an HTTP request. */
+export function isResponseCall(node: TSESTree.Node): boolean {
+  return node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && RESPONSE_METHODS.has(propertyName(node.callee) ?? '');
+}
 
 /**
  * Whether the function reports something after `step`: a `return` with a value, or an answer to an
@@ -482,12 +487,7 @@ export function reportsAfter(unit: Unit, step: Step): boolean {
     if (node.type === 'ReturnStatement' && node.argument !== null && contains(node, write)) found = true;
     else if (node.range[0] <= write.range[1]) return true;
     else if (node.type === 'ReturnStatement' && node.argument !== null) found = true;
-    else if (
-      node.type === 'CallExpression' &&
-      node.callee.type === 'MemberExpression' &&
-      RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
-    )
-      found = true;
+    else if (isResponseCall(node)) found = true;
     return !found;
   });
   return found || step.result.returned;
@@ -542,12 +542,7 @@ function answersBetween(unit: Unit, from: TSESTree.Node, to: TSESTree.Node): boo
     if (found || (node !== unit.node && isFunction(node) && !contains(node, from))) return false;
     if (node.range[0] > from.range[1] && node.range[1] < to.range[0]) {
       if (node.type === 'ReturnStatement' && node.argument !== null) found = true;
-      if (
-        node.type === 'CallExpression' &&
-        node.callee.type === 'MemberExpression' &&
-        RESPONSE_METHODS.has(propertyName(node.callee) ?? '')
-      )
-        found = true;
+      if (isResponseCall(node)) found = true;
     }
     return !found;
   });
