@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit } from '../flow/index.js';
-import type { Assignment, SqlDialect } from '../sql/facts.js';
+import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { lostWrite } from './no-lost-update.js';
@@ -36,6 +36,7 @@ import {
   findingAt,
 } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
+import { testsAnotherRow } from './other-rows.js';
 
 export const messages = {
   checkThenAct:
@@ -123,7 +124,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (isSafeWrite(read, write, table, resolver, options)) continue;
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
-        const test = decidingTests(read, write, table, { options, resolver, unit, units }).find(
+        const test = decidingTests(read, write, table, { options, resolver, unit, units, schema }).find(
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
@@ -560,7 +561,7 @@ function decidingTests(
   read: Step,
   write: Step,
   table: string,
-  { options, resolver, unit, units }: Pick<CheckInput, 'options' | 'resolver' | 'units'> & { unit: Unit },
+  { options, resolver, unit, units, schema }: Pick<CheckInput, 'options' | 'resolver' | 'units' | 'schema'> & { unit: Unit },
 ): TSESTree.Node[] {
   const kind = kindOn(write, table);
   // An INSERT that runs only once the row was found (`if (!base) throw NotFound`, then a copy with a
@@ -590,6 +591,9 @@ function decidingTests(
           !testsWhatStays(t.columns, table, units) ||
           !(aloneOnItsPath(unit, write, t.node) || consumesFirst(unit, write, t.node)),
       )
+      // `if (group.organisationGroup.type === 'INTERNAL') throw`, `if (!employee.isActive) throw` after
+      // `findOneByUserId(user.id)`: another row's values gate the write; nothing in the row written decides it.
+      .filter((t) => !testsAnotherRow(t, table, schema))
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
       // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
@@ -628,7 +632,30 @@ function deletesFoundRow(read: Step, write: Step, table: string, resolver: Check
       (p) =>
         found.some((f) => f.column === p.column) || (isKeyColumn(p.column!) && dependsOn(param(write, p.params[0]), read.result, resolver)),
     );
-  return sameLookup || (aimed.length === 1 && fromRow(aimed[0]!));
+  return sameLookup || (aimed.length === 1 && fromRow(aimed[0]!)) || sameOwnKey(read, write, aimed, found, table, resolver);
+}
+
+/**
+ * The DELETE aims at the row's own key (`id`) with the value the read looked it up by, besides other
+ * key equalities (`{ id: groupId, organisationId: organisation.id }` after `{ id: groupId,
+ * organisationId }`): the key names one row, the one found, and the other conjuncts can only make the
+ * DELETE match nothing.
+ */
+function sameOwnKey(
+  read: Step,
+  write: Step,
+  aimed: readonly Predicate[],
+  found: readonly Predicate[],
+  table: string,
+  resolver: CheckInput['resolver'],
+): boolean {
+  const param = (step: Step, n: number | undefined): TSESTree.Node | null =>
+    n === undefined ? null : (step.site.sql.params[n - 1] ?? null);
+  return aimed.some(
+    (p) =>
+      (columnName(p.column!) === 'id' || ownKey(columnName(p.column!), table)) &&
+      found.some((f) => f.column === p.column && sameValue(param(write, p.params[0]), param(read, f.params[0]), resolver)),
+  );
 }
 
 /**

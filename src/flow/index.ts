@@ -13,7 +13,7 @@ import { resultUse } from './results.js';
 import { parameterIndex } from './summaries.js';
 import type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
 
-export type { Step, Unit } from './types.js';
+export type { Step, Unit, ValueTest } from './types.js';
 
 type Analyze = (site: QuerySite) => SqlAnalysis;
 

@@ -8,7 +8,8 @@ import { isFunction, propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
 import type { Definition, QuerySite } from '../extract/types.js';
-import type { ResultUse, ValuePath } from './types.js';
+import type { ResultUse, ValuePath, ValueTest } from './types.js';
+import { isKeyColumn } from '../sql/keys.js';
 
 const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal', 'notEqual', 'notStrictEqual']);
 const MAX_VARIABLES = 200;
@@ -36,7 +37,7 @@ export function resultUse(
       const variable = resolver.variable(id);
       if (variable && !use.variables.has(variable) && use.variables.size < MAX_VARIABLES) {
         use.variables.add(variable);
-        const carried = { columns, opaque: path.opaque, fetched: path.fetched };
+        const carried = { columns, opaque: path.opaque, fetched: path.fetched, ...(path.lookedUp === true ? { lookedUp: true } : {}) };
         use.paths.set(variable, carried);
         pending.push([variable, carried]);
       }
@@ -63,7 +64,7 @@ type Path = ValuePath;
 
 type MutableUse = {
   tests: TSESTree.Node[];
-  valueTests: { node: TSESTree.Node; columns: readonly string[] | null }[];
+  valueTests: ValueTest[];
   returned: boolean;
   handedOff: boolean;
   discarded: boolean;
@@ -132,8 +133,9 @@ const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
 
 function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
   use.tests.push(node);
-  if (path.columns.length > 0) use.valueTests.push({ node, columns: path.columns });
-  else if (path.opaque) use.valueTests.push({ node, columns: null });
+  const lookedUp = path.lookedUp === true ? { lookedUp: true } : {};
+  if (path.columns.length > 0) use.valueTests.push({ node, columns: path.columns, ...lookedUp });
+  else if (path.opaque) use.valueTests.push({ node, columns: null, ...lookedUp });
 }
 
 /** Climb from an expression carrying the value to where the value ends up. */
@@ -243,7 +245,10 @@ function followValue(
         if (isAssertion(parent)) test(use, parent, path);
         else {
           use.handedOff = true;
-          path = { ...path, opaque: true, fetched: path.fetched || !isConversion(parent) };
+          const conversion = isConversion(parent);
+          // Only the row's keys go in (`findOneByUserId(user.id)`): what comes back is looked up, another row's.
+          const lookedUp = path.lookedUp === true || (!conversion && path.columns.length > 0 && path.columns.every(isKeyColumn));
+          path = { ...path, opaque: true, fetched: path.fetched || !conversion, ...(lookedUp ? { lookedUp } : {}) };
         }
         break;
       case 'VariableDeclarator':

@@ -14,7 +14,7 @@ export interface ResultUse {
    * properties they read (`rows[0].available_seats` -> `available_seats`), or null when the value went
    * through a function call and the columns cannot be told.
    */
-  valueTests: { node: TSESTree.Node; columns: readonly string[] | null }[];
+  valueTests: ValueTest[];
   /** The result, or a value derived from it, is returned (or yielded) to the caller. */
   returned: boolean;
   /** The result, or a value derived from it, is passed to another function or stored on an object. */
@@ -29,6 +29,14 @@ export interface ResultUse {
   paths: ReadonlyMap<VariableLike, ValuePath>;
 }
 
+/** A test of what is in a row: the row properties it reads, or null when they cannot be told. */
+export interface ValueTest {
+  node: TSESTree.Node;
+  columns: readonly string[] | null;
+  /** The value tested was looked up by the row's key (`findOneByUserId(user.id)`): another row's. */
+  lookedUp?: boolean;
+}
+
 /** What a value carried from a result has gone through. */
 export interface ValuePath {
   /** The row properties read on the way (`rows[0].balance` -> `['balance']`), outermost first. */
@@ -40,6 +48,8 @@ export interface ValuePath {
    * a value fetched or made with the result, not computed from it.
    */
   fetched: boolean;
+  /** It came back from a call given only the row's keys (`findOneByUserId(user.id)`): what it holds is another row's. */
+  lookedUp?: boolean;
 }
 
 export interface Connection {

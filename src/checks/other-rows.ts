@@ -1,0 +1,31 @@
+/**
+ * Tests that read another row than the one a write changes: a relation loaded with the row
+ * (`include: { organisationGroup: true }`, then `group.organisationGroup.type`), or a row looked up by
+ * the read row's key (`findOneByUserId(user.id)`, then `employee.isActive`). What they test is not in
+ * the row the UPDATE or DELETE changes, so they gate the write (a 404, a permission, a configuration)
+ * rather than decide it on the row's state.
+ */
+import { findTable, tableForModel, type Schema } from '../schema/index.js';
+import { columnName } from '../sql/keys.js';
+import type { ValueTest } from '../flow/index.js';
+
+/** Whether the test reads only values of another row than the rows of `table` the read returned. */
+export function testsAnotherRow(test: ValueTest, table: string, schema: Schema): boolean {
+  if (test.lookedUp === true) return true;
+  const columns = test.columns;
+  if (columns === null || columns.length === 0) return false;
+  const [head, next] = columns as [string, string | undefined];
+  const found = findTable(schema, table);
+  if (found === null || Object.keys(found.columns).length === 0 || isColumn(found, head)) return false;
+  // The property names a model the schema declares: the relation's row, loaded with this one. The
+  // column read of it (`organisationGroup.type`) must not be one of this table's (a wrapper object
+  // holding this table's rows reads them: `{ targetColl }.roleName`).
+  if (tableForModel(schema, head) === null) return false;
+  return next === undefined || !isColumn(found, next);
+}
+
+function isColumn(table: NonNullable<ReturnType<typeof findTable>>, name: string): boolean {
+  if (Object.hasOwn(table.columns, name) || Object.hasOwn(table.fields, name)) return true;
+  const snake = columnName(name);
+  return Object.keys(table.columns).some((c) => c.toLowerCase() === name.toLowerCase() || columnName(c) === snake);
+}
