@@ -133,6 +133,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
+          clearsOnce(unit, read, write, test) ||
           skipsNoOpWrite(unit, read, write, test, resolver)
         )
           continue;
@@ -1037,4 +1038,44 @@ function contentEnd(literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral, 
   // A template that ends in a hole (`... WHERE id = ${id}`) takes the clause after the hole.
   const last = tokenize(raw, dialect).findLast((t) => t.type !== 'space' && t.type !== 'comment' && t.type !== 'semicolon');
   return literal.range[1] - 1 - (raw.length - (last?.end ?? 0));
+}
+
+/**
+ * Clear-once: `if (!program.listedAt) return notFound()`, then `SET listed_at = NULL` (constants for
+ * the rest) and nothing else on that path. The test asks whether a value is there and the write clears
+ * it: two requests that both pass leave the same row, and a release cannot be granted twice: nothing is
+ * held after a clear for a winner to act on, as the holder of a flag set is (`if (coupon.used) throw`,
+ * then `used = true`). So the test may answer "not found" when it is clear already, and the function
+ * may answer after the write, as long as the answer carries nothing read from the row.
+ */
+function clearsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+  if (test.type !== 'IfStatement' || !isConstantUpdate(write) || !asksPresence(test.test)) return false;
+  const tests = read.result.valueTests.filter((t) => t.node === test);
+  if (tests.length === 0 || tests.some((t) => t.columns === null || t.columns.length === 0)) return false;
+  const cleared = new Set(write.facts.set.filter(setsNull).map((a) => a.column));
+  if (!tests.every((t) => t.columns!.some((c) => hasColumn(cleared, c)))) return false;
+  if (laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node)) || awaitsOtherCalls(unit, test)) return false;
+  return !answersWithRead(unit.node, read, write.site.node);
+}
+
+/** `col = NULL`, `col: null`. */
+function setsNull(a: Assignment): boolean {
+  return a.constant && /(?:=|:)\s*null\s*$/i.test(a.text);
+}
+
+/** After `after`, the function returns or answers a request with a value carried from the read's result. */
+function answersWithRead(fn: TSESTree.Node, read: Step, after: TSESTree.Node): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found || (node !== fn && isFunction(node))) return false;
+    const answer = node.type === 'ReturnStatement' ? node.argument : isResponseCall(node) ? node : null;
+    if (answer && node.range[0] > after.range[1]) {
+      walk(answer, (inner) => {
+        if (read.result.valueNodes.has(inner)) found = true;
+        return !found;
+      });
+    }
+    return !found;
+  });
+  return found;
 }

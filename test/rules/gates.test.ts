@@ -50,6 +50,20 @@ export async function deleteGroup(groupId: number, organisationId: number, userI
 }
 `;
 
+/** A listing answered 404 when it is not listed, then cleared; the body after the clear is given. */
+const unlist = (after: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function unlist(id: string) {
+  const program = await prisma.program.findUnique({ where: { id }, select: { id: true, listedAt: true, rank: true } });
+  if (!program || !program.listedAt) {
+    return new Response('Not listed.', { status: 404 });
+  }
+  await prisma.program.update({ where: { id }, data: { listedAt: null, featuredAt: null, rank: 0 } });
+  ${after}
+}
+`;
+
 ruleTester.run('no-check-then-act: tests that gate, not claim', rule, {
   valid: [
     {
@@ -65,6 +79,10 @@ ruleTester.run('no-check-then-act: tests that gate, not claim', rule, {
       name: 'the delete aims at the group found, by its id (the organisation id, from another read, only narrows it)',
       code: deleteInOrganisation("group.kind === 'INTERNAL'"),
     },
+    {
+      name: 'a listing answered 404 when already cleared, then cleared: two requests leave the same row, nothing is held',
+      code: unlist('return Response.json({ ok: true });'),
+    },
   ],
   invalid: [
     {
@@ -72,6 +90,16 @@ ruleTester.run('no-check-then-act: tests that gate, not claim', rule, {
       code: deleteGroup('group.organisation.locked'),
       settings: groupSchema,
       errors: [{ messageId: 'checkThenActModel', line: 5, column: 23 }],
+    },
+    {
+      name: 'the clear answered with what was read: the answer tells the first request apart',
+      code: unlist('return Response.json({ rank: program.rank });'),
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 25 }],
+    },
+    {
+      name: 'the clear followed by another write on its path: a release that grants something is a claim',
+      code: unlist('await prisma.credit.updateMany({ where: { programId: id }, data: { released: true } });'),
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 25 }],
     },
     {
       name: "the group's own flag is tested before its delete: a concurrent lock is lost",
