@@ -3,6 +3,7 @@ import type { Step, Unit } from '../flow/index.js';
 import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
+import { isEnumMember } from '../extract/kit.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
@@ -134,7 +135,9 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
           clearsOnce(unit, read, write, test) ||
-          skipsNoOpWrite(unit, read, write, test, resolver)
+          skipsNoOpWrite(unit, read, write, test, resolver) ||
+          // Skipping a constant already stored: two requests that both pass write the same state.
+          skipsSameConstant(unit, read, write, test)
         )
           continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
@@ -390,6 +393,79 @@ function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node
   if (!value || !(sameValue(condition.left, value, resolver) || sameValue(condition.right, value, resolver))) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * The test only skips writing the constant already there: `if (poll.status === 'closed') return poll`,
+ * then `status: 'closed'`; `if (expense.status !== CANCELED)`, then `status: CANCELED`. Two requests that
+ * both pass write the same state. A constant can also be a claim's mark (`if (coupon.status === 'used')
+ * throw`, then `status: 'used'` and the discount), so besides `skipsNoOpWrite`'s conditions, done-already
+ * is no failure and neither way answers anything but the row itself (as read, or as written).
+ */
+function skipsSameConstant(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+  if (test.type !== 'IfStatement') return false;
+  const condition = unwrap(test.test);
+  if (condition.type !== 'BinaryExpression' || condition.left.type === 'PrivateIdentifier') return false;
+  const differs = condition.operator === '!==' || condition.operator === '!=';
+  const equals = condition.operator === '===' || condition.operator === '==';
+  const writes = differs && contains(test.consequent, write.site.node);
+  if (!writes && !(equals && !contains(test, write.site.node) && exitsEarly(test.consequent))) return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  if (!tested || tested.length !== 1 || !write.facts.set.every((a) => a.constant)) return false;
+  const assignment = write.facts.set.find((a) => hasColumn(new Set([a.column]), tested[0]!));
+  const compared = [condition.left, condition.right].map(constantText).find((t) => t !== null);
+  if (!assignment || compared === undefined || writtenConstant(assignment) !== compared) return false;
+  // The row itself, as read (`return poll`) or as written (`return prisma.poll.update(...)`), tells nobody apart.
+  const row = (node: TSESTree.Node): boolean => {
+    const inner = unwrap(node.type === 'AwaitExpression' ? node.argument : node);
+    return inner === write.site.node || read.result.valueNodes.has(inner) || write.result.valueNodes.has(inner);
+  };
+  const done = writes ? test.alternate : test.consequent;
+  if (done !== null && answersBesides(done, unit.node, { after: null, throws: true, row })) return false;
+  const path = writes ? test.consequent : unit.node;
+  if (answersBesides(path, unit.node, { after: write.site.node, throws: false, row })) return false;
+  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
+  return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
+}
+
+/** A literal (`'closed'`, `true`) or an enum member (`ExpenseStatus.CANCELED`) as statement facts write it, unquoted. */
+function constantText(node: TSESTree.Node): string | null {
+  const inner = unwrap(node);
+  if (inner.type === 'Literal' && inner.value !== null && !(inner.value instanceof RegExp)) return String(inner.value);
+  if (isEnumMember(inner)) return propertyName(inner as TSESTree.MemberExpression);
+  return null;
+}
+
+/**
+ * The constant an assignment writes, as `constantText` reads it: `status = 'closed'`, `status: 'closed'`,
+ * `status: ExpenseStatus.CANCELED` (a model call's assignment is its source text).
+ */
+function writtenConstant(a: Assignment): string {
+  const value = a.text.replace(/^\s*[\w."]+\s*[:=]\s*/, '').trim();
+  if (/^(['"`]).*\1$/s.test(value)) return value.slice(1, -1);
+  return /^[A-Z][A-Za-z0-9]*(?:\.[A-Za-z_]\w*)*\.([A-Za-z_]\w*)$/.exec(value)?.[1] ?? value;
+}
+
+/**
+ * Like `answersIn`, but a `return` of what `row` accepts is no answer: code in `root` returns something
+ * else, answers an HTTP request, or (with `throws`) throws, after `after` when one is given.
+ */
+function answersBesides(
+  root: TSESTree.Node,
+  fn: TSESTree.Node,
+  { after, throws, row }: { after: TSESTree.Node | null; throws: boolean; row: (node: TSESTree.Node) => boolean },
+): boolean {
+  let found = false;
+  const later = (node: TSESTree.Node): boolean => after === null || node.range[0] > after.range[1];
+  walk(root, (node) => {
+    if (found || (node !== fn && node !== root && isFunction(node))) return false;
+    if (throws && node.type === 'ThrowStatement') found = true;
+    if (node.type === 'ReturnStatement' && node.argument !== null && (later(node) || (after !== null && contains(node, after))))
+      found = !row(node.argument);
+    if (later(node) && isResponseCall(node)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 function exitsEarly(branch: TSESTree.Statement): boolean {

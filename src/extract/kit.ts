@@ -342,7 +342,7 @@ export class StatementBuilder {
 }
 
 /** `OrderStatus.PAID`, `ExpenseStatus.Draft`, `Prisma.Status.ACTIVE`: a member of a PascalCase object named by a constant-like key. */
-function isEnumMember(node: TSESTree.Node): boolean {
+export function isEnumMember(node: TSESTree.Node): boolean {
   if (node.type !== 'MemberExpression' || node.computed) return false;
   const object = node.object.type === 'MemberExpression' && !node.object.computed ? node.object.property : node.object;
   const key = propertyName(node);

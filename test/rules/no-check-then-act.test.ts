@@ -444,6 +444,36 @@ export async function recalculate(environmentId: string, max: number) {
 `,
     },
     {
+      name: 'the constant already stored: return the row, else write it and return the row written',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function closePoll(pollId: string) {
+  const poll = await prisma.poll.findFirst({ where: { id: pollId } });
+  if (!poll) return null;
+  if (poll.status === 'closed') return poll;
+  return prisma.poll.update({ where: { id: pollId }, data: { status: 'closed', closedReason: 'manual' } });
+}
+`,
+    },
+    {
+      name: 'the constant written only when the row holds another value (an enum member)',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const ExpenseStatus: { CANCELED: 'CANCELED' };
+
+export async function reversed(authorizationId: string) {
+  const expense = await prisma.expense.findFirst({ where: { authorizationId } });
+  if (!expense) return;
+  if (expense.status !== ExpenseStatus.CANCELED) {
+    await prisma.expense.update({ where: { id: expense.id }, data: { status: ExpenseStatus.CANCELED } });
+  }
+}
+`,
+    },
+    {
       name: 'the same value already stored: return early, else write it (SQL)',
       code: `
 import { Pool } from 'pg';
@@ -1065,6 +1095,71 @@ export async function ensureSettings(accountId: number) {
 }
 `,
       errors: [{ messageId: 'checkThenInsert', line: 6 }],
+    },
+    {
+      name: 'the constant already stored is an error, and the winner gets the discount: a claim',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function redeem(couponId: string) {
+  const coupon = await prisma.coupon.findUnique({ where: { id: couponId } });
+  if (!coupon) return;
+  if (coupon.status === 'used') throw new Error('already used');
+  await prisma.coupon.update({ where: { id: couponId }, data: { status: 'used' } });
+  return { discount: 50 };
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'the constant already stored returns quietly, but the winner alone gets an answer: a claim',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function redeem(couponId: string) {
+  const coupon = await prisma.coupon.findUnique({ where: { id: couponId } });
+  if (!coupon) return;
+  if (coupon.status === 'used') return;
+  await prisma.coupon.update({ where: { id: couponId }, data: { status: 'used' } });
+  return { discount: 50 };
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'the constant written when another value is there, and a row inserted with it: two requests both insert',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function close(pollId: string) {
+  const poll = await prisma.poll.findUnique({ where: { id: pollId } });
+  if (!poll) return;
+  if (poll.status !== 'closed') {
+    await prisma.poll.update({ where: { id: pollId }, data: { status: 'closed' } });
+    await prisma.event.create({ data: { pollId, kind: 'closed' } });
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'another constant than the one compared is a transition, not a skipped no-op',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function ship(orderId: string) {
+  const order = await prisma.order.findUnique({ where: { id: orderId } });
+  if (!order) return;
+  if (order.status !== 'cancelled') {
+    await prisma.order.update({ where: { id: orderId }, data: { status: 'shipped' } });
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
     },
     {
       name: 'set-once with a payment the test lets run: two requests both charge',
