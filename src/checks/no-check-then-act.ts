@@ -4,6 +4,7 @@ import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
+import { answersAlike } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
@@ -521,6 +522,14 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   // `lastUsedAt: new Date()`): how old the stamp is, asked before stamping it with the clock again.
   const stampsClock = write.facts.set.filter((a) => tested.some((c) => hasColumn(new Set([a.column]), c))).every(writesClock);
   if (!asksPresence(test.test, stampsClock)) return false;
+  // What the function answers after the write must not tell the winner apart: code after `if (x) { write }`
+  // runs either way, so only an answer inside the branch that writes counts.
+  const writes = test.type === 'IfStatement' && contains(test.consequent, write.site.node) ? test.consequent : unit.node;
+  // Done already answered as done now, but for its words (`'Already unsubscribed'`, `'Unsubscribed'`, both
+  // 200): the code tells nobody they won, so a request that lost the race is told the truth.
+  const done =
+    test.type === 'IfStatement' ? [test.consequent, test.alternate].find((b) => b !== null && !contains(b, write.site.node)) : null;
+  if (done && answersAlike(done, writes, write.site.node, unit.node)) return sideEffectsOnce(unit, read, write, test);
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
     test.type === 'IfStatement' &&
@@ -529,10 +538,12 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
     )
   )
     return false;
-  // What the function answers after the write must not tell the winner apart: code after `if (x) { write }`
-  // runs either way, so only an answer inside the branch that writes counts.
-  const writes = test.type === 'IfStatement' && contains(test.consequent, write.site.node) ? test.consequent : unit.node;
   if (answersIn(writes, unit.node, { after: write.site.node, throws: false })) return false;
+  return sideEffectsOnce(unit, read, write, test);
+}
+
+/** Nothing else the test lets run costs twice: other writes are constant UPDATEs or DELETEs, and no other call is awaited. */
+function sideEffectsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   if (!effects.every((w) => isConstantUpdate(w) || w.facts.kind === 'delete')) return false;
   return !awaitsOtherCalls(unit, test);

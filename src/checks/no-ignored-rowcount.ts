@@ -12,6 +12,7 @@ import {
 } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 import { dialectAdvice } from './advice.js';
+import { doneAnsweredAlike, guardColumns } from './same-answer.js';
 
 export const messages = {
   ignoredRowCount:
@@ -34,6 +35,9 @@ export function noIgnoredRowcount({ units, options, schema }: CheckInput): Findi
       // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported
       // but the row as read back.
       if (isHarmlessWrite(unit, step, { reread: true })) continue;
+      // Done already was answered as done now (`if (session.closedAt) return ok('Already closed')`): the
+      // loser of the race is told what is true, and a constant on the guarded column claims nothing.
+      if (doneAnsweredAlike(unit, step, guardColumns(guard))) continue;
       findings.push(
         findingAt(unit, step, 'no-ignored-rowcount', 'ignoredRowCount', {
           kind: upper(step.facts.kind),

@@ -474,6 +474,23 @@ export async function reversed(authorizationId: string) {
 `,
     },
     {
+      name: 'set-once whose done-already branch answers as the write does, but for its words',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function unsubscribe(token: string, res: any) {
+  const sub = await prisma.subscriber.findUnique({ where: { token } });
+  if (!sub) return res.status(404).json({ error: 'Not found' });
+  if (sub.unsubscribedAt) {
+    return res.status(200).json({ message: 'Already unsubscribed' });
+  }
+  await prisma.subscriber.update({ where: { id: sub.id }, data: { unsubscribedAt: new Date() } });
+  return res.status(200).json({ message: 'Successfully unsubscribed' });
+}
+`,
+    },
+    {
       name: 'the same value already stored: return early, else write it (SQL)',
       code: `
 import { Pool } from 'pg';
@@ -1160,6 +1177,44 @@ export async function ship(orderId: string) {
 }
 `,
       errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: "set-once whose done-already answer differs from the winner's in more than words: a claim",
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function redeem(couponId: string, res: any) {
+  const coupon = await prisma.coupon.findUnique({ where: { id: couponId } });
+  if (!coupon) return;
+  if (coupon.usedAt) {
+    return res.status(200).json({ message: 'Already redeemed', discount: 0 });
+  }
+  await prisma.coupon.update({ where: { id: couponId }, data: { usedAt: new Date() } });
+  return res.status(200).json({ message: 'Redeemed now', discount: 50 });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'set-once answered alike either way, but with an email the test lets run: sent twice',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function sendEmail(to: string): Promise<void>;
+
+export async function unsubscribe(token: string, res: any) {
+  const sub = await prisma.subscriber.findUnique({ where: { token } });
+  if (!sub) return res.status(404).json({ error: 'Not found' });
+  if (sub.unsubscribedAt) {
+    return res.status(200).json({ message: 'Already unsubscribed' });
+  }
+  await prisma.subscriber.update({ where: { id: sub.id }, data: { unsubscribedAt: new Date() } });
+  await sendEmail(sub.email);
+  return res.status(200).json({ message: 'Successfully unsubscribed' });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7 }],
     },
     {
       name: 'set-once with a payment the test lets run: two requests both charge',

@@ -5,6 +5,24 @@ import { cteFix, deleteSlotByDoctorAndTime, insertOnConflict, relativeUpdate, sk
 
 ruleTester.run('no-ignored-rowcount', rule, {
   valid: [
+    // Done already, answered as done now: the loser of the race is told what is true.
+    {
+      name: 'a set-once whose done-already branch answers as the write does, but for its words',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function ok(message: string): Response;
+
+export async function closeSession(id: number, reason: string) {
+  const { rows } = await pool.query('SELECT closed_at FROM sessions WHERE id = $1', [id]);
+  if (rows[0].closed_at) {
+    return ok('Session already closed');
+  }
+  await pool.query('UPDATE sessions SET closed_at = now(), closed_reason = $2 WHERE id = $1 AND closed_at IS NULL', [id, reason]);
+  return ok('Closed session');
+}
+`,
+    },
     // Harmless writes: the same constant whoever wins, and nothing reported after.
     {
       name: 'a soft delete that is already done matches no row, and nothing depends on it',
@@ -216,6 +234,57 @@ export async function archive(parentId: number, archivedAt: Date, withChildren: 
     },
   ],
   invalid: [
+    {
+      name: 'a set-once whose done-already branch answers otherwise than the write: the winner is told apart',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function ok(message: string): Response;
+declare function conflict(message: string): Response;
+
+export async function closeSession(id: number) {
+  const { rows } = await pool.query('SELECT closed_at FROM sessions WHERE id = $1', [id]);
+  if (rows[0].closed_at) {
+    return conflict('Session already closed');
+  }
+  await pool.query('UPDATE sessions SET closed_at = now() WHERE id = $1 AND closed_at IS NULL', [id]);
+  return ok('Closed session');
+}
+`,
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 12,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'sessions', guard: 'closed_at IS NULL', ...pgAdvice },
+        },
+      ],
+    },
+    {
+      name: 'a claim by a value passed in stays a claim, however done-already is answered',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function ok(message: string): Response;
+
+export async function claim(id: number, worker: string) {
+  const { rows } = await pool.query('SELECT owner FROM jobs WHERE id = $1', [id]);
+  if (rows[0].owner) {
+    return ok('Job already claimed');
+  }
+  await pool.query('UPDATE jobs SET owner = $2 WHERE id = $1 AND owner IS NULL', [id, worker]);
+  return ok('Job claimed');
+}
+`,
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 11,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'jobs', guard: 'owner IS NULL', ...pgAdvice },
+        },
+      ],
+    },
     {
       name: 'a flag flip followed by reporting success stays a claim',
       code: `
