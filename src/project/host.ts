@@ -1,9 +1,10 @@
 /**
  * How the analysis of one file reaches the modules it imports: resolve a specifier to a file on disk
- * and read it. Only relative specifiers, `index` files, `.js` specifiers that name `.ts` files, and
- * tsconfig `paths` (with `baseUrl`) are followed; a package in node_modules is a library, not the
- * project. Reads are cached and re-read when a file's modification time or size changes, so an editor
- * session sees edits in other files on the next lint of the importing file. Nothing is executed.
+ * and read it. Only relative specifiers, `index` files, `.js` specifiers that name `.ts` files,
+ * tsconfig `paths` (with `baseUrl`) and the packages of an npm or yarn workspace (by the names their
+ * package.json files give) are followed; a package in node_modules is a library, not the project.
+ * Reads are cached and re-read when a file's modification time or size changes, so an editor session
+ * sees edits in other files on the next lint of the importing file. Nothing is executed.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -40,6 +41,7 @@ interface PathsConfig {
 export function fileSystemHost(): ProjectHost {
   const texts = new Map<string, CachedText>();
   const tsconfigs = new Map<string, PathsConfig | null>();
+  const workspaces = new Map<string, Map<string, string> | null>();
 
   // `throwIfNoEntry: false`: most candidates of a specifier do not exist, and an exception per missing
   // candidate was most of the cost of resolving one.
@@ -87,20 +89,62 @@ export function fileSystemHost(): ProjectHost {
     return null;
   };
 
+  const workspacesFor = (fromFile: string): Map<string, string> | null => {
+    let dir = dirname(fromFile);
+    const visited: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (workspaces.has(dir)) {
+        const found = workspaces.get(dir) ?? null;
+        visited.forEach((d) => workspaces.set(d, found));
+        return found;
+      }
+      visited.push(dir);
+      const found = readWorkspaces(dir, isFile);
+      if (found !== undefined) {
+        visited.forEach((d) => workspaces.set(d, found));
+        return found;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    visited.forEach((d) => workspaces.set(d, null));
+    return null;
+  };
+
+  /** `@acme/lib/server/get-role` -> the workspace package `@acme/lib`'s `server/get-role` (or `src/server/get-role`). */
+  const fromWorkspace = (specifier: string, fromFile: string): string | null => {
+    const packages = workspacesFor(fromFile);
+    if (!packages) return null;
+    for (const [name, dir] of packages) {
+      if (specifier !== name && !specifier.startsWith(`${name}/`)) continue;
+      const sub = specifier.slice(name.length + 1);
+      if (sub.length > 0) return withExtension(join(dir, sub)) ?? withExtension(join(dir, 'src', sub));
+      for (const entry of packageEntries(join(dir, 'package.json'))) {
+        const file = withExtension(resolvePath(dir, entry));
+        if (file && !file.endsWith('.d.ts')) return file;
+      }
+      return withExtension(join(dir, 'src', 'index')) ?? withExtension(join(dir, 'index'));
+    }
+    return null;
+  };
+
   return {
     resolve(specifier, fromFile) {
       if (specifier.startsWith('.')) return withExtension(resolvePath(dirname(fromFile), specifier));
       const config = pathsFor(fromFile);
-      if (!config) return null;
-      for (const [pattern, targets] of config.paths) {
-        const match = pattern.exec(specifier);
-        if (!match) continue;
-        for (const target of targets) {
-          const file = withExtension(resolvePath(config.base, target.replace('*', match[1] ?? '')));
-          if (file) return file;
+      if (config) {
+        for (const [pattern, targets] of config.paths) {
+          const match = pattern.exec(specifier);
+          if (!match) continue;
+          for (const target of targets) {
+            const file = withExtension(resolvePath(config.base, target.replace('*', match[1] ?? '')));
+            if (file) return file;
+          }
         }
       }
-      return null;
+      // Not a path the tsconfig maps: a package of the workspace, or a library.
+      return fromWorkspace(specifier, fromFile);
     },
     scan(file) {
       const cached = texts.get(file);
@@ -177,5 +221,67 @@ function readPaths(file: string): PathsConfig | null {
     return { base, paths };
   } catch {
     return null;
+  }
+}
+
+/**
+ * The packages of the npm or yarn workspace whose root is `dir` (its package.json lists
+ * `workspaces`): package name -> directory. Patterns name directories (`packages/lib`) or their
+ * children (`packages/*`); `!` excludes. Undefined when `dir` is no workspace root.
+ */
+function readWorkspaces(dir: string, isFile: (file: string) => boolean): Map<string, string> | undefined {
+  const manifest = join(dir, 'package.json');
+  if (!isFile(manifest)) return undefined;
+  let patterns: unknown;
+  try {
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as { workspaces?: unknown };
+    patterns = Array.isArray(json.workspaces) ? json.workspaces : (json.workspaces as { packages?: unknown } | undefined)?.packages;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(patterns)) return undefined;
+  const excluded = new Set(
+    patterns.filter((p): p is string => typeof p === 'string' && p.startsWith('!')).map((p) => resolvePath(dir, p.slice(1))),
+  );
+  const packages = new Map<string, string>();
+  for (const pattern of patterns) {
+    if (typeof pattern !== 'string' || pattern.startsWith('!')) continue;
+    const dirs = pattern.endsWith('/*') ? children(resolvePath(dir, pattern.slice(0, -2))) : [resolvePath(dir, pattern)];
+    for (const candidate of dirs) {
+      if (excluded.has(candidate)) continue;
+      const name = packageName(join(candidate, 'package.json'));
+      if (name !== null && !packages.has(name)) packages.set(name, candidate);
+    }
+  }
+  // The longest name first: `@acme/lib-extra` before `@acme/lib`.
+  return new Map([...packages].sort((a, b) => b[0].length - a[0].length));
+}
+
+function children(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map((e) => join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+function packageName(manifest: string): string | null {
+  try {
+    const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' && name.length > 0 ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A package's entry points, as its package.json names them (`main`, `types`, `module`, `source`). */
+function packageEntries(manifest: string): string[] {
+  try {
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+    return ['source', 'main', 'module', 'types'].map((k) => json[k]).filter((v): v is string => typeof v === 'string');
+  } catch {
+    return [];
   }
 }

@@ -205,6 +205,37 @@ describe('races across functions and modules', () => {
     expect(uris).toContain('src/redeem.ts');
   });
 
+  it('follows an import of a workspace package to its directory, by its name and a path inside it', () => {
+    const workspace = (workspaces: string[]) =>
+      project({
+        'package.json': JSON.stringify({ name: 'shop', private: true, workspaces }),
+        'packages/db/package.json': JSON.stringify({ name: '@shop/db', main: './dist/index.js' }),
+        'packages/db/src/db.ts': DB,
+        'packages/db/src/vouchers.ts': VOUCHERS.replace("'../db.js'", "'./db.js'"),
+        'packages/db/src/index.ts': `export * from './db.js';\n`,
+        'apps/web/package.json': JSON.stringify({ name: '@shop/web' }),
+        'apps/web/src/redeem.ts': `import { pool } from '@shop/db';
+import { setUsesLeft } from '@shop/db/vouchers';
+
+export async function redeem(code: string) {
+  const { rows } = await pool.query('SELECT id, uses_left FROM vouchers WHERE code = $1', [code]);
+  const voucher = rows[0];
+  if (!voucher || voucher.uses_left < 1) throw new Error('used up');
+  await setUsesLeft(voucher.id, voucher.uses_left - 1);
+}
+`,
+      });
+    const found = (root: string) =>
+      (
+        JSON.parse(sqlRace(['audit', 'apps', '--format', 'json', '--no-progress', '--no-schema-discovery'], { cwd: root }).stdout) as {
+          messages: { line: number; ruleId: string }[];
+        }[]
+      ).flatMap((r) => r.messages.map((m) => [m.line, m.ruleId]));
+    expect(found(workspace(['apps/*', 'packages/*']))).toEqual([[8, 'sql-race/no-lost-update']]);
+    // Not a workspace package (the root lists none): a library the project does not hold.
+    expect(found(workspace([]))).toEqual([]);
+  });
+
   it('--no-follow-imports analyses each file alone', () => {
     const root = project(FILES);
     const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-follow-imports'], { cwd: root });
