@@ -524,7 +524,13 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   if (!asksPresence(test.test, stampsClock)) return false;
   // What the function answers after the write must not tell the winner apart: code after `if (x) { write }`
   // runs either way, so only an answer inside the branch that writes counts.
-  const writes = test.type === 'IfStatement' && contains(test.consequent, write.site.node) ? test.consequent : unit.node;
+  // The same holds for `x.a ? skip : write`: what follows the `?:` runs either way.
+  const writes =
+    test.type === 'IfStatement' && contains(test.consequent, write.site.node)
+      ? test.consequent
+      : test.type === 'ConditionalExpression' && !isReturned(test, unit.node)
+        ? ([test.consequent, test.alternate].find((b) => contains(b, write.site.node)) ?? unit.node)
+        : unit.node;
   // Done already answered as done now, but for its words (`'Already unsubscribed'`, `'Unsubscribed'`, both
   // 200): the code tells nobody they won, so a request that lost the race is told the truth.
   const done =
@@ -540,6 +546,18 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
     return false;
   if (answersIn(writes, unit.node, { after: write.site.node, throws: false })) return false;
   return sideEffectsOnce(unit, read, write, test);
+}
+
+/** `node`'s value is returned: it sits in a `return`'s argument or an arrow function's expression body. */
+function isReturned(node: TSESTree.Node, root: TSESTree.Node): boolean {
+  let found = false;
+  walk(root, (n) => {
+    if (found || !contains(n, node)) return false;
+    if (n.type === 'ReturnStatement' && n.argument !== null && contains(n.argument, node)) found = true;
+    if (n.type === 'ArrowFunctionExpression' && n.expression && contains(n.body, node)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** Nothing else the test lets run costs twice: other writes are constant UPDATEs or DELETEs, and no other call is awaited. */

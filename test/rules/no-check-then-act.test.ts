@@ -491,6 +491,25 @@ export async function unsubscribe(token: string, res: any) {
 `,
     },
     {
+      name: 'set-once in a conditional expression: what follows the ?: runs either way, so its answer tells nobody apart',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function createSession(userId: string): Promise<{ status: number; response: string }>;
+
+export async function verify(email: string, res: any) {
+  const user = await prisma.user.findUnique({ where: { email } });
+  if (!user) return res.status(400).json({ response: 'Invalid email.' });
+  await Promise.all([
+    user.emailVerified ? Promise.resolve() : prisma.user.update({ where: { id: user.id }, data: { emailVerified: new Date() } }),
+    prisma.verificationToken.deleteMany({ where: { identifier: email } }),
+  ]);
+  const session = await createSession(user.id);
+  return res.status(session.status).json({ response: session.response });
+}
+`,
+    },
+    {
       name: 'the same value already stored: return early, else write it (SQL)',
       code: `
 import { Pool } from 'pg';
@@ -1215,6 +1234,22 @@ export async function unsubscribe(token: string, res: any) {
 }
 `,
       errors: [{ messageId: 'checkThenActModel', line: 7 }],
+    },
+    {
+      name: 'set-once in a conditional expression whose branch answers the winner alone: a claim',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function redeem(couponId: string) {
+  const coupon = await prisma.coupon.findUnique({ where: { id: couponId } });
+  if (!coupon) return;
+  return coupon.usedAt
+    ? null
+    : prisma.coupon.update({ where: { id: couponId }, data: { usedAt: new Date() } }).then(() => ({ discount: 50 }));
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
     },
     {
       name: 'set-once with a payment the test lets run: two requests both charge',
