@@ -8,7 +8,7 @@ import { answersAlike } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
-import { coveringKey, type Schema } from '../schema/index.js';
+import { columnValues, coveringKey, type Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
 import { dependsOn } from '../flow/results.js';
 import { columnName, isKeyColumn, isStateColumn } from '../sql/keys.js';
@@ -138,7 +138,9 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           clearsOnce(unit, read, write, test) ||
           skipsNoOpWrite(unit, read, write, test, resolver) ||
           // Skipping a constant already stored: two requests that both pass write the same state.
-          skipsSameConstant(unit, read, write, test)
+          skipsSameConstant(unit, read, write, test) ||
+          // A column of two values tested for one and set to the other: whoever else moved it, moved it there.
+          takesTheOtherValue(unit, read, write, test, table, schema)
         )
           continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
@@ -427,6 +429,39 @@ function skipsSameConstant(unit: Unit, read: Step, write: Step, test: TSESTree.N
   if (answersBesides(path, unit.node, { after: write.site.node, throws: false, row })) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * The declared type allows two values (Prisma's `enum RunEngineVersion { V1 V2 }`), the test asks for
+ * one (`if (project.engine === 'V1')`) and the write sets the other: a row that left the tested value
+ * since the read holds the written one already, so two requests that both pass write the same state. A
+ * status of more values is a transition a third state can interleave with (`PENDING` -> `SHIPPED` over
+ * a concurrent `CANCELLED`), and stays reported; so does anything else the test lets run twice, or an
+ * answer on the writing branch.
+ */
+function takesTheOtherValue(unit: Unit, read: Step, write: Step, test: TSESTree.Node, table: string, schema: Schema): boolean {
+  if (test.type !== 'IfStatement' || !contains(test.consequent, write.site.node) || !isConstantUpdate(write)) return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  if (!tested || tested.length !== 1) return false;
+  const assignment = write.facts.set.find((a) => hasColumn(new Set([a.column]), tested[0]!));
+  const values = columnValues(schema, table, assignment?.column ?? tested[0]!);
+  if (!assignment || values === null || values.length !== 2) return false;
+  const written = writtenConstant(assignment);
+  const asked = conjuncts(test.test)
+    .filter((c): c is TSESTree.BinaryExpression => c.type === 'BinaryExpression' && (c.operator === '===' || c.operator === '=='))
+    .filter((c) => [c.left, c.right].some((side) => read.result.valueNodes.has(unwrap(side))))
+    .map((c) => constantText(c.left) ?? constantText(c.right));
+  if (asked.length !== 1 || asked[0] === null || asked[0] === written) return false;
+  if (!values.includes(asked[0]!) || !values.includes(written)) return false;
+  if (test.alternate !== null && answersIn(test.alternate, unit.node, { after: null, throws: true })) return false;
+  if (answersIn(test.consequent, unit.node, { after: write.site.node, throws: false })) return false;
+  return sideEffectsOnce(unit, read, write, test);
+}
+
+/** `a && b && c` -> [a, b, c]; any other expression is one conjunct. */
+function conjuncts(expression: TSESTree.Expression): TSESTree.Expression[] {
+  const inner = unwrap(expression) as TSESTree.Expression;
+  return inner.type === 'LogicalExpression' && inner.operator === '&&' ? [...conjuncts(inner.left), ...conjuncts(inner.right)] : [inner];
 }
 
 /** A literal (`'closed'`, `true`) or an enum member (`ExpenseStatus.CANCELED`) as statement facts write it, unquoted. */

@@ -57,7 +57,7 @@ function applyOp(schema: Schema, op: SchemaOp): void {
       return;
     }
     case 'column':
-      tableFor(schema, op.table).columns[op.column] = { type: op.type };
+      tableFor(schema, op.table).columns[op.column] = op.values ? { type: op.type, values: op.values } : { type: op.type };
       return;
     case 'drop-column': {
       const table = findTable(schema, op.table);

@@ -14,6 +14,7 @@ export {
   columnForField,
   columnKind,
   columnType,
+  columnValues,
   coveringKey,
   coveringKeys,
   findTable,

@@ -59,6 +59,16 @@ export function readPrismaSchema(text: string): SchemaOp[] {
   // several .prisma files states it in one of them only: the others say nothing).
   const database = providers.length === 1 ? (PROVIDERS[providers[0]!] ?? null) : null;
   const enums = new Set([...source.matchAll(/^\s*(?:enum|type)\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
+  // An enum's values (`@map` and `@@map` attributes aside): what a column of that type can hold.
+  const enumValues = new Map(
+    [...source.matchAll(/^\s*enum\s+(\w+)\s*\{([^}]*)\}/gm)].map((m) => [
+      m[1]!,
+      m[2]!
+        .replace(/@@?\w+(?:\.\w+)?(?:\s*\([^)]*\))?/g, ' ')
+        .split(/\s+/)
+        .filter((v) => /^\w+$/.test(v)),
+    ]),
+  );
   const models = [...source.matchAll(/^\s*model\s+(\w+)\s*\{([^}]*)\}/gm)];
   const modelNames = new Set(models.map((m) => m[1]!));
   for (const [, model, body] of models) {
@@ -85,7 +95,8 @@ export function readPrismaSchema(text: string): SchemaOp[] {
       columnOf.set(name, column);
       const native = /@db\.(\w+)/.exec(attributes)?.[1];
       const base = enums.has(rawType) ? 'enum' : native ? native.toLowerCase() : (POSTGRES_TYPE[scalar] ?? scalar);
-      ops.push({ op: 'column', table, column, type: list ? `${base}[]` : base });
+      const values = list ? undefined : enumValues.get(rawType);
+      ops.push({ op: 'column', table, column, type: list ? `${base}[]` : base, ...(values ? { values } : {}) });
       if (column !== name) ops.push({ op: 'field', table, field: name, column });
       if (/@id\b/.test(attributes)) ops.push({ op: 'primary-key', table, name: null, columns: [column] });
       if (/@unique\b/.test(attributes)) {

@@ -1,7 +1,7 @@
 /** Questions the checks (and the ORM adapters) ask of a schema. */
 import { columnName } from '../sql/keys.js';
 import { findTable } from './build.js';
-import type { CheckBound, DatabaseEngine, Schema, TableSchema } from './types.js';
+import type { CheckBound, ColumnSchema, DatabaseEngine, Schema, TableSchema } from './types.js';
 
 export { findTable };
 
@@ -25,7 +25,7 @@ export function kindOfType(type: string): ColumnKind {
   return 'other';
 }
 
-function column(table: TableSchema, name: string): { type: string } | null {
+function column(table: TableSchema, name: string): ColumnSchema | null {
   if (Object.hasOwn(table.columns, name)) return table.columns[name] ?? null;
   const mapped = Object.hasOwn(table.fields, name) ? table.fields[name] : undefined;
   if (mapped !== undefined && Object.hasOwn(table.columns, mapped)) return table.columns[mapped] ?? null;
@@ -50,6 +50,12 @@ export function columnType(schema: Schema, table: string, columnName: string): s
   const found = findTable(schema, table);
   const type = found ? column(found, columnName)?.type : undefined;
   return type === undefined || type === 'unknown' ? null : type;
+}
+
+/** The values `table.column`'s enum type allows, or null when the schema does not list them. */
+export function columnValues(schema: Schema, table: string, columnName: string): string[] | null {
+  const found = findTable(schema, table);
+  return (found ? column(found, columnName)?.values : undefined) ?? null;
 }
 
 /** The kind of `table.column` for fix text (`number` -> `SET x = x + $1`, `json` -> `||`), or null when unknown. */

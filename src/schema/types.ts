@@ -35,6 +35,8 @@ export interface CheckBound {
 export interface ColumnSchema {
   /** The declared type, lower-case, as written without its size (`integer`, `jsonb`, `text[]`, `varchar`). */
   type: string;
+  /** The values an enum type allows (Prisma's `enum RunEngineVersion { V1 V2 }`), when the declaration lists them. */
+  values?: string[];
 }
 
 /** A database engine a declaration names for its tables. */
@@ -76,7 +78,7 @@ export type SchemaOp =
   | { op: 'create-table'; table: string }
   | { op: 'drop-table'; table: string }
   | { op: 'rename-table'; table: string; to: string }
-  | { op: 'column'; table: string; column: string; type: string }
+  | { op: 'column'; table: string; column: string; type: string; values?: string[] }
   | { op: 'drop-column'; table: string; column: string }
   | { op: 'rename-column'; table: string; column: string; to: string }
   | { op: 'primary-key'; table: string; name: string | null; columns: string[] }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildSchema,
   columnForField,
+  columnValues,
   columnKind,
   columnType,
   coveringKey,
@@ -160,6 +161,11 @@ describe('schema.prisma', () => {
       `),
     },
   ]);
+
+  it('reads the values an enum field allows', () => {
+    expect(columnValues(schema, 'Membership', 'role')).toEqual(['ADMIN', 'MEMBER']);
+    expect(columnValues(schema, 'Membership', 'userId')).toBeNull();
+  });
 
   it('maps models to tables and fields to columns', () => {
     expect(tableForModel(schema, 'User')).toBe('users');
