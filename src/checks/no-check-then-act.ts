@@ -728,9 +728,8 @@ function decidingTests(
       // `if (webhook.receiver === 'zapier') await delete({ where: { id } })`: see `deletesFoundRow`.
       .filter(
         (t) =>
-          !removesFound ||
           !testsWhatStays(t.columns, table, units) ||
-          !(aloneOnItsPath(unit, write, t.node) || consumesFirst(unit, write, t.node)),
+          !(removesFound ? aloneOnItsPath(unit, write, t.node) || consumesFirst(unit, write, t.node) : failsWhenGone(unit, write, t.node)),
       )
       // `if (group.organisationGroup.type === 'INTERNAL') throw`, `if (!employee.isActive) throw` after
       // `findOneByUserId(user.id)`: another row's values gate the write; nothing in the row written decides it.
@@ -809,6 +808,18 @@ function sameOwnKey(
  */
 function consumesFirst(unit: Unit, write: Step, test: TSESTree.Node): boolean {
   return write.site.rowsRequired === true && claimsFirst(unit, write, test);
+}
+
+/**
+ * A DELETE of rows other than the one the test read (`deleteMany({ where: { userId, id: { in: ids } } })`)
+ * whose count is checked where it runs (`if (count !== ids.length) throw`, here or in the helper that
+ * runs it, inside its transaction) or that rejects on a missing row (Prisma's `delete`, P2025): of two
+ * requests that both pass the test and remove the same rows, the second finds them gone and fails, and its
+ * transaction rolls back what it wrote. What the test read stays as it is (`testsWhatStays`), so only a
+ * delete could flip it, and that delete is this one; the claim holds as `consumesFirst` says.
+ */
+function failsWhenGone(unit: Unit, write: Step, test: TSESTree.Node): boolean {
+  return write.facts.kind === 'delete' && consumesFirst(unit, write, test);
 }
 
 /**

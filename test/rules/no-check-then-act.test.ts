@@ -220,6 +220,27 @@ export async function accept(userId: string, email: string) {
 `;
 const inviteDelete = 'await tx.teamInvite.delete({ where: { email_teamId: { email, teamId: invite.teamId } } });';
 
+/** A browser session found by its token, then another session revoked by a helper that deletes in a transaction. */
+const revokeSession = (check: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+async function revokeSessions(userId: string, ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.session.deleteMany({ where: { userId, id: { in: ids } } });
+    ${check}
+    await tx.auditLog.create({ data: { userId, action: 'revoke' } });
+  });
+}
+
+export async function revoke(token: string, target: string) {
+  const session = await prisma.session.findUnique({ where: { token } });
+  if (!session || session.type === 'api') return new Response('Unauthorized', { status: 401 });
+  await revokeSessions(session.userId, [target]);
+  return new Response('OK');
+}
+`;
+
 ruleTester.run('no-check-then-act', rule, {
   valid: [
     {
@@ -332,6 +353,10 @@ export async function callback(webhookId: string, status: number) {
       name: 'an invite consumed in the transaction that creates the membership: the losing delete rejects and rolls the membership back',
       code: acceptInvite(`await tx.member.create({ data: { userId, teamId: invite.teamId, role: invite.role } });
     ${inviteDelete}`),
+    },
+    {
+      name: 'a session revoked by a helper whose deleteMany throws when a row is already gone: the second request rolls back its audit entry',
+      code: revokeSession("if (count !== ids.length) throw new Error('Some sessions are gone');"),
     },
     {
       name: 'what the row is tested, then the row deleted by the id the read returned (SQL text)',
@@ -1053,6 +1078,11 @@ export async function withdraw(partnerId: string, programId: string) {
 }
 `,
       errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
+      name: 'a session revoked by a helper that ignores how many rows deleteMany removed: two requests both write the audit entry',
+      code: revokeSession(''),
+      errors: [{ messageId: 'checkThenAct', line: 14 }],
     },
     {
       name: 'a one-time code removed with deleteMany: no rejection when it is gone, so two requests both create the account',
