@@ -153,11 +153,38 @@ export function inExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node): boolean
         fromA !== parent.test &&
         child !== parent.test) ||
       (parent.type === 'SwitchStatement' && separateCases(parent, fromA, child));
-    if (!split) return false;
+    if (!split) return fromA !== child && returnsFirst(fromA, child, a) && bodyOf(parent) !== null;
     for (let up = parent.parent; up && !isFunction(up); up = up.parent) if (LOOPS.has(up.type)) return false;
     return true;
   }
   return false;
+}
+
+/**
+ * `if (action === 'connect') { read; ...; return }`, then `b` after that `if` in the same block: the
+ * branch that holds `a` returns or throws on every path (its last statement does), so a run that reaches
+ * `a` never gets to `b`. `return` leaves the function whatever loop is around it.
+ */
+function returnsFirst(statement: TSESTree.Node, later: TSESTree.Node, a: TSESTree.Node): boolean {
+  if (statement.type !== 'IfStatement' || statement.range[1] > later.range[0] || contains(statement.test, a)) return false;
+  const branch = contains(statement.consequent, a) ? statement.consequent : statement.alternate;
+  if (branch === null) return false;
+  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
+  if (last?.type !== 'ReturnStatement' && last?.type !== 'ThrowStatement') return false;
+  // A `continue` or `break` in the branch could leave it for the loop around, and reach `later` on a later turn.
+  let jumps = false;
+  walk(branch, (node) => {
+    if (jumps || (node !== branch && isFunction(node))) return false;
+    jumps = node.type === 'ContinueStatement' || node.type === 'BreakStatement';
+    return !jumps;
+  });
+  return !jumps;
+}
+
+function bodyOf(node: TSESTree.Node): readonly TSESTree.Node[] | null {
+  if (node.type === 'BlockStatement' || node.type === 'Program' || node.type === 'StaticBlock') return node.body;
+  if (node.type === 'SwitchCase') return node.consequent;
+  return null;
 }
 
 /**

@@ -1,4 +1,7 @@
-/** Two nodes in different branches of one `if` or `?:` never both run in one call of the function. */
+/**
+ * Two nodes in different branches of one `if` or `?:`, or in a branch that returns and after its `if`,
+ * never both run in one call of the function.
+ */
 import { describe, expect, it } from 'vitest';
 import { parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
 import { inExclusiveBranches } from '../../src/extract/ast.js';
@@ -59,6 +62,24 @@ describe('inExclusiveBranches', () => {
   it('a loop inside a branch does not join the branches', () => {
     const { read, write } = calls(`async function f(i, xs) { if (i) { for (const x of xs) await read(); } else { await write(); } }`);
     expect(inExclusiveBranches(read, write)).toBe(true);
+  });
+  it('a branch that ends by returning, and a write after its if', () => {
+    const { read, write } = calls(
+      `async function f(action) { if (action === 'connect') { const r = await read(); if (!r) return 404; return 200; } if (action === 'disconnect') await write(); }`,
+    );
+    expect(inExclusiveBranches(read, write)).toBe(true);
+  });
+  it('not a branch that can end without returning, then a write after its if', () => {
+    const { read, write } = calls(
+      `async function f(action) { if (action === 'connect') { const r = await read(); if (!r) return 404; } await write(); }`,
+    );
+    expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+  it('not a branch that returns last but can continue the loop around it first', () => {
+    const { read, write } = calls(
+      `async function f(xs) { for (const x of xs) { if (x) { const r = await read(); if (!r) continue; return r; } await write(); } }`,
+    );
+    expect(inExclusiveBranches(read, write)).toBe(false);
   });
   it('not across functions: a callback defined in one branch may run later', () => {
     const { read, write } = calls(`function f(i) { if (i) { later(() => read()); } else { write(); } }`);
