@@ -14,17 +14,18 @@ type Node = TSESTree.Node;
 
 /** A cheap test for text that may declare schema in code. */
 export const CODE_SCHEMA_HINT =
-  /@(?:Entity|Table)\b|\b(?:pg|mysql|sqlite)Table\s*\(|\.define\s*\(|\.init\s*\(|\b(?:createTable|alterTable|addColumns?|addConstraint|createIndex)\b|\b(?:create|alter)\s+(?:unique\s+)?(?:table|index)\b/i;
+  /@(?:Entity|Table)\b|\b(?:pg|mysql|sqlite)Table\s*\(|\.define\s*\(|\.init\s*\(|\b(?:createTable|alterTable|addColumns?|addConstraint|createIndex|addIndex)\b|\b(?:create|alter)\s+(?:unique\s+)?(?:table|index)\b/i;
 
 /**
  * Words without which the reading below finds nothing, whatever the hint matched: an `@Entity` or
  * `@Table` class, a drizzle table, a `*schema` builder (knex, drizzle), Sequelize's `define`/`init`, a
- * kysely chain run by `execute`/`compile`, a node-pg-migrate, db-migrate or `migrationBuilder` call, or DDL text.
- * Sequelize migrations (`queryInterface.addColumn`, `queryInterface.createTable`) match the hint but
- * none of these: 270 of the 440 code files the hint admitted on one codebase, each parsed for nothing.
+ * kysely chain run by `execute`/`compile`, a node-pg-migrate, db-migrate, `migrationBuilder` or Sequelize
+ * `queryInterface` call, or DDL text. A Sequelize migration is parsed only when it states a key or takes
+ * one away (`unique`, `primaryKey`, `removeIndex`, a dropped or renamed table or column): 270 of the 440
+ * code files the hint admitted on one codebase only add columns, and keys are what the checks ask about.
  */
 const MAY_YIELD_NAMED =
-  /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table|\bdb\s*\.\s*(?:createTable|addColumn|addIndex)\b/;
+  /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table|\bdb\s*\.\s*(?:createTable|addColumn|addIndex)\b|\bqueryInterface\s*\.\s*(?:(?:createTable|addColumn|addIndex|addConstraint|changeColumn)\b[\s\S]*\b(?:unique|primaryKey)\b|(?:removeIndex|removeConstraint|removeColumn|renameColumn|renameTable|dropTable)\b)/;
 const MAY_YIELD_WORDS = /schema|\bpgm\b|migrationbuilder|\b(?:create|alter|drop)(?:\s|\\)[\s\S]{0,40}?(?:table|index)/i;
 
 /** A JS/TS file that may declare schema: only those are parsed. */
@@ -341,6 +342,7 @@ function schemaCall(node: TSESTree.CallExpression, variable: string | null = nul
     memberObjectName(callee) === 'db'
   )
     return dbMigrateCall(name, node.arguments);
+  if (memberObjectName(callee) === 'queryInterface') return queryInterfaceCall(name, node.arguments);
   return null;
 }
 
@@ -370,18 +372,25 @@ function sequelizeTypeName(node: Node | null | undefined): string | null {
 }
 
 function sequelizeAttributes(table: string, attributes: TSESTree.ObjectExpression, options: TSESTree.ObjectExpression | null): SchemaOp[] {
+  const entries: [string, Node][] = [];
+  for (const p of attributes.properties) {
+    const field = p.type === 'Property' ? propertyKey(p) : null;
+    if (p.type === 'Property' && field !== null) entries.push([field, p.value]);
+  }
+  return sequelizeColumns(table, entries, options);
+}
+
+/** Attributes as Sequelize declares them, `[field, type or { type, field, primaryKey, unique }]`. */
+function sequelizeColumns(table: string, entries: readonly [string, Node][], options: TSESTree.ObjectExpression | null): SchemaOp[] {
   const ops: SchemaOp[] = [];
   const primary: string[] = [];
   const composite = new Map<string, string[]>();
   const columnOf = new Map<string, string>();
-  for (const p of attributes.properties) {
-    if (p.type !== 'Property') continue;
-    const field = propertyKey(p);
-    if (field === null) continue;
-    const spec = objectArg(p.value);
+  for (const [field, value] of entries) {
+    const spec = objectArg(value);
     const column = stringValue(spec ? objectProperty(spec, 'field') : null) ?? field;
     columnOf.set(field, column);
-    ops.push({ op: 'column', table, column, type: sequelizeTypeName(spec ? objectProperty(spec, 'type') : p.value) ?? 'unknown' });
+    ops.push({ op: 'column', table, column, type: sequelizeTypeName(spec ? objectProperty(spec, 'type') : value) ?? 'unknown' });
     if (column !== field) ops.push({ op: 'field', table, field, column });
     if (!spec) continue;
     if (boolProperty(spec, 'primaryKey')) primary.push(column);
@@ -905,6 +914,113 @@ function pgmConstraint(table: string, name: string | null, spec: TSESTree.Object
   if (check !== null)
     ops.push(...readSqlSchema(`ALTER TABLE ${quoted(table)} ADD ${name ? `CONSTRAINT ${quoted(name)} ` : ''}CHECK (${check})`));
   return ops;
+}
+
+// Sequelize migrations ------------------------------------------------------------------------------
+
+/** A table as `queryInterface` takes it: `'users'` or `{ tableName: 'users', schema: 'public' }`. */
+function queryInterfaceTable(node: Node | undefined): string | null {
+  const direct = stringValue(node);
+  if (direct !== null) return direct;
+  const spec = objectArg(node);
+  return spec ? stringValue(objectProperty(spec, 'tableName')) : null;
+}
+
+/** Index fields: `'email'`, `{ name: 'email', order: 'DESC' }`; a `Sequelize.fn(...)` is an expression (null). */
+function indexFields(node: Node | null | undefined): string[] | null {
+  const inner = node ? unwrap(node) : null;
+  if (inner === null || inner.type !== 'ArrayExpression') return stringList(node);
+  const fields = inner.elements.map((e) => {
+    if (!e || e.type === 'SpreadElement') return null;
+    const spec = objectArg(e);
+    return spec ? stringValue(objectProperty(spec, 'name') ?? objectProperty(spec, 'attribute')) : stringValue(e);
+  });
+  return fields.every((f): f is string => f !== null) ? fields : null;
+}
+
+/**
+ * The name Sequelize gives an index it is not told the name of (`addIndex('users', ['teamId', 'email'])`
+ * -> `users_team_id_email`), and that `removeIndex('users', ['teamId', 'email'])` removes.
+ */
+function sequelizeIndexName(table: string, fields: readonly string[]): string {
+  return snakeCase(`${table}_${fields.join('_')}`).replace(/[^\w]+/g, '_');
+}
+
+/**
+ * Sequelize's `queryInterface` in a migration: `createTable(name, attributes)` (attributes as a model
+ * declares them: `{ email: { type, unique: true } }`, `primaryKey: true`), `addColumn`, `changeColumn`,
+ * `addIndex(table, fields, { unique, name, where })` (or one options object with `fields`),
+ * `addConstraint(table, { type: 'unique' | 'primary key', fields, name })`, `removeIndex(table, name |
+ * fields)`, `removeConstraint`, `removeColumn`, `renameColumn`, `renameTable` and `dropTable`.
+ */
+function queryInterfaceCall(name: string, args: TSESTree.CallExpressionArgument[]): SchemaOp[] | null {
+  const table = queryInterfaceTable(args[0]);
+  if (table === null) return null;
+  const second = stringValue(args[1]);
+  switch (name) {
+    case 'createTable': {
+      const attributes = objectArg(args[1]);
+      return [{ op: 'create-table', table }, ...(attributes ? sequelizeAttributes(table, attributes, null) : [])];
+    }
+    case 'addColumn':
+    case 'changeColumn': {
+      return second !== null && args[2] !== undefined ? sequelizeColumns(table, [[second, args[2]]], null) : [];
+    }
+    case 'addIndex': {
+      const options = objectArg(args[2]) ?? objectArg(args[1]);
+      if (!boolProperty(options, 'unique') && stringValue(options ? objectProperty(options, 'type') : null)?.toUpperCase() !== 'UNIQUE')
+        return [];
+      const fields = indexFields(objectArg(args[1]) ? objectProperty(objectArg(args[1])!, 'fields') : args[1]);
+      if (fields === null || fields.length === 0) return [];
+      const where = options ? objectProperty(options, 'where') : null;
+      const given = options ? stringValue(objectProperty(options, 'name')) : null;
+      return [
+        {
+          op: 'unique',
+          table,
+          key: { name: given ?? sequelizeIndexName(table, fields), columns: fields, where: where ? 'where' : null, expression: false },
+        },
+      ];
+    }
+    case 'addConstraint': {
+      const options = objectArg(args[1]) ?? objectArg(args[2]);
+      const type = stringValue(options ? objectProperty(options, 'type') : null)?.toLowerCase() ?? null;
+      const fields = indexFields(options ? objectProperty(options, 'fields') : null) ?? stringList(args[1]);
+      if (options === null || fields === null || fields.length === 0) return [];
+      const cname = stringValue(objectProperty(options, 'name'));
+      if (type === 'primary key') return [{ op: 'primary-key', table, name: cname, columns: fields }];
+      if (type !== 'unique') return [];
+      const where = objectProperty(options, 'where');
+      return [
+        {
+          op: 'unique',
+          table,
+          key: { name: cname ?? `${table}_${fields.join('_')}_uk`, columns: fields, where: where ? 'where' : null, expression: false },
+        },
+      ];
+    }
+    case 'removeIndex': {
+      const fields = indexFields(args[1]);
+      const index = second ?? (fields !== null && objectArg(args[1]) === null ? sequelizeIndexName(table, fields) : null);
+      return index === null ? [] : [{ op: 'drop-constraint', table, name: index }];
+    }
+    case 'removeConstraint':
+      return second !== null ? [{ op: 'drop-constraint', table, name: second }] : [];
+    case 'removeColumn':
+      return second !== null ? [{ op: 'drop-column', table, column: second }] : [];
+    case 'renameColumn': {
+      const to = stringValue(args[2]);
+      return second !== null && to !== null ? [{ op: 'rename-column', table, column: second, to }] : [];
+    }
+    case 'renameTable': {
+      const to = queryInterfaceTable(args[1]);
+      return to !== null ? [{ op: 'rename-table', table, to }] : [];
+    }
+    case 'dropTable':
+      return [{ op: 'drop-table', table }];
+    default:
+      return null;
+  }
 }
 
 // db-migrate ----------------------------------------------------------------------------------------

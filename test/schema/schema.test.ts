@@ -371,6 +371,53 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'members', 'seats')).toBe('number');
   });
 
+  it('reads Sequelize migrations in order: column specs, unique indexes and constraints, an index removed by its fields', () => {
+    const migration = (n: number, text: string): SchemaSource => ({
+      file: `server/migrations/2026010${n}-step.js`,
+      kind: 'migration',
+      ops: readCodeSchema(text, `server/migrations/2026010${n}-step.js`),
+    });
+    const create = `module.exports = {
+      async up(queryInterface, Sequelize) {
+        await queryInterface.createTable('subscriptions', {
+          id: { type: Sequelize.UUID, primaryKey: true },
+          shareId: { type: Sequelize.UUID, allowNull: false },
+          email: { type: Sequelize.STRING(255), unique: true },
+          fingerprint: Sequelize.STRING,
+        });
+        await queryInterface.addIndex('subscriptions', ['shareId', 'fingerprint'], { unique: true });
+        await queryInterface.addIndex('subscriptions', ['shareId']);
+      },
+      async down(queryInterface) {
+        await queryInterface.dropTable('subscriptions');
+      },
+    };`;
+    const rescope = `module.exports = {
+      async up(queryInterface, Sequelize) {
+        return queryInterface.sequelize.transaction(async (transaction) => {
+          await queryInterface.addColumn('subscriptions', 'documentId', { type: Sequelize.UUID, allowNull: false }, { transaction });
+          await queryInterface.removeIndex('subscriptions', ['shareId', 'fingerprint'], { transaction });
+          await queryInterface.addIndex('subscriptions', ['shareId', 'documentId', 'fingerprint'], { unique: true, transaction });
+          await queryInterface.addConstraint('subscriptions', { type: 'unique', fields: ['secret'], name: 'subscriptions_secret_uk' });
+          await queryInterface.addIndex('subscriptions', { fields: ['ipAddress'], unique: true, where: { ipAddress: { [Sequelize.Op.ne]: null } } });
+        });
+      },
+      async down(queryInterface) {
+        await queryInterface.removeIndex('subscriptions', ['shareId', 'documentId', 'fingerprint']);
+      },
+    };`;
+    expect(mayDeclareSchema(create) && mayDeclareSchema(rescope)).toBe(true);
+    const schema = buildSchema([migration(1, create), migration(2, rescope)]);
+    expect(coveringKey(schema, 'subscriptions', ['id'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'subscriptions', ['email'])).not.toBeNull();
+    expect(coveringKey(schema, 'subscriptions', ['shareId', 'fingerprint'])).toBeNull();
+    expect(coveringKey(schema, 'subscriptions', ['shareId', 'documentId', 'fingerprint'])).not.toBeNull();
+    expect(coveringKey(schema, 'subscriptions', ['shareId'])).toBeNull();
+    expect(coveringKey(schema, 'subscriptions', ['secret'])).toMatchObject({ name: 'subscriptions_secret_uk' });
+    expect(coveringKey(schema, 'subscriptions', ['ipAddress'])).toBeNull();
+    expect(columnKind(schema, 'subscriptions', 'documentId')).not.toBeNull();
+  });
+
   it('reads raw DDL a TypeORM migration sends in up, not what down undoes', () => {
     const schema = fromCode(`
       export class AddSeats1700000000000 implements MigrationInterface {
@@ -394,11 +441,11 @@ describe('schema in code', () => {
 });
 
 describe('which code files are parsed for schema', () => {
-  it('skips a Sequelize migration, which matches the hint but holds nothing the reader takes', () => {
+  it('skips a Sequelize migration that neither states a key nor takes one away', () => {
     const migration = `module.exports = {
       up: async (queryInterface, Sequelize) => {
         await queryInterface.addColumn('Users', 'plan', { type: Sequelize.STRING });
-        await queryInterface.createTable('Tokens', { id: { type: Sequelize.INTEGER, primaryKey: true } });
+        await queryInterface.addIndex('Users', ['plan']);
       },
     };`;
     expect(mayDeclareSchema(migration)).toBe(false);
