@@ -67,8 +67,18 @@ export interface CachedModule {
   file: string;
   text: string;
   depth: number;
+  /**
+   * Whether making them stopped at the import depth limit (here or in a module they used): then
+   * they hold only what a module that far away may know, and are made again when asked for nearer.
+   */
+  cut: boolean;
   inventory: boolean;
   summaries: ModuleSummaries | null;
+}
+
+/** Set when an analysis asked for something beyond the import depth limit. */
+interface Cut {
+  cut: boolean;
 }
 
 export class Project {
@@ -91,19 +101,23 @@ export class Project {
    * The link a file's analysis uses; `depth` is how many imports away from the file being linted it is;
    * `roots` are the directories whose files are the project's (for callers).
    */
-  link(file: string, depth = 0, roots: readonly string[] = []): ProjectLink {
+  link(file: string, depth = 0, roots: readonly string[] = [], cut: Cut = { cut: false }): ProjectLink {
+    const beyond = (): boolean => {
+      if (depth >= this.maxDepth) cut.cut = true;
+      return depth >= this.maxDepth;
+    };
     return {
       file,
       depth,
       callers: (name) => this.callers(name, roots, file),
       summary: (specifier, path) =>
-        depth >= this.maxDepth ? null : this.lookup(file, specifier, path, depth + 1, 0, (m, key) => m.exports.get(key)),
+        beyond() ? null : this.lookup(file, specifier, path, depth + 1, 0, cut, (m, key) => m.exports.get(key)),
       connectionKind: (specifier, path) =>
-        depth >= this.maxDepth
+        beyond()
           ? null
-          : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, (m, key) => m.connections.get(key)),
+          : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, cut, (m, key) => m.connections.get(key)),
       moduleLibraries: (specifier) => {
-        if (depth >= this.maxDepth) return [];
+        if (beyond()) return [];
         const module = this.host.resolve(specifier, file);
         const text = module === null ? null : this.host.read(module);
         return text === null ? [] : importedClientLibraries(text);
@@ -117,22 +131,26 @@ export class Project {
     path: readonly string[],
     depth: number,
     hops: number,
+    cut: Cut,
     pick: (m: ModuleSummaries, key: string) => T | undefined,
   ): T | null {
     if (hops > 5) return null;
     const file = this.host.resolve(specifier, fromFile);
     if (file === null) return null;
+    // An import cycle: what the module does is not known yet, as beyond the depth limit.
+    if (this.building.has(file)) cut.cut = true;
     const summaries = this.summariesOf(file, depth);
+    if (this.modules.get(file)?.cut === true) cut.cut = true;
     if (!summaries) return null;
     const found = pick(summaries, path.join('.'));
     if (found !== undefined) return found;
     // Re-exports: `export { getStock } from './stock'`, `export * from './stock'`.
     for (const r of summaries.reexports) {
-      if (r.name === path[0]) return this.lookup(file, r.from, [r.imported, ...path.slice(1)], depth, hops + 1, pick);
+      if (r.name === path[0]) return this.lookup(file, r.from, [r.imported, ...path.slice(1)], depth, hops + 1, cut, pick);
     }
     for (const r of summaries.reexports) {
       if (r.name === '*' && path[0] !== 'default') {
-        const found = this.lookup(file, r.from, path, depth, hops + 1, pick);
+        const found = this.lookup(file, r.from, path, depth, hops + 1, cut, pick);
         if (found !== null) return found;
       }
     }
@@ -143,21 +161,32 @@ export class Project {
     const text = this.host.read(file);
     if (text === null) return null;
     const cached = this.modules.get(file);
-    // An inventory needs the module's own imports followed: one made at the last depth could not.
-    if (cached && cached.text === text && (!inventory || (cached.inventory && cached.depth < this.maxDepth))) return cached.summaries;
+    // Summaries made farther from the analysed file serve nearer only when nothing was cut short making
+    // them, so that what a file is found to do does not depend on which file reached a module first (nor,
+    // in the CLI, on which worker thread did). An inventory needs the module's own imports followed.
+    if (
+      cached &&
+      cached.text === text &&
+      (cached.depth <= depth || !cached.cut) &&
+      (!inventory || (cached.inventory && cached.depth < this.maxDepth))
+    )
+      return cached.summaries;
     if (this.building.has(file)) return null; // an import cycle
     this.building.add(file);
     let summaries: ModuleSummaries | null;
+    const cut: Cut = { cut: false };
     try {
       summaries =
-        inventory || this.reachesDatabaseCode(file, text) ? this.summarizeModule(file, text, this.link(file, depth), inventory) : null;
+        inventory || this.reachesDatabaseCode(file, text)
+          ? this.summarizeModule(file, text, this.link(file, depth, [], cut), inventory)
+          : null;
     } catch {
       // The core is written never to throw; a module it cannot summarise is one it does not follow.
       summaries = null;
     } finally {
       this.building.delete(file);
     }
-    const entry = { file, text, depth, inventory, summaries };
+    const entry = { file, text, depth, cut: cut.cut, inventory, summaries };
     this.modules.set(file, entry);
     this.fresh?.push(entry);
     return summaries;
@@ -182,7 +211,8 @@ export class Project {
   adopt(entries: readonly CachedModule[]): void {
     for (const entry of entries) {
       const cached = this.modules.get(entry.file);
-      if (cached && cached.text === entry.text && (cached.inventory || !entry.inventory)) continue;
+      if (cached && cached.text === entry.text && (cached.depth <= entry.depth || !cached.cut) && (cached.inventory || !entry.inventory))
+        continue;
       this.modules.set(entry.file, entry);
     }
   }

@@ -503,6 +503,46 @@ export async function buy(concertId: string, userId: string) {
     expect(findings.map((f) => f.line)).toContain(8);
   });
 
+  it('finds the same whichever file reached an imported module first, nearer or beyond the depth limit', () => {
+    const race = `import { pool } from './db.js';
+import { setUsesLeftVia } from './repo/via.js';
+export async function redeem(code: string) {
+  const { rows } = await pool.query('SELECT id, uses_left FROM vouchers WHERE code = $1', [code]);
+  const voucher = rows[0];
+  if (!voucher || voucher.uses_left < 1) throw new Error('used up');
+  await setUsesLeftVia(voucher.id, voucher.uses_left - 1);
+}
+`;
+    const deep = `import { pool } from './db.js';
+import { one } from './one.js';
+export async function deep(code: string) {
+  await pool.query('SELECT 1');
+  await one(code);
+}
+`;
+    const root = project({
+      ...FILES,
+      // What setUsesLeftVia writes, via.ts says only by asking vouchers.ts.
+      'src/repo/via.ts': `import { setUsesLeft } from './vouchers.js';
+export async function setUsesLeftVia(id: number, usesLeft: number) {
+  await setUsesLeft(id, usesLeft);
+}
+`,
+      // src/deep.ts -> one.ts -> two.ts -> repo/via.ts: via.ts is three imports away, vouchers.ts beyond.
+      'src/two.ts': race,
+      'src/one.ts': `import { redeem } from './two.js';\nexport async function one(code: string) {\n  await redeem(code);\n}\n`,
+      'src/deep.ts': deep,
+      'src/near.ts': race,
+    });
+    const near = path.join(root, 'src/near.ts');
+    const fresh = analyzeText(race, near, { project: new Project(fileSystemHost(), summarizeModule) }).findings;
+    expect(fresh.map((f) => [f.ruleId, f.line])).toEqual([['no-lost-update', 7]]);
+    // The same project first summarises via.ts for deep.ts, where it may not follow its imports.
+    const shared = new Project(fileSystemHost(), summarizeModule);
+    analyzeText(deep, path.join(root, 'src/deep.ts'), { project: shared });
+    expect(analyzeText(race, near, { project: shared }).findings).toEqual(fresh);
+  });
+
   it('sees an edit of an imported module on the next analysis', () => {
     const root = project(FILES);
     const file = path.join(root, 'src/redeem.ts');
