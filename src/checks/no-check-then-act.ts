@@ -424,9 +424,9 @@ function skipsSameConstant(unit: Unit, read: Step, write: Step, test: TSESTree.N
     return inner === write.site.node || read.result.valueNodes.has(inner) || write.result.valueNodes.has(inner);
   };
   const done = writes ? test.alternate : test.consequent;
-  if (done !== null && answersBesides(done, unit.node, { after: null, throws: true, row })) return false;
+  if (done !== null && answersIn(done, unit.node, { after: null, throws: true, row })) return false;
   const path = writes ? test.consequent : unit.node;
-  if (answersBesides(path, unit.node, { after: write.site.node, throws: false, row })) return false;
+  if (answersIn(path, unit.node, { after: write.site.node, throws: false, row })) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
 }
@@ -480,28 +480,6 @@ function writtenConstant(a: Assignment): string {
   const value = a.text.replace(/^\s*[\w."]+\s*[:=]\s*/, '').trim();
   if (/^(['"`]).*\1$/s.test(value)) return value.slice(1, -1);
   return /^[A-Z][A-Za-z0-9]*(?:\.[A-Za-z_]\w*)*\.([A-Za-z_]\w*)$/.exec(value)?.[1] ?? value;
-}
-
-/**
- * Like `answersIn`, but a `return` of what `row` accepts is no answer: code in `root` returns something
- * else, answers an HTTP request, or (with `throws`) throws, after `after` when one is given.
- */
-function answersBesides(
-  root: TSESTree.Node,
-  fn: TSESTree.Node,
-  { after, throws, row }: { after: TSESTree.Node | null; throws: boolean; row: (node: TSESTree.Node) => boolean },
-): boolean {
-  let found = false;
-  const later = (node: TSESTree.Node): boolean => after === null || node.range[0] > after.range[1];
-  walk(root, (node) => {
-    if (found || (node !== fn && node !== root && isFunction(node))) return false;
-    if (throws && node.type === 'ThrowStatement') found = true;
-    if (node.type === 'ReturnStatement' && node.argument !== null && (later(node) || (after !== null && contains(node, after))))
-      found = !row(node.argument);
-    if (later(node) && isResponseCall(node)) found = true;
-    return !found;
-  });
-  return found;
 }
 
 function exitsEarly(branch: TSESTree.Statement): boolean {
@@ -623,16 +601,21 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node, along: (node: TSESTre
 /**
  * Whether code in `root` answers: returns a value, or answers an HTTP request (with `throws`, throws
  * too), after the node `after` when one is given (a `return` of `after`'s own result counts). Callbacks
- * it passes on are not its answer: a transaction callback's return value goes to the library.
+ * it passes on are not its answer: a transaction callback's return value goes to the library. With
+ * `row`, a `return` of what `row` accepts (the row itself) is no answer.
  */
-function answersIn(root: TSESTree.Node, fn: TSESTree.Node, { after, throws }: { after: TSESTree.Node | null; throws: boolean }): boolean {
+function answersIn(
+  root: TSESTree.Node,
+  fn: TSESTree.Node,
+  { after, throws, row }: { after: TSESTree.Node | null; throws: boolean; row?: (node: TSESTree.Node) => boolean },
+): boolean {
   let found = false;
   const later = (node: TSESTree.Node): boolean => after === null || node.range[0] > after.range[1];
   walk(root, (node) => {
     if (found || (node !== fn && node !== root && isFunction(node))) return false;
     if (throws && node.type === 'ThrowStatement') found = true;
     if (node.type === 'ReturnStatement' && node.argument !== null && (later(node) || (after !== null && contains(node, after))))
-      found = true;
+      found = row === undefined || !row(node.argument);
     if (later(node) && isResponseCall(node)) found = true;
     return !found;
   });

@@ -65,52 +65,41 @@ export function fileSystemHost(): ProjectHost {
     return null;
   };
 
-  const pathsFor = (fromFile: string): PathsConfig | null => {
+  /**
+   * What the nearest directory above `fromFile` that has one says (`read` gives undefined for a directory
+   * that has none), cached for every directory walked through.
+   */
+  const nearest = <T>(cache: Map<string, T | null>, fromFile: string, read: (dir: string) => T | null | undefined): T | null => {
     let dir = dirname(fromFile);
     const visited: string[] = [];
     for (let i = 0; i < 30; i++) {
-      if (tsconfigs.has(dir)) {
-        const found = tsconfigs.get(dir) ?? null;
-        visited.forEach((d) => tsconfigs.set(d, found));
+      if (cache.has(dir)) {
+        const found = cache.get(dir) ?? null;
+        visited.forEach((d) => cache.set(d, found));
         return found;
       }
       visited.push(dir);
-      const candidate = join(dir, 'tsconfig.json');
-      if (isFile(candidate)) {
-        const found = readPaths(candidate);
-        visited.forEach((d) => tsconfigs.set(d, found));
+      const found = read(dir);
+      if (found !== undefined) {
+        visited.forEach((d) => cache.set(d, found));
         return found;
       }
       const parent = dirname(dir);
       if (parent === dir) break;
       dir = parent;
     }
-    visited.forEach((d) => tsconfigs.set(d, null));
+    visited.forEach((d) => cache.set(d, null));
     return null;
   };
 
-  const workspacesFor = (fromFile: string): Map<string, string> | null => {
-    let dir = dirname(fromFile);
-    const visited: string[] = [];
-    for (let i = 0; i < 30; i++) {
-      if (workspaces.has(dir)) {
-        const found = workspaces.get(dir) ?? null;
-        visited.forEach((d) => workspaces.set(d, found));
-        return found;
-      }
-      visited.push(dir);
-      const found = readWorkspaces(dir, isFile);
-      if (found !== undefined) {
-        visited.forEach((d) => workspaces.set(d, found));
-        return found;
-      }
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-    visited.forEach((d) => workspaces.set(d, null));
-    return null;
-  };
+  const pathsFor = (fromFile: string): PathsConfig | null =>
+    nearest(tsconfigs, fromFile, (dir) => {
+      const candidate = join(dir, 'tsconfig.json');
+      return isFile(candidate) ? readPaths(candidate) : undefined;
+    });
+
+  const workspacesFor = (fromFile: string): Map<string, string> | null =>
+    nearest(workspaces, fromFile, (dir) => readWorkspaces(dir, isFile));
 
   /** `@acme/lib/server/get-role` -> the workspace package `@acme/lib`'s `server/get-role` (or `src/server/get-role`). */
   const fromWorkspace = (specifier: string, fromFile: string): string | null => {
