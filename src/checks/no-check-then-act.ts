@@ -738,22 +738,21 @@ function deletesFoundRow(read: Step, write: Step, table: string, resolver: Check
   const aimed = write.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.role === 'key' && p.params.length > 0);
   if (aimed.length === 0 || aimed.length !== write.facts.where.filter((p) => p.role !== 'filter').length) return false;
   const found = read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0);
-  const param = (step: Step, n: number | undefined): TSESTree.Node | null =>
-    n === undefined ? null : (step.site.sql.params[n - 1] ?? null);
   // The row's own key, taken from the row read (`schedule.id`, the instance itself).
   const fromRow = (p: (typeof aimed)[number]): boolean =>
-    (columnName(p.column!) === 'id' || ownKey(columnName(p.column!), table)) && dependsOn(param(write, p.params[0]), read.result, resolver);
+    isRowKey(p.column!, table) && dependsOn(paramOf(write, p.params[0]), read.result, resolver);
   // The key the read looked the row up by, with the same value (`{ id: webhookId }` both times, a compound
   // key), the rest of a compound key taken from the row read (`email_teamId: { email, teamId: invite.teamId }`
   // after a lookup by email): the row found is the one it removes.
   const sameLookup =
     found.length > 0 &&
     found.every((f) =>
-      aimed.some((p) => p.column === f.column && sameValue(param(write, p.params[0]), param(read, f.params[0]), resolver)),
+      aimed.some((p) => p.column === f.column && sameValue(paramOf(write, p.params[0]), paramOf(read, f.params[0]), resolver)),
     ) &&
     aimed.every(
       (p) =>
-        found.some((f) => f.column === p.column) || (isKeyColumn(p.column!) && dependsOn(param(write, p.params[0]), read.result, resolver)),
+        found.some((f) => f.column === p.column) ||
+        (isKeyColumn(p.column!) && dependsOn(paramOf(write, p.params[0]), read.result, resolver)),
     );
   return sameLookup || (aimed.length === 1 && fromRow(aimed[0]!)) || sameOwnKey(read, write, aimed, found, table, resolver);
 }
@@ -772,12 +771,10 @@ function sameOwnKey(
   table: string,
   resolver: CheckInput['resolver'],
 ): boolean {
-  const param = (step: Step, n: number | undefined): TSESTree.Node | null =>
-    n === undefined ? null : (step.site.sql.params[n - 1] ?? null);
   return aimed.some(
     (p) =>
-      (columnName(p.column!) === 'id' || ownKey(columnName(p.column!), table)) &&
-      found.some((f) => f.column === p.column && sameValue(param(write, p.params[0]), param(read, f.params[0]), resolver)),
+      isRowKey(p.column!, table) &&
+      found.some((f) => f.column === p.column && sameValue(paramOf(write, p.params[0]), paramOf(read, f.params[0]), resolver)),
   );
 }
 
@@ -791,6 +788,16 @@ function sameOwnKey(
  */
 function consumesFirst(unit: Unit, write: Step, test: TSESTree.Node): boolean {
   return write.site.rowsRequired === true && claimsFirst(unit, write, test);
+}
+
+/** The value a statement passes for its placeholder `$n` (1-based), if any. */
+function paramOf(step: Step, n: number | undefined): TSESTree.Node | null {
+  return n === undefined ? null : (step.site.sql.params[n - 1] ?? null);
+}
+
+/** The row's own key: `id`, or the table's own id column (`user_id` on `users`). */
+function isRowKey(column: string, table: string): boolean {
+  return columnName(column) === 'id' || ownKey(columnName(column), table);
 }
 
 /**
@@ -866,11 +873,11 @@ function claimedByKey(unit: Unit, read: Step, write: Step, test: TSESTree.Node, 
     const alike = (column: string): boolean => {
       if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
       const n = facts.insertParams?.[column];
-      const value = n === undefined ? null : (insert.site.sql.params[n - 1] ?? null);
+      const value = paramOf(insert, n);
       if (value === null) return false;
       if (dependsOn(value, read.result, resolver)) return true;
       return read.facts.where.some(
-        (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, read.site.sql.params[p.params[0]! - 1] ?? null, resolver),
+        (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, paramOf(read, p.params[0]), resolver),
       );
     };
     const table = facts.tablesWritten[0];
