@@ -136,7 +136,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
           clearsOnce(unit, read, write, test) ||
-          skipsNoOpWrite(unit, read, write, test, resolver) ||
+          skipsNoOpWrite(unit, read, write, test, resolver, schema) ||
           // Skipping a constant already stored: two requests that both pass write the same state.
           skipsSameConstant(unit, read, write, test) ||
           // A column of two values tested for one and set to the other: whoever else moved it, moved it there.
@@ -375,7 +375,14 @@ function claimedUnderLock(unit: Unit, read: Step, write: Step, test: TSESTree.No
  * that both pass write the same value. Not when the test also lets an awaited call, an insert or
  * another write of a value run (those would run twice), nor when other columns get values.
  */
-function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+function skipsNoOpWrite(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  test: TSESTree.Node,
+  resolver: CheckInput['resolver'],
+  schema: Schema,
+): boolean {
   if (test.type !== 'IfStatement') return false;
   const condition = unwrap(test.test);
   if (condition.type !== 'BinaryExpression' || condition.left.type === 'PrivateIdentifier') return false;
@@ -395,7 +402,9 @@ function skipsNoOpWrite(unit: Unit, read: Step, write: Step, test: TSESTree.Node
   const value = write.site.sql.params[assignment.params[0]! - 1];
   if (!value || !(sameValue(condition.left, value, resolver) || sameValue(condition.right, value, resolver))) return false;
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
-  return effects.every((w) => isConstantUpdate(w)) && !awaitsOtherCalls(unit, test);
+  // An INSERT under a key the request writes alike (`organisationMemberId: member.id`) cannot run twice:
+  // the second fails on the key.
+  return effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver)) && !awaitsOtherCalls(unit, test);
 }
 
 /**
@@ -865,25 +874,34 @@ function sameTransaction(a: Step, b: Step): boolean {
  */
 function claimedByKey(unit: Unit, read: Step, write: Step, test: TSESTree.Node, schema: Schema, resolver: CheckInput['resolver']): boolean {
   return unit.steps.some((insert) => {
-    const { facts } = insert;
-    if (insert === write || facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null) return false;
-    if (insert.site.node.range[0] <= test.range[0] || !controls(test, insert.site.node) || !alwaysWith(insert.site.node, write.site.node))
-      return false;
+    if (insert === write || insert.site.node.range[0] <= test.range[0] || !controls(test, insert.site.node)) return false;
+    if (!alwaysWith(insert.site.node, write.site.node)) return false;
     if (!sameTransaction(insert, write) && write.site.node.range[0] < insert.site.node.range[1]) return false;
-    const alike = (column: string): boolean => {
-      if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
-      const n = facts.insertParams?.[column];
-      const value = paramOf(insert, n);
-      if (value === null) return false;
-      if (dependsOn(value, read.result, resolver)) return true;
-      return read.facts.where.some(
-        (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, paramOf(read, p.params[0]), resolver),
-      );
-    };
-    const table = facts.tablesWritten[0];
-    const key = table === undefined ? null : coveringKey(schema, table, facts.insertColumns.filter(alike), facts.insertLiterals ?? {});
-    return key !== null && claimsFirst(unit, insert, test);
+    return refusedTwice(insert, read, schema, resolver) && claimsFirst(unit, insert, test);
   });
+}
+
+/**
+ * An INSERT (no ON CONFLICT) whose key gets values every request that passes the test writes alike: taken
+ * from the row read (`teamId: team.id`), the values the read looked it up by, or written in place. Of
+ * two requests that both run it, the second fails on the key (P2002, 23505, ER_DUP_ENTRY): it cannot
+ * be done twice.
+ */
+function refusedTwice(insert: Step, read: Step, schema: Schema, resolver: CheckInput['resolver']): boolean {
+  const { facts } = insert;
+  if (facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null) return false;
+  const alike = (column: string): boolean => {
+    if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
+    const n = facts.insertParams?.[column];
+    const value = paramOf(insert, n);
+    if (value === null) return false;
+    if (dependsOn(value, read.result, resolver)) return true;
+    return read.facts.where.some(
+      (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, paramOf(read, p.params[0]), resolver),
+    );
+  };
+  const table = facts.tablesWritten[0];
+  return table !== undefined && coveringKey(schema, table, facts.insertColumns.filter(alike), facts.insertLiterals ?? {}) !== null;
 }
 
 /**

@@ -139,8 +139,29 @@ export async function rename(me: { id: string }, ${column}: string) {
 }
 `;
 
+/** An owner set unless already set to the same user, with a membership row the promotion adds (the table says under which key). */
+const promote = (table: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function promote(teamId: string, userId: string, wasAdmin: boolean) {
+  const team = await prisma.team.findUnique({ where: { id: teamId }, include: { members: { where: { userId } } } });
+  if (!team) throw new Error('not found');
+  const [member] = team.members;
+  if (team.ownerId === userId) throw new Error('already the owner');
+  await prisma.$transaction(async (tx) => {
+    await tx.team.update({ where: { id: teamId }, data: { ownerId: userId } });
+    if (!wasAdmin) await tx.${table}.create({ data: { id: crypto.randomUUID(), memberId: member.id, teamId: team.id } });
+  });
+}
+`;
+
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
+    {
+      name: "an owner set unless already that user; the admin row it adds is keyed by values from the row read, so a second promotion's create fails",
+      code: promote('teamAdmin'),
+      settings: voteSchema,
+    },
     {
       name: 'an existence check by part of a key the create sets whole: the key refuses the second row',
       code: `
@@ -347,6 +368,12 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'an owner set unless already that user, with a row added under no key: two promotions add it twice',
+      code: promote('teamGuest'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 22 }],
+    },
     {
       name: 'the code marked in a transaction and its reward created after it, outside: the second mark is not undone',
       code: redeem(`await prisma.$transaction(async (tx) => {
