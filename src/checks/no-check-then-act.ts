@@ -147,6 +147,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
         if (insert && handledDuplicate(read, write, table, schema)) continue;
+        // A row found does not stop the create, and a key on what it sets refuses and answers the duplicate.
+        if (insert && keyedWhetherFound(read, write, table, schema)) continue;
         if (insert && (looksUpAnotherRow(read, write, table) || insertsOutsideLookedUpKey(read, write, table, schema))) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
         const plain = insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
@@ -523,6 +525,32 @@ function looksUpAnotherRow(read: Step, write: Step, table: string): boolean {
   if (inserted === null) return false;
   const set = new Set(inserted.map(columnName));
   return lookedUp(read).some((c) => (c === 'id' || ownKey(c, table)) && !set.has(c));
+}
+
+/**
+ * The check is not what keeps the row single: a row found does not stop the INSERT (`if (first) { if
+ * (tooOld(first.createdAt)) return null }`, then the create runs either way), the INSERT sets a declared
+ * key from values it does not make up (`invoiceId` and `programId` under `@@unique([invoiceId,
+ * programId])`), and its unique violation is caught by name (P2002, 23505, ER_DUP_ENTRY). Two requests
+ * that both pass create two rows only where those are different rows; the same one the key refuses and
+ * the code answers. Not a count (a limit no key enforces), and not `if (row) return`: a create that only
+ * runs on nothing found is the check-then-insert the key must cover the lookup of.
+ */
+function keyedWhetherFound(read: Step, write: Step, table: string, schema: Schema): boolean {
+  const { facts } = write;
+  if (!write.catchesUniqueViolation || read.facts.aggregate || facts.kind !== 'insert' || facts.insertColumns === null) return false;
+  if (coveringKey(schema, table, facts.insertColumns, facts.insertLiterals ?? {}) === null) return false;
+  const deciding = read.result.tests.filter((t) => seesResult(read, t) && controls(t, write.site.node));
+  const found = deciding.filter((t) => goesOnWhenFound(t, write));
+  // Tests inside the found branch ask what the row found holds (`createdAt`), not whether it is there.
+  return found.length > 0 && deciding.every((t) => found.some((f) => contains(f, t)));
+}
+
+/** `if (row) { ... }` before the write, with no `else`, whose branch can end without leaving: a row found goes on to the write too. */
+function goesOnWhenFound(test: TSESTree.Node, write: Step): boolean {
+  if (test.type !== 'IfStatement' || test.alternate !== null || contains(test, write.site.node)) return false;
+  const condition = unwrap(test.test);
+  return (condition.type === 'Identifier' || condition.type === 'MemberExpression') && !exitsEarly(test.consequent);
 }
 
 /**

@@ -155,8 +155,31 @@ export async function promote(teamId: string, userId: string, wasAdmin: boolean)
 }
 `;
 
+/** A credit per invoice, within a window that starts at the partner's first credit (the found branch says whether it stops the create). */
+const creditWithin = (found: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function credit(partnerId: string, programId: string, invoiceId: string) {
+  const first = await prisma.credit.findFirst({ where: { partnerId, programId }, orderBy: { createdAt: 'asc' } });
+  if (first) {
+    ${found}
+  }
+  try {
+    return await prisma.credit.create({ data: { id: crypto.randomUUID(), partnerId, programId, invoiceId } });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') return null;
+    throw error;
+  }
+}
+`;
+
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
+    {
+      name: "a row found does not stop the create (only its age is tested), and the create's key on the invoice refuses and answers a duplicate",
+      code: creditWithin('if (Date.now() - first.createdAt.getTime() > 365 * 86_400_000) return null;'),
+      settings: voteSchema,
+    },
     {
       name: "an owner set unless already that user; the admin row it adds is keyed by values from the row read, so a second promotion's create fails",
       code: promote('teamAdmin'),
@@ -368,6 +391,12 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a row found stops the create: the key on the invoice, caught or not, does not cover the partner looked up',
+      code: creditWithin('return null;'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 5, column: 23 }],
+    },
     {
       name: 'an owner set unless already that user, with a row added under no key: two promotions add it twice',
       code: promote('teamGuest'),
