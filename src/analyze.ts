@@ -242,15 +242,18 @@ export interface AnalyzeOptions extends CheckOptions {
    * (the CLI's audited directories; ESLint's working directory). Without them, callers are not asked.
    */
   projectRoots?: readonly string[];
+  /** The files do not change while this process runs (an audit): modules are read and resolved once. */
+  unchangingFiles?: boolean;
 }
 
 /**
  * The project the front ends share by default: modules read from disk, each summarised once per
  * content. One per process (each CLI worker thread has its own; an editor keeps it between lints).
+ * `unchangingFiles` (the CLI) is said by the first caller: the files are then read and resolved once.
  */
 let sharedProject: Project | null = null;
-export function defaultProject(): Project {
-  return (sharedProject ??= new Project(fileSystemHost(), summarizeModule));
+export function defaultProject(unchangingFiles = false): Project {
+  return (sharedProject ??= new Project(fileSystemHost({ unchanging: unchangingFiles }), summarizeModule));
 }
 
 /**
@@ -327,7 +330,8 @@ export function dropHeldParse(file: string): void {
 export function analyzeText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
   if (
     !mightContainDatabaseCode(text) &&
-    (options.project === false || !importsDatabaseCode(text, resolvePath(filePath), (options.project ?? defaultProject()).host))
+    (options.project === false ||
+      !importsDatabaseCode(text, resolvePath(filePath), (options.project ?? defaultProject(options.unchangingFiles)).host))
   )
     return { filePath, scanned: false, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
   return analyzePrescannedText(text, filePath, options);
@@ -355,7 +359,9 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
   const { program, scopeManager } = parsed;
   try {
     const project =
-      options.project === false ? null : (options.project ?? defaultProject()).link(resolvePath(filePath), 0, options.projectRoots ?? []);
+      options.project === false
+        ? null
+        : (options.project ?? defaultProject(options.unchangingFiles)).link(resolvePath(filePath), 0, options.projectRoots ?? []);
     const model = buildModel(program, scopeManager, project, { transactionHelpers: options.transactionHelpers ?? [], callers: true });
     const elsewhere = derivedSites(model);
     const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map((f) => toReported(f, elsewhere));

@@ -4,16 +4,17 @@
  * the rules skip the same files; it loads the adapters' hints but not TypeScript's parser.
  */
 import { resolve } from 'node:path';
-import { mightContainDatabaseCode } from '../extract/prescan.js';
 import { fileSystemHost } from '../project/host.js';
-import { importsDatabaseCode } from '../project/prescan.js';
+import { holdsDatabaseCode, importsDatabaseCode } from '../project/prescan.js';
 import type { Analyze } from './analysis.js';
 
-const host = fileSystemHost();
+// An audit reads a snapshot: each module is resolved and read once however many files import it.
+const host = fileSystemHost({ unchanging: true });
 
 /** Database code of its own, or (with `followImports`) an import of a project module that holds some. */
 export function mayHoldSql(text: string, filePath: string, followImports = true): boolean {
-  return mightContainDatabaseCode(text) || (followImports && importsDatabaseCode(text, resolve(filePath), host));
+  const file = resolve(filePath);
+  return holdsDatabaseCode(file, text, true) || (followImports && importsDatabaseCode(text, file, host));
 }
 
 /** The core itself (TypeScript's parser included) is loaded only when a file needs it. */

@@ -102,6 +102,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
   });
   const options: AnalyzeOptions = {
+    unchangingFiles: true,
     ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }),
     schema,
     ...(input.followImports === false

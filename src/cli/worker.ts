@@ -10,7 +10,7 @@ import { analyzeSafely } from './analysis.js';
 import type { WorkerJob, WorkerMessage, WorkerReply, WorkerSetup } from './workers.js';
 
 const { options, files } = workerData as WorkerSetup;
-const project = options.project === false ? null : defaultProject();
+const project = options.project === false ? null : defaultProject(options.unchangingFiles);
 project?.share();
 // The files of the audit not analysed here yet: a module among them keeps its parse for its own analysis.
 const pending = new Set(files);

@@ -5,11 +5,18 @@
  * package.json files give) are followed; a package in node_modules is a library, not the project.
  * Reads are cached and re-read when a file's modification time or size changes, so an editor session
  * sees edits in other files on the next lint of the importing file. Nothing is executed.
+ *
+ * A run that reads a snapshot (the audit CLI: files are not expected to change while it runs) asks for
+ * `unchanging` files: what a path is, what a specifier resolves to and a file's text are then looked up
+ * once per process, not stat'ed again at every use. On logto (5,837 files) the audit's pre-scan of
+ * imports resolved and stat'ed the same modules once per importing file.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export interface ProjectHost {
+  /** Files are taken not to change while the process runs (see `fileSystemHost`). */
+  readonly unchanging?: boolean;
   /** The file a specifier imported from `fromFile` names, or null (a package, a missing file). */
   resolve(specifier: string, fromFile: string): string | null;
   /** The text of a file, or null when it cannot be read or is too large to be source. */
@@ -38,19 +45,33 @@ interface PathsConfig {
   paths: [RegExp, string[]][];
 }
 
-export function fileSystemHost(): ProjectHost {
+export interface HostOptions {
+  /** The files do not change while the process runs: stat, resolve and read each once. */
+  unchanging?: boolean;
+}
+
+export function fileSystemHost(options: HostOptions = {}): ProjectHost {
+  const unchanging = options.unchanging === true;
   const texts = new Map<string, CachedText>();
   const tsconfigs = new Map<string, PathsConfig | null>();
   const workspaces = new Map<string, Map<string, string> | null>();
+  const files = new Map<string, boolean>();
+  const resolved = new Map<string, string | null>();
 
   // `throwIfNoEntry: false`: most candidates of a specifier do not exist, and an exception per missing
   // candidate was most of the cost of resolving one.
-  const isFile = (file: string): boolean => {
+  const statFile = (file: string): boolean => {
     try {
       return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
     } catch {
       return false;
     }
+  };
+  const isFile = (file: string): boolean => {
+    if (!unchanging) return statFile(file);
+    let found = files.get(file);
+    if (found === undefined) files.set(file, (found = statFile(file)));
+    return found;
   };
 
   const withExtension = (base: string): string | null => {
@@ -118,22 +139,32 @@ export function fileSystemHost(): ProjectHost {
     return null;
   };
 
-  return {
-    resolve(specifier, fromFile) {
-      if (specifier.startsWith('.')) return withExtension(resolvePath(dirname(fromFile), specifier));
-      const config = pathsFor(fromFile);
-      if (config) {
-        for (const [pattern, targets] of config.paths) {
-          const match = pattern.exec(specifier);
-          if (!match) continue;
-          for (const target of targets) {
-            const file = withExtension(resolvePath(config.base, target.replace('*', match[1] ?? '')));
-            if (file) return file;
-          }
+  const resolveSpecifier = (specifier: string, fromFile: string): string | null => {
+    if (specifier.startsWith('.')) return withExtension(resolvePath(dirname(fromFile), specifier));
+    const config = pathsFor(fromFile);
+    if (config) {
+      for (const [pattern, targets] of config.paths) {
+        const match = pattern.exec(specifier);
+        if (!match) continue;
+        for (const target of targets) {
+          const file = withExtension(resolvePath(config.base, target.replace('*', match[1] ?? '')));
+          if (file) return file;
         }
       }
-      // Not a path the tsconfig maps: a package of the workspace, or a library.
-      return fromWorkspace(specifier, fromFile);
+    }
+    // Not a path the tsconfig maps: a package of the workspace, or a library.
+    return fromWorkspace(specifier, fromFile);
+  };
+
+  return {
+    unchanging,
+    resolve(specifier, fromFile) {
+      if (!unchanging) return resolveSpecifier(specifier, fromFile);
+      // What a specifier names depends only on the importing file's directory.
+      const key = `${dirname(fromFile)}\0${specifier}`;
+      let file = resolved.get(key);
+      if (file === undefined) resolved.set(key, (file = resolveSpecifier(specifier, fromFile)));
+      return file;
     },
     scan(file) {
       const cached = texts.get(file);
@@ -169,6 +200,10 @@ export function fileSystemHost(): ProjectHost {
       return found.sort();
     },
     read(file) {
+      if (unchanging) {
+        const cached = texts.get(file);
+        if (cached) return cached.text;
+      }
       let stat;
       try {
         stat = statSync(file, { throwIfNoEntry: false });

@@ -2,13 +2,26 @@
  * The pre-scan for a file that holds no database code of its own but calls functions that do
  * (`const stock = await getStock(id)` with `getStock` in `./stock`): it is admitted when a module it
  * imports from the project holds database code. One level of imports is looked at; deeper chains are
- * followed once the file is analysed. Verdicts are cached per imported file's content.
+ * followed once the file is analysed. Verdicts are cached per file and content, and shared with the
+ * test of the file's own text (`holdsDatabaseCode`), so a file both audited and imported is scanned once.
  */
 import { mightContainDatabaseCode } from '../extract/prescan.js';
 import type { ProjectHost } from './host.js';
 
 const SPECIFIER = /\b(?:from|import\s*\(|require\s*\()\s*['"]([^'"\n]+)['"]/g;
 const verdicts = new Map<string, { text: string; verdict: boolean }>();
+
+/**
+ * `mightContainDatabaseCode(text)` for the file at `filePath` (absolute), remembered for that content;
+ * with `unchanging` files (the audit CLI), for that path, without keeping its text.
+ */
+export function holdsDatabaseCode(filePath: string, text: string, unchanging = false): boolean {
+  const cached = verdicts.get(filePath);
+  if (cached && (unchanging || cached.text === text)) return cached.verdict;
+  const verdict = mightContainDatabaseCode(text);
+  verdicts.set(filePath, { text: unchanging ? '' : text, verdict });
+  return verdict;
+}
 
 export function importsDatabaseCode(text: string, filePath: string, host: ProjectHost): boolean {
   SPECIFIER.lastIndex = 0;
@@ -18,15 +31,7 @@ export function importsDatabaseCode(text: string, filePath: string, host: Projec
     const file = host.resolve(specifier, filePath);
     if (file === null) continue;
     const imported = host.read(file);
-    if (imported === null) continue;
-    const cached = verdicts.get(file);
-    let verdict: boolean;
-    if (cached && cached.text === imported) verdict = cached.verdict;
-    else {
-      verdict = mightContainDatabaseCode(imported);
-      verdicts.set(file, { text: imported, verdict });
-    }
-    if (verdict) return true;
+    if (imported !== null && holdsDatabaseCode(file, imported, host.unchanging === true)) return true;
   }
   return false;
 }

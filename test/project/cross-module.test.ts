@@ -557,6 +557,23 @@ export async function setUsesLeftVia(id: number, usesLeft: number) {
     expect(analyzeText(REDEEM, file).findings.filter((f) => f.ruleId === 'no-lost-update')).toEqual([]);
   });
 
+  it('reads and resolves each module once when the files are said not to change (the audit), and again otherwise', () => {
+    const root = project(FILES);
+    const from = path.join(root, 'src/redeem.ts');
+    const editing = fileSystemHost();
+    const snapshot = fileSystemHost({ unchanging: true });
+    const module = snapshot.resolve('./repo/vouchers.js', from);
+    expect(module).toBe(path.join(root, 'src/repo/vouchers.ts'));
+    expect(editing.read(module!)).toBe(VOUCHERS);
+    expect(snapshot.read(module!)).toBe(VOUCHERS);
+    const edited = `${VOUCHERS}\nexport const edited = true;\n`;
+    writeFiles(root, { 'src/repo/vouchers.ts': edited, 'src/repo/new-module.ts': 'export const added = 1;\n' });
+    expect(editing.read(module!)).toBe(edited);
+    expect(editing.resolve('./repo/new-module.js', from)).toBe(path.join(root, 'src/repo/new-module.ts'));
+    expect(snapshot.read(module!)).toBe(VOUCHERS);
+    expect(snapshot.resolve('./repo/vouchers.js', from)).toBe(module);
+  });
+
   it('never hangs or throws on import cycles, self-recursion and missing modules', () => {
     const root = project({
       'a.ts': `import { b } from './b';\nimport { gone } from './missing';\nimport { pool } from './db';\nexport async function a(n: number): Promise<void> { await b(n); await a(n - 1); await gone(); await pool.query('UPDATE t SET x = 1 WHERE id = $1', [n]); }\n`,
