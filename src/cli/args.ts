@@ -122,7 +122,11 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--no-progress', 'never show the progress bar')
     .option('--color', 'force colour in stylish output')
     .option('--no-color', 'never use colour')
-    .option('--jobs <n>', 'worker threads for parsing (default: up to 4 when more than 400 files hold SQL; 1 = no workers)', integer(1))
+    .option(
+      '--jobs <n>',
+      'worker threads for parsing (default: up to 4 on a machine with more than 2 cores, when more than 400 files hold database code; 1 = no workers)',
+      integer(1),
+    )
     .option('--max-file-size <MB>', 'skip larger files with a warning (default: 2)', positiveNumber)
     .option('--report-unused-disable-directives', 'report eslint-disable comments for sql-race rules that disable nothing, as errors')
     .addOption(

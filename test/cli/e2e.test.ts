@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY } from '../../src/cli/formatters/sarif.js';
+import { defaultThreadCount } from '../../src/cli/workers.js';
 import { BIN, LOST_UPDATE, NO_SQL, RACY, REPO, SAFE, parseJson, project, sqlRace, writeFiles } from './cli-process.js';
 import { sarifValidator } from './sarif-schema.js';
 
@@ -320,6 +321,10 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     expect(pooled.code).toBe(1);
     expect(pooled.stdout).toBe(single.stdout);
     expect(parseJson(pooled.stdout).reduce((sum, r) => sum + r.errorCount, 0)).toBe(60);
+  });
+
+  it('starts worker threads by default only on a machine with more than 2 cores', () => {
+    expect([1, 2, 3, 4, 8, 64].map((cores) => defaultThreadCount(cores))).toEqual([1, 1, 3, 4, 4, 4]);
   });
 
   it('analyzes again in the main thread a file a worker ran out of memory on', async () => {
