@@ -114,6 +114,41 @@ function isNode(value: unknown): value is TSESTree.Node {
 }
 
 /** Set `parent` on every node, for ASTs parsed without parent links (ESLint's always have them). */
+const callLists = new WeakMap<TSESTree.Node, readonly TSESTree.CallExpression[]>();
+
+/**
+ * Every call under `root` (nested functions included), in the order `walk` meets them; remembered per
+ * node, since a file's model walks its program and its functions for calls once per round of summaries.
+ */
+export function callsWithin(root: TSESTree.Node): readonly TSESTree.CallExpression[] {
+  let calls = callLists.get(root);
+  if (!calls) {
+    const found: TSESTree.CallExpression[] = [];
+    walk(root, (node) => {
+      if (node.type === 'CallExpression') found.push(node);
+    });
+    callLists.set(root, (calls = found));
+  }
+  return calls;
+}
+
+const returnLists = new WeakMap<TSESTree.Node, readonly TSESTree.ReturnStatement[]>();
+
+/** The `return` statements of a function's own body (not of functions nested in it), in source order. */
+export function returnsOf(fn: FunctionNode): readonly TSESTree.ReturnStatement[] {
+  let returns = returnLists.get(fn);
+  if (!returns) {
+    const found: TSESTree.ReturnStatement[] = [];
+    walk(fn.body, (node) => {
+      if (node !== fn && isFunction(node)) return false;
+      if (node.type === 'ReturnStatement') found.push(node);
+      return true;
+    });
+    returnLists.set(fn, (returns = found));
+  }
+  return returns;
+}
+
 export function ensureParents(program: TSESTree.Program): void {
   const first = program.body[0];
   if (!first || first.parent !== undefined) return;

@@ -19,7 +19,18 @@
  * helper runs in that transaction. See `deriveSites`.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, expressionPath, isFunction, objectProperty, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import {
+  callsWithin,
+  contains,
+  expressionPath,
+  isFunction,
+  objectProperty,
+  propertyName,
+  returnsOf,
+  unwrap,
+  walk,
+  type FunctionNode,
+} from '../extract/ast.js';
 import type { ConnectionKind, ExtractContext, QuerySite, TransactionScope } from '../extract/types.js';
 import { isolationOption } from '../extract/kit.js';
 import type { Resolver } from '../extract/scope.js';
@@ -122,13 +133,7 @@ function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): strin
     column = name;
   };
   if (fn.body.type !== 'BlockStatement') consider(fn.body);
-  else {
-    walk(fn.body, (node) => {
-      if (node !== fn && isFunction(node)) return false;
-      if (node.type === 'ReturnStatement') consider(node.argument);
-      return column === null;
-    });
-  }
+  else for (const statement of returnsOf(fn)) if (column === null) consider(statement.argument);
   return column;
 }
 
@@ -219,13 +224,12 @@ function leavesOnFailure(test: TSESTree.Node): boolean {
  */
 function transactionHelper(fn: FunctionNode, unit: Unit, resolver: Resolver): FunctionSummary['transactionHelper'] {
   let found: FunctionSummary['transactionHelper'] = null;
-  walk(fn.body, (node) => {
-    if (found) return false;
-    if (node.type !== 'CallExpression') return true;
+  for (const node of callsWithin(fn.body)) {
+    if (found) break;
     const callee = unwrap(node.callee);
-    if (callee.type !== 'Identifier') return true;
+    if (callee.type !== 'Identifier') continue;
     const callbackParam = parameterIndex(fn, callee, resolver);
-    if (callbackParam === null) return true;
+    if (callbackParam === null) continue;
     node.arguments.forEach((arg, connectionArg) => {
       if (found || arg.type === 'SpreadElement') return;
       const inner = unwrap(arg);
@@ -255,8 +259,7 @@ function transactionHelper(fn: FunctionNode, unit: Unit, resolver: Resolver): Fu
           found = { callbackParam, connectionArg, isolation: null };
       }
     });
-    return true;
-  });
+  }
   return found;
 }
 
@@ -288,10 +291,9 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
   const sites: QuerySite[] = [];
   const scopes: TransactionScope[] = [];
   let calls = 0;
-  walk(program, (node) => {
-    if (node.type !== 'CallExpression') return true;
+  for (const node of callsWithin(program)) {
     const summary = lookup(node);
-    if (!summary) return true;
+    if (!summary) continue;
     calls++;
     const helper = summary.transactionHelper;
     const callback = helper ? node.arguments[helper.callbackParam] : undefined;
@@ -346,8 +348,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         },
       });
     }
-    return true;
-  });
+  }
   return { sites, scopes };
 }
 
