@@ -135,8 +135,11 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
       progress();
       continue;
     }
+    // Only a file with database code is classified as one-shot or test code: the others would not be
+    // analysed anyway, and the classifier's tests of the text cost more than the pre-scan.
+    const holdsSql = mayHoldSql(read.text, filePath, input.followImports !== false);
     const relative = relativeToRoot(filePath);
-    const verdict = relative === null ? null : skipVerdict(relative, read.text, input);
+    const verdict = relative === null || !holdsSql ? null : skipVerdict(relative, read.text, input);
     if (verdict !== null) {
       skipped.push({ filePath, ...verdict });
       progress();
@@ -144,7 +147,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     }
     filesRead += 1;
     const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
-    if (mayHoldSql(read.text, filePath, input.followImports !== false)) {
+    if (holdsSql) {
       candidates.push({ filePath, text: read.text, slot });
     } else {
       const analysis = unscannedAnalysis(filePath);

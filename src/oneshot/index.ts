@@ -66,15 +66,19 @@ const TYPEORM_MIGRATION = /\bimplements\s+MigrationInterface\b|\b(?:async\s+)?up
 /** What a migration runner calls `up` and `down` with. */
 const RUNNER_PARAMETER = String.raw`(?:\{\s*context\b[^)]*|queryInterface|queryRunner|knex|pgm|db|trx|sql|client|migration|sequelize|prisma|connection|conn)\b`;
 
-function exportsStep(text: string, step: 'up' | 'down'): boolean {
-  const patterns = [
+function stepPatterns(step: 'up' | 'down'): RegExp[] {
+  return [
     String.raw`\bexports\.${step}\s*=`,
     String.raw`\bexport\s+(?:async\s+)?function\s+${step}\s*\(`,
     String.raw`\bexport\s+const\s+${step}\s*[:=]`,
     // module.exports = { async up(queryInterface) {...} }, { up: async ({ context }) => ... }
     String.raw`(?:^|[\s{,])(?:async\s+)?${step}\s*(?::\s*(?:async\s*)?(?:function\s*)?)?\(\s*${RUNNER_PARAMETER}`,
-  ];
-  return patterns.some((p) => new RegExp(p, 'm').test(text));
+  ].map((p) => new RegExp(p, 'm'));
+}
+const STEP_PATTERNS = { up: stepPatterns('up'), down: stepPatterns('down') };
+
+function exportsStep(text: string, step: 'up' | 'down'): boolean {
+  return STEP_PATTERNS[step].some((p) => p.test(text));
 }
 
 /** DDL: the statements a schema upgrade runs. */
