@@ -24,12 +24,17 @@ export function createContext(
   importedConnection: ImportedConnection | null = null,
 ): ExtractContext {
   const kinds = new Map<TSESTree.Node, ConnectionKind>();
+  const imported = new Map<string, boolean>();
   // Only a file that can promisify pays for resolving plain callees.
   const promisifies = [...modules].some((m) => PROMISIFY_MODULES.has(m));
 
   const context: ExtractContext = {
     resolve: (id) => resolver.definition(id),
-    imports: (module) => modules.has(module) || [...modules].some((m) => m.startsWith(`${module}/`)),
+    imports: (module) => {
+      let found = imported.get(module);
+      if (found === undefined) imported.set(module, (found = modules.has(module) || [...modules].some((m) => m.startsWith(`${module}/`))));
+      return found;
+    },
     importOf: (node) => importOf(node, 0),
     sqlText: (node, style, dialect, values) => evaluateSqlText(node, style, dialect, values, context.resolve),
     origin: (node) => origin(node, 0),

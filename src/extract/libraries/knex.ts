@@ -534,10 +534,11 @@ function tableCall(
   if (rootInner.type === 'CallExpression') {
     const callee = unwrap(rootInner.callee);
     if (callee.type !== 'Identifier' || NOT_KNEX.has(callee.name) || rootInner.arguments.length !== 1) return null;
-    // `db('t')`, `trx('t')`, `knex('t')`, or any instance the file creates or types as one.
-    if (!ROOT_NAMES.test(callee.name) && ctx.connectionKind(callee) === 'unknown') return null;
+    // `db('t')`, `trx('t')`, `knex('t')`, or any instance the file creates or types as one. The table
+    // first: the connection's kind may be looked for in another module (`moment(date).format()` is no knex).
     const table = tableName(rootInner.arguments[0]!, ctx);
-    return table === null ? null : { table, connection: callee, display: callee, rest: calls };
+    if (table === null || (!ROOT_NAMES.test(callee.name) && ctx.connectionKind(callee) === 'unknown')) return null;
+    return { table, connection: callee, display: callee, rest: calls };
   }
   const head = calls[0];
   if (!head) return null;

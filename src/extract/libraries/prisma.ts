@@ -145,6 +145,14 @@ export const prisma: LibraryAdapter = {
       const model = modelCall(node, ctx);
       if (model) return model;
     }
+    // Only the raw-query methods remain (tested first: what follows resolves the receiver's origin).
+    const named =
+      node.type === 'TaggedTemplateExpression'
+        ? unwrap(node.tag).type === 'MemberExpression'
+          ? propertyName(unwrap(node.tag) as TSESTree.MemberExpression)
+          : null
+        : ctx.calleeName(node);
+    if (named === null || !(TAGGED.has(named) || (node.type === 'CallExpression' && UNSAFE.has(named)))) return null;
     if (!ctx.imports(MODULES[0]!) && !ctx.imports(MODULES[1]!)) {
       // Raw queries without an import of the client: only on a receiver known to be one.
       const receiver =
