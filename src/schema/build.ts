@@ -19,6 +19,10 @@ export function findTable(schema: Schema, name: string): TableSchema | null {
   for (const table of Object.values(schema.tables)) if (table.name.toLowerCase() === lower) return table;
   // A model API names the model (`prisma.concert`, `Concert.findOne`), mapped onto its table.
   for (const table of Object.values(schema.tables)) if (table.model !== null && table.model.toLowerCase() === lower) return table;
+  // Several models can map onto one table (`@Table({ tableName: 'documents' })` on Document and on
+  // Template): `table.model` keeps the last, the model map keeps each.
+  for (const [model, mapped] of Object.entries(schema.models))
+    if (model.toLowerCase() === lower && Object.hasOwn(schema.tables, mapped)) return schema.tables[mapped]!;
   return null;
 }
 
@@ -50,9 +54,11 @@ function applyOp(schema: Schema, op: SchemaOp): void {
     case 'rename-table': {
       const table = findTable(schema, op.table);
       if (!table) return;
-      delete schema.tables[table.name];
+      const before = table.name;
+      delete schema.tables[before];
       table.name = op.to;
       schema.tables[op.to] = table;
+      for (const [model, mapped] of Object.entries(schema.models)) if (mapped === before) schema.models[model] = op.to;
       if (table.model !== null) schema.models[table.model] = op.to;
       return;
     }

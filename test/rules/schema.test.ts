@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import rule from '../../rules/no-check-then-act.js';
+import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
 import lostUpdate from '../../rules/no-lost-update.js';
 import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
@@ -630,6 +631,36 @@ ruleTester.run('no-lost-update with a declared schema', lostUpdate, {
           },
         },
       ],
+    },
+  ],
+});
+
+// The scope `teamId AND collectionId` covers no key of `documents` (found through the model Document,
+// though Template maps onto the same table): a bulk archive, where 0 rows only means there were none.
+const archiveCollection = (where: string) => `
+import { Op } from 'sequelize';
+import { Document } from './models';
+export async function archive(teamId: string, collectionId: string, documentId: string) {
+  await Document.update({ archivedAt: new Date() }, { where: { ${where}, archivedAt: { [Op.is]: null } } });
+  return { ok: true };
+}
+`;
+const sequelizeModels = withSchema('sequelize-models.ts');
+
+ruleTester.run('no-ignored-rowcount with a declared schema', ignoredRowcount, {
+  valid: [
+    {
+      name: "a model's bulk update over a scope that covers no key of its table, when another model shares the table",
+      code: archiveCollection('teamId, collectionId'),
+      settings: sequelizeModels,
+    },
+  ],
+  invalid: [
+    {
+      name: "the same update aimed at one row by the table's primary key",
+      code: archiveCollection('id: documentId'),
+      settings: sequelizeModels,
+      errors: [{ messageId: 'ignoredRowCount', line: 5 }],
     },
   ],
 });

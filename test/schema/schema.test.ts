@@ -197,6 +197,27 @@ describe('schema.prisma', () => {
   });
 });
 
+describe('several models on one table', () => {
+  const declared = buildSchema([
+    {
+      file: 'migrations/001.ts',
+      kind: 'migration',
+      ops: readCodeSchema(
+        `Document.init({ id: { type: DataTypes.UUID, primaryKey: true } }, { sequelize, tableName: 'documents' });
+         Template.init({ id: { type: DataTypes.UUID, primaryKey: true } }, { sequelize, tableName: 'documents' });`,
+        'src/models.ts',
+      ),
+    },
+    { file: 'migrations/002.sql', kind: 'migration', ops: readSqlSchema('ALTER TABLE documents RENAME TO pages') },
+  ]);
+
+  it('finds the table by each model, also after the table is renamed', () => {
+    expect(findTable(declared, 'Document')?.name).toBe('pages');
+    expect(findTable(declared, 'Template')?.name).toBe('pages');
+    expect(tableForModel(declared, 'Document')).toBe('pages');
+  });
+});
+
 describe('schema in code', () => {
   it('reads TypeORM entities', () => {
     const schema = fromCode(`
