@@ -85,6 +85,8 @@ export interface QuerySite {
    * `one`/`oneFirst`/`many`), so code after it runs only when a row came back: the count is checked.
    */
   rowsRequired?: boolean;
+  /** A call of a summarised function: the statement it runs rejects when it matches no row, and the function lets the error out. */
+  throwsWhenNoRow?: boolean;
   /**
    * The library resolves to the value of the first selected column, not to rows (slonik `oneFirst`,
    * `maybeOneFirst`, `manyFirst`, `anyFirst`): a test of the value reads that column.

@@ -73,6 +73,11 @@ export interface SummaryStep {
   returnedColumn: string | null;
   /** The function runs it in a `try` whose `catch` handles a unique violation (a get-or-create helper). */
   catchesUniqueViolation: boolean;
+  /**
+   * It throws when it matches no row (Prisma's `update` / `delete`: P2025): the function leaves with the
+   * error, even when it returns the row, so the caller's code after the call runs only when a row was written.
+   */
+  throwsWhenNoRow: boolean;
 }
 
 export interface FunctionSummary {
@@ -113,6 +118,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
         catchesUniqueViolation: step.catchesUniqueViolation,
+        throwsWhenNoRow: step.site.derived === undefined ? step.site.rowsRequired === true : step.site.throwsWhenNoRow === true,
       })),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
@@ -334,7 +340,8 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
-        ...(s.tested && !s.returned ? { rowsRequired: true } : {}),
+        ...((s.tested && !s.returned) || s.throwsWhenNoRow ? { rowsRequired: true } : {}),
+        ...(s.throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
         ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),

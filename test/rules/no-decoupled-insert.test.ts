@@ -5,6 +5,28 @@ import { bookSlotByDoctorAndTime, cteFix, seedAsOneText, skipLockedQueueClaim } 
 
 const seatsGuard = 'available_seats > 0';
 
+/** A guarded Prisma delete run two calls down, in a transaction whose callback returns its row, then another write. */
+const deleteThroughHelpers = (method: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+async function removeDraft(id: string) {
+  const deleted = await prisma.$transaction(async (tx) => {
+    await tx.auditLog.create({ data: { documentId: id } });
+    return await tx.document.${method}({ where: { id, status: { not: 'COMPLETED' } } });
+  });
+  return deleted;
+}
+export async function deleteDocument(id: string, recipientId: string) {
+  const removed = await removeDraft(id);
+  console.log({ ...removed });
+  await prisma.recipient.update({ where: { id: recipientId }, data: { deletedAt: new Date() } });
+}
+export async function handler(id: string, recipientId: string) {
+  await deleteDocument(id, recipientId);
+  return { ok: true };
+}
+`;
+
 ruleTester.run('no-decoupled-insert', rule, {
   valid: [
     {
@@ -40,6 +62,12 @@ export async function cancel(programId: string, userId: string) {
   await prisma.activityLog.create({ data: { programId, userId, action: 'cancel' } });
 }
 `,
+    },
+    // Prisma's delete throws P2025 when the guard matched no row; the callers leave with it, so the
+    // write after the call never runs on a lost race, however many calls up, even when the row is returned.
+    {
+      name: "a guarded Prisma delete two calls down, its row returned: the caller's next write runs only when it deleted",
+      code: deleteThroughHelpers('delete'),
     },
     // Conditions that select a batch, not guards a concurrent writer can flip: 0 rows is an outcome.
     {
@@ -690,6 +718,11 @@ export async function buyTickets(userId: string, concertId: string, count: numbe
           },
         },
       ],
+    },
+    {
+      name: 'the same with deleteMany, which resolves to a count of 0 instead of throwing',
+      code: deleteThroughHelpers('deleteMany'),
+      errors: [{ messageId: 'decoupledWrite', line: 17 }],
     },
     // A data-modifying CTE the statement never reads.
     {
