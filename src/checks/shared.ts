@@ -287,17 +287,34 @@ export function claimGuards(step: Step, options: CheckOptions, schema: Schema): 
   }
   if (facts.kind !== 'update') return [];
   const assigned = new Set(facts.set.map((a) => a.column));
+  const released = releasedByValue(facts);
   const tested = facts.where.filter(
     // `SET folder_id = NULL WHERE folder_id IN (...)` clears references to rows by their keys: no claim.
     (p) =>
       p.column !== null &&
       assigned.has(p.column) &&
-      !((p.operator === '=' || p.operator === 'in') && (isKeyColumn(p.column) || keys.includes(p.column))),
+      !((p.operator === '=' || p.operator === 'in') && (isKeyColumn(p.column) || keys.includes(p.column))) &&
+      !(p.operator === '=' && released.has(p.column)),
   );
   return tested.length === 0
     ? []
     : [...new Set([...stateGuards, ...tested])].sort((a, b) => facts.where.indexOf(a) - facts.where.indexOf(b));
 }
+
+/**
+ * The columns an UPDATE empties (`SET token = NULL`) when it finds its rows by those columns' values
+ * alone (`WHERE token = $1 AND NOT user_id = $2`, nothing else aiming at a row): it takes a value back
+ * from whichever row holds it, before giving it to another. 0 rows means no row held it, not that
+ * someone else got there first. Empty when another condition aims at the row (`id = $1 AND owner = $2`).
+ */
+function releasedByValue(facts: Step['facts']): Set<string> {
+  const cleared = new Set(facts.set.filter((a) => a.constant && NULL_VALUE.test(a.text)).map((a) => a.column));
+  const aimedElsewhere = facts.where.some((p) => p.role === 'key' && (p.column === null || !cleared.has(p.column)));
+  return aimedElsewhere ? new Set() : cleared;
+}
+
+/** The SQL `col = NULL` or a model API's `col: null`. */
+const NULL_VALUE = /(?:=|:)\s*null\s*$/i;
 
 /**
  * The columns of the declared primary or unique key a DELETE names in full by equality (`WHERE feature

@@ -69,6 +69,21 @@ export async function cancel(programId: string, userId: string) {
       name: "a guarded Prisma delete two calls down, its row returned: the caller's next write runs only when it deleted",
       code: deleteThroughHelpers('delete'),
     },
+    // A value taken back from whichever row holds it, found by that value alone: 0 rows means nobody held it.
+    {
+      name: "a purchase token released from other accounts, then an upsert of the buyer's subscription",
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function grant(userId: string, token: string) {
+  await pool.query('UPDATE subscriptions SET active = false, purchase_token = NULL WHERE purchase_token = $1 AND user_id <> $2', [token, userId]);
+  await pool.query(
+    'INSERT INTO subscriptions (user_id, purchase_token, active) VALUES ($1, $2, true) ON CONFLICT (user_id) DO UPDATE SET purchase_token = $2, active = true',
+    [userId, token],
+  );
+}
+`,
+    },
     // Conditions that select a batch, not guards a concurrent writer can flip: 0 rows is an outcome.
     {
       name: 'a revert script: DELETEs of one tenant by id pattern and constant id list, one after the other',
@@ -718,6 +733,18 @@ export async function buyTickets(userId: string, concertId: string, count: numbe
           },
         },
       ],
+    },
+    {
+      name: 'a hold released on one seat by its id: 0 rows means the hold was lost, and the INSERT runs either way',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function cancelHold(seatId: string, userId: string) {
+  await pool.query('UPDATE seats SET holder = NULL WHERE id = $1 AND holder = $2', [seatId, userId]);
+  await pool.query('INSERT INTO cancellations (seat_id, user_id) VALUES ($1, $2)', [seatId, userId]);
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 5 }],
     },
     {
       name: 'the same with deleteMany, which resolves to a count of 0 instead of throwing',
