@@ -321,9 +321,11 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         return arg && arg.type !== 'SpreadElement' ? arg : null;
       };
       const options = s.connectionParam !== null ? argument(s.connectionParam) : null;
-      const connection = s.connectionParam !== null ? connectionArgument(options, s.connectionProperty) : null;
       // The caller leaves the connection out of the options (`createPaymentMethod(data)`, `{ lock: true }`).
-      const omitted = s.connectionProperty !== null && s.connectionWhenOmitted !== null && leavesOut(options, s.connectionProperty);
+      const omitted =
+        s.connectionWhenOmitted !== null &&
+        (s.connectionProperty !== null ? leavesOut(options, s.connectionProperty) : passesNothing(node, s.connectionParam));
+      const connection = s.connectionParam !== null && !omitted ? connectionArgument(options, s.connectionProperty) : null;
       sites.push({
         library: s.library,
         node,
@@ -343,6 +345,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         ...((s.tested && !s.returned) || s.throwsWhenNoRow ? { rowsRequired: true } : {}),
         ...(s.throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
         ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),
+        ...(s.connectionWhenOmitted !== null ? { connectionWhenOmitted: s.connectionWhenOmitted } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),
         derived: {
@@ -376,6 +379,19 @@ function connectionArgument(arg: TSESTree.Expression | null, property: string | 
     value.type !== 'RestElement'
     ? (value as TSESTree.Expression)
     : null;
+}
+
+/**
+ * The caller gives a connection parameter no connection (`getPayoutMethod(data, user, null)`, or stops
+ * before it with nothing spread): the statement runs where the library sends a call without one (a
+ * Sequelize model call without `transaction` runs on the pool), not in a transaction the caller has open.
+ */
+function passesNothing(call: TSESTree.CallExpression, index: number | null): boolean {
+  if (index === null || call.arguments.some((a) => a.type === 'SpreadElement')) return false;
+  const arg = call.arguments[index];
+  if (arg === undefined) return true;
+  const inner = unwrap(arg as TSESTree.Expression);
+  return (inner.type === 'Literal' && inner.value === null) || (inner.type === 'Identifier' && inner.name === 'undefined');
 }
 
 /** No options object at all, or one written in place without the property (and nothing spread into it). */

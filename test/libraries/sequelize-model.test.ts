@@ -574,8 +574,29 @@ export async function pending() {
   ],
 });
 
+// A helper that writes in the transaction it is given, called through another that passes it on.
+const orderHelpers = `
+async function placeOrder(productId: number, userId: string, t: Transaction | null) {
+  return Order.create({ productId, userId }, { transaction: t });
+}
+async function checkout(productId: number, userId: string, t?: Transaction | null) {
+  return placeOrder(productId, userId, t);
+}
+`;
+
 ruleTester.run('sequelize models: no-transaction-on-pool', transactionOnPool, {
   valid: [
+    {
+      name: 'a helper two calls down given the transaction',
+      code: `${models}${orderHelpers}
+export async function buy(id: number, userId: string) {
+  await sequelize.transaction(async (t) => {
+    await Product.decrement('stock', { where: { id }, transaction: t });
+    await checkout(id, userId, t);
+  });
+}
+`,
+    },
     {
       name: 'every query of the callback passes transaction: t',
       code: `${models}
@@ -612,5 +633,19 @@ export async function buy(id: number, userId: string) {
 `,
       errors: [{ messageId: 'queryOutsideTransaction', line: 13, column: 11 }],
     },
+    // Given null, or nothing, for its transaction, the helper's model call runs on the pool: its write
+    // commits even when the caller's transaction rolls back.
+    ...['null', 'undefined', ''].map((given) => ({
+      name: `a helper two calls down given ${given || 'no argument'} for its transaction, inside a transaction callback`,
+      code: `${models}${orderHelpers}
+export async function buy(id: number, userId: string) {
+  await sequelize.transaction(async (t) => {
+    await Product.decrement('stock', { where: { id }, transaction: t });
+    await checkout(id, userId${given ? `, ${given}` : ''});
+  });
+}
+`,
+      errors: [{ messageId: 'queryOutsideTransaction' as const, line: 20, column: 11 }],
+    })),
   ],
 });
