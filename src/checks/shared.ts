@@ -303,14 +303,19 @@ export function claimGuards(step: Step, options: CheckOptions, schema: Schema): 
 
 /**
  * The columns an UPDATE empties (`SET token = NULL`) when it finds its rows by those columns' values
- * alone (`WHERE token = $1 AND NOT user_id = $2`, nothing else aiming at a row): it takes a value back
- * from whichever row holds it, before giving it to another. 0 rows means no row held it, not that
- * someone else got there first. Empty when another condition aims at the row (`id = $1 AND owner = $2`).
+ * alone and leaves one holder out (`WHERE token = $1 AND NOT user_id = $2`): it takes a value back
+ * from whichever other row holds it, before giving it to the one left out. 0 rows means no other row
+ * held it, not that someone else got there first. Empty when another condition aims at the row (`id =
+ * $1 AND owner = $2`), or when no holder is left out: `SET reset_token = NULL WHERE reset_token = $1`
+ * uses the token up, and its 0 rows means someone else used it first.
  */
 function releasedByValue(facts: Step['facts']): Set<string> {
   const cleared = new Set(facts.set.filter((a) => a.constant && NULL_VALUE.test(a.text)).map((a) => a.column));
   const aimedElsewhere = facts.where.some((p) => p.role === 'key' && (p.column === null || !cleared.has(p.column)));
-  return aimedElsewhere ? new Set() : cleared;
+  const leavesOneOut = facts.where.some(
+    (p) => p.operator === '<>' || p.operator === 'not in' || (p.operator === 'other' && /^NOT\b/i.test(p.text)),
+  );
+  return aimedElsewhere || !leavesOneOut ? new Set() : cleared;
 }
 
 /** The SQL `col = NULL` or a model API's `col: null`. */

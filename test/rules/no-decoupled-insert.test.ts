@@ -735,6 +735,18 @@ export async function buyTickets(userId: string, concertId: string, count: numbe
       ],
     },
     {
+      name: 'a single-use token emptied as it is used, leaving no holder out: 0 rows means someone used it first',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function acceptInvite(token: string, userId: string) {
+  await pool.query('UPDATE invites SET token = NULL WHERE token = $1', [token]);
+  await pool.query('INSERT INTO members (user_id) VALUES ($1)', [userId]);
+}
+`,
+      errors: [{ messageId: 'decoupledWrite', line: 5 }],
+    },
+    {
       name: 'a hold released on one seat by its id: 0 rows means the hold was lost, and the INSERT runs either way',
       code: `
 import { Pool } from 'pg';
