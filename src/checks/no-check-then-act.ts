@@ -131,6 +131,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (claimedBetween(unit, read, write, test, options, schema) || claimedByKey(unit, read, write, test, schema, resolver)) continue;
+        // The row the read pointed at is moved off its key first: a second request's UPDATE finds none and stops.
+        if (claimedByMovingKey(unit, read, write, test, schema, resolver)) continue;
         if (recheckedUnderLock(unit, read, write, table, schema) || claimedUnderLock(unit, read, write, test, table, schema)) continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
@@ -930,6 +932,49 @@ function refusedTwice(insert: Step, read: Step, schema: Schema, resolver: CheckI
   };
   const table = facts.tablesWritten[0];
   return table !== undefined && coveringKey(schema, table, facts.insertColumns.filter(alike), facts.insertLiterals ?? {}) !== null;
+}
+
+/**
+ * Between the test and the write, an UPDATE picks one row by a key holding a value taken from the row
+ * read (`where: { email: oldEmail }` with `oldEmail = token.identifier`, under `email @unique`), moves
+ * it off that value (`email: newEmail`) and rejects when no row matches (Prisma's `update`, P2025). Of
+ * two requests that both pass the test, the second finds no row holding the old value and stops there,
+ * before the write. DELETEs before it may run twice: done twice, they leave the same rows.
+ */
+function claimedByMovingKey(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  test: TSESTree.Node,
+  schema: Schema,
+  resolver: CheckInput['resolver'],
+): boolean {
+  return unit.steps.some((claim) => {
+    const { facts } = claim;
+    if (claim === write || facts.kind !== 'update' || claim.site.rowsRequired !== true) return false;
+    if (claim.site.node.range[0] <= test.range[0] || claim.site.node.range[1] > write.site.node.range[0]) return false;
+    if (!controls(test, claim.site.node) || !alwaysWith(claim.site.node, write.site.node)) return false;
+    const table = facts.tablesWritten[0];
+    const equal = facts.where.filter((p) => p.operator === '=' && p.column !== null).map((p) => p.column!);
+    if (table === undefined || coveringKey(schema, table, equal) === null) return false;
+    const moved = facts.where.some((p) => {
+      const from = p.operator === '=' && p.params.length === 1 ? paramOf(claim, p.params[0]) : null;
+      if (from === null || !dependsOn(from, read.result, resolver)) return false;
+      return facts.set.some(
+        (a) => a.column === p.column && a.params.length === 1 && !sameValue(paramOf(claim, a.params[0]), from, resolver),
+      );
+    });
+    return moved && movesFirst(unit, claim, test);
+  });
+}
+
+/** `claimsFirst`, but a DELETE before the claim need not share its transaction: done twice, it leaves the same rows. */
+function movesFirst(unit: Unit, claim: Step, test: TSESTree.Node): boolean {
+  if (swallowsFailure(claim.site.node, unit.node)) return false;
+  const before = (node: TSESTree.Node): boolean =>
+    node.range[0] > test.range[0] && node.range[1] <= claim.site.node.range[0] && controls(test, node) && leadsTo(node, claim.site.node);
+  const harmless = (s: Step): boolean => s === claim || !isWrite(s.facts) || s.facts.kind === 'delete' || sameTransaction(s, claim);
+  return unit.steps.every((s) => !before(s.site.node) || harmless(s)) && !awaitsOtherCalls(unit, test, before);
 }
 
 /**

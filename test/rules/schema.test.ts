@@ -174,8 +174,27 @@ export async function credit(partnerId: string, programId: string, invoiceId: st
 }
 `;
 
+/** An email change confirmed by a token: the person is moved off the old address (how, the caller says), then the tokens go. */
+const confirmEmail = (move: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function confirm(token: string) {
+  const found = await prisma.emailToken.findFirst({ where: { token, expires: { gt: new Date() } } });
+  const oldEmail = found?.identifier;
+  if (!oldEmail) return { ok: false };
+  await prisma.person.${move}({ where: { email: oldEmail }, data: { email: found.newEmail } });
+  await prisma.emailToken.deleteMany({ where: { identifier: oldEmail } });
+  return { ok: true };
+}
+`;
+
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
+    {
+      name: "the person found by the token's @unique email is moved off it by an update that rejects on no row: a second confirmation stops there",
+      code: confirmEmail('update'),
+      settings: voteSchema,
+    },
     {
       name: "a row found does not stop the create (only its age is tested), and the create's key on the invoice refuses and answers a duplicate",
       code: creditWithin('if (Date.now() - first.createdAt.getTime() > 365 * 86_400_000) return null;'),
@@ -392,6 +411,12 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'the person moved off the old email by an updateMany whose count nobody reads: a second confirmation goes on',
+      code: confirmEmail('updateMany'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenActModel', line: 5, column: 23 }],
+    },
     {
       name: 'a row found stops the create: the key on the invoice, caught or not, does not cover the partner looked up',
       code: creditWithin('return null;'),
