@@ -456,6 +456,41 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'seats', 'code')).toBe('text');
   });
 
+  it('reads the PostgreSQL variant of a migration written per database, and not the helpers its down calls', () => {
+    const schema = fromCode(`
+      export class AddSeats1700000000000 implements MigrationInterface {
+        public async up(queryRunner: QueryRunner): Promise<void> {
+          if (queryRunner.connection.options.type === 'sqlite') await this.sqliteUpQueryRunner(queryRunner);
+          else await this.postgresUpQueryRunner(queryRunner);
+        }
+        public async down(queryRunner: QueryRunner): Promise<void> {
+          await this.postgresDownQueryRunner(queryRunner);
+        }
+        public async postgresUpQueryRunner(queryRunner: QueryRunner): Promise<any> {
+          await queryRunner.query(\`CREATE TABLE "seats" ("id" uuid NOT NULL, "code" character varying NOT NULL, "row" integer NOT NULL, CONSTRAINT "PK_seats" PRIMARY KEY ("id"))\`);
+          await queryRunner.query(\`CREATE UNIQUE INDEX "IDX_code" ON "seats" ("code") \`);
+        }
+        public async postgresDownQueryRunner(queryRunner: QueryRunner): Promise<any> {
+          await queryRunner.query(\`DROP INDEX "IDX_code"\`);
+          await queryRunner.query(\`DROP TABLE "seats"\`);
+        }
+        public async sqliteUpQueryRunner(queryRunner: QueryRunner): Promise<any> {
+          await queryRunner.query(\`CREATE TABLE "seats" ("id" varchar PRIMARY KEY NOT NULL, "code" varchar NOT NULL, "row" integer NOT NULL)\`);
+          await queryRunner.query(\`CREATE UNIQUE INDEX "IDX_row" ON "seats" ("row") \`);
+        }
+      }
+    `);
+    expect(coveringKey(schema, 'seats', ['code'])).toMatchObject({ name: 'IDX_code' });
+    expect(coveringKey(schema, 'seats', ['row'])).toBeNull();
+    // Named for down, but not a down: kept.
+    expect(
+      readCodeSchema(
+        'export async function countdown(knex) { await knex.schema.createTable("ticks", (t) => { t.increments("id"); }); }',
+        'm.js',
+      ),
+    ).not.toEqual([]);
+  });
+
   it('returns nothing for code it cannot parse', () => {
     expect(readCodeSchema('@Entity( class {{{', 'broken.ts')).toEqual([]);
   });
