@@ -56,7 +56,8 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   const tsconfigs = new Map<string, PathsConfig | null>();
   const workspaces = new Map<string, Map<string, string> | null>();
   const files = new Map<string, boolean>();
-  const resolved = new Map<string, string | null>();
+  /** By importing file, then specifier: both are strings the caller already holds, so no key is built. */
+  const resolved = new Map<string, Map<string, string | null>>();
 
   // `throwIfNoEntry: false`: most candidates of a specifier do not exist, and an exception per missing
   // candidate was most of the cost of resolving one.
@@ -160,10 +161,10 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
     unchanging,
     resolve(specifier, fromFile) {
       if (!unchanging) return resolveSpecifier(specifier, fromFile);
-      // What a specifier names depends only on the importing file's directory.
-      const key = `${dirname(fromFile)}\0${specifier}`;
-      let file = resolved.get(key);
-      if (file === undefined) resolved.set(key, (file = resolveSpecifier(specifier, fromFile)));
+      let byFile = resolved.get(fromFile);
+      if (byFile === undefined) resolved.set(fromFile, (byFile = new Map()));
+      let file = byFile.get(specifier);
+      if (file === undefined) byFile.set(specifier, (file = resolveSpecifier(specifier, fromFile)));
       return file;
     },
     scan(file) {

@@ -90,6 +90,7 @@ export class Project {
   private readonly naming = new Map<string, readonly string[]>();
   /** Per file and content: database code of its own, or an import of a client library. */
   private readonly holds = new Map<string, { text: string; verdict: boolean }>();
+  private readonly specifiers = new Map<string, { text: string; specifiers: readonly string[] }>();
 
   constructor(
     readonly host: ProjectHost,
@@ -229,9 +230,8 @@ export class Project {
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const [current, source] = next;
       if (this.holdsDatabaseCode(current, source)) return true;
-      SPECIFIER.lastIndex = 0;
-      for (let match = SPECIFIER.exec(source); match !== null; match = SPECIFIER.exec(source)) {
-        const imported = this.host.resolve(match[1]!, current);
+      for (const specifier of this.specifiersOf(current, source)) {
+        const imported = this.host.resolve(specifier, current);
         if (imported === null || seen.has(imported)) continue;
         seen.add(imported);
         const importedText = this.host.read(imported);
@@ -239,6 +239,15 @@ export class Project {
       }
     }
     return false;
+  }
+
+  /** The specifiers a module's text imports from, per content (a module is asked again when summarised again). */
+  private specifiersOf(file: string, text: string): readonly string[] {
+    const cached = this.specifiers.get(file);
+    if (cached && cached.text === text) return cached.specifiers;
+    const specifiers = [...text.matchAll(SPECIFIER)].map((match) => match[1]!);
+    this.specifiers.set(file, { text, specifiers });
+    return specifiers;
   }
 
   private holdsDatabaseCode(file: string, text: string): boolean {
