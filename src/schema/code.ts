@@ -700,7 +700,9 @@ function knexStatement(table: string, links: Link[]): SchemaOp[] {
     default:
       break;
   }
-  const column = stringValue(head.args[0]);
+  const increments = head.name === 'increments' || head.name === 'bigIncrements';
+  // `table.increments()` with no name adds knex's `id` primary key.
+  const column = stringValue(head.args[0]) ?? (increments && head.args.length === 0 ? 'id' : null);
   const type = KNEX_TYPES[head.name];
   if (column === null || type === undefined) return ops;
   ops.push({
@@ -709,7 +711,11 @@ function knexStatement(table: string, links: Link[]): SchemaOp[] {
     column,
     type: head.name === 'specificType' ? (stringValue(head.args[1])?.toLowerCase() ?? 'unknown') : type,
   });
-  if (head.name === 'increments' || head.name === 'bigIncrements' || rest.some((l) => l.name === 'primary'))
+  // `increments('id', { primaryKey: false })` (knex 1.0) adds the column alone.
+  const options = objectArg(head.args[1]);
+  const primaryKeyOption = options ? objectProperty(options, 'primaryKey') : null;
+  const notPrimary = primaryKeyOption?.type === 'Literal' && primaryKeyOption.value === false;
+  if ((increments && !notPrimary) || rest.some((l) => l.name === 'primary'))
     ops.push({ op: 'primary-key', table, name: null, columns: [column] });
   // knex names a unique index `<table>_<column>_unique`.
   if (rest.some((l) => l.name === 'unique')) ops.push({ op: 'unique', table, key: plainKey(`${table}_${column}_unique`, [column]) });

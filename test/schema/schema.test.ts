@@ -336,6 +336,28 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'seats', 'meta')).toBe('json');
   });
 
+  it("reads knex's unnamed increments() as the id primary key, and none with primaryKey: false", () => {
+    const schema = fromCode(
+      `
+      exports.up = async function (knex) {
+        await knex.schema.createTable('pagesVector', (table) => {
+          table.increments();
+          table.string('path');
+          table.string('locale');
+        });
+        await knex.schema.createTable('tallies', (table) => {
+          table.increments('n', { primaryKey: false });
+          table.string('name');
+        });
+      };
+    `,
+      'migrations/20240102_search.js',
+    );
+    expect(coveringKey(schema, 'pagesVector', ['id'])).toMatchObject({ kind: 'primary key', columns: ['id'] });
+    expect(coveringKey(schema, 'pagesVector', ['locale', 'path'])).toBeNull();
+    expect(coveringKey(schema, 'tallies', ['n'])).toBeNull();
+  });
+
   it('reads kysely migrations', () => {
     const schema = fromCode(`
       export async function up(db: Kysely<any>): Promise<void> {
