@@ -388,14 +388,14 @@ function skipsNoOpWrite(
   schema: Schema,
 ): boolean {
   if (test.type !== 'IfStatement') return false;
-  const condition = unwrap(test.test);
-  if (condition.type !== 'BinaryExpression' || condition.left.type === 'PrivateIdentifier') return false;
+  const condition = skippedComparison(unwrap(test.test), read, resolver);
+  if (condition === null || condition.left.type === 'PrivateIdentifier') return false;
   const differs = condition.operator === '!==' || condition.operator === '!=';
   const equals = condition.operator === '===' || condition.operator === '==';
-  // `if (a !== b) { write }`, or `if (a === b) return;` followed by the write.
+  // `if (a !== b) { write }`, or `if (a === b) return;` followed by the write (or with the write in its `else`).
   if (
-    !(differs && contains(test.consequent, write.site.node)) &&
-    !(equals && !contains(test, write.site.node) && exitsEarly(test.consequent))
+    !(differs && condition === unwrap(test.test) && contains(test.consequent, write.site.node)) &&
+    !(equals && !contains(test.consequent, write.site.node) && exitsEarly(test.consequent))
   )
     return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
@@ -405,10 +405,36 @@ function skipsNoOpWrite(
   if (assignment.shape !== 'value' || assignment.params.length !== 1) return false;
   const value = write.site.sql.params[assignment.params[0]! - 1];
   if (!value || !(sameValue(condition.left, value, resolver) || sameValue(condition.right, value, resolver))) return false;
-  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
+  // What runs with the write: a branch that returns before it, or an `else` of its own, does not.
+  const along = (node: TSESTree.Node): boolean => onPathOf(write.site.node, node, unit.node);
+  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node) && along(w.site.node));
   // An INSERT under a key the request writes alike (`organisationMemberId: member.id`) cannot run twice:
   // the second fails on the key.
-  return effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver)) && !awaitsOtherCalls(unit, test);
+  return effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver)) && !awaitsOtherCalls(unit, test, along);
+}
+
+/**
+ * The comparison a skip-if-unchanged test makes: `a === b` itself, or the one comparison among `||`
+ * alternatives that read nothing of the row (`!input.tenantId || input.tenantId === row.tenantId`:
+ * nothing to write, or the same value; either way it skips).
+ */
+function skippedComparison(condition: TSESTree.Node, read: Step, resolver: CheckInput['resolver']): TSESTree.BinaryExpression | null {
+  if (condition.type === 'BinaryExpression') return condition;
+  if (condition.type !== 'LogicalExpression' || condition.operator !== '||') return null;
+  const alternatives: TSESTree.Node[] = [];
+  const flatten = (e: TSESTree.Node): void => {
+    const inner = unwrap(e);
+    if (inner.type === 'LogicalExpression' && inner.operator === '||') {
+      flatten(inner.left);
+      flatten(inner.right);
+    } else alternatives.push(inner);
+  };
+  flatten(condition);
+  const comparisons = alternatives.filter(
+    (a): a is TSESTree.BinaryExpression => a.type === 'BinaryExpression' && (a.operator === '===' || a.operator === '=='),
+  );
+  const rest = alternatives.filter((a) => !comparisons.includes(a as TSESTree.BinaryExpression));
+  return comparisons.length === 1 && rest.every((a) => !dependsOn(a, read.result, resolver)) ? comparisons[0]! : null;
 }
 
 /**

@@ -548,6 +548,27 @@ export async function setLocale(userId: number, locale: string) {
 `,
     },
     {
+      name: 'nothing to write or the same value: return the row; else write the new value in the else branch, which returns',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function notify(id: string): Promise<void>;
+
+export async function setTenant(id: string, input: { tenantId?: string }) {
+  const row = await prisma.enrollment.findFirst({ where: { id } });
+  if (row) {
+    if (!input.tenantId || input.tenantId === row.tenantId) {
+      return row;
+    } else {
+      const updated = await prisma.enrollment.update({ where: { id: row.id }, data: { tenantId: input.tenantId } });
+      return updated;
+    }
+  }
+  await notify(id);
+}
+`,
+    },
+    {
       name: 'writes after a claim that re-tested the status and checked its count are serialized by it',
       code: `
 import { PrismaClient } from '@prisma/client';
@@ -1363,6 +1384,22 @@ export async function reschedule(jobId: number, at: Date) {
 }
 `,
       errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a request-only alternative that writes when the value is missing is no skip of the same value',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function setTenant(id: string, input: { tenantId?: string }) {
+  const row = await prisma.enrollment.findFirst({ where: { id } });
+  if (!row) return;
+  if (!input.tenantId || input.tenantId !== row.tenantId) {
+    await prisma.enrollment.update({ where: { id: row.id }, data: { tenantId: input.tenantId } });
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
     },
     {
       name: 'a no-op skip that also lets a charge run: two requests that both pass both charge',
