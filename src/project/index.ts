@@ -91,6 +91,7 @@ export class Project {
   /** Per file and content: database code of its own, or an import of a client library. */
   private readonly holds = new Map<string, { text: string; verdict: boolean }>();
   private readonly specifiers = new Map<string, { text: string; specifiers: readonly string[] }>();
+  private readonly reaches = new Map<string, boolean>();
 
   constructor(
     readonly host: ProjectHost,
@@ -103,22 +104,31 @@ export class Project {
    * `roots` are the directories whose files are the project's (for callers).
    */
   link(file: string, depth = 0, roots: readonly string[] = [], cut: Cut = { cut: false }): ProjectLink {
-    const beyond = (): boolean => {
-      if (depth >= this.maxDepth) cut.cut = true;
-      return depth >= this.maxDepth;
+    /**
+     * Past the depth limit nothing is followed, and the summaries being made are cut short (made again
+     * when asked for nearer) unless following would have found nothing at any depth: a package, a
+     * missing file, a module from which no database code is reachable (or, for `libraries`, one that
+     * imports no client library). Most calls refused at the limit are of such functions.
+     */
+    const beyond = (specifier: string, libraries = false): boolean => {
+      if (depth < this.maxDepth) return false;
+      const module = this.host.resolve(specifier, file);
+      const text = module === null ? null : this.host.read(module);
+      if (text !== null && (libraries ? importedClientLibraries(text).length > 0 : this.reachesDatabaseCode(module!, text))) cut.cut = true;
+      return true;
     };
     return {
       file,
       depth,
       callers: (name) => this.callers(name, roots, file),
       summary: (specifier, path) =>
-        beyond() ? null : this.lookup(file, specifier, path, depth + 1, 0, cut, (m, key) => m.exports.get(key)),
+        beyond(specifier) ? null : this.lookup(file, specifier, path, depth + 1, 0, cut, (m, key) => m.exports.get(key)),
       connectionKind: (specifier, path) =>
-        beyond()
+        beyond(specifier)
           ? null
           : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, cut, (m, key) => m.connections.get(key)),
       moduleLibraries: (specifier) => {
-        if (beyond()) return [];
+        if (beyond(specifier, true)) return [];
         const module = this.host.resolve(specifier, file);
         const text = module === null ? null : this.host.read(module);
         return text === null ? [] : importedClientLibraries(text);
@@ -225,6 +235,16 @@ export class Project {
    * some codebases are such utilities.
    */
   private reachesDatabaseCode(file: string, text: string): boolean {
+    // Files that do not change while the process runs (the audit) are walked once per module.
+    if (this.host.unchanging === true) {
+      let reaches = this.reaches.get(file);
+      if (reaches === undefined) this.reaches.set(file, (reaches = this.walkReaches(file, text)));
+      return reaches;
+    }
+    return this.walkReaches(file, text);
+  }
+
+  private walkReaches(file: string, text: string): boolean {
     const seen = new Set([file]);
     const pending: [string, string][] = [[file, text]];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {

@@ -3,6 +3,7 @@
  * function or module. The CLI (through the built binary) and ESLint (through its API, on the same
  * files on disk) must report the same findings.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
@@ -480,6 +481,41 @@ export async function buy(concertId: string, userId: string) {
     } finally {
       holdParses(null);
     }
+  });
+
+  it('does not summarise a module again nearer when what it left unfollowed at the depth limit holds no database code', () => {
+    const chain = (next: string) =>
+      `import { step as next } from './${next}.js';\nexport async function step(id: number) {\n  await next(id);\n}\n`;
+    const root = project({
+      ...FILES,
+      'src/format.ts': `export const money = (n: number) => n.toFixed(2);\n`,
+      // Three imports away from src/a.ts, d.ts calls a package's function and a utility without database code.
+      'src/d.ts': `import { Pool } from 'pg';
+import { format } from 'date-fns';
+import { money } from './format.js';
+const pool = new Pool();
+export async function step(id: number) {
+  const { rows } = await pool.query('SELECT price FROM items WHERE id = $1', [id]);
+  return format(new Date(), 'yyyy') + money(rows[0].price);
+}
+`,
+      'src/c.ts': chain('d'),
+      'src/b.ts': chain('c'),
+      // A file the analysis reads (it holds database code of its own), three imports from d.ts.
+      'src/a.ts': `${chain('b')}import { pool } from './db.js';\nexport const ping = () => pool.query('SELECT 1');\n`,
+      'src/e.ts': chain('d'),
+    });
+    const summarised: string[] = [];
+    const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
+      summarised.push(path.relative(root, module));
+      return summarizeModule(module, text, link, inventory);
+    });
+    for (const name of ['a', 'e']) {
+      const file = path.join(root, `src/${name}.ts`);
+      analyzeText(readFileSync(file, 'utf8'), file, { project: counting });
+    }
+    expect(summarised).toEqual(expect.arrayContaining(['src/b.ts', 'src/c.ts']));
+    expect(summarised.filter((module) => module === 'src/d.ts')).toHaveLength(1);
   });
 
   it('does not parse an imported module when neither it nor anything it imports holds database code', () => {
