@@ -124,7 +124,7 @@ function buildProgram(output: Output, onAudit: (flags: AuditFlags) => void): Com
     .option('--no-color', 'never use colour')
     .option(
       '--jobs <n>',
-      'worker threads for parsing (default: up to 4 on a machine with more than 2 cores, when more than 400 files hold database code; 1 = no workers)',
+      'worker threads for parsing (default, when more than 400 files hold database code: 1 on a machine with 2 cores, up to 4 with more; --jobs 1 = no workers)',
       integer(1),
     )
     .option('--max-file-size <MB>', 'skip larger files with a warning (default: 2)', positiveNumber)

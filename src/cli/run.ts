@@ -37,7 +37,11 @@ export interface AuditInput {
   /** Audit test files too (skipped by default). */
   includeTests?: boolean;
   maxFileBytes: number;
-  /** Worker threads to use when enough files pass the pre-scan; 1 keeps everything in this thread. */
+  /**
+   * Worker threads to use when enough files pass the pre-scan. Asked for (`--jobs 1`), 1 keeps everything
+   * in this thread; by default (a 2-core machine), 1 is one worker, whose heap is capped, and which
+   * analyses while this thread reads and pre-scans.
+   */
   threads: number;
   /** The user asked for this many threads (`--jobs`): use them whatever the number of files. */
   threadsRequested?: boolean;
@@ -171,9 +175,10 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
 
   let usedWorkers = 0;
   const threshold = input.threadsRequested === true ? 1 : WORKER_THRESHOLD;
-  if (input.threads > 1 && candidates.length > threshold && input.analyze === undefined) {
-    usedWorkers = Math.min(input.threads, candidates.length);
-    const redo = await analyzeInWorkers(candidates, input.threads, options, record, input.workerHeapMb);
+  const workers = input.threads > 1 || input.threadsRequested !== true ? input.threads : 0;
+  if (workers > 0 && candidates.length > threshold && input.analyze === undefined) {
+    usedWorkers = Math.min(workers, candidates.length);
+    const redo = await analyzeInWorkers(candidates, workers, options, record, input.workerHeapMb);
     if (redo.length > 0) {
       const analyze = await loadAnalyzer();
       for (const index of redo) {

@@ -55,10 +55,13 @@ export const WORKER_THRESHOLD = 400;
 export const WORKER_HEAP_MB = 256;
 
 /**
- * Worker threads only where there are cores to spare. One thread already keeps about one and a half
- * cores busy (V8's collector runs beside it): on a 2-core machine, opencollective-api's audit (about 850
- * files) took 8.2-8.4 s with one thread and 9.6-10.1 s with two workers, and 11.8-12.0 s of CPU against
- * 17.3-18.1 s (five runs of each, a loaded machine), though the workers summarised only 10 % more modules.
+ * The default number of worker threads (once more than WORKER_THRESHOLD files hold database code).
+ * On a 2-core machine, one: a thread already keeps about one and a half cores busy (V8's collector
+ * runs beside it), and on opencollective-api two workers took 9.6-10.1 s and 17.3-18.1 s of CPU where
+ * one thread took 8.2-8.4 s and 11.8-12.0 s, for only 10 % more modules summarised. One worker costs
+ * about the CPU of one thread (trigger.dev 21.7 and 25.8 s against 23.0 and 24.9 s; opencollective-api
+ * 14.2 and 16.2 s against 13.9 and 13.8 s, a load of 8) but caps the heap: peak RSS 310-347 MB against
+ * 499-513 MB on trigger.dev, 285 MB against 343-347 MB on opencollective-api.
  */
 export function defaultThreadCount(cores = availableParallelism()): number {
   return cores <= 2 ? 1 : Math.min(cores, 4);

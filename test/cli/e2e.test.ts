@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY } from '../../src/cli/formatters/sarif.js';
-import { defaultThreadCount } from '../../src/cli/workers.js';
+import { defaultThreadCount, WORKER_THRESHOLD } from '../../src/cli/workers.js';
 import { BIN, LOST_UPDATE, NO_SQL, RACY, REPO, SAFE, parseJson, project, sqlRace, writeFiles } from './cli-process.js';
 import { sarifValidator } from './sarif-schema.js';
 
@@ -327,6 +327,17 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
 
   it('starts worker threads by default only on a machine with more than 2 cores', () => {
     expect([1, 2, 3, 4, 8, 64].map((cores) => defaultThreadCount(cores))).toEqual([1, 1, 3, 4, 4, 4]);
+  });
+
+  it('analyses many files in one worker by default on 2 cores, and in this thread with --jobs 1', async () => {
+    const { runAudit } = (await import(path.join(REPO, 'dist/src/cli/run.js'))) as typeof import('../../src/cli/run.js');
+    const files: Record<string, string> = {};
+    for (let i = 0; i <= WORKER_THRESHOLD; i += 1) files[`src/f${i}.ts`] = `export const ping = (db: any) => db.query('SELECT ${i}');\n`;
+    const cwd = project(files);
+    const audit = (threadsRequested: boolean) =>
+      runAudit({ cwd, paths: ['src'], ignorePatterns: [], gitignore: true, maxFileBytes: 1 << 20, threads: 1, threadsRequested });
+    expect((await audit(false)).usedWorkers).toBe(1);
+    expect((await audit(true)).usedWorkers).toBe(0);
   });
 
   it('analyzes again in the main thread a file a worker ran out of memory on', async () => {
