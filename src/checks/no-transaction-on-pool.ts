@@ -1,5 +1,10 @@
+import type { TSESTree } from '@typescript-eslint/types';
+import type { Resolver } from '../extract/scope.js';
 import type { TransactionScope } from '../extract/types.js';
 import type { Step, Unit } from '../flow/index.js';
+import { dependsOn } from '../flow/results.js';
+import { coveringKey, findTable, type Schema } from '../schema/index.js';
+import { columnName } from '../sql/keys.js';
 import { line, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
@@ -16,7 +21,7 @@ export type MessageId = keyof typeof messages;
 
 export const description = 'Disallow starting a transaction through a connection pool, and pool queries inside a transaction callback';
 
-export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transaction-on-pool'>[] {
+export function noTransactionOnPool({ units, schema, resolver }: CheckInput): Finding<'no-transaction-on-pool'>[] {
   const findings: Finding<'no-transaction-on-pool'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
@@ -26,7 +31,7 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
         step.connection.kind === 'pool' &&
         step.statementIndex === 0 &&
         scope.connectionParam?.type === 'Identifier' &&
-        escapesTransaction(unit, step, scope)
+        escapesTransaction(unit, step, scope, schema, resolver)
       ) {
         findings.push(
           findingAt(
@@ -71,7 +76,7 @@ export function noTransactionOnPool({ units }: CheckInput): Finding<'no-transact
  * read of a table the transaction wrote before it (it does not see those changes). A plain read of
  * rows the transaction has not touched sees what it would see inside (under READ COMMITTED).
  */
-function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope): boolean {
+function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope, schema: Schema, resolver: Resolver): boolean {
   const { facts } = step;
   // A row lock sent outside any transaction is no-lock-outside-transaction's finding, with its fix: one act, one finding.
   if (
@@ -83,7 +88,39 @@ function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope): bo
     return false;
   if (facts.kind !== 'select' || facts.lock !== null || facts.advisoryLock !== null) return true;
   if (facts.tablesRead.length === 0) return true;
-  return unit.steps.some(
+  const written = unit.steps.filter(
     (s) => s.index < step.index && s.transaction.scope === scope && s.facts.tablesWritten.some((t) => facts.tablesRead.includes(t)),
   );
+  return written.length > 0 && !looksUpOtherRows(step, written, schema, resolver);
+}
+
+/**
+ * The read looks a row up by its table's primary key, with a value none of the transaction's earlier
+ * writes of that table returned, and those writes are INSERTs that leave the key to the database: a
+ * row they added has a key only their results hold, so the read is not after one of them, and sees
+ * outside the transaction what it would see inside (`Expense.create(..., { transaction })`, then
+ * `Expense.findByPk(idFromTheUploadUrl)`).
+ */
+function looksUpOtherRows(step: Step, written: readonly Step[], schema: Schema, resolver: Resolver): boolean {
+  const table = step.facts.tablesRead.length === 1 ? step.facts.tablesRead[0]! : null;
+  const primary = table === null ? undefined : findTable(schema, table)?.primaryKey?.columns.map(columnName);
+  if (table === null || primary === undefined) return false;
+  const equal = step.facts.where.filter((p) => p.operator === '=' && p.column !== null).map((p) => p.column!);
+  if (coveringKey(schema, table, equal)?.kind !== 'primary key') return false;
+  const values = lookupValues(step);
+  return written.every(
+    (w) =>
+      w.facts.kind === 'insert' &&
+      w.facts.cteWrites.length === 0 &&
+      w.facts.insertColumns !== null &&
+      !w.facts.insertColumns.some((c) => primary.includes(columnName(c))) &&
+      !values.some((v) => dependsOn(v, w.result, resolver)),
+  );
+}
+
+/** What the read's key may come from: its parameters and whatever its call is given (all of it, for a called function that runs the read). */
+function lookupValues(step: Step): TSESTree.Node[] {
+  const { node } = step.site;
+  const given = node.type === 'CallExpression' ? node.arguments : [node];
+  return [...step.site.sql.params.filter((p): p is NonNullable<typeof p> => p !== null), ...given];
 }

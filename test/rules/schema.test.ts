@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import rule from '../../rules/no-check-then-act.js';
 import ignoredRowcount from '../../rules/no-ignored-rowcount.js';
 import lostUpdate from '../../rules/no-lost-update.js';
+import transactionOnPool from '../../rules/no-transaction-on-pool.js';
 import { pgAdvice } from '../helpers/advice.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -686,6 +687,45 @@ ruleTester.run('no-ignored-rowcount with a declared schema', ignoredRowcount, {
       code: archiveCollection('id: documentId'),
       settings: sequelizeModels,
       errors: [{ messageId: 'ignoredRowCount', line: 5 }],
+    },
+  ],
+});
+
+// A pool read in a transaction that inserted into the same table: looked up by the primary key, with a
+// value the INSERT did not return, it cannot be after the new row (its key is only in the INSERT's result).
+const copyDocument = (lookup: string) => `
+import { Sequelize } from 'sequelize';
+import { Document } from './models';
+const sequelize = new Sequelize('postgres://localhost/docs');
+export async function copy(teamId: string, sourceId: string) {
+  return sequelize.transaction(async (transaction) => {
+    const created = await Document.create({ teamId }, { transaction });
+    const found = await ${lookup};
+    return [created, found];
+  });
+}
+`;
+
+ruleTester.run('no-transaction-on-pool with a declared schema', transactionOnPool, {
+  valid: [
+    {
+      name: 'a lookup by primary key of a row the INSERT did not make, after an INSERT that leaves the key to the database',
+      code: copyDocument('Document.findByPk(sourceId)'),
+      settings: sequelizeModels,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a lookup by primary key of the row the INSERT made',
+      code: copyDocument('Document.findByPk(created.id)'),
+      settings: sequelizeModels,
+      errors: [{ messageId: 'queryOutsideTransaction', line: 8 }],
+    },
+    {
+      name: 'a lookup by another column, which may match the new row',
+      code: copyDocument('Document.findOne({ where: { teamId } })'),
+      settings: sequelizeModels,
+      errors: [{ messageId: 'queryOutsideTransaction', line: 8 }],
     },
   ],
 });
