@@ -145,48 +145,29 @@ export const prisma: LibraryAdapter = {
       const model = modelCall(node, ctx);
       if (model) return model;
     }
-    // Only the raw-query methods remain (tested first: what follows resolves the receiver's origin).
-    const named =
-      node.type === 'TaggedTemplateExpression'
-        ? unwrap(node.tag).type === 'MemberExpression'
-          ? propertyName(unwrap(node.tag) as TSESTree.MemberExpression)
-          : null
-        : ctx.calleeName(node);
-    if (named === null || !(TAGGED.has(named) || (node.type === 'CallExpression' && UNSAFE.has(named)))) return null;
-    if (!ctx.imports(MODULES[0]!) && !ctx.imports(MODULES[1]!)) {
-      // Raw queries without an import of the client: only on a receiver known to be one.
-      const receiver =
-        node.type === 'TaggedTemplateExpression'
-          ? unwrap(node.tag).type === 'MemberExpression'
-            ? (unwrap(node.tag) as TSESTree.MemberExpression).object
-            : null
-          : ctx.calleeObject(node);
-      if (!receiver || ctx.connectionKind(receiver) === 'unknown') return null;
-    }
-    let method: string | null;
-    let connection: TSESTree.Expression | null;
+    // Only the raw-query methods remain, tested first: what follows resolves the receiver's origin.
+    const tag = node.type === 'TaggedTemplateExpression' ? unwrap(node.tag) : null;
+    const method =
+      node.type === 'TaggedTemplateExpression' ? (tag?.type === 'MemberExpression' ? propertyName(tag) : null) : ctx.calleeName(node);
+    if (method === null || !(TAGGED.has(method) || (node.type === 'CallExpression' && UNSAFE.has(method)))) return null;
+    const connection =
+      node.type === 'TaggedTemplateExpression' ? (tag?.type === 'MemberExpression' ? tag.object : null) : ctx.calleeObject(node);
+    if (!connection) return null;
+    // Raw queries without an import of the client: only on a receiver known to be one.
+    if (!ctx.imports(MODULES[0]!) && !ctx.imports(MODULES[1]!) && ctx.connectionKind(connection) === 'unknown') return null;
     let sql: SqlText | null;
     if (node.type === 'TaggedTemplateExpression') {
-      const tag = unwrap(node.tag);
-      if (tag.type !== 'MemberExpression') return null;
-      method = propertyName(tag);
-      if (method === null || !TAGGED.has(method)) return null;
-      connection = tag.object;
       sql = templateText(node.quasi, ctx);
     } else {
-      method = ctx.calleeName(node);
-      connection = ctx.calleeObject(node);
       const first = node.arguments[0];
-      if (method === null || !connection || !first || first.type === 'SpreadElement') return null;
+      if (!first || first.type === 'SpreadElement') return null;
       if (TAGGED.has(method)) {
         // `prisma.$queryRaw(Prisma.sql`...`)`
         const origin = ctx.origin(first);
         sql = origin.type === 'TaggedTemplateExpression' && isPrismaSql(origin.tag, ctx) ? templateText(origin.quasi, ctx) : null;
-      } else if (UNSAFE.has(method)) {
+      } else {
         sql = ctx.sqlText(first, 'dollar', 'postgres');
         if (sql) sql = withValues(sql, node.arguments.slice(1));
-      } else {
-        return null;
       }
     }
     if (!sql || !looksLikeSql(sql.text)) return null;
