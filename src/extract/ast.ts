@@ -113,7 +113,6 @@ function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
-/** Set `parent` on every node, for ASTs parsed without parent links (ESLint's always have them). */
 const callLists = new WeakMap<TSESTree.Node, readonly TSESTree.CallExpression[]>();
 
 /**
@@ -149,6 +148,7 @@ export function returnsOf(fn: FunctionNode): readonly TSESTree.ReturnStatement[]
   return returns;
 }
 
+/** Set `parent` on every node, for ASTs parsed without parent links (ESLint's always have them). */
 export function ensureParents(program: TSESTree.Program): void {
   const first = program.body[0];
   if (!first || first.parent !== undefined) return;

@@ -13,7 +13,8 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { isFunction, objectProperty, unwrap } from '../extract/ast.js';
 import type { Resolver } from '../extract/scope.js';
-import { importedClientLibraries, importsClientLibrary, mightContainDatabaseCode } from '../extract/prescan.js';
+import { importedClientLibraries, importsClientLibrary } from '../extract/prescan.js';
+import { holdsDatabaseCode, importSpecifiers } from './prescan.js';
 import type { ConnectionKind, ExtractContext } from '../extract/types.js';
 import type { CallInventory } from '../flow/callers.js';
 import type { FunctionSummary } from '../flow/summaries.js';
@@ -58,9 +59,6 @@ export interface ProjectLink {
 }
 
 export const DEFAULT_MAX_DEPTH = 3;
-
-/** The modules a text imports or re-exports from (any specifier: the host resolves those of the project). */
-const SPECIFIER = /\b(?:from|import\s*\(|require\s*\()\s*['"]([^'"\n]+)['"]/g;
 
 /** One module's summaries as a project caches them; plain data, so it can be sent to another thread. */
 export interface CachedModule {
@@ -265,7 +263,7 @@ export class Project {
   private specifiersOf(file: string, text: string): readonly string[] {
     const cached = this.specifiers.get(file);
     if (cached && cached.text === text) return cached.specifiers;
-    const specifiers = [...text.matchAll(SPECIFIER)].map((match) => match[1]!);
+    const specifiers = importSpecifiers(text);
     this.specifiers.set(file, { text, specifiers });
     return specifiers;
   }
@@ -273,7 +271,8 @@ export class Project {
   private holdsDatabaseCode(file: string, text: string): boolean {
     const cached = this.holds.get(file);
     if (cached && cached.text === text) return cached.verdict;
-    const verdict = mightContainDatabaseCode(text) || importsClientLibrary(text);
+    // The pre-scan's verdict on the text (shared with it: an audited file is scanned once), or a client library imported.
+    const verdict = holdsDatabaseCode(file, text, this.host.unchanging === true) || importsClientLibrary(text);
     this.holds.set(file, { text, verdict });
     return verdict;
   }

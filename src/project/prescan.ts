@@ -9,6 +9,11 @@ import { mightContainDatabaseCode } from '../extract/prescan.js';
 import type { ProjectHost } from './host.js';
 
 const SPECIFIER = /\b(?:from|import\s*\(|require\s*\()\s*['"]([^'"\n]+)['"]/g;
+
+/** The modules a text imports or re-exports from (any specifier: a host resolves those of the project). */
+export function importSpecifiers(text: string): string[] {
+  return [...text.matchAll(SPECIFIER)].map((match) => match[1]!);
+}
 const verdicts = new Map<string, { text: string; verdict: boolean }>();
 
 /**
@@ -24,9 +29,7 @@ export function holdsDatabaseCode(filePath: string, text: string, unchanging = f
 }
 
 export function importsDatabaseCode(text: string, filePath: string, host: ProjectHost): boolean {
-  SPECIFIER.lastIndex = 0;
-  for (let match = SPECIFIER.exec(text); match !== null; match = SPECIFIER.exec(text)) {
-    const specifier = match[1]!;
+  for (const specifier of importSpecifiers(text)) {
     if (!/^(?:\.|[@~#]\/|src\/)/.test(specifier)) continue;
     const file = host.resolve(specifier, filePath);
     if (file === null) continue;
