@@ -12,7 +12,7 @@
  * imports resolved and stat'ed the same modules once per importing file.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 
 export interface ProjectHost {
   /** Files are taken not to change while the process runs (see `fileSystemHost`). */
@@ -40,6 +40,17 @@ interface CachedText {
   text: string | null;
 }
 
+/** The regular files, directories and symbolic links of a directory, as last listed. */
+interface Listing {
+  /** The directory's modification time when listed; -1 when it was no directory. */
+  mtimeMs: number;
+  /** The resolution that last checked it against the disk. */
+  resolution: number;
+  files: Set<string>;
+  dirs: Set<string>;
+  links: Set<string>;
+}
+
 interface PathsConfig {
   base: string;
   paths: [RegExp, string[]][];
@@ -55,12 +66,11 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   const texts = new Map<string, CachedText>();
   const tsconfigs = new Map<string, PathsConfig | null>();
   const workspaces = new Map<string, Map<string, string> | null>();
-  const files = new Map<string, boolean>();
   /** By importing file, then specifier: both are strings the caller already holds, so no key is built. */
   const resolved = new Map<string, Map<string, string | null>>();
 
-  // `throwIfNoEntry: false`: most candidates of a specifier do not exist, and an exception per missing
-  // candidate was most of the cost of resolving one.
+  // `throwIfNoEntry: false`: a link's target may be missing, and an exception per missing file was
+  // most of the cost of resolving one before directories were listed.
   const statFile = (file: string): boolean => {
     try {
       return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
@@ -68,11 +78,60 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
       return false;
     }
   };
+
+  /**
+   * A specifier's candidates (`./stock` -> stock.ts, stock.tsx, ... stock/index.ts) are looked up in
+   * their directory's listing rather than stat'ed one by one: most candidates do not exist (on logto,
+   * 117,632 of 161,791 stats failed). A listing is read once and, unless files are unchanging, checked
+   * against the directory's modification time once per resolution (an added, removed or renamed entry
+   * changes it); an entry that is a symbolic link is stat'ed.
+   */
+  const listings = new Map<string, Listing>();
+  let resolution = 0;
+  const listing = (dir: string): Listing => {
+    const cached = listings.get(dir);
+    if (cached !== undefined && (unchanging || cached.resolution === resolution)) return cached;
+    // `./stock/index.ts` after `./stock.ts` and its siblings were not found: the parent, just listed, says
+    // whether there is a `stock` directory at all.
+    const parent = listings.get(dirname(dir));
+    const name = basename(dir);
+    if (parent !== undefined && (unchanging || parent.resolution === resolution) && !parent.dirs.has(name) && !parent.links.has(name)) {
+      const none: Listing = { mtimeMs: -1, resolution, files: new Set(), dirs: new Set(), links: new Set() };
+      listings.set(dir, none);
+      return none;
+    }
+    let mtimeMs = -1;
+    if (!unchanging) {
+      try {
+        const stat = statSync(dir, { throwIfNoEntry: false });
+        if (stat?.isDirectory() === true) mtimeMs = stat.mtimeMs;
+      } catch {
+        mtimeMs = -1;
+      }
+      if (cached !== undefined && cached.mtimeMs === mtimeMs) {
+        cached.resolution = resolution;
+        return cached;
+      }
+    }
+    const fresh: Listing = { mtimeMs, resolution, files: new Set(), dirs: new Set(), links: new Set() };
+    if (unchanging || mtimeMs !== -1) {
+      try {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          if (entry.isFile()) fresh.files.add(entry.name);
+          else if (entry.isDirectory()) fresh.dirs.add(entry.name);
+          else if (entry.isSymbolicLink()) fresh.links.add(entry.name);
+        }
+      } catch {
+        // Not a directory, or not readable: no candidate in it exists.
+      }
+    }
+    listings.set(dir, fresh);
+    return fresh;
+  };
   const isFile = (file: string): boolean => {
-    if (!unchanging) return statFile(file);
-    let found = files.get(file);
-    if (found === undefined) files.set(file, (found = statFile(file)));
-    return found;
+    const { files, links } = listing(dirname(file));
+    const name = basename(file);
+    return files.has(name) || (links.has(name) && statFile(file));
   };
 
   const withExtension = (base: string): string | null => {
@@ -160,6 +219,7 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   return {
     unchanging,
     resolve(specifier, fromFile) {
+      resolution += 1;
       if (!unchanging) return resolveSpecifier(specifier, fromFile);
       let byFile = resolved.get(fromFile);
       if (byFile === undefined) resolved.set(fromFile, (byFile = new Map()));

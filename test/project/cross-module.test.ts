@@ -3,7 +3,7 @@
  * function or module. The CLI (through the built binary) and ESLint (through its API, on the same
  * files on disk) must report the same findings.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
@@ -602,10 +602,19 @@ export async function setUsesLeftVia(id: number, usesLeft: number) {
     expect(module).toBe(path.join(root, 'src/repo/vouchers.ts'));
     expect(editing.read(module!)).toBe(VOUCHERS);
     expect(snapshot.read(module!)).toBe(VOUCHERS);
+    // Listed before the edit, its directory is listed again once it changed.
+    expect(editing.resolve('./repo/vouchers.js', from)).toBe(module);
+    expect(editing.resolve('./repo/new-module.js', from)).toBeNull();
+    expect(editing.resolve('./repo/folder', from)).toBeNull();
     const edited = `${VOUCHERS}\nexport const edited = true;\n`;
     writeFiles(root, { 'src/repo/vouchers.ts': edited, 'src/repo/new-module.ts': 'export const added = 1;\n' });
     expect(editing.read(module!)).toBe(edited);
     expect(editing.resolve('./repo/new-module.js', from)).toBe(path.join(root, 'src/repo/new-module.ts'));
+    writeFiles(root, { 'src/repo/folder/index.ts': 'export const indexed = 1;\n' });
+    expect(editing.resolve('./repo/folder', from)).toBe(path.join(root, 'src/repo/folder/index.ts'));
+    rmSync(path.join(root, 'src/repo/new-module.ts'));
+    expect(editing.resolve('./repo/new-module.js', from)).toBeNull();
+    expect(snapshot.resolve('./repo/new-module.js', from)).toBeNull();
     expect(snapshot.read(module!)).toBe(VOUCHERS);
     expect(snapshot.resolve('./repo/vouchers.js', from)).toBe(module);
   });
