@@ -31,10 +31,17 @@ describe('finding files', () => {
   it('skips dependency and build directories', () => {
     const root = tree(
       Object.fromEntries(
-        ['node_modules/p/i.js', 'dist/i.js', 'build/i.js', 'out/i.js', 'coverage/i.js', '.next/i.js', '.git/i.js', 'src/i.ts'].map((n) => [
-          n,
-          '',
-        ]),
+        [
+          'node_modules/p/i.js',
+          'dist/i.js',
+          'build/i.js',
+          'out/i.js',
+          'coverage/i.js',
+          '.next/i.js',
+          '.git/i.js',
+          '.yarn/releases/yarn-4.0.0.cjs',
+          'src/i.ts',
+        ].map((n) => [n, '']),
       ),
     );
     expect(relative(root, walk(root).files)).toEqual(['src/i.ts']);
