@@ -130,6 +130,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
+        if (convergesOnRowsFound(unit, read, write, table, { options, resolver, units, schema })) continue;
         if (claimedBetween(unit, read, write, test, options, schema) || claimedByKey(unit, read, write, test, schema, resolver)) continue;
         // The row the read pointed at is moved off its key first: a second request's UPDATE finds none and stops.
         if (claimedByMovingKey(unit, read, write, test, schema, resolver)) continue;
@@ -1336,4 +1337,109 @@ function answersWithRead(fn: TSESTree.Node, read: Step, after: TSESTree.Node): b
     return !found;
   });
   return found;
+}
+
+/**
+ * Every test that decides the write only asks whether rows came back (`if (rows.length > 0)`, `if
+ * (total > 0)`, `if (rows.length === 0) return`), the write is aimed at exactly the rows found, by the
+ * keys read (`where: { id: { in: rows.map((r) => r.id) } }`), and it converges: a DELETE of rows picked
+ * by what they are (`page > $1`, `start_date BETWEEN ...`, no state-named column), or constant values
+ * that take each state the read picked by to where any concurrent writer could only have taken it too
+ * (`isDeleted: false` found, `isDeleted: true` written; `disabled_at IS NULL` found, the clock
+ * written; a column of two values). Without the test the write would do the same: with no rows it
+ * matches none. Two requests that both pass leave the same rows. Not when anything else the test lets
+ * run would be done twice (see `sideEffectsOnce`), nor for a status of more values (`status =
+ * 'PENDING'` found, `REJECTED` written over a concurrent `APPROVED`).
+ */
+function convergesOnRowsFound(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  table: string,
+  input: Pick<CheckInput, 'options' | 'resolver' | 'units' | 'schema'>,
+): boolean {
+  const { options, resolver, schema } = input;
+  const deciding = decidingTests(read, write, table, { ...input, unit }).filter((t) => seesResult(read, t) && controls(t, write.site.node));
+  if (deciding.length === 0 || !deciding.every((t) => t.type === 'IfStatement' && asksAnyRows(t.test, t, read))) return false;
+  if (!aimsAtRowsFound(read, write, table, resolver)) return false;
+  const state = guardsOf(read.facts.where, options.keyColumns ?? []).filter(
+    (p) => p.column !== null && p.operator !== 'in' && p.operator !== 'exists' && !isKeyColumn(p.column),
+  );
+  const kind = kindOn(write, table);
+  if (kind === 'delete') {
+    if (state.some((p) => isStateColumn(p.column!))) return false;
+  } else if (kind === 'update') {
+    if (!isConstantUpdate(write)) return false;
+    for (const p of state) {
+      const assignment = write.facts.set.find((a) => hasColumn(new Set([a.column]), p.column!));
+      if (assignment && !takesStateAlong(p, assignment, table, schema)) return false;
+    }
+  } else return false;
+  // Nothing found is no failure, and the request that wrote answers nothing after it: a one-time token
+  // (`if (!rows.length) throw`, then `used = true` and `return rows[0].user_id`) is a claim, not this.
+  return deciding.every((t) => !answersAroundWrite(unit, write, t as TSESTree.IfStatement) && sideEffectsOnce(unit, read, write, t));
+}
+
+/** A branch of `test` that skips the write answers (returns a value, throws, responds), or the code answers after the write. */
+function answersAroundWrite(unit: Unit, write: Step, test: TSESTree.IfStatement): boolean {
+  const branches = [test.consequent, test.alternate].filter((b): b is TSESTree.Statement => b !== null);
+  const writes = branches.find((b) => contains(b, write.site.node)) ?? unit.node;
+  const done = branches.find((b) => !contains(b, write.site.node));
+  if (done !== undefined && answersIn(done, unit.node, { after: null, throws: true })) return true;
+  return answersIn(writes, unit.node, { after: write.site.node, throws: false });
+}
+
+/**
+ * `rows.length`, `!rows.length`, `rows.length > 0`, `rows.length === 0`, `total > 0` (a number the
+ * read gave that is no value of a row): the condition asks whether any rows came back, nothing else.
+ */
+function asksAnyRows(expression: TSESTree.Expression, test: TSESTree.Node, read: Step): boolean {
+  const inner = unwrap(expression);
+  const carries = (node: TSESTree.Node): boolean => read.result.valueNodes.has(unwrap(node));
+  const size = (node: TSESTree.Node): boolean => {
+    const n = unwrap(node);
+    return n.type === 'MemberExpression' && !n.computed && ['length', 'size'].includes(propertyName(n) ?? '') && carries(n.object);
+  };
+  // A number the read returned, tested as no value of a row (the count a find-and-count gives).
+  const number = (node: TSESTree.Node): boolean =>
+    size(node) || (unwrap(node).type === 'Identifier' && carries(node) && !read.result.valueTests.some((t) => t.node === test));
+  const literal = (node: TSESTree.Node, ...values: number[]): boolean => {
+    const n = unwrap(node);
+    return n.type === 'Literal' && typeof n.value === 'number' && values.includes(n.value);
+  };
+  if (size(inner)) return true;
+  if (inner.type === 'UnaryExpression' && inner.operator === '!') return size(inner.argument);
+  if (inner.type !== 'BinaryExpression' || inner.left.type === 'PrivateIdentifier') return false;
+  const { left, right, operator } = inner;
+  if (['>', '!==', '!=', '===', '=='].includes(operator) && number(left) && literal(right, 0)) return true;
+  if (['>=', '<'].includes(operator) && number(left) && literal(right, 1)) return true;
+  return ['<', '!==', '!=', '===', '=='].includes(operator) && number(right) && literal(left, 0);
+}
+
+/**
+ * The write's WHERE names rows by their keys only, and some key takes its values from the rows read
+ * (`id IN (rows.map((r) => r.id))`, `where: { id: row.id }`): it writes the rows found, no others.
+ */
+function aimsAtRowsFound(read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
+  if (write.facts.tablesWritten[0] !== table || !read.facts.tablesRead.includes(table)) return false;
+  const where = write.facts.where;
+  if (where.length === 0 || !where.every((p) => p.column !== null && (p.operator === '=' || p.operator === 'in') && isKeyColumn(p.column)))
+    return false;
+  return where.some((p) => isRowKey(p.column!, table) && p.params.some((n) => dependsOn(paramOf(write, n), read.result, resolver)));
+}
+
+/**
+ * The state the read picked the row by, and the constant the write sets it to, leave a concurrent
+ * writer nowhere else to have taken it: one of a column's two values found and the other written
+ * (`is_deleted = false`, then `true`), or nothing found (`IS NULL`) and something written.
+ */
+function takesStateAlong(found: Predicate, written: Assignment, table: string, schema: Schema): boolean {
+  const value = writtenConstant(written);
+  if (found.operator === 'is null') return !/^null$/i.test(value);
+  if (found.operator !== '=') return false;
+  const tested = /(?:=|:)\s*(['"]?)([\w.-]+)\1\s*$/.exec(found.text)?.[2];
+  if (tested === undefined || tested === value) return false;
+  if (/^(?:true|false)$/i.test(tested) && /^(?:true|false)$/i.test(value)) return true;
+  const values = columnValues(schema, table, found.column!);
+  return values !== null && values.length === 2 && values.includes(tested) && values.includes(value);
 }
