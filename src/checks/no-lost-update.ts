@@ -5,7 +5,7 @@ import type { Resolver } from '../extract/scope.js';
 import { isClock, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
-import { columnName } from '../sql/keys.js';
+import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Schema } from '../schema/index.js';
 import {
   groupActs,
@@ -49,7 +49,12 @@ export interface LostWrite {
  * read returned, if any. A value fetched elsewhere with an id the read returned, a fresh id, or a
  * constant is not computed from the read.
  */
-export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrite | null {
+export function lostWrite(
+  read: Step,
+  write: Step,
+  resolver: Resolver,
+  { references = true }: { references?: boolean } = {},
+): LostWrite | null {
   if (write.facts.kind !== 'update' || sharedTable(read, write) === null) return null;
   for (const assignment of write.facts.set) {
     if (assignment.shape !== 'value') continue;
@@ -68,6 +73,7 @@ export function lostWrite(read: Step, write: Step, resolver: Resolver): LostWrit
     if (columns.size === 0 && !wholeRow) continue;
     // Computed from what identifies the row (`webhook:secret:${endpoint.id}`): the same whoever wrote in between.
     if (!wholeRow && [...columns].every((c) => identifies(read, c))) continue;
+    if (!references && !wholeRow && namesReferencedRow(assignment, columns)) continue;
     const readColumn = columns.has(assignment.column) || columns.size === 0 ? assignment.column : [...columns][0]!;
     return { assignment, readColumn, columns: [...columns], kind: jsValueKind(expression, resolver) };
   }
@@ -92,6 +98,17 @@ function keptOrNow(node: TSESTree.Node, resolver: Resolver): boolean {
 function identifies(read: Step, column: string): boolean {
   const name = columnName(column);
   return name === 'id' || read.facts.tablesRead.some((t) => ownKey(name, t)) || lookedUp(read).includes(name);
+}
+
+/**
+ * Computed only from references to other rows (`archives/${link.collectionId}/${id}.pdf`), written into
+ * another column: the reference is not written, so a concurrent change of it (the link moved) is not
+ * overwritten, and the column written held nothing the value was computed from. What it leaves is a
+ * value naming the row the reference pointed to when read, not an update lost.
+ */
+function namesReferencedRow(assignment: Assignment, columns: ReadonlySet<string>): boolean {
+  const written = columnName(assignment.column);
+  return columns.size > 0 && [...columns].every((c) => columnName(c) !== written && isKeyColumn(columnName(c)));
 }
 
 /**
@@ -137,7 +154,7 @@ export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'
       for (const write of laterWrites(unit, read)) {
         if (readProtection(read, write, true, schema) !== null || retestsReadValue(read, write, resolver) || setsOnlyWhenEmpty(write))
           continue;
-        const lost = lostWrite(read, write, resolver);
+        const lost = lostWrite(read, write, resolver, { references: false });
         if (lost) pairs.push({ read, write, lost });
       }
     }
