@@ -780,6 +780,9 @@ function decidingTests(
           !testsWhatStays(t.columns, table, units) ||
           !(removesFound ? aloneOnItsPath(unit, write, t.node) || consumesFirst(unit, write, t.node) : failsWhenGone(unit, write, t.node)),
       )
+      // `if (envelope.status === 'COMPLETED') throw` then `await sendDocument(id)`, which reads the envelope
+      // again and throws on that status itself: see `recheckedByCallee`.
+      .filter((t) => !recheckedByCallee(unit, write, table, t.columns))
       // `if (group.organisationGroup.type === 'INTERNAL') throw`, `if (!employee.isActive) throw` after
       // `findOneByUserId(user.id)`: another row's values gate the write; nothing in the row written decides it.
       .filter((t) => !testsAnotherRow(t, table, schema))
@@ -1063,6 +1066,28 @@ function testsWhatStays(columns: readonly string[] | null, table: string, units:
         (s.facts.set.length === 0 || s.facts.set.some((a) => columns.some((c) => hasColumn(new Set([a.column]), c)))),
     ),
   );
+}
+
+/**
+ * The write is made by a called function that first reads the table again and tests the same columns
+ * itself, leaving when they do not hold (`sendDocument(id)` re-reads the envelope and throws unless it is
+ * a draft): the caller's earlier test decides nothing the function does not decide again next to its
+ * write. Whether that re-check is itself a race is the function's own finding, reported where it is.
+ */
+function recheckedByCallee(unit: Unit, write: Step, table: string, columns: readonly string[] | null): boolean {
+  const derived = write.site.derived;
+  if (derived === undefined || columns === null || columns.length === 0) return false;
+  return unit.steps.some((s) => {
+    const rechecked = s.site.derived?.recheckedColumns;
+    return (
+      rechecked !== undefined &&
+      s.site.node === write.site.node &&
+      s.index < write.index &&
+      s.site.derived!.function === derived.function &&
+      s.facts.tablesRead.includes(table) &&
+      columns.every((c) => hasColumn(new Set(rechecked), c))
+    );
+  });
 }
 
 /**

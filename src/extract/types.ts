@@ -65,7 +65,19 @@ export interface QuerySite {
    * in the caller's code; this says which function runs it, in which file (null: this file), on which line,
    * the line that declares that function, and which of its parameters the statement's connection is.
    */
-  derived?: { function: string; file: string | null; line: number; declaredAt: number; connectionParam: number | null };
+  derived?: {
+    function: string;
+    file: string | null;
+    line: number;
+    declaredAt: number;
+    connectionParam: number | null;
+    /**
+     * A read the called function tests itself and leaves on when the test fails (`if (!row) throw`, `if
+     * (row.status !== 'PENDING') return`): the columns those tests read ([] for a test of presence only);
+     * absent when it does not, or when a test reads through a call and its columns cannot be told.
+     */
+    recheckedColumns?: readonly string[];
+  };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`
    * is the call as the user wrote it (`prisma.product.update`), for messages and fingerprints, and

@@ -69,6 +69,12 @@ export interface SummaryStep {
   returned: boolean;
   /** The function tests the result and leaves when it does not hold (throws, returns early). */
   tested: boolean;
+  /**
+   * With `tested`: the columns of the row those leaving tests read ([] when they only ask whether a row
+   * came back), or null when a test reads through a call. A caller's earlier test of the same columns is
+   * then tested again by the function, next to its write (see `derived.recheckedColumns`).
+   */
+  recheckedColumns: string[] | null;
   /** The function returns one column of the row (`return rows[0].stock`): that column. */
   returnedColumn: string | null;
   /** The function runs it in a `try` whose `catch` handles a unique violation (a get-or-create helper). */
@@ -117,6 +123,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
+        recheckedColumns: recheckedColumns(step),
         catchesUniqueViolation: step.catchesUniqueViolation,
         throwsWhenNoRow: step.site.derived === undefined ? step.site.rowsRequired === true : step.site.throwsWhenNoRow === true,
       })),
@@ -124,6 +131,20 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
     });
   }
   return summaries;
+}
+
+/** The columns the tests that leave on failure read of a statement's rows (see `SummaryStep.recheckedColumns`). */
+function recheckedColumns(step: Step): string[] | null {
+  if (step.facts.kind !== 'select') return null;
+  const leaving = step.result.tests.filter((t) => leavesOnFailure(t));
+  if (leaving.length === 0) return null;
+  const columns = new Set<string>();
+  for (const test of step.result.valueTests) {
+    if (!leaving.includes(test.node)) continue;
+    if (test.columns === null) return null;
+    for (const column of test.columns) columns.add(column);
+  }
+  return [...columns];
 }
 
 /** `return rows[0].stock` / `return result.rows[0]?.balance`: the column a function returns of a statement's row. */
@@ -355,6 +376,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           declaredAt: summary.line,
           // What callers pass in an options object is not followed for caller-owned state (src/flow/callers.ts).
           connectionParam: s.connectionProperty === null ? s.connectionParam : null,
+          ...(s.tested && s.recheckedColumns !== null ? { recheckedColumns: s.recheckedColumns } : {}),
         },
       });
     }

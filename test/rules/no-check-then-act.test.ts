@@ -1037,6 +1037,26 @@ export async function buyTicket(concertId: string) {
   ],
   invalid: [
     {
+      name: "a status tested, then a function that reads the row again, tests that status itself and writes: the function's own check is the race",
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+async function sendDocument(id: string) {
+  const envelope = await prisma.envelope.findUnique({ where: { id } });
+  if (!envelope || envelope.status !== 'DRAFT') throw new Error('Document already sent');
+  await prisma.envelope.update({ where: { id }, data: { status: 'PENDING' } });
+}
+
+export async function handler(id: string) {
+  const envelope = await prisma.envelope.findUnique({ where: { id } });
+  if (envelope?.status !== 'DRAFT') throw new Error('Document already sent');
+  await sendDocument(id);
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
       name: 'a token tested for expiry, deleted with the count unchecked, and a session created: two requests both get one',
       code: `
 import { Pool } from 'pg';
