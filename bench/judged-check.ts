@@ -102,6 +102,9 @@ async function currentFindings(codebases: readonly Codebase[], flags: Flags): Pr
 
 const where = (entry: { path: string; line: number }): string => `${entry.path}:${entry.line}`;
 
+/** A message that places a statement in a called function: ` (in getVoucher, vouchers.ts:5)`, ` (in f, line 12)`. */
+const ACROSS_FUNCTIONS = /\(in [^,()]+, (?:[^\s:(),]+:|line )\d+[;)]/;
+
 async function main(argv: readonly string[]): Promise<number> {
   let flags: Flags | null;
   try {
@@ -179,6 +182,15 @@ async function main(argv: readonly string[]): Promise<number> {
   ]);
   process.stdout.write(
     `${formatTable(['codebase', 'findings', 'true', 'false', 'debatable', 'unjudged', 'precision', 'true lost'], rows)}\n`,
+  );
+  // Findings the analysis across functions makes: a read, test or write of theirs is a statement a called
+  // function runs, which the message places (` (in getVoucher, vouchers.ts:5)`, src/checks/shared.ts).
+  const across = checked.flatMap((c) => c.matches.filter((m) => ACROSS_FUNCTIONS.test(m.finding.message)));
+  const acrossCount = (verdict: string | null): number => across.filter((m) => (m.judged?.verdict ?? null) === verdict).length;
+  const [acrossTrue, acrossFalse] = [acrossCount('true'), acrossCount('false')];
+  process.stdout.write(
+    `\nacross functions: ${across.length} findings, ${acrossTrue} true, ${acrossFalse} false, ${acrossCount('debatable')} debatable, ` +
+      `${acrossCount(null)} unjudged, precision ${acrossTrue + acrossFalse > 0 ? `${((100 * acrossTrue) / (acrossTrue + acrossFalse)).toFixed(0)} %` : '-'}\n`,
   );
 
   for (const c of checked) {
