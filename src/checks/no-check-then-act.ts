@@ -1402,7 +1402,39 @@ function convergesOnRowsFound(
   } else return false;
   // Nothing found is no failure, and the request that wrote answers nothing after it: a one-time token
   // (`if (!rows.length) throw`, then `used = true` and `return rows[0].user_id`) is a claim, not this.
+  if (handsRowsOn(unit, read, write)) return false;
   return deciding.every((t) => !answersAroundWrite(unit, write, t as TSESTree.IfStatement) && sideEffectsOnce(unit, read, write, t));
+}
+
+/**
+ * After the write, the rows found go on to something else, whatever the test said: an awaited call that
+ * runs no statement of the unit takes a value of them (`for (const r of due) await sendEmail(r.email)`),
+ * or another write takes one. The write then claimed them (a stamp set on the rows to be sent), and
+ * two requests that both found them both do the rest.
+ */
+function handsRowsOn(unit: Unit, read: Step, write: Step): boolean {
+  const after = write.site.node.range[1];
+  const carries = (root: TSESTree.Node): boolean => {
+    let found = false;
+    walk(root, (node) => {
+      if (found) return false;
+      if (read.result.valueNodes.has(node)) found = true;
+      return !found;
+    });
+    return found;
+  };
+  if (unit.steps.some((s) => s !== write && isWrite(s.facts) && s.site.node.range[0] > after && carries(s.site.node))) return true;
+  const sites = unit.steps.map((s) => s.site.node);
+  let handed = false;
+  walk(unit.node, (node) => {
+    if (handed) return false;
+    if (node.type === 'AwaitExpression' && node.range[0] > after) {
+      const inner = unwrap(node.argument);
+      if (!sites.some((site) => site === inner || contains(inner, site) || contains(site, inner)) && carries(inner)) handed = true;
+    }
+    return !handed;
+  });
+  return handed;
 }
 
 /** A branch of `test` that skips the write answers (returns a value, throws, responds), or the code answers after the write. */

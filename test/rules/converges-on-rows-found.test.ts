@@ -49,6 +49,22 @@ ruleTester.run('no-check-then-act: a write that converges on the rows found', ru
   ],
   invalid: [
     {
+      name: 'a claim by a stamp: the rows found are handed on after the test, so two requests both send',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function sendEmail(to: string): Promise<void>;
+export async function sendDue() {
+  const due = await prisma.reminder.findMany({ where: { sentAt: null }, select: { id: true, email: true } });
+  if (due.length > 0) {
+    await prisma.reminder.updateMany({ where: { id: { in: due.map((r) => r.id) } }, data: { sentAt: new Date() } });
+  }
+  for (const r of due) await sendEmail(r.email);
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6 }],
+    },
+    {
       name: 'a status of more values: a concurrent move to a third one is overwritten',
       code: markMissing("status: 'ACTIVE'", "status: 'MISSING'"),
       errors: [{ messageId: 'checkThenActModel', line: 5 }],
