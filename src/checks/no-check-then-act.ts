@@ -39,6 +39,7 @@ import {
 } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 import { testsAnotherRow } from './other-rows.js';
+import { compensates } from '../flow/compensation.js';
 
 export const messages = {
   checkThenAct:
@@ -124,6 +125,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           break;
         }
         if (isSafeWrite(read, write, table, resolver, options)) continue;
+        // Undoing an earlier write in a `catch` that throws again: that earlier write is the act.
+        if (compensates(unit, write)) continue;
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
         const test = decidingTests(read, write, table, { options, resolver, unit, units, schema }).find(

@@ -113,6 +113,11 @@ export interface QuerySite {
   lockNamesTransaction?: string;
   /** The called function runs the statement in a `try` whose `catch` handles a unique violation (a derived site). */
   uniqueViolationCaught?: boolean;
+  /**
+   * A write a called function runs in a `catch` that throws again, undoing what was written to the same
+   * table before the failure (src/flow/compensation.ts): it runs only when a later step failed.
+   */
+  compensation?: boolean;
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */

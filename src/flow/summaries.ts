@@ -36,6 +36,7 @@ import { isolationOption } from '../extract/kit.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
+import { compensates } from './compensation.js';
 import type { Step, Unit } from './types.js';
 
 /**
@@ -84,6 +85,8 @@ export interface SummaryStep {
    * error, even when it returns the row, so the caller's code after the call runs only when a row was written.
    */
   throwsWhenNoRow: boolean;
+  /** It undoes, in a `catch` that throws again, what was written to its table before (src/flow/compensation.ts). */
+  compensation: boolean;
 }
 
 export interface FunctionSummary {
@@ -126,6 +129,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         recheckedColumns: recheckedColumns(step),
         catchesUniqueViolation: step.catchesUniqueViolation,
         throwsWhenNoRow: step.site.derived === undefined ? step.site.rowsRequired === true : step.site.throwsWhenNoRow === true,
+        compensation: compensates(unit, step),
       })),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
@@ -366,6 +370,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         ...((s.tested && !s.returned) || s.throwsWhenNoRow ? { rowsRequired: true } : {}),
         ...(s.throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
         ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),
+        ...(s.compensation ? { compensation: true } : {}),
         ...(s.connectionWhenOmitted !== null ? { connectionWhenOmitted: s.connectionWhenOmitted } : {}),
         countHint: s.countHint,
         ...(s.transactionHint !== undefined ? { transactionHint: s.transactionHint } : {}),
