@@ -85,7 +85,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const table = sharedTable(read, write);
         if (table === null || write.site === read.site || protects(readProtection(read, write, false, schema), unit, read, write, table))
           continue;
-        const unique = uniqueColumnSet(read, write, table);
+        const unique = uniqueColumnSet(read, write, table, resolver);
         const uniqueTest = unique === null ? undefined : read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
         if (unique !== null && uniqueTest !== undefined && !asksWhetherTaken(read, uniqueTest)) {
           // What the rows hold was tested (a balance summed over a card's transactions) and the write moves
@@ -1246,13 +1246,16 @@ function readStateColumns(read: Step, options: CheckInput['options']): string[] 
  * `column = <value>` (COUNT(*), EXISTS, or any row), the write sets `column` to a value from the client.
  * Returns that column.
  */
-function uniqueColumnSet(read: Step, write: Step, table: string): string | null {
+function uniqueColumnSet(read: Step, write: Step, table: string, resolver: CheckInput['resolver']): string | null {
   if (kindOn(write, table) !== 'update' || write.facts.tablesWritten[0] !== table) return null;
   const looked = read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length > 0);
   const set = write.facts.set.find((a) => a.shape === 'value' && a.params.length > 0 && looked.some((p) => p.column === a.column));
   if (!set) return null;
   // The write is aimed at a row by its key, not by the value looked up.
   if (write.facts.where.some((p) => p.column === set.column)) return null;
+  // Aimed at the rows found, by their own ids (`where: { id: { in: links.map((l) => l.id) } }`): it moves the
+  // rows holding the value looked up to another one; a uniqueness check writes it onto a row of its own.
+  if (aimsAtRowsFound(read, write, table, resolver)) return null;
   return set.column;
 }
 

@@ -37,6 +37,18 @@ export async function redeem(token: string) {
 `,
     },
     {
+      name: 'uniqueness: the rows holding the value are moved off it by their own ids, batch after batch',
+      code: `${pg}
+export async function handOver(projectId: number, archiveId: number) {
+  while (true) {
+    const { rows } = await pool.query('SELECT id FROM links WHERE project_id = $1 LIMIT 100', [projectId]);
+    if (rows.length === 0) break;
+    await pool.query('UPDATE links SET project_id = $1 WHERE id = ANY($2)', [archiveId, rows.map((r) => r.id)]);
+  }
+}
+`,
+    },
+    {
       name: 'token: SELECT ... FOR UPDATE inside the transaction',
       code: `${pg}
 export async function redeem(token: string) {
