@@ -660,12 +660,33 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node, along: (node: TSESTre
     if (awaited) return false;
     if (node.type === 'AwaitExpression' && node.range[0] > test.range[0] && controls(test, node) && along(node)) {
       const inner = unwrap(node.argument);
-      if (!sites.some((site) => site === inner || contains(inner, site) || contains(site, inner))) awaited = true;
+      if (!sites.some((site) => site === inner || contains(inner, site) || contains(site, inner)) && !sameWhenRepeated(inner))
+        awaited = true;
     }
     return !awaited;
   });
   return awaited;
 }
+
+/**
+ * A call whose name says it only reads (`getCurrentPlan`, `findUser`, `loadConfig`, `verifyCode`) or
+ * takes something away (`removeQueues`, `deleteSecret`, `invalidateCache`, `expireMany`, `revokeToken`):
+ * made twice by two requests that both pass, it leaves what it leaves once, as a second DELETE does.
+ * Not a get-or-create (`getOrCreateCustomer`), nor a bare `fetch(url, ...)`, which can post anything.
+ */
+function sameWhenRepeated(call: TSESTree.Node): boolean {
+  if (call.type !== 'CallExpression') return false;
+  const callee = unwrap(call.callee);
+  const name =
+    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed ? propertyName(callee) : null;
+  if (name === null || CREATES.test(name)) return false;
+  return READS_ONLY.test(name) || TAKES_AWAY.test(name);
+}
+
+const READS_ONLY = /^(?:get|find|fetch|load|read|list|lookup|count|is|has|can|validate|verify)(?:[A-Z_]|$)(?<!^fetch$)/;
+const TAKES_AWAY =
+  /^(?:remove|delete|destroy|invalidate|expire|purge|evict|clear|revoke|unlink|detach|unregister|unsubscribe|disconnect)(?:[A-Z_]|$)/;
+const CREATES = /(?:Or|And)(?:Create|Insert|Upsert|Add|Set|Update)|^(?:fetch)$/;
 
 /**
  * Whether code in `root` answers: returns a value, or answers an HTTP request (with `throws`, throws
@@ -1436,7 +1457,12 @@ function handsRowsOn(unit: Unit, read: Step, write: Step): boolean {
     if (handed) return false;
     if (node.type === 'AwaitExpression' && node.range[0] > after) {
       const inner = unwrap(node.argument);
-      if (!sites.some((site) => site === inner || contains(inner, site) || contains(site, inner)) && carries(inner)) handed = true;
+      if (
+        !sites.some((site) => site === inner || contains(inner, site) || contains(site, inner)) &&
+        carries(inner) &&
+        !sameWhenRepeated(inner)
+      )
+        handed = true;
     }
     return !handed;
   });
