@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Step, Unit } from '../flow/index.js';
+import type { Step, Unit, ValueTest } from '../flow/index.js';
 import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
@@ -807,6 +807,9 @@ function decidingTests(
       // `if (envelope.status === 'COMPLETED') throw` then `await sendDocument(id)`, which reads the envelope
       // again and throws on that status itself: see `recheckedByCallee`.
       .filter((t) => !recheckedByCallee(unit, write, table, t.columns))
+      // `if (body.externalId !== undefined && body.externalId !== session.externalId) return 422`: what
+      // the write sets of the columns tested is what they hold (see `keepsTestedValue`).
+      .filter((t) => kind !== 'update' || !keepsTestedValue(t, read, write, resolver))
       // `if (group.organisationGroup.type === 'INTERNAL') throw`, `if (!employee.isActive) throw` after
       // `findOneByUserId(user.id)`: another row's values gate the write; nothing in the row written decides it.
       .filter((t) => !testsAnotherRow(t, table, schema))
@@ -816,6 +819,33 @@ function decidingTests(
       // concurrent request can make a wrong password right, so nothing is claimed.
       .filter((t) => t.columns === null || t.columns.length === 0 || !t.columns.every((c) => CREDENTIAL.test(columnName(c))))
       .map((t) => t.node)
+  );
+}
+
+/**
+ * The test refuses a change of what it read (`if (body.externalId !== undefined && body.externalId !==
+ * session.externalId) return json({ error: 'externalId cannot be changed' }, 422)`), and the UPDATE sets
+ * the column to that same value (`externalId: body.externalId`): where the write runs, it stores what the
+ * row held when read, so it does not move what was tested. The test is the UPDATE's own of other columns.
+ * Every column the test reads that the write sets must be held so, by one `!==` comparison with the row
+ * among conjuncts that read nothing else of it.
+ */
+function keepsTestedValue(test: ValueTest, read: Step, write: Step, resolver: CheckInput['resolver']): boolean {
+  const node = test.node;
+  if (node.type !== 'IfStatement' || node.alternate !== null || !exitsEarly(node.consequent) || test.columns === null) return false;
+  const onRow = (e: TSESTree.Node): boolean => dependsOn(e, read.result, resolver);
+  const parts = conjuncts(node.test);
+  const compared = parts.filter(
+    (c): c is TSESTree.BinaryExpression => c.type === 'BinaryExpression' && (c.operator === '!==' || c.operator === '!='),
+  );
+  const rowSide = compared.filter((c) => onRow(c.left) !== onRow(c.right));
+  if (rowSide.length !== 1 || parts.some((c) => c !== rowSide[0] && onRow(c))) return false;
+  const comparison = rowSide[0]!;
+  const value = onRow(comparison.left) ? comparison.right : comparison.left;
+  const writes = write.facts.set.filter((a) => test.columns!.some((c) => hasColumn(new Set([a.column]), c)));
+  return (
+    writes.length > 0 &&
+    writes.every((a) => a.shape === 'value' && a.params.length === 1 && sameValue(paramOf(write, a.params[0]), value, resolver))
   );
 }
 
