@@ -1550,11 +1550,14 @@ function aimsAtRowsFound(read: Step, write: Step, table: string, resolver: Check
 /**
  * The state the read picked the row by, and the constant the write sets it to, leave a concurrent
  * writer nowhere else to have taken it: one of a column's two values found and the other written
- * (`is_deleted = false`, then `true`), or nothing found (`IS NULL`) and something written.
+ * (`is_deleted = false`, then `true`), nothing found (`IS NULL`) and something written, or something
+ * found (`IS NOT NULL`) and NULL written.
  */
 function takesStateAlong(found: Predicate, written: Assignment, table: string, schema: Schema): boolean {
   const value = writtenConstant(written);
   if (found.operator === 'is null') return !/^null$/i.test(value);
+  // Something found (`disabledAt: { not: null }`) and cleared: the other side of a stamp, as above.
+  if (found.operator === 'is not null') return /^null$/i.test(value);
   if (found.operator !== '=') return false;
   const tested = /(?:=|:)\s*(['"]?)([\w.-]+)\1\s*$/.exec(found.text)?.[2];
   if (tested === undefined || tested === value) return false;
