@@ -1,20 +1,18 @@
 import { description, messages, type MessageId as CheckMessageId } from '../src/checks/no-lock-outside-transaction.js';
-import { createRule, gated, reportFindings, withFailureMessage, type AnalysisFailed } from './utils.js';
+import { createRule, reportFindings, withFailureMessage, type AnalysisFailed } from './utils.js';
 
 export type MessageId = CheckMessageId | AnalysisFailed;
 
-export default gated(
-  createRule<[], MessageId>({
-    name: 'no-lock-outside-transaction',
-    meta: {
-      type: 'problem',
-      docs: { description },
-      messages: withFailureMessage(messages),
-      schema: [],
-    },
-    defaultOptions: [],
-    create(context) {
-      return reportFindings(context, 'no-lock-outside-transaction');
-    },
-  }),
-);
+export default createRule<[], MessageId>({
+  name: 'no-lock-outside-transaction',
+  meta: {
+    type: 'problem',
+    docs: { description },
+    messages: withFailureMessage(messages),
+    schema: [],
+  },
+  defaultOptions: [],
+  create(context) {
+    return reportFindings(context, 'no-lock-outside-transaction');
+  },
+});

@@ -1,20 +1,18 @@
 import { description, messages, type MessageId as CheckMessageId } from '../src/checks/no-lost-update.js';
-import { createRule, gated, reportFindings, withFailureMessage, type AnalysisFailed } from './utils.js';
+import { createRule, reportFindings, withFailureMessage, type AnalysisFailed } from './utils.js';
 
 export type MessageId = CheckMessageId | AnalysisFailed;
 
-export default gated(
-  createRule<[], MessageId>({
-    name: 'no-lost-update',
-    meta: {
-      type: 'problem',
-      docs: { description },
-      messages: withFailureMessage(messages),
-      schema: [],
-    },
-    defaultOptions: [],
-    create(context) {
-      return reportFindings(context, 'no-lost-update');
-    },
-  }),
-);
+export default createRule<[], MessageId>({
+  name: 'no-lost-update',
+  meta: {
+    type: 'problem',
+    docs: { description },
+    messages: withFailureMessage(messages),
+    schema: [],
+  },
+  defaultOptions: [],
+  create(context) {
+    return reportFindings(context, 'no-lost-update');
+  },
+});
