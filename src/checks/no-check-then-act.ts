@@ -1133,14 +1133,16 @@ function recheckedByCallee(unit: Unit, write: Step, table: string, columns: read
   if (derived === undefined || columns === null || columns.length === 0) return false;
   return unit.steps.some((s) => {
     const rechecked = s.site.derived?.recheckedColumns;
-    return (
-      rechecked !== undefined &&
-      s.site.node === write.site.node &&
-      s.index < write.index &&
-      s.site.derived!.function === derived.function &&
-      s.facts.tablesRead.includes(table) &&
-      columns.every((c) => hasColumn(new Set(rechecked), c))
-    );
+    if (
+      rechecked === undefined ||
+      s.site.node !== write.site.node ||
+      s.index >= write.index ||
+      s.site.derived!.function !== derived.function ||
+      !s.facts.tablesRead.includes(table)
+    )
+      return false;
+    const tested = new Set(rechecked);
+    return columns.every((c) => hasColumn(tested, c));
   });
 }
 
