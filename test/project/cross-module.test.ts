@@ -3,7 +3,7 @@
  * function or module. The CLI (through the built binary) and ESLint (through its API, on the same
  * files on disk) must report the same findings.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
@@ -612,6 +612,11 @@ export async function setUsesLeftVia(id: number, usesLeft: number) {
     expect(editing.resolve('./repo/new-module.js', from)).toBe(path.join(root, 'src/repo/new-module.ts'));
     writeFiles(root, { 'src/repo/folder/index.ts': 'export const indexed = 1;\n' });
     expect(editing.resolve('./repo/folder', from)).toBe(path.join(root, 'src/repo/folder/index.ts'));
+    // A candidate that is a symbolic link is stat'ed: followed to a file, not to a directory or nothing.
+    symlinkSync(path.join(root, 'src/repo/vouchers.ts'), path.join(root, 'src/repo/linked.ts'));
+    symlinkSync(path.join(root, 'src/repo/missing.ts'), path.join(root, 'src/repo/dangling.ts'));
+    expect(editing.resolve('./repo/linked.js', from)).toBe(path.join(root, 'src/repo/linked.ts'));
+    expect(editing.resolve('./repo/dangling.js', from)).toBeNull();
     rmSync(path.join(root, 'src/repo/new-module.ts'));
     expect(editing.resolve('./repo/new-module.js', from)).toBeNull();
     expect(snapshot.resolve('./repo/new-module.js', from)).toBeNull();
