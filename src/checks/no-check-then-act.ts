@@ -781,9 +781,13 @@ function decidingTests(
   // An INSERT that runs only once the row was found (`if (!base) throw NotFound`, then a copy with a
   // fresh id) adds another row: "two requests both see nothing" cannot happen on it, whatever else the
   // code tests of the row it found (`if (template.type !== 'TEMPLATE') throw`, then the copy). Not a
-  // count (`if (n === 0) throw`, then `if (n >= limit) throw`: the INSERT still acts on how many there are).
+  // count (`if (n === 0) throw`, then `if (n >= limit) throw`: the INSERT still acts on how many there are),
+  // nor a list found non-empty (`if (!requests.length) throw`, then `requests.every(r => r.expired)` decides
+  // a new request: the INSERT adds to the rows the code tested, two requests both see them all expired).
   if (kind === 'insert') {
-    const found = !read.facts.aggregate && read.result.tests.some((t) => t !== read.site.node && exitsWhenMissing(read, t, write));
+    const found =
+      !read.facts.aggregate &&
+      read.result.tests.some((t) => t !== read.site.node && exitsWhenMissing(read, t, write) && !testsListLength(t, read));
     return found ? [] : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
   }
   const assigned = new Set(write.facts.set.map((a) => a.column));
@@ -1206,6 +1210,32 @@ function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean
   return missing(test.test, read);
 }
 
+/** `rows.every(...)`, `rows.some(...)`, `rows.includes(...)`: a boolean computed over the rows' values. */
+function testsEveryRow(node: TSESTree.Node): boolean {
+  const inner = unwrap(node);
+  if (inner.type !== 'CallExpression' || inner.callee.type !== 'MemberExpression') return false;
+  const name = propertyName(inner.callee);
+  return name === 'every' || name === 'some' || name === 'includes';
+}
+
+/** The test reads how many rows a list holds (`!rows.length`, `rows.length === 0`), not whether one row came back. */
+function testsListLength(test: TSESTree.Node, read: Step): boolean {
+  if (test.type !== 'IfStatement') return false;
+  let lengthOfRows = false;
+  const visit = (node: TSESTree.Node): void => {
+    if (lengthOfRows) return;
+    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'length') {
+      if (read.result.valueNodes.has(node) || read.result.valueNodes.has(node.object)) lengthOfRows = true;
+    }
+    for (const key of ['test', 'argument', 'left', 'right', 'expression', 'object'] as const) {
+      const child = (node as unknown as Record<string, TSESTree.Node | undefined>)[key];
+      if (child && typeof child === 'object' && 'type' in child) visit(child);
+    }
+  };
+  visit(test.test);
+  return lengthOfRows;
+}
+
 /**
  * The test stops the function when no row came back: `if (!row) throw ...`, `if (!row) return ...`, not
  * `if (!user) { user = await findByEmail(...) }`, after which the code runs on without the row.
@@ -1243,7 +1273,8 @@ function missing(expression: TSESTree.Expression, read: Step): boolean {
   const nothing = (node: TSESTree.Node): boolean => isNullish(node) || (node.type === 'Literal' && node.value === 0);
   switch (expression.type) {
     case 'UnaryExpression':
-      return expression.operator === '!' && carries(expression.argument);
+      // `!rows.every(...)`, `!rows.some(...)`: a test of the rows' values, not of their absence.
+      return expression.operator === '!' && carries(expression.argument) && !testsEveryRow(expression.argument);
     case 'LogicalExpression':
       // `if (!a || !b) throw`: the rest runs only when neither is missing.
       return expression.operator === '||' && (missing(expression.left, read) || missing(expression.right, read));

@@ -196,6 +196,32 @@ export async function signIn(providerId: string, email: string) {
       errors: [{ messageId: 'checkThenInsertModel' }],
     },
     {
+      name: 'a list found non-empty, then a test of all its rows decides a new one: both requests see them all expired',
+      code: `${client}
+export async function submit(accountId: string) {
+  const requests = await prisma.request.findMany({ where: { accountId } });
+  if (!requests.length) throw new Error('No request found');
+  if (!requests.every((r) => r.status === 'EXPIRED')) throw new Error('Already submitted');
+  await prisma.request.create({ data: { accountId, status: 'REQUESTED' } });
+}
+`,
+      errors: [{ messageId: 'checkThenInsertModel' }],
+    },
+    {
+      name: 'a list found non-empty, then the new one created in the branch where all its rows are expired',
+      code: `${client}
+export async function submit(accountId: string) {
+  const requests = await prisma.request.findMany({ where: { accountId } });
+  if (!requests.length) throw new Error('No request found');
+  let request;
+  if (requests.every((r) => r.status === 'EXPIRED')) request = await prisma.request.create({ data: { accountId, status: 'REQUESTED' } });
+  else throw new Error('Already submitted');
+  return request;
+}
+`,
+      errors: [{ messageId: 'checkThenInsertModel' }],
+    },
+    {
       name: 'a limit counted, with a stop when there are none: the INSERT still acts on how many there are',
       code: `${client}
 export async function addMember(teamId: string, userId: string) {
