@@ -131,6 +131,41 @@ const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
   join: 'computed',
 };
 
+/**
+ * What a callback's return value becomes when the callback is given to an array method: `ids.map((id)
+ * => ({ version: byId[id].version }))` builds the array (the call, returned), `ids.filter((id) =>
+ * byId[id].deleted)` only decides which elements stay (null: it goes nowhere); undefined for any other
+ * function, whose return value is its caller's.
+ */
+function arrayCallbackCall(fn: TSESTree.Node | null): TSESTree.CallExpression | null | undefined {
+  const call = fn?.parent;
+  if (!fn || !isFunction(fn) || call?.type !== 'CallExpression' || call.arguments[0] !== fn) return undefined;
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression') return undefined;
+  const name = propertyName(callee);
+  if (name === null || !Object.hasOwn(CALLBACK_RESULTS, name)) return undefined;
+  return CALLBACK_RESULTS[name] === 'built' ? call : null;
+}
+
+/** Array methods that call back per element: whether the callback's return value builds the result. */
+const CALLBACK_RESULTS: Record<string, 'built' | 'decides'> = {
+  map: 'built',
+  flatMap: 'built',
+  filter: 'decides',
+  find: 'decides',
+  findLast: 'decides',
+  findIndex: 'decides',
+  findLastIndex: 'decides',
+  some: 'decides',
+  every: 'decides',
+  forEach: 'decides',
+};
+
+function enclosingFunction(node: TSESTree.Node): TSESTree.Node | null {
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
+  return null;
+}
+
 function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
   use.tests.push(node);
   const lookedUp = path.lookedUp === true ? { lookedUp: true } : {};
@@ -260,7 +295,16 @@ function followValue(
           bind(parent.left, path);
         else use.handedOff = true;
         return;
-      case 'ReturnStatement':
+      case 'ReturnStatement': {
+        // `ids.map((id) => { return { version: byId[id].version }; })`: the array's value, not the function's.
+        const mapped = arrayCallbackCall(enclosingFunction(parent));
+        if (mapped === undefined) use.returned = true;
+        else if (mapped !== null) {
+          current = mapped;
+          continue;
+        }
+        return;
+      }
       case 'YieldExpression':
         use.returned = true;
         return;
@@ -271,7 +315,12 @@ function followValue(
             current = call;
             continue;
           }
-          use.returned = true;
+          const mapped = arrayCallbackCall(parent);
+          if (mapped === undefined) use.returned = true;
+          else if (mapped !== null) {
+            current = mapped;
+            continue;
+          }
         }
         return;
       case 'IfStatement':

@@ -149,6 +149,23 @@ describe('flow: result usage', () => {
     expect(stepsOf(model, 'g')[0]?.returned).toBe(true);
   });
 
+  it("a value built in an array method's callback is the array's, not the function's return value", () => {
+    const model = modelOf(`
+      export async function f(pool: Pool, ids: string[]) {
+        const { rows } = await pool.query('SELECT id, version FROM t WHERE id = ANY($1)', [ids]);
+        const byId = keyBy(rows, 'id');
+        const list = ids.map((id) => ({ id, version: byId[id].version }));
+        const kept = ids.filter((id) => { return byId[id].version > 0; });
+        await pool.query('UPDATE t SET n = 0 WHERE id = ANY($1)', [list.map((d) => d.id)]);
+      }
+      export async function g(pool: Pool, ids: string[]) {
+        const { rows } = await pool.query('SELECT id, version FROM t WHERE id = ANY($1)', [ids]);
+        return ids.map((id) => { return rows.find((r) => r.id === id); });
+      }`);
+    expect(stepsOf(model, 'f')[0]?.returned).toBe(false);
+    expect(stepsOf(model, 'g')[0]?.returned).toBe(true);
+  });
+
   it('does not treat the result of the next query as derived from a value passed to it', () => {
     const model = modelOf(`
       export async function f(client: PoolClient) {
