@@ -796,7 +796,14 @@ function decidingTests(
   const stateColumns = readStateColumns(read, options);
   // Housekeeping: rows older than a bound (`updatedAt: { lt: subDays(now, 90) }`) deleted by the batch.
   if (kind === 'delete' && stateColumns.length > 0 && agedOnly(read, options)) return [];
-  if (stateColumns.length > 0 && (kind === 'delete' || stateColumns.some((c) => assigned.has(c)))) return read.result.tests;
+  // `if (field) await deleteField(field.id)`, where deleteField reads the row again `where: { id, deletedTime:
+  // null }` and throws when it is gone: that question is asked again next to the write (`rereadByCallee`).
+  if (
+    stateColumns.length > 0 &&
+    (kind === 'delete' || stateColumns.some((c) => assigned.has(c))) &&
+    !rereadByCallee(unit, read, write, table, kind === 'delete' ? stateColumns : stateColumns.filter((c) => assigned.has(c)), options)
+  )
+    return read.result.tests;
   const written = (c: string): boolean => hasColumn(assigned, c);
   const removesFound = kind === 'delete' && deletesFoundRow(read, write, table, resolver);
   return (
@@ -1148,6 +1155,60 @@ function recheckedByCallee(unit: Unit, write: Step, table: string, columns: read
     const tested = new Set(rechecked);
     return columns.every((c) => hasColumn(tested, c));
   });
+}
+
+/**
+ * The write is made by a called function that first reads the rows it writes again, by their key, under
+ * the read's own conditions on the state the write changes (`where: { id: { in: ids }, deletedTime: null
+ * }` after `where: { tableId, id, deletedTime: null }`, before `data: { deletedTime: new Date() }`), and
+ * leaves when that re-read does not find them all (`if (rows.length !== ids.length) throw`): whether the
+ * state still holds is asked again by the function, next to its write, so the caller's earlier answer
+ * decides nothing there. Whether the function's own read, test and write race is its own finding,
+ * reported where it is. A condition compared with a value passed in (`status = $3`) is not told to be
+ * the same one, so it keeps the caller's test.
+ */
+function rereadByCallee(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  table: string,
+  changed: readonly string[],
+  options: CheckInput['options'],
+): boolean {
+  const derived = write.site.derived;
+  if (derived === undefined || read.facts.aggregate) return false;
+  const asked = guardsOf(read.facts.where, options.keyColumns ?? []).filter((p) => p.column !== null && changed.includes(p.column));
+  if (asked.length === 0) return false;
+  return unit.steps.some(
+    (s) =>
+      s.site.derived?.recheckedColumns !== undefined &&
+      s.site.node === write.site.node &&
+      s.index < write.index &&
+      s.site.derived.function === derived.function &&
+      s.facts.kind === 'select' &&
+      !s.facts.aggregate &&
+      s.facts.tablesRead.includes(table) &&
+      s.facts.where.some(
+        (q) => q.role === 'key' && q.column !== null && isKeyColumn(q.column) && (q.operator === '=' || q.operator === 'in'),
+      ) &&
+      asked.every((p) => s.facts.where.some((q) => asksTheSame(p, q))),
+  );
+}
+
+/** The same condition on the row's state, with no value passed in (`deletedTime: null`, `status = 'open'`). */
+function asksTheSame(first: Predicate, again: Predicate): boolean {
+  return (
+    first.column === again.column &&
+    first.params.length === 0 &&
+    again.params.length === 0 &&
+    first.operator === again.operator &&
+    conditionText(first) === conditionText(again)
+  );
+}
+
+/** `"deleted_at" IS NULL` and `deleted_at is null` alike; a model call's `deletedTime: null` as written. */
+function conditionText(p: Predicate): string {
+  return p.text.replace(/["`\s]/g, '').toLowerCase();
 }
 
 /**
