@@ -6,6 +6,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { SqlDialect } from '../sql/facts.js';
 import { detectPlaceholderStyle, parameterRoles, toDollarPlaceholders, type PlaceholderStyle } from '../sql/index.js';
 import { objectProperty, propertyName, unwrap } from './ast.js';
+import { freshPerRun } from './scratch.js';
 import type { Definition, ExtractContext, SqlText } from './types.js';
 
 type Resolve = (id: TSESTree.Identifier) => Definition | null;
@@ -238,10 +239,15 @@ export function spliceIdentifierHoles(sql: SqlText, ctx: ExtractContext): SqlTex
   let changed = false;
   let complete = sql.complete;
   const params = [...sql.params];
+  const scratch: string[] = [];
   const nameOf = (n: number): string | null => {
     const node = sql.params[n - 1];
     if (!node) return null;
-    const parts = staticIdentifier(node, ctx, 0) ?? [`\${${written(node)}}`];
+    let parts = staticIdentifier(node, ctx, 0);
+    if (parts === null) {
+      parts = [`\${${written(node)}}`];
+      if (freshPerRun(node, ctx)) scratch.push(parts[0]!);
+    }
     return parts
       .map((part) =>
         /^[a-z_][a-z0-9_]*$/.test(part) && !RESERVED.has(part) ? part : `${quote}${part.replaceAll(quote, quote + quote)}${quote}`,
@@ -265,7 +271,8 @@ export function spliceIdentifierHoles(sql: SqlText, ctx: ExtractContext): SqlTex
     text = text.replace(identBindings, (whole, k: string) => nameOf(Number(k)) ?? whole);
     changed = true;
   }
-  return changed ? { ...sql, text, params, complete } : sql;
+  if (!changed) return sql;
+  return scratch.length > 0 ? { ...sql, text, params, complete, scratch } : { ...sql, text, params, complete };
 }
 
 /** Words that must be quoted to stand as a name. */

@@ -22,6 +22,11 @@ export interface SqlText {
   /** Every part of the text was known statically (no unknown `${}` fragment spliced in). */
   complete: boolean;
   dialect: SqlDialect;
+  /**
+   * Names spliced in (as the text writes them, unquoted) whose value is made afresh for each run
+   * (`` `work_${randomUUID()}` ``): tables no one else can name, so nothing on them races.
+   */
+  scratch?: string[];
 }
 
 export type QueryNode = TSESTree.CallExpression | TSESTree.TaggedTemplateExpression;

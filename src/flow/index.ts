@@ -7,7 +7,7 @@ import { contains, expressionPath, functionName, isFunction, propertyName, unwra
 import { isErrorFirstCallback, isPromiseExecutor } from '../extract/callbacks.js';
 import type { ExtractResult } from '../extract/index.js';
 import type { QuerySite, TransactionCall, TransactionScope } from '../extract/types.js';
-import type { Isolation, SqlAnalysis, SqlDialect } from '../sql/facts.js';
+import type { Isolation, SqlAnalysis, SqlDialect, StatementFacts } from '../sql/facts.js';
 import type { CallerOracle, CallerVerdict } from './callers.js';
 import { resultUse } from './results.js';
 import { parameterIndex } from './summaries.js';
@@ -193,6 +193,8 @@ function buildSteps(unit: FunctionNode | TSESTree.Program, sites: QuerySite[], c
     if (connection.kind === 'pool') Object.assign(state, { state: 'none', id: ++transactionIds, isolation: null, transactionLock: null });
     const analysis = services.analyze(site);
     analysis.statements.forEach((facts, statementIndex) => {
+      // A statement only on tables whose names this run made afresh races with no one.
+      if (onScratchOnly(facts, site.sql.scratch)) return;
       const transaction: TransactionState = {
         state: state.state,
         id: state.id,
@@ -449,4 +451,12 @@ function enclosingScope(
     current = current.parent;
   }
   return null;
+}
+
+/** Every table the statement reads or writes is one whose name was made afresh for this run. */
+function onScratchOnly(facts: StatementFacts, scratch: readonly string[] | undefined): boolean {
+  if (scratch === undefined) return false;
+  const tables = [...facts.tablesRead, ...facts.tablesWritten];
+  const names = new Set(scratch.map((name) => name.toLowerCase()));
+  return tables.length > 0 && tables.every((table) => names.has(table.replaceAll('"', '').toLowerCase()));
 }
