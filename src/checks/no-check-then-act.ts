@@ -1258,11 +1258,13 @@ const CREDENTIAL = /^(?:.*_)?(?:password|passwd|pass_hash|password_hash|hashed_p
 
 /**
  * The test lets what follows run only when the read found its row: `if (!row) throw`, `if (row ===
- * null) return`, `if (rows.length === 0) return`, or a library that rejects an empty result.
+ * null) return`, `if (rows.length === 0) return`, or a library that rejects an empty result. An `else`
+ * after a branch that leaves (`if (!row) return notFound(); else if (row.ownerId !== userId) return
+ * forbidden();`) runs only on a row found, as the code after the `if` does.
  */
 function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean {
   if (test === read.site.node) return true;
-  if (test.type !== 'IfStatement' || test.alternate !== null) return false;
+  if (test.type !== 'IfStatement' || (test.alternate !== null && !exitsEarly(test.consequent))) return false;
   // `if (!account) { account = await create(...) }`: the INSERT runs when the row is missing: get-or-create.
   if (write.site.node.range[0] >= test.consequent.range[0] && write.site.node.range[1] <= test.consequent.range[1]) return false;
   // A test of the row's values (`if (!row.active)`) stops on a row that is there, unless its chain starts

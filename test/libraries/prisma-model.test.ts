@@ -156,6 +156,18 @@ export async function duplicate(where: Prisma.EnvelopeWhereInput, asTemplate: bo
 `,
     },
     {
+      name: 'a copy created once the source was found, the tests of what it is chained as else-if after the 404',
+      code: `${client}
+export async function duplicate(slug: string, userId: string, newSlug: string) {
+  const poll = await prisma.poll.findFirst({ where: { slug } });
+  if (!poll) throw new Error('Poll not found');
+  else if (poll.ownerId !== userId) throw new Error('Forbidden');
+  else if (poll.type !== 'PUBLIC') throw new Error('Only public polls can be copied');
+  return prisma.poll.create({ data: { slug: newSlug, title: poll.title, ownerId: userId } });
+}
+`,
+    },
+    {
       name: 'a copy created once the source was found, tested through an optional chain on it',
       code: `${client}
 export async function useTemplate(token: string, where: Prisma.EnvelopeWhereInput) {
@@ -220,6 +232,19 @@ export async function submit(accountId: string) {
 }
 `,
       errors: [{ messageId: 'checkThenInsertModel' }],
+    },
+    {
+      name: 'a missing row only logged, with an else-if after it: the code runs on without the row, and the create acts on its absence',
+      code: `${client}
+export async function signIn(providerId: string, email: string) {
+  const user = await prisma.user.findFirst({ where: { providerId } });
+  if (!user) console.warn('first sign-in', providerId);
+  else if (user.disabled) throw new Error('Disabled');
+  if (!user) return prisma.user.create({ data: { providerId, email } });
+  return user;
+}
+`,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 22 }],
     },
     {
       name: 'a limit counted, with a stop when there are none: the INSERT still acts on how many there are',
