@@ -125,6 +125,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           break;
         }
         if (isSafeWrite(read, write, table, resolver, options)) continue;
+        // The row written is one this function created after the read: not the row the read tested.
+        if (aimsAtRowCreated(unit, read, write, table, resolver)) continue;
         // Undoing an earlier write in a `catch` that throws again: that earlier write is the act.
         if (compensates(unit, write)) continue;
         const insert = kindOn(write, table) === 'insert';
@@ -1629,6 +1631,34 @@ function asksAnyRows(expression: TSESTree.Expression, test: TSESTree.Node, read:
   if (['>', '!==', '!=', '===', '=='].includes(operator) && number(left) && literal(right, 0)) return true;
   if (['>=', '<'].includes(operator) && number(left) && literal(right, 1)) return true;
   return ['<', '!==', '!=', '===', '=='].includes(operator) && number(right) && literal(left, 0);
+}
+
+/**
+ * An UPDATE or DELETE aimed, by the row's own key, at a row an INSERT of this function made after the
+ * read (`const project = await Collective.create(data)`, then `project.update({ image })`): the read
+ * could not have seen that row, so nothing it tested is in it. Not after an INSERT with `ON CONFLICT`
+ * (an upsert answers with the row already there, which may be the one read).
+ */
+function aimsAtRowCreated(unit: Unit, read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
+  const kind = kindOn(write, table);
+  if ((kind !== 'update' && kind !== 'delete') || write.facts.tablesWritten[0] !== table) return false;
+  const where = write.facts.where;
+  if (where.length === 0 || !where.every((p) => p.column !== null && p.operator === '=' && isKeyColumn(p.column))) return false;
+  const created = unit.steps.filter(
+    (s) =>
+      s.index > read.index &&
+      s.index < write.index &&
+      s.facts.kind === 'insert' &&
+      s.facts.onConflict === null &&
+      s.facts.tablesWritten[0] === table &&
+      s.site.node.range[0] > read.site.node.range[1],
+  );
+  // The key holds the created row's, not the read's (`notification = await create(...)` in one branch,
+  // `notification.update(...)` of the row read in the other), and the INSERT runs on the way to the write.
+  const fromCreated = (value: TSESTree.Node | null): boolean =>
+    !dependsOn(value, read.result, resolver) &&
+    created.some((c) => dependsOn(value, c.result, resolver) && onPathOf(write.site.node, c.site.node, unit.node));
+  return where.some((p) => isRowKey(p.column!, table) && p.params.some((n) => fromCreated(paramOf(write, n))));
 }
 
 /**

@@ -168,6 +168,19 @@ export async function duplicate(slug: string, userId: string, newSlug: string) {
 `,
     },
     {
+      name: 'the row written is the one created after the read: a permission test on the parent decides nothing in it',
+      code: `${client}
+export async function createProject(parentId: string, userId: string, image: string) {
+  const parent = await prisma.account.findUnique({ where: { id: parentId } });
+  if (!parent) throw new Error('Parent not found');
+  if (!canCreateUnder(userId, parent)) throw new Error('Forbidden');
+  const project = await prisma.account.create({ data: { parentId: parent.id, name: 'Project' } });
+  await prisma.account.update({ where: { id: project.id }, data: { image } });
+  return project;
+}
+`,
+    },
+    {
       name: 'a copy created once the source was found, tested through an optional chain on it',
       code: `${client}
 export async function useTemplate(token: string, where: Prisma.EnvelopeWhereInput) {
@@ -245,6 +258,20 @@ export async function signIn(providerId: string, email: string) {
 }
 `,
       errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 22 }],
+    },
+    {
+      name: 'the row written comes from an upsert, which may answer with a row already there: the test of the row read still decides',
+      code: `${client}
+export async function adopt(parentId: string, userId: string, slug: string, image: string) {
+  const parent = await prisma.account.findUnique({ where: { id: parentId } });
+  if (!parent) throw new Error('Parent not found');
+  if (!canCreateUnder(userId, parent)) throw new Error('Forbidden');
+  const project = await prisma.account.upsert({ where: { slug }, create: { slug, parentId: parent.id }, update: {} });
+  await prisma.account.update({ where: { id: project.id }, data: { image } });
+  return project;
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 24 }],
     },
     {
       name: 'a limit counted, with a stop when there are none: the INSERT still acts on how many there are',
