@@ -786,10 +786,13 @@ function decidingTests(
   // count (`if (n === 0) throw`, then `if (n >= limit) throw`: the INSERT still acts on how many there are),
   // nor a list found non-empty (`if (!requests.length) throw`, then `requests.every(r => r.expired)` decides
   // a new request: the INSERT adds to the rows the code tested, two requests both see them all expired).
+  // A called function that throws when its read finds no row (`fetchAccount(ref, { throwIfMissing: true })`)
+  // is such a test, made where it reads.
   if (kind === 'insert') {
     const found =
       !read.facts.aggregate &&
-      read.result.tests.some((t) => t !== read.site.node && exitsWhenMissing(read, t, write) && !testsListLength(t, read));
+      (read.site.derived?.throwsWhenMissing === true ||
+        read.result.tests.some((t) => t !== read.site.node && exitsWhenMissing(read, t, write) && !testsListLength(t, read)));
     return found ? [] : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
   }
   const assigned = new Set(write.facts.set.map((a) => a.column));

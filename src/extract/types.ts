@@ -82,6 +82,11 @@ export interface QuerySite {
      * absent when it does not, or when a test reads through a call and its columns cannot be told.
      */
     recheckedColumns?: readonly string[];
+    /**
+     * A read the called function throws on when it finds no row (`if (!row) throw new NotFound()`, or
+     * `if (!row && throwIfMissing) throw` with the call setting the flag): the caller runs on only with the row.
+     */
+    throwsWhenMissing?: boolean;
   };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`

@@ -85,8 +85,22 @@ export interface SummaryStep {
    * error, even when it returns the row, so the caller's code after the call runs only when a row was written.
    */
   throwsWhenNoRow: boolean;
+  /**
+   * A read the function throws on when it finds no row (`if (!row) throw new NotFound()`, a 404 or
+   * permission helper): always (`true`), or when the caller sets a flag (`if (!row && throwIfMissing)
+   * throw`): the parameter the flag is, or its property of an options parameter, and whether it holds
+   * when the caller leaves it out (`throwIfMissing = true`). Null when the function does not.
+   */
+  throwsWhenMissing: true | MissingFlag | null;
   /** It undoes, in a `catch` that throws again, what was written to its table before (src/flow/compensation.ts). */
   compensation: boolean;
+}
+
+/** The flag a caller sets for a function to throw when its read finds no row (see `SummaryStep.throwsWhenMissing`). */
+export interface MissingFlag {
+  param: number;
+  property: string | null;
+  byDefault: boolean;
 }
 
 export interface FunctionSummary {
@@ -129,12 +143,99 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         recheckedColumns: recheckedColumns(step),
         catchesUniqueViolation: step.catchesUniqueViolation,
         throwsWhenNoRow: step.site.derived === undefined ? step.site.rowsRequired === true : step.site.throwsWhenNoRow === true,
+        throwsWhenMissing:
+          step.facts.kind !== 'select'
+            ? null
+            : step.site.derived?.throwsWhenMissing === true
+              ? true
+              : throwsWhenMissing(fn, step, resolver),
         compensation: compensates(unit, step),
       })),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
   }
   return summaries;
+}
+
+/**
+ * The function throws when the read finds no row: `if (!row) throw ...`, `if (row === null) throw`,
+ * `if (!row || row.deletedAt) throw`; or when a flag of its caller's is set as well: `if (!row &&
+ * throwIfMissing) throw`, the flag a parameter or a property of an options parameter.
+ */
+function throwsWhenMissing(fn: FunctionNode, step: Step, resolver: Resolver): true | MissingFlag | null {
+  const carries = (node: TSESTree.Node): boolean => step.result.valueNodes.has(unwrap(node)) || step.result.valueNodes.has(node);
+  for (const test of step.result.tests) {
+    // A test of what the row holds (`if (!row.active) throw`) is no test of whether it is there.
+    if (test.type !== 'IfStatement' || !throwsAtEnd(test.consequent) || step.result.valueTests.some((t) => t.node === test)) continue;
+    const found = whenMissing(fn, test.test, carries, resolver);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** The branch ends in a `throw`. */
+function throwsAtEnd(branch: TSESTree.Statement): boolean {
+  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
+  return last?.type === 'ThrowStatement';
+}
+
+/** A condition true when the read found nothing: always (`true`), when a caller's flag is set, or not known to be (null). */
+function whenMissing(
+  fn: FunctionNode,
+  condition: TSESTree.Expression,
+  carries: (node: TSESTree.Node) => boolean,
+  resolver: Resolver,
+): true | MissingFlag | null {
+  const inner = unwrap(condition);
+  const nothing = (n: TSESTree.Node): boolean =>
+    (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
+  // Not `rows.length === 0`: a list found non-empty is no row found (see no-check-then-act's `found`).
+  if (inner.type === 'UnaryExpression' && inner.operator === '!') return carries(unwrap(inner.argument)) ? true : null;
+  if (inner.type === 'BinaryExpression' && (inner.operator === '===' || inner.operator === '==')) {
+    const { left, right } = inner;
+    return (carries(left) && nothing(right)) || (carries(right) && nothing(left)) ? true : null;
+  }
+  if (inner.type === 'LogicalExpression' && inner.operator === '||') {
+    const left = whenMissing(fn, inner.left, carries, resolver);
+    const right = whenMissing(fn, inner.right, carries, resolver);
+    return left === true || right === true ? true : (left ?? right);
+  }
+  if (inner.type === 'LogicalExpression' && inner.operator === '&&') {
+    // `!row && throwIfMissing`: when the caller asks for it.
+    for (const [missing, other] of [
+      [inner.left, inner.right],
+      [inner.right, inner.left],
+    ] as const) {
+      if (whenMissing(fn, missing, carries, resolver) !== true) continue;
+      const flag = callerFlag(fn, other, resolver);
+      if (flag !== null) return flag;
+    }
+  }
+  return null;
+}
+
+/** `throwIfMissing` (a parameter, or destructured from an options parameter), `options.throwIfMissing`. */
+function callerFlag(fn: FunctionNode, node: TSESTree.Node, resolver: Resolver): MissingFlag | null {
+  const { connectionParam, connectionProperty } = connectionSlot(fn, node, undefined, resolver);
+  if (connectionParam === null) return null;
+  const param = fn.params[connectionParam];
+  const inner = unwrap(node);
+  let byDefault = false;
+  const isTrue = (n: TSESTree.Node | undefined): boolean => n?.type === 'Literal' && n.value === true;
+  if (connectionProperty === null) byDefault = param?.type === 'AssignmentPattern' && isTrue(param.right);
+  else if (inner.type === 'Identifier') {
+    const pattern = param?.type === 'AssignmentPattern' ? param.left : param;
+    if (pattern?.type === 'ObjectPattern')
+      for (const p of pattern.properties)
+        if (
+          p.type === 'Property' &&
+          p.value.type === 'AssignmentPattern' &&
+          p.value.left.type === 'Identifier' &&
+          p.value.left.name === inner.name
+        )
+          byDefault = isTrue(p.value.right);
+  }
+  return { param: connectionParam, property: connectionProperty, byDefault };
 }
 
 /** The columns the tests that leave on failure read of a statement's rows (see `SummaryStep.recheckedColumns`). */
@@ -351,6 +452,9 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         s.connectionWhenOmitted !== null &&
         (s.connectionProperty !== null ? leavesOut(options, s.connectionProperty) : passesNothing(node, s.connectionParam));
       const connection = s.connectionParam !== null && !omitted ? connectionArgument(options, s.connectionProperty) : null;
+      // `fetchAccount(ref, { throwIfMissing: true })`: the read throws when it finds no row.
+      const throwsWhenMissing = s.throwsWhenMissing === true || (s.throwsWhenMissing !== null && flagSet(node, s.throwsWhenMissing));
+      const throwsWhenNoRow = s.throwsWhenNoRow || throwsWhenMissing;
       sites.push({
         library: s.library,
         node,
@@ -367,8 +471,8 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
-        ...((s.tested && !s.returned) || s.throwsWhenNoRow ? { rowsRequired: true } : {}),
-        ...(s.throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
+        ...((s.tested && !s.returned) || throwsWhenNoRow ? { rowsRequired: true } : {}),
+        ...(throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
         ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),
         ...(s.compensation ? { compensation: true } : {}),
         ...(s.connectionWhenOmitted !== null ? { connectionWhenOmitted: s.connectionWhenOmitted } : {}),
@@ -382,11 +486,26 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           // What callers pass in an options object is not followed for caller-owned state (src/flow/callers.ts).
           connectionParam: s.connectionProperty === null ? s.connectionParam : null,
           ...(s.tested && s.recheckedColumns !== null ? { recheckedColumns: s.recheckedColumns } : {}),
+          ...(throwsWhenMissing ? { throwsWhenMissing: true } : {}),
         },
       });
     }
   }
   return { sites, scopes };
+}
+
+/** The call sets the flag: `true` written in place (as the argument, or as its property of an options object written in place), or left out where it defaults to true. */
+function flagSet(call: TSESTree.CallExpression, flag: MissingFlag): boolean {
+  if (call.arguments.slice(0, flag.param + 1).some((a) => a.type === 'SpreadElement')) return false;
+  const arg = call.arguments[flag.param] as TSESTree.Expression | undefined;
+  const isTrue = (n: TSESTree.Node | null): boolean => n !== null && n.type === 'Literal' && n.value === true;
+  if (arg === undefined) return flag.byDefault;
+  const inner = unwrap(arg);
+  if (flag.property === null) return isTrue(inner);
+  if (inner.type !== 'ObjectExpression') return false;
+  const value = objectProperty(inner, flag.property);
+  if (value === null) return flag.byDefault && !inner.properties.some((p) => p.type === 'SpreadElement');
+  return isTrue(unwrap(value as TSESTree.Expression));
 }
 
 /**

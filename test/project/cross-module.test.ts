@@ -325,6 +325,51 @@ export async function buy(concertId: string, userId: string) {
     expect(declared.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-transaction-on-pool', 10]]);
   });
 
+  it('takes a row found by a helper that throws when it finds none as found, when the caller asks it to throw', async () => {
+    const files = {
+      'src/db.ts': DB,
+      'src/accounts.ts': `import { pool } from './db.js';
+export class NotFound extends Error {}
+export async function fetchAccount(slug: string, { throwIfMissing = false }: { throwIfMissing?: boolean } = {}) {
+  const { rows } = await pool.query('SELECT id, slug, owner_id FROM accounts WHERE slug = $1', [slug]);
+  const account = rows[0];
+  if (!account && throwIfMissing) throw new NotFound('account');
+  return account;
+}
+export async function getAccountOrFail(slug: string) {
+  const { rows } = await pool.query('SELECT id, slug, owner_id FROM accounts WHERE slug = $1', [slug]);
+  if (rows[0] === undefined) throw new NotFound('account');
+  return rows[0];
+}
+`,
+      'src/sub-accounts.ts': `import { pool } from './db.js';
+import { fetchAccount, getAccountOrFail } from './accounts.js';
+declare function canAdmin(account: unknown, userId: number): boolean;
+export async function addChild(parent: string, slug: string, userId: number) {
+  const found = await fetchAccount(parent, { throwIfMissing: true });
+  if (!canAdmin(found, userId)) throw new Error('forbidden');
+  await pool.query('INSERT INTO accounts (slug, owner_id) VALUES ($1, $2)', [slug, userId]);
+}
+export async function addSibling(parent: string, slug: string, userId: number) {
+  const found = await getAccountOrFail(parent);
+  if (!canAdmin(found, userId)) throw new Error('forbidden');
+  await pool.query('INSERT INTO accounts (slug, owner_id) VALUES ($1, $2)', [slug, userId]);
+}
+export async function addLoose(parent: string, slug: string, userId: number) {
+  const found = await fetchAccount(parent);
+  if (!canAdmin(found, userId)) throw new Error('forbidden');
+  await pool.query('INSERT INTO accounts (slug, owner_id) VALUES ($1, $2)', [slug, userId]);
+}
+`,
+    };
+    // Asked to throw (or throwing always), the helper lets the INSERT run only once it found its row:
+    // two requests cannot both see nothing. Not asked, a missing row reaches the caller's test.
+    const expected: Found[] = [{ file: 'src/sub-accounts.ts', line: 15, ruleId: 'sql-race/no-check-then-act' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('binds a Sequelize transaction handed to a helper in an options object', async () => {
     const files = {
       'src/models.ts': `import { Sequelize, Model } from 'sequelize';
