@@ -88,10 +88,30 @@ function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope, sch
     return false;
   if (facts.kind !== 'select' || facts.lock !== null || facts.advisoryLock !== null) return true;
   if (facts.tablesRead.length === 0) return true;
+  if (readsBesideTransactionGiven(unit, step, scope)) return false;
   const written = unit.steps.filter(
     (s) => s.index < step.index && s.transaction.scope === scope && s.facts.tablesWritten.some((t) => facts.tablesRead.includes(t)),
   );
   return written.length > 0 && !looksUpOtherRows(step, written, schema, resolver);
+}
+
+/**
+ * A plain read a called function makes on a connection of its own, in a call that hands it the
+ * transaction (`createDoubleEntry(data, { sequelizeTransaction: transaction })`, whose writes run in it):
+ * the function chose to read that outside the transaction it was given (a vendor row by its slug, a
+ * currency rate), and the caller has sent it what it could. Whether that read should see the
+ * transaction's changes is the function's own question; its writes outside it are still reported.
+ */
+function readsBesideTransactionGiven(unit: Unit, step: Step, scope: TransactionScope): boolean {
+  if (step.site.derived?.ownConnection !== true) return false;
+  return unit.steps.some(
+    (s) =>
+      s.site.node === step.site.node &&
+      s.site.connection !== null &&
+      s.transaction.scope === scope &&
+      s.outsideEnclosingTransaction === null &&
+      s.connection.kind !== 'pool',
+  );
 }
 
 /**

@@ -87,6 +87,11 @@ export interface QuerySite {
      * `if (!row && throwIfMissing) throw` with the call setting the flag): the caller runs on only with the row.
      */
     throwsWhenMissing?: boolean;
+    /**
+     * The called function runs the statement on a connection of its own choosing (a module's pool, a
+     * call it makes without the connection it was given), not on one its caller hands it.
+     */
+    ownConnection?: boolean;
   };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`

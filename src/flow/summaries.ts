@@ -487,6 +487,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           connectionParam: s.connectionProperty === null ? s.connectionParam : null,
           ...(s.tested && s.recheckedColumns !== null ? { recheckedColumns: s.recheckedColumns } : {}),
           ...(throwsWhenMissing ? { throwsWhenMissing: true } : {}),
+          ...(s.connectionParam === null ? { ownConnection: true } : {}),
         },
       });
     }

@@ -370,6 +370,42 @@ export async function addLoose(parent: string, slug: string, userId: number) {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('leaves a plain read a helper makes on its own connection, when the caller hands it the transaction', async () => {
+    const files = {
+      'src/models.ts': `import { Sequelize, Model } from 'sequelize';
+export const sequelize = new Sequelize('postgres://localhost/ledger');
+export class Vendor extends Model {}
+export class Entry extends Model {}
+Vendor.init({}, { sequelize, tableName: 'Vendors' });
+Entry.init({}, { sequelize, tableName: 'Entries' });
+`,
+      'src/ledger.ts': `import { Entry, Vendor } from './models';
+export async function record(amount: number, { transaction }: { transaction?: unknown } = {}) {
+  const vendor = await Vendor.findOne({ where: { slug: 'fees' } });
+  return Entry.create({ amount, VendorId: vendor?.id }, { transaction });
+}
+export async function feesVendor() {
+  return Vendor.findOne({ where: { slug: 'fees' } });
+}
+`,
+      'src/pay.ts': `import { sequelize, Vendor } from './models';
+import { record, feesVendor } from './ledger';
+export async function pay(amount: number) {
+  await sequelize.transaction(async (transaction) => {
+    await Vendor.create({ slug: 'payee' }, { transaction });
+    await record(amount, { transaction });
+    await feesVendor();
+  });
+}
+`,
+    };
+    // Handed the transaction, record() chose to read the vendor outside it; feesVendor() was handed nothing.
+    const expected: Found[] = [{ file: 'src/pay.ts', line: 7, ruleId: 'sql-race/no-transaction-on-pool' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('binds a Sequelize transaction handed to a helper in an options object', async () => {
     const files = {
       'src/models.ts': `import { Sequelize, Model } from 'sequelize';
