@@ -222,10 +222,26 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
  * first in the same transaction is the fix that holds, and counts.
  */
 function protects(protection: string | null, unit: Unit, read: Step, write: Step, table: string): boolean {
-  if (protection === null) return false;
-  if (protection !== 'row lock' || kindOn(write, table) !== 'insert' || read.site.sql.dialect !== 'postgres') return true;
-  // A row of another table locked earlier in the same transaction (the customer's account, the concert)
-  // serializes the requests that would insert: the fix that holds.
+  const insert = kindOn(write, table) === 'insert' && read.site.sql.dialect === 'postgres';
+  // A plain read after that lock, in the transaction of the INSERT: a second request waits at the lock
+  // until the first commits, and its read (a new snapshot under READ COMMITTED) then sees the row added.
+  if (protection === null)
+    return (
+      insert &&
+      read.facts.lock === null &&
+      (read.transaction.isolation === null || read.transaction.isolation === 'read committed') &&
+      sameTransaction(read, write) &&
+      lockedFirst(unit, read, table)
+    );
+  if (protection !== 'row lock' || !insert) return true;
+  return lockedFirst(unit, read, table);
+}
+
+/**
+ * A row of another table locked earlier in the same transaction (the customer's account, the concert)
+ * serializes the requests that would insert: the fix that holds.
+ */
+function lockedFirst(unit: Unit, read: Step, table: string): boolean {
   return unit.steps.some(
     (s) =>
       s.index < read.index &&

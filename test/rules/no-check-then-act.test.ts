@@ -265,6 +265,27 @@ export async function book(doctorId: number, slotId: number, userId: number) {
 `,
     },
     {
+      name: 'a parent row locked first, then the child table read without a lock and inserted into: the read waits behind the parent lock (PostgreSQL)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT id FROM doctors WHERE id = $1 FOR UPDATE', [doctorId]);
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+    },
+    {
       name: 'FOR UPDATE then an INSERT into the same table on MySQL: InnoDB gap locks cover the missing row',
       code: `
 import mysql from 'mysql2/promise';
@@ -1167,6 +1188,28 @@ export async function replace(webhookId: number, otherId: number) {
 }
 `,
       errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a parent row locked first under REPEATABLE READ: the later read keeps the snapshot taken before the wait',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, slotId: number, userId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await client.query('SELECT id FROM doctors WHERE id = $1 FOR UPDATE', [doctorId]);
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 10 }],
     },
     {
       name: 'FOR UPDATE on the rows of the table then inserted into: a missing row locks nothing (PostgreSQL)',
