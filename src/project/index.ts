@@ -154,8 +154,16 @@ export class Project {
     const found = pick(summaries, path.join('.'));
     if (found !== undefined) return found;
     // Re-exports: `export { getStock } from './stock'`, `export * from './stock'`.
+    // A name re-exported, or a property of an exported object that another module's export is
+    // (`default.PayoutMethod`): the rest of the path is looked up there.
     for (const r of summaries.reexports) {
-      if (r.name === path[0]) return this.lookup(file, r.from, [r.imported, ...path.slice(1)], depth, hops + 1, cut, pick);
+      if (r.name === '*') continue;
+      const segments = r.name.split('.');
+      if (segments.length > path.length || !segments.every((segment, i) => path[i] === segment)) continue;
+      const rest = path.slice(segments.length);
+      const head = r.imported === '*' ? [] : [r.imported];
+      if (head.length + rest.length === 0) continue;
+      return this.lookup(file, r.from, [...head, ...rest], depth, hops + 1, cut, pick);
     }
     for (const r of summaries.reexports) {
       if (r.name === '*' && path[0] !== 'default') {
@@ -329,6 +337,11 @@ export function calleeSummary(
     const type = memberType(enclosingClass(call), object.property.name);
     return type ? identifierTarget(type, [method], local, ctx, project) : null;
   }
+  // `models.PayoutMethod.getOrCreateFromUserData(...)`: a class method reached through an imported object of models.
+  if (object.type === 'MemberExpression' && !object.computed && object.property.type === 'Identifier') {
+    const base = unwrap(object.object);
+    return base.type === 'Identifier' ? identifierTarget(base, [object.property.name, method], local, ctx, project) : null;
+  }
   if (object.type === 'Identifier') {
     const origin = ctx.origin(object);
     if (origin.type === 'NewExpression' && origin.callee.type === 'Identifier')
@@ -460,6 +473,9 @@ export function exportedSummaries(
   const exports = new Map<string, FunctionSummary>();
   const connections = new Map<string, ConnectionKind>();
   const reexports: ModuleSummaries['reexports'] = [];
+  const reexportOf = (name: string, from: { module: string; imported: string }): void => {
+    reexports.push({ name, from: from.module, imported: from.imported });
+  };
   const addValue = (name: string, value: TSESTree.Node | null | undefined): void => {
     if (!value) return;
     if (
@@ -474,6 +490,8 @@ export function exportedSummaries(
     let inner = unwrap(value);
     if (inner.type === 'Identifier') {
       const def = ctx.resolve(inner);
+      // `import PayoutMethod from './PayoutMethod'; export { PayoutMethod }`: what that module exports.
+      if (def?.importFrom) reexportOf(name, def.importFrom);
       if (def?.kind === 'function' || def?.kind === 'class') inner = def.node;
       else if (def?.kind === 'variable' && def.init) inner = unwrap(def.init);
     }
@@ -496,6 +514,10 @@ export function exportedSummaries(
       for (const p of inner.properties) {
         if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier') {
           const target = unwrap(p.value);
+          // `const models = { PayoutMethod, Expense }; export default models`, each imported from its module:
+          // `models.PayoutMethod.getOrCreate(...)` is that module's class method.
+          const imported = target.type === 'Identifier' ? ctx.resolve(target)?.importFrom : undefined;
+          if (imported) reexportOf(`${name}.${p.key.name}`, imported);
           const fn = target.type === 'Identifier' ? (ctx.resolve(target)?.node ?? null) : target;
           const resolved = fn && fn.type === 'VariableDeclarator' ? (fn.init ?? null) : fn;
           const s = resolved ? local.get(unwrap(resolved)) : undefined;

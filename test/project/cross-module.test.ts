@@ -406,6 +406,51 @@ export async function pay(amount: number) {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('follows a static method of a model class reached through an imported object of models', async () => {
+    const files = {
+      'src/models/index.ts': `import { sequelize } from './sequelize';
+import PayoutMethod from './PayoutMethod';
+import Expense from './Expense';
+const models = { PayoutMethod, Expense };
+export default models;
+export { sequelize, PayoutMethod, Expense };
+`,
+      'src/models/sequelize.ts': `import { Sequelize } from 'sequelize';
+export const sequelize = new Sequelize('postgres://localhost/app');
+`,
+      'src/models/PayoutMethod.ts': `import { Model } from 'sequelize';
+import { sequelize } from './sequelize';
+class PayoutMethod extends Model {
+  static async getOrCreate(data: { name: string }, transaction?: unknown) {
+    return PayoutMethod.create({ name: data.name }, { transaction });
+  }
+}
+PayoutMethod.init({}, { sequelize, tableName: 'PayoutMethods' });
+export default PayoutMethod;
+`,
+      'src/models/Expense.ts': `import { Model } from 'sequelize';
+import { sequelize } from './sequelize';
+class Expense extends Model {}
+Expense.init({}, { sequelize, tableName: 'Expenses' });
+export default Expense;
+`,
+      'src/edit.ts': `import models, { sequelize } from './models';
+export async function edit(id: number) {
+  await sequelize.transaction(async (transaction) => {
+    await models.Expense.update({ description: 'x' }, { where: { id }, transaction });
+    await models.PayoutMethod.getOrCreate({ name: 'bank' }, transaction);
+    await models.PayoutMethod.getOrCreate({ name: 'paypal' }, null);
+  });
+}
+`,
+    };
+    // Given the transaction, the method's create is part of it; given null, it commits on its own.
+    const expected: Found[] = [{ file: 'src/edit.ts', line: 6, ruleId: 'sql-race/no-transaction-on-pool' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('binds a Sequelize transaction handed to a helper in an options object', async () => {
     const files = {
       'src/models.ts': `import { Sequelize, Model } from 'sequelize';
