@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit, ValueTest } from '../flow/index.js';
 import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
-import { contains, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
+import { contains, isFunction, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
 import { answersAlike } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
@@ -1616,11 +1616,17 @@ function handsRowsOn(unit: Unit, read: Step, write: Step): boolean {
   return handed;
 }
 
-/** A branch of `test` that skips the write answers (returns a value, throws, responds), or the code answers after the write. */
+/**
+ * A branch of `test` that skips the write answers (returns a value, throws, responds), or the code answers
+ * after the write. When that branch leaves a loop (`if (rows.length === 0) break`), what follows the loop
+ * runs either way and tells nobody apart: only an answer inside the loop, after the write, counts.
+ */
 function answersAroundWrite(unit: Unit, write: Step, test: TSESTree.IfStatement): boolean {
   const branches = [test.consequent, test.alternate].filter((b): b is TSESTree.Statement => b !== null);
-  const writes = branches.find((b) => contains(b, write.site.node)) ?? unit.node;
   const done = branches.find((b) => !contains(b, write.site.node));
+  const left = done === undefined ? null : loopBrokenOutOf(done);
+  const writes =
+    branches.find((b) => contains(b, write.site.node)) ?? (left !== null && contains(left, write.site.node) ? left : unit.node);
   if (done !== undefined && answersIn(done, unit.node, { after: null, throws: true })) return true;
   return answersIn(writes, unit.node, { after: write.site.node, throws: false });
 }

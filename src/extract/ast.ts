@@ -164,6 +164,21 @@ export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /**
+ * The loop a branch leaves by its last statement, an unlabelled `break` (`if (rows.length === 0) break`):
+ * what follows that loop runs whether the branch was taken or not. Null when the branch ends otherwise,
+ * when its `break` leaves a `switch`, or when the nodes carry no parents.
+ */
+export function loopBrokenOutOf(branch: TSESTree.Statement): TSESTree.Node | null {
+  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
+  if (last?.type !== 'BreakStatement' || last.label !== null) return null;
+  for (let up: TSESTree.Node | undefined = last.parent; up && !isFunction(up); up = up.parent) {
+    if (LOOPS.has(up.type)) return up;
+    if (up.type === 'SwitchStatement') return null;
+  }
+  return null;
+}
+
+/**
  * `a` and `b` sit in different branches of one `if` or `?:` (`if (intent === 'accept') { read } else
  * { write }`), or in two cases of one `switch` that do not fall through into each other, so one run of
  * the function reaches at most one of them. Not when a loop between that
