@@ -4,7 +4,7 @@ import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
 import { contains, isFunction, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
-import { answersAlike } from './same-answer.js';
+import { acknowledgesOnly, answersAlike, refuses } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
@@ -636,6 +636,12 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   const done =
     test.type === 'IfStatement' ? [test.consequent, test.alternate].find((b) => b !== null && !contains(b, write.site.node)) : null;
   if (done && answersAlike(done, writes, write.site.node, unit.node)) return sideEffectsOnce(unit, read, write, test);
+  // Done already refused (`if (org.deletedAt) throw`, `return new Response('Already verified', { status: 400 })`),
+  // and the winner told nothing it could act on: two requests that both pass leave the same state, and
+  // each is told it is done.
+  const row = (node: TSESTree.Node): boolean => read.result.valueNodes.has(node) || write.result.valueNodes.has(node);
+  if (done && refuses(done) && !isReturned(write.site.node, unit.node) && acknowledgesOnly(writes, unit.node, write.site.node, row))
+    return sideEffectsOnce(unit, read, write, test);
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
     test.type === 'IfStatement' &&

@@ -34,6 +34,69 @@ export function answersAlike(done: TSESTree.Node, path: TSESTree.Node, write: TS
 }
 
 /**
+ * `done` (the branch taken when it was done already) refuses: it ends in a `throw`, or in an HTTP answer
+ * with an error status (`return new Response('Already verified', { status: 400 })`, `res.status(409)`).
+ * Of two requests that both passed the test, the one that would have been refused is told it won, but
+ * only where the winner is told nothing it could act on (`acknowledgesOnly`).
+ */
+export function refuses(done: TSESTree.Statement): boolean {
+  const last = done.type === 'BlockStatement' ? done.body.at(-1) : done;
+  if (last === undefined) return false;
+  if (last.type === 'ThrowStatement') return true;
+  if (last.type !== 'ReturnStatement' && last.type !== 'ExpressionStatement') return false;
+  let error = false;
+  walk(last, (node) => {
+    if (error || isFunction(node)) return false;
+    const status = (n: TSESTree.Node | undefined): boolean =>
+      n?.type === 'Literal' && typeof n.value === 'number' && n.value >= 400 && n.value < 600;
+    if (node.type === 'Property' && !node.computed && ['status', 'statusCode'].includes(propertyKey(node)) && status(node.value))
+      error = true;
+    if (node.type === 'CallExpression' && isResponseCall(node) && status(node.arguments[0])) error = true;
+    return !error;
+  });
+  return error;
+}
+
+/**
+ * Every answer `path` gives after `write` is an HTTP answer (`NextResponse.json({ success: true })`,
+ * `res.status(200).send()`) that carries nothing `carries` accepts (a value of the row read or
+ * written); none at all also qualifies. A value returned to a calling function (`return true`, `return
+ * { success: true }`) is not: the caller can act on it, once per request that got it.
+ */
+export function acknowledgesOnly(
+  path: TSESTree.Node,
+  fn: TSESTree.Node,
+  write: TSESTree.Node,
+  carries: (node: TSESTree.Node) => boolean,
+): boolean {
+  return answersIn(path, fn, write).every((answer) => {
+    const call = answer.type === 'AwaitExpression' ? answer.argument : answer;
+    const http =
+      isResponseCall(call) ||
+      (call.type === 'NewExpression' && call.callee.type === 'Identifier' && /Response$/.test(call.callee.name)) ||
+      (call.type === 'CallExpression' &&
+        call.callee.type === 'MemberExpression' &&
+        call.callee.object.type === 'Identifier' &&
+        /Response$/.test(call.callee.object.name));
+    // A number is data (`{ discount: 50 }`), but for the status (`{ status: 200 }`, `res.status(200)`).
+    const statuses = new Set<TSESTree.Node>();
+    let carried = false;
+    walk(call, (node) => {
+      if (carried || isFunction(node)) return false;
+      if (node.type === 'Property' && ['status', 'statusCode'].includes(propertyKey(node))) statuses.add(node.value);
+      if (node.type === 'CallExpression' && isResponseCall(node) && node.arguments[0]) statuses.add(node.arguments[0]);
+      carried = (node !== write && carries(node)) || (node.type === 'Literal' && typeof node.value === 'number' && !statuses.has(node));
+      return !carried;
+    });
+    return http && !carried;
+  });
+}
+
+function propertyKey(node: TSESTree.Property): string {
+  return node.key.type === 'Identifier' ? node.key.name : node.key.type === 'Literal' ? String(node.key.value) : '';
+}
+
+/**
  * For a guarded write whose count nobody reads (`updateMany({ where: { id, closedAt: null }, data: {
  * closedAt: new Date() } })`): an earlier read of the same table asked whether the guarded column was set,
  * returned when it was, and that return answers as the path after the write does (`answersAlike`). The

@@ -19,11 +19,50 @@ export async function restore(projectId: string, res: any) {
 }
 `;
 
+/** A stamp set once; done already is refused, the winner's answer is `answer`. */
+const verify = (answer: string, extra = '') => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const NextResponse: { json(body: unknown, init?: unknown): Response };
+declare const queue: { enqueue(job: unknown): Promise<void> };
+declare function randomUUID(): string;
+export async function verifyIdentity(partnerId: string) {
+  const partner = await prisma.partner.findUnique({ where: { id: partnerId } });
+  if (!partner) return new Response('Partner not found.', { status: 404 });
+  if (partner.identityVerifiedAt) {
+    return new Response('Already verified.', { status: 400 });
+  }
+  await prisma.partner.update({
+    where: { id: partnerId },
+    data: { identityVerifiedAt: new Date(), identityVerificationStatus: 'approved' },
+  });${extra}
+  ${answer}
+}
+`;
+
 ruleTester.run('no-check-then-act: an idempotent act', rule, {
   valid: [
     {
       name: 'a converging loop left by break when nothing is found: the answer after the loop is given either way',
       code: restoreLoop('', 'return res.status(200).json({ success: true });'),
+    },
+    {
+      name: 'a set-once whose done-already is refused with 400, the winner only acknowledged',
+      code: verify('return NextResponse.json({ success: true });'),
+    },
+    {
+      name: 'a soft delete refused with a throw when done already, answering nothing',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function deleteOrganization(slug: string) {
+  const organization = await prisma.organization.findFirst({ where: { slug } });
+  if (!organization) throw new Error('Organization not found');
+  if (organization.deletedAt) throw new Error('Organization already deleted');
+  await prisma.project.updateMany({ where: { organizationId: organization.id }, data: { deletedAt: new Date() } });
+  await prisma.organization.update({ where: { id: organization.id }, data: { runsEnabled: false, deletedAt: new Date() } });
+}
+`,
     },
   ],
   invalid: [
@@ -34,6 +73,16 @@ ruleTester.run('no-check-then-act: an idempotent act', rule, {
         "return res.status(404).json({ error: 'none' });",
       ),
       errors: [{ messageId: 'checkThenActModel', line: 6, column: 25 }],
+    },
+    {
+      name: 'done already refused, the winner told something it can act on: a value returned to the caller',
+      code: verify('return { verified: true };'),
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 25 }],
+    },
+    {
+      name: 'done already refused, the winner answered with data (a number): a claim',
+      code: verify('return NextResponse.json({ discount: 50 });'),
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 25 }],
     },
   ],
 });
