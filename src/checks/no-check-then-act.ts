@@ -704,8 +704,31 @@ function sameWhenRepeated(call: TSESTree.Node): boolean {
   const name =
     callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed ? propertyName(callee) : null;
   if (name === null || CREATES.test(name)) return false;
-  return READS_ONLY.test(name) || TAKES_AWAY.test(name);
+  return READS_ONLY.test(name) || TAKES_AWAY.test(name) || keyedOnce(call, name);
 }
+
+/**
+ * A call given its own idempotency key, made of the data rather than drawn at random: `enqueue({ id:
+ * \`purge:${org.id}\`, job })`, `{ jobKey }`, `{ idempotencyKey }`, `{ singletonKey }`. A queue or API that
+ * takes such a key does the work once per key, so a second request's call with the same key adds nothing.
+ */
+function keyedOnce(call: TSESTree.CallExpression, name: string): boolean {
+  return call.arguments.some(
+    (arg) =>
+      arg.type === 'ObjectExpression' &&
+      arg.properties.some((p) => {
+        if (p.type !== 'Property' || p.computed) return false;
+        const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
+        if (key === null || !(IDEMPOTENCY_KEY.test(key) || (key === 'id' && /^enqueue/.test(name)))) return false;
+        const value = unwrap(p.value);
+        return (
+          value.type === 'TemplateLiteral' || value.type === 'Literal' || value.type === 'Identifier' || value.type === 'MemberExpression'
+        );
+      }),
+  );
+}
+
+const IDEMPOTENCY_KEY = /^(?:idempotency_?key|job_?key|job_?id|singleton_?key|dedup(?:e|lication)?_?(?:key|id))$/i;
 
 const READS_ONLY = /^(?:get|find|fetch|load|read|list|lookup|count|is|has|can|validate|verify)(?:[A-Z_]|$)(?<!^fetch$)/;
 const TAKES_AWAY =

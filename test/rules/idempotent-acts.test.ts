@@ -64,6 +64,13 @@ export async function deleteOrganization(slug: string) {
 }
 `,
     },
+    {
+      name: 'a set-once followed by a job enqueued under a key made of the row: queued once per key',
+      code: verify(
+        'return NextResponse.json({ success: true });',
+        '\n  await queue.enqueue({ id: `notify:${partnerId}`, job: "identityVerified" });',
+      ),
+    },
   ],
   invalid: [
     {
@@ -82,6 +89,14 @@ export async function deleteOrganization(slug: string) {
     {
       name: 'done already refused, the winner answered with data (a number): a claim',
       code: verify('return NextResponse.json({ discount: 50 });'),
+      errors: [{ messageId: 'checkThenActModel', line: 8, column: 25 }],
+    },
+    {
+      name: 'done already refused, then a job enqueued under a random key: queued twice',
+      code: verify(
+        'return NextResponse.json({ success: true });',
+        '\n  await queue.enqueue({ id: randomUUID(), job: "identityVerified" });',
+      ),
       errors: [{ messageId: 'checkThenActModel', line: 8, column: 25 }],
     },
   ],
