@@ -122,6 +122,12 @@ export interface QuerySite {
   /** The value the call resolves to is this column of the row (a function returning `rows[0].stock`). */
   resultColumn?: string;
   /**
+   * The value the call resolves to is an object holding the row itself under these properties (a function
+   * returning `{ row, pageData }` where `row` is the row read): `resolved.row.unsubscribedAt` reads the
+   * column `unsubscribedAt`, not `row`.
+   */
+  rowProperties?: readonly string[];
+  /**
    * The row lock names a transaction the call does not join (Sequelize `{ lock: t.LOCK.UPDATE }` without
    * `transaction: t`): the name of that transaction, for the message.
    */

@@ -33,11 +33,18 @@ export function resultUse(
   };
   const pending: [VariableLike, Path][] = [];
   const bind = (pattern: TSESTree.Node, path: Path): void => {
-    for (const [id, columns] of patternBindings(pattern, path.columns)) {
+    for (const [id, columns] of patternBindings(pattern, path.columns, path.holders)) {
       const variable = resolver.variable(id);
       if (variable && !use.variables.has(variable) && use.variables.size < MAX_VARIABLES) {
         use.variables.add(variable);
-        const carried = { columns, opaque: path.opaque, fetched: path.fetched, ...(path.lookedUp === true ? { lookedUp: true } : {}) };
+        const carried = {
+          columns,
+          opaque: path.opaque,
+          fetched: path.fetched,
+          ...(path.lookedUp === true ? { lookedUp: true } : {}),
+          // The value itself, bound whole (`const resolved = await resolve(...)`), still holds the row under them.
+          ...(path.holders !== undefined && columns.length === 0 && pattern.type === 'Identifier' ? { holders: path.holders } : {}),
+        };
         use.paths.set(variable, carried);
         pending.push([variable, carried]);
       }
@@ -50,7 +57,12 @@ export function resultUse(
     followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
   // A Node-style callback receives the result as its second parameter; the call's own value is not it.
   const resultParameter = site.callback ? callbackResultParameter(site.callback) : null;
-  const start: Path = { columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [], opaque: false, fetched: false };
+  const start: Path = {
+    columns: firstColumn !== null && firstColumn !== '*' ? [firstColumn] : [],
+    opaque: false,
+    fetched: false,
+    ...(site.rowProperties !== undefined && firstColumn === null ? { holders: new Set(site.rowProperties) } : {}),
+  };
   if (resultParameter) bind(resultParameter, start);
   else if (!site.callback) follow(site.resultNode, start);
   while (pending.length > 0) {
@@ -258,7 +270,9 @@ function followValue(
             current = call;
             continue;
           }
-          if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name)) path = { ...path, columns: [...path.columns, name] };
+          if (name !== null && path.columns.length === 0 && path.holders?.has(name)) path = withoutHolders(path);
+          else if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name))
+            path = { ...path, columns: [...path.columns, name] };
         }
         break;
       case 'CallExpression':
@@ -441,7 +455,15 @@ function declaredPattern(left: TSESTree.Node): TSESTree.Node {
 }
 
 /** The identifiers a pattern declares, each with the row properties its destructuring reads. */
-function patternBindings(pattern: TSESTree.Node, columns: readonly string[]): [TSESTree.Identifier, readonly string[]][] {
+function withoutHolders({ holders: _holders, ...path }: Path): Path {
+  return path;
+}
+
+function patternBindings(
+  pattern: TSESTree.Node,
+  columns: readonly string[],
+  holders?: ReadonlySet<string>,
+): [TSESTree.Identifier, readonly string[]][] {
   switch (pattern.type) {
     case 'Identifier':
       return [[pattern, columns]];
@@ -449,7 +471,8 @@ function patternBindings(pattern: TSESTree.Node, columns: readonly string[]): [T
       return pattern.properties.flatMap((p) => {
         if (p.type === 'RestElement') return patternBindings(p.argument, columns);
         const key = p.key.type === 'Identifier' && !p.computed ? p.key.name : null;
-        const next = key !== null && !CONTAINER_PROPERTIES.has(key) ? [...columns, key] : columns;
+        const held = key !== null && columns.length === 0 && holders?.has(key) === true;
+        const next = key !== null && !held && !CONTAINER_PROPERTIES.has(key) ? [...columns, key] : columns;
         return patternBindings(p.value, next);
       });
     case 'ArrayPattern':

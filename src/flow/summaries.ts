@@ -78,6 +78,8 @@ export interface SummaryStep {
   recheckedColumns: string[] | null;
   /** The function returns one column of the row (`return rows[0].stock`): that column. */
   returnedColumn: string | null;
+  /** The function returns an object holding the row itself under these properties (`return { row, pageData }`). */
+  rowProperties: string[];
   /** The function runs it in a `try` whose `catch` handles a unique violation (a get-or-create helper). */
   catchesUniqueViolation: boolean;
   /**
@@ -139,6 +141,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
+        rowProperties: step.result.returned ? rowProperties(fn, step, resolver) : [],
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
         recheckedColumns: recheckedColumns(step),
         catchesUniqueViolation: step.catchesUniqueViolation,
@@ -250,6 +253,31 @@ function recheckedColumns(step: Step): string[] | null {
     for (const column of test.columns) columns.add(column);
   }
   return [...columns];
+}
+
+/**
+ * `return { row, pageData: { ... } }`, where `row` holds the row read as it is (`const { page, ...row } =
+ * found`, `const row = rows[0]`): the properties of every returned object literal that hold the row
+ * itself, not a column of it. None when a return gives anything else.
+ */
+function rowProperties(fn: FunctionNode, step: Step, resolver: Resolver): string[] {
+  const returns = fn.body.type === 'BlockStatement' ? returnsOf(fn).map((r) => r.argument) : [fn.body];
+  const found = new Set<string>();
+  for (const argument of returns) {
+    if (!argument) continue;
+    let inner = unwrap(argument);
+    if (inner.type === 'AwaitExpression') inner = unwrap(inner.argument);
+    if (inner.type !== 'ObjectExpression') continue;
+    for (const p of inner.properties) {
+      if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+      const value = unwrap(p.value);
+      if (value.type !== 'Identifier') continue;
+      const variable = resolver.variable(value);
+      const path = variable ? step.result.paths.get(variable) : undefined;
+      if (path && path.columns.length === 0 && !path.opaque) found.add(p.key.name);
+    }
+  }
+  return [...found];
 }
 
 /** `return rows[0].stock` / `return result.rows[0]?.balance`: the column a function returns of a statement's row. */
@@ -471,6 +499,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
+        ...(s.rowProperties.length > 0 ? { rowProperties: s.rowProperties } : {}),
         ...((s.tested && !s.returned) || throwsWhenNoRow ? { rowsRequired: true } : {}),
         ...(throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
         ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),

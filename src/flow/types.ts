@@ -50,6 +50,11 @@ export interface ValuePath {
   fetched: boolean;
   /** It came back from a call given only the row's keys (`findOneByUserId(user.id)`): what it holds is another row's. */
   lookedUp?: boolean;
+  /**
+   * Properties of the value that hold the row itself, not a column of it: a called function returns `{
+   * row, pageData }` with the row under `row` (see `QuerySite.rowProperties`). Only before any column.
+   */
+  holders?: ReadonlySet<string>;
 }
 
 export interface Connection {

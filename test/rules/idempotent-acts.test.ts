@@ -40,6 +40,25 @@ export async function verifyIdentity(partnerId: string) {
 }
 `;
 
+/** A helper returns the row under `row` beside other data; the caller refuses when done already, stamps the row once, then `after`. */
+const unsubscribe = (after: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+async function resolveByToken(token: string) {
+  const found = await prisma.pageSubscriber.findFirst({ where: { token }, include: { page: true } });
+  if (!found) return null;
+  const { page, ...row } = found;
+  return { row, pageTitle: page.title };
+}
+export async function unsubscribe(token: string) {
+  const resolved = await resolveByToken(token);
+  if (!resolved) throw new Error('not found');
+  const { row } = resolved;
+  if (row.unsubscribedAt) throw new Error('Already unsubscribed');
+  await prisma.pageSubscriber.update({ where: { id: row.id }, data: { unsubscribedAt: new Date() } });${after}
+}
+`;
+
 ruleTester.run('no-check-then-act: an idempotent act', rule, {
   valid: [
     {
@@ -71,6 +90,10 @@ export async function deleteOrganization(slug: string) {
         '\n  await queue.enqueue({ id: `notify:${partnerId}`, job: "identityVerified" });',
       ),
     },
+    {
+      name: 'a helper returns the row under a property: the caller tests its column, set once to the clock',
+      code: unsubscribe(''),
+    },
   ],
   invalid: [
     {
@@ -98,6 +121,11 @@ export async function deleteOrganization(slug: string) {
         '\n  await queue.enqueue({ id: randomUUID(), job: "identityVerified" });',
       ),
       errors: [{ messageId: 'checkThenActModel', line: 8, column: 25 }],
+    },
+    {
+      name: 'a set-once followed by a row of another kind inserted: done twice',
+      code: unsubscribe('\n  await prisma.reward.create({ data: { subscriberId: row.id, points: 10 } });'),
+      errors: [{ messageId: 'checkThenActModel', line: 11, column: 26 }],
     },
   ],
 });
