@@ -94,6 +94,10 @@ export async function deleteOrganization(slug: string) {
       name: 'a helper returns the row under a property: the caller tests its column, set once to the clock',
       code: unsubscribe(''),
     },
+    {
+      name: 'a set-once followed by an audit entry: two requests leave two entries for one change, nothing done twice',
+      code: unsubscribe("\n  await prisma.auditLog.create({ data: { action: 'unsubscribe', entityId: row.id } });"),
+    },
   ],
   invalid: [
     {
