@@ -1736,7 +1736,21 @@ function aimsAtRowsFound(read: Step, write: Step, table: string, resolver: Check
   const where = write.facts.where;
   if (where.length === 0 || !where.every((p) => p.column !== null && (p.operator === '=' || p.operator === 'in') && isKeyColumn(p.column)))
     return false;
-  return where.some((p) => isRowKey(p.column!, table) && p.params.some((n) => dependsOn(paramOf(write, n), read.result, resolver)));
+  return where.some(
+    (p) =>
+      isRowKey(p.column!, table) &&
+      p.params.some((n) => dependsOn(paramOf(write, n), read.result, resolver) || keyOfRowPassed(write, n, p.column!, read, resolver)),
+  );
+}
+
+/**
+ * A called function writes by a key it reads off a parameter (`where: { id: environment.id }`), and the
+ * caller passes a row read for that parameter (`for (const environment of environments) await
+ * pause(environment)`): the key is the row's own.
+ */
+function keyOfRowPassed(write: Step, n: number, column: string, read: Step, resolver: CheckInput['resolver']): boolean {
+  const passed = write.site.paramProperties?.[n - 1];
+  return passed != null && columnName(passed.property) === columnName(column) && dependsOn(passed.of, read.result, resolver);
 }
 
 /**

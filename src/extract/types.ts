@@ -122,6 +122,12 @@ export interface QuerySite {
   /** The value the call resolves to is this column of the row (a function returning `rows[0].stock`). */
   resultColumn?: string;
   /**
+   * For a derived site, where `$n` is a property of a parameter of the called function (`where: { id:
+   * environment.id }`): the caller's argument for that parameter and the property (`params[n - 1]` is
+   * null there, as no expression of the caller's is the value itself).
+   */
+  paramProperties?: ({ of: TSESTree.Expression; property: string } | null)[];
+  /**
    * The value the call resolves to is an object holding the row itself under these properties (a function
    * returning `{ row, pageData }` where `row` is the row read): `resolved.row.unsubscribedAt` reads the
    * column `unsubscribedAt`, not `row`.

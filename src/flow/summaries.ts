@@ -66,6 +66,11 @@ export interface SummaryStep {
   connectionWhenOmitted: ConnectionKind | null;
   /** For each `$n` of the statement: the index of the parameter it is, or null. */
   paramsFrom: (number | null)[];
+  /**
+   * For each placeholder the function fills with a property of one of its parameters (`where: { id:
+   * environment.id }`): that parameter's index and the property; null elsewhere.
+   */
+  paramsOfParameters: ({ index: number; property: string } | null)[];
   /** The result, or a value derived from it, is the function's return value. */
   returned: boolean;
   /** The function tests the result and leaves when it does not hold (throws, returns early). */
@@ -139,6 +144,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         ...connectionSlot(fn, step.site.connection, step.site.connectionVia, resolver),
         connectionWhenOmitted: step.site.connectionWhenOmitted ?? null,
         paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
+        paramsOfParameters: step.site.sql.params.map((p) => parameterProperty(fn, p, resolver)),
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         rowProperties: step.result.returned ? rowProperties(fn, step, resolver) : [],
@@ -298,6 +304,14 @@ function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): strin
 }
 
 /** The index of the parameter an expression is (`client`, `{ client }` destructured is not), or null. */
+/** `environment.id` where `environment` is a parameter of `fn`: its index and the property read. */
+function parameterProperty(fn: FunctionNode, node: TSESTree.Node | null, resolver: Resolver): { index: number; property: string } | null {
+  const inner = node ? unwrap(node) : null;
+  if (inner?.type !== 'MemberExpression' || inner.computed || inner.property.type !== 'Identifier') return null;
+  const index = parameterIndex(fn, inner.object, resolver);
+  return index === null ? null : { index, property: inner.property.name };
+}
+
 export function parameterIndex(fn: FunctionNode, node: TSESTree.Node | null, resolver: Resolver): number | null {
   if (!node) return null;
   const inner = unwrap(node);
@@ -496,6 +510,14 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           : {}),
         sql: { text: s.sqlText, params: s.paramsFrom.map((index) => argument(index)), literal: null, complete: true, dialect: s.dialect },
         built: [s.facts],
+        ...(s.paramsOfParameters.some((p) => p !== null)
+          ? {
+              paramProperties: s.paramsOfParameters.map((p) => {
+                const of = p === null ? null : argument(p.index);
+                return p === null || of === null ? null : { of, property: p.property };
+              }),
+            }
+          : {}),
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),

@@ -59,6 +59,20 @@ export async function unsubscribe(token: string) {
 }
 `;
 
+/** Rows found unpaused, each handed to a helper that pauses it by the id it reads off its parameter. */
+const pauseAll = (argument: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+async function pause(environment: { id: string }) {
+  await prisma.runtimeEnvironment.update({ where: { id: environment.id }, data: { paused: true } });
+}
+export async function pauseAll(organizationId: string, fallbackId: string) {
+  const environments = await prisma.runtimeEnvironment.findMany({ where: { organizationId, paused: false } });
+  if (environments.length === 0) return;
+  for (const environment of environments) await pause(${argument});
+}
+`;
+
 ruleTester.run('no-check-then-act: an idempotent act', rule, {
   valid: [
     {
@@ -98,6 +112,10 @@ export async function deleteOrganization(slug: string) {
       name: 'a set-once followed by an audit entry: two requests leave two entries for one change, nothing done twice',
       code: unsubscribe("\n  await prisma.auditLog.create({ data: { action: 'unsubscribe', entityId: row.id } });"),
     },
+    {
+      name: 'rows found handed to a helper that writes each by the id it reads off its parameter: the rows found',
+      code: pauseAll('environment'),
+    },
   ],
   invalid: [
     {
@@ -130,6 +148,11 @@ export async function deleteOrganization(slug: string) {
       name: 'a set-once followed by a row of another kind inserted: done twice',
       code: unsubscribe('\n  await prisma.reward.create({ data: { subscriberId: row.id, points: 10 } });'),
       errors: [{ messageId: 'checkThenActModel', line: 11, column: 26 }],
+    },
+    {
+      name: 'a helper that writes by the id of an object the caller makes up: not the rows found',
+      code: pauseAll('{ id: fallbackId }'),
+      errors: [{ messageId: 'checkThenAct', line: 8, column: 30 }],
     },
   ],
 });
