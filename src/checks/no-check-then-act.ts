@@ -636,12 +636,19 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
   const done =
     test.type === 'IfStatement' ? [test.consequent, test.alternate].find((b) => b !== null && !contains(b, write.site.node)) : null;
   if (done && answersAlike(done, writes, write.site.node, unit.node)) return sideEffectsOnce(unit, read, write, test);
-  // Done already refused (`if (org.deletedAt) throw`, `return new Response('Already verified', { status: 400 })`),
-  // and the winner told nothing it could act on: two requests that both pass leave the same state, and
-  // each is told it is done.
+  // Done already refused (`if (org.deletedAt) throw`, `return new Response('Already verified', { status: 400 })`)
+  // on a stamp set to the clock, and the winner told nothing it could act on: two requests that both pass
+  // leave the same state, and each is told it is done. A flag (`if (coupon.used) throw`, then `used: true`)
+  // or a value set beside it (`released: true` on credits) is what a claim marks, and stays reported.
   const row = (node: TSESTree.Node): boolean => read.result.valueNodes.has(node) || write.result.valueNodes.has(node);
-  if (done && refuses(done) && !isReturned(write.site.node, unit.node) && acknowledgesOnly(writes, unit.node, write.site.node, row))
-    return sideEffectsOnce(unit, read, write, test);
+  if (
+    done &&
+    stampsClock &&
+    refuses(done) &&
+    !isReturned(write.site.node, unit.node) &&
+    acknowledgesOnly(writes, unit.node, write.site.node, row)
+  )
+    return stampsOnce(unit, read, write, test);
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
     test.type === 'IfStatement' &&
@@ -673,6 +680,18 @@ function isReturned(node: TSESTree.Node, root: TSESTree.Node): boolean {
 function sideEffectsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
   if (!effects.every((w) => isConstantUpdate(w) || w.facts.kind === 'delete' || auditsOnly(w))) return false;
+  return !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * As `sideEffectsOnce`, but the other UPDATEs the test lets run only stamp the clock as well (a soft
+ * delete of the children, `deletedAt: new Date()`): a constant value (`released: true`) may grant what
+ * the test guarded.
+ */
+function stampsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
+  const stamps = (w: Step): boolean => w.facts.kind === 'update' && w.facts.set.length > 0 && w.facts.set.every(writesClock);
+  if (!effects.every((w) => stamps(w) || w.facts.kind === 'delete' || auditsOnly(w))) return false;
   return !awaitsOtherCalls(unit, test);
 }
 
