@@ -4,7 +4,7 @@
  * (`const { rows } = r; const seats = rows[0].available_seats; const left = seats - 1`) carry it on.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { isFunction, propertyName } from '../extract/ast.js';
+import { contains, isFunction, propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
 import type { Definition, QuerySite } from '../extract/types.js';
@@ -31,11 +31,24 @@ export function resultUse(
     valueNodes: new Set<TSESTree.Node>(),
     paths: new Map<VariableLike, ValuePath>(),
   };
-  const pending: [VariableLike, Path][] = [];
-  const bind = (pattern: TSESTree.Node, path: Path): void => {
+  const pending: [VariableLike, Path, Carrying][] = [];
+  // Where each variable starts to carry the value: its declaration, or the first assignment found.
+  const carrying = new Map<VariableLike, Carrying>();
+  const bind = (pattern: TSESTree.Node, path: Path, assignment: TSESTree.AssignmentExpression | null = null): void => {
     for (const [id, columns] of patternBindings(pattern, path.columns, path.holders)) {
       const variable = resolver.variable(id);
-      if (variable && !use.variables.has(variable) && use.variables.size < MAX_VARIABLES) {
+      if (!variable) continue;
+      const earlier = carrying.get(variable);
+      if (earlier !== undefined) {
+        // Assigned the value again, earlier in the code: what lies between the two assignments carries it too.
+        if (earlier.from !== null && (assignment === null || assignment.range[0] < earlier.from.range[0])) {
+          const from = { from: assignment, until: earlier.from };
+          carrying.set(variable, from);
+          pending.push([variable, use.paths.get(variable)!, from]);
+        }
+        continue;
+      }
+      if (use.variables.size < MAX_VARIABLES) {
         use.variables.add(variable);
         const carried = {
           columns,
@@ -46,7 +59,9 @@ export function resultUse(
           ...(path.holders !== undefined && columns.length === 0 && pattern.type === 'Identifier' ? { holders: path.holders } : {}),
         };
         use.paths.set(variable, carried);
-        pending.push([variable, carried]);
+        const from = { from: assignment, until: null };
+        carrying.set(variable, from);
+        pending.push([variable, carried, from]);
       }
     }
   };
@@ -66,13 +81,40 @@ export function resultUse(
   if (resultParameter) bind(resultParameter, start);
   else if (!site.callback) follow(site.resultNode, start);
   while (pending.length > 0) {
-    const [variable, path] = pending.pop()!;
-    for (const reference of variable.references) follow(reference.identifier, path);
+    const [variable, path, from] = pending.pop()!;
+    for (const reference of variable.references) if (reaches(from, reference.identifier)) follow(reference.identifier, path);
   }
   return use;
 }
 
 type Path = ValuePath;
+
+/**
+ * Which references of a variable carry the value: from the assignment that stored it (null: the
+ * declaration, so all of them) up to `until` (where an earlier pass already started).
+ */
+interface Carrying {
+  from: TSESTree.AssignmentExpression | null;
+  until: TSESTree.Node | null;
+}
+
+/**
+ * The reference can see what the assignment stored: it comes after it, or a loop around both runs it
+ * again after, or it sits in a function of its own that may be called later. `if (membership) {...}
+ * else { membership = await create({ index }) }`: the test ran before the create, so it does not test
+ * what the create was given.
+ */
+function reaches({ from, until }: Carrying, reference: TSESTree.Node): boolean {
+  if (until !== null && reference.range[0] >= until.range[0]) return false;
+  if (from === null || reference.range[0] >= from.range[0]) return true;
+  const home = enclosingFunction(from);
+  if (enclosingFunction(reference) !== home) return true;
+  for (let up: TSESTree.Node | undefined = from.parent; up && up !== home; up = up.parent)
+    if (LOOPS.has(up.type) && contains(up, reference)) return true;
+  return false;
+}
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 type MutableUse = {
   tests: TSESTree.Node[];
@@ -190,7 +232,7 @@ function followValue(
   start: TSESTree.Node,
   from: Path,
   use: MutableUse,
-  bind: (pattern: TSESTree.Node, path: Path) => void,
+  bind: (pattern: TSESTree.Node, path: Path, assignment?: TSESTree.AssignmentExpression | null) => void,
   queryNodes: ReadonlySet<TSESTree.Node>,
   resolve: (id: TSESTree.Identifier) => Definition | null,
 ): void {
@@ -306,7 +348,7 @@ function followValue(
       case 'AssignmentExpression':
         if (parent.right !== current) return;
         if (parent.left.type === 'Identifier' || parent.left.type === 'ObjectPattern' || parent.left.type === 'ArrayPattern')
-          bind(parent.left, path);
+          bind(parent.left, path, parent);
         else use.handedOff = true;
         return;
       case 'ReturnStatement': {

@@ -136,6 +136,28 @@ describe('flow: result usage', () => {
     expect(second?.result.valueTests).toEqual([]);
   });
 
+  it('a value stored in a variable after a test does not reach that test, unless a loop goes round to it', () => {
+    const model = modelOf(`
+      export async function f(client: PoolClient, id: number) {
+        const list = await client.query('SELECT position FROM s ORDER BY position LIMIT 1');
+        const position = list.rows.length ? list.rows[0].position : 0;
+        let found = await client.query('SELECT id FROM t WHERE id = $1', [id]);
+        if (found.rowCount) {
+          await client.query('UPDATE t SET seen = true WHERE id = $1', [id]);
+        } else {
+          found = await wrap(position);
+        }
+        for (let i = 0; i < 2; i++) {
+          if (found.rowCount) break;
+          found = await wrap(position);
+        }
+      }`);
+    const [first] = model.units.find((u) => u.name === 'f')?.steps ?? [];
+    // Line 6 tests what line 5 read, before line 9 stores a value made from line 3's read; line 12 runs
+    // again after line 13 stored one.
+    expect(first?.result.tests.map((t) => t.loc.start.line)).toEqual([4, 12]);
+  });
+
   it('follows .then callbacks and sees a result returned to the caller', () => {
     const model = modelOf(`
       export function f(pool: Pool) {
