@@ -85,6 +85,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const table = sharedTable(read, write);
         if (table === null || write.site === read.site || protects(readProtection(read, write, false, schema), unit, read, write, table))
           continue;
+        if (lockedFirst(unit, read, write, table, resolver)) continue;
         const unique = uniqueColumnSet(read, write, table, resolver);
         const uniqueTest = unique === null ? undefined : read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
         if (unique !== null && uniqueTest !== undefined && !asksWhetherTaken(read, uniqueTest)) {
@@ -251,6 +252,103 @@ function lockedFirst(unit: Unit, read: Step, table: string): boolean {
       s.transaction.id === read.transaction.id &&
       !s.facts.tablesRead.includes(table),
   );
+}
+
+/**
+ * An earlier statement of the same transaction took a row lock that serializes the requests racing
+ * here, and it runs whenever the write does:
+ * - the lock of the rows read (the same table, the same key columns compared to the same values:
+ *   `findOne({ where: { id }, lock: t.LOCK.UPDATE, transaction: t })`, then `findByPk(id, { transaction:
+ *   t })` loads what to test): the fix, taken one statement early. Not for an INSERT, which a lock on the
+ *   rows that exist does not stop (see `protects`);
+ * - the lock of a parent row, a row of another table locked by a key value the read looks its rows up
+ *   by (`SELECT ... FROM doctors WHERE doctor = $1 FOR UPDATE`, then `SELECT ... FROM bookings WHERE
+ *   doctor = $1 AND starts_at = $2`): every request for those rows queues on the parent first, INSERTs
+ *   included. A lock of another row (the order, while the lookup is by payment method) serializes only
+ *   the requests for that row, and does not count.
+ */
+function lockedFirst(unit: Unit, read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
+  if (read.transaction.state === 'none') return false;
+  const keys = read.facts.where.filter((p) => p.isKey && p.operator === '=' && p.column !== null);
+  if (keys.length === 0) return false;
+  const insert = kindOn(write, table) === 'insert';
+  return unit.steps.some(
+    (lock) =>
+      lock.index < read.index &&
+      lock.facts.lock !== null &&
+      lock.facts.kind === 'select' &&
+      [read, write].every(
+        (s) =>
+          s.connection.key === lock.connection.key &&
+          s.transaction.id === lock.transaction.id &&
+          s.transaction.state === lock.transaction.state,
+      ) &&
+      (lock.facts.tablesRead.includes(table)
+        ? !insert && lock.facts.tablesRead.length === 1 && sameRowsLooked(lock, read, keys, resolver)
+        : lockedByValueLooked(lock, read, keys, resolver)) &&
+      runsWhenever(lock.site.node, write.site.node, resolver),
+  );
+}
+
+/** A key conjunct of `lock` compares to a value that one of the read's `keys` compares to too. */
+function lockedByValueLooked(lock: Step, read: Step, keys: readonly Predicate[], resolver: CheckInput['resolver']): boolean {
+  return lock.facts.where.some(
+    (p) => p.isKey && p.operator === '=' && keys.some((k) => sameValue(paramOf(lock, p.params[0]), paramOf(read, k.params[0]), resolver)),
+  );
+}
+
+/** `lock` looks rows up by exactly the key conjuncts `keys` of `read`, each compared to the same value. */
+function sameRowsLooked(lock: Step, read: Step, keys: readonly Predicate[], resolver: CheckInput['resolver']): boolean {
+  const own = lock.facts.where.filter((p) => p.isKey && p.operator === '=' && p.column !== null);
+  return (
+    own.length === keys.length &&
+    own.every((p) => keys.some((k) => k.column === p.column && sameValue(paramOf(lock, p.params[0]), paramOf(read, k.params[0]), resolver)))
+  );
+}
+
+/**
+ * `node` runs whenever `other` (after it) does: between `node` and the statement that holds both there
+ * are only blocks and expressions that hold a call, or an `if` whose condition, a constant, also lets
+ * `other` run on the same branch (`if (anchored) { lock }` ... `if (anchored) { write }`).
+ */
+function runsWhenever(node: TSESTree.Node, other: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  for (let child = node, parent = node.parent; parent && !contains(parent, other); child = parent, parent = parent.parent) {
+    if (STRAIGHT.has(parent.type)) continue;
+    if (parent.type !== 'IfStatement' || child === parent.test) return false;
+    const branch = child === parent.consequent ? 'consequent' : 'alternate';
+    const test = parent.test;
+    let matched = false;
+    for (let up = other.parent, below: TSESTree.Node = other; up && !contains(up, node); below = up, up = up.parent)
+      if (up.type === 'IfStatement' && up[branch] === below && sameCondition(up.test, test, resolver)) matched = true;
+    if (!matched) return false;
+  }
+  return true;
+}
+
+/**
+ * Two conditions written alike over variables never assigned again (`anchored`, `!options.dryRun`): they
+ * hold alike wherever both run.
+ */
+function sameCondition(a: TSESTree.Node, b: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  if (a.type === 'UnaryExpression' && b.type === 'UnaryExpression')
+    return a.operator === b.operator && sameCondition(a.argument, b.argument, resolver);
+  if (a.type === 'MemberExpression' && b.type === 'MemberExpression')
+    return !a.computed && !b.computed && propertyName(a) === propertyName(b) && sameCondition(a.object, b.object, resolver);
+  if (a.type === 'Identifier' && b.type === 'Identifier') {
+    const variable = resolver.variable(a);
+    if (variable === null || variable !== resolver.variable(b)) return false;
+    const kind = resolver.definition(a)?.kind;
+    return (kind === 'variable' || kind === 'parameter') && variable.references.every((r) => !assigns(r.identifier));
+  }
+  return false;
+}
+
+/** The reference writes its variable: `x = ...`, `x += ...`, `x++`, a destructuring target. */
+function assigns(id: TSESTree.Node): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'AssignmentExpression') return parent.left === id;
+  if (parent?.type === 'UpdateExpression') return true;
+  return parent?.type === 'ArrayPattern' || (parent?.type === 'Property' && parent.parent?.type === 'ObjectPattern');
 }
 
 interface Pair {

@@ -349,14 +349,21 @@ export function seesResult(step: Step, node: TSESTree.Node): boolean {
   );
 }
 
-/** Whether the condition `test` decides if `target` runs: target is inside it, or it exits early. */
+/**
+ * Whether the condition `test` decides if `target` runs: target is inside it, or it exits early. A
+ * `return` (or `break`, `continue`) in a callback (`sequelize.transaction(async (t) => { if (...) return;
+ * ... })`) leaves only that callback: what runs after the call runs either way, so only a `throw` there
+ * decides it.
+ */
 export function controls(test: TSESTree.Node, target: TSESTree.Node): boolean {
   if (test.range[0] >= target.range[0]) return false;
   if (contains(test, target)) return true;
   if (inExclusiveBranches(test, target)) return false;
   switch (test.type) {
-    case 'IfStatement':
-      return exits(test.consequent) || (test.alternate !== null && exits(test.alternate));
+    case 'IfStatement': {
+      const throwsOnly = !sameFunction(test, target);
+      return exits(test.consequent, throwsOnly) || (test.alternate !== null && exits(test.alternate, throwsOnly));
+    }
     case 'CallExpression': // assert(...) throws
       return true;
     default:
@@ -364,15 +371,19 @@ export function controls(test: TSESTree.Node, target: TSESTree.Node): boolean {
   }
 }
 
-function exits(block: TSESTree.Node): boolean {
+/** The function `test` is written in also holds `target` (or both are at the top level). */
+function sameFunction(test: TSESTree.Node, target: TSESTree.Node): boolean {
+  for (let parent = test.parent; parent; parent = parent.parent) if (isFunction(parent)) return contains(parent, target);
+  return true;
+}
+
+function exits(block: TSESTree.Node, throwsOnly = false): boolean {
   let found = false;
   walk(block, (node) => {
     if (found || isFunction(node)) return false;
     if (
-      node.type === 'ReturnStatement' ||
       node.type === 'ThrowStatement' ||
-      node.type === 'BreakStatement' ||
-      node.type === 'ContinueStatement'
+      (!throwsOnly && (node.type === 'ReturnStatement' || node.type === 'BreakStatement' || node.type === 'ContinueStatement'))
     ) {
       found = true;
       return false;

@@ -21,7 +21,8 @@
  * plain values are `=`, arrays `IN`, `null` `IS NULL`, `{ [Op.gt]: n }` and the other comparison
  * operators are conjuncts, `[Op.and]` flattens, `[Op.or]` / `[Op.not]` / `sequelize.where(...)` are
  * opaque guards), `findByPk(id)` (the primary key: the attribute declared `primaryKey: true`, else
- * `id`), `rejectOnEmpty: true` (throws on no row), `attributes: [...]`, and the row lock `lock: true` /
+ * `id`), on the model or on a scope of it (`Model.unscoped()`, `Model.scope('name')`, the same table),
+ * `rejectOnEmpty: true` (throws on no row), `attributes: [...]`, and the row lock `lock: true` /
  * `lock: t.LOCK.UPDATE` / `Transaction.LOCK.SHARE` / `{ level }`, `skipLocked: true`. Writes:
  * `Model.update(values, { where })` resolving to `[affectedCount]` (a value `sequelize.literal('stock
  * - 1')` that names its column is relative), `Model.increment` / `decrement` (relative; they resolve
@@ -393,9 +394,14 @@ function sequelizeShape(method: string, call: TSESTree.CallExpression, ctx: Extr
   return options !== null && objectProperty(options, 'where') !== null;
 }
 
+const SCOPES = new Set(['unscoped', 'scope']);
+
 /** The model a static call is made on: declared in the file, or imported and used the way only Sequelize is. */
 function modelOf(receiver: TSESTree.Expression, ctx: ExtractContext): ModelInfo | null {
   const inner = unwrap(receiver);
+  // `Document.unscoped().findOne(...)`, `User.scope('withPassword').findByPk(id)`: the same model, its table unchanged.
+  if (inner.type === 'CallExpression' && inner.callee.type === 'MemberExpression' && SCOPES.has(propertyName(inner.callee) ?? ''))
+    return modelOf(inner.callee.object, ctx);
   const name = inner.type === 'Identifier' ? inner.name : inner.type === 'MemberExpression' ? propertyName(inner) : null;
   const path = expressionPath(inner);
   if (name === null || path === null) return null;

@@ -1,0 +1,107 @@
+/**
+ * What the same transaction established before the check: a lock it took on the rows read or on
+ * their parent row.
+ */
+import rule from '../../rules/no-check-then-act.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+const lockThenLoad = (lockedId: string, condition = 'anchored') => `
+import { Document } from './models';
+import type { Transaction } from 'sequelize';
+declare function applyMark(state: unknown, text: string): { state: unknown } | null;
+export async function comment(documentId: string, otherId: string, text: string, anchored: boolean, transaction: Transaction) {
+  const anchoredAgain = anchored;
+  if (${condition}) {
+    await Document.unscoped().findOne({ where: { id: ${lockedId} }, attributes: ['id'], transaction, lock: transaction.LOCK.UPDATE });
+  }
+  const document = await Document.findByPk(documentId, { transaction });
+  if (anchored) {
+    const updated = applyMark(document.state, text);
+    if (!updated) throw new Error('Could not anchor');
+    await document.update({ state: updated.state }, { transaction });
+  }
+}
+`;
+
+const lockParent = (lockedDoctor: string) => `
+import type { Pool } from 'pg';
+export async function bookSlot(pool: Pool, doctor: string, other: string, startsAt: string, patient: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM doctors WHERE doctor = $1 FOR UPDATE', [${lockedDoctor}]);
+    const existing = await client.query('SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2', [doctor, startsAt]);
+    if (existing.rows.length > 0) {
+      await client.query('ROLLBACK');
+      return { ok: false };
+    }
+    await client.query('INSERT INTO bookings (doctor, starts_at, patient) VALUES ($1, $2, $3)', [doctor, startsAt, patient]);
+    await client.query('COMMIT');
+    return { ok: true };
+  } finally {
+    client.release();
+  }
+}
+`;
+
+const errorAfterRollback = (exit: string) => `
+import { Import } from './models';
+import { sequelize } from './database';
+declare function run(model: unknown, transaction: unknown): Promise<void>;
+declare function canProcess(model: unknown): boolean;
+export async function perform(id: string) {
+  try {
+    await sequelize.transaction(async (transaction) => {
+      const model = await Import.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!canProcess(model) || model.state === 'canceled') {
+        ${exit};
+      }
+      await run(model, transaction);
+    });
+  } catch (err) {
+    const model = await Import.findByPk(id, { rejectOnEmpty: true });
+    model.error = String(err);
+    await model.save();
+    throw err;
+  }
+}
+`;
+
+ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
+  valid: [
+    {
+      name: 'the row read was locked FOR UPDATE by an earlier statement of the transaction, under the same condition',
+      code: lockThenLoad('documentId'),
+    },
+    {
+      name: 'the parent row locked FOR UPDATE by the key value the lookup uses: every booking of that doctor queues on it',
+      code: lockParent('doctor'),
+    },
+    {
+      name: 'a return in the transaction callback does not decide the write in the catch after it',
+      code: errorAfterRollback('return'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the earlier lock is on another row',
+      code: lockThenLoad('otherId'),
+      errors: [{ messageId: 'checkThenActModel', line: 10 }],
+    },
+    {
+      name: 'the earlier lock is taken under another condition than the write',
+      code: lockThenLoad('documentId', 'anchoredAgain && text'),
+      errors: [{ messageId: 'checkThenActModel', line: 10 }],
+    },
+    {
+      name: 'a parent row locked by another value than the lookup uses serializes nothing here',
+      code: lockParent('other'),
+      errors: [{ messageId: 'checkThenInsert', line: 8 }],
+    },
+    {
+      name: 'a throw in the transaction callback reaches the catch: the test decides the write there',
+      code: errorAfterRollback("throw new Error('canceled')"),
+      errors: [{ messageId: 'checkThenActModel', line: 9 }],
+    },
+  ],
+});
