@@ -40,6 +40,7 @@ import {
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 import { testsAnotherRow } from './other-rows.js';
 import { compensates } from '../flow/compensation.js';
+import { aimedAtCreatedRows, insertsUnderCreatedKey } from '../flow/created-rows.js';
 
 export const messages = {
   checkThenAct:
@@ -86,6 +87,13 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (table === null || write.site === read.site || protects(readProtection(read, write, false, schema), unit, read, write, table))
           continue;
         if (lockedFirst(unit, read, write, table, resolver)) continue;
+        // The rows read or written belong to a row this transaction created: nobody else can see them yet.
+        if (
+          (sameConnection(read, write) && aimedAtCreatedRows(unit, read, resolver)) ||
+          aimedAtCreatedRows(unit, write, resolver) ||
+          insertsUnderCreatedKey(unit, write, equalityColumns(read), resolver)
+        )
+          continue;
         const unique = uniqueColumnSet(read, write, table, resolver);
         const uniqueTest = unique === null ? undefined : read.result.tests.find((t) => seesResult(read, t) && controls(t, write.site.node));
         if (unique !== null && uniqueTest !== undefined && !asksWhetherTaken(read, uniqueTest)) {
@@ -1163,6 +1171,16 @@ const STRAIGHT = new Set<string>([
   'TSNonNullExpression',
   'ChainExpression',
 ]);
+
+/** The columns the read looks rows up by: its key conjuncts by `=` or `IN`. */
+function equalityColumns(read: Step): string[] {
+  return read.facts.where.flatMap((p) => (p.isKey && p.column !== null && (p.operator === '=' || p.operator === 'in') ? [p.column] : []));
+}
+
+/** The two run in one transaction (or one stretch outside of one) on one connection. */
+function sameConnection(a: Step, b: Step): boolean {
+  return a.connection.key === b.connection.key && a.transaction.id === b.transaction.id && a.transaction.state === b.transaction.state;
+}
 
 function sameTransaction(a: Step, b: Step): boolean {
   return a.transaction.state === 'open' && b.transaction.state === 'open' && a.transaction.id === b.transaction.id;

@@ -145,6 +145,16 @@ export interface QuerySite {
    * table before the failure (src/flow/compensation.ts): it runs only when a later step failed.
    */
   compensation?: boolean;
+  /**
+   * A builder INSERT's row or rows as the code passes them (Prisma `data`,
+   * Sequelize `create(values)` / `bulkCreate(rows)`): the values each new row takes.
+   */
+  insertedRows?: TSESTree.Node;
+  /**
+   * Rows the statement's transaction inserted before it ran, as the code holds them: the instance a
+   * Sequelize `afterCreate` hook receives, when the statement runs on the hook's `options.transaction`.
+   */
+  createdBefore?: TSESTree.Identifier[];
   /** How this library's result reports affected rows, for messages (`result.rowCount`). */
   countHint: string;
   /** How this library runs a transaction on one connection, for messages (`knex.transaction(async (trx) => ...)`). */

@@ -1,9 +1,60 @@
 /**
- * What the same transaction established before the check: a lock it took on the rows read or on
- * their parent row.
+ * What the same transaction established before the check: a row it created (nobody else can see it, nor
+ * rows that refer to it, until it commits), or a lock it took on the rows read or on their parent row.
  */
 import rule from '../../rules/no-check-then-act.js';
 import { ruleTester } from '../helpers/rule-tester.js';
+
+const copyAttachments = (target: string, create = '') => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function fromTemplate(templateId: string, envelopeId: string, title: string) {
+  return prisma.$transaction(async (tx) => {
+    ${create}
+    const found = await tx.attachment.findMany({ where: { envelopeId: templateId } });
+    const rows = [...found.map((a) => ({ envelopeId: ${target}, label: a.label, data: a.data }))];
+    if (rows.length > 0) {
+      await tx.attachment.createMany({ data: rows });
+    }
+  });
+}
+`;
+
+const membershipHook = (hook: string) => `
+import { Table, Model, ${hook} } from 'sequelize-typescript';
+import type { Transaction } from 'sequelize';
+import { Membership } from './membership';
+@Table({ tableName: 'collections' })
+export class Collection extends Model {
+  @${hook}
+  static async grantCreator(model: Collection, options: { transaction: Transaction }) {
+    const existing = await Membership.findOne({
+      where: { collectionId: model.id, userId: model.createdById },
+      transaction: options.transaction,
+    });
+    if (!existing) {
+      return Membership.create(
+        { collectionId: model.id, userId: model.createdById, permission: 'admin' },
+        { transaction: options.transaction },
+      );
+    }
+    return existing;
+  }
+}
+`;
+
+const profileOnce = `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function incognito(userId: string) {
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.member.findFirst({ where: { userId, role: 'ADMIN' } });
+    if (existing) return existing;
+    const profile = await tx.profile.create({ data: { name: 'Incognito' } });
+    return tx.member.create({ data: { userId, role: 'ADMIN', profileId: profile.id } });
+  });
+}
+`;
 
 const lockThenLoad = (lockedId: string, condition = 'anchored') => `
 import { Document } from './models';
@@ -70,6 +121,14 @@ export async function perform(id: string) {
 ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
   valid: [
     {
+      name: 'rows copied onto a row created earlier in the same transaction: nobody else can see it yet',
+      code: copyAttachments('envelope.id', 'const envelope = await tx.envelope.create({ data: { title } });'),
+    },
+    {
+      name: 'an afterCreate hook reads and creates rows of the instance just inserted, in its transaction',
+      code: membershipHook('AfterCreate'),
+    },
+    {
       name: 'the row read was locked FOR UPDATE by an earlier statement of the transaction, under the same condition',
       code: lockThenLoad('documentId'),
     },
@@ -83,6 +142,21 @@ ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
     },
   ],
   invalid: [
+    {
+      name: 'rows copied onto a row the caller names: a concurrent copy onto it sees nothing too',
+      code: copyAttachments('envelopeId'),
+      errors: [{ messageId: 'checkThenInsertModel', line: 7 }],
+    },
+    {
+      name: 'an afterUpdate hook: the instance is not a row its transaction created',
+      code: membershipHook('AfterUpdate'),
+      errors: [{ messageId: 'checkThenInsertModel', line: 9 }],
+    },
+    {
+      name: 'the new row refers to a row created in the transaction, but the lookup is by another column: both rows match it',
+      code: profileOnce,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6 }],
+    },
     {
       name: 'the earlier lock is on another row',
       code: lockThenLoad('otherId'),

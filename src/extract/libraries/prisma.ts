@@ -281,6 +281,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   let facts;
   let countHint = `the value \`${method}\` resolves to`;
   let rowsRequired = false;
+  let insertedRows: TSESTree.Node | null = null;
   if (READS.has(method)) {
     const selected = objectArgument(argument ? objectProperty(argument, 'select') : null, ctx);
     const selectedColumns = selected
@@ -296,6 +297,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     if (method === 'create' || method === 'createMany' || method === 'createManyAndReturn') {
       const rows = method === 'create' ? data : firstRow(argument ? objectProperty(argument, 'data') : null, ctx);
       const columns = rows ? insertedFields(builder, rows, (p) => isNestedWrite(p.value, ctx), ctx) : null;
+      insertedRows = argument ? objectProperty(argument, 'data') : null;
       const skip = argument ? objectProperty(argument, 'skipDuplicates') : null;
       facts = builder.facts('insert', table, display, {
         insertColumns: columns,
@@ -328,6 +330,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
     ...(batch ? { connectionKind: 'transaction' as const } : {}),
     ...(batch === 'before-last' ? { resultDiscarded: true } : {}),
     ...(rowsRequired ? { rowsRequired: true } : {}),
+    ...(insertedRows ? { insertedRows } : {}),
     sql: builder.sqlText(display),
     built: [facts],
     countHint,

@@ -53,7 +53,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
-import { expressionPath, objectProperty, propertyName, tailName, unwrap, walk } from '../ast.js';
+import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap, walk } from '../ast.js';
 import { assignedFields, columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import type {
   ConnectionKind,
@@ -481,6 +481,7 @@ function staticCall(
   let facts: StatementFacts;
   let countHint = `the value \`${display}\` resolves to`;
   let rowsRequired = false;
+  let insertedRows: TSESTree.Node | null = null;
   if (MODEL_READS.has(method)) {
     if (method === 'findByPk') {
       const key = node.arguments[0];
@@ -544,8 +545,12 @@ function staticCall(
           : null;
     facts = builder.facts('insert', model.table, display, { insertColumns: columns, onConflict, returning: ['*'] });
     countHint = `the instance \`${display}\` resolves to`;
+    if (method === 'create' || method === 'bulkCreate') insertedRows = node.arguments[0] ?? null;
   }
-  return site(node, optionsAt, builder, model, display, facts, options, receiver, countHint, rowsRequired);
+  return {
+    ...site(node, optionsAt, builder, model, display, facts, options, receiver, countHint, rowsRequired, ctx),
+    ...(insertedRows ? { insertedRows } : {}),
+  };
 }
 
 function instanceCall(
@@ -591,7 +596,7 @@ function instanceCall(
     aimAtRow();
     facts = builder.facts('update', model.table, display);
   }
-  return site(node, optionsAt, builder, model, display, facts, options, null, countHint, false);
+  return site(node, optionsAt, builder, model, display, facts, options, null, countHint, false, ctx);
 }
 
 /**
@@ -616,6 +621,7 @@ function site(
   receiver: TSESTree.Expression | null,
   countHint: string,
   rowsRequired: boolean,
+  ctx: ExtractContext,
 ): QuerySite {
   const transaction = options ? objectProperty(options, 'transaction') : null;
   const joined =
@@ -623,10 +629,12 @@ function site(
   // Options passed on whole (`Model.create(values, options)`, `{ ...options, where }`) may carry the transaction.
   const passedOn = joined || transaction !== null ? null : passedOnOptions(node.arguments[optionsAt], options);
   const lockedBy = joined || passedOn || !options ? null : lockTransaction(options);
+  const created = joined ? createdBefore(transaction, ctx) : [];
   return {
     library: 'sequelize',
     node,
     resultNode: node,
+    ...(created.length > 0 ? { createdBefore: created } : {}),
     // A model call joins a transaction only through `transaction: t`; without it, it runs on the pool.
     connection: joined ? (transaction as TSESTree.Expression) : (passedOn ?? receiver),
     ...(joined ? {} : passedOn ? { connectionVia: 'transaction' } : { connectionKind: 'pool' as const }),
@@ -638,6 +646,36 @@ function site(
     countHint,
     model: builder.words(model.name, model.name, FIXES),
   };
+}
+
+/**
+ * `transaction: options.transaction` in an `afterCreate` hook (sequelize-typescript's `@AfterCreate
+ * static async f(model, options)`, `Model.afterCreate(fn)`, `Model.addHook('afterCreate', fn)`, `hooks:
+ * { afterCreate(model, options) {} }`): Sequelize calls the hook with the instance just inserted and
+ * the options of its `create`, whose `transaction` inserted it. The statement runs after that INSERT,
+ * in its transaction: the hook's first parameter is a row its transaction created.
+ */
+function createdBefore(transaction: TSESTree.Node, ctx: ExtractContext): TSESTree.Identifier[] {
+  const value = unwrap(transaction);
+  if (value.type !== 'MemberExpression' || propertyName(value) !== 'transaction' || value.object.type !== 'Identifier') return [];
+  const def = ctx.resolve(value.object);
+  if (def?.kind !== 'parameter' || !isFunction(def.node)) return [];
+  const [instance, options] = def.node.params;
+  return instance?.type === 'Identifier' && options === def.name && isAfterCreateHook(def.node) ? [instance] : [];
+}
+
+function isAfterCreateHook(fn: TSESTree.Node): boolean {
+  const parent = fn.parent;
+  if (parent?.type === 'MethodDefinition')
+    return parent.decorators.some((d) => {
+      const e = d.expression.type === 'CallExpression' ? d.expression.callee : d.expression;
+      return e.type === 'Identifier' && e.name === 'AfterCreate';
+    });
+  if (parent?.type === 'Property') return parent.value === fn && keyName(parent) === 'afterCreate';
+  if (parent?.type !== 'CallExpression' || parent.callee.type !== 'MemberExpression') return false;
+  const method = propertyName(parent.callee);
+  const first = parent.arguments[0];
+  return method === 'afterCreate' || (method === 'addHook' && first?.type === 'Literal' && first.value === 'afterCreate');
 }
 
 /** The fixes messages give for a Sequelize model call, in Sequelize's API. */
