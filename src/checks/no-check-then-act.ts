@@ -86,7 +86,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         const table = sharedTable(read, write);
         if (table === null || write.site === read.site || protects(readProtection(read, write, false, schema), unit, read, write, table))
           continue;
-        if (lockedFirst(unit, read, write, table, resolver)) continue;
+        if (lockedBefore(unit, read, write, table, resolver)) continue;
         // The rows read or written belong to a row this transaction created: nobody else can see them yet.
         if (
           (sameConnection(read, write) && aimedAtCreatedRows(unit, read, resolver)) ||
@@ -272,14 +272,17 @@ function lockedFirst(unit: Unit, read: Step, table: string): boolean {
  * - the lock of a parent row, a row of another table locked by a key value the read looks its rows up
  *   by (`SELECT ... FROM doctors WHERE doctor = $1 FOR UPDATE`, then `SELECT ... FROM bookings WHERE
  *   doctor = $1 AND starts_at = $2`): every request for those rows queues on the parent first, INSERTs
- *   included. A lock of another row (the order, while the lookup is by payment method) serializes only
- *   the requests for that row, and does not count.
+ *   included, and reads them once the one before committed. Under READ COMMITTED only: a REPEATABLE
+ *   READ read keeps the snapshot taken before the wait. A lock of another row (the order, while the
+ *   lookup is by payment method) serializes only the requests for that row, and does not count here
+ *   (`protects` takes any such lock for an INSERT).
  */
-function lockedFirst(unit: Unit, read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
+function lockedBefore(unit: Unit, read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
   if (read.transaction.state === 'none') return false;
   const keys = read.facts.where.filter((p) => p.isKey && p.operator === '=' && p.column !== null);
   if (keys.length === 0) return false;
   const insert = kindOn(write, table) === 'insert';
+  const readCommitted = read.transaction.isolation === null || read.transaction.isolation === 'read committed';
   return unit.steps.some(
     (lock) =>
       lock.index < read.index &&
@@ -293,7 +296,7 @@ function lockedFirst(unit: Unit, read: Step, write: Step, table: string, resolve
       ) &&
       (lock.facts.tablesRead.includes(table)
         ? !insert && lock.facts.tablesRead.length === 1 && sameRowsLooked(lock, read, keys, resolver)
-        : lockedByValueLooked(lock, read, keys, resolver)) &&
+        : readCommitted && lockedByValueLooked(lock, read, keys, resolver)) &&
       runsWhenever(lock.site.node, write.site.node, resolver),
   );
 }
