@@ -74,19 +74,19 @@ export async function comment(documentId: string, otherId: string, text: string,
 }
 `;
 
-const lockParent = (lockedDoctor: string) => `
+const lockParent = (lockedAccount: string) => `
 import type { Pool } from 'pg';
-export async function bookSlot(pool: Pool, doctor: string, other: string, startsAt: string, patient: string) {
+export async function spend(pool: Pool, accountId: string, other: string, amount: number) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT 1 FROM doctors WHERE doctor = $1 FOR UPDATE', [${lockedDoctor}]);
-    const existing = await client.query('SELECT 1 FROM bookings WHERE doctor = $1 AND starts_at = $2', [doctor, startsAt]);
-    if (existing.rows.length > 0) {
+    await client.query('SELECT 1 FROM accounts WHERE account_id = $1 FOR UPDATE', [${lockedAccount}]);
+    const wallet = await client.query('SELECT balance FROM wallets WHERE account_id = $1', [accountId]);
+    if (wallet.rows[0].balance < amount) {
       await client.query('ROLLBACK');
       return { ok: false };
     }
-    await client.query('INSERT INTO bookings (doctor, starts_at, patient) VALUES ($1, $2, $3)', [doctor, startsAt, patient]);
+    await client.query('UPDATE wallets SET balance = balance - $2 WHERE account_id = $1', [accountId, amount]);
     await client.query('COMMIT');
     return { ok: true };
   } finally {
@@ -133,8 +133,8 @@ ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
       code: lockThenLoad('documentId'),
     },
     {
-      name: 'the parent row locked FOR UPDATE by the key value the lookup uses: every booking of that doctor queues on it',
-      code: lockParent('doctor'),
+      name: 'the parent row locked FOR UPDATE by the key value the lookup uses: every spend of that account queues on it',
+      code: lockParent('accountId'),
     },
     {
       name: 'a return in the transaction callback does not decide the write in the catch after it',
@@ -170,7 +170,18 @@ ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
     {
       name: 'a parent row locked by another value than the lookup uses serializes nothing here',
       code: lockParent('other'),
-      errors: [{ messageId: 'checkThenInsert', line: 8 }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 8,
+          suggestions: [
+            {
+              messageId: 'addForUpdate',
+              output: lockParent('other').replace('FROM wallets WHERE account_id = $1', 'FROM wallets WHERE account_id = $1 FOR UPDATE'),
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'a throw in the transaction callback reaches the catch: the test decides the write there',
