@@ -8,6 +8,7 @@ import { BIN, RACY, project } from './cli-process.js';
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 const ERASE = '\r\u001b[2K';
+const FILES = 4000;
 
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
@@ -16,8 +17,11 @@ function shellQuote(text: string): string {
 describe('Ctrl-C', { timeout: 300_000 }, () => {
   it.skipIf(!hasScript)('erases the progress bar and exits with 130', async () => {
     const files: Record<string, string> = {};
-    // Enough files that the bar (shown after 400 ms) is on screen long before the audit ends.
-    for (let i = 0; i < 400; i += 1) files[`src/f${String(i).padStart(3, '0')}.ts`] = RACY;
+    // Enough files that the bar (shown after 400 ms) is on screen long before the audit ends: 400 copies
+    // of one file took 0.7 s on an idle machine, too close to the bar's delay; 4,000 files, each its own
+    // text, take several seconds. The audit is interrupted as soon as the bar shows, so a slow machine
+    // does not wait for the rest.
+    for (let i = 0; i < FILES; i += 1) files[`src/f${String(i).padStart(4, '0')}.ts`] = RACY.replaceAll('bookSlot', `bookSlot${i}`);
     const cwd = project(files);
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', TERM: 'xterm', HOME: cwd };
     const command = `${shellQuote(process.execPath)} ${shellQuote(BIN)} audit --jobs 1 --format json -o report.json src`;
@@ -28,7 +32,7 @@ describe('Ctrl-C', { timeout: 300_000 }, () => {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       output += chunk;
-      if (!interrupted && /sql-race .* \d+\/400 files/.test(output)) {
+      if (!interrupted && new RegExp(`sql-race .* \\d+/${FILES} files`).test(output)) {
         interrupted = true;
         child.stdin.write('\u0003');
       }
