@@ -108,13 +108,23 @@ function freshId(value: TSESTree.Node): boolean {
   if (inner.type !== 'CallExpression') return false;
   const callee = unwrap(inner.callee);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
-  return name !== null && FRESH_ID.test(name);
+  return name !== null && isFreshValueCall(name);
 }
 
-const FRESH_ID = /^(?:(?:create|generate|new|make|random)_?)?(?:id|uuid|uuidv[1-7]|uuid_v[1-7]|cuid2?|ulid|nanoid|objectid)$/i;
+/**
+ * The name of a call that makes a value no one else holds: an id (`createId`, `randomUUID`, `uuidv4`, uuid's
+ * `v4`, `nanoid`, `cuid`, `ulid`, `generateId`) or random bytes and numbers (`randomBytes`, `randomInt`,
+ * nanoid's `customAlphabet`, ulid's `monotonicFactory`).
+ */
+export function isFreshValueCall(name: string): boolean {
+  return FRESH_VALUE.test(name);
+}
 
-/** The static key of an object property (`a`, `'a'`, `[\`a\`]`), or null. */
-export function keyName(p: TSESTree.Property): string | null {
+const FRESH_VALUE =
+  /^(?:(?:(?:create|generate|new|make|random)_?)?(?:id|uuid|uuidv[1-7]|uuid_v[1-7]|cuid2?|ulid|nanoid|objectid)|v[1-7]|randomBytes|randomInt|customAlphabet|monotonicFactory)$/i;
+
+/** The static key of an object property or class field (`a`, `'a'`, `[\`a\`]`), or null. */
+export function keyName(p: { key: TSESTree.Node; computed: boolean }): string | null {
   if (!p.computed && p.key.type === 'Identifier') return p.key.name;
   if (p.key.type === 'Literal' && (typeof p.key.value === 'string' || typeof p.key.value === 'number')) return String(p.key.value);
   return null;

@@ -6,12 +6,10 @@
  * run's scratch space, as a `TEMP` table is a session's.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { propertyName, unwrap, walk } from './ast.js';
+import { isFunction, propertyName, unwrap, walk } from './ast.js';
+import { isFreshValueCall, keyName } from './kit.js';
 import type { ExtractContext } from './types.js';
 
-/** Calls that return a value no one else holds: random bytes, UUIDs, nano/cu/ul-ids. */
-const FRESH_CALLS =
-  /^(?:randomBytes|randomUUID|randomInt|uuid|uuidv4|uuidv7|v4|v7|nanoid|customAlphabet|cuid|cuid2|createId|ulid|monotonicFactory)$/;
 const MAX_DEPTH = 6;
 
 /** The expression spliced in as a name holds a value made afresh for this run. */
@@ -26,7 +24,7 @@ export function freshPerRun(node: TSESTree.Node, ctx: ExtractContext, depth = 0)
     case 'CallExpression': {
       const callee = unwrap(inner.callee);
       const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
-      if (name !== null && FRESH_CALLS.test(name)) return true;
+      if (name !== null && isFreshValueCall(name)) return true;
       // `Math.random()`, and what is made of a fresh value: `randomBytes(4).toString('hex')`, `id.slice(0, 8)`.
       if (callee.type === 'MemberExpression') {
         const object = unwrap(callee.object);
@@ -36,46 +34,64 @@ export function freshPerRun(node: TSESTree.Node, ctx: ExtractContext, depth = 0)
       return false;
     }
     case 'Identifier': {
+      // A `const` initialised with a fresh value (the only kind of variable the extractor follows).
       const def = ctx.resolve(inner);
-      // A `const` (or a `let` assigned once, where it is declared) initialised with a fresh value.
-      return def?.kind === 'variable' && def.declarationKind !== 'var' && def.init !== null && !reassigned(def.name, ctx)
+      return def?.kind === 'variable' && def.declarationKind === 'const' && def.init !== null
         ? freshPerRun(def.init, ctx, depth + 1)
         : false;
     }
     case 'MemberExpression': {
       const object = unwrap(inner.object);
       const property = propertyName(inner);
-      return object.type === 'ThisExpression' && property !== null && freshField(inner, property, ctx, depth);
+      if (object.type !== 'ThisExpression' || property === null) return false;
+      const values = fieldValues(inner)?.get(property);
+      return values !== undefined && values !== 'unknown' && values.length > 0 && values.every((v) => freshPerRun(v, ctx, depth + 1));
     }
     default:
       return false;
   }
 }
 
+type FieldValues = Map<string, TSESTree.Node[] | 'unknown'>;
+const fieldsByClass = new WeakMap<TSESTree.ClassBody, FieldValues>();
+
 /**
- * `this.x` in a class whose every assignment of `x` stores a fresh value: `this.table = `work_${id}``
- * in the method that starts a run, besides an empty initial value (`private table = ''`).
+ * Every value the class stores in each of its fields, by one walk of the class body per class: field
+ * initialisers (besides an empty one, `private table = ''`) and `this.x = value` in its methods and
+ * arrow functions (not in nested functions or classes, whose `this` is another). A field that is a
+ * constructor parameter (`constructor(private table: string)`), or changed otherwise (`this.x += ...`),
+ * holds what the code cannot tell: `'unknown'`.
  */
-function freshField(node: TSESTree.Node, property: string, ctx: ExtractContext, depth: number): boolean {
+function fieldValues(node: TSESTree.Node): FieldValues | null {
   let body: TSESTree.Node | undefined = node.parent;
   while (body && body.type !== 'ClassBody') body = body.parent;
-  if (!body) return false;
-  const values: TSESTree.Node[] = [];
-  walk(body, (n) => {
-    if (n.type === 'PropertyDefinition' && !n.computed && propertyKey(n.key) === property && n.value && !empty(n.value))
-      values.push(n.value);
-    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression') {
-      const object = unwrap(n.left.object);
-      if (object.type === 'ThisExpression' && propertyName(n.left) === property) values.push(n.operator === '=' ? n.right : n);
+  if (!body) return null;
+  const known = fieldsByClass.get(body);
+  if (known) return known;
+  const fields: FieldValues = new Map();
+  const add = (name: string | null, value: TSESTree.Node | 'unknown'): void => {
+    if (name === null) return;
+    const values = fields.get(name);
+    if (value === 'unknown' || values === 'unknown') fields.set(name, 'unknown');
+    else fields.set(name, [...(values ?? []), value]);
+  };
+  const classBody = body;
+  walk(classBody, (n) => {
+    if (
+      n !== classBody &&
+      (n.type === 'ClassBody' || (isFunction(n) && n.type !== 'ArrowFunctionExpression' && n.parent?.type !== 'MethodDefinition'))
+    )
+      return false;
+    if (n.type === 'PropertyDefinition' && n.value && !empty(n.value)) add(keyName(n), n.value);
+    if (n.type === 'TSParameterProperty') {
+      const parameter = n.parameter.type === 'AssignmentPattern' ? n.parameter.left : n.parameter;
+      add(parameter.type === 'Identifier' ? parameter.name : null, 'unknown');
     }
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && unwrap(n.left.object).type === 'ThisExpression')
+      add(propertyName(n.left), n.operator === '=' ? n.right : 'unknown');
   });
-  return values.length > 0 && values.every((v) => v.type !== 'AssignmentExpression' && freshPerRun(v, ctx, depth + 1));
-}
-
-function propertyKey(key: TSESTree.Node): string | null {
-  if (key.type === 'Identifier') return key.name;
-  if (key.type === 'Literal' && typeof key.value === 'string') return key.value;
-  return null;
+  fieldsByClass.set(classBody, fields);
+  return fields;
 }
 
 function empty(value: TSESTree.Node): boolean {
@@ -85,24 +101,4 @@ function empty(value: TSESTree.Node): boolean {
     (inner.type === 'TemplateLiteral' && inner.expressions.length === 0 && inner.quasis[0]?.value.cooked === '') ||
     (inner.type === 'Identifier' && inner.name === 'undefined')
   );
-}
-
-const reassignments = new WeakMap<TSESTree.Identifier, boolean>();
-
-/** The variable is assigned after its declaration somewhere in the file. */
-function reassigned(name: TSESTree.Identifier, ctx: ExtractContext): boolean {
-  const known = reassignments.get(name);
-  if (known !== undefined) return known;
-  let root: TSESTree.Node = name;
-  while (root.parent) root = root.parent;
-  let found = false;
-  walk(root, (n) => {
-    if (found) return false;
-    if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === name.name) {
-      const def = ctx.resolve(n.left);
-      if (def?.name === name) found = true;
-    }
-  });
-  reassignments.set(name, found);
-  return found;
 }

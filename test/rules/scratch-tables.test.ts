@@ -56,6 +56,11 @@ ruleTester.run('no-check-then-act: a table named afresh for the run', checkThenA
       errors: [{ messageId: 'checkThenAct', line: 12 }],
     },
     {
+      name: 'a field that is also a constructor parameter: the caller may hand in a name every run shares',
+      code: task("`work_${crypto.randomBytes(4).toString('hex')}`", 'constructor(private table: string) {}'),
+      errors: [{ messageId: 'checkThenAct', line: 12 }],
+    },
+    {
       name: 'a name handed in by the caller',
       code: local('prefix').replace('drain()', 'drain(prefix: string)'),
       errors: [{ messageId: 'checkThenAct', line: 7 }],
