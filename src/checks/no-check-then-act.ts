@@ -80,18 +80,26 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         );
     }
     const pairs: Pair[] = [];
+    // What depends on one step alone, asked once per step rather than once per read and write.
+    const onCreatedRows = memo((step: Step) => aimedAtCreatedRows(unit, step, resolver));
+    const compensating = memo((step: Step) => compensates(unit, step));
     for (const read of unit.steps) {
       if (!isRead(read) || read.result.tests.length === 0) continue;
+      const lookedUpBy = equalityColumns(read);
       for (const write of laterWrites(unit, read)) {
         const table = sharedTable(read, write);
-        if (table === null || write.site === read.site || protects(readProtection(read, write, false, schema), unit, read, write, table))
+        if (
+          table === null ||
+          write.site === read.site ||
+          protects(readProtection(read, write, false, schema), unit, read, write, table, resolver)
+        )
           continue;
         if (lockedBefore(unit, read, write, table, resolver)) continue;
         // The rows read or written belong to a row this transaction created: nobody else can see them yet.
         if (
-          (sameConnection(read, write) && aimedAtCreatedRows(unit, read, resolver)) ||
-          aimedAtCreatedRows(unit, write, resolver) ||
-          insertsUnderCreatedKey(unit, write, equalityColumns(read), resolver)
+          (sameConnection(read, write) && onCreatedRows(read)) ||
+          onCreatedRows(write) ||
+          insertsUnderCreatedKey(unit, write, lookedUpBy, resolver)
         )
           continue;
         const unique = uniqueColumnSet(read, write, table, resolver);
@@ -137,7 +145,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // The row written is one this function created after the read: not the row the read tested.
         if (aimsAtRowCreated(unit, read, write, table, resolver)) continue;
         // Undoing an earlier write in a `catch` that throws again: that earlier write is the act.
-        if (compensates(unit, write)) continue;
+        if (compensating(write)) continue;
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
         const test = decidingTests(read, write, table, { options, resolver, unit, units, schema }).find(
@@ -148,7 +156,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (claimedBetween(unit, read, write, test, options, schema) || claimedByKey(unit, read, write, test, schema, resolver)) continue;
         // The row the read pointed at is moved off its key first: a second request's UPDATE finds none and stops.
         if (claimedByMovingKey(unit, read, write, test, schema, resolver)) continue;
-        if (recheckedUnderLock(unit, read, write, table, schema) || claimedUnderLock(unit, read, write, test, table, schema)) continue;
+        if (recheckedUnderLock(unit, read, write, table, schema, resolver) || claimedUnderLock(unit, read, write, test, table, schema))
+          continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
@@ -230,7 +239,14 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
  * MySQL's InnoDB takes gap locks under REPEATABLE READ, which do. Locking a parent row (another table)
  * first in the same transaction is the fix that holds, and counts.
  */
-function protects(protection: string | null, unit: Unit, read: Step, write: Step, table: string): boolean {
+function protects(
+  protection: string | null,
+  unit: Unit,
+  read: Step,
+  write: Step,
+  table: string,
+  resolver: CheckInput['resolver'],
+): boolean {
   const insert = kindOn(write, table) === 'insert' && read.site.sql.dialect === 'postgres';
   // A plain read after that lock, in the transaction of the INSERT: a second request waits at the lock
   // until the first commits, and its read (a new snapshot under READ COMMITTED) then sees the row added.
@@ -240,25 +256,26 @@ function protects(protection: string | null, unit: Unit, read: Step, write: Step
       read.facts.lock === null &&
       (read.transaction.isolation === null || read.transaction.isolation === 'read committed') &&
       sameTransaction(read, write) &&
-      lockedFirst(unit, read, table)
+      lockedFirst(unit, read, write, table, resolver)
     );
   if (protection !== 'row lock' || !insert) return true;
-  return lockedFirst(unit, read, table);
+  return lockedFirst(unit, read, write, table, resolver);
 }
 
 /**
  * A row of another table locked earlier in the same transaction (the customer's account, the concert)
  * serializes the requests that would insert: the fix that holds.
  */
-function lockedFirst(unit: Unit, read: Step, table: string): boolean {
+function lockedFirst(unit: Unit, read: Step, write: Step, table: string, resolver: CheckInput['resolver']): boolean {
   return unit.steps.some(
     (s) =>
       s.index < read.index &&
       s.facts.lock !== null &&
       s.transaction.state === 'open' &&
-      s.connection.key === read.connection.key &&
-      s.transaction.id === read.transaction.id &&
-      !s.facts.tablesRead.includes(table),
+      sameConnection(s, read) &&
+      !s.facts.tablesRead.includes(table) &&
+      // A lock taken only on some paths (`if (anchored) { ... FOR UPDATE }`) serializes only those.
+      runsWhenever(s.site.node, write.site.node, resolver),
   );
 }
 
@@ -288,12 +305,8 @@ function lockedBefore(unit: Unit, read: Step, write: Step, table: string, resolv
       lock.index < read.index &&
       lock.facts.lock !== null &&
       lock.facts.kind === 'select' &&
-      [read, write].every(
-        (s) =>
-          s.connection.key === lock.connection.key &&
-          s.transaction.id === lock.transaction.id &&
-          s.transaction.state === lock.transaction.state,
-      ) &&
+      sameConnection(read, lock) &&
+      sameConnection(write, lock) &&
       (lock.facts.tablesRead.includes(table)
         ? !insert && lock.facts.tablesRead.length === 1 && sameRowsLooked(lock, read, keys, resolver)
         : readCommitted && lockedByValueLooked(lock, read, keys, resolver)) &&
@@ -323,17 +336,13 @@ function sameRowsLooked(lock: Step, read: Step, keys: readonly Predicate[], reso
  * `other` run on the same branch (`if (anchored) { lock }` ... `if (anchored) { write }`).
  */
 function runsWhenever(node: TSESTree.Node, other: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
-  for (let child = node, parent = node.parent; parent && !contains(parent, other); child = parent, parent = parent.parent) {
-    if (STRAIGHT.has(parent.type)) continue;
+  return alwaysWith(node, other, (parent, child) => {
     if (parent.type !== 'IfStatement' || child === parent.test) return false;
     const branch = child === parent.consequent ? 'consequent' : 'alternate';
-    const test = parent.test;
-    let matched = false;
     for (let up = other.parent, below: TSESTree.Node = other; up && !contains(up, node); below = up, up = up.parent)
-      if (up.type === 'IfStatement' && up[branch] === below && sameCondition(up.test, test, resolver)) matched = true;
-    if (!matched) return false;
-  }
-  return true;
+      if (up.type === 'IfStatement' && up[branch] === below && sameCondition(up.test, parent.test, resolver)) return true;
+    return false;
+  });
 }
 
 /**
@@ -457,14 +466,14 @@ function claimedBetween(unit: Unit, read: Step, write: Step, test: TSESTree.Node
  * spares the lock when the answer is already there. A lock taken after the read with no re-read
  * protects nothing, and stays reported.
  */
-function recheckedUnderLock(unit: Unit, read: Step, write: Step, table: string, schema: Schema): boolean {
+function recheckedUnderLock(unit: Unit, read: Step, write: Step, table: string, schema: Schema, resolver: CheckInput['resolver']): boolean {
   return unit.steps.some(
     (again) =>
       again.index > read.index &&
       again.index < write.index &&
       isRead(again) &&
       sameLookup(read, again) &&
-      protects(readProtection(again, write, false, schema), unit, again, write, table) &&
+      protects(readProtection(again, write, false, schema), unit, again, write, table, resolver) &&
       again.result.tests.some((t) => seesResult(again, t) && controls(t, write.site.node)),
   );
 }
@@ -757,7 +766,7 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
     !isReturned(write.site.node, unit.node) &&
     acknowledgesOnly(writes, unit.node, write.site.node, row)
   )
-    return stampsOnce(unit, read, write, test);
+    return sideEffectsOnce(unit, read, write, test, true);
   // Done already is no failure: no error, no answer (`if (coupon.used) throw`, `return { discount }` make it a claim).
   if (
     test.type === 'IfStatement' &&
@@ -783,25 +792,20 @@ function isReturned(node: TSESTree.Node, root: TSESTree.Node): boolean {
 }
 
 /**
- * Nothing else the test lets run costs twice: other writes are constant UPDATEs, DELETEs or audit entries
- * (see `auditsOnly`), and no other call is awaited.
+ * Nothing else the test lets run costs twice: other writes are constant UPDATEs (or, with `stampsOnly`,
+ * UPDATEs that only stamp the clock: a soft delete of the children, `deletedAt: new Date()`, where a
+ * constant such as `released: true` may grant what the test guarded), DELETEs or audit entries (see
+ * `auditsOnly`), and no other call is awaited.
  */
-function sideEffectsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
+function sideEffectsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node, stampsOnly = false): boolean {
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
-  if (!effects.every((w) => isConstantUpdate(w) || w.facts.kind === 'delete' || auditsOnly(w))) return false;
+  const allowed = stampsOnly ? stamps : isConstantUpdate;
+  if (!effects.every((w) => allowed(w) || w.facts.kind === 'delete' || auditsOnly(w))) return false;
   return !awaitsOtherCalls(unit, test);
 }
 
-/**
- * As `sideEffectsOnce`, but the other UPDATEs the test lets run only stamp the clock as well (a soft
- * delete of the children, `deletedAt: new Date()`): a constant value (`released: true`) may grant what
- * the test guarded.
- */
-function stampsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
-  const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node));
-  const stamps = (w: Step): boolean => w.facts.kind === 'update' && w.facts.set.length > 0 && w.facts.set.every(writesClock);
-  if (!effects.every((w) => stamps(w) || w.facts.kind === 'delete' || auditsOnly(w))) return false;
-  return !awaitsOtherCalls(unit, test);
+function stamps(w: Step): boolean {
+  return w.facts.kind === 'update' && w.facts.set.length > 0 && w.facts.set.every(writesClock);
 }
 
 /**
@@ -1151,11 +1155,16 @@ function claimsFirst(unit: Unit, claim: Step, test: TSESTree.Node): boolean {
 
 /**
  * `node` runs whenever `other` does: between it and the statement that holds both there is no branch,
- * loop, `catch` or function of its own, only blocks and the expressions that hold a call.
+ * loop, `catch` or function of its own, only blocks and the expressions that hold a call, or a node
+ * `passes` lets through (`runsWhenever`: an `if` whose condition also guards `other`).
  */
-function alwaysWith(node: TSESTree.Node, other: TSESTree.Node): boolean {
-  for (let parent = node.parent; parent && !contains(parent, other); parent = parent.parent) {
-    if (!STRAIGHT.has(parent.type)) return false;
+function alwaysWith(
+  node: TSESTree.Node,
+  other: TSESTree.Node,
+  passes: (parent: TSESTree.Node, child: TSESTree.Node) => boolean = () => false,
+): boolean {
+  for (let child = node, parent = node.parent; parent && !contains(parent, other); child = parent, parent = parent.parent) {
+    if (!STRAIGHT.has(parent.type) && !passes(parent, child)) return false;
   }
   return true;
 }
@@ -1174,6 +1183,16 @@ const STRAIGHT = new Set<string>([
   'TSNonNullExpression',
   'ChainExpression',
 ]);
+
+/** `answer` asked once per step. */
+function memo(answer: (step: Step) => boolean): (step: Step) => boolean {
+  const answers = new Map<Step, boolean>();
+  return (step) => {
+    let known = answers.get(step);
+    if (known === undefined) answers.set(step, (known = answer(step)));
+    return known;
+  };
+}
 
 /** The columns the read looks rows up by: its key conjuncts by `=` or `IN`. */
 function equalityColumns(read: Step): string[] {
@@ -1484,19 +1503,23 @@ function testsEveryRow(node: TSESTree.Node): boolean {
 /** The test reads how many rows a list holds (`!rows.length`, `rows.length === 0`), not whether one row came back. */
 function testsListLength(test: TSESTree.Node, read: Step): boolean {
   if (test.type !== 'IfStatement') return false;
-  let lengthOfRows = false;
-  const visit = (node: TSESTree.Node): void => {
-    if (lengthOfRows) return;
-    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'length') {
-      if (read.result.valueNodes.has(node) || read.result.valueNodes.has(node.object)) lengthOfRows = true;
-    }
-    for (const key of ['test', 'argument', 'left', 'right', 'expression', 'object'] as const) {
-      const child = (node as unknown as Record<string, TSESTree.Node | undefined>)[key];
-      if (child && typeof child === 'object' && 'type' in child) visit(child);
-    }
-  };
-  visit(test.test);
-  return lengthOfRows;
+  let found = false;
+  walk(test.test, (node) => {
+    found ||= sizeOfRows(node, read);
+    return !found;
+  });
+  return found;
+}
+
+/** `rows.length`, `rows.size` of what the read returned. */
+function sizeOfRows(node: TSESTree.Node, read: Step): boolean {
+  const n = unwrap(node);
+  return (
+    n.type === 'MemberExpression' &&
+    !n.computed &&
+    ['length', 'size'].includes(propertyName(n) ?? '') &&
+    read.result.valueNodes.has(unwrap(n.object))
+  );
 }
 
 /**
@@ -1817,10 +1840,7 @@ function answersAroundWrite(unit: Unit, write: Step, test: TSESTree.IfStatement)
 function asksAnyRows(expression: TSESTree.Expression, test: TSESTree.Node, read: Step): boolean {
   const inner = unwrap(expression);
   const carries = (node: TSESTree.Node): boolean => read.result.valueNodes.has(unwrap(node));
-  const size = (node: TSESTree.Node): boolean => {
-    const n = unwrap(node);
-    return n.type === 'MemberExpression' && !n.computed && ['length', 'size'].includes(propertyName(n) ?? '') && carries(n.object);
-  };
+  const size = (node: TSESTree.Node): boolean => sizeOfRows(node, read);
   // A number the read returned, tested as no value of a row (the count a find-and-count gives).
   const number = (node: TSESTree.Node): boolean =>
     size(node) || (unwrap(node).type === 'Identifier' && carries(node) && !read.result.valueTests.some((t) => t.node === test));

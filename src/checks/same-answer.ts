@@ -8,6 +8,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { contains, isFunction, walk } from '../extract/ast.js';
+import { keyName } from '../extract/kit.js';
 import type { Step, Unit } from '../flow/index.js';
 import type { Predicate } from '../sql/facts.js';
 import { columnName } from '../sql/keys.js';
@@ -49,7 +50,7 @@ export function refuses(done: TSESTree.Statement): boolean {
     if (error || isFunction(node)) return false;
     const status = (n: TSESTree.Node | undefined): boolean =>
       n?.type === 'Literal' && typeof n.value === 'number' && n.value >= 400 && n.value < 600;
-    if (node.type === 'Property' && !node.computed && ['status', 'statusCode'].includes(propertyKey(node)) && status(node.value))
+    if (node.type === 'Property' && !node.computed && ['status', 'statusCode'].includes(keyName(node) ?? '') && status(node.value))
       error = true;
     if (node.type === 'CallExpression' && isResponseCall(node) && status(node.arguments[0])) error = true;
     return !error;
@@ -83,17 +84,13 @@ export function acknowledgesOnly(
     let carried = false;
     walk(call, (node) => {
       if (carried || isFunction(node)) return false;
-      if (node.type === 'Property' && ['status', 'statusCode'].includes(propertyKey(node))) statuses.add(node.value);
+      if (node.type === 'Property' && ['status', 'statusCode'].includes(keyName(node) ?? '')) statuses.add(node.value);
       if (node.type === 'CallExpression' && isResponseCall(node) && node.arguments[0]) statuses.add(node.arguments[0]);
       carried = (node !== write && carries(node)) || (node.type === 'Literal' && typeof node.value === 'number' && !statuses.has(node));
       return !carried;
     });
     return http && !carried;
   });
-}
-
-function propertyKey(node: TSESTree.Property): string {
-  return node.key.type === 'Identifier' ? node.key.name : node.key.type === 'Literal' ? String(node.key.value) : '';
 }
 
 /**

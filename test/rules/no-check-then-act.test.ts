@@ -1190,6 +1190,28 @@ export async function replace(webhookId: number, otherId: number) {
       errors: [{ messageId: 'checkThenAct', line: 6 }],
     },
     {
+      name: 'a parent row locked only on some paths, then the child table read and inserted into: the other paths race',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function book(doctorId: number, slotId: number, userId: number, urgent: boolean) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (urgent) await client.query('SELECT id FROM doctors WHERE id = $1 FOR UPDATE', [doctorId]);
+    const existing = await client.query('SELECT 1 FROM bookings WHERE slot_id = $1', [slotId]);
+    if (existing.rowCount !== 0) throw new Error('Slot taken');
+    await client.query('INSERT INTO bookings (slot_id, user_id) VALUES ($1, $2)', [slotId, userId]);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenInsert', line: 10 }],
+    },
+    {
       name: 'a parent row locked first under REPEATABLE READ: the later read keeps the snapshot taken before the wait',
       code: `
 import { Pool } from 'pg';
