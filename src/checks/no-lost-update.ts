@@ -64,7 +64,7 @@ export function lostWrite(
     for (const n of assignment.params) {
       const param = write.site.sql.params[n - 1] ?? null;
       if (param !== null && keptOrNow(param, resolver)) continue;
-      const source = provenance(param, read.result, resolver);
+      const source = provenance(param, read.result, resolver, read.site.resultNode);
       if (!source) continue;
       source.columns.forEach((c) => columns.add(c));
       wholeRow ||= source.wholeRow;

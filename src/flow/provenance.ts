@@ -17,8 +17,16 @@ export interface Provenance {
   wholeRow: boolean;
 }
 
-/** The columns of `use`'s read that `expression` is computed from, or null when it is not computed from the read. */
-export function provenance(expression: TSESTree.Node | null, use: ResultUse, resolver: Resolver): Provenance | null {
+/**
+ * The columns of `use`'s read that `expression` is computed from, or null when it is not computed from the
+ * read. `origin` is where the read's result enters the code (the query call's value), when it is known.
+ */
+export function provenance(
+  expression: TSESTree.Node | null,
+  use: ResultUse,
+  resolver: Resolver,
+  origin: TSESTree.Node | null = null,
+): Provenance | null {
   if (!expression) return null;
   const columns = new Set<string>();
   let wholeRow = false;
@@ -30,22 +38,21 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
     switch (node.type) {
       case 'Identifier': {
         const variable = resolver.variable(node);
-        const path = variable ? use.paths.get(variable) : undefined;
-        if (path && !path.fetched) {
+        if (!variable) return;
+        const path = use.paths.get(variable);
+        const values = assignedValues(variable);
+        // Where the result itself lands (`const row = await db.one(...)`), or a value bound by a pattern,
+        // a parameter or a loop: the columns the flow carried to it. A local whose every assignment shows
+        // is what those compute from: `const status = rejected ? 'REJECTED' : 'COMPLETED'` is picked by a
+        // test of the read, not computed from it, though the flow carries the read into it.
+        if (path && !path.fetched && (values === null || (origin !== null && values.some((v) => contains(v, origin)))))
           record(path.columns);
-          // The flow binds a variable once, with the first column that reached it: its initializer
-          // names them all (`const lowest = Math.min(node.created1, node.first_seen)`).
-          if (variable && !seen.has(variable)) {
-            seen.add(variable);
-            const init = initializerOf(variable);
-            if (init) visit(init, seen);
-          }
-        } else if (variable && !seen.has(variable)) {
-          // A local computed from a derived value after the read (`let next = balance; next += 1`).
-          seen.add(variable);
-          const init = initializerOf(variable);
-          if (init) visit(init, seen);
-        }
+        if (seen.has(variable)) return;
+        seen.add(variable);
+        // The flow binds a variable once, with the first column that reached it: what is assigned to it
+        // names them all (`const lowest = Math.min(node.created1, node.first_seen)`), and a local computed
+        // from a derived value after the read (`let next = balance; next += 1`) computes from them.
+        for (const value of values ?? [initializerOf(variable)]) if (value) visit(value, seen);
         return;
       }
       case 'MemberExpression': {
@@ -140,6 +147,35 @@ function initializerOf(variable: VariableLike): TSESTree.Node | null {
   const def = variable.defs[0];
   if (def?.type !== 'Variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
   return def.node.init ?? null;
+}
+
+/**
+ * Every value a local declared by name can hold: its initializer and what each plain or compound
+ * assignment stores (`x += 1` keeps the initializer's value in it too). Null when one cannot be seen: a
+ * binding by a pattern, a parameter, a loop variable, an assignment through destructuring.
+ */
+function assignedValues(variable: VariableLike): TSESTree.Node[] | null {
+  const def = variable.defs[0];
+  if (variable.defs.length !== 1 || def?.type !== 'Variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier')
+    return null;
+  const declaration = def.node.parent;
+  const loop = declaration?.parent;
+  if ((loop?.type === 'ForOfStatement' || loop?.type === 'ForInStatement') && loop.left === declaration) return null;
+  const values: TSESTree.Node[] = def.node.init ? [def.node.init] : [];
+  for (const { identifier } of variable.references) {
+    const parent = identifier.parent;
+    if (!parent || (parent.type === 'VariableDeclarator' && parent.id === identifier)) continue;
+    if (parent.type === 'AssignmentExpression' && parent.left === identifier) values.push(parent.right);
+    else if (
+      (parent.type === 'Property' && parent.value === identifier && parent.parent?.type === 'ObjectPattern') ||
+      parent.type === 'ArrayPattern' ||
+      (parent.type === 'AssignmentPattern' && parent.left === identifier) ||
+      parent.type === 'RestElement' ||
+      ((parent.type === 'ForOfStatement' || parent.type === 'ForInStatement') && parent.left === identifier)
+    )
+      return null;
+  }
+  return values;
 }
 
 function isNode(value: unknown): value is TSESTree.Node {
