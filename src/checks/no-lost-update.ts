@@ -1,7 +1,7 @@
 import type { Step, Unit } from '../flow/index.js';
 import { jsValueKind, provenance, type JsValueKind } from '../flow/provenance.js';
 import type { TSESTree } from '@typescript-eslint/types';
-import type { Resolver } from '../extract/scope.js';
+import type { Resolver, VariableLike } from '../extract/scope.js';
 import { isClock, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
@@ -64,7 +64,7 @@ export function lostWrite(
     for (const n of assignment.params) {
       const param = write.site.sql.params[n - 1] ?? null;
       if (param !== null && keptOrNow(param, resolver)) continue;
-      const source = provenance(param, read.result, resolver, read.site.resultNode);
+      const source = provenance(param, read.result, resolver);
       if (!source) continue;
       source.columns.forEach((c) => columns.add(c));
       wholeRow ||= source.wholeRow;
@@ -120,8 +120,65 @@ function setsOnlyWhenEmpty(write: Step): boolean {
   return write.facts.set.some((a) => a.shape === 'value') && write.facts.set.every((a) => a.shape !== 'value' || empty.has(a.column));
 }
 
+/**
+ * The write finds its row by a key column the read found its own by, compared to another local that
+ * neither carries what the read returned nor is ever reassigned (`where: { id: targetId }` after
+ * `findUnique({ where: { id: sourceId } })`): it copies a value into another row than the one read, and
+ * nothing read from the row written is written back.
+ */
+function aimsAtAnotherRow(read: Step, write: Step, resolver: Resolver): boolean {
+  const keyedBy = (step: Step): Map<string, VariableLike> => {
+    const keys = new Map<string, VariableLike>();
+    for (const p of step.facts.where) {
+      if (!p.isKey || p.operator !== '=' || p.column === null || p.params.length !== 1) continue;
+      const param = step.site.sql.params[p.params[0]! - 1];
+      const value = param ? unwrap(param) : null;
+      const variable = value?.type === 'Identifier' ? resolver.variable(value) : null;
+      if (variable && !read.result.variables.has(variable) && neverReassigned(variable)) keys.set(columnName(p.column), variable);
+    }
+    return keys;
+  };
+  const looked = keyedBy(read);
+  return [...keyedBy(write)].some(([column, variable]) => looked.has(column) && looked.get(column) !== variable);
+}
+
+/** A parameter or a local given its value once, where it is declared. */
+function neverReassigned(variable: VariableLike): boolean {
+  return variable.references.every(({ identifier }) => {
+    const parent = identifier.parent;
+    return !(
+      (parent?.type === 'AssignmentExpression' && parent.left === identifier) ||
+      parent?.type === 'UpdateExpression' ||
+      (parent?.type === 'Property' &&
+        parent.value === identifier &&
+        parent.parent?.type === 'ObjectPattern' &&
+        !isDeclaration(parent.parent)) ||
+      (parent?.type === 'ArrayPattern' && !isDeclaration(parent))
+    );
+  });
+}
+
+/** A pattern of a declaration or a parameter list, not of an assignment. */
+function isDeclaration(pattern: TSESTree.Node): boolean {
+  let node: TSESTree.Node | undefined = pattern;
+  while (
+    node?.parent &&
+    (node.parent.type === 'Property' ||
+      node.parent.type === 'ObjectPattern' ||
+      node.parent.type === 'ArrayPattern' ||
+      node.parent.type === 'AssignmentPattern')
+  )
+    node = node.parent;
+  return node?.parent?.type !== 'AssignmentExpression';
+}
+
 export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boolean {
-  return lostWrite(read, write, resolver) !== null && !retestsReadValue(read, write, resolver) && !setsOnlyWhenEmpty(write);
+  return (
+    lostWrite(read, write, resolver) !== null &&
+    !retestsReadValue(read, write, resolver) &&
+    !setsOnlyWhenEmpty(write) &&
+    !aimsAtAnotherRow(read, write, resolver)
+  );
 }
 
 /** The fix that fits the value's type, in the write's SQL dialect, with its library's placeholder and count. */
@@ -152,7 +209,12 @@ export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'
     for (const read of unit.steps) {
       if (!isRead(read)) continue;
       for (const write of laterWrites(unit, read)) {
-        if (readProtection(read, write, true, schema) !== null || retestsReadValue(read, write, resolver) || setsOnlyWhenEmpty(write))
+        if (
+          readProtection(read, write, true, schema) !== null ||
+          retestsReadValue(read, write, resolver) ||
+          setsOnlyWhenEmpty(write) ||
+          aimsAtAnotherRow(read, write, resolver)
+        )
           continue;
         const lost = lostWrite(read, write, resolver, { references: false });
         if (lost) pairs.push({ read, write, lost });

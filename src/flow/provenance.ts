@@ -6,9 +6,9 @@
  */
 import { columnName } from '../sql/keys.js';
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, propertyName } from '../extract/ast.js';
+import { contains, propertyName, unwrap } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
-import { CONTAINER_PROPERTIES, isConversion } from './results.js';
+import { CONTAINER_PROPERTIES, dependsOn, isConversion } from './results.js';
 import type { ResultUse } from './types.js';
 
 /** The columns of the read a value is computed from; `row` when it is the whole row (or columns cannot be told). */
@@ -17,16 +17,8 @@ export interface Provenance {
   wholeRow: boolean;
 }
 
-/**
- * The columns of `use`'s read that `expression` is computed from, or null when it is not computed from the
- * read. `origin` is where the read's result enters the code (the query call's value), when it is known.
- */
-export function provenance(
-  expression: TSESTree.Node | null,
-  use: ResultUse,
-  resolver: Resolver,
-  origin: TSESTree.Node | null = null,
-): Provenance | null {
+/** The columns of `use`'s read that `expression` is computed from, or null when it is not computed from the read. */
+export function provenance(expression: TSESTree.Node | null, use: ResultUse, resolver: Resolver): Provenance | null {
   if (!expression) return null;
   const columns = new Set<string>();
   let wholeRow = false;
@@ -41,12 +33,11 @@ export function provenance(
         if (!variable) return;
         const path = use.paths.get(variable);
         const values = assignedValues(variable);
-        // Where the result itself lands (`const row = await db.one(...)`), or a value bound by a pattern,
-        // a parameter or a loop: the columns the flow carried to it. A local whose every assignment shows
-        // is what those compute from: `const status = rejected ? 'REJECTED' : 'COMPLETED'` is picked by a
-        // test of the read, not computed from it, though the flow carries the read into it.
-        if (path && !path.fetched && (values === null || (origin !== null && values.some((v) => contains(v, origin)))))
-          record(path.columns);
+        // The flow carries the read into a local through a conditional's test too: a local whose every
+        // assignment shows, none of them carrying the read but through such a test (`const status =
+        // rejected ? 'REJECTED' : 'COMPLETED'`), holds a value the read only picked, not one computed from it.
+        const picked = values !== null && !values.some((v) => carriesRead(v, use, resolver));
+        if (path && !path.fetched && !picked) record(path.columns);
         if (seen.has(variable)) return;
         seen.add(variable);
         // The flow binds a variable once, with the first column that reached it: what is assigned to it
@@ -147,6 +138,14 @@ function initializerOf(variable: VariableLike): TSESTree.Node | null {
   const def = variable.defs[0];
   if (def?.type !== 'Variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
   return def.node.init ?? null;
+}
+
+/** The value carries the read other than through the test of a conditional that picks it. */
+function carriesRead(value: TSESTree.Node, use: ResultUse, resolver: Resolver): boolean {
+  const inner = unwrap(value);
+  if (inner.type === 'ConditionalExpression')
+    return carriesRead(inner.consequent, use, resolver) || carriesRead(inner.alternate, use, resolver);
+  return dependsOn(inner, use, resolver);
 }
 
 /**

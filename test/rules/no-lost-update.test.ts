@@ -571,8 +571,8 @@ const pool = new Pool();
 
 export async function merge(accountId: number, otherId: number) {
   const { rows: a } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [accountId]);
-  const { rows: b } = await pool.query('SELECT balance FROM account WHERE account_id = $1', [otherId]);
-  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [a[0].balance + b[0].balance, accountId]);
+  const { rows: b } = await pool.query('SELECT bonus FROM account WHERE account_id = $1 AND $2 > 0', [accountId, otherId]);
+  await pool.query('UPDATE account SET balance = $1 WHERE account_id = $2', [a[0].balance + b[0].bonus, accountId]);
 }
 `,
       errors: [

@@ -42,6 +42,15 @@ ruleTester.run('no-lost-update: a value picked by a test of the read', rule, {
       errors: [{ messageId: 'lostUpdate', line: 8 }],
     },
     {
+      name: 'a branch that parses the column read: the stored history, appended to',
+      code: link(
+        `const history = link.history ? parseHistory(link.history) : [];
+  history.push({ at: Date.now() });`,
+        'history',
+      ),
+      errors: [{ messageId: 'lostUpdate', line: 9 }],
+    },
+    {
       name: 'a local assigned through destructuring: its values cannot all be seen',
       code: link(
         `let text = link.kind !== 'date' ? input : undefined;
