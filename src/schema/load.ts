@@ -9,9 +9,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema } from './build.js';
 import { mayDeclareSchema, readCodeSchema } from './code.js';
-import { readPrismaSchema } from './prisma.js';
+import { prismaDatasource, readPrismaSchema } from './prisma.js';
 import { readSqlSchema } from './sql.js';
-import type { Schema, SchemaOp, SchemaSource, SchemaSourceKind } from './types.js';
+import type { DatabaseEngine, Schema, SchemaOp, SchemaSource, SchemaSourceKind } from './types.js';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.next', '.git', '.turbo', '.cache', 'vendor']);
 const CODE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
@@ -118,11 +118,38 @@ export function schemaFiles(location: SchemaLocation): string[] {
 /** Read the schema declared under `location`. */
 export function loadSchema(location: SchemaLocation): Schema {
   const sources: SchemaSource[] = [];
+  // Folder -> the database of the datasource a `.prisma` file in it declares; the files that declare one.
+  const datasources = new Map<string, DatabaseEngine | null>();
+  const declaring = new Set<string>();
   for (const file of schemaFiles(location)) {
     const text = readText(file);
     if (text === null) continue;
     const ops = readSchemaText(text, file);
+    if (formatOf(file) === 'prisma') {
+      const datasource = prismaDatasource(text);
+      if (datasource.declared) {
+        datasources.set(path.dirname(file), datasource.database);
+        declaring.add(file);
+      }
+    }
     if (ops.length > 0) sources.push({ file, kind: sourceKind(file), ops });
   }
-  return buildSchema(sources);
+  return buildSchema(sources.map((source) => (declaring.has(source.file) ? source : withFolderDatabase(source, datasources))));
+}
+
+/**
+ * A Prisma schema split over a folder (`prismaSchemaFolder`) declares its datasource in one file; its
+ * provider is the database of the models of every `.prisma` file in that folder and below it.
+ */
+function withFolderDatabase(source: SchemaSource, datasources: ReadonlyMap<string, DatabaseEngine | null>): SchemaSource {
+  if (formatOf(source.file) !== 'prisma') return source;
+  for (let dir = path.dirname(source.file); ; dir = path.dirname(dir)) {
+    if (datasources.has(dir)) {
+      const database = datasources.get(dir) ?? null;
+      if (database === null) return source;
+      const tables = source.ops.flatMap((op) => (op.op === 'create-table' ? [op.table] : []));
+      return { ...source, ops: [...source.ops, ...tables.map((table): SchemaOp => ({ op: 'database', table, database }))] };
+    }
+    if (path.dirname(dir) === dir) return source;
+  }
 }

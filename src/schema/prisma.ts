@@ -49,15 +49,23 @@ const PROVIDERS: Partial<Record<string, DatabaseEngine>> = {
   sqlite: 'sqlite',
 };
 
+/**
+ * The datasources a `.prisma` file declares: none, or the one database their provider names (null for
+ * a provider without one here, or several datasources).
+ */
+export function prismaDatasource(text: string): { declared: boolean; database: DatabaseEngine | null } {
+  const providers = [...stripComments(text).matchAll(/^\s*datasource\s+\w+\s*\{([^}]*)\}/gm)].map(
+    (m) => /^\s*provider\s*=\s*"([^"]*)"/m.exec(m[1] ?? '')?.[1] ?? '',
+  );
+  return { declared: providers.length > 0, database: providers.length === 1 ? (PROVIDERS[providers[0]!] ?? null) : null };
+}
+
 export function readPrismaSchema(text: string): SchemaOp[] {
   const ops: SchemaOp[] = [];
   const source = stripComments(text);
-  const providers = [...source.matchAll(/^\s*datasource\s+\w+\s*\{([^}]*)\}/gm)].map(
-    (m) => /^\s*provider\s*=\s*"([^"]*)"/m.exec(m[1] ?? '')?.[1] ?? '',
-  );
   // One datasource per schema; its provider is the database of every model (a schema split in
-  // several .prisma files states it in one of them only: the others say nothing).
-  const database = providers.length === 1 ? (PROVIDERS[providers[0]!] ?? null) : null;
+  // several .prisma files states it in one of them only: see `loadSchema` for the others).
+  const { database } = prismaDatasource(text);
   const enums = new Set([...source.matchAll(/^\s*(?:enum|type)\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
   // An enum's values (`@map` and `@@map` attributes aside): what a column of that type can hold.
   const enumValues = new Map(

@@ -607,6 +607,17 @@ describe('loadSchema', () => {
     ]);
   });
 
+  it("gives a Prisma schema folder's models the provider of the datasource another file of the folder declares", () => {
+    mkdirSync(path.join(root, 'split/schema/billing'), { recursive: true });
+    mkdirSync(path.join(root, 'other'), { recursive: true });
+    writeFileSync(path.join(root, 'split/schema/schema.prisma'), 'datasource db {\n provider = "mysql"\n url = env("DB")\n}');
+    writeFileSync(path.join(root, 'split/schema/billing/invoice.prisma'), 'model Invoice { id String @id\n number String @unique }');
+    writeFileSync(path.join(root, 'other/audit.prisma'), 'model AuditEntry { id String @id }');
+    const schema = loadSchema({ paths: [path.join(root, 'split'), path.join(root, 'other')] });
+    expect(tableDatabase(schema, 'Invoice')).toBe('mysql');
+    expect(tableDatabase(schema, 'AuditEntry')).toBeNull();
+  });
+
   it('reads a path given explicitly and ignores one that does not exist', () => {
     const schema = loadSchema({ paths: [path.join(root, 'prisma/schema.prisma'), path.join(root, 'missing.sql')] });
     expect(Object.keys(schema.tables)).toEqual(['orders']);
