@@ -8,7 +8,7 @@ import { acknowledgesOnly, answersAlike, refuses } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
 import { dialectAdvice, sqliteTransaction } from './advice.js';
 import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKey, lookedUp, uniqueOn } from './schema-facts.js';
-import { columnValues, coveringKey, type Schema } from '../schema/index.js';
+import { columnValues, coveringKey, coveringKeys, tableDatabase, type Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
 import { dependsOn } from '../flow/results.js';
 import { columnName, isKeyColumn, isStateColumn } from '../sql/keys.js';
@@ -172,6 +172,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
         // duplicate-key error, handled or not; that is an error page, not a race, so it is not reported.
         if (insert && insertKey(read, write, table, schema) !== null) continue;
+        // A number counted in the check's snapshot under a key: two requests that both pass write one number.
+        if (insert && numberedByCount(unit, read, write, table, schema, resolver)) continue;
         if (insert && handledDuplicate(read, write, table, schema)) continue;
         // A row found does not stop the create, and a key on what it sets refuses and answers the duplicate.
         if (insert && keyedWhetherFound(read, write, table, schema)) continue;
@@ -1234,18 +1236,135 @@ function claimedByKey(unit: Unit, read: Step, write: Step, test: TSESTree.Node, 
 function refusedTwice(insert: Step, read: Step, schema: Schema, resolver: CheckInput['resolver']): boolean {
   const { facts } = insert;
   if (facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null) return false;
-  const alike = (column: string): boolean => {
-    if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
-    const n = facts.insertParams?.[column];
-    const value = paramOf(insert, n);
-    if (value === null) return false;
-    if (dependsOn(value, read.result, resolver)) return true;
-    return read.facts.where.some(
-      (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, paramOf(read, p.params[0]), resolver),
-    );
-  };
   const table = facts.tablesWritten[0];
-  return table !== undefined && coveringKey(schema, table, facts.insertColumns.filter(alike), facts.insertLiterals ?? {}) !== null;
+  return (
+    table !== undefined &&
+    coveringKey(
+      schema,
+      table,
+      facts.insertColumns.filter((c) => writtenAlike(insert, c, read, resolver)),
+      facts.insertLiterals ?? {},
+    ) !== null
+  );
+}
+
+/** The INSERT writes `column` alike in every request that passes the test: in place, from the row read, or the value looked up. */
+function writtenAlike(insert: Step, column: string, read: Step, resolver: CheckInput['resolver']): boolean {
+  const { facts } = insert;
+  if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
+  const value = paramOf(insert, facts.insertParams?.[column]);
+  if (value === null) return false;
+  if (dependsOn(value, read.result, resolver)) return true;
+  return read.facts.where.some(
+    (p) => p.operator === '=' && p.params.length === 1 && sameValue(value, paramOf(read, p.params[0]), resolver),
+  );
+}
+
+/**
+ * The INSERT numbers its row from a count of the table taken in the transaction that checked
+ * (`number: \`INV-${count + 1}\``, `number @unique`), and that transaction reads one snapshot
+ * (REPEATABLE READ: MySQL's default, or set). Two requests that both pass the check took their
+ * snapshots before either committed; if they counted alike, both write the same number and the second
+ * fails on the key (P2002, ER_DUP_ENTRY). If the later snapshot counted more rows, those rows were
+ * committed after the earlier snapshot and hold the numbers after its count: the earlier request's
+ * number is taken and its INSERT fails. Under READ COMMITTED each statement counts afresh, so a row
+ * committed between the check and the count moves the number on, and both requests insert.
+ */
+function numberedByCount(unit: Unit, read: Step, write: Step, table: string, schema: Schema, resolver: CheckInput['resolver']): boolean {
+  const { facts } = write;
+  if (facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null) return false;
+  if (!sameConnection(read, write) || !sameTransaction(read, write) || !readsOneSnapshot(write, schema)) return false;
+  const counts = unit.steps.filter(
+    (s) =>
+      s.facts.aggregate &&
+      s.facts.tablesRead.includes(table) &&
+      sameConnection(s, write) &&
+      sameTransaction(s, write) &&
+      s.index < write.index,
+  );
+  const numbered = new Set(
+    facts.insertColumns.filter((column) => {
+      const value = paramOf(write, facts.insertParams?.[column]);
+      return value !== null && counts.some((c) => computedFrom(value, (n) => countedBy(n, c, resolver), resolver) === 'source');
+    }),
+  );
+  if (numbered.size === 0) return false;
+  const given = facts.insertColumns.filter((c) => numbered.has(c) || writtenAlike(write, c, read, resolver));
+  return coveringKeys(schema, table, given, facts.insertLiterals ?? {}).some((key) =>
+    key.columns.some((c) => [...numbered].some((n) => columnName(n) === columnName(c))),
+  );
+}
+
+/** `node` names a variable holding the count (`const count = await tx.invoice.count(...)`). */
+function countedBy(node: TSESTree.Node, count: Step, resolver: CheckInput['resolver']): boolean {
+  const variable = node.type === 'Identifier' ? resolver.variable(node) : null;
+  return variable !== null && count.result.variables.has(variable);
+}
+
+/**
+ * `value` is computed from a source (the count: `\`${prefix}-${String(count + 1).padStart(4, '0')}\``) through
+ * constants, operators, templates, local constants and conversions (`String`, `padStart`), with the other
+ * values it takes in given to the request (parameters, what it awaited), not made for the row (no other
+ * call, no `new`: no fresh id or clock). 'source' when a source is in it.
+ */
+function computedFrom(
+  value: TSESTree.Node,
+  isSource: (node: TSESTree.Node) => boolean,
+  resolver: CheckInput['resolver'],
+  depth = 0,
+): 'source' | 'given' | 'made' {
+  const node = unwrap(value);
+  if (isSource(node)) return 'source';
+  const all = (parts: readonly TSESTree.Node[]): 'source' | 'given' | 'made' => {
+    const kinds = parts.map((p) => computedFrom(p, isSource, resolver, depth + 1));
+    return kinds.includes('made') ? 'made' : kinds.includes('source') ? 'source' : 'given';
+  };
+  if (depth > 8) return 'made';
+  switch (node.type) {
+    case 'Literal':
+    case 'ThisExpression':
+      return 'given';
+    case 'TemplateLiteral':
+      return all(node.expressions);
+    case 'BinaryExpression':
+      return node.left.type === 'PrivateIdentifier' ? 'made' : all([node.left, node.right]);
+    case 'MemberExpression':
+      return node.computed ? all([node.object, node.property]) : all([node.object]);
+    case 'Identifier': {
+      const variable = resolver.variable(node);
+      const def = variable?.defs[0];
+      const declaration = def?.node.type === 'VariableDeclarator' ? def.node : null;
+      const constant = declaration?.parent?.type === 'VariableDeclaration' && declaration.parent.kind === 'const';
+      // A parameter, an import, a global: given. A variable assigned again may hold anything made since.
+      if (variable === null || def === undefined || def.type !== 'Variable') return 'given';
+      if (!constant || declaration?.init == null || declaration.id.type !== 'Identifier') return 'made';
+      // What was awaited (a row read, a lookup's answer) is given to the request, not made for the row.
+      if (declaration.init.type === 'AwaitExpression') return 'given';
+      return computedFrom(declaration.init, isSource, resolver, depth + 1);
+    }
+    case 'CallExpression': {
+      const callee = unwrap(node.callee);
+      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+      if (name === null || !CONVERSIONS.has(name)) return 'made';
+      return all([...(callee.type === 'MemberExpression' ? [callee.object] : []), ...node.arguments]);
+    }
+    default:
+      return 'made';
+  }
+}
+
+const CONVERSIONS = new Set(['String', 'Number', 'padStart', 'padEnd', 'toString', 'toFixed', 'toLowerCase', 'toUpperCase', 'trim']);
+
+/**
+ * The statement's transaction reads one snapshot taken at its first read: REPEATABLE READ set (or
+ * SERIALIZABLE), or left at MySQL's default, which is REPEATABLE READ.
+ */
+function readsOneSnapshot(step: Step, schema: Schema): boolean {
+  const { isolation } = step.transaction;
+  if (isolation === 'repeatable read' || isolation === 'serializable') return true;
+  if (isolation !== null) return false;
+  const tables = [...step.facts.tablesRead, ...step.facts.tablesWritten];
+  return step.site.sql.dialect === 'mysql' || (tables.length > 0 && tables.every((t) => tableDatabase(schema, t) === 'mysql'));
 }
 
 /**

@@ -119,6 +119,23 @@ export async function schedule(subject: string, kind: string) {
 }
 `;
 
+/** No invoice pending, then one created in the same transaction, its @unique number counted from the workspace's invoices. */
+const invoice = (number: string, options = '') => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function bill(workspaceId: string, prefix: string, amount: number) {
+  return prisma.$transaction(async (tx) => {
+    const pending = await tx.invoice.findFirst({ where: { workspaceId, status: 'processing' } });
+    if (pending) return null;
+    const count = await tx.invoice.count({ where: { workspaceId } });
+    const number = ${number};
+    return tx.invoice.create({ data: { workspaceId, number, amount } });
+  }${options});
+}
+`;
+const billingSchema = withSchema('billing');
+const countedNumber = "`${prefix}-${String(count + 1).padStart(4, '0')}`";
+
 /** A code redeemed: tested, marked, and its reward created (the body says where and under which key). */
 const redeem = (body: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -191,6 +208,11 @@ export async function confirm(token: string) {
 
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
+    {
+      name: "a @unique number counted in the check's snapshot (MySQL's REPEATABLE READ, the datasource in another file of the schema folder): two invoices get one number",
+      code: invoice(countedNumber),
+      settings: billingSchema,
+    },
     {
       name: "the person found by the token's @unique email is moved off it by an update that rejects on no row: a second confirmation stops there",
       code: confirmEmail('update'),
@@ -412,6 +434,18 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a @unique number counted under READ COMMITTED: an invoice committed between the check and the count moves the number on',
+      code: invoice(countedNumber, ", { isolationLevel: 'ReadCommitted' }"),
+      settings: billingSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 27 }],
+    },
+    {
+      name: 'a @unique number made from the clock, not counted: two requests write two numbers',
+      code: invoice('`${prefix}-${Date.now()}`'),
+      settings: billingSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 6, column: 27 }],
+    },
     {
       name: 'the person moved off the old email by an updateMany whose count nobody reads: a second confirmation goes on',
       code: confirmEmail('updateMany'),
