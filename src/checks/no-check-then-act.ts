@@ -174,6 +174,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (insert && insertKey(read, write, table, schema) !== null) continue;
         // A number counted in the check's snapshot under a key: two requests that both pass write one number.
         if (insert && numberedByCount(unit, read, write, table, schema, resolver)) continue;
+        // A key computed from the values looked up (a buffer filled with them): the duplicate fails on it too.
+        if (insert && keyedByLookup(read, write, table, schema, resolver)) continue;
         if (insert && handledDuplicate(read, write, table, schema)) continue;
         // A row found does not stop the create, and a key on what it sets refuses and answers the duplicate.
         if (insert && keyedWhetherFound(read, write, table, schema)) continue;
@@ -1295,6 +1297,29 @@ function numberedByCount(unit: Unit, read: Step, write: Step, table: string, sch
   );
 }
 
+/**
+ * The INSERT's key gets a value computed from the values the check looked up, not those values
+ * themselves (`root`, a buffer filled with the `height` looked up by `WHERE height = ?`), and the rest
+ * of the key alike: two requests that both see nothing write the same key, and the second fails on it.
+ */
+function keyedByLookup(read: Step, write: Step, table: string, schema: Schema, resolver: CheckInput['resolver']): boolean {
+  const { facts } = write;
+  if (facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null || read.facts.aggregate) return false;
+  const looked = read.facts.where.flatMap((p) => (p.operator === '=' && p.params.length === 1 ? [paramOf(read, p.params[0])] : []));
+  const isLooked = (node: TSESTree.Node): boolean => looked.some((l) => sameValue(node, l, resolver));
+  const derived = new Set(
+    facts.insertColumns.filter((column) => {
+      const value = paramOf(write, facts.insertParams?.[column]);
+      return value !== null && !isLooked(value) && computedFrom(value, isLooked, resolver) === 'source';
+    }),
+  );
+  if (derived.size === 0) return false;
+  const given = facts.insertColumns.filter((c) => derived.has(c) || writtenAlike(write, c, read, resolver));
+  return coveringKeys(schema, table, given, facts.insertLiterals ?? {}).some((key) =>
+    key.columns.some((c) => [...derived].some((d) => columnName(d) === columnName(c))),
+  );
+}
+
 /** `node` names a variable holding the count (`const count = await tx.invoice.count(...)`). */
 function countedBy(node: TSESTree.Node, count: Step, resolver: CheckInput['resolver']): boolean {
   const variable = node.type === 'Identifier' ? resolver.variable(node) : null;
@@ -1302,7 +1327,8 @@ function countedBy(node: TSESTree.Node, count: Step, resolver: CheckInput['resol
 }
 
 /**
- * `value` is computed from a source (the count: `\`${prefix}-${String(count + 1).padStart(4, '0')}\``) through
+ * `value` is computed from a source (the count: `\`${prefix}-${String(count + 1).padStart(4, '0')}\``;
+ * the value looked up: a zero-filled `Buffer.alloc(32)` whose `writeInt32LE(height)` writes it) through
  * constants, operators, templates, local constants and conversions (`String`, `padStart`), with the other
  * values it takes in given to the request (parameters, what it awaited), not made for the row (no other
  * call, no `new`: no fresh id or clock). 'source' when a source is in it.
@@ -1340,7 +1366,25 @@ function computedFrom(
       if (!constant || declaration?.init == null || declaration.id.type !== 'Identifier') return 'made';
       // What was awaited (a row read, a lookup's answer) is given to the request, not made for the row.
       if (declaration.init.type === 'AwaitExpression') return 'given';
-      return computedFrom(declaration.init, isSource, resolver, depth + 1);
+      if (!isZeroedBuffer(declaration.init)) return computedFrom(declaration.init, isSource, resolver, depth + 1);
+      // A zero-filled buffer holds what its `write*` calls write, and nothing is done to it but that and reading it.
+      const writes: TSESTree.Node[] = [];
+      for (const reference of variable.references) {
+        const member = reference.identifier.parent;
+        const call = member?.parent;
+        if (reference.identifier === declaration.id) continue;
+        if (
+          member?.type === 'MemberExpression' &&
+          member.object === reference.identifier &&
+          call?.type === 'CallExpression' &&
+          call.callee === member
+        ) {
+          if (!/^write/.test(propertyName(member) ?? '')) return 'made';
+          writes.push(...call.arguments);
+        } else if (member?.type === 'ArrayExpression' || member?.type === 'Property') continue;
+        else return 'made';
+      }
+      return all(writes);
     }
     case 'CallExpression': {
       const callee = unwrap(node.callee);
@@ -1351,6 +1395,19 @@ function computedFrom(
     default:
       return 'made';
   }
+}
+
+/** `Buffer.alloc(32)`: a buffer of that many zero bytes (not `allocUnsafe`, whose bytes are whatever was there). */
+function isZeroedBuffer(node: TSESTree.Node): boolean {
+  const call = unwrap(node);
+  if (call.type !== 'CallExpression' || call.arguments.length !== 1 || call.arguments[0]!.type !== 'Literal') return false;
+  const callee = unwrap(call.callee);
+  return (
+    callee.type === 'MemberExpression' &&
+    propertyName(callee) === 'alloc' &&
+    unwrap(callee.object).type === 'Identifier' &&
+    (unwrap(callee.object) as TSESTree.Identifier).name === 'Buffer'
+  );
 }
 
 const CONVERSIONS = new Set(['String', 'Number', 'padStart', 'padEnd', 'toString', 'toFixed', 'toLowerCase', 'toUpperCase', 'trim']);

@@ -60,6 +60,18 @@ function paramsIn(node: unknown): number[] {
   return [...found].sort((a, b) => a - b);
 }
 
+/** One row of `VALUES ($1, $2, 0)` under a column list: the `$n` each column is given whole, by column (null when none). */
+function rowParams(columns: readonly { name: string }[], rows: readonly unknown[][]): Record<string, number> | null {
+  if (rows.length !== 1) return null;
+  const params: Record<string, number> = {};
+  rows[0]!.forEach((value, i) => {
+    const column = columns[i]?.name;
+    const n = isNode(value) && value['type'] === 'parameter' && typeof value['name'] === 'string' ? Number(value['name'].slice(1)) : NaN;
+    if (column !== undefined && Number.isSafeInteger(n) && n > 0) params[column] = n;
+  });
+  return Object.keys(params).length > 0 ? params : null;
+}
+
 /** Names of tables in FROM / JOIN items anywhere under `node`. */
 function fromTablesIn(node: unknown, unqualifiedOnly = false): string[] {
   const names: string[] = [];
@@ -338,6 +350,8 @@ export function factsFromAst(ast: Statement, text: string, extras: Extras): Stat
   if (main.type === 'insert') {
     facts.insertSource = main.insert.type === 'values' ? 'values' : 'select';
     facts.insertColumns = main.columns ? main.columns.map((c) => c.name) : null;
+    const params = main.columns && main.insert.type === 'values' ? rowParams(main.columns, main.insert.values) : null;
+    if (params !== null) facts.insertParams = params;
     if (main.onConflict) {
       facts.onConflict = main.onConflict.do === 'do nothing' ? 'nothing' : 'update';
       if (main.onConflict.do !== 'do nothing') facts.set = assignments(main.onConflict.do.sets, texts.set);

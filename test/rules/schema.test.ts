@@ -136,6 +136,18 @@ export async function bill(workspaceId: string, prefix: string, amount: number) 
 const billingSchema = withSchema('billing');
 const countedNumber = "`${prefix}-${String(count + 1).padStart(4, '0')}`";
 
+/** A progress marker looked for by height, then inserted under a primary key on a root made from the height. */
+const marker = (root: string) => `
+import mysql from 'mysql2/promise';
+const pool = mysql.createPool({});
+export async function markIndexed(height: number) {
+  const [rows]: any = await pool.query('SELECT root FROM progress_markers WHERE height = ?', [height]);
+  if (rows.length) return;
+  ${root}
+  await pool.query('INSERT INTO progress_markers (root, height, fee_rate) VALUES (?, ?, ?)', [root, height, 0]);
+}
+`;
+
 /** A code redeemed: tested, marked, and its reward created (the body says where and under which key). */
 const redeem = (body: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -208,6 +220,11 @@ export async function confirm(token: string) {
 
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
+    {
+      name: 'a primary key on a zero-filled buffer holding the height looked up: two markers for one height share the key',
+      code: marker('const root = Buffer.alloc(32);\n  root.writeInt32LE(height);'),
+      settings: sqlSchema,
+    },
     {
       name: "a @unique number counted in the check's snapshot (MySQL's REPEATABLE READ, the datasource in another file of the schema folder): two invoices get one number",
       code: invoice(countedNumber),
@@ -434,6 +451,18 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a primary key on a buffer of leftover bytes with the height written in: two markers for one height get two keys',
+      code: marker('const root = Buffer.allocUnsafe(32);\n  root.writeInt32LE(height);'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 5, column: 29 }],
+    },
+    {
+      name: 'a primary key on a buffer filled with random bytes besides the height: two markers for one height get two keys',
+      code: marker('const root = Buffer.alloc(32);\n  root.writeInt32LE(height);\n  crypto.randomFillSync(root);'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 5, column: 29 }],
+    },
     {
       name: 'a @unique number counted under READ COMMITTED: an invoice committed between the check and the count moves the number on',
       code: invoice(countedNumber, ", { isolationLevel: 'ReadCommitted' }"),

@@ -199,6 +199,12 @@ describe('pgsql-ast-parser gaps', () => {
     expect(facts).toMatchObject({ origin: 'parser', kind: 'insert', insertSource: 'default', returning: ['id'] });
   });
 
+  it('an INSERT of one row of VALUES under a column list says which $n each column is given', () => {
+    expect(one('INSERT INTO markers (root, height, fee_rate) VALUES ($1, $2, 0)').insertParams).toEqual({ root: 1, height: 2 });
+    expect(one('INSERT INTO markers (root, height) VALUES ($1, $2), ($3, $4)').insertParams).toBeUndefined();
+    expect(one('INSERT INTO markers VALUES ($1, $2)').insertParams).toBeUndefined();
+  });
+
   it("E'' strings with backslash escapes", () => {
     const facts = one("SELECT id FROM t WHERE name = E'it\\'s' AND id = $1");
     expect(facts.origin).toBe('parser');
