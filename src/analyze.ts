@@ -17,7 +17,15 @@ import { unwrap } from './extract/ast.js';
 import { declaredHelperScopes, deriveSites, isolatedCallbackScopes, summarize, type FunctionSummary } from './flow/summaries.js';
 import { callerVerdict, callInventory, functionKey, type CallerOracle, type CallInventory } from './flow/callers.js';
 import { functionName } from './extract/ast.js';
-import { calleeSummary, exportedSummaries, fileSystemHost, Project, type ModuleSummaries, type ProjectLink } from './project/index.js';
+import {
+  calleeSummary,
+  exportedSummaries,
+  fileSystemHost,
+  Project,
+  snapshotHost,
+  type ModuleSummaries,
+  type ProjectLink,
+} from './project/index.js';
 import { resolve as resolvePath } from 'node:path';
 import { importsDatabaseCode } from './project/prescan.js';
 import { buildUnits, type Unit } from './flow/index.js';
@@ -253,7 +261,7 @@ export interface AnalyzeOptions extends CheckOptions {
  */
 let sharedProject: Project | null = null;
 export function defaultProject(unchangingFiles = false): Project {
-  return (sharedProject ??= new Project(fileSystemHost({ unchanging: unchangingFiles }), summarizeModule));
+  return (sharedProject ??= new Project(unchangingFiles ? snapshotHost() : fileSystemHost(), summarizeModule));
 }
 
 /**

@@ -9,11 +9,11 @@ import type { FileAnalysis } from '../analyze-types.js';
 import type { AnalyzeOptions } from '../analyze.js';
 import { analyzeSafely, unscannedAnalysis, type Analyze } from './analysis.js';
 import { collectFiles, type IgnorePatterns } from './files.js';
-import { loadAnalyzer, loadCore, mayHoldSql } from './prescan.js';
+import { holdsSqlOfItsOwn, importsSql, loadAnalyzer, loadCore, projectSpecifiers } from './prescan.js';
 import type { Problem } from './results.js';
 import { skipVerdict, type OneShotVerdict } from '../oneshot/index.js';
-import { loadSchema } from '../schema/load.js';
-import type { Schema } from '../schema/types.js';
+import { loadSchema, readSchemaText, schemaFiles } from '../schema/load.js';
+import type { Schema, SchemaOp } from '../schema/types.js';
 import { readSource } from './source.js';
 import { mayHoldDirectives } from '../directive-comments.js';
 import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
@@ -101,19 +101,15 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const accept = input.fileFilter ?? (() => true);
   const files = walked.files.filter(accept);
   const notices = walked.notices.filter((notice) => accept(notice.filePath));
-  const schema = loadSchema({
+  const schemaLocation = {
     discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
-  });
-  const options: AnalyzeOptions = {
-    unchangingFiles: true,
-    ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }),
-    schema,
-    ...(input.followImports === false
-      ? { project: false as const }
-      : { projectRoots: input.paths.map((p) => path.resolve(input.cwd, p)).map((p) => (isDirectory(p) ? p : path.dirname(p))) }),
-    ...(input.transactionHelpers && input.transactionHelpers.length > 0 ? { transactionHelpers: input.transactionHelpers } : {}),
   };
+  // The schema's files are mostly the audited ones: their ops are read from the text read here, and
+  // only the others (`.sql`, `.prisma`, ignored files) are read by the schema reader. With a file
+  // filter (`--changed-since`) most files are not read here; the schema reader reads them all.
+  const schemaSet = input.fileFilter === undefined ? new Set(schemaFiles(schemaLocation)) : null;
+  const schemaOps = new Map<string, SchemaOp[]>();
   const total = files.length;
   let done = 0;
   const progress = (): void => {
@@ -127,11 +123,40 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     analysis: null,
     text: null,
   }));
-  const candidates: { filePath: string; text: string; slot: number }[] = [];
+  const candidates: { filePath: string; text: string; slot: number; order: number }[] = [];
   const skipped: AuditRun['skipped'] = [];
   const relativeToRoot = rootRelative(input.cwd, input.paths);
+  const followImports = input.followImports !== false;
   let filesRead = 0;
-  for (const filePath of files) {
+  const decide = async (filePath: string, text: string, holdsSql: boolean, order: number): Promise<void> => {
+    // Only a file with database code is classified as one-shot or test code: the others would not be
+    // analysed anyway, and the classifier's tests of the text cost more than the pre-scan.
+    const relative = relativeToRoot(filePath);
+    const verdict = relative === null || !holdsSql ? null : skipVerdict(relative, text, input);
+    if (verdict !== null) {
+      skipped.push({ filePath, ...verdict });
+      progress();
+      return;
+    }
+    filesRead += 1;
+    const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
+    if (holdsSql) {
+      candidates.push({ filePath, text, slot, order });
+    } else {
+      const analysis = unscannedAnalysis(filePath);
+      if (input.directivesEverywhere === true && mayHoldDirectives(text)) {
+        const { readDirectiveComments } = await import('./comments.js');
+        analysis.directiveComments = readDirectiveComments(text, filePath);
+      }
+      (audited[slot] as AuditedFile).analysis = analysis;
+      progress();
+    }
+  };
+  // A file without database code of its own is admitted when it imports a project module with some.
+  // That test waits until every file was read once: a module audited by then has its verdict, and is
+  // not read again for it. The text of the file is dropped meanwhile and read again if it is admitted.
+  const deferred: { filePath: string; specifiers: string[]; order: number }[] = [];
+  for (const [order, filePath] of files.entries()) {
     await breathe();
     const read = readSource(filePath, input.maxFileBytes);
     if (read.kind === 'problem') {
@@ -139,30 +164,44 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
       progress();
       continue;
     }
-    // Only a file with database code is classified as one-shot or test code: the others would not be
-    // analysed anyway, and the classifier's tests of the text cost more than the pre-scan.
-    const holdsSql = mayHoldSql(read.text, filePath, input.followImports !== false);
-    const relative = relativeToRoot(filePath);
-    const verdict = relative === null || !holdsSql ? null : skipVerdict(relative, read.text, input);
-    if (verdict !== null) {
-      skipped.push({ filePath, ...verdict });
+    if (schemaSet?.has(filePath) === true) schemaOps.set(filePath, readSchemaText(read.text, filePath));
+    const own = holdsSqlOfItsOwn(read.text, filePath);
+    if (!own && followImports && input.directivesEverywhere !== true) {
+      const specifiers = projectSpecifiers(read.text);
+      if (specifiers.length > 0) {
+        deferred.push({ filePath, specifiers, order });
+        continue;
+      }
+    }
+    await decide(filePath, read.text, own || (followImports && importsSql(projectSpecifiers(read.text), filePath)), order);
+  }
+  for (const { filePath, specifiers, order } of deferred) {
+    await breathe();
+    if (!importsSql(specifiers, filePath)) {
+      await decide(filePath, '', false, order);
+      continue;
+    }
+    const read = readSource(filePath, input.maxFileBytes);
+    if (read.kind === 'problem') {
+      audited.push({ filePath, problem: read.problem, analysis: null, text: null });
       progress();
       continue;
     }
-    filesRead += 1;
-    const slot = audited.push({ filePath, problem: null, analysis: null, text: null }) - 1;
-    if (holdsSql) {
-      candidates.push({ filePath, text: read.text, slot });
-    } else {
-      const analysis = unscannedAnalysis(filePath);
-      if (input.directivesEverywhere === true && mayHoldDirectives(read.text)) {
-        const { readDirectiveComments } = await import('./comments.js');
-        analysis.directiveComments = readDirectiveComments(read.text, filePath);
-      }
-      (audited[slot] as AuditedFile).analysis = analysis;
-      progress();
-    }
+    await decide(filePath, read.text, true, order);
   }
+  // Files are analysed in the order they were listed, whichever pass admitted them (the project's cache
+  // gives a module the summaries of the depth it was first reached at, so the order can matter).
+  candidates.sort((a, b) => a.order - b.order);
+  const schema = loadSchema(schemaLocation, schemaOps);
+  const options: AnalyzeOptions = {
+    unchangingFiles: true,
+    ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }),
+    schema,
+    ...(input.followImports === false
+      ? { project: false as const }
+      : { projectRoots: input.paths.map((p) => path.resolve(input.cwd, p)).map((p) => (isDirectory(p) ? p : path.dirname(p))) }),
+    ...(input.transactionHelpers && input.transactionHelpers.length > 0 ? { transactionHelpers: input.transactionHelpers } : {}),
+  };
 
   const record = (index: number, analysis: FileAnalysis): void => {
     const candidate = candidates[index];

@@ -61,6 +61,16 @@ export interface HostOptions {
   unchanging?: boolean;
 }
 
+let snapshot: ProjectHost | null = null;
+
+/**
+ * The one `unchanging` host of this thread: the audit's pre-scan of imports and the project that
+ * follows calls read and resolve through it, so a module both look at is read once and held once.
+ */
+export function snapshotHost(): ProjectHost {
+  return (snapshot ??= fileSystemHost({ unchanging: true }));
+}
+
 export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   const unchanging = options.unchanging === true;
   const texts = new Map<string, CachedText>();

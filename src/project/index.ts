@@ -20,7 +20,7 @@ import type { CallInventory } from '../flow/callers.js';
 import type { FunctionSummary } from '../flow/summaries.js';
 import type { ProjectHost } from './host.js';
 
-export { fileSystemHost, type ProjectHost } from './host.js';
+export { fileSystemHost, snapshotHost, type ProjectHost } from './host.js';
 
 /** What a module exports, as summaries: `getStock`, `default`, `StockRepo.getStock`, `default.getStock`; and what it re-exports. */
 export interface ModuleSummaries {

@@ -28,11 +28,28 @@ export function holdsDatabaseCode(filePath: string, text: string, unchanging = f
   return verdict;
 }
 
+/** The specifiers of a text that may name a module of the project (relative, or an alias such as `@/`). */
+export function projectSpecifiers(text: string): string[] {
+  return importSpecifiers(text).filter((specifier) => /^(?:\.|[@~#]\/|src\/)/.test(specifier));
+}
+
 export function importsDatabaseCode(text: string, filePath: string, host: ProjectHost): boolean {
-  for (const specifier of importSpecifiers(text)) {
-    if (!/^(?:\.|[@~#]\/|src\/)/.test(specifier)) continue;
+  return importsDatabaseModule(projectSpecifiers(text), filePath, host);
+}
+
+/**
+ * Whether one of `specifiers` (from `projectSpecifiers`) names a module with database code. With
+ * `unchanging` files a module whose verdict is known (it was audited already) is not read again.
+ */
+export function importsDatabaseModule(specifiers: readonly string[], filePath: string, host: ProjectHost): boolean {
+  for (const specifier of specifiers) {
     const file = host.resolve(specifier, filePath);
     if (file === null) continue;
+    const known = host.unchanging === true ? verdicts.get(file) : undefined;
+    if (known !== undefined) {
+      if (known.verdict) return true;
+      continue;
+    }
     const imported = host.read(file);
     if (imported !== null && holdsDatabaseCode(file, imported, host.unchanging === true)) return true;
   }

@@ -8,7 +8,7 @@ export { buildSchema } from './build.js';
 export { readSqlSchema } from './sql.js';
 export { readPrismaSchema } from './prisma.js';
 export { readCodeSchema } from './code.js';
-export { loadSchema } from './load.js';
+export { loadSchema, readSchemaText } from './load.js';
 export {
   checkBoundsOf,
   columnForField,

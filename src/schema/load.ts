@@ -115,21 +115,29 @@ export function schemaFiles(location: SchemaLocation): string[] {
   return [...files].sort();
 }
 
-/** Read the schema declared under `location`. */
-export function loadSchema(location: SchemaLocation): Schema {
+/**
+ * Read the schema declared under `location`. `known` holds the ops of files a caller has already read
+ * (the audit reads every source file once for its own pre-scan and hands their ops on here), so that
+ * those files are not read a second time; the others are read here.
+ */
+export function loadSchema(location: SchemaLocation, known?: ReadonlyMap<string, SchemaOp[]>): Schema {
   const sources: SchemaSource[] = [];
   // Folder -> the database of the datasource a `.prisma` file in it declares; the files that declare one.
   const datasources = new Map<string, DatabaseEngine | null>();
   const declaring = new Set<string>();
   for (const file of schemaFiles(location)) {
-    const text = readText(file);
-    if (text === null) continue;
-    const ops = readSchemaText(text, file);
-    if (formatOf(file) === 'prisma') {
-      const datasource = prismaDatasource(text);
-      if (datasource.declared) {
-        datasources.set(path.dirname(file), datasource.database);
-        declaring.add(file);
+    // `known` holds code files only (the audit reads JS and TS): a `.prisma` file is read here.
+    let ops = known?.get(file);
+    if (ops === undefined) {
+      const text = readText(file);
+      if (text === null) continue;
+      ops = readSchemaText(text, file);
+      if (formatOf(file) === 'prisma') {
+        const datasource = prismaDatasource(text);
+        if (datasource.declared) {
+          datasources.set(path.dirname(file), datasource.database);
+          declaring.add(file);
+        }
       }
     }
     if (ops.length > 0) sources.push({ file, kind: sourceKind(file), ops });

@@ -14,6 +14,7 @@ import {
   lowerBound,
   readCodeSchema,
   readPrismaSchema,
+  readSchemaText,
   readSqlSchema,
   tableDatabase,
   tableForModel,
@@ -616,6 +617,15 @@ describe('loadSchema', () => {
     const schema = loadSchema({ paths: [path.join(root, 'split'), path.join(root, 'other')] });
     expect(tableDatabase(schema, 'Invoice')).toBe('mysql');
     expect(tableDatabase(schema, 'AuditEntry')).toBeNull();
+  });
+
+  it('takes the ops of a file its caller already read instead of reading it again', () => {
+    const file = path.join(root, 'db/migrations/001_init.sql');
+    const told = readSchemaText('CREATE TABLE told (id int PRIMARY KEY);', file);
+    const schema = loadSchema({ discover: [root] }, new Map([[file, told]]));
+    expect(findTable(schema, 'told')).not.toBeNull();
+    expect(findTable(schema, 'items')).toBeNull(); // what the file on disk creates was not read
+    expect(findTable(schema, 'orders')).not.toBeNull();
   });
 
   it('reads a path given explicitly and ignores one that does not exist', () => {
