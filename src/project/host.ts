@@ -13,6 +13,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export interface ProjectHost {
   /** Files are taken not to change while the process runs (see `fileSystemHost`). */
@@ -38,14 +39,16 @@ interface CachedText {
   mtimeMs: number;
   size: number;
   text: string | null;
+  /** The check (see `recheckAfterMs`) in which it was last compared with the disk. */
+  check: number;
 }
 
 /** The regular files, directories and symbolic links of a directory, as last listed. */
 interface Listing {
   /** The directory's modification time when listed; -1 when it was no directory. */
   mtimeMs: number;
-  /** The resolution that last checked it against the disk. */
-  resolution: number;
+  /** The check (see `recheckAfterMs`) in which it was last compared with the disk. */
+  check: number;
   files: Set<string>;
   dirs: Set<string>;
   links: Set<string>;
@@ -59,7 +62,21 @@ interface PathsConfig {
 export interface HostOptions {
   /** The files do not change while the process runs: stat, resolve and read each once. */
   unchanging?: boolean;
+  /**
+   * Without `unchanging`: how long what was found on disk (a directory's listing, a file's text, what a
+   * specifier resolves to) is trusted before it is compared with the disk again (default
+   * RECHECK_AFTER_MS). An editor lints the file being edited from its buffer; another file edited and
+   * saved is seen by a lint at most this long after. 0 compares at every resolution and read.
+   */
+  recheckAfterMs?: number;
 }
+
+/**
+ * A second: a lint run over a whole tree (ESLint from the command line, the plugin's rules on
+ * thousands of files) compares a module's directory and text with the disk once a second, not once
+ * per importing file; an edit in another file is seen on the next lint a second later.
+ */
+export const RECHECK_AFTER_MS = 1000;
 
 let snapshot: ProjectHost | null = null;
 
@@ -73,11 +90,24 @@ export function snapshotHost(): ProjectHost {
 
 export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   const unchanging = options.unchanging === true;
+  const recheckAfterMs = options.recheckAfterMs ?? RECHECK_AFTER_MS;
+  // What was found on disk in the current check is trusted; a new check begins when the last one is
+  // `recheckAfterMs` old. Files that do not change are checked once: the check never moves on.
+  let check = 0;
+  let checkStarted = -Infinity;
+  const tick = (): void => {
+    if (unchanging) return;
+    const now = performance.now();
+    if (now - checkStarted >= recheckAfterMs) {
+      check += 1;
+      checkStarted = now;
+    }
+  };
   const texts = new Map<string, CachedText>();
   const tsconfigs = new Map<string, PathsConfig | null>();
   const workspaces = new Map<string, Map<string, string> | null>();
   /** By importing file, then specifier: both are strings the caller already holds, so no key is built. */
-  const resolved = new Map<string, Map<string, string | null>>();
+  const resolved = new Map<string, Map<string, { check: number; file: string | null }>>();
 
   // `throwIfNoEntry: false`: a link's target may be missing, and an exception per missing file was
   // most of the cost of resolving one before directories were listed.
@@ -93,20 +123,19 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
    * A specifier's candidates (`./stock` -> stock.ts, stock.tsx, ... stock/index.ts) are looked up in
    * their directory's listing rather than stat'ed one by one: most candidates do not exist (on logto,
    * 117,632 of 161,791 stats failed). A listing is read once and, unless files are unchanging, checked
-   * against the directory's modification time once per resolution (an added, removed or renamed entry
+   * against the directory's modification time once per check (an added, removed or renamed entry
    * changes it); an entry that is a symbolic link is stat'ed.
    */
   const listings = new Map<string, Listing>();
-  let resolution = 0;
   const listing = (dir: string): Listing => {
     const cached = listings.get(dir);
-    if (cached !== undefined && (unchanging || cached.resolution === resolution)) return cached;
+    if (cached !== undefined && cached.check === check) return cached;
     // `./stock/index.ts` after `./stock.ts` and its siblings were not found: the parent, just listed, says
     // whether there is a `stock` directory at all.
     const parent = listings.get(dirname(dir));
     const name = basename(dir);
-    if (parent !== undefined && (unchanging || parent.resolution === resolution) && !parent.dirs.has(name) && !parent.links.has(name)) {
-      const none: Listing = { mtimeMs: -1, resolution, files: new Set(), dirs: new Set(), links: new Set() };
+    if (parent !== undefined && parent.check === check && !parent.dirs.has(name) && !parent.links.has(name)) {
+      const none: Listing = { mtimeMs: -1, check, files: new Set(), dirs: new Set(), links: new Set() };
       listings.set(dir, none);
       return none;
     }
@@ -119,11 +148,11 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
         mtimeMs = -1;
       }
       if (cached !== undefined && cached.mtimeMs === mtimeMs) {
-        cached.resolution = resolution;
+        cached.check = check;
         return cached;
       }
     }
-    const fresh: Listing = { mtimeMs, resolution, files: new Set(), dirs: new Set(), links: new Set() };
+    const fresh: Listing = { mtimeMs, check, files: new Set(), dirs: new Set(), links: new Set() };
     if (unchanging || mtimeMs !== -1) {
       try {
         for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -229,13 +258,13 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   return {
     unchanging,
     resolve(specifier, fromFile) {
-      resolution += 1;
-      if (!unchanging) return resolveSpecifier(specifier, fromFile);
+      tick();
       let byFile = resolved.get(fromFile);
       if (byFile === undefined) resolved.set(fromFile, (byFile = new Map()));
-      let file = byFile.get(specifier);
-      if (file === undefined) byFile.set(specifier, (file = resolveSpecifier(specifier, fromFile)));
-      return file;
+      let found = byFile.get(specifier);
+      if (found === undefined || found.check !== check)
+        byFile.set(specifier, (found = { check, file: resolveSpecifier(specifier, fromFile) }));
+      return found.file;
     },
     scan(file) {
       const cached = texts.get(file);
@@ -271,10 +300,9 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
       return found.sort();
     },
     read(file) {
-      if (unchanging) {
-        const cached = texts.get(file);
-        if (cached) return cached.text;
-      }
+      tick();
+      const known = texts.get(file);
+      if (known !== undefined && known.check === check) return known.text;
       let stat;
       try {
         stat = statSync(file, { throwIfNoEntry: false });
@@ -283,7 +311,10 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
       }
       if (stat === undefined) return null;
       const cached = texts.get(file);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
+        cached.check = check;
+        return cached.text;
+      }
       let text: string | null = null;
       if (stat.isFile() && stat.size <= MAX_SIZE) {
         try {
@@ -293,7 +324,7 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
           text = null;
         }
       }
-      texts.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      texts.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, text, check });
       return text;
     },
   };

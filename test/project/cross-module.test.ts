@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
 import { analyzeText, defaultProject, heldParseFiles, holdParses, summarizeModule } from '../../src/analyze.js';
 import { fileSystemHost, Project } from '../../src/project/index.js';
+import { RECHECK_AFTER_MS } from '../../src/project/host.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
@@ -716,13 +717,32 @@ export async function setUsesLeftVia(id: number, usesLeft: number) {
         'SET uses_left = uses_left - 1 WHERE id = $1 AND $2::int IS NOT NULL',
       ),
     });
+    // What was read from disk is trusted for RECHECK_AFTER_MS, then compared with the disk again.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RECHECK_AFTER_MS + 50);
     expect(analyzeText(REDEEM, file).findings.filter((f) => f.ruleId === 'no-lost-update')).toEqual([]);
+  });
+
+  it('compares what it read with the disk again once RECHECK_AFTER_MS passed, not at every read', async () => {
+    const root = project(FILES);
+    const from = path.join(root, 'src/redeem.ts');
+    const host = fileSystemHost({ recheckAfterMs: 1000 });
+    const module = host.resolve('./repo/vouchers.js', from)!;
+    expect(host.read(module)).toBe(VOUCHERS);
+    expect(host.resolve('./repo/new-module.js', from)).toBeNull();
+    const edited = `${VOUCHERS}\nexport const edited = true;\n`;
+    writeFiles(root, { 'src/repo/vouchers.ts': edited, 'src/repo/new-module.ts': 'export const added = 1;\n' });
+    // Within the window (a lint run over many files): the disk is not asked again.
+    expect(host.read(module)).toBe(VOUCHERS);
+    expect(host.resolve('./repo/new-module.js', from)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(host.read(module)).toBe(edited);
+    expect(host.resolve('./repo/new-module.js', from)).toBe(path.join(root, 'src/repo/new-module.ts'));
   });
 
   it('reads and resolves each module once when the files are said not to change (the audit), and again otherwise', () => {
     const root = project(FILES);
     const from = path.join(root, 'src/redeem.ts');
-    const editing = fileSystemHost();
+    const editing = fileSystemHost({ recheckAfterMs: 0 });
     const snapshot = fileSystemHost({ unchanging: true });
     const module = snapshot.resolve('./repo/vouchers.js', from);
     expect(module).toBe(path.join(root, 'src/repo/vouchers.ts'));
