@@ -14,7 +14,7 @@ import { classifyAssignment, classifyPredicate, type Operand } from '../sql/clas
 import type { Assignment, Isolation, Predicate, SqlDialect, StatementFacts, StatementKind } from '../sql/facts.js';
 import { columnName } from '../sql/keys.js';
 import { contains, isClock, isFunction, objectProperty, propertyName, unwrap, walk } from './ast.js';
-import type { ExtractContext, LibraryFixes, ModelWords, SqlText } from './types.js';
+import type { ExtractContext, LibraryFixes, ModelWords, SqlText, TextTest } from './types.js';
 
 export { columnName };
 
@@ -418,4 +418,17 @@ export function assignedFields(
     return true;
   });
   return [...found].map(([field, value]) => ({ field, value }));
+}
+
+/**
+ * A pre-scan hint (`LibraryAdapter.hints`) that holds when every test holds, tried in order: a cheap
+ * test the text must pass (`/typeorm/`) before a costly one, so that most files pay only the cheap one.
+ */
+export function allOf(...tests: readonly TextTest[]): TextTest {
+  return { test: (text) => tests.every((t) => t.test(text)) };
+}
+
+/** A pre-scan hint that holds when one of the tests holds. */
+export function anyOf(...tests: readonly TextTest[]): TextTest {
+  return { test: (text) => tests.some((t) => t.test(text)) };
 }

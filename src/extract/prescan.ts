@@ -6,8 +6,9 @@
  */
 import { mightContainSql } from '../sql/detect.js';
 import { ADAPTERS } from './libraries/index.js';
+import type { TextTest } from './types.js';
 
-const HINTS: readonly RegExp[] = ADAPTERS.flatMap((adapter) => (adapter.hints ? [adapter.hints] : []));
+const HINTS: readonly TextTest[] = ADAPTERS.flatMap((adapter) => (adapter.hints ? [adapter.hints] : []));
 
 export function mightContainDatabaseCode(text: string): boolean {
   return mightContainSql(text) || HINTS.some((hint) => hint.test(text));

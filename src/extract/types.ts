@@ -256,6 +256,11 @@ export interface ExtractContext {
   calleeObject(node: TSESTree.CallExpression): TSESTree.Expression | null;
 }
 
+/** A test of a file's whole text (a RegExp is one). */
+export interface TextTest {
+  test(text: string): boolean;
+}
+
 export interface LibraryAdapter {
   /** Same as the file name: `pg`, `postgres`, `knex`, ... */
   name: string;
@@ -264,9 +269,10 @@ export interface LibraryAdapter {
   /**
    * What a file's text must match to hold this library's model or builder calls (no SQL text of
    * their own): the pre-scan admits such a file (see src/extract/prescan.ts). Keep it specific — it
-   * decides which files are parsed at all.
+   * decides which files are parsed at all — and cheap: it runs on every file (`allOf`/`anyOf` in the
+   * adapter kit put a cheap necessary test before a costly one).
    */
-  hints?: RegExp;
+  hints?: TextTest;
   /** The library's own way to run statements in one transaction, named in messages. */
   transactionHint?: string;
   /**

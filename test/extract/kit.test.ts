@@ -76,6 +76,16 @@ describe('built statements', () => {
     expect(mightContainDatabaseCode('const state = { a: 1 };\nsetState({ ...state, b: 2 });')).toBe(false);
   });
 
+  it('admits Sequelize and TypeORM calls by their hints, whose cheap part runs first', () => {
+    expect(mightContainDatabaseCode('const p = await Product.findOne({ where: { id } });')).toBe(true);
+    expect(mightContainDatabaseCode('await models.Order.update({ status }, { where: { id } });')).toBe(true);
+    expect(mightContainDatabaseCode('const p = await cache.findOne({ where: { id } });')).toBe(false);
+    expect(mightContainDatabaseCode('const rows = list.count({ where: 1 });')).toBe(false);
+    expect(mightContainDatabaseCode("import { Repository } from 'typeorm';\nawait repo.findOneBy({ id });")).toBe(true);
+    expect(mightContainDatabaseCode("import { Repository } from './typeorm-like';\nawait repo.findOneBy({ id });")).toBe(false);
+    expect(mightContainDatabaseCode('await repo.findOneBy({ id }); // typeorm')).toBe(false);
+  });
+
   it('reports the read, test and absolute write-back across model calls', () => {
     const result = analyzeText(buy, 'buy.ts');
     expect(result.findings.map((f) => [f.ruleId, f.line])).toEqual([['no-lost-update', 6]]);

@@ -54,7 +54,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap, walk } from '../ast.js';
-import { assignedFields, columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
+import { allOf, anyOf, assignedFields, columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -78,8 +78,15 @@ export const sequelize: LibraryAdapter = {
   // Models are imported from the app's own modules (`const { Product } = require('../models')`): the
   // model API's own shapes activate the adapter where the file does not import Sequelize.
   fallback: true,
-  hints:
-    /\.(?:findByPk|findOrCreate|findAndCountAll|bulkCreate)\s*\(|(?:\b[A-Z]\w*|\bmodels?\.\w+|\bdb\.\w+)\s*\.\s*(?:findOne|findAll|count|update|destroy|increment|decrement)\s*\([^;]{0,200}?\bwhere\s*:|\.define\s*\(\s*['"`]\w+['"`]\s*,\s*\{|\bextends\s+(?:Sequelize\.)?Model\b/,
+  // A model's query with a `where` (`Product.findOne({ where`, `models.Order.update(..., { where`): the
+  // call alone is tried first; the receiver test, tried at every capitalised word, runs only on a match.
+  hints: anyOf(
+    /\.(?:findByPk|findOrCreate|findAndCountAll|bulkCreate)\s*\(|\.define\s*\(\s*['"`]\w+['"`]\s*,\s*\{|\bextends\s+(?:Sequelize\.)?Model\b/,
+    allOf(
+      /\.\s*(?:findOne|findAll|count|update|destroy|increment|decrement)\s*\([^;]{0,200}?\bwhere\s*:/,
+      /(?:\b[A-Z]\w*|\bmodels?\.\w+|\bdb\.\w+)\s*\.\s*(?:findOne|findAll|count|update|destroy|increment|decrement)\s*\([^;]{0,200}?\bwhere\s*:/,
+    ),
+  ),
   transactionHint: '`sequelize.transaction(async (t) => ...)` and pass `{ transaction: t }` to every query',
   // `?` replacements on every dialect.
   placeholder: '?',

@@ -50,7 +50,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, isFunction, objectProperty, propertyName, typeName, unwrap, walk } from '../ast.js';
-import { assignedFields, columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationOf } from '../kit.js';
+import { allOf, assignedFields, columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationOf } from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -77,8 +77,10 @@ export const typeorm: LibraryAdapter = {
   name: 'typeorm',
   modules: [MODULE],
   // A file that imports TypeORM (or Nest's binding) and calls a repository, manager or query builder method.
-  hints:
+  hints: allOf(
+    /typeorm/,
     /^(?=[\s\S]*?\bfrom\s*['"](?:typeorm|@nestjs\/typeorm)['"]|[\s\S]*?\brequire\(\s*['"]typeorm['"]\s*\))(?=[\s\S]*?\.\s*(?:find(?:One|By|AndCount)?\w*|count(?:By)?|exists?(?:By)?|save|update|increment|decrement|delete|softDelete|remove|insert|upsert|getRepository|createQueryBuilder)\s*[(<])/,
+  ),
   transactionHint:
     'a query runner (`dataSource.createQueryRunner()`, `startTransaction()`, `commitTransaction()`) or `dataSource.transaction(async (manager) => ...)`',
 
