@@ -2,7 +2,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { resolve as resolvePath } from 'node:path';
-import { importsDatabaseCode } from '../src/project/prescan.js';
+import { importsDatabaseCode, knownVerdict } from '../src/project/prescan.js';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, defaultProject, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
 import { ruleDocsUrl } from '../src/package-info.js';
@@ -30,8 +30,11 @@ export const keyColumnsOption = {
 let last: { text: string; filename: string; followImports: boolean; verdict: boolean } | null = null;
 function fileMayHoldDatabaseCode(text: string, filename: string, followImports: boolean): boolean {
   if (last !== null && last.text === text && last.filename === filename && last.followImports === followImports) return last.verdict;
+  const file = resolvePath(filename);
+  // A module another file imports was pre-scanned then: its verdict is kept with its text.
   const verdict =
-    mightContainDatabaseCode(text) || (followImports && importsDatabaseCode(text, resolvePath(filename), defaultProject().host));
+    (knownVerdict(file, text) ?? mightContainDatabaseCode(text)) ||
+    (followImports && importsDatabaseCode(text, file, defaultProject().host));
   last = { text, filename, followImports, verdict };
   return verdict;
 }

@@ -20,6 +20,16 @@ const verdicts = new Map<string, { text: string; verdict: boolean }>();
  * `mightContainDatabaseCode(text)` for the file at `filePath` (absolute), remembered for that content;
  * with `unchanging` files (the audit CLI), for that path, without keeping its text.
  */
+/**
+ * The verdict already made on this content of the file at `filePath` (absolute), when another file's
+ * import pre-scan made it; nothing is remembered when there is none (the lint of a file that no file
+ * imports keeps no copy of its text).
+ */
+export function knownVerdict(filePath: string, text: string): boolean | undefined {
+  const cached = verdicts.get(filePath);
+  return cached !== undefined && cached.text === text ? cached.verdict : undefined;
+}
+
 export function holdsDatabaseCode(filePath: string, text: string, unchanging = false): boolean {
   const cached = verdicts.get(filePath);
   if (cached && (unchanging || cached.text === text)) return cached.verdict;

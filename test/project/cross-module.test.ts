@@ -4,6 +4,7 @@
  * files on disk) must report the same findings.
  */
 import { readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
@@ -12,6 +13,7 @@ import plugin from '../../src/index.js';
 import { analyzeText, defaultProject, heldParseFiles, holdParses, summarizeModule } from '../../src/analyze.js';
 import { fileSystemHost, Project } from '../../src/project/index.js';
 import { RECHECK_AFTER_MS } from '../../src/project/host.js';
+import { holdsDatabaseCode, knownVerdict } from '../../src/project/prescan.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
@@ -768,6 +770,16 @@ export async function setUsesLeftVia(id: number, usesLeft: number) {
     expect(snapshot.resolve('./repo/new-module.js', from)).toBeNull();
     expect(snapshot.read(module!)).toBe(VOUCHERS);
     expect(snapshot.resolve('./repo/vouchers.js', from)).toBe(module);
+  });
+
+  it('keeps the pre-scan verdict of an imported module for the lint of that module, without keeping other files', () => {
+    const file = path.join(tmpdir(), 'sql-race-verdict', 'stock.ts');
+    const text = "export const q = 'UPDATE stock SET n = n - 1 WHERE id = $1';\n";
+    expect(knownVerdict(file, text)).toBeUndefined();
+    expect(holdsDatabaseCode(file, text)).toBe(true);
+    expect(knownVerdict(file, text)).toBe(true);
+    expect(knownVerdict(file, 'export const x = 1;\n')).toBeUndefined();
+    expect(knownVerdict(path.join(tmpdir(), 'sql-race-verdict', 'other.ts'), text)).toBeUndefined();
   });
 
   it('never hangs or throws on import cycles, self-recursion and missing modules', () => {
