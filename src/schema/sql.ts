@@ -1,12 +1,14 @@
 /**
  * SQL DDL -> schema ops: CREATE TABLE (columns and types, PRIMARY KEY, UNIQUE, CHECK), CREATE UNIQUE
  * INDEX (partial and expression indexes marked as such), ALTER TABLE (ADD/DROP/RENAME COLUMN, ALTER
- * COLUMN TYPE, ADD/DROP CONSTRAINT, RENAME TO), DROP TABLE, DROP INDEX. Each statement is read by
- * pgsql-ast-parser; one it cannot read (MySQL's `ENGINE=`, vendor options) goes through a small token
- * reader. Statements about anything else are ignored. Never throws.
+ * COLUMN TYPE, ADD/DROP CONSTRAINT, RENAME TO), DROP TABLE, DROP INDEX. The common forms are read from
+ * their tokens (src/schema/ddl-tokens.ts, which gives what the parser's reading gives); every other
+ * statement is read by pgsql-ast-parser, and one it cannot read (MySQL's `ENGINE=`, vendor options)
+ * goes through a lenient token reader. Statements about anything else are ignored. Never throws.
  */
 import { parse, toSql, type Expr, type Statement } from 'pgsql-ast-parser';
 import { splitStatements } from '../sql/split.js';
+import { quickSchemaOps } from './ddl-tokens.js';
 import { identName, quoteIdent, render, significant, type Token } from '../sql/tokenize.js';
 import type { CheckBound, SchemaOp } from './types.js';
 
@@ -36,18 +38,27 @@ export function readSqlSchema(text: string): SchemaOp[] {
   for (const tokens of statements) {
     const sql = render(tokens);
     if (!mayStateSchema(sql)) continue;
-    try {
-      const parsed = parse(sql, { locationTracking: false });
-      for (const statement of parsed) ops.push(...fromAst(statement));
-    } catch {
-      try {
-        ops.push(...fromTokens(significant(tokens)));
-      } catch {
-        // A statement neither reader understands states nothing.
-      }
-    }
+    // The common forms are read from their tokens (src/schema/ddl-tokens.ts); the parser reads the rest.
+    ops.push(...(quickSchemaOps(significant(tokens)) ?? parsedSchemaOps(sql, tokens)));
   }
   return ops;
+}
+
+/**
+ * One statement (`sql` as `render` gives its `tokens`) read by pgsql-ast-parser, or by the lenient token
+ * reader when the parser refuses it; exported for the test that compares it with `quickSchemaOps`.
+ */
+export function parsedSchemaOps(sql: string, tokens: readonly Token[]): SchemaOp[] {
+  try {
+    return parse(sql, { locationTracking: false }).flatMap((statement) => fromAst(statement));
+  } catch {
+    try {
+      return fromTokens(significant(tokens));
+    } catch {
+      // A statement neither reader understands states nothing.
+      return [];
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
