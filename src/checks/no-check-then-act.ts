@@ -520,8 +520,8 @@ function claimedUnderLock(unit: Unit, read: Step, write: Step, test: TSESTree.No
  * The test only skips a write that would change nothing: `if (newLimit !== queue.concurrencyLimit)`,
  * then `concurrencyLimit: newLimit` (or `if (x.plan === plan) return`, then `plan: plan`). Run without
  * the test, the write would be a plain overwrite, which is no check-then-act; with it, two requests
- * that both pass write the same value. Not when the test also lets an awaited call, an insert or
- * another write of a value run (those would run twice), nor when other columns get values.
+ * that both pass write the same value. Not when the test also lets an awaited call, an insert (but an
+ * audit entry) or another write of a value run (those would run twice), nor when other columns get values.
  */
 function skipsNoOpWrite(
   unit: Unit,
@@ -553,8 +553,12 @@ function skipsNoOpWrite(
   const along = (node: TSESTree.Node): boolean => onPathOf(write.site.node, node, unit.node);
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node) && along(w.site.node));
   // An INSERT under a key the request writes alike (`organisationMemberId: member.id`) cannot run twice:
-  // the second fails on the key.
-  return effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver)) && !awaitsOtherCalls(unit, test, along);
+  // the second fails on the key. An audit entry records the change (see `auditsOnly`): two requests that
+  // both pass leave two entries for two renames, as two requests one after the other would.
+  return (
+    effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver) || auditsOnly(w)) &&
+    !awaitsOtherCalls(unit, test, along)
+  );
 }
 
 /**
