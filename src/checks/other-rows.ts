@@ -20,8 +20,18 @@ export function testsAnotherRow(test: ValueTest, table: string, schema: Schema):
   // The property names a model the schema declares: the relation's row, loaded with this one. The
   // column read of it (`organisationGroup.type`) must not be one of this table's (a wrapper object
   // holding this table's rows reads them: `{ targetColl }.roleName`).
-  if (tableForModel(schema, head) === null) return false;
-  return next === undefined || !isColumn(found, next);
+  if (tableForModel(schema, head) !== null) return next === undefined || !isColumn(found, next);
+  // A relation field the model declares under a name of its own (`subscriptions Subscription?`,
+  // `parentSubscription Subscription?`): the row it loads is another table's. Not a relation of the model
+  // to itself (`parent User?`), whose row the write may be.
+  const related = relationOf(found, head);
+  return related !== null && tableForModel(schema, related) !== found.name;
+}
+
+/** The model a relation field of the table loads (`subscriptions` -> `Subscription`), or null. */
+function relationOf(table: NonNullable<ReturnType<typeof findTable>>, field: string): string | null {
+  const relations = table.relations ?? {};
+  return Object.hasOwn(relations, field) ? relations[field]! : null;
 }
 
 function isColumn(table: NonNullable<ReturnType<typeof findTable>>, name: string): boolean {

@@ -139,6 +139,11 @@ function applyOp(schema: Schema, op: SchemaOp): void {
     case 'field':
       tableFor(schema, op.table).fields[op.field] = op.column;
       return;
+    case 'relation': {
+      const table = tableFor(schema, op.table);
+      table.relations = { ...table.relations, [op.field]: op.model };
+      return;
+    }
     case 'database': {
       const table = tableFor(schema, op.table);
       if (!table.databases.includes(op.database)) table.databases.push(op.database);

@@ -2,8 +2,8 @@
  * `schema.prisma` -> schema ops: each `model` is a table (`@@map("name")` renames it), each scalar
  * field a column (`@map("name")` renames it) with its Prisma type (`Int`, `Json`, `String[]`), `@id`
  * and `@@id` the primary key, `@unique` and `@@unique` unique keys. Relation fields (whose type is
- * another model) are not columns. The datasource's `provider` (`sqlite`, `postgresql`, `mysql`) is the
- * database of every model. Never throws.
+ * another model) are not columns: each is kept as the model it loads. The datasource's `provider`
+ * (`sqlite`, `postgresql`, `mysql`) is the database of every model. Never throws.
  */
 import type { DatabaseEngine, SchemaOp } from './types.js';
 
@@ -98,6 +98,7 @@ export function readPrismaSchema(text: string): SchemaOp[] {
         string,
       ];
       const scalar = rawType.toLowerCase();
+      if (modelNames.has(rawType)) ops.push({ op: 'relation', table, field: name, model: rawType });
       if (modelNames.has(rawType) || (!SCALARS.has(scalar) && !enums.has(rawType))) continue;
       const column = quotedArg(/@map\s*(\([^)]*\))/.exec(attributes)?.[1] ?? '') ?? name;
       columnOf.set(name, column);

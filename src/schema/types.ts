@@ -60,6 +60,11 @@ export interface TableSchema {
   model: string | null;
   /** ORM field name -> column name, where they differ (`createdAt` -> `created_at`). */
   fields: Record<string, string>;
+  /**
+   * Relation fields -> the model each loads (`subscriptions Subscription?` -> `Subscription`), when the
+   * declaration lists them (`schema.prisma`); absent when it does not say.
+   */
+  relations?: Record<string, string>;
 }
 
 export interface Schema {
@@ -88,6 +93,7 @@ export type SchemaOp =
   | { op: 'version'; table: string; column: string }
   | { op: 'model'; table: string; model: string }
   | { op: 'field'; table: string; field: string; column: string }
+  | { op: 'relation'; table: string; field: string; model: string }
   | { op: 'database'; table: string; database: DatabaseEngine };
 
 export type SchemaSourceKind = 'migration' | 'declaration';

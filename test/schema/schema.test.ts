@@ -176,6 +176,12 @@ describe('schema.prisma', () => {
     expect(findTable(schema, 'Post')!.columns['author']).toBeUndefined();
   });
 
+  it('keeps relation fields as the model each loads, not as columns', () => {
+    expect(findTable(schema, 'users')!.relations).toEqual({ posts: 'Post' });
+    expect(findTable(schema, 'Post')!.relations).toEqual({ author: 'User' });
+    expect(findTable(schema, 'Membership')!.relations).toBeUndefined();
+  });
+
   it('reads @id, @unique, @@unique, @@id and field types', () => {
     expect(coveringKey(schema, 'users', ['email'])).toMatchObject({ kind: 'unique' });
     expect(coveringKey(schema, 'users', ['org_id', 'handle'])).toMatchObject({ columns: ['org_id', 'handle'] });
