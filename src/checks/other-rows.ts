@@ -1,17 +1,22 @@
 /**
  * Tests that read another row than the one a write changes: a relation loaded with the row
  * (`include: { organisationGroup: true }`, then `group.organisationGroup.type`), or a row looked up by
- * the read row's key (`findOneByUserId(user.id)`, then `employee.isActive`). What they test is not in
+ * the read row's key (`findOneByUserId(user.id)`, then `employee.isActive`), or by a column the schema
+ * declares unique (`getState(row.purchaseToken)`, then `state.active`). What they test is not in
  * the row the UPDATE or DELETE changes, so they gate the write (a 404, a permission, a configuration)
  * rather than decide it on the row's state.
  */
-import { findTable, tableForModel, type Schema } from '../schema/index.js';
+import { coveringKey, findTable, tableForModel, type Schema } from '../schema/index.js';
 import { columnName } from '../sql/keys.js';
 import type { ValueTest } from '../flow/index.js';
 
 /** Whether the test reads only values of another row than the rows of `table` the read returned. */
 export function testsAnotherRow(test: ValueTest, table: string, schema: Schema): boolean {
   if (test.lookedUp === true) return true;
+  // What a call answers given a column the schema declares unique (`getState(row.purchaseToken)` under
+  // `purchaseToken String @unique`): looked up by the row's key, as `findOneByUserId(user.id)` is by name.
+  const given = test.fetchedWith;
+  if (given !== undefined && given.length === 1 && coveringKey(schema, table, given) !== null) return true;
   const columns = test.columns;
   if (columns === null || columns.length === 0) return false;
   const [head, next] = columns as [string, string | undefined];

@@ -55,6 +55,7 @@ export function resultUse(
           opaque: path.opaque,
           fetched: path.fetched,
           ...(path.lookedUp === true ? { lookedUp: true } : {}),
+          ...(path.fetchedWith !== undefined ? { fetchedWith: path.fetchedWith } : {}),
           // The value itself, bound whole (`const resolved = await resolve(...)`), still holds the row under them.
           ...(path.holders !== undefined && columns.length === 0 && pattern.type === 'Identifier' ? { holders: path.holders } : {}),
         };
@@ -222,7 +223,10 @@ function enclosingFunction(node: TSESTree.Node): TSESTree.Node | null {
 
 function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
   use.tests.push(node);
-  const lookedUp = path.lookedUp === true ? { lookedUp: true } : {};
+  const lookedUp = {
+    ...(path.lookedUp === true ? { lookedUp: true } : {}),
+    ...(path.fetchedWith !== undefined ? { fetchedWith: path.fetchedWith } : {}),
+  };
   if (path.columns.length > 0) use.valueTests.push({ node, columns: path.columns, ...lookedUp });
   else if (path.opaque) use.valueTests.push({ node, columns: null, ...lookedUp });
 }
@@ -339,7 +343,8 @@ function followValue(
           const conversion = isConversion(parent);
           // Only the row's keys go in (`findOneByUserId(user.id)`): what comes back is looked up, another row's.
           const lookedUp = path.lookedUp === true || (!conversion && path.columns.length > 0 && path.columns.every(isKeyColumn));
-          path = { ...path, opaque: true, fetched: path.fetched || !conversion, ...(lookedUp ? { lookedUp } : {}) };
+          const given = !conversion && !path.fetched && path.columns.length > 0 ? { fetchedWith: path.columns } : {};
+          path = { ...path, opaque: true, fetched: path.fetched || !conversion, ...(lookedUp ? { lookedUp } : {}), ...given };
         }
         break;
       case 'VariableDeclarator':

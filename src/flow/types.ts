@@ -35,6 +35,8 @@ export interface ValueTest {
   columns: readonly string[] | null;
   /** The value tested was looked up by the row's key (`findOneByUserId(user.id)`): another row's. */
   lookedUp?: boolean;
+  /** The value tested came back from a call given these row properties (`getState(row.purchaseToken)`). */
+  fetchedWith?: readonly string[];
 }
 
 /** What a value carried from a result has gone through. */
@@ -50,6 +52,12 @@ export interface ValuePath {
   fetched: boolean;
   /** It came back from a call given only the row's keys (`findOneByUserId(user.id)`): what it holds is another row's. */
   lookedUp?: boolean;
+  /**
+   * The row properties given to the first call on the way that is not a plain conversion
+   * (`getState(row.purchaseToken)` -> `['purchaseToken']`): a check that knows the schema's keys can tell
+   * the value was looked up by one.
+   */
+  fetchedWith?: readonly string[];
   /**
    * Properties of the value that hold the row itself, not a column of it: a called function returns `{
    * row, pageData }` with the row under `row` (see `QuerySite.rowProperties`). Only before any column.

@@ -1,5 +1,6 @@
 /**
- * Tests whose value does not decide the write: a relation loaded under a name of its own.
+ * Tests whose value does not decide the write: a relation loaded under a name of its own, an external
+ * answer looked up by a column the schema declares unique.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,20 @@ export async function detach(id: number) {
 }
 `;
 
+/** A plan read, its store asked by a column of the plan, the answer tested, then the plan written. */
+const sync = (column: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function storeState(token: string): Promise<{ active: boolean; product: string } | null>;
+export async function sync(ownerId: number) {
+  const plan = await prisma.plan.findUnique({ where: { ownerId } });
+  if (!plan || !plan.${column}) return null;
+  const state = await storeState(plan.${column});
+  if (!state || !state.active) return null;
+  return prisma.plan.update({ where: { ownerId }, data: { active: state.active, storeProduct: state.product } });
+}
+`;
+
 ruleTester.run('no-check-then-act (tests that do not decide the write)', rule, {
   valid: [
     {
@@ -32,6 +47,11 @@ ruleTester.run('no-check-then-act (tests that do not decide the write)', rule, {
     {
       name: 'a column of a relation loaded under a name of its own',
       code: detach('!member.ownPlan || !member.ownPlan.active'),
+      settings: memberSchema,
+    },
+    {
+      name: 'the store’s answer for a token the schema declares unique is looked up by the plan’s key',
+      code: sync('purchaseToken'),
       settings: memberSchema,
     },
   ],
@@ -47,6 +67,12 @@ ruleTester.run('no-check-then-act (tests that do not decide the write)', rule, {
       code: detach('!member.referrer || member.referrer.credits > 0'),
       settings: memberSchema,
       errors: [{ messageId: 'checkThenActModel', line: 5, column: 24 }],
+    },
+    {
+      name: 'the store asked by a column that is no key: its answer is the plan’s own state as far as can be told',
+      code: sync('storeProduct'),
+      settings: memberSchema,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 22 }],
     },
   ],
 });
