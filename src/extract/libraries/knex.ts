@@ -28,6 +28,10 @@
  * `[result, fields]` when the instance is created with `client: 'mysql'` / `'mysql2'`.
  * A `knex.raw` passed to another call, or set as a property value, is a fragment of a builder query
  * (`update({ n: knex.raw('n + 1') })`), not a query of its own.
+ *
+ * A chain turned into text (`.toQuery()`, `.toString()`, `.toSQL().sql`) only builds SQL; where that
+ * text is handed (directly or through a `const`) to a call that runs text (`prisma.$executeRawUnsafe(sql)`,
+ * `trx.raw(sql)`, `pool.query(sql)`), the chain's statement runs at that call, on its connection.
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import type { SqlDialect } from '../../sql/facts.js';
@@ -89,6 +93,8 @@ export const knex: LibraryAdapter = {
 
   matchQuery(node: QueryNode, ctx: ExtractContext): QuerySite | null {
     if (node.type !== 'CallExpression') return null;
+    const handed = builtTextRun(node, ctx);
+    if (handed) return handed;
     if (ctx.calleeName(node) !== 'raw') return builderCall(node, ctx);
     if (!ctx.imports(MODULE)) return null;
     const object = ctx.calleeObject(node);
@@ -155,6 +161,48 @@ export const knex: LibraryAdapter = {
     return null;
   },
 };
+
+/** Calls that run the SQL text they are handed (Prisma's unsafe raw methods, `knex.raw`, a driver's `query`). */
+const TEXT_RUNNERS = new Set(['$executeRawUnsafe', '$queryRawUnsafe', 'raw', 'query', 'execute', 'unsafe']);
+
+/**
+ * A builder chain turned into SQL text (`knex('ops').where(...).delete().toQuery()`, `.toString()`,
+ * `.toSQL().sql`) and handed, directly or through a `const`, to a call that runs text
+ * (`prisma.$executeRawUnsafe(sql)`, `trx.raw(sql)`): the statement is the chain's, and it runs there, on
+ * that call's connection, which is what its result is. The chain alone only builds text (it is no site).
+ */
+function builtTextRun(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySite | null {
+  const text = node.arguments[0];
+  const runner = ctx.calleeObject(node);
+  if (!text || text.type === 'SpreadElement' || !runner || !TEXT_RUNNERS.has(ctx.calleeName(node) ?? '')) return null;
+  const chain = builtChain(ctx.origin(text));
+  if (chain === null) return null;
+  const site = builderCall(chain, ctx, { asText: true });
+  if (site === null) return null;
+  const executes = ctx.calleeName(node) === '$executeRawUnsafe';
+  return {
+    ...site,
+    node,
+    resultNode: node,
+    connection: runner,
+    countHint: executes ? 'the number `$executeRawUnsafe` returns' : site.countHint,
+  };
+}
+
+/** Builder methods that give the statement's text: `toQuery()`, `toString()`, `toSQL()` (whose `.sql` is the text). */
+const TEXT_OF = new Set(['toQuery', 'toString', 'toSQL']);
+
+/** The last builder call of the chain whose text `value` is: `chain.toQuery()`, `chain.toString()`, `chain.toSQL().sql`. */
+function builtChain(value: TSESTree.Expression): TSESTree.CallExpression | null {
+  const outer = unwrap(value);
+  const sql = outer.type === 'MemberExpression' && propertyName(outer) === 'sql';
+  const inner = sql ? unwrap(outer.object) : outer;
+  if (inner.type !== 'CallExpression' || inner.arguments.length > 0 || inner.callee.type !== 'MemberExpression') return null;
+  const name = propertyName(inner.callee);
+  if (sql ? name !== 'toSQL' : name !== 'toQuery' && name !== 'toString') return null;
+  const built = unwrap(inner.callee.object);
+  return built.type === 'CallExpression' ? built : null;
+}
 
 /** `??` / `:name:` bound to a known string: the identifier knex writes there (`'public.users'` -> `"public"."users"`). */
 function withIdentifiers(sql: SqlText, dialect: SqlDialect, ctx: ExtractContext): SqlText {
@@ -359,11 +407,16 @@ const OPERATORS = new Set(['=', '<', '<=', '>', '>=', '<>', '!=', 'like', 'ilike
  * A knex (or Objection) builder chain whose last call is `node`: a site with built facts. The chain is
  * taken whole at its last call (the one the code awaits), so each statement is one site.
  */
-function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySite | null {
+function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext, { asText = false }: { asText?: boolean } = {}): QuerySite | null {
   const chain = methodChain(node);
   // `.then()` / `.catch()` / `.finally()` consume the statement's result; the statement ends before.
   let end = chain.calls.length;
   while (end > 0 && ['then', 'catch', 'finally'].includes(chain.calls[end - 1]!.name)) end--;
+  // `.toQuery()` makes the chain's text (`builtTextRun`): the statement ends before it.
+  if (asText) {
+    if (end === 0 || !TEXT_OF.has(chain.calls[end - 1]!.name)) return null;
+    end--;
+  }
   const calls = chain.calls.slice(0, end);
   const last = calls.at(-1)?.call ?? (chain.root.type === 'CallExpression' ? chain.root : null);
   if (last !== node) return null;
