@@ -161,6 +161,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
+          stampsWhatWasUnset(unit, read, write, test, resolver) ||
           clearsOnce(unit, read, write, test) ||
           skipsNoOpWrite(unit, read, write, test, resolver, schema) ||
           // Skipping a constant already stored: two requests that both pass write the same state.
@@ -785,6 +786,40 @@ function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): bo
     return false;
   if (answersIn(writes, unit.node, { after: write.site.node, throws: false })) return false;
   return sideEffectsOnce(unit, read, write, test);
+}
+
+/**
+ * Set-once asked in the read's WHERE: `findFirstOrThrow({ where: { id, deletedTime: null } })` (or `if
+ * (!row) throw` after it), then `update({ where: { id }, data: { deletedTime: new Date() } })`. The read
+ * finds the row only while the stamp is unset and stops otherwise; the write stamps that row with the
+ * clock and sets nothing else. Two requests that both pass leave the same state, so where nothing else
+ * the test lets run costs twice (`sideEffectsOnce`) and the winner is told nothing it could act on,
+ * nobody can tell who stamped it, as `isSetOnce` says of `if (row.deletedAt) throw`. A flag (`used =
+ * true`) or a value set beside the stamp is what a claim marks, and stays reported.
+ */
+function stampsWhatWasUnset(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  if (read.facts.aggregate || !stamps(write) || !stopsWhenMissing(read, test, write)) return false;
+  if (test !== read.site.node && !exitsWhenMissing(read, test, write)) return false;
+  const unset = new Set(
+    read.facts.where.filter((p) => p.role === 'guard' && p.operator === 'is null' && p.column !== null).map((p) => columnName(p.column!)),
+  );
+  if (unset.size === 0 || !write.facts.set.every((a) => unset.has(columnName(a.column)))) return false;
+  // The row stamped is the one found: the write names it by a key equality the read looked it up by, with the same value.
+  const looked = read.facts.where.filter((p) => p.role === 'key' && p.operator === '=' && p.column !== null && p.params.length > 0);
+  const aimed = write.facts.where.filter((p) => p.role !== 'filter');
+  if (
+    aimed.length === 0 ||
+    !aimed.every(
+      (p) =>
+        p.role === 'key' &&
+        p.operator === '=' &&
+        looked.some((f) => f.column === p.column && sameValue(paramOf(write, p.params[0]), paramOf(read, f.params[0]), resolver)),
+    )
+  )
+    return false;
+  const row = (node: TSESTree.Node): boolean => read.result.valueNodes.has(node) || write.result.valueNodes.has(node);
+  if (isReturned(write.site.node, unit.node) || !acknowledgesOnly(unit.node, unit.node, write.site.node, row)) return false;
+  return sideEffectsOnce(unit, read, write, test, true);
 }
 
 /** `node`'s value is returned: it sits in a `return`'s argument or an arrow function's expression body. */
