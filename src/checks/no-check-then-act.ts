@@ -1063,6 +1063,16 @@ function decidingTests(
       .filter((t) => !testsAnotherRow(t, table, schema))
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
+      // `if (member.role !== 'owner' && !canManage(member.role, target.role)) throw`: see `ROLE`. Not
+      // where the condition also asks how many rows another read found (`owners === 1 && member.role ===
+      // 'owner'`): the role is then part of a rule over many rows (the last owner), not who may act.
+      .filter(
+        (t) =>
+          t.columns === null ||
+          t.columns.length === 0 ||
+          !t.columns.every((c) => ROLE.test(columnName(c)) && !written(c)) ||
+          unit.steps.some((s) => s !== read && s.result.tests.includes(t.node) && (s.facts.aggregate || testsListLength(t.node, s))),
+      )
       // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
       // concurrent request can make a wrong password right, so nothing is claimed.
       .filter((t) => t.columns === null || t.columns.length === 0 || !t.columns.every((c) => CREDENTIAL.test(columnName(c))))
@@ -1686,6 +1696,14 @@ function onPathOf(target: TSESTree.Node, node: TSESTree.Node, root: TSESTree.Nod
   }
   return false;
 }
+
+/**
+ * A member's role (`role`, `roleName`, `permissions`): the test asks who may act, as an owner test does.
+ * The write does not set it, so a concurrent change of role is a change of who may act next, ordered
+ * after this act; it leaves no state the write depends on behind. A write that sets the role (a
+ * promotion, a demotion) keeps the test: there the role is the state moved.
+ */
+const ROLE = /^(?:.*_)?(?:role|roles|role_name|permission|permissions)$/;
 
 /** A secret the caller must know (`password`, `password_hash`, `hashed_password`, `otp_secret`): a credential, not state. */
 const CREDENTIAL = /^(?:.*_)?(?:password|passwd|pass_hash|password_hash|hashed_password|secret|otp_secret|totp_secret)(?:_.*)?$/;

@@ -25,11 +25,14 @@ import { db } from './db';
 import { members, pages, products } from './schema';
 `;
 
-/** A member removed by an owner: the caller's role is read and tested, then the member deleted. */
+/**
+ * A member removed by a caller whose membership is active: the caller's status is read and tested, then
+ * the member deleted. (A test of the caller's role alone is who may act, which no-check-then-act leaves.)
+ */
 const removeMember = (body: (statements: string) => string) => `${db}
 export async function removeMember(workspaceId: number, callerId: number, userId: number) {
 ${body(`    const caller = await tx.query.members.findFirst({ where: and(eq(members.userId, callerId), eq(members.workspaceId, workspaceId)) });
-    if (!caller || caller.role !== 'owner') throw new Error('Not allowed');
+    if (!caller || caller.status !== 'active') throw new Error('Not allowed');
     await tx.delete(members).where(and(eq(members.userId, userId), eq(members.workspaceId, workspaceId)));`)}
 }
 `;

@@ -10,6 +10,7 @@ export const members = sqliteTable('members', {
   userId: integer('user_id').notNull(),
   workspaceId: integer('workspace_id').notNull(),
   role: text('role').notNull(),
+  status: text('status').notNull(),
 });
 
 export const products = sqliteTable('products', {
