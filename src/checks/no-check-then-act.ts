@@ -1664,8 +1664,30 @@ function aloneOnItsPath(unit: Unit, write: Step, test: TSESTree.Node): boolean {
   const along = (node: TSESTree.Node): boolean =>
     node.range[0] > test.range[0] && controls(test, node) && onPathOf(write.site.node, node, unit.node);
   const others = unit.steps.filter((s) => s !== write && isWrite(s.facts) && along(s.site.node));
-  if (!others.every((s) => s.facts.kind === 'delete' || isConstantUpdate(s))) return false;
+  if (!others.every((s) => s.facts.kind === 'delete' || isConstantUpdate(s) || recheckedWrite(unit, s))) return false;
   return !awaitsOtherCalls(unit, test, along);
+}
+
+/**
+ * An UPDATE a called function makes after reading the rows it writes again, under a condition on the
+ * state it changes, and leaving when it finds none (`restore(id)` reads `where: { id, deletedTime: {
+ * not: null } }`, throws on no row, then clears `deletedTime`): the function asks for itself whether its
+ * write is still due. Whether its own read and write race is its own finding, reported where it is.
+ */
+function recheckedWrite(unit: Unit, write: Step): boolean {
+  const derived = write.site.derived;
+  if (derived === undefined || write.facts.kind !== 'update') return false;
+  const assigned = new Set(write.facts.set.map((a) => columnName(a.column)));
+  return unit.steps.some(
+    (s) =>
+      s.index < write.index &&
+      s.site.node === write.site.node &&
+      s.site.derived?.function === derived.function &&
+      s.site.derived.recheckedColumns !== undefined &&
+      isRead(s) &&
+      write.facts.tablesWritten.every((t) => s.facts.tablesRead.includes(t)) &&
+      s.facts.where.some((p) => p.role === 'guard' && p.column !== null && assigned.has(columnName(p.column))),
+  );
 }
 
 /**
