@@ -10,6 +10,7 @@
  * two on every form, and bench/ddl-agreement.ts on the migrations of real codebases.
  */
 import type { Token } from '../sql/tokenize.js';
+import { Cursor } from './cursor.js';
 import type { SchemaOp } from './types.js';
 
 /** Thrown where the tokens leave the forms read here; caught by `quickSchemaOps`. */
@@ -35,27 +36,8 @@ const MULTI_WORD_TYPES = new Set([
 
 const REFERENTIAL_ACTIONS = ['cascade', 'restrict', 'no action', 'set null', 'set default'];
 
-class Reader {
-  at = 0;
-  constructor(private readonly tokens: readonly Token[]) {}
-
-  peek(offset = 0): Token | undefined {
-    return this.tokens[this.at + offset];
-  }
-  is(...words: string[]): boolean {
-    return words.every((w, i) => {
-      const t = this.peek(i);
-      return t?.type === 'word' && t.value === w;
-    });
-  }
-  take(...words: string[]): boolean {
-    if (!this.is(...words)) return false;
-    this.at += words.length;
-    return true;
-  }
-  done(): boolean {
-    return this.at >= this.tokens.length;
-  }
+/** The shared cursor, strict: a missing name or a token left over gives up on the statement. */
+class Reader extends Cursor {
   /** A reader of the tokens from `start` to here. */
   since(start: number): Reader {
     return new Reader(this.tokens.slice(start, this.at));
@@ -64,7 +46,7 @@ class Reader {
     if (!this.done()) unsure();
   }
   /** A name (`"Quoted"` as written, a word in lower case); a qualified name gives its last part. */
-  name(): string {
+  override name(): string {
     for (;;) {
       const part = this.part();
       if (part === null) return unsure();

@@ -8,6 +8,7 @@
  */
 import { parse, toSql, type Expr, type Statement } from 'pgsql-ast-parser';
 import { splitStatements } from '../sql/split.js';
+import { Cursor } from './cursor.js';
 import { quickSchemaOps } from './ddl-tokens.js';
 import { identName, quoteIdent, render, significant, type Token } from '../sql/tokenize.js';
 import type { CheckBound, SchemaOp } from './types.js';
@@ -220,63 +221,6 @@ function fromAst(statement: Statement): SchemaOp[] {
 
 // ---------------------------------------------------------------------------------------------------
 // The token reader, for DDL the parser refuses (MySQL table options, vendor syntax)
-
-class Cursor {
-  constructor(
-    private readonly tokens: Token[],
-    public at = 0,
-  ) {}
-  peek(offset = 0): Token | undefined {
-    return this.tokens[this.at + offset];
-  }
-  is(...words: string[]): boolean {
-    return words.every((w, i) => this.peek(i)?.type === 'word' && this.peek(i)?.value === w);
-  }
-  take(...words: string[]): boolean {
-    if (!this.is(...words)) return false;
-    this.at += words.length;
-    return true;
-  }
-  next(): Token | undefined {
-    return this.tokens[this.at++];
-  }
-  done(): boolean {
-    return this.at >= this.tokens.length;
-  }
-  /** A possibly qualified name; its last part. */
-  name(): string | null {
-    let last: string | null = null;
-    for (;;) {
-      const t = this.peek();
-      if (!t || (t.type !== 'word' && t.type !== 'qident')) return last;
-      last = identName(t);
-      this.at += 1;
-      if (this.peek()?.type !== 'dot') return last;
-      this.at += 1;
-    }
-  }
-  /** The tokens of a parenthesised group starting here (without the parentheses), split on top-level commas. */
-  group(): Token[][] | null {
-    if (this.peek()?.type !== 'open') return null;
-    this.at += 1;
-    const items: Token[][] = [[]];
-    let depth = 0;
-    while (!this.done()) {
-      const t = this.next()!;
-      if (t.type === 'open') depth += 1;
-      if (t.type === 'close') {
-        if (depth === 0) return items.filter((i) => i.length > 0);
-        depth -= 1;
-      }
-      if (t.type === 'comma' && depth === 0) items.push([]);
-      else items.at(-1)!.push(t);
-    }
-    return items.filter((i) => i.length > 0);
-  }
-  rest(): Token[] {
-    return this.tokens.slice(this.at);
-  }
-}
 
 const names = (items: Token[][]): string[] =>
   items.map((item) => (item.length >= 1 && (item[0]!.type === 'word' || item[0]!.type === 'qident') ? identName(item[0]!) : render(item)));
