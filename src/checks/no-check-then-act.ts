@@ -39,6 +39,7 @@ import {
 } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 import { testsAnotherRow } from './other-rows.js';
+import { demandsMinimumCount } from './minimum-counts.js';
 import { compensates } from '../flow/compensation.js';
 import { aimedAtCreatedRows, insertsUnderCreatedKey } from '../flow/created-rows.js';
 
@@ -1025,7 +1026,10 @@ function decidingTests(
       !read.facts.aggregate &&
       (read.site.derived?.throwsWhenMissing === true ||
         read.result.tests.some((t) => t !== read.site.node && exitsWhenMissing(read, t, write) && !testsListLength(t, read)));
-    return found ? [] : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write));
+    // `if (required > count) throw`: concurrent INSERTs only raise the count (see src/checks/minimum-counts.ts).
+    return found
+      ? []
+      : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write) && !demandsMinimumCount(read, t, write, resolver));
   }
   const assigned = new Set(write.facts.set.map((a) => a.column));
   // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
