@@ -4,7 +4,8 @@
  * second request's INSERT can do is make the test pass more surely: two requests that both pass add two
  * rows to a set the test wants large enough, which is no overrun. A ceiling (`if (count >= limit) throw`)
  * is the check-then-insert a concurrent INSERT breaks, and stays reported; so do a sum, a minimum or a
- * maximum, which a new row can lower or leave anywhere.
+ * maximum, which a new row can lower or leave anywhere, and a count a called function makes (what it returns
+ * of it may be `quota - count`).
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { contains, unwrap } from '../extract/ast.js';
@@ -30,10 +31,15 @@ export function demandsMinimumCount(read: Step, test: TSESTree.Node, write: Step
   return risesWithCount(low, read, resolver, 0);
 }
 
-/** A row count (`count(*)`, Sequelize's and Prisma's `count`), not a sum, minimum or maximum. */
+/**
+ * A row count (`count(*)`, Sequelize's and Prisma's `count`), not a sum, minimum or maximum, made here: what a
+ * called function returns of its count may be computed from it (`quota - count`).
+ */
 function countsRows(read: Step): boolean {
   const text = read.facts.text.toLowerCase();
-  return read.facts.aggregate && /\bcount\b/.test(text) && !/\b(?:sum|min|max|avg|aggregate)\b/.test(text);
+  return (
+    read.site.derived === undefined && read.facts.aggregate && /\bcount\b/.test(text) && !/\b(?:sum|min|max|avg|aggregate)\b/.test(text)
+  );
 }
 
 /** The branch ends by throwing or returning. */

@@ -38,7 +38,7 @@ import {
   findingAt,
 } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
-import { testsAnotherRow } from './other-rows.js';
+import { testsAnotherRow, writesAnotherRow } from './other-rows.js';
 import { demandsMinimumCount } from './minimum-counts.js';
 import { compensates } from '../flow/compensation.js';
 import { aimedAtCreatedRows, insertsUnderCreatedKey } from '../flow/created-rows.js';
@@ -145,6 +145,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (isSafeWrite(read, write, table, resolver, options)) continue;
         // The row written is one this function created after the read: not the row the read tested.
         if (aimsAtRowCreated(unit, read, write, table, resolver)) continue;
+        // A called function writes a row it found from other values than the row read (src/flow/row-keys.ts).
+        if (kindOn(write, table) !== 'insert' && writesAnotherRow(read, write, resolver)) continue;
         // Undoing an earlier write in a `catch` that throws again: that earlier write is the act.
         if (compensating(write)) continue;
         const insert = kindOn(write, table) === 'insert';

@@ -92,6 +92,12 @@ export interface QuerySite {
      * call it makes without the connection it was given), not on one its caller hands it.
      */
     ownConnection?: boolean;
+    /**
+     * An UPDATE or DELETE aimed at a row the called function finds from some of its parameters (a row it
+     * reads itself by `params.memberId`): the caller's arguments for those, and the property read of
+     * each (src/flow/row-keys.ts). Absent when that cannot be told.
+     */
+    rowKeyArguments?: readonly { of: TSESTree.Expression; property: string | null }[];
   };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`

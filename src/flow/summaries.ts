@@ -38,6 +38,7 @@ import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
 import { compensates } from './compensation.js';
 import type { Step, Unit } from './types.js';
+import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
 
 /**
  * One statement of a summary, as plain data: a summary outlives the syntax tree of the module it was
@@ -101,6 +102,8 @@ export interface SummaryStep {
   throwsWhenMissing: true | MissingFlag | null;
   /** It undoes, in a `catch` that throws again, what was written to its table before (src/flow/compensation.ts). */
   compensation: boolean;
+  /** An UPDATE or DELETE: the parameters the row it is aimed at comes from, or null when not told (src/flow/row-keys.ts). */
+  rowKeyOrigins: KeyOrigin[] | null;
 }
 
 /** The flag a caller sets for a function to throw when its read finds no row (see `SummaryStep.throwsWhenMissing`). */
@@ -159,6 +162,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
               ? true
               : throwsWhenMissing(fn, step, resolver),
         compensation: compensates(unit, step),
+        rowKeyOrigins: writtenRowOrigins(fn, unit, step, resolver),
       })),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
@@ -539,11 +543,28 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           ...(s.tested && s.recheckedColumns !== null ? { recheckedColumns: s.recheckedColumns } : {}),
           ...(throwsWhenMissing ? { throwsWhenMissing: true } : {}),
           ...(s.connectionParam === null ? { ownConnection: true } : {}),
+          ...rowKeyArguments(node, s.rowKeyOrigins),
         },
       });
     }
   }
   return { sites, scopes };
+}
+
+/** The caller's arguments a written row comes from (see `SummaryStep.rowKeyOrigins`); nothing when one cannot be told. */
+function rowKeyArguments(
+  call: TSESTree.CallExpression,
+  origins: readonly KeyOrigin[] | null,
+): { rowKeyArguments?: { of: TSESTree.Expression; property: string | null }[] } {
+  if (origins === null) return {};
+  const found: { of: TSESTree.Expression; property: string | null }[] = [];
+  for (const { index, property } of origins) {
+    if (call.arguments.slice(0, index + 1).some((a) => a.type === 'SpreadElement')) return {};
+    const arg = call.arguments[index];
+    // Left out: the function gets `undefined` there, which names no row.
+    if (arg !== undefined) found.push({ of: arg as TSESTree.Expression, property });
+  }
+  return { rowKeyArguments: found };
 }
 
 /** The call sets the flag: `true` written in place (as the argument, or as its property of an options object written in place), or left out where it defaults to true. */

@@ -409,6 +409,86 @@ export async function pay(amount: number) {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('does not take a row a called function finds from other arguments for the row its caller tested', async () => {
+    const files = {
+      'src/models.ts': `import { Sequelize, Model } from 'sequelize';
+export const sequelize = new Sequelize('postgres://localhost/app');
+export class Collective extends Model {}
+Collective.init({}, { sequelize, tableName: 'Collectives' });
+`,
+      'src/invite.ts': `import { Collective } from './models';
+export async function invite(account: Collective, params: { memberId: number; role: string }) {
+  const invitee = await Collective.findByPk(params.memberId);
+  if (invitee) await invitee.update({ data: { invited: true } });
+}
+export async function inviteAll(account: Collective, inputs: { slug: string }[]) {
+  for (const input of inputs) {
+    const member = await Collective.findOne({ where: { slug: input.slug } });
+    await invite(account, { memberId: member.id, role: 'ADMIN' });
+  }
+}
+`,
+      'src/mutations.ts': `import { Collective } from './models';
+import { invite, inviteAll } from './invite';
+declare function canAdmin(account: Collective): boolean;
+export async function inviteOne(args: { accountId: number; memberSlug: string }) {
+  const member = await Collective.findOne({ where: { slug: args.memberSlug } });
+  const account = await Collective.findByPk(args.accountId);
+  if (!canAdmin(account)) throw new Error('forbidden');
+  await invite(account, { memberId: member.id, role: 'ADMIN' });
+}
+export async function inviteMany(args: { accountId: number; members: { slug: string }[] }) {
+  const account = await Collective.findByPk(args.accountId);
+  if (!canAdmin(account)) throw new Error('forbidden');
+  await inviteAll(account, args.members);
+}
+export async function inviteSelf(args: { accountId: number }) {
+  const account = await Collective.findByPk(args.accountId);
+  if (!canAdmin(account)) throw new Error('forbidden');
+  await invite(account, { memberId: account.id, role: 'ADMIN' });
+}
+export async function inviteById(args: { accountId: number }) {
+  const account = await Collective.findByPk(args.accountId);
+  if (!canAdmin(account)) throw new Error('forbidden');
+  await invite(account, { memberId: args.accountId, role: 'ADMIN' });
+}
+`,
+    };
+    // The member's row (found from its own arguments, one or two calls down) is written, not the account
+    // tested; handed the account's id, or the value the account was looked up by, the function writes it.
+    const expected: Found[] = [16, 21].map((line) => ({ file: 'src/mutations.ts', line, ruleId: 'sql-race/no-check-then-act' }));
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
+  it('keeps a quota whose count a called function makes: what it returns may be the room left', async () => {
+    const files = {
+      'src/db.ts': `import { PrismaClient } from '@prisma/client';
+export const prisma = new PrismaClient();
+`,
+      'src/limits.ts': `import { prisma } from './db';
+export async function getLimits(teamId: number) {
+  const [documents] = await Promise.all([prisma.document.count({ where: { teamId } })]);
+  const remaining = { documents: 5 };
+  remaining.documents = Math.max(remaining.documents - documents, 0);
+  return { remaining };
+}
+`,
+      'src/create.ts': `import { prisma } from './db';
+import { getLimits } from './limits';
+export async function createDocument(teamId: number, title: string) {
+  const { remaining } = await getLimits(teamId);
+  if (remaining.documents <= 0) throw new Error('quota reached');
+  await prisma.document.create({ data: { teamId, title } });
+}
+`,
+    };
+    const expected: Found[] = [{ file: 'src/create.ts', line: 4, ruleId: 'sql-race/no-check-then-act' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+  });
+
   it('follows a static method of a model class reached through an imported object of models', async () => {
     const files = {
       'src/models/index.ts': `import { sequelize } from './sequelize';
