@@ -146,7 +146,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         // The row written is one this function created after the read: not the row the read tested.
         if (aimsAtRowCreated(unit, read, write, table, resolver)) continue;
         // A called function writes a row it found from other values than the row read (src/flow/row-keys.ts).
-        if (kindOn(write, table) !== 'insert' && writesAnotherRow(read, write, resolver)) continue;
+        if (kindOn(write, table) !== 'insert' && writesAnotherRow(unit, read, write, resolver)) continue;
         // Undoing an earlier write in a `catch` that throws again: that earlier write is the act.
         if (compensating(write)) continue;
         const insert = kindOn(write, table) === 'insert';

@@ -5,7 +5,9 @@
  * up, by values its caller passes in `params.memberId`; a caller that tested another row (`account`,
  * handed in another argument) did not test the row written.
  *
- * The origins are followed through the function's own code: variables and their assignments, object
+ * Only a row the function finds itself counts: a key it is handed (`where: { id: environment.id }`) names
+ * whatever row the caller chose, possibly the one it read. The origins are followed through the
+ * function's own code: variables and their assignments, object
  * literals (by property), loops over a parameter, reads of its own (by the values they look rows up
  * by), rows it creates (fresh: from no parameter), and other calls (by their arguments). Anything else
  * (`this`, a callback's parameter, a read by constants only) makes the origin unknown.
@@ -50,7 +52,10 @@ export function writtenRowOrigins(fn: FunctionNode, unit: Unit, step: Step, reso
       if (!value) return null;
       values.push([value, null]);
     }
-  return tracer.all(values);
+  const origins = tracer.all(values);
+  // Only a row the function looks up itself: a key handed in (`where: { id: environment.id }`) is the
+  // caller's to name, and may be a row it read.
+  return tracer.foundByRead ? origins : null;
 }
 
 /** The value an argument gives the property the function reads: `{ memberId: account.id }` -> `account.id`. */
@@ -88,6 +93,8 @@ function objectLiteral(node: TSESTree.Node, resolver: Resolver): TSESTree.Object
 }
 
 class Tracer {
+  /** The key came from a row a read of the function found. */
+  foundByRead = false;
   private readonly seen = new Set<VariableLike>();
   private readonly known = new Map<VariableLike, Map<string, KeyOrigin[] | null>>();
   private readonly sites = new Map<TSESTree.Node, Step[]>();
@@ -197,6 +204,7 @@ class Tracer {
     if (steps !== undefined) {
       const reads = steps.filter((s) => s.facts.kind === 'select');
       if (reads.length === 0) return steps.some((s) => s.facts.kind === 'insert') ? [] : null;
+      this.foundByRead = true;
       const values: [TSESTree.Node, string | null][] = [];
       let untold = false;
       for (const read of reads)

@@ -452,11 +452,18 @@ export async function inviteById(args: { accountId: number }) {
   if (!canAdmin(account)) throw new Error('forbidden');
   await invite(account, { memberId: args.accountId, role: 'ADMIN' });
 }
+export async function inviteParent(args: { accountId: number; memberSlug: string }) {
+  const member = await Collective.findOne({ where: { slug: args.memberSlug } });
+  const account = await Collective.findByPk(args.accountId);
+  if (!canAdmin(account)) throw new Error('forbidden');
+  await invite(account, { memberId: member.parentId, role: 'ADMIN' });
+}
 `,
     };
     // The member's row (found from its own arguments, one or two calls down) is written, not the account
-    // tested; handed the account's id, or the value the account was looked up by, the function writes it.
-    const expected: Found[] = [16, 21].map((line) => ({ file: 'src/mutations.ts', line, ruleId: 'sql-race/no-check-then-act' }));
+    // tested; handed the account's id, the value the account was looked up by, or a column that points
+    // at a row (the member's parent, which may be the account), the function may write the row tested.
+    const expected: Found[] = [16, 21, 27].map((line) => ({ file: 'src/mutations.ts', line, ruleId: 'sql-race/no-check-then-act' }));
     const root = project(files);
     expect(cliFindings(root)).toEqual(expected);
     expect(await eslintFindings(root)).toEqual(expected);
