@@ -64,7 +64,7 @@ function isColumn(table: NonNullable<ReturnType<typeof findTable>>, name: string
 export function writesAnotherRow(unit: Unit, read: Step, write: Step, resolver: Resolver): boolean {
   const origins = write.site.derived?.rowKeyArguments;
   if (origins === undefined) return false;
-  const lookups = lookupValues(read);
+  const lookups = lookupValues(read) ?? givenArguments(read);
   if (lookups === null) return false;
   const input = new InputRows(unit, resolver);
   return origins.every((origin) => {
@@ -83,6 +83,19 @@ function lookupValues(read: Step): TSESTree.Node[] | null {
     else return null;
   }
   return found;
+}
+
+/**
+ * What a called function that computes its lookup values (`loadById(input.id)` in a closure) is given to
+ * look up by: the call's arguments, but for options objects (`{ throwIfMissing: true }`).
+ */
+function givenArguments(read: Step): TSESTree.Node[] | null {
+  const call = unwrap(read.site.node);
+  if (read.site.derived === undefined || call.type !== 'CallExpression') return null;
+  const given = call.arguments
+    .map((a) => (a.type === 'SpreadElement' ? a.argument : a))
+    .filter((a) => !['ObjectExpression', 'ArrayExpression'].includes(unwrap(a).type));
+  return given.length > 0 ? given : null;
 }
 
 /**
