@@ -166,14 +166,13 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     }
     if (schemaSet?.has(filePath) === true) schemaOps.set(filePath, readSchemaText(read.text, filePath));
     const own = holdsSqlOfItsOwn(read.text, filePath);
-    if (!own && followImports && input.directivesEverywhere !== true) {
-      const specifiers = projectSpecifiers(read.text);
-      if (specifiers.length > 0) {
-        deferred.push({ filePath, specifiers, order });
-        continue;
-      }
+    const specifiers = own || !followImports ? [] : projectSpecifiers(read.text);
+    // Reading directive comments needs the text of every file: those files are not deferred.
+    if (specifiers.length > 0 && input.directivesEverywhere !== true) {
+      deferred.push({ filePath, specifiers, order });
+      continue;
     }
-    await decide(filePath, read.text, own || (followImports && importsSql(projectSpecifiers(read.text), filePath)), order);
+    await decide(filePath, read.text, own || importsSql(specifiers, filePath), order);
   }
   for (const { filePath, specifiers, order } of deferred) {
     await breathe();

@@ -349,28 +349,26 @@ function read(r: Reader): SchemaOp[] {
   if (r.take('alter', 'table')) return alterTable(r);
   if (r.take('drop', 'table')) {
     r.take('if', 'exists');
-    const ops: SchemaOp[] = [{ op: 'drop-table', table: r.name() }];
-    while (r.peek()?.type === 'comma') {
-      r.at += 1;
-      ops.push({ op: 'drop-table', table: r.name() });
-    }
-    if (!r.take('cascade')) r.take('restrict');
-    r.end();
-    return ops;
+    return dropped(r).map((table) => ({ op: 'drop-table', table }));
   }
   if (r.take('drop', 'index')) {
     r.take('concurrently');
     r.take('if', 'exists');
-    const ops: SchemaOp[] = [{ op: 'drop-constraint', table: null, name: r.name() }];
-    while (r.peek()?.type === 'comma') {
-      r.at += 1;
-      ops.push({ op: 'drop-constraint', table: null, name: r.name() });
-    }
-    if (!r.take('cascade')) r.take('restrict');
-    r.end();
-    return ops;
+    return dropped(r).map((name) => ({ op: 'drop-constraint', table: null, name }));
   }
   return unsure();
+}
+
+/** The names a DROP lists (`a, b`), then an optional CASCADE or RESTRICT, and nothing else. */
+function dropped(r: Reader): string[] {
+  const names = [r.name()];
+  while (r.peek()?.type === 'comma') {
+    r.at += 1;
+    names.push(r.name());
+  }
+  if (!r.take('cascade')) r.take('restrict');
+  r.end();
+  return names;
 }
 
 /**
