@@ -37,14 +37,14 @@ const MAX_DEPTH = 40;
  */
 export function writtenRowOrigins(fn: FunctionNode, unit: Unit, step: Step, resolver: Resolver): KeyOrigin[] | null {
   if (step.facts.kind !== 'update' && step.facts.kind !== 'delete') return null;
-  const tracer = new Tracer(fn, unit, resolver);
   const derived = step.site.derived?.rowKeyArguments;
   if (step.site.derived !== undefined) {
     if (derived === undefined) return null;
-    return tracer.all(derived.map((a) => [a.of, a.property]));
+    return new Tracer(fn, unit, resolver).all(derived.map((a) => [a.of, a.property]));
   }
   const keyed = step.facts.where.filter((p) => p.params.length > 0);
   if (keyed.length === 0 || keyed.length !== step.facts.where.length) return null;
+  const tracer = new Tracer(fn, unit, resolver);
   const values: [TSESTree.Node, string | null][] = [];
   for (const p of keyed)
     for (const n of p.params) {
@@ -92,19 +92,38 @@ function objectLiteral(node: TSESTree.Node, resolver: Resolver): TSESTree.Object
   return init?.type === 'ObjectExpression' ? init : null;
 }
 
+/**
+ * A unit's steps by the query site they run: made once per unit, not once per write traced (a unit
+ * with many inlined steps was most of the tracing's cost on opencollective-api).
+ */
+const stepsBySiteOf = new WeakMap<Unit, Map<TSESTree.Node, Step[]>>();
+function stepsBySite(unit: Unit): ReadonlyMap<TSESTree.Node, Step[]> {
+  let map = stepsBySiteOf.get(unit);
+  if (map === undefined) {
+    map = new Map();
+    for (const s of unit.steps) {
+      const list = map.get(s.site.node);
+      if (list === undefined) map.set(s.site.node, [s]);
+      else list.push(s);
+    }
+    stepsBySiteOf.set(unit, map);
+  }
+  return map;
+}
+
 class Tracer {
   /** The key came from a row a read of the function found. */
   foundByRead = false;
   private readonly seen = new Set<VariableLike>();
   private readonly known = new Map<VariableLike, Map<string, KeyOrigin[] | null>>();
-  private readonly sites = new Map<TSESTree.Node, Step[]>();
+  private readonly sites: ReadonlyMap<TSESTree.Node, Step[]>;
 
   constructor(
     private readonly fn: FunctionNode,
     unit: Unit,
     private readonly resolver: Resolver,
   ) {
-    for (const s of unit.steps) this.sites.set(s.site.node, [...(this.sites.get(s.site.node) ?? []), s]);
+    this.sites = stepsBySite(unit);
   }
 
   /**
