@@ -2,7 +2,7 @@
  * One audit, start to end: find the files, read them, pre-scan them, analyze the ones that may hold
  * SQL (in worker threads when there are many), and return what the core said about each file.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { FileAnalysis } from '../analyze-types.js';
@@ -102,7 +102,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const files = walked.files.filter(accept);
   const notices = walked.notices.filter((notice) => accept(notice.filePath));
   const schemaLocation = {
-    discover: input.schemaDiscovery === false ? [] : input.paths.map((p) => path.resolve(input.cwd, p)).filter(isDirectory),
+    discover: input.schemaDiscovery === false ? [] : discoveryRoots(input.cwd, input.paths),
     paths: (input.schemaPaths ?? []).map((p) => path.resolve(input.cwd, p)),
   };
   // The schema's files are mostly the audited ones: their ops are read from the text read here, and
@@ -270,6 +270,42 @@ function rootRelative(cwd: string, paths: readonly string[]): (file: string) => 
     const root = roots.find((r) => file.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
     return root === undefined ? null : path.relative(root, file).split(path.sep).join('/');
   };
+}
+
+/**
+ * Where the schema is searched for: each directory named on the command line, and for a file named
+ * there, the project it belongs to: the working directory, as the ESLint rules search theirs, when the
+ * file is under it and it is a project's root (a `package.json` or `.git` in it; not a home directory
+ * the command was typed in), else the nearest directory above the file holding a `package.json` (else
+ * the file's own). `sql-race audit src/orders.ts` then reads the same `prisma/schema.prisma` or
+ * migrations as `sql-race audit .` and `eslint src/orders.ts` do. A root inside another is dropped.
+ */
+function discoveryRoots(cwd: string, paths: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const p of paths) {
+    const absolute = path.resolve(cwd, p);
+    if (isDirectory(absolute)) roots.add(absolute);
+    else if (existsSync(absolute)) roots.add(isWithin(absolute, cwd) && isProjectRoot(cwd) ? path.resolve(cwd) : packageRoot(absolute));
+  }
+  const sorted = [...roots].sort((a, b) => a.length - b.length);
+  return sorted.filter((root, i) => !sorted.slice(0, i).some((outer) => isWithin(root, outer)));
+}
+
+function isWithin(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
+}
+
+function isProjectRoot(dir: string): boolean {
+  return existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, '.git'));
+}
+
+/** The nearest directory above `file` that holds a `package.json`; the file's directory when none does. */
+function packageRoot(file: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.dirname(file);
+  }
 }
 
 function isDirectory(file: string): boolean {

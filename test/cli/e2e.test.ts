@@ -268,6 +268,29 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     expect(ruleIds([])).toEqual([]);
   });
 
+  it("reads the schema of a file's project when a file is named, as ESLint does from its working directory", async () => {
+    const schema = 'CREATE TABLE bookings (doctor text, starts_at timestamptz, patient text, UNIQUE (doctor, starts_at));\n';
+    const cwd = project({ 'package.json': '{"name":"clinic"}', 'db/schema.sql': schema, 'src/book.ts': RACY });
+    const ruleIds = (args: string[], dir = cwd): (string | null)[] =>
+      parseJson(sqlRace(['audit', '--format', 'json', '--no-progress', ...args], { cwd: dir }).stdout).flatMap((r) =>
+        r.messages.map((m) => m.ruleId),
+      );
+    // The unique key refuses the second booking: nothing to report once the schema is read.
+    expect(ruleIds(['.'])).toEqual([]);
+    expect(ruleIds(['src/book.ts'])).toEqual([]);
+    expect(ruleIds(['book.ts'], path.join(cwd, 'src'))).toEqual([]); // no project root here: the nearest package.json
+    expect(ruleIds(['src/book.ts', '--no-schema-discovery'])).toEqual(['sql-race/no-check-then-act']);
+    const { ESLint } = await import('eslint');
+    const tsParser = (await import('@typescript-eslint/parser')).default;
+    const plugin = (await import('../../src/index.js')).default;
+    const eslint = new ESLint({
+      cwd,
+      overrideConfigFile: true,
+      overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, plugin.configs.recommended] as never,
+    });
+    expect((await eslint.lintFiles(['src/book.ts'])).flatMap((r) => r.messages.map((m) => m.ruleId))).toEqual([]);
+  });
+
   it('--stats prints counts and time to stderr; --verbose lists what the SQL parser could not read', () => {
     const merge = `import type { Pool } from 'pg';\nexport async function sync(pool: Pool) {\n  await pool.query('MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = s.a');\n}\n`;
     const cwd = project({ 'src/book.ts': RACY, 'src/merge.ts': merge, 'src/math.ts': NO_SQL, 'src/safe.ts': SAFE });
