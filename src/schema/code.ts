@@ -28,6 +28,14 @@ const MAY_YIELD_NAMED =
   /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table|\bdb\s*\.\s*(?:createTable|addColumn|addIndex)\b|\bqueryInterface\s*\.\s*(?:(?:createTable|addColumn|addIndex|addConstraint|changeColumn)\b[\s\S]*\b(?:unique|primaryKey)\b|(?:removeIndex|removeConstraint|removeColumn|renameColumn|renameTable|dropTable)\b)/;
 const MAY_YIELD_WORDS = /schema|\bpgm\b|migrationbuilder|\b(?:create|alter|drop)(?:\s|\\)[\s\S]{0,40}?(?:table|index)/i;
 
+/**
+ * A string that sends DDL: a statement of it (the first, or one after a `;`), past any comments before
+ * it, creates, alters or drops a table or index. A migration's text often opens with a comment or another
+ * statement (`-- rounds a date`, `CREATE FUNCTION ...;`) before its `CREATE TABLE`.
+ */
+const DDL_TEXT =
+  /(?:^|;)\s*(?:(?:--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)\s*)*(?:create|alter|drop)\s+(?:or\s+replace\s+)?(?:(?:global|local|temp|temporary|unlogged)\s+)*(?:unique\s+)?(?:table|index)\b/i;
+
 /** A JS/TS file that may declare schema: only those are parsed. */
 export function mayDeclareSchema(text: string): boolean {
   return CODE_SCHEMA_HINT.test(text) && (MAY_YIELD_NAMED.test(text) || MAY_YIELD_WORDS.test(text));
@@ -59,7 +67,7 @@ export function readCodeSchema(text: string, filePath: string): SchemaOp[] {
         }
       } else if ((node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral') {
         const sql = node.type === 'Literal' ? String(node.value) : node.quasis.map((q) => q.value.cooked ?? q.value.raw).join('x');
-        if (/^\s*(?:create|alter|drop)\s+(?:unique\s+)?(?:table|index)\b/i.test(sql)) ops.push(...readSqlSchema(sql));
+        if (DDL_TEXT.test(sql)) ops.push(...readSqlSchema(sql));
       }
       return true;
     });

@@ -485,6 +485,26 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'seats', 'code')).toBe('text');
   });
 
+  it('reads raw DDL that follows a comment or another statement in the same string', () => {
+    const schema = fromCode(`
+      exports.up = function (db, cb) {
+        db.runSql(\`
+-- rounds a date down to its bucket
+CREATE OR REPLACE FUNCTION floor_bucket(at timestamptz) RETURNS timestamptz AS $BODY$
+SELECT date_trunc('hour', $1);
+$BODY$ LANGUAGE SQL STABLE;
+
+CREATE TABLE IF NOT EXISTS buckets (name TEXT NOT NULL, bucket TIMESTAMPTZ NOT NULL, PRIMARY KEY (name, bucket));
+/* looked up by stage */ CREATE UNIQUE INDEX buckets_stage ON buckets (stage_key);
+\`, cb);
+        db.runSql(\`SELECT 'no create table here; drop it' AS note\`, cb);
+      };
+    `);
+    expect(coveringKey(schema, 'buckets', ['name', 'bucket'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'buckets', ['stage_key'])).toMatchObject({ name: 'buckets_stage' });
+    expect(coveringKey(schema, 'buckets', ['name'])).toBeNull();
+  });
+
   it('reads the PostgreSQL variant of a migration written per database, and not the helpers its down calls', () => {
     const schema = fromCode(`
       export class AddSeats1700000000000 implements MigrationInterface {
