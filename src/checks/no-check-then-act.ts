@@ -461,7 +461,30 @@ function claimedBetween(unit: Unit, read: Step, write: Step, test: TSESTree.Node
       claim.site.node.range[1] < write.site.node.range[0] &&
       sharedTable(read, claim) !== null &&
       countChecked(claim) &&
-      claimGuards(claim, options, schema).some((p) => p.column !== null && tested.some((c) => hasColumn(new Set([p.column!]), c))),
+      (claimGuards(claim, options, schema).some((p) => p.column !== null && tested.some((c) => hasColumn(new Set([p.column!]), c))) ||
+        claimsRowByKey(claim, write, tested, schema)),
+  );
+}
+
+/**
+ * The claim is an INSERT that skips a duplicate (`ON CONFLICT DO NOTHING`, `.onConflict().ignore()`,
+ * `skipDuplicates`) under a declared key that holds a column the test read (`PRIMARY KEY (name,
+ * bucket)` for a test of the `bucket`), and the write is aimed at that key's row (`WHERE name = $1 AND
+ * bucket = $2`). Of two requests that both pass the test, one inserts the row; the other's INSERT
+ * inserts nothing, and its checked result stops it before the write.
+ */
+function claimsRowByKey(claim: Step, write: Step, tested: readonly string[], schema: Schema): boolean {
+  const { facts } = claim;
+  if (facts.kind !== 'insert' || facts.onConflict !== 'nothing' || facts.insertColumns === null) return false;
+  const table = facts.tablesWritten[0];
+  if (table === undefined || !write.facts.tablesWritten.includes(table)) return false;
+  const aimed = new Set(
+    write.facts.where.flatMap((p) => (p.operator === '=' && p.column !== null && p.params.length > 0 ? [columnName(p.column)] : [])),
+  );
+  return coveringKeys(schema, table, facts.insertColumns, facts.insertLiterals ?? {}).some(
+    (key) =>
+      key.columns.every((c) => aimed.has(columnName(c))) &&
+      key.columns.some((c) => tested.some((t) => hasColumn(new Set([columnName(c)]), t))),
   );
 }
 

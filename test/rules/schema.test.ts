@@ -36,6 +36,24 @@ export async function order(pool: Pool, id: number) {
 }
 `;
 
+/**
+ * A bucket worker: the newest finished bucket read, the next one tested against the clock, claimed by an
+ * INSERT under the key `(name, bucket)` that skips a duplicate, then run and marked done by that key.
+ */
+const bucketRun = (claimed: string) => `
+import type { Pool } from 'pg';
+declare function work(bucket: Date): Promise<void>;
+export async function runNext(pool: Pool, name: string, now: Date) {
+  const { rows } = await pool.query("SELECT max(bucket) AS bucket FROM job_buckets WHERE name = $1 AND stage = 'done'", [name]);
+  if (rows[0].bucket >= now) return;
+  const bucket = rows[0].bucket;
+  const claim = await pool.query("INSERT INTO job_buckets (name, bucket, stage) VALUES ($1, $2, 'started') ON CONFLICT DO NOTHING RETURNING name", [name, bucket]);
+  ${claimed}
+  await work(bucket);
+  await pool.query("UPDATE job_buckets SET stage = 'done' WHERE name = $1 AND bucket = $2", [name, bucket]);
+}
+`;
+
 /** A vote looked up by its compound unique key, then created (Prisma's model API). */
 const vote = (create: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -449,6 +467,11 @@ export async function invite(email: string, username: string) {
   }`),
       settings: voteSchema,
     },
+    {
+      name: 'the tested bucket is claimed by an INSERT that skips a duplicate of its key, and the claim is checked: one runner per bucket',
+      code: bucketRun('if (claim.rowCount === 0) return;'),
+      settings: sqlSchema,
+    },
   ],
   invalid: [
     {
@@ -659,6 +682,12 @@ export async function join(pool: Pool, email: string) {
           },
         },
       ],
+    },
+    {
+      name: 'the claim of the bucket is not checked: both runners go on to the work and the write',
+      code: bucketRun('void claim;'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenAct', line: 5, column: 26 }],
     },
     {
       name: 'no CHECK on the column: the plain message',

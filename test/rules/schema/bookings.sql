@@ -14,3 +14,4 @@ CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
 CREATE TABLE scheduled_jobs (id bigserial PRIMARY KEY, subject text NOT NULL, kind text NOT NULL, status text NOT NULL DEFAULT 'pending');
 CREATE UNIQUE INDEX one_pending_job ON scheduled_jobs (subject, kind) WHERE status = 'pending';
 CREATE TABLE progress_markers (root binary(32) NOT NULL, height int NOT NULL, fee_rate float, PRIMARY KEY (root));
+CREATE TABLE job_buckets (name text NOT NULL, bucket timestamptz NOT NULL, stage text NOT NULL, PRIMARY KEY (name, bucket));
