@@ -29,11 +29,14 @@ const MAY_YIELD_NAMED =
 const MAY_YIELD_WORDS = /schema|\bpgm\b|migrationbuilder|\b(?:create|alter|drop)(?:\s|\\)[\s\S]{0,40}?(?:table|index)/i;
 
 /**
- * A string that sends DDL: a statement of it (the first, or one after a `;`), past any comments before
- * it, creates, alters or drops a table or index. A migration's text often opens with a comment or another
- * statement (`-- rounds a date`, `CREATE FUNCTION ...;`) before its `CREATE TABLE`.
+ * A string that sends DDL: it opens (past any comments) with CREATE, ALTER or DROP, and one of its
+ * statements (the first, or one after a `;`) creates, alters or drops a table or index. A migration's
+ * text often opens with a comment or another statement (`-- rounds a date`, `CREATE FUNCTION ...;`)
+ * before its `CREATE TABLE`; a query that ends in one (`SELECT ...; DROP TABLE runs`, as an injection
+ * test writes it) sends no DDL of the project's.
  */
-const DDL_TEXT =
+const DDL_OPENING = /^\s*(?:(?:--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)\s*)*(?:create|alter|drop)\s/i;
+const TABLE_DDL =
   /(?:^|;)\s*(?:(?:--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)\s*)*(?:create|alter|drop)\s+(?:or\s+replace\s+)?(?:(?:global|local|temp|temporary|unlogged)\s+)*(?:unique\s+)?(?:table|index)\b/i;
 
 /** A JS/TS file that may declare schema: only those are parsed. */
@@ -67,7 +70,7 @@ export function readCodeSchema(text: string, filePath: string): SchemaOp[] {
         }
       } else if ((node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral') {
         const sql = node.type === 'Literal' ? String(node.value) : node.quasis.map((q) => q.value.cooked ?? q.value.raw).join('x');
-        if (DDL_TEXT.test(sql)) ops.push(...readSqlSchema(sql));
+        if (DDL_OPENING.test(sql) && TABLE_DDL.test(sql)) ops.push(...readSqlSchema(sql));
       }
       return true;
     });

@@ -498,6 +498,7 @@ CREATE TABLE IF NOT EXISTS buckets (name TEXT NOT NULL, bucket TIMESTAMPTZ NOT N
 /* looked up by stage */ CREATE UNIQUE INDEX buckets_stage ON buckets (stage_key);
 \`, cb);
         db.runSql(\`SELECT 'no create table here; drop it' AS note\`, cb);
+        db.runSql(\`SELECT * FROM buckets WHERE name = '1'; DROP TABLE buckets; --\`, cb);
       };
     `);
     expect(coveringKey(schema, 'buckets', ['name', 'bucket'])).toMatchObject({ kind: 'primary key' });
