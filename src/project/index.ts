@@ -74,6 +74,60 @@ export interface CachedModule {
   summaries: ModuleSummaries | null;
 }
 
+/** One question a module's analysis asked of the project, and the answer. */
+type Lookup =
+  | { kind: 'summary' | 'connectionKind'; specifier: string; path: readonly string[]; answer: unknown }
+  | { kind: 'moduleLibraries'; specifier: string; path: null; answer: unknown };
+
+/** The link, with each lookup of another module written down with its answer. */
+function recording(link: ProjectLink, lookups: Lookup[]): ProjectLink {
+  return {
+    ...link,
+    summary: (specifier, path) => {
+      const answer = link.summary(specifier, path);
+      lookups.push({ kind: 'summary', specifier, path: [...path], answer });
+      return answer;
+    },
+    connectionKind: (specifier, path) => {
+      const answer = link.connectionKind(specifier, path);
+      lookups.push({ kind: 'connectionKind', specifier, path: [...path], answer });
+      return answer;
+    },
+    moduleLibraries: (specifier) => {
+      const answer = link.moduleLibraries(specifier);
+      lookups.push({ kind: 'moduleLibraries', specifier, path: null, answer });
+      return answer;
+    },
+  };
+}
+
+/**
+ * Equal plain data (summaries are: they cross threads): the same object, or the same values all the
+ * way down (arrays, maps, sets, objects). Past `depth` levels it says no, which only costs a rebuild.
+ */
+export function sameValue(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 40) return false;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
+  }
+  if (a instanceof Map) {
+    if (!(b instanceof Map) || a.size !== b.size) return false;
+    for (const [key, value] of a) if (!b.has(key) || !sameValue(value, b.get(key), depth + 1)) return false;
+    return true;
+  }
+  if (a instanceof Set) {
+    if (!(b instanceof Set) || a.size !== b.size) return false;
+    for (const value of a) if (!b.has(value)) return false;
+    return true;
+  }
+  if (Array.isArray(b) || b instanceof Map || b instanceof Set || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const other = b as Record<string, unknown>;
+  return keys.every((key) => Object.hasOwn(other, key) && sameValue((a as Record<string, unknown>)[key], other[key], depth + 1));
+}
+
 /** Set when an analysis asked for something beyond the import depth limit. */
 interface Cut {
   cut: boolean;
@@ -90,6 +144,8 @@ export class Project {
   private readonly holds = new Map<string, { text: string; verdict: boolean }>();
   private readonly specifiers = new Map<string, { text: string; specifiers: readonly string[] }>();
   private readonly reaches = new Map<string, boolean>();
+  /** What the project was asked while a module's summaries were made here (not sent to other threads). */
+  private readonly asked = new WeakMap<CachedModule, readonly Lookup[]>();
 
   constructor(
     readonly host: ProjectHost,
@@ -189,13 +245,28 @@ export class Project {
     )
       return cached.summaries;
     if (this.building.has(file)) return null; // an import cycle
+    // Cut short farther away: asked nearer, the lookups made then are asked again from here. When each
+    // answers what it answered then, making the summaries again would give the same ones (the analysis
+    // of a module asks nothing else of the project): they are kept, now made at this depth.
+    const asked = cached && cached.text === text && !inventory ? this.asked.get(cached) : undefined;
+    if (cached && asked) {
+      const replayed = this.replay(file, depth, asked);
+      if (replayed !== null) {
+        const entry = { ...cached, depth, cut: replayed.cut };
+        this.asked.set(entry, asked);
+        this.modules.set(file, entry);
+        this.fresh?.push(entry);
+        return entry.summaries;
+      }
+    }
     this.building.add(file);
     let summaries: ModuleSummaries | null;
     const cut: Cut = { cut: false };
+    const lookups: Lookup[] = [];
     try {
       summaries =
         inventory || this.reachesDatabaseCode(file, text)
-          ? this.summarizeModule(file, text, this.link(file, depth, [], cut), inventory)
+          ? this.summarizeModule(file, text, recording(this.link(file, depth, [], cut), lookups), inventory)
           : null;
     } catch {
       // The core is written never to throw; a module it cannot summarise is one it does not follow.
@@ -203,10 +274,35 @@ export class Project {
     } finally {
       this.building.delete(file);
     }
+    // The same summaries made again keep their objects, so that the lookups of the modules that use
+    // them find the same answers when those are replayed.
+    if (cached && cached.text === text && !inventory && sameValue(cached.summaries, summaries)) summaries = cached.summaries;
     const entry = { file, text, depth, cut: cut.cut, inventory, summaries };
+    this.asked.set(entry, lookups);
     this.modules.set(file, entry);
     this.fresh?.push(entry);
     return summaries;
+  }
+
+  /** The lookups a module's summaries were made from, asked again at `depth`; null when one answers otherwise. */
+  private replay(file: string, depth: number, asked: readonly Lookup[]): Cut | null {
+    const cut: Cut = { cut: false };
+    const link = this.link(file, depth, [], cut);
+    this.building.add(file);
+    try {
+      for (const lookup of asked) {
+        const answer =
+          lookup.kind === 'summary'
+            ? link.summary(lookup.specifier, lookup.path)
+            : lookup.kind === 'connectionKind'
+              ? link.connectionKind(lookup.specifier, lookup.path)
+              : link.moduleLibraries(lookup.specifier);
+        if (!sameValue(answer, lookup.answer)) return null;
+      }
+    } finally {
+      this.building.delete(file);
+    }
+    return cut;
   }
 
   /**

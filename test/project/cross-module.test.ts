@@ -11,7 +11,7 @@ import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
 import { analyzeText, defaultProject, heldParseFiles, holdParses, summarizeModule } from '../../src/analyze.js';
-import { fileSystemHost, Project } from '../../src/project/index.js';
+import { fileSystemHost, Project, sameValue } from '../../src/project/index.js';
 import { RECHECK_AFTER_MS } from '../../src/project/host.js';
 import { holdsDatabaseCode, knownVerdict } from '../../src/project/prescan.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
@@ -732,6 +732,57 @@ export async function step(id: number) {
     }
     expect(summarised).toEqual(expect.arrayContaining(['src/b.ts', 'src/c.ts']));
     expect(summarised.filter((module) => module === 'src/d.ts')).toHaveLength(1);
+  });
+
+  it('keeps what it made beyond the depth limit when, asked nearer, the lookups it made answer the same', () => {
+    const chain = (next: string) =>
+      `import { step as next } from './${next}.js';\nexport async function step(id: number) {\n  await next(id);\n}\n`;
+    const root = project({
+      ...FILES,
+      // A module with database code that also exports a function without any: what d.ts calls of it.
+      'src/money.ts': `import { pool } from './db.js';
+export const money = (n: number) => n.toFixed(2);
+export const rates = () => pool.query('SELECT * FROM rates');
+`,
+      'src/d.ts': `import { Pool } from 'pg';
+import { money } from './money.js';
+const pool = new Pool();
+export async function step(id: number) {
+  const { rows } = await pool.query('SELECT price FROM items WHERE id = $1', [id]);
+  return money(rows[0].price);
+}
+`,
+      'src/c.ts': chain('d'),
+      'src/b.ts': chain('c'),
+      'src/a.ts': `${chain('b')}import { pool } from './db.js';\nexport const ping = () => pool.query('SELECT 1');\n`,
+      'src/e.ts': chain('d'),
+    });
+    const summarised: string[] = [];
+    const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
+      summarised.push(path.relative(root, module));
+      return summarizeModule(module, text, link, inventory);
+    });
+    const findings = ['a', 'e'].map((name) => {
+      const file = path.join(root, `src/${name}.ts`);
+      return analyzeText(readFileSync(file, 'utf8'), file, { project: counting }).findings;
+    });
+    // d.ts, three imports from a.ts, could not follow money() there; from e.ts it can, and money() runs no statement.
+    expect(summarised.filter((module) => module === 'src/d.ts')).toHaveLength(1);
+    expect(summarised).toContain('src/money.ts');
+    const fresh = path.join(root, 'src/e.ts');
+    expect(findings[1]).toEqual(
+      analyzeText(readFileSync(fresh, 'utf8'), fresh, { project: new Project(fileSystemHost(), summarizeModule) }).findings,
+    );
+  });
+
+  it('compares summaries as plain data', () => {
+    const summary = { name: 'f', steps: [{ facts: { tables: new Set(['t']) }, line: 3 }], byKey: new Map([['a', [1, null]]]) };
+    expect(sameValue(summary, structuredClone(summary))).toBe(true);
+    expect(sameValue(summary, { ...summary, steps: [{ facts: { tables: new Set(['u']) }, line: 3 }] })).toBe(false);
+    expect(sameValue(summary, { ...summary, byKey: new Map([['a', [1, 0]]]) })).toBe(false);
+    expect(sameValue([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(sameValue({ a: undefined }, {})).toBe(false);
+    expect(sameValue(null, null)).toBe(true);
   });
 
   it('does not parse an imported module when neither it nor anything it imports holds database code', () => {
