@@ -180,6 +180,31 @@ const EXPECTED: Found[] = [
   { file: 'src/wallet.service.ts', line: 11, ruleId: 'sql-race/no-lost-update' },
 ];
 
+/** One step of a chain of calls through modules: `step` calls the next module's `step`. */
+const chain = (next: string): string =>
+  `import { step as next } from './${next}.js';\nexport async function step(id: number) {\n  await next(id);\n}\n`;
+
+/**
+ * src/a.ts -> b.ts -> c.ts -> d.ts, d.ts three imports from a.ts (a file the analysis reads: it holds
+ * database code of its own), and src/e.ts -> d.ts. The test gives d.ts.
+ */
+const CHAIN_TO_D = {
+  'src/c.ts': chain('d'),
+  'src/b.ts': chain('c'),
+  'src/a.ts': `${chain('b')}import { pool } from './db.js';\nexport const ping = () => pool.query('SELECT 1');\n`,
+  'src/e.ts': chain('d'),
+};
+
+/** A project that lists the modules it summarises, relative to `root`, in order. */
+function countingProject(root: string): { counting: Project; summarised: string[] } {
+  const summarised: string[] = [];
+  const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
+    summarised.push(path.relative(root, module));
+    return summarizeModule(module, text, link, inventory);
+  });
+  return { counting, summarised };
+}
+
 describe('races across functions and modules', () => {
   it('the CLI reports the read in one module and the write in another, at the calls', () => {
     const root = project(FILES);
@@ -700,8 +725,6 @@ export async function buy(concertId: string, userId: string) {
   });
 
   it('does not summarise a module again nearer when what it left unfollowed at the depth limit holds no database code', () => {
-    const chain = (next: string) =>
-      `import { step as next } from './${next}.js';\nexport async function step(id: number) {\n  await next(id);\n}\n`;
     const root = project({
       ...FILES,
       'src/format.ts': `export const money = (n: number) => n.toFixed(2);\n`,
@@ -715,17 +738,9 @@ export async function step(id: number) {
   return format(new Date(), 'yyyy') + money(rows[0].price);
 }
 `,
-      'src/c.ts': chain('d'),
-      'src/b.ts': chain('c'),
-      // A file the analysis reads (it holds database code of its own), three imports from d.ts.
-      'src/a.ts': `${chain('b')}import { pool } from './db.js';\nexport const ping = () => pool.query('SELECT 1');\n`,
-      'src/e.ts': chain('d'),
+      ...CHAIN_TO_D,
     });
-    const summarised: string[] = [];
-    const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
-      summarised.push(path.relative(root, module));
-      return summarizeModule(module, text, link, inventory);
-    });
+    const { counting, summarised } = countingProject(root);
     for (const name of ['a', 'e']) {
       const file = path.join(root, `src/${name}.ts`);
       analyzeText(readFileSync(file, 'utf8'), file, { project: counting });
@@ -735,8 +750,6 @@ export async function step(id: number) {
   });
 
   it('keeps what it made beyond the depth limit when, asked nearer, the lookups it made answer the same', () => {
-    const chain = (next: string) =>
-      `import { step as next } from './${next}.js';\nexport async function step(id: number) {\n  await next(id);\n}\n`;
     const root = project({
       ...FILES,
       // A module with database code that also exports a function without any: what d.ts calls of it.
@@ -752,16 +765,9 @@ export async function step(id: number) {
   return money(rows[0].price);
 }
 `,
-      'src/c.ts': chain('d'),
-      'src/b.ts': chain('c'),
-      'src/a.ts': `${chain('b')}import { pool } from './db.js';\nexport const ping = () => pool.query('SELECT 1');\n`,
-      'src/e.ts': chain('d'),
+      ...CHAIN_TO_D,
     });
-    const summarised: string[] = [];
-    const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
-      summarised.push(path.relative(root, module));
-      return summarizeModule(module, text, link, inventory);
-    });
+    const { counting, summarised } = countingProject(root);
     const findings = ['a', 'e'].map((name) => {
       const file = path.join(root, `src/${name}.ts`);
       return analyzeText(readFileSync(file, 'utf8'), file, { project: counting }).findings;
@@ -791,11 +797,7 @@ export async function step(id: number) {
       'src/format.ts': `export const money = (n: number) => n.toFixed(2);\n`,
       'src/util.ts': `import { money } from './format.js';\nexport * from './format.js';\nexport function label(n: number) { return 'EUR ' + money(n); }\n`,
     });
-    const summarised: string[] = [];
-    const counting = new Project(fileSystemHost(), (module, text, link, inventory) => {
-      summarised.push(path.relative(root, module));
-      return summarizeModule(module, text, link, inventory);
-    });
+    const { counting, summarised } = countingProject(root);
     const text = `import { label } from './util.js';\n${REDEEM}\nexport const shown = (n: number) => label(n);\n`;
     const file = path.join(root, 'src/redeem.ts');
     const findings = analyzeText(text, file, { project: counting }).findings;
