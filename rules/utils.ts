@@ -91,7 +91,7 @@ export function reportFindings<R extends RuleId>(
           { transactionHelpers: settings.transactionHelpers, callers: true },
         );
         if (model.units.length === 0) return;
-        findings = runChecks(model, [ruleId], options, schemaFor(context.cwd, settings));
+        findings = runChecks(model, [ruleId], { ...options, includeOneShot: settings.checkOneShot }, schemaFor(context.cwd, settings));
       } catch (error) {
         const reason = analysisFailureReason(error);
         const said = failures.get(program) ?? new Set<string>();

@@ -220,8 +220,9 @@ export function runChecks<R extends RuleId = RuleId>(
   if (!model.resolver || model.units.length === 0) return [];
   const seen = new Set<string>();
   const findings: Finding<R>[] = [];
+  const units = options.includeOneShot === true ? model.units : model.units.filter((unit) => unit.runsOnce === null);
   for (const ruleId of ruleIds) {
-    for (const finding of CHECKS[ruleId].check({ units: model.units, resolver: model.resolver, options, schema })) {
+    for (const finding of CHECKS[ruleId].check({ units, resolver: model.resolver, options, schema })) {
       const key = `${finding.ruleId}:${finding.messageId}:${finding.node.range.join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);

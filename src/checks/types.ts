@@ -66,6 +66,11 @@ export type Finding<R extends RuleId = RuleId> = { [K in R]: RuleFinding<K> }[R]
 export interface CheckOptions {
   /** Columns that identify a row besides `id` and `*_id` (equality on them is not a guard). */
   keyColumns?: readonly string[];
+  /**
+   * Check the functions that run once too: data migrations named for one, start-up code, and what only
+   * they call (src/flow/runs-once.ts). Left out by default, with one-shot files.
+   */
+  includeOneShot?: boolean;
 }
 
 export interface RuleMessages {

@@ -194,6 +194,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const schema = loadSchema(schemaLocation, schemaOps);
   const options: AnalyzeOptions = {
     unchangingFiles: true,
+    ...(input.includeOneShot === true ? { includeOneShot: true } : {}),
     ...(input.keyColumns === undefined ? {} : { keyColumns: input.keyColumns }),
     schema,
     ...(input.followImports === false

@@ -10,6 +10,7 @@ import type { QuerySite, TransactionCall, TransactionScope } from '../extract/ty
 import type { Isolation, SqlAnalysis, SqlDialect, StatementFacts } from '../sql/facts.js';
 import type { CallerOracle, CallerVerdict } from './callers.js';
 import { resultUse } from './results.js';
+import { functionsRunningOnce, onceAround } from './runs-once.js';
 import { parameterIndex } from './summaries.js';
 import type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
 
@@ -69,13 +70,16 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze, callers:
   transactionCalls.forEach((c) => addTo(c, 'calls'));
 
   const result: Unit[] = [];
+  let once: ReadonlyMap<FunctionNode, string> | null = null;
   for (const [node, members] of units) {
     if (members.sites.length === 0) continue;
     const unitNode = node as FunctionNode | TSESTree.Program;
+    if (once === null) once = functionsRunningOnce(programOf(unitNode));
     result.push({
       node: unitNode,
       name: unitNode.type === 'Program' ? '<module>' : functionName(unitNode),
       steps: buildSteps(unitNode, members.sites, members.calls, { analyze, useOf, connectionOf, scopes, extraction, callers }),
+      runsOnce: unitNode.type === 'Program' ? null : onceAround(unitNode, once),
     });
   }
   return result;
@@ -93,6 +97,12 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze, callers:
     }
     return found;
   }
+}
+
+function programOf(node: TSESTree.Node): TSESTree.Program {
+  let current = node;
+  while (current.parent) current = current.parent;
+  return current as TSESTree.Program;
 }
 
 /**

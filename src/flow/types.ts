@@ -116,4 +116,10 @@ export interface Unit {
   node: FunctionNode | TSESTree.Program;
   name: string;
   steps: Step[];
+  /**
+   * Why the function runs once, not per request (a data migration named for one, start-up code, or a
+   * function only they call: src/flow/runs-once.ts), or null. The front ends leave such units out with
+   * one-shot files.
+   */
+  runsOnce: string | null;
 }
