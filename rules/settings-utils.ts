@@ -14,10 +14,13 @@
  *   modules of the project export (default `true`; see src/project).
  *
  * Which files are one-shot or tests is decided on their path relative to ESLint's cwd, and on their
- * shape (src/oneshot).
+ * shape (src/oneshot); with `followImports`, a module every importer of which under the cwd is one-shot
+ * code is one-shot too (src/oneshot/importers.ts).
  */
 import path from 'node:path';
+import { defaultProject } from '../src/analyze.js';
 import { skipVerdict, type OneShotVerdict } from '../src/oneshot/index.js';
+import { importerVerdict } from '../src/oneshot/importers.js';
 import { loadSchema } from '../src/schema/load.js';
 import type { Schema } from '../src/schema/types.js';
 
@@ -48,15 +51,34 @@ export function pluginSettings(settings: Readonly<Record<string, unknown>> | und
   };
 }
 
+/** A path relative to `cwd`, `/`-separated, or null when the file is not under it. */
+function underCwd(cwd: string, filename: string): string | null {
+  const relative = path.relative(cwd, filename);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? null : relative.split(path.sep).join('/');
+}
+
+/** The six rules ask about the same file one after another: the verdict is made once. */
+let lastSkip: { cwd: string; filename: string; text: string; key: string; verdict: OneShotVerdict | null } | null = null;
+
 /** Why the rules leave this file alone (one-shot or test code not asked for), or null. */
 export function skippedFile(cwd: string, filename: string, text: string, settings: PluginSettings): OneShotVerdict | null {
-  let relative = path.relative(cwd, filename);
-  // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders.
-  if (relative.startsWith('..') || path.isAbsolute(relative)) relative = path.basename(filename);
-  return skipVerdict(relative.split(path.sep).join('/'), text, {
+  const key = `${settings.checkOneShot} ${settings.checkTests} ${settings.followImports}`;
+  if (lastSkip?.cwd === cwd && lastSkip.filename === filename && lastSkip.text === text && lastSkip.key === key) return lastSkip.verdict;
+  const relative = underCwd(cwd, filename);
+  // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders, nor its importers.
+  let verdict = skipVerdict(relative ?? path.basename(filename), text, {
     includeOneShot: settings.checkOneShot,
     includeTests: settings.checkTests,
   });
+  if (verdict === null && relative !== null && settings.followImports && !settings.checkOneShot) {
+    verdict = importerVerdict(path.resolve(filename), {
+      host: defaultProject().host,
+      roots: [path.resolve(cwd)],
+      relative: (file) => underCwd(cwd, file),
+    });
+  }
+  lastSkip = { cwd, filename, text, key, verdict };
+  return verdict;
 }
 
 /** One schema per cwd and setting for the life of the process (one lint run); files are memoized per content. */

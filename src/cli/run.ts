@@ -12,6 +12,8 @@ import { collectFiles, type IgnorePatterns } from './files.js';
 import { holdsSqlOfItsOwn, importsSql, loadAnalyzer, loadCore, projectSpecifiers } from './prescan.js';
 import type { Problem } from './results.js';
 import { skipVerdict, type OneShotVerdict } from '../oneshot/index.js';
+import { importerVerdict, type ImporterScope } from '../oneshot/importers.js';
+import { snapshotHost } from '../project/host.js';
 import { loadSchema, readSchemaText, schemaFiles } from '../schema/load.js';
 import type { Schema, SchemaOp } from '../schema/types.js';
 import { readSource } from './source.js';
@@ -127,12 +129,21 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const skipped: AuditRun['skipped'] = [];
   const relativeToRoot = rootRelative(input.cwd, input.paths);
   const followImports = input.followImports !== false;
+  // A module imported only by one-shot code is left out with it; its importers are looked for under the
+  // audited directories (src/oneshot/importers.ts), as the plugin looks under its working directory.
+  const importers: ImporterScope | null =
+    followImports && input.includeOneShot !== true
+      ? { host: snapshotHost(), roots: auditedRoots(input.cwd, input.paths), relative: relativeToRoot }
+      : null;
   let filesRead = 0;
   const decide = async (filePath: string, text: string, holdsSql: boolean, order: number): Promise<void> => {
     // Only a file with database code is classified as one-shot or test code: the others would not be
     // analysed anyway, and the classifier's tests of the text cost more than the pre-scan.
     const relative = relativeToRoot(filePath);
-    const verdict = relative === null || !holdsSql ? null : skipVerdict(relative, text, input);
+    const verdict =
+      relative === null || !holdsSql
+        ? null
+        : (skipVerdict(relative, text, input) ?? (importers === null ? null : importerVerdict(path.resolve(filePath), importers)));
     if (verdict !== null) {
       skipped.push({ filePath, ...verdict });
       progress();
@@ -263,10 +274,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
  * for the one-shot classifier; null for a file named on the command line, which is always audited.
  */
 function rootRelative(cwd: string, paths: readonly string[]): (file: string) => string | null {
-  const roots = paths
-    .map((p) => path.resolve(cwd, p))
-    .filter(isDirectory)
-    .sort((a, b) => b.length - a.length);
+  const roots = auditedRoots(cwd, paths).sort((a, b) => b.length - a.length);
   return (file) => {
     const root = roots.find((r) => file.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
     return root === undefined ? null : path.relative(root, file).split(path.sep).join('/');
@@ -307,6 +315,11 @@ function packageRoot(file: string): string {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) return path.dirname(file);
   }
+}
+
+/** The audited directories (a file named on the command line is no root). */
+function auditedRoots(cwd: string, paths: readonly string[]): string[] {
+  return paths.map((p) => path.resolve(cwd, p)).filter(isDirectory);
 }
 
 function isDirectory(file: string): boolean {

@@ -17,7 +17,8 @@
  *   (`schema/v8.ts` running `ALTER TABLE`: a hand-rolled schema upgrade), or a program run on its own
  *   (`require.main === module`) with a dry-run or `--fix` switch and no schedule or server (a
  *   maintenance fix-up run by hand).
- * Folders above the root do not count: auditing `fixtures/seeds` audits the seeds.
+ * Folders above the root do not count: auditing `fixtures/seeds` audits the seeds. A module that only
+ * one-shot code imports is one-shot too: the front ends ask src/oneshot/importers.ts after this.
  */
 
 export type OneShotKind = 'migration' | 'seed' | 'script' | 'scheduled' | 'test';
