@@ -32,6 +32,12 @@ const FILES = {
   'src/lib/tested.ts': RACY,
   'src/lib/tested.test.ts': IMPORTS('./tested'),
   'src/lib/alone.ts': RACY,
+  // Not a module left out, but a function that runs once (src/flow/runs-once.ts): the same switch puts it back.
+  'src/start/boot.ts': `${RACY.replace('export async function bookSlot', 'async function bookSlot')}
+export async function bootstrap(pool: Pool) {
+  await bookSlot(pool, 'd', 'now', 'p');
+}
+`,
 };
 
 const CHECKED = ['src/lib/alone.ts', 'src/lib/tested.ts', 'src/shared/slots.ts'];
@@ -81,7 +87,9 @@ describe('one-shot by importers', () => {
   it('the CLI leaves out the modules only one-shot code imports, says why, and audits them when asked', () => {
     const root = project(FILES);
     expect(cliFiles(root)).toEqual(CHECKED);
-    expect(cliFiles(root, ['--include-oneshot'])).toEqual([...CHECKED, 'src/import/helpers.ts', 'src/import/tolt-commissions.ts'].sort());
+    expect(cliFiles(root, ['--include-oneshot'])).toEqual(
+      [...CHECKED, 'src/import/helpers.ts', 'src/import/tolt-commissions.ts', 'src/start/boot.ts'].sort(),
+    );
     const stats = sqlRace(['audit', '.', '--stats', '--verbose', '--no-progress', '--no-schema-discovery'], { cwd: root }).stderr;
     expect(stats).toContain(
       'src/import/tolt-commissions.ts  scheduled: imported only by one-shot code (src/cron/import/tolt/route.ts: in a cron/ folder)',
