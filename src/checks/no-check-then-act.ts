@@ -764,13 +764,23 @@ function goesOnWhenFound(test: TSESTree.Node, write: Step): boolean {
  * same rows), and no other call is awaited (an email, a payment: those would run twice). Two requests
  * that both pass write the same state. A state compared with a value (`status === 'OPEN'`) is a
  * transition, not this: a concurrent change to a third state would be overwritten.
+ *
+ * A fill-if-empty writes a value instead (`if (user.defaultPartnerId === null)`, then `defaultPartnerId:
+ * partner.id`): the column held nothing, so no stored value is overwritten but a concurrent fill made
+ * under the same test, and with nothing else hanging on the test and nobody told who filled it, the
+ * column ends holding a value one of the two requests would have left alone. Refusing or answering when
+ * it is filled already (`if (seat.userId) throw`, then `userId: me`) is a claim, and stays reported.
  */
 function isSetOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): boolean {
   if (test.type !== 'IfStatement' && test.type !== 'ConditionalExpression') return false;
-  if (!isConstantUpdate(write)) return false;
+  if (write.facts.kind !== 'update' || write.facts.set.length === 0) return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   const assigned = new Set(write.facts.set.map((a) => a.column));
   if (!tested || tested.length === 0 || !tested.every((c) => hasColumn(assigned, c))) return false;
+  // A fill-if-empty (`if (user.defaultPartnerId === null)`, then `defaultPartnerId: partner.id`): a value
+  // only into a column the test found empty, every other column a constant.
+  const fills = (a: Assignment): boolean => tested.some((c) => hasColumn(new Set([a.column]), c));
+  if (!write.facts.set.every((a) => a.constant || fills(a))) return false;
   // A throttled touch (`if (!token.lastUsedAt || now.diff(token.lastUsedAt, 'minutes') > 1)`, then
   // `lastUsedAt: new Date()`): how old the stamp is, asked before stamping it with the clock again.
   const stampsClock = write.facts.set.filter((a) => tested.some((c) => hasColumn(new Set([a.column]), c))).every(writesClock);
