@@ -1,8 +1,8 @@
 import type { Step, Unit } from '../flow/index.js';
-import { jsValueKind, provenance, type JsValueKind } from '../flow/provenance.js';
+import { assignedValues, jsValueKind, provenance, type JsValueKind, type Provenance } from '../flow/provenance.js';
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Resolver, VariableLike } from '../extract/scope.js';
-import { isClock, unwrap } from '../extract/ast.js';
+import { contains, isClock, isLoop, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
@@ -56,8 +56,19 @@ export function lostWrite(
   { references = true }: { references?: boolean } = {},
 ): LostWrite | null {
   if (write.facts.kind !== 'update' || sharedTable(read, write) === null) return null;
+  const filled = filledWhereEmpty(read, write, resolver);
   for (const assignment of write.facts.set) {
     if (assignment.shape !== 'value') continue;
+    const column = columnName(assignment.column);
+    const empty = filled.get(column);
+    const values = assignment.params.map((n) => write.site.sql.params[n - 1] ?? null);
+    // `!row.credits` holds for 0 too: a number computed from it (`row.credits + 10`) still writes back a stored value.
+    if (
+      empty !== undefined &&
+      (empty === 'nullish' || !values.some((v) => numeric(v, resolver))) &&
+      values.every((v) => v !== null && copiedFromRow(v, column, read, resolver))
+    )
+      continue;
     const columns = new Set<string>();
     let wholeRow = false;
     let expression = null;
@@ -78,6 +89,116 @@ export function lostWrite(
     return { assignment, readColumn, columns: [...columns], kind: jsValueKind(expression, resolver) };
   }
   return null;
+}
+
+/**
+ * The columns the write sets only where the read found them empty: it runs in the branch of an `if`
+ * whose conditions include `row.col == null` (`=== null`, `=== undefined`) or `!row.col`, or after an
+ * `if (row.col)` that leaves. No stored value of the column was changed in JavaScript and written back;
+ * a concurrent fill the write overwrites is a set-once raced, which no-check-then-act asks about (with
+ * what else the test lets run, and what it answers). `!row.col` also holds for `0`, `false` and `''`:
+ * 'falsy' says so.
+ */
+function filledWhereEmpty(read: Step, write: Step, resolver: Resolver): Map<string, 'nullish' | 'falsy'> {
+  const filled = new Map<string, 'nullish' | 'falsy'>();
+  const target = write.site.node;
+  const written = new Set(write.facts.set.map((a) => columnName(a.column)));
+  for (const test of read.result.tests) {
+    if (test.type !== 'IfStatement' || test.range[1] <= read.site.node.range[0]) continue;
+    const inside = contains(test.consequent, target);
+    const leaves = !contains(test, target) && test.range[1] <= target.range[0] && test.alternate === null && exits(test.consequent);
+    if (!inside && !leaves) continue;
+    for (const part of conjunctsOf(test.test, inside ? '&&' : '||')) {
+      const empty = inside ? emptied(part) : present(part);
+      const source = empty && provenance(empty.value, read.result, resolver);
+      // Only a column the value tested holds: `!customerId`, with `customerId` the row's, names it.
+      for (const column of source ? source.columns : [])
+        if (written.has(column) && filled.get(column) !== 'nullish') filled.set(column, empty!.how);
+    }
+  }
+  return filled;
+}
+
+/**
+ * Every value `expression` can hold comes from the row read, through JavaScript, not through a call that
+ * fetches or makes one (`organisation.subscription.customerId`, or a local given it): every request that
+ * fills the column from the same row fills it with the same value. The emptied column's own value may be
+ * among them (`let customerId = organisation.customerId`, reassigned on the way to the fill): where the
+ * fill runs, it holds nothing. A Stripe customer created on the way (`stripeId = (await
+ * stripe.customers.create(...)).id`) is a value of each request's own, and one of them is lost.
+ */
+function copiedFromRow(expression: TSESTree.Node, column: string, read: Step, resolver: Resolver): boolean {
+  const inner = unwrap(expression);
+  const variable = inner.type === 'Identifier' ? resolver.variable(inner) : null;
+  const assigned = variable ? assignedValues(variable) : null;
+  const values = assigned ? assigned.filter((v) => reaches(v, expression)) : [inner];
+  const sources = values.map((v) => provenance(v, read.result, resolver));
+  const own = (p: Provenance): boolean => !p.wholeRow && p.columns.length === 1 && p.columns[0] === column;
+  return (
+    sources.every((p) => p !== null && (own(p) || (!p.wholeRow && !p.columns.includes(column)))) &&
+    sources.some((p) => p !== null && !own(p))
+  );
+}
+
+/**
+ * A value assigned before `use`, or in a loop that holds both (the next turn reads it): one assigned
+ * after it, on the way out (`customerId = customer.id` once the fill is done), is not the one written.
+ */
+function reaches(value: TSESTree.Node, use: TSESTree.Node): boolean {
+  if (value.range[0] < use.range[0]) return true;
+  for (let node: TSESTree.Node | undefined = use.parent; node; node = node.parent) if (isLoop(node) && contains(node, value)) return true;
+  return false;
+}
+
+interface Emptiness {
+  value: TSESTree.Node;
+  how: 'nullish' | 'falsy';
+}
+
+/** `a && b && c` -> [a, b, c] (or the alternatives of `||`). */
+function conjunctsOf(expression: TSESTree.Node, operator: '&&' | '||'): TSESTree.Node[] {
+  const inner = unwrap(expression);
+  return inner.type === 'LogicalExpression' && inner.operator === operator
+    ? [...conjunctsOf(inner.left, operator), ...conjunctsOf(inner.right, operator)]
+    : [inner];
+}
+
+/** The value a condition says is empty: `x == null`, `x === null`, `x === undefined`, or falsy: `!x`. */
+function emptied(condition: TSESTree.Node): Emptiness | null {
+  if (condition.type === 'UnaryExpression' && condition.operator === '!') {
+    const argument = unwrap(condition.argument);
+    return argument.type === 'UnaryExpression' ? null : { value: argument, how: 'falsy' };
+  }
+  const value = comparedToNullish(condition, ['==', '===']);
+  return value && { value, how: 'nullish' };
+}
+
+/** The value a condition says is there, once the `if` that leaves is passed: `x` (falsy after), `x != null`, `x !== null`. */
+function present(condition: TSESTree.Node): Emptiness | null {
+  if (condition.type === 'Identifier' || condition.type === 'MemberExpression') return { value: condition, how: 'falsy' };
+  const value = comparedToNullish(condition, ['!=', '!==']);
+  return value && { value, how: 'nullish' };
+}
+
+/** A number computed in JavaScript (`row.credits + 10`, `Number(x) - 1`). */
+function numeric(node: TSESTree.Node | null | undefined, resolver: Resolver): boolean {
+  return node != null && jsValueKind(node, resolver) === 'number';
+}
+
+function comparedToNullish(condition: TSESTree.Node, operators: readonly string[]): TSESTree.Node | null {
+  if (condition.type !== 'BinaryExpression' || !operators.includes(condition.operator) || condition.left.type === 'PrivateIdentifier')
+    return null;
+  const nullish = (n: TSESTree.Node): boolean =>
+    (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
+  if (nullish(condition.right)) return unwrap(condition.left);
+  if (nullish(condition.left)) return unwrap(condition.right);
+  return null;
+}
+
+/** The branch ends by leaving the function (or the loop turn): `return`, `throw`, `continue`. */
+function exits(branch: TSESTree.Statement): boolean {
+  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
+  return last?.type === 'ReturnStatement' || last?.type === 'ThrowStatement' || last?.type === 'ContinueStatement';
 }
 
 /**

@@ -163,6 +163,11 @@ export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
 
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
+/** A `for`, `for...in`, `for...of`, `while` or `do...while` statement. */
+export function isLoop(node: TSESTree.Node): boolean {
+  return LOOPS.has(node.type);
+}
+
 /**
  * The loop a branch leaves by its last statement, an unlabelled `break` (`if (rows.length === 0) break`):
  * what follows that loop runs whether the branch was taken or not. Null when the branch ends otherwise,

@@ -153,7 +153,7 @@ function carriesRead(value: TSESTree.Node, use: ResultUse, resolver: Resolver): 
  * assignment stores (`x += 1` keeps the initializer's value in it too). Null when one cannot be seen: a
  * binding by a pattern, a parameter, a loop variable, an assignment through destructuring.
  */
-function assignedValues(variable: VariableLike): TSESTree.Node[] | null {
+export function assignedValues(variable: VariableLike): TSESTree.Node[] | null {
   const def = variable.defs[0];
   if (variable.defs.length !== 1 || def?.type !== 'Variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier')
     return null;
