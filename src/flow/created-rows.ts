@@ -100,11 +100,28 @@ function inserts({ unit, step }: Where): Step[] {
   );
 }
 
-/** The initializer of a `const` (not destructured) the identifier names. */
+/**
+ * The one value the identifier's variable (not destructured) is given: a `const`'s initializer, or the
+ * right side of the only assignment to a `let` declared without a value (`let created; try { created =
+ * await Model.create(...) } catch ...`): wherever it holds something, it holds that.
+ */
 function constantInit(id: TSESTree.Identifier, resolver: Resolver): TSESTree.Expression | null {
   const def = resolver.definition(id);
-  if (def?.kind !== 'variable' || def.declarationKind !== 'const' || def.node.type !== 'VariableDeclarator') return null;
-  return def.node.id.type === 'Identifier' ? def.init : null;
+  if (def?.kind !== 'variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
+  if (def.declarationKind === 'const') return def.init;
+  const loop = def.node.parent?.parent;
+  if (def.declarationKind !== 'let' || def.init !== null || loop?.type === 'ForOfStatement' || loop?.type === 'ForInStatement') return null;
+  const writes = (resolver.variable(id)?.references ?? []).filter((r) => writesTo(r.identifier));
+  const only = writes.length === 1 ? writes[0]!.identifier.parent : null;
+  return only?.type === 'AssignmentExpression' && only.operator === '=' && only.left === writes[0]!.identifier ? only.right : null;
+}
+
+/** The reference writes its variable: `x = ...`, `x += ...`, `x++`, a destructuring target. */
+function writesTo(id: TSESTree.Node): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'AssignmentExpression') return parent.left === id;
+  if (parent?.type === 'UpdateExpression') return true;
+  return parent?.type === 'ArrayPattern' || (parent?.type === 'Property' && parent.parent?.type === 'ObjectPattern');
 }
 
 /**

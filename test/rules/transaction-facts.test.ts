@@ -125,6 +125,13 @@ ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
       code: copyAttachments('envelope.id', 'const envelope = await tx.envelope.create({ data: { title } });'),
     },
     {
+      name: 'rows copied onto a row created earlier, held by a `let` whose only assignment is the create',
+      code: copyAttachments(
+        'envelope.id',
+        'let envelope; try { envelope = await tx.envelope.create({ data: { title } }); } catch (e) { throw new Error(String(e)); }',
+      ),
+    },
+    {
       name: 'an afterCreate hook reads and creates rows of the instance just inserted, in its transaction',
       code: membershipHook('AfterCreate'),
     },
@@ -145,6 +152,14 @@ ruleTester.run('no-check-then-act (facts of the same transaction)', rule, {
     {
       name: 'rows copied onto a row the caller names: a concurrent copy onto it sees nothing too',
       code: copyAttachments('envelopeId'),
+      errors: [{ messageId: 'checkThenInsertModel', line: 7 }],
+    },
+    {
+      name: 'a `let` assigned the created row and then another row: it may hold a row others see',
+      code: copyAttachments(
+        'envelope.id',
+        'let envelope; envelope = await tx.envelope.create({ data: { title } }); if (!title) envelope = await tx.envelope.findFirst({ where: { id: envelopeId } });',
+      ),
       errors: [{ messageId: 'checkThenInsertModel', line: 7 }],
     },
     {
