@@ -1099,7 +1099,7 @@ function decidingTests(
       .filter((t) => kind !== 'update' || !keepsTestedValue(t, read, write, resolver))
       // `if (group.organisationGroup.type === 'INTERNAL') throw`, `if (!employee.isActive) throw` after
       // `findOneByUserId(user.id)`: another row's values gate the write; nothing in the row written decides it.
-      .filter((t) => !testsAnotherRow(t, table, schema))
+      .filter((t) => !testsAnotherRow(t, table, schema, read.facts.loaded))
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
       // `if (member.role !== 'owner' && !canManage(member.role, target.role)) throw`: see `ROLE`. Not

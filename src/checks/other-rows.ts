@@ -16,8 +16,12 @@ import { argumentValue } from '../flow/row-keys.js';
 import { expressionPath, propertyName, unwrap, walk } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 
-/** Whether the test reads only values of another row than the rows of `table` the read returned. */
-export function testsAnotherRow(test: ValueTest, table: string, schema: Schema): boolean {
+/**
+ * Whether the test reads only values of another row than the rows of `table` the read returned. `loaded`
+ * are the properties the read itself fills with rows of other tables (`include: [{ association: 'host'
+ * }]`): `card.host.id` reads the host's row, whatever the schema says of the table.
+ */
+export function testsAnotherRow(test: ValueTest, table: string, schema: Schema, loaded: readonly string[] = []): boolean {
   if (test.lookedUp === true) return true;
   // What a call answers given a column the schema declares unique (`getState(row.purchaseToken)` under
   // `purchaseToken String @unique`): looked up by the row's key, as `findOneByUserId(user.id)` is by name.
@@ -27,6 +31,8 @@ export function testsAnotherRow(test: ValueTest, table: string, schema: Schema):
   if (columns === null || columns.length === 0) return false;
   const [head, next] = columns as [string, string | undefined];
   const found = findTable(schema, table);
+  // Not a wrapper holding this table's own values (`{ group }.locked`), as below.
+  if (loaded.includes(head)) return next === undefined || found === null || !isColumn(found, next);
   if (found === null || Object.keys(found.columns).length === 0 || isColumn(found, head)) return false;
   // The property names a model the schema declares: the relation's row, loaded with this one. The
   // column read of it (`organisationGroup.type`) must not be one of this table's (a wrapper object

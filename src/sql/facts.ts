@@ -144,6 +144,12 @@ export interface StatementFacts {
   subqueryClaim: SubqueryClaim | null;
   /** Top-level select-list output names (`*` for a star), lower-case. */
   selectedColumns: string[];
+  /**
+   * Properties of each row returned that hold rows of other tables the call loads with it, as a model
+   * call names them (Sequelize `include: [{ association: 'host' }]`, `{ model: Collective, as:
+   * 'collective' }`): absent when the call loads none. Prisma's relations come from the schema.
+   */
+  loaded?: string[];
   /** The top-level SELECT aggregates, groups or is DISTINCT: `FOR UPDATE` is not allowed on it. */
   aggregate: boolean;
   /** Calls `pg_advisory_xact_lock` ('xact'), `pg_advisory_lock`/`pg_try_advisory_lock` ('session'), `pg_advisory_unlock` ('unlock'). */

@@ -425,6 +425,28 @@ function modelOf(receiver: TSESTree.Expression, ctx: ExtractContext): ModelInfo 
   return null;
 }
 
+/**
+ * The associations a read loads with its rows, by the property each lands on: `include: [{ association:
+ * 'host' }, { model: models.Collective, as: 'collective' }, 'parent']`. An include of the read's own
+ * model (a parent of the same table) is left out: its row may be the one written.
+ */
+function includedAssociations(options: TSESTree.ObjectExpression, model: ModelInfo, ctx: ExtractContext): string[] {
+  const include = options ? objectProperty(options, 'include') : null;
+  if (include === null) return [];
+  const elements = include.type === 'ArrayExpression' ? include.elements : [include];
+  return elements.flatMap((element) => {
+    if (element === null || element.type === 'SpreadElement') return [];
+    if (element.type === 'Literal') return typeof element.value === 'string' ? [element.value] : [];
+    const object = objectArgument(element, ctx);
+    if (object === null) return [];
+    const association = objectProperty(object, 'association') ?? objectProperty(object, 'as');
+    if (association?.type !== 'Literal' || typeof association.value !== 'string') return [];
+    const included = objectProperty(object, 'model');
+    const of = included !== null && included.type !== 'AssignmentPattern' ? modelOf(included as TSESTree.Expression, ctx) : null;
+    return of !== null && of.table === model.table ? [] : [association.value];
+  });
+}
+
 /** The Sequelize call that produced a model instance (`const product = await Product.findByPk(id)`), with its model. */
 function instanceOf(
   receiver: TSESTree.Expression,
@@ -502,7 +524,13 @@ function staticCall(
         ? attributes.elements.map((e) => builder.field(String((e as TSESTree.Literal).value)))
         : ['*'];
     const aggregate = method === 'count' || method === 'max' || method === 'min' || method === 'sum';
-    facts = builder.facts('select', model.table, display, { selectedColumns, aggregate, lock: options ? lockOf(options, ctx) : null });
+    const loaded = options ? includedAssociations(options, model, ctx) : [];
+    facts = builder.facts('select', model.table, display, {
+      selectedColumns,
+      aggregate,
+      lock: options ? lockOf(options, ctx) : null,
+      ...(loaded.length > 0 ? { loaded } : {}),
+    });
     const reject = options ? objectProperty(options, 'rejectOnEmpty') : null;
     rowsRequired = reject !== null && !(reject.type === 'Literal' && (reject.value === false || reject.value === null));
   } else if (method === 'update' || method === 'increment' || method === 'decrement') {
