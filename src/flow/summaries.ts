@@ -177,13 +177,36 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
  */
 function throwsWhenMissing(fn: FunctionNode, step: Step, resolver: Resolver): true | MissingFlag | null {
   const carries = (node: TSESTree.Node): boolean => step.result.valueNodes.has(unwrap(node)) || step.result.valueNodes.has(node);
-  for (const test of step.result.tests) {
+  for (const test of [...step.result.tests, ...lookupTests(fn, step)]) {
     // A test of what the row holds (`if (!row.active) throw`) is no test of whether it is there.
     if (test.type !== 'IfStatement' || !throwsAtEnd(test.consequent) || step.result.valueTests.some((t) => t.node === test)) continue;
     const found = whenMissing(fn, test.test, carries, resolver);
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * The `if`s after the statement, in the function's own body, that ask whether every value was found
+ * through a constant callback (`if (!inputs.every(loaded)) throw`, `loaded` looking among the rows): the
+ * condition names no row itself, so it is none of the result's tests (see `everyAskedFound`).
+ */
+function lookupTests(fn: FunctionNode, step: Step): TSESTree.IfStatement[] {
+  const found: TSESTree.IfStatement[] = [];
+  walk(fn.body, (node) => {
+    if (node !== fn.body && isFunction(node)) return false;
+    if (node.type === 'IfStatement' && node.range[0] > step.site.node.range[1] && !step.result.tests.includes(node)) {
+      let every = false;
+      walk(node.test, (inner) => {
+        if (inner.type === 'CallExpression' && inner.callee.type === 'MemberExpression' && propertyName(inner.callee) === 'every')
+          every ||= inner.arguments[0]?.type === 'Identifier';
+        return !every;
+      });
+      if (every) found.push(node);
+    }
+    return true;
+  });
+  return found;
 }
 
 /** The branch ends in a `throw`. */
@@ -203,7 +226,8 @@ function whenMissing(
   const nothing = (n: TSESTree.Node): boolean =>
     (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
   // Not `rows.length === 0`: a list found non-empty is no row found (see no-check-then-act's `found`).
-  if (inner.type === 'UnaryExpression' && inner.operator === '!') return carries(unwrap(inner.argument)) ? true : null;
+  if (inner.type === 'UnaryExpression' && inner.operator === '!')
+    return carries(unwrap(inner.argument)) || everyAskedFound(unwrap(inner.argument), carries, resolver) ? true : null;
   if (inner.type === 'BinaryExpression' && (inner.operator === '===' || inner.operator === '==')) {
     const { left, right } = inner;
     return (carries(left) && nothing(right)) || (carries(right) && nothing(left)) ? true : null;
@@ -225,6 +249,30 @@ function whenMissing(
     }
   }
   return null;
+}
+
+/**
+ * `inputs.every((input) => rows.some((row) => matches(row, input)))`, the callback inline or a constant
+ * (`const found = (input) => rows.find(...)`): every value asked for has a row among those read. Its
+ * negation holds when a row looked for is missing. Not a test of the rows themselves (`rows.every((row)
+ * => row.active)`): the list walked must not be the rows.
+ */
+function everyAskedFound(node: TSESTree.Node, carries: (node: TSESTree.Node) => boolean, resolver: Resolver): boolean {
+  if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || propertyName(node.callee) !== 'every') return false;
+  if (carries(unwrap(node.callee.object))) return false;
+  let callback: TSESTree.Node | undefined = node.arguments[0];
+  if (callback?.type === 'Identifier') {
+    const def = resolver.definition(callback);
+    callback = def?.kind === 'variable' && def.declarationKind === 'const' ? (def.init ?? undefined) : undefined;
+  }
+  if (callback === undefined || !isFunction(callback)) return false;
+  const body = callback.body.type === 'BlockStatement' ? callback.body.body : null;
+  const only = body === null ? callback.body : body.length === 1 && body[0]!.type === 'ReturnStatement' ? body[0]!.argument : null;
+  const answer = only ? unwrap(only) : null;
+  const lookup = answer?.type === 'UnaryExpression' && answer.operator === '!' ? null : answer;
+  if (lookup?.type !== 'CallExpression' || lookup.callee.type !== 'MemberExpression') return false;
+  const method = propertyName(lookup.callee);
+  return (method === 'some' || method === 'find') && carries(unwrap(lookup.callee.object));
 }
 
 /** `throwIfMissing` (a parameter, or destructured from an options parameter), `options.throwIfMissing`. */

@@ -398,6 +398,41 @@ export async function addLoose(parent: string, slug: string, userId: number) {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('takes rows found by a helper that throws unless every value asked for has a row as found, when asked to throw', async () => {
+    const files = {
+      'src/db.ts': DB,
+      'src/accounts.ts': `import { pool } from './db.js';
+export class NotFound extends Error {}
+export async function fetchAccounts(slugs: string[], { throwIfMissing = false }: { throwIfMissing?: boolean } = {}) {
+  const { rows } = await pool.query('SELECT id, slug, owner_id FROM accounts WHERE slug = ANY($1)', [slugs]);
+  const loaded = (slug: string) => rows.some((row) => row.slug === slug);
+  if (throwIfMissing && !slugs.every(loaded)) throw new NotFound('accounts');
+  return rows;
+}
+`,
+      'src/vendors.ts': `import { pool } from './db.js';
+import { fetchAccounts } from './accounts.js';
+declare function canAdmin(account: unknown, userId: number): boolean;
+export async function addVendor(hosts: string[], slug: string, userId: number) {
+  const found = await fetchAccounts(hosts, { throwIfMissing: true });
+  if (!found.every((a) => canAdmin(a, userId))) throw new Error('forbidden');
+  await pool.query('INSERT INTO accounts (slug, owner_id) VALUES ($1, $2)', [slug, userId]);
+}
+export async function addLoose(hosts: string[], slug: string, userId: number) {
+  const found = await fetchAccounts(hosts);
+  if (!found.every((a) => canAdmin(a, userId))) throw new Error('forbidden');
+  await pool.query('INSERT INTO accounts (slug, owner_id) VALUES ($1, $2)', [slug, userId]);
+}
+`,
+    };
+    // Asked to throw, the helper lets the INSERT run only once every host asked for was found: the row
+    // created is another one. Not asked, a missing host reaches the caller's test.
+    const expected: Found[] = [{ file: 'src/vendors.ts', line: 10, ruleId: 'sql-race/no-check-then-act' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('leaves a plain read a helper makes on its own connection, when the caller hands it the transaction', async () => {
     const files = {
       'src/models.ts': `import { Sequelize, Model } from 'sequelize';
