@@ -140,6 +140,12 @@ export interface QuerySite {
    */
   rowProperties?: readonly string[];
   /**
+   * Properties the object the call resolves to (see `rowProperties`) holds a constant under in every
+   * return (`{ status: 'missing' }`, `{ status: 'visible', schedule: row }`): the function's own answer,
+   * decided by its own tests of the row, not a column of it.
+   */
+  answerProperties?: readonly string[];
+  /**
    * The row lock names a transaction the call does not join (Sequelize `{ lock: t.LOCK.UPDATE }` without
    * `transaction: t`): the name of that transaction, for the message.
    */

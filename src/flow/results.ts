@@ -58,6 +58,7 @@ export function resultUse(
           ...(path.fetchedWith !== undefined ? { fetchedWith: path.fetchedWith } : {}),
           // The value itself, bound whole (`const resolved = await resolve(...)`), still holds the row under them.
           ...(path.holders !== undefined && columns.length === 0 && pattern.type === 'Identifier' ? { holders: path.holders } : {}),
+          ...(path.answers !== undefined && columns.length === 0 && pattern.type === 'Identifier' ? { answers: path.answers } : {}),
         };
         use.paths.set(variable, carried);
         const from = { from: assignment, until: null };
@@ -78,6 +79,9 @@ export function resultUse(
     opaque: false,
     fetched: false,
     ...(site.rowProperties !== undefined && firstColumn === null ? { holders: new Set(site.rowProperties) } : {}),
+    ...(site.rowProperties !== undefined && site.answerProperties !== undefined && firstColumn === null
+      ? { answers: new Set(site.answerProperties) }
+      : {}),
   };
   if (resultParameter) bind(resultParameter, start);
   else if (!site.callback) follow(site.resultNode, start);
@@ -316,6 +320,8 @@ function followValue(
             current = call;
             continue;
           }
+          // `visibility.status`, a constant the called function answers with: no value of the row.
+          if (name !== null && path.columns.length === 0 && path.answers?.has(name)) return;
           if (name !== null && path.columns.length === 0 && path.holders?.has(name)) path = withoutHolders(path);
           else if (name !== null && !CONTAINER_PROPERTIES.has(name) && !/^\d+$/.test(name))
             path = { ...path, columns: [...path.columns, name] };
@@ -502,7 +508,7 @@ function declaredPattern(left: TSESTree.Node): TSESTree.Node {
 }
 
 /** The identifiers a pattern declares, each with the row properties its destructuring reads. */
-function withoutHolders({ holders: _holders, ...path }: Path): Path {
+function withoutHolders({ holders: _holders, answers: _answers, ...path }: Path): Path {
   return path;
 }
 

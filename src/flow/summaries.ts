@@ -86,6 +86,8 @@ export interface SummaryStep {
   returnedColumn: string | null;
   /** The function returns an object holding the row itself under these properties (`return { row, pageData }`). */
   rowProperties: string[];
+  /** With `rowProperties`: the properties every returned object sets to a constant (`{ status: 'visible', row }`). */
+  answerProperties: string[];
   /** The function runs it in a `try` whose `catch` handles a unique violation (a get-or-create helper). */
   catchesUniqueViolation: boolean;
   /**
@@ -151,6 +153,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         rowProperties: step.result.returned ? rowProperties(fn, step, resolver) : [],
+        answerProperties: step.result.returned ? answerProperties(fn) : [],
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
         recheckedColumns: recheckedColumns(step),
         catchesUniqueViolation: step.catchesUniqueViolation,
@@ -336,6 +339,30 @@ function rowProperties(fn: FunctionNode, step: Step, resolver: Resolver): string
     }
   }
   return [...found];
+}
+
+/**
+ * `return { status: 'missing' }` ... `return { status: 'visible', schedule }`: the properties every return
+ * gives a constant (a string, number or boolean written in place). None when a return gives anything
+ * but an object literal.
+ */
+function answerProperties(fn: FunctionNode): string[] {
+  const returns = fn.body.type === 'BlockStatement' ? returnsOf(fn).map((r) => r.argument) : [fn.body];
+  const constants: string[][] = [];
+  for (const argument of returns) {
+    let inner = argument ? unwrap(argument) : null;
+    if (inner?.type === 'AwaitExpression') inner = unwrap(inner.argument);
+    if (inner?.type !== 'ObjectExpression') return [];
+    constants.push(
+      inner.properties.flatMap((p) =>
+        p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.value.type === 'Literal' && p.value.value !== null
+          ? [p.key.name]
+          : [],
+      ),
+    );
+  }
+  const [first = [], ...rest] = constants;
+  return first.filter((name) => rest.every((names) => names.includes(name)));
 }
 
 /** `return rows[0].stock` / `return result.rows[0]?.balance`: the column a function returns of a statement's row. */
@@ -574,6 +601,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
         ...(s.rowProperties.length > 0 ? { rowProperties: s.rowProperties } : {}),
+        ...(s.rowProperties.length > 0 && s.answerProperties.length > 0 ? { answerProperties: s.answerProperties } : {}),
         ...((s.tested && !s.returned) || throwsWhenNoRow ? { rowsRequired: true } : {}),
         ...(throwsWhenNoRow ? { throwsWhenNoRow: true } : {}),
         ...(s.catchesUniqueViolation ? { uniqueViolationCaught: true } : {}),

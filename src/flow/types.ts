@@ -63,6 +63,11 @@ export interface ValuePath {
    * row, pageData }` with the row under `row` (see `QuerySite.rowProperties`). Only before any column.
    */
   holders?: ReadonlySet<string>;
+  /**
+   * Properties of that value the called function sets to a constant in every object it returns (`{ status:
+   * 'missing' }`, `{ status: 'visible', schedule }`): its own answer about the row, read of no row.
+   */
+  answers?: ReadonlySet<string>;
 }
 
 export interface Connection {
