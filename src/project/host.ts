@@ -330,12 +330,18 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   };
 }
 
+/**
+ * JSON with comments made JSON: `//` and `/* *\/` outside strings blanked. Strings are skipped whole, so
+ * `"@/lib/*": ["lib/*"]` followed by `"**\/*.ts"` is not read as a comment running from one to the other.
+ */
+export function withoutJsonComments(text: string): string {
+  return text.replace(/"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (match) => (match.startsWith('"') ? match : ' '));
+}
+
 /** `compilerOptions.paths` and `baseUrl` of a tsconfig (comments and trailing commas allowed; `extends` not followed). */
 function readPaths(file: string): PathsConfig | null {
   try {
-    const raw = readFileSync(file, 'utf8')
-      .replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/[^\n]*/g, '$1')
-      .replace(/,(\s*[}\]])/g, '$1');
+    const raw = withoutJsonComments(readFileSync(file, 'utf8')).replace(/,(\s*[}\]])/g, '$1');
     const config = JSON.parse(raw) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
     const options = config.compilerOptions;
     if (!options?.paths) return null;
