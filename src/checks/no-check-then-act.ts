@@ -32,6 +32,7 @@ import {
   onSqlite,
   ownKey,
   isResponseCall,
+  auditsOnly,
   retestsReadValue,
   sharedTable,
   type CheckInput,
@@ -885,15 +886,6 @@ function sideEffectsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
 
 function stamps(w: Step): boolean {
   return w.facts.kind === 'update' && w.facts.set.length > 0 && w.facts.set.every(writesClock);
-}
-
-/**
- * An INSERT into an audit table only (`audit_log`, `auditLogs`): it records that the state was written,
- * and decides nothing. Two requests that both pass leave two entries for one change, which is no
- * double-applied act (an activity or history table can drive notifications, and is not this).
- */
-function auditsOnly(step: Step): boolean {
-  return step.facts.kind === 'insert' && step.facts.tablesWritten.length > 0 && step.facts.tablesWritten.every((t) => /audit/i.test(t));
 }
 
 /**

@@ -1,4 +1,15 @@
-import { claimGuards, countChecked, guardText, laterWrites, stepLine, upper, firstTable, type CheckInput, findingAt } from './shared.js';
+import {
+  auditsOnly,
+  claimGuards,
+  countChecked,
+  guardText,
+  laterWrites,
+  stepLine,
+  upper,
+  firstTable,
+  type CheckInput,
+  findingAt,
+} from './shared.js';
 import type { Step } from '../flow/index.js';
 import type { Finding, RuleMessages } from './types.js';
 import { dialectAdvice } from './advice.js';
@@ -38,7 +49,9 @@ export function noDecoupledInsert({ units, options, schema }: CheckInput): Findi
       }
       const guard = claimGuards(step, options, schema);
       if (guard.length === 0 || countChecked(step)) continue;
-      const next = laterWrites(unit, step)[0];
+      // An entry in an audit table records what the request did (the reminder already emailed), and
+      // belongs whether or not the guarded write matched: the write that depends on it is the next one.
+      const next = laterWrites(unit, step).find((w) => !auditsOnly(w));
       if (!next) continue;
       findings.push(
         findingAt(

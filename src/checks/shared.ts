@@ -185,6 +185,15 @@ export function kindOn(write: Step, table: string): string {
 }
 
 /** The writes that can run after the step in one run of the unit (not those of an exclusive branch). */
+/**
+ * An INSERT into an audit table only (`audit_log`, `auditLogs`): it records what the request did (the
+ * state written, the email sent), and decides nothing. Two requests leave two entries, which is no
+ * double-applied act (an activity or history table can drive notifications, and is not this).
+ */
+export function auditsOnly(step: Step): boolean {
+  return step.facts.kind === 'insert' && step.facts.tablesWritten.length > 0 && step.facts.tablesWritten.every((t) => /audit/i.test(t));
+}
+
 export function laterWrites(unit: Unit, after: Step): Step[] {
   return unit.steps.filter((s) => s.index > after.index && isWrite(s.facts) && !inExclusiveBranches(after.site.node, s.site.node));
 }

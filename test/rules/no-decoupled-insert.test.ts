@@ -53,6 +53,20 @@ export async function pauseCampaigns(client: PoolClient, programId: string) {
 `,
     },
     {
+      name: 'a recipient marked sent unless it was, then an audit entry of the email already sent: the entry belongs either way',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function sendMail(to: string): Promise<void>;
+
+export async function remind(recipient: { id: number; email: string }, documentId: number) {
+  await sendMail(recipient.email);
+  await prisma.recipient.updateMany({ where: { id: recipient.id, sendStatus: 'NOT_SENT' }, data: { sendStatus: 'SENT' } });
+  await prisma.documentAuditLog.create({ data: { documentId, type: 'EMAIL_SENT', recipientId: recipient.id } });
+}
+`,
+    },
+    {
       name: "Prisma updateMany over a program's commissions by status, then a create: 0 rows is normal",
       code: `
 import { PrismaClient } from '@prisma/client';
@@ -543,6 +557,46 @@ export async function payOrder(orderId: number, amount: number) {
             guard: "status = 'pending'",
             nextKind: 'INSERT of `payments`',
             nextLine: '10',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
+          },
+        },
+      ],
+    },
+    {
+      name: 'an audit entry between the status guard and the payment row: the payment is the write that depends on it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function payOrder(orderId: number, amount: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'pending'", [orderId]);
+    await client.query('INSERT INTO audit_log (order_id, action) VALUES ($1, $2)', [orderId, 'paid']);
+    await client.query('INSERT INTO payments (order_id, amount) VALUES ($1, $2)', [orderId, amount]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 9,
+          column: 11,
+          data: {
+            kind: 'UPDATE',
+            table: 'orders',
+            line: '9',
+            guard: "status = 'pending'",
+            nextKind: 'INSERT of `payments`',
+            nextLine: '11',
             ...pgAdvice,
             couple: pgCouple('UPDATE'),
           },
