@@ -5,6 +5,7 @@ import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import { coveringKey, findTable, type Schema } from '../schema/index.js';
 import { columnName } from '../sql/keys.js';
+import { propertyName } from '../extract/ast.js';
 import { line, type CheckInput, findingAt } from './shared.js';
 import type { Finding, RuleMessages } from './types.js';
 
@@ -86,6 +87,7 @@ function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope, sch
     !(step.site.derived && step.site.connection === null)
   )
     return false;
+  if (detached(step)) return false;
   if (facts.kind !== 'select' || facts.lock !== null || facts.advisoryLock !== null) return true;
   if (facts.tablesRead.length === 0) return true;
   if (readsBesideTransactionGiven(unit, step, scope)) return false;
@@ -93,6 +95,29 @@ function escapesTransaction(unit: Unit, step: Step, scope: TransactionScope, sch
     (s) => s.index < step.index && s.transaction.scope === scope && s.facts.tablesWritten.some((t) => facts.tablesRead.includes(t)),
   );
   return written.length > 0 && !looksUpOtherRows(step, written, schema, resolver);
+}
+
+/**
+ * A statement of a called function whose call the callback drops: `sendEmailNotifications(order);` as a
+ * statement of its own, `void notify(order)`, `notify(order).catch(log)`. The callback does not wait for
+ * it, so it may run after COMMIT (or ROLLBACK): it is detached from the transaction on purpose, and sent
+ * through the transaction it would find it closed. A query the callback itself starts without `await` is
+ * still reported: there a missing `await` is as likely as a missing transaction.
+ */
+function detached(step: Step): boolean {
+  if (step.site.derived === undefined || step.site.node.type !== 'CallExpression') return false;
+  let node: TSESTree.Node = step.site.node;
+  // `notify(order).catch(log)`, `.then(...)`: the chain's promise is dropped in its turn.
+  while (
+    node.parent?.type === 'MemberExpression' &&
+    node.parent.object === node &&
+    ['catch', 'then', 'finally'].includes(propertyName(node.parent) ?? '') &&
+    node.parent.parent?.type === 'CallExpression' &&
+    node.parent.parent.callee === node.parent
+  )
+    node = node.parent.parent;
+  if (node.parent?.type === 'UnaryExpression' && node.parent.operator === 'void') node = node.parent;
+  return node.parent?.type === 'ExpressionStatement';
 }
 
 /**

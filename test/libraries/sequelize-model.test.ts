@@ -608,6 +608,18 @@ export async function buy(id: number) {
 }
 `,
     },
+    // A call the callback drops runs detached: it may finish after COMMIT, so it is not meant for the transaction.
+    ...['checkout(id, userId);', 'void checkout(id, userId);', 'checkout(id, userId).catch(console.error);'].map((call) => ({
+      name: `a helper given no transaction, its call dropped (\`${call}\`): detached from the transaction on purpose`,
+      code: `${models}${orderHelpers}
+export async function buy(id: number, userId: string) {
+  await sequelize.transaction(async (t) => {
+    await Product.decrement('stock', { where: { id }, transaction: t });
+    ${call}
+  });
+}
+`,
+    })),
     {
       name: "a locking read without transaction: t is no-lock-outside-transaction's finding, not a second one here",
       code: `${models}
