@@ -20,7 +20,7 @@
 import path from 'node:path';
 import { defaultProject } from '../src/analyze.js';
 import { skipVerdict, type OneShotVerdict } from '../src/oneshot/index.js';
-import { importerVerdict } from '../src/oneshot/importers.js';
+import { importerVerdict, type ImporterScope } from '../src/oneshot/importers.js';
 import { loadSchema } from '../src/schema/load.js';
 import type { Schema } from '../src/schema/types.js';
 
@@ -71,14 +71,21 @@ export function skippedFile(cwd: string, filename: string, text: string, setting
     includeTests: settings.checkTests,
   });
   if (verdict === null && relative !== null && settings.followImports && !settings.checkOneShot) {
-    verdict = importerVerdict(path.resolve(filename), {
-      host: defaultProject().host,
-      roots: [path.resolve(cwd)],
-      relative: (file) => underCwd(cwd, file),
-    });
+    verdict = importerVerdict(path.resolve(filename), importerScope(cwd));
   }
   lastSkip = { cwd, filename, text, key, verdict };
   return verdict;
+}
+
+/** Where the importers of a file are looked for: one scope per working directory, for the life of the process. */
+const importerScopes = new Map<string, ImporterScope>();
+function importerScope(cwd: string): ImporterScope {
+  let scope = importerScopes.get(cwd);
+  if (!scope) {
+    scope = { host: defaultProject().host, roots: [path.resolve(cwd)], relative: (file) => underCwd(cwd, file) };
+    importerScopes.set(cwd, scope);
+  }
+  return scope;
 }
 
 /** One schema per cwd and setting for the life of the process (one lint run); files are memoized per content. */

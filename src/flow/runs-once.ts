@@ -33,7 +33,16 @@ export function runsOnceByName(name: string): string | null {
  * For each function of the program that runs once (see the header), why. Computed once per program;
  * functions that are not in it run per call as far as the analysis knows.
  */
-export function functionsRunningOnce(program: TSESTree.Program): Map<FunctionNode, string> {
+export function functionsRunningOnce(program: TSESTree.Program): ReadonlyMap<FunctionNode, string> {
+  // The units of a program are built several times (each round of following calls, each import depth).
+  let once = runningOnce.get(program);
+  if (!once) runningOnce.set(program, (once = findRunningOnce(program)));
+  return once;
+}
+
+const runningOnce = new WeakMap<TSESTree.Program, ReadonlyMap<FunctionNode, string>>();
+
+function findRunningOnce(program: TSESTree.Program): Map<FunctionNode, string> {
   const once = new Map<FunctionNode, string>();
   const named = new Map<string, FunctionNode>();
   const exported = new Set<string>();

@@ -103,15 +103,29 @@ export function importerVerdict(file: string, scope: ImporterScope): OneShotVerd
   return verdictAt(file, scope, 0, new Set([file]));
 }
 
+/**
+ * What an importer is by its path and shape, once per scope (the audit makes one scope; the plugin one
+ * per working directory, as it lists the project's imports once per process and root).
+ */
+const classified = new WeakMap<ImporterScope, Map<string, OneShotVerdict | null>>();
+function classifyImporter(importer: string, scope: ImporterScope): OneShotVerdict | null {
+  let byFile = classified.get(scope);
+  if (!byFile) classified.set(scope, (byFile = new Map()));
+  if (byFile.has(importer)) return byFile.get(importer) ?? null;
+  const relative = scope.relative(importer);
+  const verdict = relative === null ? null : classifyFile(relative, scope.host.scan(importer) ?? undefined);
+  byFile.set(importer, verdict);
+  return verdict;
+}
+
 function verdictAt(file: string, scope: ImporterScope, depth: number, visiting: Set<string>): OneShotVerdict | null {
   if (/^index\.[cm]?[jt]sx?$/i.test(path.basename(file))) return null;
   const importers = importersOf(file, scope);
   if (importers === null) return null;
   let first: { importer: string; verdict: OneShotVerdict } | null = null;
   for (const importer of importers) {
-    const relative = scope.relative(importer);
-    if (relative === null) return null;
-    let verdict = classifyFile(relative, scope.host.scan(importer) ?? undefined);
+    if (scope.relative(importer) === null) return null;
+    let verdict = classifyImporter(importer, scope);
     if (verdict?.kind === 'test') continue;
     // An import cycle, or a chain longer than followed: not known to be one-shot.
     if (verdict === null && (depth + 1 >= MAX_IMPORTER_DEPTH || visiting.has(importer))) return null;
@@ -124,7 +138,7 @@ function verdictAt(file: string, scope: ImporterScope, depth: number, visiting: 
     first ??= { importer, verdict };
   }
   if (first === null) return null;
-  const others = importers.filter((i) => i !== first.importer && classifyFile(scope.relative(i) ?? '')?.kind !== 'test').length;
+  const others = importers.filter((i) => i !== first.importer && classifyImporter(i, scope)?.kind !== 'test').length;
   const where = `${scope.relative(first.importer)}${others > 0 ? ` and ${others} more` : ''}`;
   return { kind: first.verdict.kind, reason: `imported only by one-shot code (${where}: ${first.verdict.reason})` };
 }
