@@ -1,5 +1,5 @@
 /** Lint a source text through ESLint's own API with the plugin's recommended preset, as an editor would. */
-import { Linter } from 'eslint';
+import { ESLint, Linter } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import plugin from '../../src/index.js';
 
@@ -29,4 +29,20 @@ export function lintWithEslint(code: string, filename = 'file.ts', rules: Linter
     line: m.line,
     column: m.column,
   }));
+}
+
+/**
+ * ESLint over a project written to `root`, with the TypeScript parser and the recommended preset, as a
+ * user's flat config runs it; `settings` are the plugin's (`settings['sql-race']`), schema discovery off.
+ */
+export function projectEslint(root: string, settings: Record<string, unknown> = {}): ESLint {
+  return new ESLint({
+    cwd: root,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { files: ['**/*.ts'], languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' } },
+      plugin.configs.recommended,
+      { settings: { 'sql-race': { schemaDiscovery: false, ...settings } } },
+    ] as Linter.Config[],
+  });
 }

@@ -4,13 +4,11 @@
  * request code also imports, or that nothing imports, is checked.
  */
 import path from 'node:path';
-import tsParser from '@typescript-eslint/parser';
-import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import plugin from '../../src/index.js';
 import { importersOf, importerVerdict } from '../../src/oneshot/importers.js';
 import { fileSystemHost } from '../../src/project/host.js';
 import { project, RACY, sqlRace } from '../cli/cli-process.js';
+import { projectEslint } from '../helpers/lint.js';
 
 const IMPORTS = (from: string): string =>
   `import { bookSlot } from '${from}';\nexport async function run(pool: any) {\n  await bookSlot(pool, 'd', 'now', 'p');\n}\n`;
@@ -52,15 +50,7 @@ function cliFiles(root: string, args: string[] = []): string[] {
 }
 
 async function eslintFiles(root: string, settings: Record<string, unknown> = {}): Promise<string[]> {
-  const eslint = new ESLint({
-    cwd: root,
-    overrideConfigFile: true,
-    overrideConfig: [
-      { files: ['**/*.ts'], languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' } },
-      plugin.configs.recommended,
-      { settings: { 'sql-race': { schemaDiscovery: false, ...settings } } },
-    ] as Linter.Config[],
-  });
+  const eslint = projectEslint(root, settings);
   const results = await eslint.lintFiles(['**/*.ts']);
   return results
     .filter((r) => r.messages.length > 0)

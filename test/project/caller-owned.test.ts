@@ -5,12 +5,10 @@
  * no module of the project calls, stay unknown (quiet). The CLI and ESLint must agree.
  */
 import path from 'node:path';
-import tsParser from '@typescript-eslint/parser';
-import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import plugin from '../../src/index.js';
 import { analyzeText } from '../../src/analyze.js';
 import { project, sqlRace } from '../cli/cli-process.js';
+import { projectEslint } from '../helpers/lint.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
 export const pool = new Pool();
@@ -113,15 +111,7 @@ function sorted(found: Found[]): Found[] {
 }
 
 async function eslintFindings(root: string): Promise<Found[]> {
-  const eslint = new ESLint({
-    cwd: root,
-    overrideConfigFile: true,
-    overrideConfig: [
-      { files: ['**/*.ts'], languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' } },
-      plugin.configs.recommended,
-      { settings: { 'sql-race': { schemaDiscovery: false } } },
-    ] as Linter.Config[],
-  });
+  const eslint = projectEslint(root);
   const results = await eslint.lintFiles(['src/**/*.ts']);
   return sorted(
     results.flatMap((r) =>

@@ -6,15 +6,13 @@
 import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import tsParser from '@typescript-eslint/parser';
-import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import plugin from '../../src/index.js';
 import { analyzeText, defaultProject, heldParseFiles, holdParses, summarizeModule } from '../../src/analyze.js';
 import { fileSystemHost, Project, sameValue } from '../../src/project/index.js';
 import { RECHECK_AFTER_MS } from '../../src/project/host.js';
 import { holdsDatabaseCode, knownVerdict } from '../../src/project/prescan.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
+import { projectEslint } from '../helpers/lint.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
 export const pool = new Pool();
@@ -149,15 +147,7 @@ function sorted(found: Found[]): Found[] {
 }
 
 async function eslintFindings(root: string): Promise<Found[]> {
-  const eslint = new ESLint({
-    cwd: root,
-    overrideConfigFile: true,
-    overrideConfig: [
-      { files: ['**/*.ts'], languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' } },
-      plugin.configs.recommended,
-      { settings: { 'sql-race': { schemaDiscovery: false } } },
-    ] as Linter.Config[],
-  });
+  const eslint = projectEslint(root);
   const results = await eslint.lintFiles(['src/**/*.ts']);
   return sorted(
     results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal' }))),
