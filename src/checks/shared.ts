@@ -184,7 +184,6 @@ export function kindOn(write: Step, table: string): string {
   return cte && write.facts.tablesWritten[0] !== table ? cte.kind : write.facts.kind;
 }
 
-/** The writes that can run after the step in one run of the unit (not those of an exclusive branch). */
 /**
  * An INSERT into an audit table only (`audit_log`, `auditLogs`): it records what the request did (the
  * state written, the email sent), and decides nothing. Two requests leave two entries, which is no
@@ -194,6 +193,7 @@ export function auditsOnly(step: Step): boolean {
   return step.facts.kind === 'insert' && step.facts.tablesWritten.length > 0 && step.facts.tablesWritten.every((t) => /audit/i.test(t));
 }
 
+/** The writes that can run after the step in one run of the unit (not those of an exclusive branch). */
 export function laterWrites(unit: Unit, after: Step): Step[] {
   return unit.steps.filter((s) => s.index > after.index && isWrite(s.facts) && !inExclusiveBranches(after.site.node, s.site.node));
 }
