@@ -195,20 +195,32 @@ function throwsWhenMissing(fn: FunctionNode, step: Step, resolver: Resolver): tr
  * condition names no row itself, so it is none of the result's tests (see `everyAskedFound`).
  */
 function lookupTests(fn: FunctionNode, step: Step): TSESTree.IfStatement[] {
-  const found: TSESTree.IfStatement[] = [];
+  return everyTests(fn).filter((test) => test.range[0] > step.site.node.range[1] && !step.result.tests.includes(test));
+}
+
+/**
+ * The `if`s of the function's own body whose condition calls `.every(callback)` with a named callback,
+ * found once per function (each read of it asks; summaries are made again per round and depth).
+ */
+const everyTestLists = new WeakMap<FunctionNode, TSESTree.IfStatement[]>();
+function everyTests(fn: FunctionNode): TSESTree.IfStatement[] {
+  let found = everyTestLists.get(fn);
+  if (found) return found;
+  found = [];
   walk(fn.body, (node) => {
     if (node !== fn.body && isFunction(node)) return false;
-    if (node.type === 'IfStatement' && node.range[0] > step.site.node.range[1] && !step.result.tests.includes(node)) {
+    if (node.type === 'IfStatement') {
       let every = false;
       walk(node.test, (inner) => {
         if (inner.type === 'CallExpression' && inner.callee.type === 'MemberExpression' && propertyName(inner.callee) === 'every')
           every ||= inner.arguments[0]?.type === 'Identifier';
         return !every;
       });
-      if (every) found.push(node);
+      if (every) found!.push(node);
     }
     return true;
   });
+  everyTestLists.set(fn, found);
   return found;
 }
 
