@@ -74,7 +74,7 @@ export function lostWrite(
     let expression = null;
     for (const n of assignment.params) {
       const param = write.site.sql.params[n - 1] ?? null;
-      if (param !== null && keptOrNow(param, resolver)) continue;
+      if (param !== null && keptOrNow(param, read, resolver)) continue;
       const source = provenance(param, read.result, resolver);
       if (!source) continue;
       source.columns.forEach((c) => columns.add(c));
@@ -203,13 +203,20 @@ function exits(branch: TSESTree.Statement): boolean {
 
 /**
  * `payout.paidAt ?? new Date()`: the stamp kept when it is there, else the clock. Nothing is computed
- * from it; a stamp another request set in between is replaced by one of the same moment.
+ * from it; a stamp another request set in between is replaced by one of the same moment. A `?:` may
+ * pick it or a value that carries nothing of the read (`enable ? (discount.enabledAt ?? new Date()) :
+ * null`, a toggle that keeps its stamp): the stamp is still only kept or taken now.
  */
-function keptOrNow(node: TSESTree.Node, resolver: Resolver): boolean {
+function keptOrNow(node: TSESTree.Node, read: Step, resolver: Resolver): boolean {
   let inner = unwrap(node);
   if (inner.type === 'Identifier') {
     const definition = resolver.definition(inner);
     if (definition?.declarationKind === 'const' && definition.init) inner = unwrap(definition.init);
+  }
+  if (inner.type === 'ConditionalExpression') {
+    const branches = [inner.consequent, inner.alternate];
+    const kept = branches.filter((b) => keptOrNow(b, read, resolver));
+    return kept.length > 0 && branches.every((b) => kept.includes(b) || provenance(b, read.result, resolver) === null);
   }
   if (inner.type !== 'LogicalExpression' || (inner.operator !== '??' && inner.operator !== '||')) return false;
   return isClock(inner.right);

@@ -379,6 +379,25 @@ export async function succeeded(payoutId: string) {
 }
 `,
     },
+    {
+      name: 'a toggle that keeps its stamp when set, else the clock, or clears it: nothing computed from it',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function setAutoProvision(discountId: string, autoProvision?: boolean) {
+  const discount = await prisma.discount.findUniqueOrThrow({ where: { id: discountId } });
+  await prisma.discount.update({
+    where: { id: discountId },
+    data: {
+      ...(autoProvision !== undefined && {
+        autoProvisionEnabledAt: autoProvision ? (discount.autoProvisionEnabledAt ?? new Date()) : null,
+      }),
+    },
+  });
+}
+`,
+    },
     // Writes whose value does not come from the read.
     {
       name: 'written value comes from the request, not from the read',
@@ -420,6 +439,22 @@ const prisma = new PrismaClient();
 export async function rename(userId: string, name?: string) {
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
   await prisma.user.update({ where: { id: userId }, data: { displayName: name ?? user.displayName.trim() } });
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 7 }],
+    },
+    {
+      name: 'a stamp kept or taken now in one branch, computed from the read in the other: still lost',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function extend(trialId: string, restart: boolean) {
+  const trial = await prisma.trial.findUniqueOrThrow({ where: { id: trialId } });
+  await prisma.trial.update({
+    where: { id: trialId },
+    data: { endsAt: restart ? (trial.endsAt ?? new Date()) : new Date(trial.endsAt.getTime() + 86_400_000) },
+  });
 }
 `,
       errors: [{ messageId: 'lostUpdate', line: 7 }],
