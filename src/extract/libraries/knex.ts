@@ -420,32 +420,12 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext, { asTex
   const calls = chain.calls.slice(0, end);
   const last = calls.at(-1)?.call ?? (chain.root.type === 'CallExpression' ? chain.root : null);
   if (last !== node) return null;
-  const head = tableCall(chain.root, calls, ctx);
-  if (!head) return null;
   const imported = ctx.imports(MODULE) || ctx.imports('objection');
+  // The chain's shape is tested before its table is resolved (which may analyse the file's scopes):
+  // most calls of a file without knex fail it (`moment(date).format()`).
+  const head = tableCall(chain.root, calls, ctx, (rest) => knexShaped(rest, imported));
+  if (!head) return null;
   const knexCalls = head.rest;
-  // Without an import of knex the shape must be knex's: a condition or a write in the chain.
-  const shaped = knexCalls.some(
-    (c) =>
-      WHERE_METHODS.has(c.name) ||
-      (VERBS[c.name] !== undefined && VERBS[c.name] !== 'select') ||
-      c.name === 'first' ||
-      c.name === 'forUpdate' ||
-      c.name === 'transacting',
-  );
-  if (!shaped && !(imported && knexCalls.length > 0)) return null;
-  if (
-    !knexCalls.every(
-      (c) =>
-        VERBS[c.name] !== undefined ||
-        WHERE_METHODS.has(c.name) ||
-        NEUTRAL.has(c.name) ||
-        c.name.startsWith('where') ||
-        c.name.startsWith('orWhere') ||
-        c.name.startsWith('andWhere'),
-    )
-  )
-    return null;
   if (isSubquery(node, ctx)) return null;
   // drizzle's `db.select().from(users).where(eq(users.id, id))`: a condition built by a call is not knex's.
   if (
@@ -578,15 +558,41 @@ const FIXES: LibraryFixes = {
  * `knex.table('t')` / `knex.from('t')` / `knex.select(...).from('t')` / `knex.insert(...).into('t')`,
  * Objection's `Person.query(trx?)`.
  */
+/**
+ * The calls after the table are knex's: all of them knex methods, and (without an import of knex) a
+ * condition or a write among them.
+ */
+function knexShaped(rest: readonly ChainCall[], imported: boolean): boolean {
+  const shaped = rest.some(
+    (c) =>
+      WHERE_METHODS.has(c.name) ||
+      (VERBS[c.name] !== undefined && VERBS[c.name] !== 'select') ||
+      c.name === 'first' ||
+      c.name === 'forUpdate' ||
+      c.name === 'transacting',
+  );
+  if (!shaped && !(imported && rest.length > 0)) return false;
+  return rest.every(
+    (c) =>
+      VERBS[c.name] !== undefined ||
+      WHERE_METHODS.has(c.name) ||
+      NEUTRAL.has(c.name) ||
+      c.name.startsWith('where') ||
+      c.name.startsWith('orWhere') ||
+      c.name.startsWith('andWhere'),
+  );
+}
+
 function tableCall(
   root: TSESTree.Expression,
   calls: ChainCall[],
   ctx: ExtractContext,
+  fits: (rest: ChainCall[]) => boolean,
 ): { table: string | null; connection: TSESTree.Expression; display: TSESTree.Node; rest: ChainCall[]; kind?: ConnectionKind } | null {
   const rootInner = unwrap(root);
   if (rootInner.type === 'CallExpression') {
     const callee = unwrap(rootInner.callee);
-    if (callee.type !== 'Identifier' || NOT_KNEX.has(callee.name) || rootInner.arguments.length !== 1) return null;
+    if (callee.type !== 'Identifier' || NOT_KNEX.has(callee.name) || rootInner.arguments.length !== 1 || !fits(calls)) return null;
     // `db('t')`, `trx('t')`, `knex('t')`, or any instance the file creates or types as one. The table
     // first: the connection's kind may be looked for in another module (`moment(date).format()` is no knex).
     const table = tableName(rootInner.arguments[0]!, ctx);
@@ -600,11 +606,14 @@ function tableCall(
   if (base.type === 'Identifier' && NOT_KNEX.has(base.name)) return null;
   // `this.db(TABLE)`: a knex instance reached through a member, called with its table.
   if (INSTANCE_NAMES.test(head.name) && head.call.arguments.length === 1) {
+    if (!fits(calls.slice(1))) return null;
     const table = tableName(head.call.arguments[0]!, ctx);
     return table === null ? null : { table, connection: callee, display: callee, rest: calls.slice(1) };
   }
   // `knex.table('t')`, `knex.from('t')`, `knex.select('a').from('t')`, `knex.insert(row).into('t')`.
   if (['table', 'from', 'into', 'select', 'insert', 'update', 'del', 'first', 'queryBuilder'].includes(head.name)) {
+    const rest = head.name === 'table' || head.name === 'from' ? calls.slice(1) : calls;
+    if (!fits(rest)) return null;
     const named = calls.find((c) => c.name === 'table' || c.name === 'from' || c.name === 'into');
     const table = named?.call.arguments[0] ? tableName(named.call.arguments[0], ctx) : null;
     if (table === null || !(INSTANCE_NAMES.test(tailName(base) ?? '') || ctx.connectionKind(base as TSESTree.Expression) !== 'unknown'))
@@ -613,7 +622,7 @@ function tableCall(
       table,
       connection: base as TSESTree.Expression,
       display: base,
-      rest: head.name === 'table' || head.name === 'from' ? calls.slice(1) : calls,
+      rest,
     };
   }
   // Objection: `Person.query()` / `Person.query(trx)` / `this.$query()`: the model's table.
@@ -623,6 +632,7 @@ function tableCall(
     (base.type === 'Identifier' || base.type === 'MemberExpression') &&
     /^[A-Z]|models?\./.test(expressionPath(base) ?? '')
   ) {
+    if (!fits(calls.slice(1))) return null;
     const argument = head.call.arguments[0];
     const table = modelTable(base, ctx);
     if (table === null) return null;
