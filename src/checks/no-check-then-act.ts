@@ -1919,10 +1919,13 @@ function uniqueColumnSet(read: Step, write: Step, table: string, resolver: Check
  * A uniqueness check asks whether a row holding the value exists: it counts them (`COUNT(*)`, a model's
  * `count`), probes with EXISTS, tests whether a row came back (`if (existing) throw`), or whose row it
  * is (`if (existing && existing.id !== user.id) throw`: only the row's key is read, so the caller's own
- * row may keep its value). A test of what is in the rows read (a balance summed from a card's
+ * row may keep its value), or a called function answers it without handing the row back (`validateDomain(slug)`,
+ * then `if (valid.error) throw`). A test of what is in the rows read (a balance summed from a card's
  * transactions) checks something else.
  */
 function asksWhetherTaken(read: Step, test: TSESTree.Node): boolean {
+  // A helper's own verdict on whether its read found a row (`validateDomain(name)`, then `if (valid.error)`).
+  if (read.site.derived?.answersPresence === true) return true;
   if (/\bcount\b|^\s*select\s+(?:not\s+)?exists\b/i.test(read.facts.text)) return true;
   return !read.result.valueTests.some((t) => t.node === test && !readsOnlyKeys(t.columns));
 }

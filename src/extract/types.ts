@@ -83,6 +83,12 @@ export interface QuerySite {
      */
     recheckedColumns?: readonly string[];
     /**
+     * The called function hands back none of the row, only its own answer to whether a row was found
+     * (`return !!row`, `if (exists) return { error: 'taken' }`): a caller's test of what it returns asks
+     * that, whatever property it reads (`valid.error`).
+     */
+    answersPresence?: boolean;
+    /**
      * A read the called function throws on when it finds no row (`if (!row) throw new NotFound()`, or
      * `if (!row && throwIfMissing) throw` with the call setting the flag): the caller runs on only with the row.
      */

@@ -629,6 +629,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           // What callers pass in an options object is not followed for caller-owned state (src/flow/callers.ts).
           connectionParam: s.connectionProperty === null ? s.connectionParam : null,
           ...(s.tested && s.recheckedColumns !== null ? { recheckedColumns: s.recheckedColumns } : {}),
+          ...(s.tested && !s.returned && s.recheckedColumns?.length === 0 ? { answersPresence: true } : {}),
           ...(throwsWhenMissing ? { throwsWhenMissing: true } : {}),
           ...(s.connectionParam === null ? { ownConnection: true } : {}),
           ...rowKeyArguments(node, s.rowKeyOrigins),

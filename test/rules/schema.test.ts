@@ -188,6 +188,29 @@ export async function rename(me: { id: string }, ${column}: string) {
 }
 `;
 
+/**
+ * A uniqueness check made by helpers: one answers whether a partner holds the value (`return !!found`), the
+ * next turns that into a verdict (`{ error: 'taken' }`), and the caller tests the verdict before the UPDATE.
+ */
+const claimNameByHelper = (column: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+async function taken(value: string) {
+  const found = await prisma.partner.findFirst({ where: { ${column}: value }, select: { id: true } });
+  return !!found;
+}
+async function validate(value: string): Promise<{ error: string | null }> {
+  if (value.length < 3) return { error: 'too short' };
+  if (await taken(value)) return { error: 'taken' };
+  return { error: null };
+}
+export async function rename(me: { id: string }, value: string, changed: boolean) {
+  const valid = await validate(value);
+  if (valid.error) throw new Error(valid.error);
+  await prisma.partner.update({ where: { id: me.id }, data: { ...(changed && { ${column}: value }) } });
+}
+`;
+
 /** An owner set unless already set to the same user, with a membership row the promotion adds (the table says under which key). */
 const promote = (table: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -389,6 +412,11 @@ export async function rename(pool: Pool, id: number, email: string) {
 }
 `,
       settings: sqlSchema,
+    },
+    {
+      name: "a helper's verdict on whether a row holds the value (`valid.error`), then the value set: the @unique key refuses the second taker",
+      code: claimNameByHelper('username'),
+      settings: voteSchema,
     },
     {
       name: "a value tested to belong to another row (its id compared to the caller's) and set by an UPDATE: the @unique key refuses the second taker",
@@ -602,6 +630,12 @@ export async function invite(email: string, username: string) {
       code: claimName('nickname'),
       settings: voteSchema,
       errors: [{ messageId: 'checkThenSetUnique', line: 5, column: 26 }],
+    },
+    {
+      name: "a helper's verdict on whether a row holds the value, then the value set, on a column no key makes unique",
+      code: claimNameByHelper('nickname'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenSetUnique', line: 14, column: 23 }],
     },
     {
       name: 'a count by part of a key is a limit, which the key does not enforce',
