@@ -35,7 +35,7 @@ export function resultUse(
   // Where each variable starts to carry the value: its declaration, or the first assignment found.
   const carrying = new Map<VariableLike, Carrying>();
   const bind = (pattern: TSESTree.Node, path: Path, assignment: TSESTree.AssignmentExpression | null = null): void => {
-    for (const [id, columns] of patternBindings(pattern, path.columns, path.holders)) {
+    for (const [id, columns] of patternBindings(pattern, path.columns, path.holders, path.answers)) {
       const variable = resolver.variable(id);
       if (!variable) continue;
       const earlier = carrying.get(variable);
@@ -516,6 +516,7 @@ function patternBindings(
   pattern: TSESTree.Node,
   columns: readonly string[],
   holders?: ReadonlySet<string>,
+  answers?: ReadonlySet<string>,
 ): [TSESTree.Identifier, readonly string[]][] {
   switch (pattern.type) {
     case 'Identifier':
@@ -524,6 +525,9 @@ function patternBindings(
       return pattern.properties.flatMap((p) => {
         if (p.type === 'RestElement') return patternBindings(p.argument, columns);
         const key = p.key.type === 'Identifier' && !p.computed ? p.key.name : null;
+        // `const { customer, created } = await getOrCreate(...)`: a constant the called function answers
+        // with, as `resolved.created` is, holds no value of the row.
+        if (key !== null && columns.length === 0 && answers?.has(key) === true) return [];
         const held = key !== null && columns.length === 0 && holders?.has(key) === true;
         const next = key !== null && !held && !CONTAINER_PROPERTIES.has(key) ? [...columns, key] : columns;
         return patternBindings(p.value, next);

@@ -32,6 +32,12 @@ ruleTester.run('no-check-then-act: a constant the called function answers with',
       name: 'every return sets the tested property to a constant: no column of the row is tested',
       code: visibility(`{ status: 'visible', schedule: rest }`),
     },
+    {
+      name: 'the constant destructured from the answer (`const { status } = ...`) reads no column either',
+      code: visibility(`{ status: 'visible', schedule: rest }`)
+        .replace('const found = await visibility(id, env);', 'const { status } = await visibility(id, env);')
+        .replace("if (found.status !== 'visible')", "if (status !== 'visible')"),
+    },
   ],
   invalid: [
     {
@@ -45,6 +51,13 @@ ruleTester.run('no-check-then-act: a constant the called function answers with',
         "if (found.status !== 'visible') return 404;",
         "if (found.status !== 'visible' || found.schedule.status !== 'ACTIVE') return 404;",
       ),
+      errors: [{ messageId: 'checkThenActModel', line: 12 }],
+    },
+    {
+      name: 'destructured beside the constant, the row it holds is tested',
+      code: visibility(`{ status: 'visible', schedule: rest }`)
+        .replace('const found = await visibility(id, env);', 'const { status, schedule } = await visibility(id, env);')
+        .replace("if (found.status !== 'visible')", "if (status !== 'visible' || schedule.status !== 'ACTIVE')"),
       errors: [{ messageId: 'checkThenActModel', line: 12 }],
     },
   ],
