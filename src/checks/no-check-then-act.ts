@@ -162,6 +162,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (claimedByMovingKey(unit, read, write, test, schema, resolver)) continue;
         if (recheckedUnderLock(unit, read, write, table, schema, resolver) || claimedUnderLock(unit, read, write, test, table, schema))
           continue;
+        // The rows written are picked again under a row lock, by the condition tested: see `pickedUnderLock`.
+        if (pickedUnderLock(unit, read, write, test, table, schema, resolver)) continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
           isSetOnce(unit, read, write, test) ||
@@ -507,6 +509,51 @@ function recheckedUnderLock(unit: Unit, read: Step, write: Step, table: string, 
       sameLookup(read, again) &&
       protects(readProtection(again, write, false, schema), unit, again, write, table, resolver) &&
       again.result.tests.some((t) => seesResult(again, t) && controls(t, write.site.node)),
+  );
+}
+
+/**
+ * The write is aimed, by a key that names one row each (`id`, or a column the schema declares unique:
+ * `where: { publicId: toDelete.map((r) => r.publicId) }`), at rows a later read of the same table found
+ * under a row lock that protects the write (`findAll({ where: { CollectiveId, type: 'CONTRIBUTION' },
+ * lock: t.LOCK.UPDATE, transaction: t })`), and that read's WHERE asks again every column the earlier
+ * test read (`if (existingRule.type !== 'CONTRIBUTION') throw`). Whatever the first read saw, the rows
+ * the write changes were found in the tested state while locked: a concurrent change of that state
+ * either commits before the locked read, which then leaves its row out, or waits for this transaction.
+ * A locked read that does not ask the tested columns again, or a write whose rows do not come from it,
+ * stays reported.
+ */
+function pickedUnderLock(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  test: TSESTree.Node,
+  table: string,
+  schema: Schema,
+  resolver: CheckInput['resolver'],
+): boolean {
+  const kind = kindOn(write, table);
+  if ((kind !== 'update' && kind !== 'delete') || write.facts.tablesWritten[0] !== table) return false;
+  const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
+  if (tested == null || tested.length === 0) return false;
+  const where = write.facts.where;
+  if (where.length === 0 || !where.every((p) => p.column !== null && (p.operator === '=' || p.operator === 'in') && isKeyColumn(p.column)))
+    return false;
+  const namesOneRow = (column: string): boolean => isRowKey(column, table) || coveringKey(schema, table, [columnName(column)]) !== null;
+  return unit.steps.some(
+    (picked) =>
+      picked !== read &&
+      picked.index > read.index &&
+      picked.index < write.index &&
+      isRead(picked) &&
+      picked.facts.lock !== null &&
+      picked.facts.tablesRead.includes(table) &&
+      protects(readProtection(picked, write, false, schema), unit, picked, write, table, resolver) &&
+      tested.every((c) => picked.facts.where.some((p) => p.column !== null && columnName(p.column) === columnName(c))) &&
+      where.some(
+        (p) =>
+          namesOneRow(p.column!) && p.params.length > 0 && p.params.every((n) => dependsOn(paramOf(write, n), picked.result, resolver)),
+      ),
   );
 }
 
