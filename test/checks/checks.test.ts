@@ -171,6 +171,19 @@ describe('checks', () => {
     expect(rules('DELETE FROM insights WHERE document_id >= $1 AND document_id <= $2 AND deletedAt IS NULL')).toEqual([]);
   });
 
+  it('a write aimed at rows a later locked read picked by the tested column again is no check-then-act', () => {
+    const replace = (pickedBy: string) =>
+      findings(
+        inTransaction(`
+      const { rows } = await client.query('SELECT type FROM rules WHERE id = $1', [id]);
+      if (rows[0].type !== 'contribution') throw new Error('not a contribution rule');
+      const picked = await client.query("SELECT id FROM rules WHERE account_id = $1 AND ${pickedBy} FOR UPDATE", [amount]);
+      await client.query('DELETE FROM rules WHERE id = $1', [picked.rows[0].id]);`),
+      ).filter((f) => f.rule === 'no-check-then-act');
+    expect(replace("type = 'contribution'")).toEqual([]);
+    expect(replace("name = 'x'").map((f) => f.line)).toEqual([9]);
+  });
+
   it('every message formats without leftover placeholders', () => {
     const code = inTransaction(`
       const { rows } = await client.query('SELECT stock FROM products WHERE id = $1', [id]);
