@@ -1,6 +1,6 @@
 /** What several checks ask of a step: is it a protected read, is its count checked, does a test guard a write. */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, inExclusiveBranches, isFunction, propertyName, walk } from '../extract/ast.js';
+import { contains, inExclusiveBranches, isFunction, leavesBefore, propertyName, walk } from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
@@ -193,9 +193,18 @@ export function auditsOnly(step: Step): boolean {
   return step.facts.kind === 'insert' && step.facts.tablesWritten.length > 0 && step.facts.tablesWritten.every((t) => /audit/i.test(t));
 }
 
-/** The writes that can run after the step in one run of the unit (not those of an exclusive branch). */
+/**
+ * The writes that can run after the step in one run of the unit: not those of an exclusive branch, nor
+ * those a `return` or `throw` after the step leaves behind (`await refund(); return;`, then more writes).
+ */
 export function laterWrites(unit: Unit, after: Step): Step[] {
-  return unit.steps.filter((s) => s.index > after.index && isWrite(s.facts) && !inExclusiveBranches(after.site.node, s.site.node));
+  return unit.steps.filter(
+    (s) =>
+      s.index > after.index &&
+      isWrite(s.facts) &&
+      !inExclusiveBranches(after.site.node, s.site.node) &&
+      !leavesBefore(after.site.node, s.site.node),
+  );
 }
 
 export function sharedTable(read: Step, write: Step): string | null {

@@ -236,6 +236,75 @@ function returnsFirst(statement: TSESTree.Node, later: TSESTree.Node, a: TSESTre
   return !jumps;
 }
 
+/**
+ * Every run that reaches `a` leaves the function before it gets to `b`, a later node of the same function:
+ * a `return` or `throw` follows `a` in a block around it before anything holding `b` (`await fail(); return;`,
+ * then more code), and nothing sends the run back to `b` on the way out: no `finally` holding `b`, no
+ * `catch` holding or preceding `b` that a throw between `a` and the exit could enter (only `a` itself
+ * runs between them when the exit is a plain `return` right after `a`'s statement), and no `break` or
+ * `continue` before the exit.
+ */
+export function leavesBefore(a: TSESTree.Node, b: TSESTree.Node): boolean {
+  if (b.range[0] < a.range[1]) return false;
+  // A `return` in a callback leaves only the callback: what follows the call that runs it goes on.
+  let fn: TSESTree.Node | undefined = a.parent;
+  while (fn && !isFunction(fn)) fn = fn.parent;
+  if (fn && !contains(fn, b)) return false;
+  let immediate = true;
+  for (
+    let child: TSESTree.Node = a, parent: TSESTree.Node | undefined = a.parent;
+    parent && !isFunction(parent);
+    child = parent, parent = parent.parent
+  ) {
+    const body = bodyOf(parent);
+    if (body === null) {
+      if (contains(parent, b)) return false;
+      continue;
+    }
+    for (const next of body.slice(body.indexOf(child) + 1)) {
+      if (contains(next, b)) return false;
+      if (next.type === 'ReturnStatement' || next.type === 'ThrowStatement') return exitHolds(next, b, immediate && plainReturn(next));
+      if (jumps(next)) return false;
+      immediate = false;
+    }
+    if (contains(parent, b)) return false;
+  }
+  return false;
+}
+
+/** The exit leaves the function without passing `b`: see `leavesBefore`. */
+function exitHolds(exit: TSESTree.ReturnStatement | TSESTree.ThrowStatement, b: TSESTree.Node, immediate: boolean): boolean {
+  for (
+    let child: TSESTree.Node = exit, parent: TSESTree.Node | undefined = exit.parent;
+    parent && !isFunction(parent);
+    child = parent, parent = parent.parent
+  ) {
+    if (parent.type !== 'TryStatement') continue;
+    if (parent.finalizer && child !== parent.finalizer && contains(parent.finalizer, b)) return false;
+    // A throw in the `try` goes to its `catch`, and on after the statement.
+    if (child === parent.block && parent.handler && (exit.type === 'ThrowStatement' || !immediate)) return false;
+  }
+  return true;
+}
+
+/** `return;`, `return value`: nothing in it can throw. */
+function plainReturn(node: TSESTree.Node): boolean {
+  if (node.type !== 'ReturnStatement') return false;
+  const argument = node.argument;
+  return argument === null || argument.type === 'Identifier' || argument.type === 'Literal';
+}
+
+/** A `break` or `continue` in the statement (not in a function nested in it) that may leave for elsewhere. */
+function jumps(statement: TSESTree.Node): boolean {
+  let found = false;
+  walk(statement, (node) => {
+    if (found || (node !== statement && isFunction(node))) return false;
+    found = node.type === 'BreakStatement' || node.type === 'ContinueStatement';
+    return !found;
+  });
+  return found;
+}
+
 function bodyOf(node: TSESTree.Node): readonly TSESTree.Node[] | null {
   if (node.type === 'BlockStatement' || node.type === 'Program' || node.type === 'StaticBlock') return node.body;
   if (node.type === 'SwitchCase') return node.consequent;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
-import { inExclusiveBranches } from '../../src/extract/ast.js';
+import { inExclusiveBranches, leavesBefore } from '../../src/extract/ast.js';
 
 /** The calls `read()` and `write()` of the code, in a tree with parents set. */
 function calls(code: string): { read: TSESTree.Node; write: TSESTree.Node } {
@@ -84,5 +84,46 @@ describe('inExclusiveBranches', () => {
   it('not across functions: a callback defined in one branch may run later', () => {
     const { read, write } = calls(`function f(i) { if (i) { later(() => read()); } else { write(); } }`);
     expect(inExclusiveBranches(read, write)).toBe(false);
+  });
+});
+
+describe('leavesBefore', () => {
+  it('a return right after the first call, before the second', () => {
+    const { read, write } = calls(`async function f(x) { if (x) { await read(); return; } await write(); }`);
+    expect(leavesBefore(read, write)).toBe(true);
+  });
+  it('a return right after the call in a try: its catch is entered only by a throw of the call itself', () => {
+    const { read, write } = calls(`async function f(x) { try { if (x) { await read(); return; } } catch (e) { await write(); } }`);
+    expect(leavesBefore(read, write)).toBe(true);
+  });
+  it('an inner catch that returns after the call, before the next statements and the outer catch', () => {
+    const { read, write } = calls(
+      `async function f(x) { try { if (x) { try { x = 1; } catch (e) { await read(); return; } } await write(); } catch (e) { await write(); } }`,
+    );
+    expect(leavesBefore(read, write)).toBe(true);
+  });
+  it('not when the statements between the call and the return may throw into a catch that writes', () => {
+    const { read, write } = calls(`async function f(x) { try { await read(); x.go(); return; } catch (e) { await write(); } }`);
+    expect(leavesBefore(read, write)).toBe(false);
+  });
+  it('not a throw inside a try: its catch runs next', () => {
+    const { read, write } = calls(`async function f(x) { try { await read(); throw new Error('x'); } catch (e) { await write(); } }`);
+    expect(leavesBefore(read, write)).toBe(false);
+  });
+  it('not a finally that writes', () => {
+    const { read, write } = calls(`async function f(x) { try { await read(); return; } finally { await write(); } }`);
+    expect(leavesBefore(read, write)).toBe(false);
+  });
+  it('not when no exit follows the call', () => {
+    const { read, write } = calls(`async function f(x) { if (x) { await read(); } await write(); }`);
+    expect(leavesBefore(read, write)).toBe(false);
+  });
+  it('not a continue before the return', () => {
+    const { read, write } = calls(`async function f(xs) { for (const x of xs) { await read(); if (x) continue; return; } await write(); }`);
+    expect(leavesBefore(read, write)).toBe(false);
+  });
+  it('not a return of a callback: the code after the call that runs it goes on', () => {
+    const { read, write } = calls(`async function f(t) { await t(async () => { await read(); return; }); await write(); }`);
+    expect(leavesBefore(read, write)).toBe(false);
   });
 });

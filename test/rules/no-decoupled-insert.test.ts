@@ -297,6 +297,35 @@ export async function verify(email: string) {
 `,
     },
     {
+      name: 'a refund helper on paths that each return: the later refunds never run after it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function generate(): Promise<string | null>;
+declare function publish(text: string): void;
+
+export async function generateDraft(workspaceId: string) {
+  const refund = async () => {
+    await pool.query('UPDATE workspaces SET ai_usage = ai_usage - 1 WHERE id = $1 AND ai_usage > 0', [workspaceId]);
+  };
+  try {
+    const text = await generate();
+    if (!text) {
+      await refund();
+      return;
+    }
+    if (text.length > 1000) {
+      await refund();
+      return;
+    }
+    publish(text);
+  } catch (error) {
+    await refund();
+  }
+}
+`,
+    },
+    {
       name: 'a guarded UPDATE with no write after it',
       code: `
 import { Pool } from 'pg';
@@ -635,6 +664,43 @@ export async function cancelHold(holdId: number, seatId: number) {
             nextLine: '10',
             ...pgAdvice,
             couple: pgCouple('DELETE'),
+          },
+        },
+      ],
+    },
+    {
+      name: 'a guarded refund followed by a throw into a catch that writes again: the catch runs after it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function generate(): Promise<string | null>;
+
+export async function generateDraft(workspaceId: string) {
+  try {
+    const text = await generate();
+    if (!text) {
+      await pool.query('UPDATE workspaces SET ai_usage = ai_usage - 1 WHERE id = $1 AND ai_usage > 0', [workspaceId]);
+      throw new Error('empty');
+    }
+  } catch (error) {
+    await pool.query('INSERT INTO failures (workspace_id) VALUES ($1)', [workspaceId]);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'decoupledWrite',
+          line: 10,
+          column: 13,
+          data: {
+            kind: 'UPDATE',
+            table: 'workspaces',
+            line: '10',
+            guard: 'ai_usage > 0',
+            nextKind: 'INSERT of `failures`',
+            nextLine: '14',
+            ...pgAdvice,
+            couple: pgCouple('UPDATE'),
           },
         },
       ],
