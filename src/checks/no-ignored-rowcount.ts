@@ -23,7 +23,7 @@ export type MessageId = keyof typeof messages;
 
 export const description = 'Require checking the affected-row count of a guarded UPDATE or DELETE';
 
-export function noIgnoredRowcount({ units, options, schema }: CheckInput): Finding<'no-ignored-rowcount'>[] {
+export function noIgnoredRowcount({ units, options, schema, resolver }: CheckInput): Finding<'no-ignored-rowcount'>[] {
   const findings: Finding<'no-ignored-rowcount'>[] = [];
   for (const unit of units) {
     for (const step of unit.steps) {
@@ -32,9 +32,9 @@ export function noIgnoredRowcount({ units, options, schema }: CheckInput): Findi
       if (guard.length === 0 || countChecked(step)) continue;
       // A later write makes it no-decoupled-insert's finding.
       if (laterWrites(unit, step).length > 0) continue;
-      // A touch, a soft delete, a mark-as-read: the same constant whoever wins, and nothing reported
-      // but the row as read back.
-      if (isHarmlessWrite(unit, step, { reread: true })) continue;
+      // A touch, a soft delete, a mark-as-read, a set-once of what the row itself determines: the same
+      // value whoever wins, and nothing reported but the row as read back.
+      if (isHarmlessWrite(unit, step, { reread: true, resolver })) continue;
       // Done already was answered as done now (`if (session.closedAt) return ok('Already closed')`): the
       // loser of the race is told what is true, and a constant on the guarded column claims nothing.
       if (doneAnsweredAlike(unit, step, guardColumns(guard))) continue;

@@ -5,6 +5,7 @@ import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
+import { determinedByRead } from '../flow/provenance.js';
 import type { Resolver } from '../extract/scope.js';
 import { coveringKey, declaresKeys, tableDatabase, type Schema } from '../schema/index.js';
 import type { CheckOptions, Finding, MessageIds, RelatedLocation, RuleId, Suggestion } from './types.js';
@@ -553,13 +554,48 @@ export function reportsAfter(unit: Unit, step: Step): boolean {
  * boolean flag: only a name would tell mark-as-read from a claim), or a later write or answer keeps it
  * a claim.
  */
-export function isHarmlessWrite(unit: Unit, step: Step, { reread = false }: { reread?: boolean } = {}): boolean {
+export function isHarmlessWrite(
+  unit: Unit,
+  step: Step,
+  { reread = false, resolver }: { reread?: boolean; resolver?: Resolver } = {},
+): boolean {
   const { facts } = step;
-  if (facts.kind !== 'update' || facts.set.length === 0 || !facts.set.every((a) => a.constant)) return false;
+  if (facts.kind !== 'update' || facts.set.length === 0) return false;
+  if (!facts.set.every((a) => a.constant) && !(resolver && setFromRowRead(unit, step, resolver))) return false;
   const assigned = new Set(facts.set.map((a) => a.column));
   const onAssigned = facts.where.filter((p) => p.column !== null && assigned.has(p.column));
   if (!onAssigned.every((p) => p.operator === 'is null' || CLOCK_RANGE.has(p.operator))) return false;
   return !reportsAfter(unit, step) || (reread && rereadsWritten(unit, step));
+}
+
+/**
+ * Every SET item is a constant or a value computed from what an earlier read of the same row returned,
+ * with nothing of the request in it (see `determinedByRead`): `schedulePhase = phaseOf(secret,
+ * instance.environmentId)` after `findFirst({ where: { id } })`. Two requests that read the row write the
+ * same value, like a constant: the loser of a set-once stores nothing new.
+ */
+function setFromRowRead(unit: Unit, step: Step, resolver: Resolver): boolean {
+  const { facts, site } = step;
+  const table = facts.tablesWritten[0];
+  const keys = facts.where.filter((p) => p.role === 'key' && p.operator === '=' && p.column !== null);
+  if (table === undefined || keys.length === 0) return false;
+  const param = (n: number): TSESTree.Node | null => site.sql.params[n - 1] ?? null;
+  return unit.steps.some(
+    (read) =>
+      read.index < step.index &&
+      isRead(read) &&
+      read.facts.tablesRead.includes(table) &&
+      keys.every(
+        (k) =>
+          k.params.some((n) => dependsOn(param(n), read.result, resolver)) ||
+          read.facts.where.some((p) => p.operator === '=' && p.column !== null && columnName(p.column) === columnName(k.column!)),
+      ) &&
+      facts.set.every(
+        (a) =>
+          a.constant ||
+          (a.shape === 'value' && a.params.length > 0 && a.params.every((n) => determinedByRead(param(n), read.result, resolver))),
+      ),
+  );
 }
 
 /**

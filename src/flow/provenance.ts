@@ -282,3 +282,71 @@ function declaredKind(variable: VariableLike): JsValueKind {
       return 'unknown';
   }
 }
+
+/**
+ * The value is the one any request would compute for the row `use`'s read returned: made of what the read
+ * returned (`instance.environmentId`), literals, the object's own configuration (`this.options.secret`)
+ * and calls of those (`phaseOf({ secret: this.options.secret, id: instance.id })`), through locals that
+ * hold nothing else, and it takes something from the read. A parameter of the function, an import, the
+ * clock, a fresh id or anything fetched elsewhere makes it this request's own.
+ */
+export function determinedByRead(expression: TSESTree.Node | null, use: ResultUse, resolver: Resolver): boolean {
+  if (!expression || !dependsOn(expression, use, resolver)) return false;
+  const seen = new Set<VariableLike>();
+  const visit = (node: TSESTree.Node, depth: number): boolean => {
+    if (depth > 12) return false;
+    switch (node.type) {
+      case 'Literal':
+        return true;
+      case 'Identifier': {
+        if (node.name === 'undefined') return true;
+        const variable = resolver.variable(node);
+        if (!variable) return false;
+        // The row, or a column of it, as read; a local computed from it is looked into like any other.
+        const path = use.paths.get(variable);
+        if (use.variables.has(variable) && path !== undefined && !path.opaque && !path.fetched) return true;
+        if (seen.has(variable)) return true;
+        seen.add(variable);
+        const values = assignedValues(variable);
+        return values !== null && values.length > 0 && values.every((v) => visit(v, depth + 1));
+      }
+      case 'ThisExpression':
+        return true;
+      case 'MemberExpression':
+        return visit(node.object, depth + 1) && (!node.computed || visit(node.property, depth + 1));
+      case 'ChainExpression':
+        return visit(node.expression, depth + 1);
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+        return visit(node.expression, depth + 1);
+      case 'TemplateLiteral':
+        return node.expressions.every((e) => visit(e, depth + 1));
+      case 'UnaryExpression':
+        return node.operator !== 'delete' && visit(node.argument, depth + 1);
+      case 'BinaryExpression':
+      case 'LogicalExpression':
+        return visit(node.left, depth + 1) && visit(node.right, depth + 1);
+      case 'ConditionalExpression':
+        return visit(node.test, depth + 1) && visit(node.consequent, depth + 1) && visit(node.alternate, depth + 1);
+      case 'ObjectExpression':
+        return node.properties.every((p) => p.type === 'Property' && (!p.computed || visit(p.key, depth + 1)) && visit(p.value, depth + 1));
+      case 'ArrayExpression':
+        return node.elements.every((e) => e !== null && e.type !== 'SpreadElement' && visit(e, depth + 1));
+      case 'CallExpression': {
+        // A function of the row's values (a hash, a format): the same for every caller. One given nothing
+        // from the read (`randomUUID()`, `Date.now()`) makes something new.
+        const callee = node.callee;
+        if (callee.type === 'MemberExpression' && !visit(callee.object, depth + 1)) return false;
+        if (callee.type !== 'Identifier' && callee.type !== 'MemberExpression') return false;
+        return (
+          node.arguments.some((a) => dependsOn(a, use, resolver)) &&
+          node.arguments.every((a) => a.type !== 'SpreadElement' && visit(a, depth + 1))
+        );
+      }
+      default:
+        return false;
+    }
+  };
+  return visit(expression, 0);
+}

@@ -47,6 +47,29 @@ export async function markRead(notificationId: number, userId: number) {
 }
 `,
     },
+    {
+      name: 'a set-once of a value computed from the row as read, with nothing of the request in it',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function phaseOf(input: { secret: string; environment: string; key: string }): number;
+
+export class Scheduler {
+  constructor(private readonly options: { secret: string }) {}
+
+  async register(instanceId: string) {
+    const { rows } = await pool.query('SELECT id, phase, environment_id, dedup_key FROM schedule_instances WHERE id = $1', [instanceId]);
+    const instance = rows[0];
+    if (!instance) return;
+    const phase = instance.phase ?? phaseOf({ secret: this.options.secret, environment: instance.environment_id, key: instance.dedup_key });
+    if (instance.phase === null) {
+      await pool.query('UPDATE schedule_instances SET phase = $1 WHERE id = $2 AND phase IS NULL', [phase, instance.id]);
+    }
+    console.log('registered at phase %d', phase);
+  }
+}
+`,
+    },
     // The count reaches code that acts on it.
     {
       name: 'the claim seed fixed: rowCount tested before answering',
@@ -302,6 +325,29 @@ export async function acceptInvite(code: string) {
           line: 6,
           column: 9,
           data: { kind: 'UPDATE', table: 'invites', guard: 'used = false', ...pgAdvice },
+        },
+      ],
+    },
+    {
+      name: 'a set-once of a value the caller passes in stays a claim, even beside the row as read',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+declare function phaseOf(input: { worker: string; environment: string }): number;
+
+export async function register(instanceId: string, worker: string) {
+  const { rows } = await pool.query('SELECT id, phase, environment_id FROM schedule_instances WHERE id = $1', [instanceId]);
+  const instance = rows[0];
+  const phase = phaseOf({ worker, environment: instance.environment_id });
+  await pool.query('UPDATE schedule_instances SET phase = $1 WHERE id = $2 AND phase IS NULL', [phase, instance.id]);
+}
+`,
+      errors: [
+        {
+          messageId: 'ignoredRowCount',
+          line: 10,
+          column: 9,
+          data: { kind: 'UPDATE', table: 'schedule_instances', guard: 'phase IS NULL', ...pgAdvice },
         },
       ],
     },
