@@ -15,7 +15,7 @@ import type { Resolver, ScopeManagerLike } from './extract/scope.js';
 import type { ExtractContext, QuerySite, TransactionScope } from './extract/types.js';
 import { unwrap } from './extract/ast.js';
 import { declaredHelperScopes, deriveSites, isolatedCallbackScopes, summarize, type FunctionSummary } from './flow/summaries.js';
-import { callerVerdict, callInventory, functionKey, type CallerOracle, type CallInventory } from './flow/callers.js';
+import { callerVerdict, callInventory, functionKey, indifferentCallers, type CallerOracle, type CallInventory } from './flow/callers.js';
 import { functionName } from './extract/ast.js';
 import {
   calleeSummary,
@@ -28,8 +28,9 @@ import {
 } from './project/index.js';
 import { resolve as resolvePath } from 'node:path';
 import { importsDatabaseCode } from './project/prescan.js';
-import { buildUnits, type Unit } from './flow/index.js';
-import type { SqlAnalysis } from './sql/facts.js';
+import { buildUnits, type Step, type Unit } from './flow/index.js';
+import { guardsOf, type SqlAnalysis } from './sql/facts.js';
+import { reportsAfter } from './flow/answers.js';
 import { mightContainSql } from './sql/detect.js';
 import { importsClientLibrary, mightContainDatabaseCode } from './extract/prescan.js';
 import { analyzeSql } from './sql/index.js';
@@ -161,6 +162,21 @@ export function buildModel(
       });
     units = buildUnits(combined, analyzeSite, oracle);
   }
+  // A function whose guarded write's count nobody reads: do its callers care what it did?
+  if (options.callers === true && project !== null) {
+    const ownFile = project.file;
+    let own: CallInventory | null = null;
+    const built = units;
+    for (const unit of units) {
+      if (unit.node.type === 'Program' || !unit.steps.some((step) => uncheckedGuardedWrite(unit, step))) continue;
+      const name = functionName(unit.node);
+      unit.indifferentCallers = indifferentCallers({ key: functionKey(ownFile, unit.node.loc.start.line, name), name }, (callee) => {
+        const others = project.callers(callee);
+        if (others === null) return null;
+        return [{ file: ownFile, inventory: (own ??= callInventory(program, built, extraction.resolver, ownFile)) }, ...others];
+      });
+    }
+  }
   // The context stays even with no statement: a module that only creates the pool still exports it.
   let model: Model = { ...EMPTY, unresolved: extraction.unresolved, context: extraction.context };
   if (units.length > 0) {
@@ -187,6 +203,23 @@ export function buildModel(
   if (!built) models.set(program, (built = new Map()));
   built.set(variant, model);
   return model;
+}
+
+/**
+ * A guarded UPDATE or DELETE the function runs on its own, whose count it neither tests, returns nor
+ * hands on, after which it answers nothing: what it did is for its callers to care about.
+ */
+function uncheckedGuardedWrite(unit: Unit, step: Step): boolean {
+  const { facts, result } = step;
+  return (
+    !step.site.derived &&
+    (facts.kind === 'update' || facts.kind === 'delete') &&
+    guardsOf(facts.where, []).length > 0 &&
+    result.tests.length === 0 &&
+    !result.returned &&
+    !result.handedOff &&
+    !reportsAfter(unit, step)
+  );
 }
 
 function hasImports(program: TSESTree.Program): boolean {

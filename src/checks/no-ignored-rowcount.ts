@@ -5,6 +5,7 @@ import {
   guardText,
   isHarmlessWrite,
   laterWrites,
+  reportsAfter,
   upper,
   firstTable,
   type CheckInput,
@@ -35,6 +36,9 @@ export function noIgnoredRowcount({ units, options, schema, resolver }: CheckInp
       // A touch, a soft delete, a mark-as-read, a set-once of what the row itself determines: the same
       // value whoever wins, and nothing reported but the row as read back.
       if (isHarmlessWrite(unit, step, { reread: true, resolver })) continue;
+      // Every call of the function swallows its failure and goes on the same whatever it did (`await
+      // refund(id).catch(log)`, then a throw): the count has no one to tell.
+      if (unit.indifferentCallers !== null && !reportsAfter(unit, step)) continue;
       // Done already was answered as done now (`if (session.closedAt) return ok('Already closed')`): the
       // loser of the race is told what is true, and a constant on the guarded column claims nothing.
       if (doneAnsweredAlike(unit, step, guardColumns(guard))) continue;

@@ -14,10 +14,21 @@
  * cycles unknown). The project finds the modules that may call a function (src/project).
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { functionName, propertyName, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import {
+  functionName,
+  inExclusiveBranches,
+  isFunction,
+  leavesBefore,
+  propertyName,
+  unwrap,
+  walk,
+  type FunctionNode,
+} from '../extract/ast.js';
+import { isWrite } from '../sql/facts.js';
+import { reportsAfter } from './answers.js';
 import type { Resolver } from '../extract/scope.js';
 import { parameterIndex } from './summaries.js';
-import type { Unit } from './types.js';
+import type { Step, Unit } from './types.js';
 
 /** A call of a summarised function, for one connection parameter of it. */
 export interface CallRecord {
@@ -48,6 +59,8 @@ export interface CallInventory {
   callNames: Map<string, { all: number; resolved: number }>;
   /** Names handed to other code as values (`withTransaction(lockSeat)`, `{ handler: lockSeat }`): calls the analysis cannot see. */
   escapes: Set<string>;
+  /** Of `callsTo`, the calls that go on the same whatever the function did (see `indifferentCall`), by the function's key. */
+  indifferent: Map<string, number>;
 }
 
 export interface CallerVerdict {
@@ -72,6 +85,8 @@ export function callInventory(program: TSESTree.Program, units: readonly Unit[],
   // For each call and connection parameter: the state seen in the innermost unit holding the call.
   const best = new Map<string, { record: CallRecord; size: number }>();
   const callsTo = new Map<string, Set<TSESTree.Node>>();
+  // For each call: whether the caller goes on the same whatever it did, in the innermost unit holding the call.
+  const indifference = new Map<string, { target: string; size: number; indifferent: boolean }>();
   for (const unit of units) {
     const size = unit.node.range[1] - unit.node.range[0];
     for (const step of unit.steps) {
@@ -81,6 +96,10 @@ export function callInventory(program: TSESTree.Program, units: readonly Unit[],
       const reached = callsTo.get(target) ?? new Set<TSESTree.Node>();
       reached.add(step.site.node);
       callsTo.set(target, reached);
+      const call = `${step.site.node.range[0]}:${target}`;
+      const seen = indifference.get(call);
+      if (!seen || seen.size > size) indifference.set(call, { target, size, indifferent: indifferentCall(unit, step) });
+      else if (seen.size === size) seen.indifferent &&= indifferentCall(unit, step);
       if (derived.connectionParam === null || step.site.connection === null) continue;
       const id = `${step.site.node.range[0]}:${target}:${derived.connectionParam}`;
       const previous = best.get(id);
@@ -119,7 +138,9 @@ export function callInventory(program: TSESTree.Program, units: readonly Unit[],
     if (node.type === 'Property' && node.parent?.type === 'ObjectExpression' && !isExportsObject(node.parent)) escape(node.value);
     return true;
   });
-  return { calls, callsTo: new Map([...callsTo].map(([k, v]) => [k, v.size])), callNames, escapes };
+  const indifferent = new Map<string, number>();
+  for (const { target, indifferent: yes } of indifference.values()) if (yes) indifferent.set(target, (indifferent.get(target) ?? 0) + 1);
+  return { calls, callsTo: new Map([...callsTo].map(([k, v]) => [k, v.size])), callNames, escapes, indifferent };
 
   function escape(value: TSESTree.Node): void {
     const inner = unwrap(value);
@@ -195,4 +216,69 @@ export function callerVerdict(target: CallerTarget, modules: CallerModules, dept
   } finally {
     visiting.delete(id);
   }
+}
+
+/**
+ * A call whose caller goes on the same whatever the function did: it swallows the function's failure
+ * (`await refund(id).catch((e) => log(e))`, a handler that does not throw), drops its value, and
+ * answers nothing and writes nothing after it (a `throw`, a log, the end of the function). Had the
+ * function checked its count and thrown, or returned it, this caller would not have looked.
+ */
+function indifferentCall(unit: Unit, step: Step): boolean {
+  const call = step.site.node;
+  if (!swallowed(call)) return false;
+  if (reportsAfter(unit, step)) return false;
+  return !unit.steps.some(
+    (s) =>
+      s.index > step.index &&
+      s.site.node !== call &&
+      isWrite(s.facts) &&
+      !inExclusiveBranches(call, s.site.node) &&
+      !leavesBefore(call, s.site.node),
+  );
+}
+
+/** `await f().catch(handler)`, `f().catch(handler)`, `void f().catch(handler)` as a statement, the handler throwing nothing. */
+function swallowed(call: TSESTree.Node): boolean {
+  const member = call.parent;
+  if (member?.type !== 'MemberExpression' || member.object !== call || propertyName(member) !== 'catch') return false;
+  const caught = member.parent;
+  if (caught?.type !== 'CallExpression' || caught.callee !== member || caught.arguments.length !== 1) return false;
+  const handler = caught.arguments[0]!;
+  if (!isFunction(handler) || throwsIn(handler)) return false;
+  let value: TSESTree.Node = caught;
+  if (value.parent?.type === 'AwaitExpression' || (value.parent?.type === 'UnaryExpression' && value.parent.operator === 'void'))
+    value = value.parent;
+  return value.parent?.type === 'ExpressionStatement';
+}
+
+function throwsIn(fn: TSESTree.Node): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found || (node !== fn && isFunction(node))) return false;
+    found = node.type === 'ThrowStatement';
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * How many calls of the function the project makes, when every one is indifferent to what it did (see
+ * `indifferentCall`) and there is at least one; null when one is not, or when a call may be missed (a
+ * call by its name the analysis could not resolve, the function handed to other code as a value,
+ * modules not known).
+ */
+export function indifferentCallers(target: { key: string; name: string }, modules: CallerModules): number | null {
+  const candidates = modules(target.name);
+  if (candidates === null) return null;
+  let calls = 0;
+  for (const { inventory } of candidates) {
+    if (!inventory) return null;
+    const named = inventory.callNames.get(target.name);
+    if (inventory.escapes.has(target.name) || (named && named.all > named.resolved)) return null;
+    const reached = inventory.callsTo.get(target.key) ?? 0;
+    if ((inventory.indifferent.get(target.key) ?? 0) !== reached) return null;
+    calls += reached;
+  }
+  return calls > 0 ? calls : null;
 }

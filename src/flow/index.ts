@@ -80,6 +80,7 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze, callers:
       name: unitNode.type === 'Program' ? '<module>' : functionName(unitNode),
       steps: buildSteps(unitNode, members.sites, members.calls, { analyze, useOf, connectionOf, scopes, extraction, callers }),
       runsOnce: unitNode.type === 'Program' ? null : onceAround(unitNode, once),
+      indifferentCallers: null,
     });
   }
   return result;

@@ -127,4 +127,10 @@ export interface Unit {
    * one-shot files.
    */
   runsOnce: string | null;
+  /**
+   * How many calls of the function the project makes when each goes on the same whatever it did (it
+   * swallows the failure, drops the value, answers and writes nothing after: src/flow/callers.ts), or
+   * null (a call that does not, calls the analysis may miss, or callers not asked).
+   */
+  indifferentCallers: number | null;
 }
