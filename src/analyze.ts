@@ -171,7 +171,8 @@ export function buildModel(
       if (unit.node.type === 'Program' || !unit.steps.some((step) => uncheckedGuardedWrite(unit, step))) continue;
       const name = functionName(unit.node);
       unit.indifferentCallers = indifferentCallers({ key: functionKey(ownFile, unit.node.loc.start.line, name), name }, (callee) => {
-        const others = project.callers(callee);
+        // Only a call that swallows the failure is indifferent: a module without `.catch(` has none.
+        const others = project.callers(callee, SWALLOWS);
         if (others === null) return null;
         return [{ file: ownFile, inventory: (own ??= callInventory(program, built, extraction.resolver, ownFile)) }, ...others];
       });
@@ -204,6 +205,8 @@ export function buildModel(
   built.set(variant, model);
   return model;
 }
+
+const SWALLOWS = /\.catch\s*\(/;
 
 /**
  * A guarded UPDATE or DELETE the function runs on its own, whose count it neither tests, returns nor

@@ -51,9 +51,11 @@ export interface ProjectLink {
   connectionKind(specifier: string, path: readonly string[]): ConnectionKind | null;
   /**
    * The other modules of the project whose text names `name`, with their call inventories; null when
-   * the project's files are not known (no roots given, or more than a root may list).
+   * the project's files are not known (no roots given, or more than a root may list). With `needs`,
+   * also null when the text of one of them does not match it (nothing is summarised then): a question
+   * only some calls can answer is given up before the modules are read.
    */
-  callers(name: string): { file: string; inventory: CallInventory | null }[] | null;
+  callers(name: string, needs?: RegExp): { file: string; inventory: CallInventory | null }[] | null;
   /** The client libraries the module `specifier` imports, read from its text (nothing is summarised). */
   moduleLibraries(specifier: string): readonly string[];
 }
@@ -174,7 +176,7 @@ export class Project {
     return {
       file,
       depth,
-      callers: (name) => this.callers(name, roots, file),
+      callers: (name, needs) => this.callers(name, roots, file, needs),
       summary: (specifier, path) =>
         beyond(specifier) ? null : this.lookup(file, specifier, path, depth + 1, 0, cut, (m, key) => m.exports.get(key)),
       connectionKind: (specifier, path) =>
@@ -382,7 +384,12 @@ export class Project {
   }
 
   /** Modules under `roots` (but `except`, the file being analysed) whose text names `name`, with their call inventories. */
-  private callers(name: string, roots: readonly string[], except: string): { file: string; inventory: CallInventory | null }[] | null {
+  private callers(
+    name: string,
+    roots: readonly string[],
+    except: string,
+    needs?: RegExp,
+  ): { file: string; inventory: CallInventory | null }[] | null {
     const listed = roots.map((root) => this.filesUnder(root));
     if (listed.length === 0 || listed.some((files) => files === null)) return null;
     const key = `${roots.join('\0')}\0${name}`;
@@ -393,7 +400,9 @@ export class Project {
       naming = word ? listed.flatMap((files) => files ?? []).filter((file) => word.test(this.host.scan(file) ?? '')) : [];
       this.naming.set(key, naming);
     }
-    return naming.filter((file) => file !== except).map((file) => ({ file, inventory: this.summariesOf(file, 0, true)?.calls ?? null }));
+    const others = naming.filter((file) => file !== except);
+    if (needs && others.some((file) => !needs.test(this.host.scan(file) ?? ''))) return null;
+    return others.map((file) => ({ file, inventory: this.summariesOf(file, 0, true)?.calls ?? null }));
   }
 
   private filesUnder(root: string): readonly string[] | null {
