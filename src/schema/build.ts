@@ -165,10 +165,24 @@ export function buildSchema(sources: readonly SchemaSource[]): Schema {
     ...sources.filter((s) => s.kind === 'migration').sort((a, b) => collator.compare(migrationKey(a.file), migrationKey(b.file))),
     ...sources.filter((s) => s.kind === 'declaration').sort((a, b) => collator.compare(a.file, b.file)),
   ];
+  // A Sequelize model's `unique` reaches the database only through `sync()`. Where a migration creates
+  // the table (by that name, or under a name a rename read here gives it), the migrations say which keys
+  // it has: a key only the model lists is not there. A table the migrations only alter was made in a way
+  // not read here (a rename through a variable, a dump): the model's keys stand.
+  const created = new Set<string>();
   for (const source of ordered) {
     if (source.ops.length === 0) continue;
     schema.sources.push(source.file);
-    for (const op of source.ops) applyOp(schema, op);
+    for (const op of source.ops) {
+      if (source.kind === 'migration') {
+        if (op.op === 'create-table') created.add(op.table.toLowerCase());
+        else if (op.op === 'rename-table' && created.has(op.table.toLowerCase())) created.add(op.to.toLowerCase());
+      } else if (op.op === 'unique' && op.modelOnly === true) {
+        const table = findTable(schema, op.table);
+        if (table !== null && created.has(table.name.toLowerCase())) continue;
+      }
+      applyOp(schema, op);
+    }
   }
   return schema;
 }

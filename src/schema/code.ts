@@ -25,7 +25,7 @@ export const CODE_SCHEMA_HINT =
  * code files the hint admitted on one codebase only add columns, and keys are what the checks ask about.
  */
 const MAY_YIELD_NAMED =
-  /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table|\bdb\s*\.\s*(?:createTable|addColumn|addIndex)\b|\bqueryInterface\s*\.\s*(?:(?:createTable|addColumn|addIndex|addConstraint|changeColumn)\b[\s\S]*\b(?:unique|primaryKey)\b|(?:removeIndex|removeConstraint|removeColumn|renameColumn|renameTable|dropTable)\b)/;
+  /\b(?:Entity|Table|define|init|execute|compile)\b|(?:pg|mysql|sqlite|singlestore)Table|\bdb\s*\.\s*(?:createTable|addColumn|addIndex)\b|\bqueryInterface\s*\.\s*(?:(?:createTable|addColumn|addIndex|addConstraint|changeColumn)\b[\s\S]*\b(?:unique|UNIQUE|primaryKey)\b|(?:removeIndex|removeConstraint|removeColumn|renameColumn|renameTable|dropTable)\b)/;
 const MAY_YIELD_WORDS = /schema|\bpgm\b|migrationbuilder|\b(?:create|alter|drop)(?:\s|\\)[\s\S]{0,40}?(?:table|index)/i;
 
 /**
@@ -477,13 +477,18 @@ function sequelizeTable(model: string, options: TSESTree.ObjectExpression | null
   return boolProperty(options, 'freezeTableName') ? model : `${model}s`;
 }
 
+/** The unique keys of a model definition hold only where `sync()` made its table (see `buildSchema`). */
+function modelOnly(ops: SchemaOp[]): SchemaOp[] {
+  return ops.map((op) => (op.op === 'unique' ? { ...op, modelOnly: true } : op));
+}
+
 function sequelizeDefine(node: TSESTree.CallExpression): SchemaOp[] | null {
   const model = stringValue(node.arguments[0]);
   const attributes = objectArg(node.arguments[1]);
   if (model === null || attributes === null) return null;
   const options = objectArg(node.arguments[2]);
   const table = sequelizeTable(model, options);
-  return [{ op: 'create-table', table }, { op: 'model', table, model }, ...sequelizeAttributes(table, attributes, options)];
+  return [{ op: 'create-table', table }, { op: 'model', table, model }, ...modelOnly(sequelizeAttributes(table, attributes, options))];
 }
 
 function sequelizeInit(node: TSESTree.CallExpression, callee: TSESTree.MemberExpression): SchemaOp[] | null {
@@ -495,7 +500,7 @@ function sequelizeInit(node: TSESTree.CallExpression, callee: TSESTree.MemberExp
   return [
     { op: 'create-table', table },
     { op: 'model', table, model },
-    ...sequelizeAttributes(table, objectArg(node.arguments[0])!, options),
+    ...modelOnly(sequelizeAttributes(table, objectArg(node.arguments[0])!, options)),
   ];
 }
 
@@ -1015,12 +1020,13 @@ function queryInterfaceCall(name: string, args: TSESTree.CallExpressionArgument[
     }
     case 'addIndex': {
       const options = objectArg(args[2]) ?? objectArg(args[1]);
-      if (!boolProperty(options, 'unique') && stringValue(options ? objectProperty(options, 'type') : null)?.toUpperCase() !== 'UNIQUE')
-        return [];
+      // Sequelize 3 named the options `indicesType` and `indexName`.
+      const type = options ? (objectProperty(options, 'type') ?? objectProperty(options, 'indicesType')) : null;
+      if (!boolProperty(options, 'unique') && stringValue(type)?.toUpperCase() !== 'UNIQUE') return [];
       const fields = indexFields(objectArg(args[1]) ? objectProperty(objectArg(args[1])!, 'fields') : args[1]);
       if (fields === null || fields.length === 0) return [];
       const where = options ? objectProperty(options, 'where') : null;
-      const given = options ? stringValue(objectProperty(options, 'name')) : null;
+      const given = options ? stringValue(objectProperty(options, 'name') ?? objectProperty(options, 'indexName')) : null;
       return [
         {
           op: 'unique',

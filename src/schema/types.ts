@@ -87,7 +87,11 @@ export type SchemaOp =
   | { op: 'drop-column'; table: string; column: string }
   | { op: 'rename-column'; table: string; column: string; to: string }
   | { op: 'primary-key'; table: string; name: string | null; columns: string[] }
-  | { op: 'unique'; table: string; key: UniqueKey }
+  /**
+   * `modelOnly`: stated by an ORM model whose keys reach the database only through the ORM's `sync()`
+   * (Sequelize `define`/`init`), not by a migration or a declaration migrations are generated from.
+   */
+  | { op: 'unique'; table: string; key: UniqueKey; modelOnly?: true }
   | { op: 'check'; table: string; check: CheckBound }
   | { op: 'drop-constraint'; table: string | null; name: string }
   | { op: 'version'; table: string; column: string }

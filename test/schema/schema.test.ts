@@ -468,6 +468,62 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'subscriptions', 'documentId')).not.toBeNull();
   });
 
+  it("reads Sequelize 3's addIndex options (indicesType: 'UNIQUE', indexName)", () => {
+    const text = `module.exports = {
+      up: function (queryInterface) {
+        return queryInterface.addIndex('Groups', ['slug'], { indexName: 'UniqueSlugIndex', indicesType: 'UNIQUE' });
+      },
+      down: function (queryInterface) {
+        return queryInterface.removeIndex('Groups', 'UniqueSlugIndex');
+      },
+    };`;
+    expect(mayDeclareSchema(text)).toBe(true);
+    const schema = buildSchema([{ file: 'migrations/20160519-slug.js', kind: 'migration', ops: readCodeSchema(text, 'm.js') }]);
+    expect(coveringKey(schema, 'Groups', ['slug'])).toMatchObject({ name: 'UniqueSlugIndex' });
+  });
+
+  it("keeps a Sequelize model's unique keys only where no migration read here creates its table", () => {
+    const createTable = (table: string): SchemaSource => ({
+      file: `migrations/2019-create-${table}.js`,
+      kind: 'migration',
+      ops: readCodeSchema(
+        `module.exports = { up: async (queryInterface, Sequelize) => { await queryInterface.createTable('${table}', { id: { type: Sequelize.INTEGER, primaryKey: true }, year: Sequelize.INTEGER, CollectiveId: Sequelize.INTEGER }); }, down: async (queryInterface) => { await queryInterface.dropTable('${table}'); } };`,
+        `migrations/2019-create-${table}.js`,
+      ),
+    });
+    const alterOnly: SchemaSource = {
+      file: 'migrations/2020-alter.js',
+      kind: 'migration',
+      ops: readCodeSchema(
+        `module.exports = { up: async (queryInterface, Sequelize) => { await queryInterface.addColumn('Collectives', 'slug', { type: Sequelize.STRING, unique: true }); await queryInterface.addColumn('Collectives', 'name', { type: Sequelize.STRING }); await queryInterface.removeColumn('Collectives', 'legacy'); }, down: async () => {} };`,
+        'migrations/2020-alter.js',
+      ),
+    };
+    const model = (name: string, table: string): SchemaSource => ({
+      file: `server/models/${name}.js`,
+      kind: 'declaration',
+      ops: readCodeSchema(
+        `${name}.init({ id: { type: DataTypes.INTEGER, primaryKey: true }, year: { type: DataTypes.INTEGER, unique: 'yearCollective' }, CollectiveId: { type: DataTypes.INTEGER, unique: 'yearCollective' }, name: { type: DataTypes.STRING, unique: true } }, { sequelize, tableName: '${table}' });`,
+        `server/models/${name}.js`,
+      ),
+    });
+    const schema = buildSchema([
+      createTable('LegalDocuments'),
+      alterOnly,
+      model('LegalDocument', 'LegalDocuments'),
+      model('Collective', 'Collectives'),
+    ]);
+    // The migrations create LegalDocuments without the key: only sync() would add it.
+    expect(coveringKey(schema, 'LegalDocuments', ['year', 'CollectiveId'])).toBeNull();
+    expect(coveringKey(schema, 'LegalDocuments', ['id'])).toMatchObject({ kind: 'primary key' });
+    // No migration read here creates Collectives (a rename through a variable, a dump): the model says.
+    expect(coveringKey(schema, 'Collectives', ['name'])).not.toBeNull();
+    expect(coveringKey(schema, 'Collectives', ['slug'])).not.toBeNull();
+    // Without migrations, the model's keys are all there is.
+    const alone = buildSchema([model('LegalDocument', 'LegalDocuments')]);
+    expect(coveringKey(alone, 'LegalDocuments', ['year', 'CollectiveId'])).not.toBeNull();
+  });
+
   it('reads raw DDL a TypeORM migration sends in up, not what down undoes', () => {
     const schema = fromCode(`
       export class AddSeats1700000000000 implements MigrationInterface {
