@@ -194,6 +194,12 @@ export class StatementBuilder {
   /** The other values an INSERT's row writes (`teamId: team.id`), by column: each a `$n` of the site's params. */
   readonly insertParams: Record<string, number> = {};
 
+  /**
+   * The call writes more than `set` holds: a value it cannot read field by field (a spread it cannot
+   * follow, a JSON object) or a nested write of another table (`events: { create: ... }`).
+   */
+  unseenWrites = false;
+
   constructor(readonly dialect: SqlDialect = 'postgres') {}
 
   /** A value written in the code: a literal is inlined in the text; anything else becomes `$n`. */
@@ -329,6 +335,7 @@ export class StatementBuilder {
       params,
       ...(kind === 'insert' && Object.keys(this.insertLiterals).length > 0 ? { insertLiterals: { ...this.insertLiterals } } : {}),
       ...(kind === 'insert' && Object.keys(this.insertParams).length > 0 ? { insertParams: { ...this.insertParams } } : {}),
+      ...(this.unseenWrites ? { unseenWrites: true } : {}),
       ...extra,
     };
   }

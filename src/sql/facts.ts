@@ -164,6 +164,12 @@ export interface StatementFacts {
    * no tables and mode 'unlock'. Absent for every other kind.
    */
   lockTable?: { tables: string[]; mode: string };
+  /**
+   * Built from a model call whose data holds more than `set` says: a nested write of another table
+   * (Prisma's `events: { create: ... }`), a JSON value written whole, a spread the adapter cannot
+   * follow. What such a write stores cannot all be told from `set`.
+   */
+  unseenWrites?: boolean;
 }
 
 /** The result of analysing one SQL text (which may hold several statements). */

@@ -463,11 +463,16 @@ function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression,
   for (const p of data.properties) {
     if (p.type === 'SpreadElement') {
       // `...(description !== undefined && { description })`, `...(c ? { a } : {})`: the fields it may set.
-      if (depth < 3) for (const object of spreadObjects(p.argument, ctx)) assignments(builder, object, ctx, depth + 1);
+      const objects = depth < 3 ? spreadObjects(p.argument, ctx) : [];
+      if (objects.length === 0) builder.unseenWrites = true;
+      for (const object of objects) assignments(builder, object, ctx, depth + 1);
       continue;
     }
     const field = keyName(p);
-    if (field === null || isNestedWrite(p.value, ctx)) continue;
+    if (field === null || isNestedWrite(p.value, ctx)) {
+      builder.unseenWrites = true;
+      continue;
+    }
     const value = unwrap(p.value);
     if (value.type === 'ObjectExpression') {
       const op = value.properties.find((f): f is TSESTree.Property => f.type === 'Property' && keyName(f) !== null);
@@ -475,7 +480,8 @@ function assignments(builder: StatementBuilder, data: TSESTree.ObjectExpression,
       if (op && name !== null && RELATIVE.has(name))
         builder.assign(field, 'relative', op.value, `${field}: { ${name}: ${valueText(op.value)} }`);
       else if (op && name === 'set') builder.assign(field, 'value', op.value, `${field}: { set: ${valueText(op.value)} }`);
-      continue; // a JSON value written whole, or a nested write
+      else builder.unseenWrites = true; // a JSON value written whole, or a nested write
+      continue;
     }
     builder.assign(field, 'value', p.value, `${field}: ${valueText(p.value)}`);
   }

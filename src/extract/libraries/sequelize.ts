@@ -799,7 +799,10 @@ function isSequelizeHelper(node: TSESTree.Node): boolean {
 /** `{ stock: product.stock - 1, sold: true, stock2: sequelize.literal('stock - 1') }` -> SET assignments. */
 function assignValues(builder: StatementBuilder, values: TSESTree.ObjectExpression, ctx: ExtractContext): void {
   for (const p of values.properties) {
-    if (p.type !== 'Property') continue;
+    if (p.type !== 'Property') {
+      builder.unseenWrites = true; // `...rest`: not known
+      continue;
+    }
     const field = keyName(p);
     if (field === null) continue;
     const value = unwrap(p.value);
