@@ -11,6 +11,7 @@ import { boundedDecrement, handledDuplicate, insertKey, insertsOutsideLookedUpKe
 import { columnValues, coveringKey, coveringKeys, tableDatabase, type Schema } from '../schema/index.js';
 import { guardsOf, isWrite, type SubqueryClaim } from '../sql/facts.js';
 import { dependsOn } from '../flow/results.js';
+import { callsOutside, sameWhenRepeated } from '../flow/outside-calls.js';
 import { columnName, isKeyColumn, isStateColumn } from '../sql/keys.js';
 import {
   stepLine,
@@ -173,7 +174,9 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           // Skipping a constant already stored: two requests that both pass write the same state.
           skipsSameConstant(unit, read, write, test) ||
           // A column of two values tested for one and set to the other: whoever else moved it, moved it there.
-          takesTheOtherValue(unit, read, write, test, table, schema)
+          takesTheOtherValue(unit, read, write, test, table, schema) ||
+          // Deletes and constant writes of a two-valued state, nothing else run, nobody told apart: done twice, done once.
+          idempotentAct(unit, read, write, test, table, { options, schema })
         )
           continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
@@ -953,49 +956,6 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node, along: (node: TSESTre
   });
   return awaited;
 }
-
-/**
- * A call whose name says it only reads (`getCurrentPlan`, `findUser`, `loadConfig`, `verifyCode`) or
- * takes something away (`removeQueues`, `deleteSecret`, `invalidateCache`, `expireMany`, `revokeToken`):
- * made twice by two requests that both pass, it leaves what it leaves once, as a second DELETE does.
- * Not a get-or-create (`getOrCreateCustomer`), nor a bare `fetch(url, ...)`, which can post anything.
- */
-function sameWhenRepeated(call: TSESTree.Node): boolean {
-  if (call.type !== 'CallExpression') return false;
-  const callee = unwrap(call.callee);
-  const name =
-    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed ? propertyName(callee) : null;
-  if (name === null || CREATES.test(name)) return false;
-  return READS_ONLY.test(name) || TAKES_AWAY.test(name) || keyedOnce(call, name);
-}
-
-/**
- * A call given its own idempotency key, made of the data rather than drawn at random: `enqueue({ id:
- * \`purge:${org.id}\`, job })`, `{ jobKey }`, `{ idempotencyKey }`, `{ singletonKey }`. A queue or API that
- * takes such a key does the work once per key, so a second request's call with the same key adds nothing.
- */
-function keyedOnce(call: TSESTree.CallExpression, name: string): boolean {
-  return call.arguments.some(
-    (arg) =>
-      arg.type === 'ObjectExpression' &&
-      arg.properties.some((p) => {
-        if (p.type !== 'Property' || p.computed) return false;
-        const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
-        if (key === null || !(IDEMPOTENCY_KEY.test(key) || (key === 'id' && /^enqueue/.test(name)))) return false;
-        const value = unwrap(p.value);
-        return (
-          value.type === 'TemplateLiteral' || value.type === 'Literal' || value.type === 'Identifier' || value.type === 'MemberExpression'
-        );
-      }),
-  );
-}
-
-const IDEMPOTENCY_KEY = /^(?:idempotency_?key|job_?key|job_?id|singleton_?key|dedup(?:e|lication)?_?(?:key|id))$/i;
-
-const READS_ONLY = /^(?:get|find|fetch|load|read|list|lookup|count|is|has|can|validate|verify)(?:[A-Z_]|$)(?<!^fetch$)/;
-const TAKES_AWAY =
-  /^(?:remove|delete|destroy|invalidate|expire|purge|evict|clear|revoke|unlink|detach|unregister|unsubscribe|disconnect)(?:[A-Z_]|$)/;
-const CREATES = /(?:Or|And)(?:Create|Insert|Upsert|Add|Set|Update)|^(?:fetch)$/;
 
 /**
  * Whether code in `root` answers: returns a value, or answers an HTTP request (with `throws`, throws
@@ -2264,4 +2224,143 @@ function takesStateAlong(found: Predicate, written: Assignment, table: string, s
   if (/^(?:true|false)$/i.test(tested) && /^(?:true|false)$/i.test(value)) return true;
   const values = columnValues(schema, table, found.column!);
   return values !== null && values.length === 2 && values.includes(tested) && values.includes(value);
+}
+
+/**
+ * An idempotent act: everything the test lets run, done by two requests that both pass, leaves what it
+ * leaves done once, and tells nobody apart. Every write on the way, made here or by a called function
+ * that does nothing unseen (`effectsSeen`), is a DELETE, or an UPDATE of constants only (a literal, the
+ * clock, NULL: no value of the request, which two requests could send apart, nor of the read, nor
+ * relative, nor a nested write); no INSERT. Every column of the row the test reads, in JavaScript or in the read's
+ * WHERE, is a key, a role, a credential, or a state of two values one of these writes moves to a
+ * constant (a flag, a stamp set or cleared, a declared enum of two values): a transition of a status
+ * of more values (`PENDING` to `APPROVED`, over a concurrent `REJECTED`) is reported. No other call
+ * runs on the way but those that only read, take away, log, compute or answer (src/flow/outside-calls.ts).
+ * The branch taken when the state is there already returns quietly, answers as the writing path does,
+ * answers an HTTP error, or throws from a handler a framework calls (`registeredHandler`); the writing
+ * path answers nothing a caller could act on (`acknowledgesOnly`). So a server action that refuses a
+ * banned user (`if (user.banned) throw`), then sets `banned: true` and deletes the user's sessions, is
+ * not reported; `export async function redeem` doing the same to a coupon is: its caller may grant
+ * the discount once it returned.
+ */
+function idempotentAct(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  test: TSESTree.Node,
+  table: string,
+  { options, schema }: Pick<CheckInput, 'options' | 'schema'>,
+): boolean {
+  if (test.type !== 'IfStatement') return false;
+  const along = (node: TSESTree.Node): boolean => onPathOf(write.site.node, node, unit.node);
+  const effects = laterWrites(unit, read).filter((w) => (w === write || controls(test, w.site.node)) && along(w.site.node));
+  if (
+    !effects.every(
+      (w) =>
+        (!w.site.derived || w.site.derived.effectsSeen === true) &&
+        (w.facts.kind === 'delete' || (isConstantUpdate(w) && w.facts.unseenWrites !== true)),
+    )
+  )
+    return false;
+  const moved = effects.filter((w) => w.facts.kind === 'update' && w.facts.tablesWritten.includes(table)).flatMap((w) => w.facts.set);
+  const settled = (column: string, found: (a: Assignment) => boolean): boolean =>
+    isKeyColumn(column) ||
+    ROLE.test(columnName(column)) ||
+    CREDENTIAL.test(columnName(column)) ||
+    moved.some((a) => hasColumn(new Set([a.column]), column) && found(a));
+  // The state the read's WHERE found the row in.
+  const guards = guardsOf(read.facts.where, options.keyColumns ?? []);
+  if (!guards.every((p) => p.column !== null && settled(p.column, (a) => takesStateAlong(p, a, table, schema)))) return false;
+  // The state the test reads of the row.
+  const tested = read.result.valueTests.find((t) => t.node === test);
+  if (
+    tested !== undefined &&
+    (tested.columns === null || !tested.columns.every((c) => settled(c, (a) => twoValued(a, test.test, table, schema))))
+  )
+    return false;
+  const sites = unit.steps.map((s) => s.site.node);
+  if (callsOutside(unit.node, sites, (node) => node.range[0] > test.range[0] && controls(test, node) && along(node))) return false;
+  // What either way answers.
+  const writes = [test.consequent, test.alternate].find((b) => b !== null && contains(b, write.site.node)) ?? unit.node;
+  const done = [test.consequent, test.alternate].find((b) => b !== null && !contains(b, write.site.node)) ?? null;
+  if (effects.some((w) => w.result.returned || isReturned(w.site.node, unit.node))) return false;
+  const last = effects.at(-1)!.site.node;
+  if (done !== null && answersAlike(done, writes, last, unit.node)) return true;
+  // A throw goes to the calling function, which may act once it got none (`await redeem(code); await
+  // grantDiscount()`): only a handler the module registers with a framework throws to no code of its own.
+  if (done !== null && !returnsQuietly(done) && !(refuses(done) && (!endsInThrow(done) || registeredHandler(unit.node)))) return false;
+  // The row's key (`{ id: program.id }`) is the same in both answers: only its other values could tell them apart.
+  // Composite values holding it are walked into, down to what is read off the row.
+  const row = (node: TSESTree.Node): boolean =>
+    (node.type === 'Identifier' || node.type === 'MemberExpression') &&
+    (read.result.valueNodes.has(node) || effects.some((w) => w.result.valueNodes.has(node))) &&
+    !namesKey(node);
+  return acknowledgesOnly(writes, unit.node, last, row);
+}
+
+function endsInThrow(branch: TSESTree.Statement): boolean {
+  return (branch.type === 'BlockStatement' ? branch.body.at(-1) : branch)?.type === 'ThrowStatement';
+}
+
+/**
+ * A function handed, at the module's top level, to a call that registers it (`export const POST =
+ * withWorkspace(async (...) => ...)`, `client.action(async (...) => ...)`, `app.post('/ban', async (req,
+ * res) => ...)`, a tRPC router's `.mutation(...)`): the framework calls it, and what it throws becomes
+ * the request's error answer; no code of the application runs on once it returned.
+ */
+function registeredHandler(fn: TSESTree.Node): boolean {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return false;
+  let passed = false;
+  for (let child: TSESTree.Node = fn, parent = fn.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'Program') return passed;
+    if (parent.type === 'CallExpression') {
+      if (parent.arguments.includes(child as TSESTree.CallExpressionArgument)) passed = true;
+      else if (parent.callee !== child) return false;
+    } else if (!MODULE_LEVEL_HOLDERS.has(parent.type)) return false;
+  }
+  return false;
+}
+
+/** What may hold a registered handler between its call and the module's top level. */
+const MODULE_LEVEL_HOLDERS = new Set<string>([
+  'MemberExpression',
+  'Property',
+  'ObjectExpression',
+  'ArrayExpression',
+  'VariableDeclarator',
+  'VariableDeclaration',
+  'ExportNamedDeclaration',
+  'ExportDefaultDeclaration',
+  'ExpressionStatement',
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+]);
+
+/** `program.id`, or the `program` of it: a key column read off a value. */
+function namesKey(node: TSESTree.Node): boolean {
+  if (node.type === 'MemberExpression' && !node.computed) return isKeyColumn(propertyName(node) ?? '');
+  const parent = node.parent;
+  return parent?.type === 'MemberExpression' && parent.object === node && namesKey(parent);
+}
+
+/**
+ * The column written is a state of two values the test asks about: a flag (`banned: true`) or a stamp set
+ * or cleared (`deletedAt: new Date()`, `mfaEnabledAt: null`) under a test of whether it is there or true
+ * (`if (user.banned)`, `if (!user.mfaEnabledAt)`, `=== false`), or one of a declared enum's two values.
+ */
+function twoValued(a: Assignment, condition: TSESTree.Expression, table: string, schema: Schema): boolean {
+  const value = writtenConstant(a);
+  const values = columnValues(schema, table, a.column);
+  if (values !== null) return values.length === 2 && values.includes(value);
+  if (!(writesClock(a) || setsNull(a) || /^(?:true|false)$/i.test(value))) return false;
+  return conjuncts(condition).every((c) => {
+    const inner = unwrap(c);
+    if (inner.type === 'LogicalExpression' && inner.operator === '||')
+      return asksPresence(inner) || [inner.left, inner.right].every((side) => twoValued(a, side, table, schema));
+    const booleanCompared =
+      inner.type === 'BinaryExpression' &&
+      ['===', '!==', '==', '!='].includes(inner.operator) &&
+      [inner.left, inner.right].some((side) => side.type === 'Literal' && typeof side.value === 'boolean');
+    return asksPresence(inner as TSESTree.Expression) || booleanCompared;
+  });
 }

@@ -104,6 +104,12 @@ export interface QuerySite {
      * each (src/flow/row-keys.ts). Absent when that cannot be told.
      */
     rowKeyArguments?: readonly { of: TSESTree.Expression; property: string | null }[];
+    /**
+     * The called function does nothing the analysis does not see: every call it makes is a statement,
+     * a call of such a function, or one that only reads, takes away, logs, computes or answers
+     * (src/flow/outside-calls.ts). Absent when it may email, charge, queue or call anything else.
+     */
+    effectsSeen?: boolean;
   };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`

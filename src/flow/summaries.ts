@@ -37,6 +37,7 @@ import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
 import { compensates } from './compensation.js';
+import { callsOutside } from './outside-calls.js';
 import type { Step, Unit } from './types.js';
 import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
 
@@ -121,6 +122,13 @@ export interface FunctionSummary {
   file: string | null;
   line: number;
   steps: SummaryStep[];
+  /**
+   * Every call the function makes (its inlined callbacks included) is one of its statements, a call of a
+   * function of which this holds too, or one that leaves nothing behind a second time (only reads, takes
+   * away, logs, computes or answers: src/flow/outside-calls.ts). False when it may send an email, charge,
+   * queue a job or call anything whose effects are not seen.
+   */
+  effectsSeen: boolean;
   transactionHelper: { callbackParam: number; connectionArg: number; isolation: Isolation | null } | null;
 }
 
@@ -167,6 +175,13 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         compensation: compensates(unit, step),
         rowKeyOrigins: writtenRowOrigins(fn, unit, step, resolver),
       })),
+      effectsSeen:
+        own.every((step) => step.site.derived === undefined || step.site.derived.effectsSeen === true) &&
+        !callsOutside(
+          fn,
+          unit.steps.map((step) => step.site.node),
+          () => true,
+        ),
       transactionHelper: transactionHelper(fn, unit, resolver),
     });
   }
@@ -633,6 +648,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           ...(throwsWhenMissing ? { throwsWhenMissing: true } : {}),
           ...(s.connectionParam === null ? { ownConnection: true } : {}),
           ...rowKeyArguments(node, s.rowKeyOrigins),
+          ...(summary.effectsSeen ? { effectsSeen: true } : {}),
         },
       });
     }

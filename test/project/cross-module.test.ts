@@ -546,6 +546,47 @@ export async function createDocument(teamId: number, title: string) {
     expect(cliFindings(root)).toEqual(expected);
   });
 
+  it('leaves an idempotent act alone when the module writing it does nothing unseen, and not when it sends an email', async () => {
+    const files = {
+      'src/db.ts': `import { PrismaClient } from '@prisma/client';
+export const prisma = new PrismaClient();
+`,
+      'src/bans.ts': `import { prisma } from './db';
+declare function sendEmail(to: string): Promise<void>;
+export async function applyBan(userId: string) {
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await prisma.session.deleteMany({ where: { userId } });
+  console.info('banned', userId);
+}
+export async function applyBanAndTell(userId: string) {
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await sendEmail(userId);
+}
+`,
+      'src/ban.ts': `import { prisma } from './db';
+import { applyBan, applyBanAndTell } from './bans';
+declare function action(fn: (userId: string) => Promise<void>): unknown;
+export const ban = action(async (userId) => {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await applyBan(user.id);
+});
+export const banAndTell = action(async (userId) => {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await applyBanAndTell(user.id);
+});
+`,
+    };
+    // Banning twice leaves one ban; the email the second helper sends goes out twice.
+    const expected: Found[] = [{ file: 'src/ban.ts', line: 11, ruleId: 'sql-race/no-check-then-act' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('follows a static method of a model class reached through an imported object of models', async () => {
     const files = {
       'src/models/index.ts': `import { sequelize } from './sequelize';

@@ -1055,6 +1055,65 @@ export async function buyTicket(concertId: string) {
       name: 'an absolute write-back of the read value is no-lost-update’s finding',
       code: absoluteWriteBack,
     },
+    {
+      name: 'a server action refusing a banned user, then the flag and a stamp set, the sessions deleted and a log line: banning twice bans once',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const adminAction: { action<T>(fn: (input: { userId: string }) => Promise<T>): unknown };
+
+export const banUserAction = adminAction.action(async ({ userId }) => {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await prisma.session.deleteMany({ where: { userId } });
+  console.info('banned', userId);
+});
+`,
+    },
+    {
+      name: "an idempotent act in a called function: a stamp cleared, other rows stamped, a job queued under its own deduplication id, and the row's key answered",
+      code: `
+import { PrismaClient } from '@prisma/client';
+import { NextResponse } from 'next/server';
+const prisma = new PrismaClient();
+declare const queue: { publish(job: object): Promise<void> };
+
+async function reactivate(programId: string) {
+  await prisma.$transaction([
+    prisma.program.update({ where: { id: programId }, data: { deactivatedAt: null } }),
+    prisma.group.updateMany({ where: { programId }, data: { publishedAt: new Date() } }),
+  ]);
+  await queue.publish({ body: { programId }, deduplicationId: \`reactivate-\${programId}\` });
+}
+
+export async function POST(programId: string) {
+  const program = await prisma.program.findUnique({ where: { id: programId } });
+  if (!program) return NextResponse.json({ error: 'not found' }, { status: 404 });
+  if (!program.deactivatedAt) return NextResponse.json({ error: 'not deactivated' }, { status: 400 });
+  await reactivate(program.id);
+  return NextResponse.json({ id: program.id });
+}
+`,
+    },
+    {
+      name: "an Express handler finding the flag set in the read's WHERE, then setting its other value and deleting rows of another table",
+      code: `
+import express from 'express';
+import { Pool } from 'pg';
+const pool = new Pool();
+const app = express();
+
+app.post('/mfa/disable', async (req, res) => {
+  const { rows } = await pool.query('SELECT id FROM users WHERE id = $1 AND mfa_enabled = true', [req.body.userId]);
+  if (rows.length === 0) throw new Error('MFA is not enabled');
+  await pool.query('UPDATE users SET mfa_enabled = false, mfa_disabled_at = now() WHERE id = $1', [req.body.userId]);
+  await pool.query('DELETE FROM mfa_backup_codes WHERE user_id = $1', [req.body.userId]);
+  res.status(204).end();
+});
+`,
+    },
   ],
   invalid: [
     {
@@ -2038,6 +2097,162 @@ export async function reserve(concertId: string, userId: string) {
           suggestions: [],
         },
       ],
+    },
+    {
+      name: 'a status of more values moved to a constant: a concurrent rejection is overwritten by the approval',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function approve(requestId: string) {
+  const request = await prisma.request.findUnique({ where: { id: requestId } });
+  if (!request) throw new Error('not found');
+  if (request.status !== 'PENDING') throw new Error('already decided');
+  await prisma.request.update({ where: { id: requestId }, data: { status: 'APPROVED', decidedAt: new Date() } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 25 }],
+    },
+    {
+      name: 'a flag refused when set, then an email the test lets run: sent twice',
+      code: `
+declare function sendEmail(to: string, text: string): Promise<void>;
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function banUser(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await prisma.session.deleteMany({ where: { userId } });
+  await sendEmail(user.email, 'banned');
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 22 }],
+    },
+    {
+      name: 'a flag refused when set, then a call that is not awaited but tracks an event: made twice',
+      code: `
+declare function track(event: string, data: object): void;
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function banUser(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await prisma.session.deleteMany({ where: { userId } });
+  track('user_banned', { userId });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 7, column: 22 }],
+    },
+    {
+      name: 'a flag refused when set, beside a value of the request: the two requests leave different rows',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function banUser(userId: string, reason: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, banReason: reason } });
+  await prisma.session.deleteMany({ where: { userId } });
+  console.info('banned', userId);
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 22 }],
+    },
+    {
+      name: 'a flag refused when set, then a row inserted: two rows',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function banUser(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await prisma.session.deleteMany({ where: { userId } });
+  await prisma.banEvent.create({ data: { userId } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 22 }],
+    },
+    {
+      name: 'a flag refused when set, written by a called function that also sends an email',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare function sendEmail(to: string, text: string): Promise<void>;
+
+async function applyBan(userId: string, email: string) {
+  await prisma.user.update({ where: { id: userId }, data: { banned: true } });
+  await sendEmail(email, 'You were banned');
+}
+
+export async function banUser(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await applyBan(userId, user.email);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 12, column: 22 }],
+    },
+    {
+      name: 'a flag refused when set, set beside a nested create of another row: that row is added twice',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function banUser(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, events: { create: { kind: 'ban' } } } });
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 22 }],
+    },
+    {
+      name: 'the same ban refused by a throw from an exported function: its caller may act once it returned, as on a coupon',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function banUser(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new Error('not found');
+  if (user.banned) throw new Error('already banned');
+  await prisma.user.update({ where: { id: userId }, data: { banned: true, bannedAt: new Date() } });
+  await prisma.session.deleteMany({ where: { userId } });
+  console.info('banned', userId);
+}
+`,
+      errors: [{ messageId: 'checkThenActModel', line: 6, column: 22 }],
+    },
+    {
+      name: 'an Express handler answering with the row after an idempotent act: the answer tells the requests apart',
+      code: `
+import express from 'express';
+import { Pool } from 'pg';
+const pool = new Pool();
+const app = express();
+
+app.post('/mfa/disable', async (req, res) => {
+  const { rows } = await pool.query('SELECT id FROM users WHERE id = $1 AND mfa_enabled = true', [req.body.userId]);
+  if (rows.length === 0) throw new Error('MFA is not enabled');
+  await pool.query('UPDATE users SET mfa_enabled = false, mfa_disabled_at = now() WHERE id = $1', [req.body.userId]);
+  await pool.query('DELETE FROM mfa_backup_codes WHERE user_id = $1', [req.body.userId]);
+  res.json(rows[0]);
+});
+`,
+      errors: [{ messageId: 'checkThenAct', line: 8, column: 26 }],
     },
   ],
 });
