@@ -176,7 +176,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           // A column of two values tested for one and set to the other: whoever else moved it, moved it there.
           takesTheOtherValue(unit, read, write, test, table, schema) ||
           // Deletes and constant writes of a two-valued state, nothing else run, nobody told apart: done twice, done once.
-          idempotentAct(unit, read, write, test, table, { options, schema })
+          idempotentAct(unit, read, write, test, table, { options, schema, resolver })
         )
           continue;
         // A key on the values looked up makes the duplicate fail: no second row. The loser gets a
@@ -2249,20 +2249,24 @@ function idempotentAct(
   write: Step,
   test: TSESTree.Node,
   table: string,
-  { options, schema }: Pick<CheckInput, 'options' | 'schema'>,
+  { options, schema, resolver }: Pick<CheckInput, 'options' | 'schema' | 'resolver'>,
 ): boolean {
   if (test.type !== 'IfStatement') return false;
   const along = (node: TSESTree.Node): boolean => onPathOf(write.site.node, node, unit.node);
   const effects = laterWrites(unit, read).filter((w) => (w === write || controls(test, w.site.node)) && along(w.site.node));
+  // The row read, written by the key it was found by or by a key taken from it (`user.id`).
+  const onRowRead = (w: Step): boolean =>
+    w.facts.tablesWritten[0] === table && (aimsAtRowsFound(read, w, table, resolver) || aimedAsLookedUp(read, w, resolver));
+  // Constants moved on another row (`released: true` on the credits) may grant what the test guarded: only the clock there.
   if (
     !effects.every(
       (w) =>
         (!w.site.derived || w.site.derived.effectsSeen === true) &&
-        (w.facts.kind === 'delete' || (isConstantUpdate(w) && w.facts.unseenWrites !== true)),
+        (w.facts.kind === 'delete' || (isConstantUpdate(w) && w.facts.unseenWrites !== true && (onRowRead(w) || stamps(w)))),
     )
   )
     return false;
-  const moved = effects.filter((w) => w.facts.kind === 'update' && w.facts.tablesWritten.includes(table)).flatMap((w) => w.facts.set);
+  const moved = effects.filter((w) => w.facts.kind === 'update' && onRowRead(w)).flatMap((w) => w.facts.set);
   const settled = (column: string, found: (a: Assignment) => boolean): boolean =>
     isKeyColumn(column) ||
     ROLE.test(columnName(column)) ||
@@ -2279,7 +2283,8 @@ function idempotentAct(
   )
     return false;
   const sites = unit.steps.map((s) => s.site.node);
-  if (callsOutside(unit.node, sites, (node) => node.range[0] > test.range[0] && controls(test, node) && along(node))) return false;
+  // Anywhere after the test: a call after it that runs either way may be handed the rows (`for (const r of due) await sendEmail(r.email)`).
+  if (callsOutside(unit.node, sites, (node) => node.range[0] > test.range[0])) return false;
   // What either way answers.
   const writes = [test.consequent, test.alternate].find((b) => b !== null && contains(b, write.site.node)) ?? unit.node;
   const done = [test.consequent, test.alternate].find((b) => b !== null && !contains(b, write.site.node)) ?? null;
@@ -2335,6 +2340,21 @@ const MODULE_LEVEL_HOLDERS = new Set<string>([
   'TSAsExpression',
   'TSSatisfiesExpression',
 ]);
+
+/** Every predicate of the write's WHERE is a key equality the read looked its row up by, with the same value. */
+function aimedAsLookedUp(read: Step, write: Step, resolver: CheckInput['resolver']): boolean {
+  const looked = read.facts.where.filter((p) => p.role === 'key' && p.operator === '=' && p.column !== null && p.params.length > 0);
+  const aimed = write.facts.where;
+  return (
+    aimed.length > 0 &&
+    aimed.every(
+      (p) =>
+        p.role === 'key' &&
+        p.operator === '=' &&
+        looked.some((f) => f.column === p.column && sameValue(paramOf(write, p.params[0]), paramOf(read, f.params[0]), resolver)),
+    )
+  );
+}
 
 /** `program.id`, or the `program` of it: a key column read off a value. */
 function namesKey(node: TSESTree.Node): boolean {
