@@ -61,28 +61,45 @@ export function objectArgument(node: TSESTree.Node | null | undefined, ctx: Extr
 }
 
 /**
+ * The properties an object literal sets, its spreads flattened: a spread of an object literal, of a constant
+ * bound to one (`const extra = { a, b }`, `...extra`), or of a call to a function of this file whose body
+ * returns one (`...toColumns(user)` with `const toColumns = (u) => ({ name: u.name })`) sets that literal's
+ * properties. Any other spread (`...props`, a parameter, an imported helper, a function with several returns)
+ * may set any key, so the answer is null: the keys are not known, rather than the ones seen. Without `ctx`,
+ * only spreads of inline object literals are followed.
+ */
+export function objectProperties(object: TSESTree.ObjectExpression, ctx: ExtractContext | null, depth = 0): TSESTree.Property[] | null {
+  const properties: TSESTree.Property[] = [];
+  for (const p of object.properties) {
+    if (p.type !== 'SpreadElement') {
+      properties.push(p);
+      continue;
+    }
+    if (depth >= 3) return null;
+    const inner = ctx !== null ? (objectArgument(p.argument, ctx) ?? unwrap(p.argument)) : unwrap(p.argument);
+    if (inner.type !== 'ObjectExpression') return null;
+    const nested = objectProperties(inner, ctx, depth + 1);
+    if (nested === null) return null;
+    properties.push(...nested);
+  }
+  return properties;
+}
+
+/**
  * The columns an INSERT's row object sets (`{ id, email: input.email }`), or null when they cannot all
- * be told: a spread of something other than an object literal (`{ id, ...props }`) may set any column.
- * With `ctx`, a spread of a constant bound to an object literal (`const extra = { a, b }`, `...extra`)
- * sets that literal's columns. Properties `skip` refuses (a nested relation write) are left out.
+ * be told: a spread `objectProperties` cannot follow (`{ id, ...props }`) may set any column. Properties
+ * `skip` refuses (a nested relation write) are left out.
  */
 export function insertedFields(
   builder: StatementBuilder,
   row: TSESTree.ObjectExpression,
   skip: (p: TSESTree.Property) => boolean = () => false,
   ctx: ExtractContext | null = null,
-  depth = 0,
 ): string[] | null {
+  const properties = objectProperties(row, ctx);
+  if (properties === null) return null;
   const fields: string[] = [];
-  for (const p of row.properties) {
-    if (p.type === 'SpreadElement') {
-      const inner = ctx !== null && depth < 3 ? (objectArgument(p.argument, ctx) ?? unwrap(p.argument)) : unwrap(p.argument);
-      if (inner.type !== 'ObjectExpression') return null;
-      const nested = insertedFields(builder, inner, skip, ctx, depth + 1);
-      if (nested === null) return null;
-      fields.push(...nested);
-      continue;
-    }
+  for (const p of properties) {
     const name = keyName(p);
     if (name !== null && !skip(p) && !freshId(p.value)) {
       const column = builder.field(name);
@@ -97,6 +114,11 @@ export function insertedFields(
     }
   }
   return fields;
+}
+
+/** The static keys an object literal sets, spreads followed as `objectProperties` does; null when not all are known. */
+export function objectKeys(object: TSESTree.ObjectExpression, ctx: ExtractContext): string[] | null {
+  return objectProperties(object, ctx)?.flatMap((p) => (keyName(p) !== null ? [keyName(p)!] : [])) ?? null;
 }
 
 /**

@@ -387,6 +387,20 @@ export async function invite(prisma: PrismaClient, team: number, email: string) 
       settings: voteSchema,
     },
     {
+      name: 'knex: the row spreads a helper of the file that returns an object literal; its email is the unique key looked up',
+      code: `
+import { knex } from 'knex';
+const db = knex({ client: 'pg' });
+const toColumns = (input: { email: string }) => ({ email: input.email.toLowerCase() });
+export async function signUp(input: { email: string }) {
+  const found = await db('accounts').where('email', input.email.toLowerCase()).first();
+  if (found) return found;
+  return db('accounts').insert({ ...toColumns(input) }).returning('*');
+}
+`,
+      settings: sqlSchema,
+    },
+    {
       name: 'a unique key on the values looked up covers the INSERT; nothing handles the duplicate-key error, which is no race',
       code: booking(plainInsert),
       settings: sqlSchema,

@@ -38,7 +38,7 @@ import type { SqlDialect } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import type { StatementFacts } from '../../sql/facts.js';
 import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
+import { columnName, keyName, methodChain, objectArgument, objectKeys, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -881,7 +881,7 @@ function valuesCall(builder: StatementBuilder, c: ChainCall, kind: string, ctx: 
       : objectArgument(target, ctx);
   if (!object) return null;
   if (kind === 'insert') {
-    return object.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [columnName(bareColumn(keyName(p)!))] : []));
+    return objectKeys(object, ctx)?.map((key) => columnName(bareColumn(key))) ?? null;
   }
   assignObject(builder, object, ctx);
   return null;

@@ -50,7 +50,17 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, isFunction, objectProperty, propertyName, typeName, unwrap, walk } from '../ast.js';
-import { allOf, assignedFields, columnName, keyName, methodChain, objectArgument, StatementBuilder, isolationOf } from '../kit.js';
+import {
+  allOf,
+  assignedFields,
+  columnName,
+  keyName,
+  methodChain,
+  objectArgument,
+  objectKeys,
+  StatementBuilder,
+  isolationOf,
+} from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -555,9 +565,7 @@ function modelCall(node: TSESTree.CallExpression, ctx: ExtractContext): QuerySit
   } else {
     // insert(values), upsert(values, conflictPaths)
     const values = objectArgument(args[0], ctx);
-    const columns = values
-      ? values.properties.flatMap((p) => (p.type === 'Property' && keyName(p) !== null ? [builder.field(keyName(p)!)] : []))
-      : null;
+    const columns = values ? (objectKeys(values, ctx)?.map((key) => builder.field(key)) ?? null) : null;
     if (method === 'upsert' && values) assignValues(builder, values, ctx);
     facts = builder.facts('insert', entity.table, display, { insertColumns: columns, onConflict: method === 'upsert' ? 'update' : null });
     countHint = `the result \`${display}\` resolves to`;
