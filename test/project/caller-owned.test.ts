@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../src/analyze.js';
-import { project, sqlRace } from '../cli/cli-process.js';
-import { projectEslint } from '../helpers/lint.js';
+import { project } from '../cli/cli-process.js';
+import { cliFindings, eslintFindings } from '../helpers/project-findings.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
 export const pool = new Pool();
@@ -98,42 +98,6 @@ export async function inspect(id: string) {
 `;
 
 const FILES = { 'src/db.ts': DB, 'src/seats.ts': SEATS, 'src/book.ts': BOOK, 'src/admin.ts': ADMIN };
-
-interface Found {
-  file: string;
-  line: number;
-  ruleId: string;
-  message: string;
-}
-
-function sorted(found: Found[]): Found[] {
-  return [...found].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
-}
-
-async function eslintFindings(root: string): Promise<Found[]> {
-  const eslint = projectEslint(root);
-  const results = await eslint.lintFiles(['src/**/*.ts']);
-  return sorted(
-    results.flatMap((r) =>
-      r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal', message: m.message })),
-    ),
-  );
-}
-
-function cliFindings(root: string): Found[] {
-  const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-schema-discovery'], { cwd: root });
-  const parsed = JSON.parse(result.stdout) as { filePath: string; messages: { line: number; ruleId: string; message: string }[] }[];
-  return sorted(
-    parsed.flatMap((r) =>
-      r.messages.map((m) => ({
-        file: path.relative(root, path.resolve(root, r.filePath)),
-        line: m.line,
-        ruleId: m.ruleId,
-        message: m.message,
-      })),
-    ),
-  );
-}
 
 const LOCK = 'sql-race/no-lock-outside-transaction';
 

@@ -12,7 +12,12 @@ import { fileSystemHost, Project, sameValue } from '../../src/project/index.js';
 import { RECHECK_AFTER_MS } from '../../src/project/host.js';
 import { holdsDatabaseCode, knownVerdict } from '../../src/project/prescan.js';
 import { project, sqlRace, writeFiles } from '../cli/cli-process.js';
-import { projectEslint } from '../helpers/lint.js';
+import {
+  cliFindings as cliProjectFindings,
+  eslintFindings as eslintProjectFindings,
+  located,
+  type Found as ProjectFound,
+} from '../helpers/project-findings.js';
 
 const DB = `import { Pool, type PoolClient } from 'pg';
 export const pool = new Pool();
@@ -136,33 +141,10 @@ const FILES = {
   'src/index.ts': `export * from './repo/vouchers.js';\n`,
 };
 
-interface Found {
-  file: string;
-  line: number;
-  ruleId: string;
-}
+type Found = Omit<ProjectFound, 'message'>;
 
-function sorted(found: Found[]): Found[] {
-  return [...found].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
-}
-
-async function eslintFindings(root: string): Promise<Found[]> {
-  const eslint = projectEslint(root);
-  const results = await eslint.lintFiles(['src/**/*.ts']);
-  return sorted(
-    results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal' }))),
-  );
-}
-
-function cliFindings(root: string): Found[] {
-  const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-schema-discovery'], { cwd: root });
-  const parsed = JSON.parse(result.stdout) as { filePath: string; messages: { line: number; ruleId: string }[] }[];
-  return sorted(
-    parsed.flatMap((r) =>
-      r.messages.map((m) => ({ file: path.relative(root, path.resolve(root, r.filePath)), line: m.line, ruleId: m.ruleId })),
-    ),
-  );
-}
+const cliFindings = (root: string): Found[] => located(cliProjectFindings(root));
+const eslintFindings = async (root: string): Promise<Found[]> => located(await eslintProjectFindings(root));
 
 const EXPECTED: Found[] = [
   { file: 'src/redeem.ts', line: 7, ruleId: 'sql-race/no-lost-update' },

@@ -5,10 +5,9 @@
  * answers and writes nothing after it. One call that answers after it, one plain `await`, or no call
  * at all keeps the finding. The CLI and ESLint must agree.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { project, sqlRace } from '../cli/cli-process.js';
-import { projectEslint } from '../helpers/lint.js';
+import { project } from '../cli/cli-process.js';
+import { cliFindings, eslintFindings } from '../helpers/project-findings.js';
 
 const CREDITS = `import { Pool } from 'pg';
 export const pool = new Pool();
@@ -71,41 +70,6 @@ export async function release(holdId: string) {
 `;
 
 const FILES = { 'src/credits.ts': CREDITS, 'src/generate.ts': GENERATE };
-
-interface Found {
-  file: string;
-  line: number;
-  ruleId: string;
-  message: string;
-}
-
-function sorted(found: Found[]): Found[] {
-  return [...found].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
-}
-
-async function eslintFindings(root: string): Promise<Found[]> {
-  const results = await projectEslint(root).lintFiles(['src/**/*.ts']);
-  return sorted(
-    results.flatMap((r) =>
-      r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, ruleId: m.ruleId ?? 'fatal', message: m.message })),
-    ),
-  );
-}
-
-function cliFindings(root: string): Found[] {
-  const result = sqlRace(['audit', 'src', '--format', 'json', '--no-progress', '--no-schema-discovery'], { cwd: root });
-  const parsed = JSON.parse(result.stdout) as { filePath: string; messages: { line: number; ruleId: string; message: string }[] }[];
-  return sorted(
-    parsed.flatMap((r) =>
-      r.messages.map((m) => ({
-        file: path.relative(root, path.resolve(root, r.filePath)),
-        line: m.line,
-        ruleId: m.ruleId,
-        message: m.message,
-      })),
-    ),
-  );
-}
 
 const IGNORED = 'sql-race/no-ignored-rowcount';
 
