@@ -3,6 +3,8 @@ import { propertyName, typeName, unwrap } from './ast.js';
 import type { Resolver } from './scope.js';
 import { promisifiedMethod } from './callbacks.js';
 import { evaluateSqlText, returnedBy } from './sql-text.js';
+import { keyName } from './kit.js';
+import { variableWrites } from './variable-writes.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter } from './types.js';
 
 /**
@@ -25,6 +27,7 @@ export function createContext(
 ): ExtractContext {
   const kinds = new Map<TSESTree.Node, ConnectionKind>();
   const imported = new Map<string, boolean>();
+  const merged = new Map<TSESTree.Node, TSESTree.ObjectExpression>();
   // Only a file that can promisify pays for resolving plain callees.
   const promisifies = [...modules].some((m) => PROMISIFY_MODULES.has(m));
 
@@ -78,7 +81,16 @@ export function createContext(
     if (inner.type !== 'Identifier' || depth > 10) return inner;
     const def = context.resolve(inner);
     if (def?.kind === 'variable' && def.init && def.node.type === 'VariableDeclarator' && def.node.id.type === 'Identifier') {
-      return origin(def.init, depth + 1);
+      const variable = resolver.variable(inner);
+      const writes = variable ? variableWrites(variable, def.node, inner) : ({ kind: 'none' } as const);
+      if (writes.kind === 'none') return origin(def.init, depth + 1);
+      if (writes.kind === 'unknown') return inner;
+      // `let data = { id }; data = { ...data, invoiceId }; data.description = d`: the object with every property seen.
+      const initial = origin(def.init, depth + 1);
+      if (initial.type !== 'ObjectExpression') return inner;
+      let object = merged.get(inner);
+      if (!object) merged.set(inner, (object = mergedObject(initial, writes.properties)));
+      return object;
     }
     return inner;
   }
@@ -201,6 +213,26 @@ export function createContext(
   }
 
   return context;
+}
+
+/**
+ * An object literal with later properties laid over it, a later property replacing an earlier one of
+ * the same name (as at run time). The result stands in for the literal: same range, same parent.
+ */
+function mergedObject(
+  initial: TSESTree.ObjectExpression,
+  added: readonly (TSESTree.Property | TSESTree.SpreadElement)[],
+): TSESTree.ObjectExpression {
+  const properties: TSESTree.ObjectLiteralElement[] = [...initial.properties];
+  for (const property of added) {
+    const name = property.type === 'Property' ? keyName(property) : null;
+    if (name !== null) {
+      const earlier = properties.findIndex((p) => p.type === 'Property' && keyName(p) === name);
+      if (earlier >= 0) properties.splice(earlier, 1);
+    }
+    properties.push(property);
+  }
+  return { ...initial, properties };
 }
 
 export function requiredModule(call: TSESTree.CallExpression): string | null {

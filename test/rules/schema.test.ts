@@ -228,7 +228,7 @@ export async function promote(teamId: string, userId: string, wasAdmin: boolean)
 `;
 
 /** A credit per invoice, within a window that starts at the partner's first credit (the found branch says whether it stops the create). */
-const creditWithin = (found: string) => `
+const creditWithin = (found: string, prelude = '', data = '{ id: crypto.randomUUID(), partnerId, programId, invoiceId }') => `
 import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
 export async function credit(partnerId: string, programId: string, invoiceId: string) {
@@ -236,8 +236,9 @@ export async function credit(partnerId: string, programId: string, invoiceId: st
   if (first) {
     ${found}
   }
+  ${prelude}
   try {
-    return await prisma.credit.create({ data: { id: crypto.randomUUID(), partnerId, programId, invoiceId } });
+    return await prisma.credit.create({ data: ${data} });
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') return null;
     throw error;
@@ -279,6 +280,15 @@ ruleTester.run('no-check-then-act with a declared schema', rule, {
     {
       name: "a row found does not stop the create (only its age is tested), and the create's key on the invoice refuses and answers a duplicate",
       code: creditWithin('if (Date.now() - first.createdAt.getTime() > 365 * 86_400_000) return null;'),
+      settings: voteSchema,
+    },
+    {
+      name: "the create's data is a let given the invoice by a later spread of itself and a property write: the key on the invoice still refuses a duplicate",
+      code: creditWithin(
+        'if (Date.now() - first.createdAt.getTime() > 365 * 86_400_000) return null;',
+        "let data: Record<string, unknown> = { id: crypto.randomUUID(), partnerId };\n  data = { ...data, programId, invoiceId };\n  data.note = 'credit';",
+        'data',
+      ),
       settings: voteSchema,
     },
     {
@@ -549,6 +559,16 @@ export async function invite(email: string, username: string) {
     {
       name: 'a row found stops the create: the key on the invoice, caught or not, does not cover the partner looked up',
       code: creditWithin('return null;'),
+      settings: voteSchema,
+      errors: [{ messageId: 'checkThenInsertModel', line: 5, column: 23 }],
+    },
+    {
+      name: "the create's data is a let replaced on one path by an object without the invoice: the key may not cover the row, so the found row's age is no answer",
+      code: creditWithin(
+        'if (Date.now() - first.createdAt.getTime() > 365 * 86_400_000) return null;',
+        'let data: Record<string, unknown> = { id: crypto.randomUUID(), partnerId, programId, invoiceId };\n  if (!invoiceId) data = { id: crypto.randomUUID(), partnerId, programId };',
+        'data',
+      ),
       settings: voteSchema,
       errors: [{ messageId: 'checkThenInsertModel', line: 5, column: 23 }],
     },
