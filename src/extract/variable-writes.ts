@@ -11,11 +11,12 @@ import type { VariableLike } from './scope.js';
  *
  * - `none`: no write reaches the use; the initializer is the value.
  * - `merged`: every write that may reach the use adds to the object without losing what it had
- *   (`x = { ...x, k: v }`, `x.k = v`, `x.k += v`, `x.k++`), is in the declaring function itself (not
+ *   (`x = { ...x, k: v }`, `x.k = v`, `x.k += v`, `x.k++`, `x.k.j = v`), is in the declaring function itself (not
  *   a callback, whose time of running is unknown), and comes before the use; the properties they set,
- *   in source order. A write in a branch counts as made: the object may have the property.
+ *   in source order. A write in a branch counts as made (the object may have the property), unless
+ *   the branch returns or throws after it.
  * - `unknown`: some write replaces the value (`x = other`, `x += s`, a destructuring or loop target),
- *   removes a property, writes through a computed or nested member, runs in a callback, or may run
+ *   removes a property, writes through a computed member, runs in a callback, or may run
  *   after the use (later in the function, in a loop around both).
  */
 export type VariableWrites =
@@ -41,6 +42,7 @@ export function variableWrites(variable: VariableLike, declarator: TSESTree.Vari
       continue;
     }
     if (enclosingFunction(write.at) !== home) return { kind: 'unknown' };
+    if (leavesBefore(write.at, use)) continue;
     writes.push(write);
   }
   if (writes.length === 0) return { kind: 'none' };
@@ -69,18 +71,21 @@ function writeOf(
   }
   if (reference.isWrite ? reference.isWrite() : parent?.type === 'UpdateExpression') return 'unknown';
   if (parent?.type !== 'MemberExpression' || parent.object !== outer) return null;
-  // `x.k = v`, `x.k += v`, `x.k++`, `delete x.k`, `x.k.j = v`
+  // `x.k = v`, `x.k += v`, `x.k++`, `delete x.k`; `x.k.j = v` changes what `x.k` holds.
   const member = parent;
   const above = member.parent;
   const written =
     (above?.type === 'AssignmentExpression' && above.left === member) ||
     (above?.type === 'UpdateExpression' && above.argument === member) ||
     (above?.type === 'UnaryExpression' && above.operator === 'delete');
-  if (!written) return nestedWrite(member) ? 'unknown' : null;
-  if (above.type === 'UnaryExpression') return 'unknown';
+  const nested = written ? null : nestedWrite(member);
+  if (!written && !nested) return null;
+  if (above?.type === 'UnaryExpression' && written) return 'unknown';
   const key = member.computed && member.property.type !== 'Literal' ? null : keyName({ key: member.property, computed: false });
   if (key === null) return 'unknown';
-  const value = above.type === 'AssignmentExpression' && above.operator === '=' ? above.right : above;
+  const at = (nested ?? above) as TSESTree.Node;
+  // The value assigned; for `+=`, `++` and a write inside the value, the write itself, which no reader takes for a value.
+  const value = !nested && above?.type === 'AssignmentExpression' && above.operator === '=' ? above.right : at;
   const property = {
     type: 'Property',
     key: member.property,
@@ -90,24 +95,35 @@ function writeOf(
     method: false,
     shorthand: false,
     optional: false,
-    range: above.range,
-    loc: above.loc,
-    parent: above,
+    range: at.range,
+    loc: at.loc,
+    parent: at,
   } as unknown as TSESTree.Property;
-  return { at: above, properties: [property] };
+  return { at, properties: [property] };
 }
 
-/** `x.a.b = v` / `x.a.b++`: a write inside a property's value, which the property no longer shows. */
-function nestedWrite(member: TSESTree.MemberExpression): boolean {
+/** `x.a.b = v` / `x.a.b++` / `delete x.a.b`: the write inside a property's value, if this member is written through. */
+function nestedWrite(member: TSESTree.MemberExpression): TSESTree.Node | null {
   let node: TSESTree.Node = member;
   while (node.parent?.type === 'MemberExpression' && node.parent.object === node) node = node.parent;
-  if (node === member) return false;
+  if (node === member) return null;
   const above = node.parent;
-  return (
+  const writes =
     (above?.type === 'AssignmentExpression' && above.left === node) ||
     (above?.type === 'UpdateExpression' && above.argument === node) ||
-    (above?.type === 'UnaryExpression' && above.operator === 'delete')
-  );
+    (above?.type === 'UnaryExpression' && above.operator === 'delete');
+  return writes ? above : null;
+}
+
+/** The write is followed, in a block the use is not in, by a `return` or `throw`: it never reaches the use. */
+function leavesBefore(write: TSESTree.Node, use: TSESTree.Node): boolean {
+  for (let node = write; node.parent && !contains(node.parent, use) && !isFunction(node.parent); node = node.parent) {
+    const parent = node.parent;
+    const body: readonly TSESTree.Node[] | null =
+      parent.type === 'BlockStatement' || parent.type === 'Program' ? parent.body : parent.type === 'SwitchCase' ? parent.consequent : null;
+    if (body?.slice(body.indexOf(node) + 1).some((s) => s.type === 'ReturnStatement' || s.type === 'ThrowStatement')) return true;
+  }
+  return false;
 }
 
 function enclosingFunction(node: TSESTree.Node): TSESTree.Node | null {

@@ -40,6 +40,28 @@ describe('an object written after its declaration', () => {
     ).toEqual(['id', 'invoice_id', 'partner_id']);
   });
 
+  it('keeps a property written inside its value', () => {
+    expect(
+      insertColumns(`
+  const data: any = { id: 'c1', partnerId, settings: {} };
+  data.settings.source = 'referral';
+  data.meta.source = 'referral';
+  await prisma.credit.create({ data });`),
+    ).toEqual(['id', 'meta', 'partner_id', 'settings']);
+  });
+
+  it('leaves out a write on a path that returns before the use', () => {
+    expect(
+      insertColumns(`
+  const data: any = { id: 'c1', partnerId };
+  if (!invoiceId) {
+    data.note = 'none';
+    return null;
+  }
+  await prisma.credit.create({ data });`),
+    ).toEqual(['id', 'partner_id']);
+  });
+
   it('keeps the initializer when the only write comes after the use, outside a loop', () => {
     expect(
       insertColumns(`
