@@ -296,14 +296,19 @@ function plainReturn(node: TSESTree.Node): boolean {
 
 /** A `break` or `continue` in the statement (not in a function nested in it) that may leave for elsewhere. */
 function jumps(statement: TSESTree.Node): boolean {
+  // Asked of the same statements for every pair of steps of a unit (`laterWrites`): walked once each.
+  const known = jumping.get(statement);
+  if (known !== undefined) return known;
   let found = false;
   walk(statement, (node) => {
     if (found || (node !== statement && isFunction(node))) return false;
     found = node.type === 'BreakStatement' || node.type === 'ContinueStatement';
     return !found;
   });
+  jumping.set(statement, found);
   return found;
 }
+const jumping = new WeakMap<TSESTree.Node, boolean>();
 
 function bodyOf(node: TSESTree.Node): readonly TSESTree.Node[] | null {
   if (node.type === 'BlockStatement' || node.type === 'Program' || node.type === 'StaticBlock') return node.body;
