@@ -269,6 +269,10 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
     scan(file) {
       const cached = texts.get(file);
       if (cached) return this.read(file);
+      // Files that do not change are kept once looked at: the callers of each function name asked
+      // (src/flow/callers.ts) are looked for in every file of the project, name after name (on logto,
+      // reading them again for each name was a fifth of the audit).
+      if (unchanging) return this.read(file);
       try {
         const stat = statSync(file);
         if (!stat.isFile() || stat.size > MAX_SIZE) return null;

@@ -397,7 +397,14 @@ export class Project {
     if (!naming) {
       // A name that is no identifier (`<anonymous>`, `then() callback`) is called by no one.
       const word = /^[\w$]+$/.test(name) ? new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`) : null;
-      naming = word ? listed.flatMap((files) => files ?? []).filter((file) => word.test(this.host.scan(file) ?? '')) : [];
+      naming = word
+        ? listed
+            .flatMap((files) => files ?? [])
+            .filter((file) => {
+              const text = this.host.scan(file);
+              return text !== null && text.includes(name) && word.test(text);
+            })
+        : [];
       this.naming.set(key, naming);
     }
     const others = naming.filter((file) => file !== except);
