@@ -227,13 +227,7 @@ function returnsFirst(statement: TSESTree.Node, later: TSESTree.Node, a: TSESTre
   const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
   if (last?.type !== 'ReturnStatement' && last?.type !== 'ThrowStatement') return false;
   // A `continue` or `break` in the branch could leave it for the loop around, and reach `later` on a later turn.
-  let jumps = false;
-  walk(branch, (node) => {
-    if (jumps || (node !== branch && isFunction(node))) return false;
-    jumps = node.type === 'ContinueStatement' || node.type === 'BreakStatement';
-    return !jumps;
-  });
-  return !jumps;
+  return !jumps(branch);
 }
 
 /**
