@@ -632,11 +632,22 @@ function skipsNoOpWrite(
   const effects = laterWrites(unit, read).filter((w) => w !== write && controls(test, w.site.node) && along(w.site.node));
   // An INSERT under a key the request writes alike (`organisationMemberId: member.id`) cannot run twice:
   // the second fails on the key. An audit entry records the change (see `auditsOnly`): two requests that
-  // both pass leave two entries for two renames, as two requests one after the other would.
+  // both pass leave two entries for two renames, as two requests one after the other would. A DELETE
+  // (see `removesOnly`) leaves the same rows gone however often it runs.
   return (
-    effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver) || auditsOnly(w)) &&
+    effects.every((w) => isConstantUpdate(w) || refusedTwice(w, read, schema, resolver) || auditsOnly(w) || removesOnly(w)) &&
     !awaitsOtherCalls(unit, test, along)
   );
+}
+
+/**
+ * A DELETE, and nothing else where a called function runs it: done twice it removes what it removes
+ * once (the group row a moved member leaves, `delete({ where: { organisationMemberId_groupId } })`),
+ * and where it names one row and rejects on a missing one (Prisma's `delete`, P2025) the second request
+ * fails on it and its transaction rolls back. Either way nothing it does is doubled.
+ */
+function removesOnly(step: Step): boolean {
+  return step.facts.kind === 'delete' && (!step.site.derived || step.site.derived.effectsSeen === true);
 }
 
 /**
