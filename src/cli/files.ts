@@ -150,7 +150,8 @@ export function collectFiles(paths: readonly string[], options: WalkOptions): Wa
       });
       return;
     }
-    const own = options.gitignore ? readGitignore(dir) : null;
+    // Most directories have no `.gitignore`: the listing says so without a failed read (an exception each).
+    const own = options.gitignore && entries.some((entry) => entry.name === '.gitignore') ? readGitignore(dir) : null;
     const scope = own === null ? matchers : [...matchers, own];
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {

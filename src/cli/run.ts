@@ -16,7 +16,7 @@ import { importerVerdict, type ImporterScope } from '../oneshot/importers.js';
 import { snapshotHost } from '../project/host.js';
 import { loadSchema, readSchemaText, schemaFiles } from '../schema/load.js';
 import type { Schema, SchemaOp } from '../schema/types.js';
-import { readSource } from './source.js';
+import { readSource, type SourceRead } from './source.js';
 import { mayHoldDirectives } from '../directive-comments.js';
 import { analyzeInWorkers, WORKER_THRESHOLD } from './workers.js';
 
@@ -167,9 +167,23 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   // That test waits until every file was read once: a module audited by then has its verdict, and is
   // not read again for it. The text of the file is dropped meanwhile and read again if it is admitted.
   const deferred: { filePath: string; specifiers: string[]; order: number }[] = [];
+  // The project's host reads the files of the audited directories too (the importers of one-shot code,
+  // imported modules): each file is read once, by whichever asks first.
+  const host = importers?.host ?? (followImports ? snapshotHost() : null);
+  const readOnce = (filePath: string): SourceRead => {
+    const known = host?.known?.(path.resolve(filePath));
+    // The host's text is what this read gives when it decoded losslessly, with no byte-order mark to drop.
+    if (typeof known === 'string' && !known.includes('\uFFFD') && known.charCodeAt(0) !== 0xfeff) {
+      const bytes = Buffer.byteLength(known);
+      if (bytes <= input.maxFileBytes) return { kind: 'text', text: known, bytes };
+    }
+    const read = readSource(filePath, input.maxFileBytes);
+    if (read.kind === 'text' && known === undefined) host?.offer?.(path.resolve(filePath), read.text);
+    return read;
+  };
   for (const [order, filePath] of files.entries()) {
     await breathe();
-    const read = readSource(filePath, input.maxFileBytes);
+    const read = readOnce(filePath);
     if (read.kind === 'problem') {
       audited.push({ filePath, problem: read.problem, analysis: null, text: null });
       progress();
@@ -191,7 +205,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
       await decide(filePath, '', false, order);
       continue;
     }
-    const read = readSource(filePath, input.maxFileBytes);
+    const read = readOnce(filePath);
     if (read.kind === 'problem') {
       audited.push({ filePath, problem: read.problem, analysis: null, text: null });
       progress();

@@ -26,6 +26,13 @@ export interface ProjectHost {
   scan(file: string): string | null;
   /** The source files under a directory (not in node_modules or hidden directories); null beyond MAX_PROJECT_FILES. */
   list(root: string): string[] | null;
+  /**
+   * Files that do not change only: the text of a file as `read` gives it when it was read already,
+   * without touching the disk; undefined when it was not (null when it could not be read).
+   */
+  known?(file: string): string | null | undefined;
+  /** Files that do not change only: a file's text read by someone else (as `read` would give it), kept for `read`. */
+  offer?(file: string, text: string): void;
 }
 
 /** Beyond this many files under a root, the project's callers are not looked for (a function's callers stay unknown). */
@@ -303,6 +310,17 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
       }
       return found.sort();
     },
+    ...(unchanging
+      ? {
+          known: (file: string) => texts.get(file)?.text,
+          offer: (file: string, text: string) => {
+            if (texts.has(file)) return;
+            const size = Buffer.byteLength(text);
+            // What `read` would make of it: nothing for a file too large or holding a NUL.
+            texts.set(file, { mtimeMs: -1, size, text: size > MAX_SIZE || text.includes('\u0000') ? null : text, check });
+          },
+        }
+      : {}),
     read(file) {
       tick();
       const known = texts.get(file);

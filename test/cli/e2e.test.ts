@@ -363,6 +363,28 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     expect((await audit(true)).usedWorkers).toBe(0);
   });
 
+  it('reads each audited file once, sharing the text with the project host, and keeps the read it gives', async () => {
+    const { runAudit } = (await import(path.join(REPO, 'dist/src/cli/run.js'))) as typeof import('../../src/cli/run.js');
+    const { snapshotHost } = (await import(path.join(REPO, 'dist/src/project/host.js'))) as typeof import('../../src/project/host.js');
+    const cwd = project({ 'src/a.ts': RACY, 'src/b.ts': `\uFEFF${RACY}`, 'src/c.ts': "export const c = 'no database here';\n" });
+    const run = await runAudit({
+      cwd,
+      paths: ['src'],
+      ignorePatterns: [],
+      gitignore: true,
+      maxFileBytes: 1 << 20,
+      threads: 1,
+      threadsRequested: true,
+    });
+    // Every file the audit read is the host's too (one read between them) ...
+    for (const name of ['a.ts', 'b.ts', 'c.ts']) expect(typeof snapshotHost().known?.(path.join(cwd, 'src', name))).toBe('string');
+    // ... and a text with a byte-order mark is still read as the audit reads it (the mark dropped).
+    const located = (name: string) =>
+      run.files.find((f) => path.basename(f.filePath) === name)?.analysis?.findings.map((x) => [x.ruleId, x.line, x.column]);
+    expect(located('a.ts')?.length).toBeGreaterThan(0);
+    expect(located('b.ts')).toEqual(located('a.ts'));
+  });
+
   it('analyzes again in the main thread a file a worker ran out of memory on', async () => {
     // The built run (its workers are the compiled worker.js); a 4 MB heap cannot even load the analyzer.
     const { runAudit } = (await import(path.join(REPO, 'dist/src/cli/run.js'))) as typeof import('../../src/cli/run.js');

@@ -33,3 +33,29 @@ describe('tsconfig paths', () => {
     expect(fileSystemHost().resolve('@/lib/db', path.join(root, 'app/route.ts'))).toBe(path.join(root, 'lib/db.ts'));
   });
 });
+
+describe('texts read by someone else', () => {
+  it('an unchanging host serves a text offered to it without reading the disk, as its read would give it', () => {
+    const root = project({ 'a.ts': 'export const a = 1;\n' });
+    const host = fileSystemHost({ unchanging: true });
+    const missing = path.join(root, 'not-on-disk.ts');
+    expect(host.known!(missing)).toBeUndefined();
+    host.offer!(missing, 'export const b = 2;\n');
+    expect(host.read(missing)).toBe('export const b = 2;\n');
+    expect(host.known!(missing)).toBe('export const b = 2;\n');
+    // What its read would refuse stays refused; a file read already keeps its text.
+    const binary = path.join(root, 'binary.ts');
+    host.offer!(binary, 'a\u0000b');
+    expect(host.read(binary)).toBeNull();
+    const a = path.join(root, 'a.ts');
+    expect(host.read(a)).toBe('export const a = 1;\n');
+    host.offer!(a, 'something else');
+    expect(host.read(a)).toBe('export const a = 1;\n');
+  });
+
+  it('a host of files that may change takes no offers: its reads compare with the disk', () => {
+    const host = fileSystemHost();
+    expect(host.offer).toBeUndefined();
+    expect(host.known).toBeUndefined();
+  });
+});
