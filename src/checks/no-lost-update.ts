@@ -24,6 +24,7 @@ import {
 import type { Finding, RuleMessages } from './types.js';
 import type { QuerySite } from '../extract/types.js';
 import { dialectAdvice, placeholder, sqliteTransaction } from './advice.js';
+import { retestsTestedConstant } from './retested-condition.js';
 
 export const messages = {
   lostUpdate:
@@ -304,6 +305,7 @@ export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boole
   return (
     lostWrite(read, write, resolver) !== null &&
     !retestsReadValue(read, write, resolver) &&
+    !retestsTestedConstant(read, write, resolver) &&
     !setsOnlyWhenEmpty(write) &&
     !aimsAtAnotherRow(read, write, resolver)
   );
@@ -340,6 +342,7 @@ export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'
         if (
           readProtection(read, write, true, schema) !== null ||
           retestsReadValue(read, write, resolver) ||
+          retestsTestedConstant(read, write, resolver) ||
           setsOnlyWhenEmpty(write) ||
           aimsAtAnotherRow(read, write, resolver)
         )

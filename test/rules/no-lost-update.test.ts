@@ -327,6 +327,40 @@ export async function unsubscribe(channelId: string, type: string) {
 `,
     },
     {
+      name: 'the state the code tested re-tested as a constant in the WHERE (a status tested, then `AND status = $const`)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addNote(ticketId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes, status FROM tickets WHERE id = $1', [ticketId]);
+  if (rows[0].status !== 'open') throw new Error('Ticket closed');
+  await pool.query("UPDATE tickets SET notes = $1 WHERE id = $2 AND status = 'open'", [[...rows[0].notes, note], ticketId]);
+}
+`,
+    },
+    {
+      name: "Prisma: the loop skips rows the test rejects, and updateMany's where re-tests the tested constant, count checked",
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function sync(definitions: { name: string; provider?: string }[]) {
+  let updated = 0;
+  for (const definition of definitions) {
+    const existing = await prisma.model.findFirst({ where: { name: definition.name } });
+    if (!existing || existing.source !== 'default') continue;
+    const { count } = await prisma.model.updateMany({
+      where: { id: existing.id, source: 'default' },
+      data: { provider: definition.provider ?? existing.provider },
+    });
+    if (count === 1) updated++;
+  }
+  return updated;
+}
+`,
+    },
+    {
       name: "a value computed from the row's own id: no concurrent write changes it",
       code: `
 import { PrismaClient } from '@prisma/client';
@@ -482,6 +516,51 @@ export async function nextInvoiceNumber(accountId: number) {
   const { rows } = await pool.query('SELECT id, invoice_seq FROM accounts WHERE id = $1', [accountId]);
   const number = \`\${rows[0].id}-\${rows[0].invoice_seq + 1}\`;
   await pool.query('UPDATE accounts SET last_invoice = $1 WHERE id = $2', [number, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
+    {
+      name: 'a constant re-tested in the WHERE that the code found the row equal to only on another path: still lost',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addNote(ticketId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes, status FROM tickets WHERE id = $1', [ticketId]);
+  if (rows[0].status === 'open') console.log('open ticket');
+  await pool.query("UPDATE tickets SET notes = $1 WHERE id = $2 AND status = 'open'", [[...rows[0].notes, note], ticketId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
+    {
+      name: 'a constant re-tested in the WHERE that the test compared to another column: still lost',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addNote(ticketId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes, status, priority FROM tickets WHERE id = $1', [ticketId]);
+  if (rows[0].priority !== 'open') return;
+  await pool.query("UPDATE tickets SET notes = $1 WHERE id = $2 AND status = 'open'", [[...rows[0].notes, note], ticketId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
+    {
+      name: 'a lookup-like equality on the tested constant whose count nobody reads: still lost',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function sync(name: string, provider?: string) {
+  const existing = await prisma.model.findFirst({ where: { name } });
+  if (!existing || existing.source !== 'default') return;
+  await prisma.model.updateMany({
+    where: { id: existing.id, source: 'default' },
+    data: { provider: provider ?? existing.provider },
+  });
 }
 `,
       errors: [{ messageId: 'lostUpdate', line: 8 }],
