@@ -411,7 +411,7 @@ function modelData(read: Step, write: Step, test: TSESTree.Node, messageId: Mess
   const fix =
     messageId === 'checkThenInsertModel'
       ? words.createOnce
-      : `${capitalize(words.conditional.replace('{atomic}', comparesQuantity(test) ? words.atomic : ''))}, or ${lock}`;
+      : `${capitalize(words.conditional.replace('{atomic}', comparesQuantity(test) && changesTestedColumn(read, write, test) ? words.atomic : ''))}, or ${lock}`;
   return { table: reader?.display ?? words.display, tested: field ? ` (\`${reader?.name ?? words.name}.${field}\`)` : '', fix };
 }
 
@@ -433,6 +433,19 @@ function comparesQuantity(test: TSESTree.Node): boolean {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The write changes a column the test read by what it holds (`{ decrement: n }`, `Model.decrement(...)`,
+ * `stock = stock - $1`), or the columns tested cannot be told: that change is what must be made atomic.
+ * A write that sets the tested column to a value of the request (`size: file.size` after `if (file.size >
+ * declaredSize) throw`) or sets none of them (`status: 'approved'` after `if (order.total > limit)`) has
+ * nothing to make atomic: the tested condition in its WHERE is the whole fix.
+ */
+function changesTestedColumn(read: Step, write: Step, test: TSESTree.Node): boolean {
+  const columns = read.result.valueTests.find((t) => t.node === test)?.columns;
+  if (!columns || columns.length === 0) return true;
+  return write.facts.set.some((a) => a.shape !== 'value' && columns.some((c) => hasColumn(new Set([columnName(a.column)]), c)));
 }
 
 /**

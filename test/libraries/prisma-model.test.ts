@@ -311,6 +311,31 @@ export async function buy(id: number, quantity: number) {
       ],
     },
     {
+      name: 'a size tested against a bound, then set to the size passed in: nothing to make atomic',
+      code: `${client}
+export async function upload(key: string, size: number) {
+  const attachment = await prisma.attachment.findFirst({ where: { key } });
+  if (!attachment || size > attachment.size) throw new Error('Too large');
+  await prisma.attachment.update({ where: { id: attachment.id }, data: { size } });
+}
+`,
+      errors: [
+        {
+          messageId: 'checkThenActModel',
+          line: 6,
+          column: 28,
+          data: {
+            table: 'prisma.attachment',
+            readLines: 'line 6',
+            checkLines: 'line 7',
+            tested: ' (`attachment.size`)',
+            writeLines: 'line 8',
+            fix: "Put the tested condition in `updateMany`'s `where` and check the `count` it returns, or run the read and the write in `prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' })` and retry on P2034 (Prisma has no row-lock API; a lock is `` tx.$queryRaw`SELECT ... FOR UPDATE` `` in that transaction)",
+          },
+        },
+      ],
+    },
+    {
       name: 'a coupon tested as unused, then marked used',
       code: `${client}
 export async function redeem(code: string) {
