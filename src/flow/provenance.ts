@@ -71,8 +71,11 @@ export function provenance(expression: TSESTree.Node | null, use: ResultUse, res
           node.arguments.forEach((a) => a.type === 'Identifier' && visit(a, seen));
           return;
         }
+        // A method of a value computes from that value (`row.tags.filter(...)`: `tags`); the method's name
+        // is no column (`expense.getItems()` calls a method of the row, `row.get('data')` reads it whole).
         if (node.callee.type === 'MemberExpression' && !isConversion(node)) {
-          visit(node.callee, seen);
+          if (node.callee.computed) visit(node.callee.property, seen);
+          visit(node.callee.object, seen);
           return;
         }
         node.arguments.forEach((a) => visit(a, seen));

@@ -648,6 +648,34 @@ export async function hold(accountId: number, amount: number) {
         },
       ],
     },
+    {
+      name: 'a method called on the row names no column: the message names the column written',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addLine(orderId: number, line: string) {
+  const { rows } = await pool.query('SELECT * FROM orders WHERE id = $1', [orderId]);
+  const lines: string[] = await rows[0].getLines();
+  await pool.query('UPDATE orders SET lines = $1 WHERE id = $2', [[...lines, line], orderId]);
+}
+`,
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 8,
+          column: 9,
+          data: {
+            table: 'orders',
+            column: 'lines',
+            readLines: 'line 6',
+            writeLines: 'line 8',
+            into: '',
+            fix: `Append in SQL (\`SET lines = array_append(lines, $1)\`), ${lockOrVersion}`,
+          },
+        },
+      ],
+    },
     // One finding per act.
     {
       name: 'one read written back by two UPDATEs of the row: one finding listing both writes',
