@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit, ValueTest } from '../flow/index.js';
 import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
-import { contains, isFunction, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
+import { contains, inExclusiveBranches, isFunction, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
 import { acknowledgesOnly, answersAlike, refuses } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
@@ -1415,20 +1415,102 @@ function numberedByCount(unit: Unit, read: Step, write: Step, table: string, sch
  */
 function keyedByLookup(read: Step, write: Step, table: string, schema: Schema, resolver: CheckInput['resolver']): boolean {
   const { facts } = write;
-  if (facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null || read.facts.aggregate) return false;
+  if (facts.kind !== 'insert' || facts.onConflict !== null || facts.insertColumns === null) return false;
   const looked = read.facts.where.flatMap((p) => (p.operator === '=' && p.params.length === 1 ? [paramOf(read, p.params[0])] : []));
   const isLooked = (node: TSESTree.Node): boolean => looked.some((l) => sameValue(node, l, resolver));
+  // After a total (a limit, a threshold) the race is between requests that share the lookup and bring
+  // anything else: only a key made of the lookup and constants lets one row in however many pass.
+  const total = read.facts.aggregate;
   const derived = new Set(
     facts.insertColumns.filter((column) => {
       const value = paramOf(write, facts.insertParams?.[column]);
-      return value !== null && !isLooked(value) && computedFrom(value, isLooked, resolver) === 'source';
+      if (value === null || isLooked(value)) return false;
+      return total
+        ? !inExclusiveBranches(value, read.site.node) && fixedBy(value, isLooked, resolver) === 'source'
+        : computedFrom(value, isLooked, resolver) === 'source';
     }),
   );
   if (derived.size === 0) return false;
-  const given = facts.insertColumns.filter((c) => derived.has(c) || writtenAlike(write, c, read, resolver));
+  const given = facts.insertColumns.filter(
+    (c) =>
+      derived.has(c) ||
+      (total
+        ? fixedBy(paramOf(write, facts.insertParams?.[c]), isLooked, resolver) !== null || Object.hasOwn(facts.insertLiterals ?? {}, c)
+        : writtenAlike(write, c, read, resolver)),
+  );
   return coveringKeys(schema, table, given, facts.insertLiterals ?? {}).some((key) =>
     key.columns.some((c) => [...derived].some((d) => columnName(d) === columnName(c))),
   );
+}
+
+/**
+ * `value` is the same for every request that looks up the same values: made of them (`isLooked`: 'source')
+ * and of constants through templates, `+` and conversions, where a name the request brings counts only
+ * inside a branch that tested it equal to a constant (`else if (trigger === 'commissionThreshold')`):
+ * 'fixed' when no value looked up is in it, null when something else is.
+ */
+function fixedBy(
+  value: TSESTree.Node | null,
+  isLooked: (node: TSESTree.Node) => boolean,
+  resolver: CheckInput['resolver'],
+  depth = 0,
+): 'source' | 'fixed' | null {
+  if (value === null || depth > 8) return null;
+  const node = unwrap(value);
+  if (isLooked(node)) return 'source';
+  const all = (parts: readonly TSESTree.Node[]): 'source' | 'fixed' | null => {
+    const kinds = parts.map((p) => fixedBy(p, isLooked, resolver, depth + 1));
+    return kinds.includes(null) ? null : kinds.includes('source') ? 'source' : 'fixed';
+  };
+  switch (node.type) {
+    case 'Literal':
+      return 'fixed';
+    case 'TemplateLiteral':
+      return all(node.expressions);
+    case 'BinaryExpression':
+      return node.operator === '+' ? all([node.left as TSESTree.Node, node.right]) : null;
+    case 'Identifier': {
+      if (testedEqualToConstant(node, resolver)) return 'fixed';
+      const variable = resolver.variable(node);
+      const def = variable?.defs[0];
+      const declaration = def?.node.type === 'VariableDeclarator' ? def.node : null;
+      const constant = declaration?.parent?.type === 'VariableDeclaration' && declaration.parent.kind === 'const';
+      return constant && declaration?.init != null && declaration.id.type === 'Identifier'
+        ? fixedBy(declaration.init, isLooked, resolver, depth + 1)
+        : null;
+    }
+    case 'CallExpression': {
+      const callee = unwrap(node.callee);
+      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+      if (name === null || !CONVERSIONS.has(name)) return null;
+      return all([...(callee.type === 'MemberExpression' ? [callee.object] : []), ...node.arguments]);
+    }
+    default:
+      return null;
+  }
+}
+
+/** `id` lies in the branch of an `if` that tested the same variable `===` (or `==`) a literal. */
+function testedEqualToConstant(id: TSESTree.Identifier, resolver: CheckInput['resolver']): boolean {
+  const variable = resolver.variable(id);
+  if (variable === null) return false;
+  for (
+    let child: TSESTree.Node = id, parent: TSESTree.Node | undefined = id.parent;
+    parent && !isFunction(parent);
+    child = parent, parent = parent.parent
+  ) {
+    if (parent.type !== 'IfStatement' || parent.consequent !== child) continue;
+    const test = unwrap(parent.test);
+    if (test.type !== 'BinaryExpression' || (test.operator !== '===' && test.operator !== '==')) continue;
+    const [left, right] = [unwrap(test.left), unwrap(test.right)];
+    const pairs: [TSESTree.Node, TSESTree.Node][] = [
+      [left, right],
+      [right, left],
+    ];
+    if (pairs.some(([name, constant]) => name.type === 'Identifier' && resolver.variable(name) === variable && constant.type === 'Literal'))
+      return true;
+  }
+  return false;
 }
 
 /** `node` names a variable holding the count (`const count = await tx.invoice.count(...)`). */

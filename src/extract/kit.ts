@@ -107,7 +107,13 @@ export function insertedFields(
       const value = unwrap(p.value);
       if (value.type === 'Literal' && ['string', 'number', 'boolean'].includes(typeof value.value))
         builder.insertLiterals[column] = value.value as string | number | boolean;
-      else if (value.type === 'Identifier' || value.type === 'MemberExpression') {
+      else if (
+        value.type === 'Identifier' ||
+        value.type === 'MemberExpression' ||
+        value.type === 'TemplateLiteral' ||
+        (value.type === 'BinaryExpression' && value.operator === '+')
+      ) {
+        // A value built in place (`\`referral:${trigger}:${partnerId}\``) is one value too: the checks read what it is made of.
         const { params } = builder.value(p.value);
         if (params.length === 1) builder.insertParams[column] = params[0]!;
       }
