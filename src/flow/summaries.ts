@@ -38,7 +38,7 @@ import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
 import { compensates } from './compensation.js';
 import { callsOutside } from './outside-calls.js';
-import type { Step, Unit } from './types.js';
+import type { Step, Unit, ValuePath } from './types.js';
 import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
 
 /**
@@ -161,7 +161,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         returned: step.result.returned,
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         rowProperties: step.result.returned ? rowProperties(fn, step, resolver) : [],
-        answerProperties: step.result.returned ? answerProperties(fn) : [],
+        answerProperties: step.result.returned ? answerProperties(fn, step, resolver) : [],
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
         recheckedColumns: recheckedColumns(step),
         catchesUniqueViolation: step.catchesUniqueViolation,
@@ -355,6 +355,8 @@ function rowProperties(fn: FunctionNode, step: Step, resolver: Resolver): string
     if (!argument) continue;
     let inner = unwrap(argument);
     if (inner.type === 'AwaitExpression') inner = unwrap(inner.argument);
+    // `return await this.crud.findAll(...)`: the called function's answer handed on whole keeps its shape.
+    for (const held of passedOn(inner, step, resolver)?.holders ?? []) found.add(held);
     if (inner.type !== 'ObjectExpression') continue;
     for (const p of inner.properties) {
       if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
@@ -369,16 +371,36 @@ function rowProperties(fn: FunctionNode, step: Step, resolver: Resolver): string
 }
 
 /**
+ * The answer of the statement's (called function's) result, returned as it is: the call itself or a
+ * variable bound to it whole, with what that answer holds under its properties (`holders`, `answers`).
+ */
+function passedOn(inner: TSESTree.Node, step: Step, resolver: Resolver): Pick<ValuePath, 'holders' | 'answers'> | null {
+  const { rowProperties: holders, answerProperties: answers } = step.site;
+  if (inner === step.site.resultNode && holders !== undefined)
+    return { holders: new Set(holders), ...(answers !== undefined ? { answers: new Set(answers) } : {}) };
+  if (inner.type !== 'Identifier') return null;
+  const variable = resolver.variable(inner);
+  const path = variable ? step.result.paths.get(variable) : undefined;
+  return path && path.columns.length === 0 && !path.opaque && path.holders !== undefined ? path : null;
+}
+
+/**
  * `return { status: 'missing' }` ... `return { status: 'visible', schedule }`: the properties every return
  * gives a constant (a string, number or boolean written in place). None when a return gives anything
- * but an object literal.
+ * but an object literal, unless it hands on a called function's answer whole (see `passedOn`), whose
+ * constants are the same.
  */
-function answerProperties(fn: FunctionNode): string[] {
+function answerProperties(fn: FunctionNode, step: Step, resolver: Resolver): string[] {
   const returns = fn.body.type === 'BlockStatement' ? returnsOf(fn).map((r) => r.argument) : [fn.body];
   const constants: string[][] = [];
   for (const argument of returns) {
     let inner = argument ? unwrap(argument) : null;
     if (inner?.type === 'AwaitExpression') inner = unwrap(inner.argument);
+    const whole = inner ? passedOn(inner, step, resolver) : null;
+    if (whole !== null) {
+      constants.push([...(whole.answers ?? [])]);
+      continue;
+    }
     if (inner?.type !== 'ObjectExpression') return [];
     constants.push(
       inner.properties.flatMap((p) =>
