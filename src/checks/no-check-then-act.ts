@@ -44,6 +44,7 @@ import { testsAnotherRow, writesAnotherRow } from './other-rows.js';
 import { demandsMinimumCount } from './minimum-counts.js';
 import { compensates } from '../flow/compensation.js';
 import { aimedAtCreatedRows, insertsUnderCreatedKey } from '../flow/created-rows.js';
+import { insertsPerRowFound } from '../flow/rows-made-of.js';
 
 export const messages = {
   checkThenAct:
@@ -1087,7 +1088,12 @@ function decidingTests(
     // `if (required > count) throw`: concurrent INSERTs only raise the count (see src/checks/minimum-counts.ts).
     return found
       ? []
-      : read.result.tests.filter((t) => !stopsWhenMissing(read, t, write) && !demandsMinimumCount(read, t, write, resolver));
+      : read.result.tests.filter(
+          (t) =>
+            !stopsWhenMissing(read, t, write) &&
+            !insertsFoundRows(read, t, write, resolver) &&
+            !demandsMinimumCount(read, t, write, resolver),
+        );
   }
   const assigned = new Set(write.facts.set.map((a) => a.column));
   // The state test sits in the read's WHERE (`AND used = false`, `AND expires_at > now()`): "a row came
@@ -2257,6 +2263,42 @@ function asksAnyRows(expression: TSESTree.Expression, test: TSESTree.Node, read:
   if (['>', '!==', '!=', '===', '=='].includes(operator) && number(left) && literal(right, 0)) return true;
   if (['>=', '<'].includes(operator) && number(left) && literal(right, 1)) return true;
   return ['<', '!==', '!=', '===', '=='].includes(operator) && number(right) && literal(left, 0);
+}
+
+/**
+ * `if (segments.length) { await trx('copies').insert(segments.map(...)) }`: the INSERT sits in the branch
+ * taken only when rows came back, and writes rows made of those rows one by one (src/flow/rows-made-of.ts):
+ * with none found it would write none, so the test decides nothing the INSERT does not, and it adds to
+ * what was found, never where nothing was. A count (`rows.length < 3`), a value of a row, or rows made
+ * of something else (a refund for the charge found) keep the test a check.
+ */
+function insertsFoundRows(read: Step, test: TSESTree.Node, write: Step, resolver: CheckInput['resolver']): boolean {
+  return (
+    test.type === 'IfStatement' &&
+    contains(test.consequent, write.site.node) &&
+    asksRowsThere(test.test, test, read) &&
+    insertsPerRowFound(write, read, resolver)
+  );
+}
+
+/** `rows.length`, `rows.length > 0`, `total !== 0`, `rows.length >= 1`: rows came back (see `asksAnyRows`). */
+function asksRowsThere(expression: TSESTree.Expression, test: TSESTree.Node, read: Step): boolean {
+  const inner = unwrap(expression);
+  const tested = read.result.valueTests.some((t) => t.node === test);
+  const number = (node: TSESTree.Node): boolean =>
+    sizeOfRows(node, read) || (unwrap(node).type === 'Identifier' && read.result.valueNodes.has(unwrap(node)) && !tested);
+  const literal = (node: TSESTree.Node, value: number): boolean => {
+    const n = unwrap(node);
+    return n.type === 'Literal' && n.value === value;
+  };
+  if (sizeOfRows(inner, read)) return true;
+  if (inner.type === 'LogicalExpression')
+    return inner.operator === '&&' && (asksRowsThere(inner.left, test, read) || asksRowsThere(inner.right, test, read));
+  if (inner.type !== 'BinaryExpression' || inner.left.type === 'PrivateIdentifier') return false;
+  const { left, right, operator } = inner;
+  if (['>', '!==', '!='].includes(operator) && number(left) && literal(right, 0)) return true;
+  if (operator === '>=' && number(left) && literal(right, 1)) return true;
+  return ['<', '!==', '!='].includes(operator) && literal(left, 0) && number(right);
 }
 
 /**

@@ -171,7 +171,7 @@ export interface QuerySite {
   compensation?: boolean;
   /**
    * A builder INSERT's row or rows as the code passes them (Prisma `data`,
-   * Sequelize `create(values)` / `bulkCreate(rows)`): the values each new row takes.
+   * Sequelize `create(values)` / `bulkCreate(rows)`, knex `.insert(rows)`): the values each new row takes.
    */
   insertedRows?: TSESTree.Node;
   /**

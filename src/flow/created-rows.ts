@@ -105,7 +105,7 @@ function inserts({ unit, step }: Where): Step[] {
  * right side of the only assignment to a `let` declared without a value (`let created; try { created =
  * await Model.create(...) } catch ...`): wherever it holds something, it holds that.
  */
-function constantInit(id: TSESTree.Identifier, resolver: Resolver): TSESTree.Expression | null {
+export function constantInit(id: TSESTree.Identifier, resolver: Resolver): TSESTree.Expression | null {
   const def = resolver.definition(id);
   if (def?.kind !== 'variable' || def.node.type !== 'VariableDeclarator' || def.node.id.type !== 'Identifier') return null;
   if (def.declarationKind === 'const') return def.init;

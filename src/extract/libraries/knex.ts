@@ -450,11 +450,13 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext, { asTex
   let first = false;
   const conditions: ChainCall[] = [];
   const values: ChainCall[] = [];
+  let insertedRows: TSESTree.Node | null = null;
   for (const c of knexCalls) {
     const args = c.call.arguments;
     if (VERBS[c.name] !== undefined) {
       kind = VERBS[c.name]!;
       verb = c.name;
+      if (c.name === 'insert' && args[0] && args[0].type !== 'SpreadElement') insertedRows = args[0];
       if (c.name === 'first' || c.name === 'findOne' || c.name === 'findById') first = true;
       if (AGGREGATES.has(c.name)) aggregate = true;
       if (
@@ -534,6 +536,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext, { asTex
     connection,
     ...(head.kind && connection === head.connection ? { connectionKind: head.kind } : {}),
     ...(rowsRequired ? { rowsRequired: true } : {}),
+    ...(kind === 'insert' && insertedRows !== null ? { insertedRows } : {}),
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
