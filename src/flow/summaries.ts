@@ -47,6 +47,12 @@ import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
  */
 export interface SummaryStep {
   facts: StatementFacts;
+  /**
+   * The statement runs only under `if (linkId)` where `linkId` is a parameter, or a property of one
+   * destructured without a default (`{ userId, linkId }: Props`), never assigned: a call that leaves it
+   * out (`getPermission({ userId, collectionId })`) does not run the statement.
+   */
+  onlyWhenGiven: { index: number; property: string | null } | null;
   library: string;
   countHint: string;
   transactionHint: string | undefined;
@@ -146,6 +152,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
       line: fn.loc.start.line,
       steps: own.map((step) => ({
         facts: step.facts,
+        onlyWhenGiven: onlyWhenGiven(fn, step, resolver),
         library: step.site.library,
         countHint: step.site.countHint,
         transactionHint: step.site.transactionHint,
@@ -414,6 +421,48 @@ function answerProperties(fn: FunctionNode, step: Step, resolver: Resolver): str
   return first.filter((name) => rest.every((names) => names.includes(name)));
 }
 
+/**
+ * The parameter (or destructured property of one) whose value an `if` around the statement requires:
+ * `if (linkId) { ...statement... }`, the test being the parameter's name alone and the parameter never
+ * assigned. A property given a default (`{ linkId = 0 }`) is not: left out, it still holds a value.
+ */
+function onlyWhenGiven(fn: FunctionNode, step: Step, resolver: Resolver): { index: number; property: string | null } | null {
+  let child: TSESTree.Node = step.site.node;
+  while (child !== fn && child.parent !== undefined) {
+    const up: TSESTree.Node = child.parent;
+    const test = up.type === 'IfStatement' && up.consequent === child ? unwrap(up.test) : null;
+    const origin = test?.type === 'Identifier' ? parameterOrigin(fn, test, resolver) : null;
+    if (origin !== null) return origin;
+    child = up;
+  }
+  return null;
+}
+
+/** `linkId` bound by the function's parameter `linkId`, or by the property `linkId` of its `{ linkId }` parameter. */
+function parameterOrigin(fn: FunctionNode, id: TSESTree.Identifier, resolver: Resolver): { index: number; property: string | null } | null {
+  const variable = resolver.variable(id);
+  const def = resolver.definition(id);
+  if (variable === null || def?.kind !== 'parameter' || def.node !== fn) return null;
+  // Assigned in the body: what the test sees may not be what the caller passed.
+  if (variable.references.some((r) => r.identifier !== id && isAssigned(r.identifier))) return null;
+  const declared = variable.identifiers[0];
+  for (const [index, param] of fn.params.entries()) {
+    if (param === declared) return { index, property: null };
+    if (param.type !== 'ObjectPattern') continue;
+    for (const p of param.properties)
+      if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.value === declared)
+        return { index, property: p.key.name };
+  }
+  return null;
+}
+
+function isAssigned(id: TSESTree.Node): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'AssignmentExpression') return parent.left === id;
+  if (parent?.type === 'UpdateExpression') return true;
+  return parent?.type === 'ArrayPattern' || (parent?.type === 'Property' && parent.parent?.type === 'ObjectPattern');
+}
+
 /** `return rows[0].stock` / `return result.rows[0]?.balance`: the column a function returns of a statement's row. */
 function returnedColumn(fn: FunctionNode, step: Step, resolver: Resolver): string | null {
   let column: string | null = null;
@@ -616,6 +665,14 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
         const arg = index === null ? undefined : node.arguments[index];
         return arg && arg.type !== 'SpreadElement' ? arg : null;
       };
+      // `if (linkId) { read }` in the function, and the call passes no `linkId`: the statement does not run.
+      const given = s.onlyWhenGiven;
+      if (
+        given !== null &&
+        !node.arguments.slice(0, given.index + 1).some((a) => a.type === 'SpreadElement') &&
+        (given.property !== null ? leavesOut(argument(given.index), given.property) : passesNothing(node, given.index))
+      )
+        continue;
       const options = s.connectionParam !== null ? argument(s.connectionParam) : null;
       // The caller leaves the connection out of the options (`createPaymentMethod(data)`, `{ lock: true }`).
       const omitted =
