@@ -1,4 +1,5 @@
 /** The project host's reading of tsconfig `paths`: aliases resolve to the files they map to. */
+import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileSystemHost, withoutJsonComments } from '../../src/project/host.js';
@@ -57,5 +58,23 @@ describe('texts read by someone else', () => {
     const host = fileSystemHost();
     expect(host.offer).toBeUndefined();
     expect(host.known).toBeUndefined();
+  });
+});
+
+describe('files looked at for callers', () => {
+  it('a host of files that may change keeps a scanned text and compares it with the disk, as for a module read', () => {
+    const root = project({ 'a.ts': 'export const a = 1;\n' });
+    const file = path.join(root, 'a.ts');
+    const host = fileSystemHost({ recheckAfterMs: 0 });
+    const stamp = 1_700_000_000; // a whole second, which every file system stores as given
+    utimesSync(file, stamp, stamp);
+    expect(host.scan(file)).toBe('export const a = 1;\n');
+    // Same size and modification time: the disk is taken to hold what was kept, not read again.
+    writeFileSync(file, 'export const b = 2;\n');
+    utimesSync(file, stamp, stamp);
+    expect(host.scan(file)).toBe('export const a = 1;\n');
+    // A real edit (another size) is seen.
+    writeFileSync(file, 'export const c = 33;\n');
+    expect(host.scan(file)).toBe('export const c = 33;\n');
   });
 });
