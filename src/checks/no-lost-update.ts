@@ -2,7 +2,7 @@ import type { Step, Unit } from '../flow/index.js';
 import { assignedValues, jsValueKind, provenance, type JsValueKind, type Provenance } from '../flow/provenance.js';
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Resolver, VariableLike } from '../extract/scope.js';
-import { contains, isClock, isLoop, unwrap } from '../extract/ast.js';
+import { contains, isClock, isLoop, logicalParts, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
@@ -109,7 +109,7 @@ function filledWhereEmpty(read: Step, write: Step, resolver: Resolver): Map<stri
     const inside = contains(test.consequent, target);
     const leaves = !contains(test, target) && test.range[1] <= target.range[0] && test.alternate === null && exits(test.consequent);
     if (!inside && !leaves) continue;
-    for (const part of conjunctsOf(test.test, inside ? '&&' : '||')) {
+    for (const part of logicalParts(test.test, inside ? '&&' : '||')) {
       const empty = inside ? emptied(part) : present(part);
       const source = empty && provenance(empty.value, read.result, resolver);
       // Only a column the value tested holds: `!customerId`, with `customerId` the row's, names it.
@@ -154,14 +154,6 @@ function reaches(value: TSESTree.Node, use: TSESTree.Node): boolean {
 interface Emptiness {
   value: TSESTree.Node;
   how: 'nullish' | 'falsy';
-}
-
-/** `a && b && c` -> [a, b, c] (or the alternatives of `||`). */
-function conjunctsOf(expression: TSESTree.Node, operator: '&&' | '||'): TSESTree.Node[] {
-  const inner = unwrap(expression);
-  return inner.type === 'LogicalExpression' && inner.operator === operator
-    ? [...conjunctsOf(inner.left, operator), ...conjunctsOf(inner.right, operator)]
-    : [inner];
 }
 
 /** The value a condition says is empty: `x == null`, `x === null`, `x === undefined`, or falsy: `!x`. */

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, unwrap } from '../extract/ast.js';
+import { contains, logicalParts, unwrap } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Step } from '../flow/index.js';
@@ -49,7 +49,7 @@ function testedConstants(read: Step, write: Step, resolver: Resolver): Map<strin
       contains(test.parent, target) &&
       leavesBranch(test.consequent);
     if (!inside && !leaves) continue;
-    for (const part of operands(test.test, inside ? '&&' : '||')) {
+    for (const part of logicalParts(test.test, inside ? '&&' : '||')) {
       const equality = constantComparison(part, inside ? ['===', '=='] : ['!==', '!=']);
       if (!equality) continue;
       const source = provenance(equality.value, read.result, resolver);
@@ -59,14 +59,6 @@ function testedConstants(read: Step, write: Step, resolver: Resolver): Map<strin
     }
   }
   return found;
-}
-
-/** `a && b && c` -> [a, b, c] (or the alternatives of `||`). */
-function operands(expression: TSESTree.Node, operator: '&&' | '||'): TSESTree.Node[] {
-  const inner = unwrap(expression);
-  return inner.type === 'LogicalExpression' && inner.operator === operator
-    ? [...operands(inner.left, operator), ...operands(inner.right, operator)]
-    : [inner];
 }
 
 /** `x === 'default'` (either way round): the value compared and the constant, as `comparedConstant` spells it. */

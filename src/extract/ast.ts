@@ -115,6 +115,14 @@ function isNode(value: unknown): value is TSESTree.Node {
 
 const callLists = new WeakMap<TSESTree.Node, readonly TSESTree.CallExpression[]>();
 
+/** `a && b && c` -> [a, b, c] (or the alternatives of `||`), parentheses and casts looked through. */
+export function logicalParts(expression: TSESTree.Node, operator: '&&' | '||'): TSESTree.Node[] {
+  const inner = unwrap(expression);
+  return inner.type === 'LogicalExpression' && inner.operator === operator
+    ? [...logicalParts(inner.left, operator), ...logicalParts(inner.right, operator)]
+    : [inner];
+}
+
 /**
  * Every call under `root` (nested functions included), in the order `walk` meets them; remembered per
  * node, since a file's model walks its program and its functions for calls once per round of summaries.
