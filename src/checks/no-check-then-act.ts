@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit, ValueTest } from '../flow/index.js';
 import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
-import { contains, inExclusiveBranches, isFunction, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
+import { contains, inExclusiveBranches, isFunction, logicalParts, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
 import { acknowledgesOnly, answersAlike, refuses } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
@@ -2246,23 +2246,35 @@ function answersAroundWrite(unit: Unit, write: Step, test: TSESTree.IfStatement)
  * read gave that is no value of a row): the condition asks whether any rows came back, nothing else.
  */
 function asksAnyRows(expression: TSESTree.Expression, test: TSESTree.Node, read: Step): boolean {
+  return rowsAsked(expression, test, read) !== null;
+}
+
+/**
+ * What a condition that asks whether rows came back holds for: 'some' (`rows.length`, `total > 0`,
+ * `rows.length >= 1`), 'none' (`!rows.length`, `total === 0`, `rows.length < 1`); null for any other
+ * condition.
+ */
+function rowsAsked(expression: TSESTree.Expression, test: TSESTree.Node, read: Step): 'some' | 'none' | null {
   const inner = unwrap(expression);
   const carries = (node: TSESTree.Node): boolean => read.result.valueNodes.has(unwrap(node));
   const size = (node: TSESTree.Node): boolean => sizeOfRows(node, read);
   // A number the read returned, tested as no value of a row (the count a find-and-count gives).
   const number = (node: TSESTree.Node): boolean =>
     size(node) || (unwrap(node).type === 'Identifier' && carries(node) && !read.result.valueTests.some((t) => t.node === test));
-  const literal = (node: TSESTree.Node, ...values: number[]): boolean => {
+  const literal = (node: TSESTree.Node, value: number): boolean => {
     const n = unwrap(node);
-    return n.type === 'Literal' && typeof n.value === 'number' && values.includes(n.value);
+    return n.type === 'Literal' && n.value === value;
   };
-  if (size(inner)) return true;
-  if (inner.type === 'UnaryExpression' && inner.operator === '!') return size(inner.argument);
-  if (inner.type !== 'BinaryExpression' || inner.left.type === 'PrivateIdentifier') return false;
+  if (size(inner)) return 'some';
+  if (inner.type === 'UnaryExpression' && inner.operator === '!') return size(inner.argument) ? 'none' : null;
+  if (inner.type !== 'BinaryExpression' || inner.left.type === 'PrivateIdentifier') return null;
   const { left, right, operator } = inner;
-  if (['>', '!==', '!=', '===', '=='].includes(operator) && number(left) && literal(right, 0)) return true;
-  if (['>=', '<'].includes(operator) && number(left) && literal(right, 1)) return true;
-  return ['<', '!==', '!=', '===', '=='].includes(operator) && number(right) && literal(left, 0);
+  const some = ['>', '!==', '!='].includes(operator);
+  const none = ['===', '=='].includes(operator);
+  if ((some || none) && number(left) && literal(right, 0)) return some ? 'some' : 'none';
+  if ((operator === '>=' || operator === '<') && number(left) && literal(right, 1)) return operator === '>=' ? 'some' : 'none';
+  if (['<', '!==', '!=', '===', '=='].includes(operator) && literal(left, 0) && number(right)) return none ? 'none' : 'some';
+  return null;
 }
 
 /**
@@ -2281,24 +2293,9 @@ function insertsFoundRows(read: Step, test: TSESTree.Node, write: Step, resolver
   );
 }
 
-/** `rows.length`, `rows.length > 0`, `total !== 0`, `rows.length >= 1`: rows came back (see `asksAnyRows`). */
+/** `rows.length`, `rows.length > 0`, `rows.length >= 1`, or one of them in an `&&`: taken only when rows came back. */
 function asksRowsThere(expression: TSESTree.Expression, test: TSESTree.Node, read: Step): boolean {
-  const inner = unwrap(expression);
-  const tested = read.result.valueTests.some((t) => t.node === test);
-  const number = (node: TSESTree.Node): boolean =>
-    sizeOfRows(node, read) || (unwrap(node).type === 'Identifier' && read.result.valueNodes.has(unwrap(node)) && !tested);
-  const literal = (node: TSESTree.Node, value: number): boolean => {
-    const n = unwrap(node);
-    return n.type === 'Literal' && n.value === value;
-  };
-  if (sizeOfRows(inner, read)) return true;
-  if (inner.type === 'LogicalExpression')
-    return inner.operator === '&&' && (asksRowsThere(inner.left, test, read) || asksRowsThere(inner.right, test, read));
-  if (inner.type !== 'BinaryExpression' || inner.left.type === 'PrivateIdentifier') return false;
-  const { left, right, operator } = inner;
-  if (['>', '!==', '!='].includes(operator) && number(left) && literal(right, 0)) return true;
-  if (operator === '>=' && number(left) && literal(right, 1)) return true;
-  return ['<', '!==', '!='].includes(operator) && literal(left, 0) && number(right);
+  return logicalParts(expression, '&&').some((part) => rowsAsked(part as TSESTree.Expression, test, read) === 'some');
 }
 
 /**
