@@ -1431,9 +1431,7 @@ function keyedByLookup(read: Step, write: Step, table: string, schema: Schema, r
     facts.insertColumns.filter((column) => {
       const value = paramOf(write, facts.insertParams?.[column]);
       if (value === null || isLooked(value)) return false;
-      return total
-        ? !inExclusiveBranches(value, read.site.node) && fixedBy(value, isLooked, resolver) === 'source'
-        : computedFrom(value, isLooked, resolver) === 'source';
+      return (!total || !inExclusiveBranches(value, read.site.node)) && computedFrom(value, isLooked, resolver, !total) === 'source';
     }),
   );
   if (derived.size === 0) return false;
@@ -1441,7 +1439,7 @@ function keyedByLookup(read: Step, write: Step, table: string, schema: Schema, r
     (c) =>
       derived.has(c) ||
       (total
-        ? fixedBy(paramOf(write, facts.insertParams?.[c]), isLooked, resolver) !== null || Object.hasOwn(facts.insertLiterals ?? {}, c)
+        ? Object.hasOwn(facts.insertLiterals ?? {}, c) || sameForAll(paramOf(write, facts.insertParams?.[c]), isLooked, resolver)
         : writtenAlike(write, c, read, resolver)),
   );
   return coveringKeys(schema, table, given, facts.insertLiterals ?? {}).some((key) =>
@@ -1449,51 +1447,9 @@ function keyedByLookup(read: Step, write: Step, table: string, schema: Schema, r
   );
 }
 
-/**
- * `value` is the same for every request that looks up the same values: made of them (`isLooked`: 'source')
- * and of constants through templates, `+` and conversions, where a name the request brings counts only
- * inside a branch that tested it equal to a constant (`else if (trigger === 'commissionThreshold')`):
- * 'fixed' when no value looked up is in it, null when something else is.
- */
-function fixedBy(
-  value: TSESTree.Node | null,
-  isLooked: (node: TSESTree.Node) => boolean,
-  resolver: CheckInput['resolver'],
-  depth = 0,
-): 'source' | 'fixed' | null {
-  if (value === null || depth > 8) return null;
-  const node = unwrap(value);
-  if (isLooked(node)) return 'source';
-  const all = (parts: readonly TSESTree.Node[]): 'source' | 'fixed' | null => {
-    const kinds = parts.map((p) => fixedBy(p, isLooked, resolver, depth + 1));
-    return kinds.includes(null) ? null : kinds.includes('source') ? 'source' : 'fixed';
-  };
-  switch (node.type) {
-    case 'Literal':
-      return 'fixed';
-    case 'TemplateLiteral':
-      return all(node.expressions);
-    case 'BinaryExpression':
-      return node.operator === '+' ? all([node.left as TSESTree.Node, node.right]) : null;
-    case 'Identifier': {
-      if (testedEqualToConstant(node, resolver)) return 'fixed';
-      const variable = resolver.variable(node);
-      const def = variable?.defs[0];
-      const declaration = def?.node.type === 'VariableDeclarator' ? def.node : null;
-      const constant = declaration?.parent?.type === 'VariableDeclaration' && declaration.parent.kind === 'const';
-      return constant && declaration?.init != null && declaration.id.type === 'Identifier'
-        ? fixedBy(declaration.init, isLooked, resolver, depth + 1)
-        : null;
-    }
-    case 'CallExpression': {
-      const callee = unwrap(node.callee);
-      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
-      if (name === null || !CONVERSIONS.has(name)) return null;
-      return all([...(callee.type === 'MemberExpression' ? [callee.object] : []), ...node.arguments]);
-    }
-    default:
-      return null;
-  }
+/** The value is the same for every request that looks up the same values (see `computedFrom` without `brought`). */
+function sameForAll(value: TSESTree.Node | null, isLooked: (node: TSESTree.Node) => boolean, resolver: CheckInput['resolver']): boolean {
+  return value !== null && computedFrom(value, isLooked, resolver, false) !== 'made';
 }
 
 /** `id` lies in the branch of an `if` that tested the same variable `===` (or `==`) a literal. */
@@ -1530,25 +1486,32 @@ function countedBy(node: TSESTree.Node, count: Step, resolver: CheckInput['resol
  * the value looked up: a zero-filled `Buffer.alloc(32)` whose `writeInt32LE(height)` writes it) through
  * constants, operators, templates, local constants and conversions (`String`, `padStart`), with the other
  * values it takes in given to the request (parameters, what it awaited), not made for the row (no other
- * call, no `new`: no fresh id or clock). 'source' when a source is in it.
+ * call, no `new`: no fresh id or clock). 'source' when a source is in it. Without `brought` (after a
+ * total, where the requests racing share only the lookup), what a request brings counts as made: only
+ * constants are given, and a name inside the branch of an `if` that tested it equal to one.
  */
 function computedFrom(
   value: TSESTree.Node,
   isSource: (node: TSESTree.Node) => boolean,
   resolver: CheckInput['resolver'],
+  brought = true,
   depth = 0,
 ): 'source' | 'given' | 'made' {
   const node = unwrap(value);
   if (isSource(node)) return 'source';
   const all = (parts: readonly TSESTree.Node[]): 'source' | 'given' | 'made' => {
-    const kinds = parts.map((p) => computedFrom(p, isSource, resolver, depth + 1));
+    const kinds = parts.map((p) => computedFrom(p, isSource, resolver, brought, depth + 1));
     return kinds.includes('made') ? 'made' : kinds.includes('source') ? 'source' : 'given';
   };
+  // Without `brought`, what the request brings (a parameter, what it awaited) is not the same for every
+  // request: only constants are given, and a name inside the branch that tested it equal to one.
+  const request: 'given' | 'made' = brought ? 'given' : 'made';
   if (depth > 8) return 'made';
   switch (node.type) {
     case 'Literal':
-    case 'ThisExpression':
       return 'given';
+    case 'ThisExpression':
+      return request;
     case 'TemplateLiteral':
       return all(node.expressions);
     case 'BinaryExpression':
@@ -1556,16 +1519,17 @@ function computedFrom(
     case 'MemberExpression':
       return node.computed ? all([node.object, node.property]) : all([node.object]);
     case 'Identifier': {
+      if (!brought && testedEqualToConstant(node, resolver)) return 'given';
       const variable = resolver.variable(node);
       const def = variable?.defs[0];
       const declaration = def?.node.type === 'VariableDeclarator' ? def.node : null;
       const constant = declaration?.parent?.type === 'VariableDeclaration' && declaration.parent.kind === 'const';
       // A parameter, an import, a global: given. A variable assigned again may hold anything made since.
-      if (variable === null || def === undefined || def.type !== 'Variable') return 'given';
+      if (variable === null || def === undefined || def.type !== 'Variable') return request;
       if (!constant || declaration?.init == null || declaration.id.type !== 'Identifier') return 'made';
       // What was awaited (a row read, a lookup's answer) is given to the request, not made for the row.
-      if (declaration.init.type === 'AwaitExpression') return 'given';
-      if (!isZeroedBuffer(declaration.init)) return computedFrom(declaration.init, isSource, resolver, depth + 1);
+      if (declaration.init.type === 'AwaitExpression') return request;
+      if (!isZeroedBuffer(declaration.init)) return computedFrom(declaration.init, isSource, resolver, brought, depth + 1);
       // A zero-filled buffer holds what its `write*` calls write, and nothing is done to it but that and reading it.
       const writes: TSESTree.Node[] = [];
       for (const reference of variable.references) {
