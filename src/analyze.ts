@@ -133,7 +133,11 @@ export function buildModel(
     for (let round = 0; round < LOCAL_ROUNDS; round++) {
       const local = summarize(units, extraction.resolver, null);
       if (local.size === 0 && project === null) break;
-      const derived = deriveSites(program, (call) => calleeSummary(call, local, extraction.context, extraction.resolver, project));
+      const derived = deriveSites(
+        program,
+        (call) => calleeSummary(call, local, extraction.context, extraction.resolver, project),
+        extraction.resolver,
+      );
       const size = derived.sites.length + derived.scopes.length;
       if (size === 0 || size === previous) break;
       previous = size;

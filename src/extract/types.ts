@@ -126,6 +126,11 @@ export interface QuerySite {
   /** The library drops the result, so the affected count cannot be read (pg-promise `none`). */
   resultDiscarded?: boolean;
   /**
+   * The call makes a query builder's value (a knex select chain), which runs only where it is awaited: a
+   * function that returns it unawaited hands the query to its caller, who may add to it and run another.
+   */
+  builder?: boolean;
+  /**
    * The library rejects when the statement returns no row (pg-promise `one`/`many`, slonik
    * `one`/`oneFirst`/`many`), so code after it runs only when a row came back: the count is checked.
    */

@@ -81,6 +81,12 @@ export interface SummaryStep {
   paramsOfParameters: ({ index: number; property: string } | null)[];
   /** The result, or a value derived from it, is the function's return value. */
   returned: boolean;
+  /**
+   * The statement is a query builder (`QuerySite.builder`) the function returns as it is, unawaited and
+   * not async: it runs where the caller awaits it, and a caller that adds to it (`query.where(...)`,
+   * `this.active().first()`) runs another statement, with conditions this one does not hold.
+   */
+  returnsBuilder: boolean;
   /** The function tests the result and leaves when it does not hold (throws, returns early). */
   tested: boolean;
   /**
@@ -166,6 +172,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
         paramsOfParameters: step.site.sql.params.map((p) => parameterProperty(fn, p, resolver)),
         returned: step.result.returned,
+        returnsBuilder: step.site.builder === true && !fn.async && !fn.generator && returnedAsItIs(fn, step.site.node),
         returnedColumn: step.result.returned ? returnedColumn(fn, step, resolver) : null,
         rowProperties: step.result.returned ? rowProperties(fn, step, resolver) : [],
         answerProperties: step.result.returned ? answerProperties(fn, step, resolver) : [],
@@ -193,6 +200,50 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
     });
   }
   return summaries;
+}
+
+/** `node` is what the function returns, unawaited: a `return`'s argument or an arrow function's body (past casts). */
+function returnedAsItIs(fn: FunctionNode, node: TSESTree.Node): boolean {
+  let current: TSESTree.Node = node;
+  while (
+    current.parent &&
+    (current.parent.type === 'TSAsExpression' ||
+      current.parent.type === 'TSNonNullExpression' ||
+      current.parent.type === 'TSSatisfiesExpression' ||
+      current.parent.type === 'TSTypeAssertion')
+  )
+    current = current.parent;
+  const parent = current.parent;
+  if (parent?.type === 'ReturnStatement') return parent.argument === current && innermostFunction(parent) === fn;
+  return fn.type === 'ArrowFunctionExpression' && fn.expression && fn.body === current;
+}
+
+function innermostFunction(node: TSESTree.Node): TSESTree.Node | null {
+  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
+  return null;
+}
+
+/**
+ * The caller adds to the query builder the call returns before it runs (`this.active().where(...)`, or
+ * `const query = this.active()` then `query.where(...)`): the statement run is another, the call's is not.
+ */
+function extendsBuilder(call: TSESTree.CallExpression, resolver: Resolver | null): boolean {
+  const extended = (value: TSESTree.Node): boolean => {
+    const member = value.parent;
+    return (
+      member?.type === 'MemberExpression' &&
+      member.object === value &&
+      member.parent?.type === 'CallExpression' &&
+      member.parent.callee === member &&
+      !['then', 'catch', 'finally'].includes(propertyName(member) ?? '')
+    );
+  };
+  if (extended(call)) return true;
+  const declarator = call.parent;
+  if (resolver === null || declarator?.type !== 'VariableDeclarator' || declarator.init !== call || declarator.id.type !== 'Identifier')
+    return false;
+  const variable = resolver.variable(declarator.id);
+  return variable !== null && variable.references.some((r) => extended(r.identifier));
 }
 
 /**
@@ -638,7 +689,11 @@ export type CalleeLookup = (call: TSESTree.CallExpression) => FunctionSummary | 
  * The query sites a call of a summarised function runs in its caller, and the transaction scopes a
  * call of a transaction helper opens around the callback it is given.
  */
-export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { sites: QuerySite[]; scopes: TransactionScope[] } {
+export function deriveSites(
+  program: TSESTree.Program,
+  lookup: CalleeLookup,
+  resolver: Resolver | null = null,
+): { sites: QuerySite[]; scopes: TransactionScope[] } {
   const sites: QuerySite[] = [];
   const scopes: TransactionScope[] = [];
   let calls = 0;
@@ -661,6 +716,8 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
     for (const s of summary.steps) {
       // The helper's own BEGIN / COMMIT around the callback are the scope; its other statements run as written.
       if (helper && s.facts.transaction) continue;
+      // A query builder the caller adds to: the statement it runs is another one (with conditions this lacks).
+      if (s.returnsBuilder && extendsBuilder(node, resolver)) continue;
       const argument = (index: number | null): TSESTree.Expression | null => {
         const arg = index === null ? undefined : node.arguments[index];
         return arg && arg.type !== 'SpreadElement' ? arg : null;
@@ -705,6 +762,7 @@ export function deriveSites(program: TSESTree.Program, lookup: CalleeLookup): { 
           : {}),
         // The caller only sees what the function returns; a result the function tested and left on is a checked one.
         ...(s.returned ? {} : { resultDiscarded: !s.tested }),
+        ...(s.returnsBuilder ? { builder: true } : {}),
         ...(s.returnedColumn !== null ? { resultColumn: s.returnedColumn } : {}),
         ...(s.rowProperties.length > 0 ? { rowProperties: s.rowProperties } : {}),
         ...(s.rowProperties.length > 0 && s.answerProperties.length > 0 ? { answerProperties: s.answerProperties } : {}),

@@ -611,3 +611,59 @@ export async function pick() {
     },
   ],
 });
+
+// A store whose helper returns a query builder unawaited: a caller that adds conditions to it runs
+// another statement (`this.active().where('email', email).first()`), not the helper's.
+const store = `
+import type { Knex } from 'knex';
+class UserStore {
+  constructor(private db: Knex) {}
+  active(): Knex.QueryBuilder {
+    return this.db('users').where({ deleted_at: null });
+  }
+  byEmail(email: string) {
+    return this.db('users').where({ email }).first();
+  }`;
+
+ruleTester.run('knex builder: a query builder the caller adds to', checkThenAct, {
+  valid: [
+    {
+      name: 'the builder returned by a helper is narrowed in branches, then run: not the read of all active users',
+      code: `${store}
+  lookup(q: { id?: number; email?: string }) {
+    const query = this.active();
+    if (q.id) return query.where('id', q.id);
+    if (q.email) return query.where('email', q.email);
+    throw new Error('Can only find users by id or email.');
+  }
+  async has(q: { id?: number; email?: string }) {
+    const item = await this.lookup(q).first('id');
+    return item ? item.id : undefined;
+  }
+  async upsert(user: { id?: number; email: string; name: string }) {
+    const id = await this.has(user);
+    if (id) {
+      await this.db('users').where({ id }).update({ name: user.name });
+      return;
+    }
+    await this.db('users').insert({ email: user.email, name: user.name });
+  }
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'the builder returned by a helper is awaited as it is: its statement runs there',
+      code: `${store}
+  async register(email: string, name: string) {
+    const existing = await this.byEmail(email);
+    if (existing) throw new Error('Taken');
+    await this.db('users').insert({ email, name });
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenInsertModel', line: 12, column: 28 }],
+    },
+  ],
+});

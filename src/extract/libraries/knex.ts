@@ -29,6 +29,10 @@
  * A `knex.raw` passed to another call, or set as a property value, is a fragment of a builder query
  * (`update({ n: knex.raw('n + 1') })`), not a query of its own.
  *
+ * A select chain is a builder's value, run where it is awaited: a function that returns it unawaited
+ * hands it to its callers, and one that adds to it (`query.where('email', email).first()`) runs another
+ * statement, not the function's (`QuerySite.builder`, src/flow/summaries.ts).
+ *
  * A chain turned into text (`.toQuery()`, `.toString()`, `.toSQL().sql`) only builds SQL; where that
  * text is handed (directly or through a `const`) to a call that runs text (`prisma.$executeRawUnsafe(sql)`,
  * `trx.raw(sql)`, `pool.query(sql)`), the chain's statement runs at that call, on its connection.
@@ -537,6 +541,7 @@ function builderCall(node: TSESTree.CallExpression, ctx: ExtractContext, { asTex
     ...(head.kind && connection === head.connection ? { connectionKind: head.kind } : {}),
     ...(rowsRequired ? { rowsRequired: true } : {}),
     ...(kind === 'insert' && insertedRows !== null ? { insertedRows } : {}),
+    ...(kind === 'select' && !asText ? { builder: true } : {}),
     sql: builder.sqlText(display),
     built: [facts],
     countHint,
