@@ -117,7 +117,11 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   const texts = new Map<string, CachedText>();
   const tsconfigs = new Map<string, PathsConfig | null>();
   const workspaces = new Map<string, Map<string, string> | null>();
-  /** By importing file, then specifier: both are strings the caller already holds, so no key is built. */
+  /**
+   * By the importing file's directory, then specifier. What a specifier names depends only on where it is
+   * written from (relative paths, the nearest tsconfig's `paths`, the workspace above): the files of one
+   * directory share their resolutions (on logto, 11,112 resolutions by 5,837 files).
+   */
   const resolved = new Map<string, Map<string, { check: number; file: string | null }>>();
 
   // `throwIfNoEntry: false`: a link's target may be missing, and an exception per missing file was
@@ -270,11 +274,12 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
     unchanging,
     resolve(specifier, fromFile) {
       tick();
-      let byFile = resolved.get(fromFile);
-      if (byFile === undefined) resolved.set(fromFile, (byFile = new Map()));
-      let found = byFile.get(specifier);
+      const dir = dirname(fromFile);
+      let byDir = resolved.get(dir);
+      if (byDir === undefined) resolved.set(dir, (byDir = new Map()));
+      let found = byDir.get(specifier);
       if (found === undefined || found.check !== check)
-        byFile.set(specifier, (found = { check, file: resolveSpecifier(specifier, fromFile) }));
+        byDir.set(specifier, (found = { check, file: resolveSpecifier(specifier, fromFile) }));
       return found.file;
     },
     scan(file) {
