@@ -11,7 +11,7 @@
  */
 import type { Token } from '../sql/tokenize.js';
 import { Cursor } from './cursor.js';
-import type { SchemaOp } from './types.js';
+import type { CheckBound, SchemaOp } from './types.js';
 
 /** Thrown where the tokens leave the forms read here; caught by `quickSchemaOps`. */
 class Unsure extends Error {}
@@ -21,7 +21,7 @@ const unsure = (): never => {
 };
 
 /** Words that end a column's type and begin its constraints. */
-const COLUMN_CONSTRAINT = new Set(['not', 'null', 'default', 'primary', 'unique', 'references', 'constraint']);
+const COLUMN_CONSTRAINT = new Set(['not', 'null', 'default', 'primary', 'unique', 'references', 'constraint', 'check']);
 
 /** Types of more than one word, as the parser names them (it drops a length or precision in the middle). */
 const MULTI_WORD_TYPES = new Set([
@@ -90,6 +90,12 @@ class Reader extends Cursor {
       else if (t.type === 'close' && --depth === 0) return;
     }
     unsure();
+  }
+  /** Skips a parenthesised group and gives the tokens inside it. */
+  inside(): Token[] {
+    const start = this.at;
+    this.skipGroup();
+    return this.tokens.slice(start + 1, this.at - 1);
   }
   /** The tokens of a top-level parenthesised list, split on its commas, each item read by `item`. */
   items(item: (r: Reader) => void): void {
@@ -162,6 +168,72 @@ function references(r: Reader): void {
   }
 }
 
+const COMPARISONS: Record<string, CheckBound['operator']> = {
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  '=': '=',
+  '<>': '<>',
+  '!=': '<>',
+};
+const FLIPPED: Record<string, CheckBound['operator']> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '=': '=', '<>': '<>', '!=': '<>' };
+
+/** A literal as the parser's reading writes it in a bound (`0`, `0.5`, `'x'`), or null for any other token. */
+function boundLiteral(t: Token | undefined): string | null {
+  if (t?.type === 'number' && /^(?:0|[1-9]\d{0,14})(?:\.\d{0,14}[1-9])?$/.test(t.text)) return t.text;
+  if (t?.type === 'string' && t.text.startsWith("'") && !t.text.slice(1, -1).includes("'")) return `'${t.value}'`;
+  return null;
+}
+
+/**
+ * `CHECK (...)`: what the parser's reading keeps of it (src/schema/sql.ts `checkBounds`). Conjuncts that
+ * compare a column with a literal (`stock >= 0 AND price > 0`) give one bound each; a condition with no
+ * comparison and no AND (`check_role_type(role_id, 'User')`, `kind IN ('a', 'b')`, `x IS NOT NULL`)
+ * gives none. Anything else (parentheses around a comparison, a computed side, OR of comparisons) is
+ * left to the parser.
+ */
+function check(r: Reader, table: string, name: string | null): SchemaOp[] {
+  const inner = r.inside();
+  if (inner.length === 0) unsure();
+  const comparing = (t: Token): boolean => (t.type === 'op' && /[<>=!]/.test(t.text)) || (t.type === 'word' && t.value === 'and');
+  if (!inner.some(comparing)) return [];
+  const ops: SchemaOp[] = [];
+  for (let i = 0; i < inner.length; i += 4) {
+    const [left, op, right, next] = [inner[i], inner[i + 1], inner[i + 2], inner[i + 3]];
+    if (next !== undefined && !(next.type === 'word' && next.value === 'and' && i + 4 < inner.length)) unsure();
+    if (op?.type !== 'op' || COMPARISONS[op.text] === undefined) unsure();
+    const column = (t: Token | undefined): string | null =>
+      t?.type === 'word' && !KEYWORDS.has(t.value) ? t.value : t?.type === 'qident' && t.text.startsWith('"') ? t.value : null;
+    let found: CheckBound | null = null;
+    const [l, rb] = [column(left), boundLiteral(right)];
+    if (l !== null && rb !== null) found = { name, column: l, operator: COMPARISONS[op!.text]!, bound: rb, text: '' };
+    const [lb, rc] = [boundLiteral(left), column(right)];
+    if (found === null && lb !== null && rc !== null) found = { name, column: rc, operator: FLIPPED[op!.text]!, bound: lb, text: '' };
+    if (found === null) return unsure();
+    found.text = `${found.column} ${found.operator} ${found.bound}`;
+    ops.push({ op: 'check', table, check: found });
+  }
+  return ops;
+}
+
+/** Words the parser reads as something other than a column where a check bound would name one. */
+const KEYWORDS = new Set([
+  'true',
+  'false',
+  'null',
+  'not',
+  'and',
+  'or',
+  'is',
+  'in',
+  'like',
+  'between',
+  'current_date',
+  'current_timestamp',
+  'now',
+]);
+
 /** A column definition after its name: its type, then NOT NULL, NULL, DEFAULT, PRIMARY KEY, UNIQUE, REFERENCES. */
 function column(r: Reader, table: string, name: string): SchemaOp[] {
   const ops: SchemaOp[] = [{ op: 'column', table, column: name, type: columnType(r) }];
@@ -178,7 +250,7 @@ function column(r: Reader, table: string, name: string): SchemaOp[] {
       while (!r.done()) {
         const t = r.peek()!;
         if (depth === 0 && t.type === 'word' && COLUMN_CONSTRAINT.has(t.value) && r.at > start) break;
-        if (depth === 0 && t.type === 'word' && /^(?:check|generated|collate|as)$/.test(t.value)) unsure();
+        if (depth === 0 && t.type === 'word' && /^(?:generated|collate|as)$/.test(t.value)) unsure();
         if (t.type === 'open') depth += 1;
         else if (t.type === 'close') depth -= 1;
         r.at += 1;
@@ -190,6 +262,8 @@ function column(r: Reader, table: string, name: string): SchemaOp[] {
       ops.push({ op: 'unique', table, key: { name: constraint, columns: [name], where: null, expression: false } });
     } else if (r.take('references')) {
       references(r);
+    } else if (r.take('check')) {
+      ops.push(...check(r, table, constraint));
     } else unsure();
   }
   return ops;
@@ -214,7 +288,21 @@ function tableConstraint(r: Reader, table: string, name: string | null): SchemaO
     r.end();
     return [];
   }
+  if (r.take('check')) {
+    const ops = check(r, table, name);
+    r.end();
+    return ops;
+  }
   return unsure();
+}
+
+/**
+ * A column named `key` (`key varchar(256) not null`), not MySQL's `KEY name (cols)` index: a type word
+ * follows, then nothing in parentheses or a length (a number, where an index lists column names).
+ */
+function typedKeyColumn(item: Reader): boolean {
+  const [type, open, first] = [item.peek(1), item.peek(2), item.peek(3)];
+  return type?.type === 'word' && (open?.type !== 'open' || first?.type === 'number');
 }
 
 function createTable(r: Reader): SchemaOp[] {
@@ -226,11 +314,12 @@ function createTable(r: Reader): SchemaOp[] {
     if (item.take('constraint')) {
       const name = item.name();
       constraints.push(...tableConstraint(item, table, name));
-    } else if (item.is('primary', 'key') || item.is('unique') || item.is('foreign', 'key')) {
+    } else if (item.is('primary', 'key') || item.is('unique') || item.is('foreign', 'key') || item.is('check')) {
       constraints.push(...tableConstraint(item, table, null));
     } else {
       const t = item.peek();
-      if (t?.type === 'word' && /^(?:check|exclude|like|index|key|fulltext|spatial|period)$/.test(t.value)) unsure();
+      if (t?.type === 'word' && /^(?:exclude|like|index|fulltext|spatial|period)$/.test(t.value)) unsure();
+      if (t?.type === 'word' && t.value === 'key' && !typedKeyColumn(item)) unsure();
       ops.push(...column(item, table, item.name()));
     }
   });
@@ -288,6 +377,15 @@ function alterTable(r: Reader): SchemaOp[] {
       } else if (r.take('set', 'default')) {
         skipToComma(r);
       } else unsure();
+    } else if (
+      r.take('enable', 'row', 'level', 'security') ||
+      r.take('disable', 'row', 'level', 'security') ||
+      r.take('force', 'row', 'level', 'security') ||
+      r.take('no', 'force', 'row', 'level', 'security')
+    ) {
+      // Row security and storage parameters (`SET (fillfactor = 70)`): nothing the schema keeps.
+    } else if ((r.take('set') || r.take('reset')) && r.peek()?.type === 'open') {
+      r.skipGroup();
     } else unsure();
     if (r.done()) return ops;
     if (r.peek()?.type !== 'comma') unsure();
@@ -336,8 +434,16 @@ function createUniqueIndex(r: Reader): SchemaOp[] {
     if (!item.take('asc')) item.take('desc');
     item.end();
   });
+  // `WHERE active`: a partial index on a boolean column, its condition as the parser writes it.
+  let where: string | null = null;
+  if (r.take('where')) {
+    const t = r.peek();
+    if (t?.type !== 'word' || KEYWORDS.has(t.value)) unsure();
+    where = t!.value;
+    r.at += 1;
+  }
   r.end();
-  return [{ op: 'unique', table, key: { name, columns, where: null, expression: false } }];
+  return [{ op: 'unique', table, key: { name, columns, where, expression: false } }];
 }
 
 function read(r: Reader): SchemaOp[] {
