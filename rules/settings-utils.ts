@@ -95,7 +95,12 @@ export function schemaFor(cwd: string, settings: PluginSettings): Schema {
   const key = JSON.stringify([cwd, settings.schema, settings.schemaDiscovery]);
   let schema = schemas.get(key);
   if (!schema) {
-    schema = loadSchema({ discover: settings.schemaDiscovery ? [cwd] : [], paths: settings.schema.map((p) => path.resolve(cwd, p)) });
+    const host = defaultProject().host;
+    schema = loadSchema(
+      { discover: settings.schemaDiscovery ? [cwd] : [], paths: settings.schema.map((p) => path.resolve(cwd, p)) },
+      undefined,
+      (file) => host.scan(file),
+    );
     schemas.set(key, schema);
   }
   return schema;

@@ -118,9 +118,15 @@ export function schemaFiles(location: SchemaLocation): string[] {
 /**
  * Read the schema declared under `location`. `known` holds the ops of files a caller has already read
  * (the audit reads every source file once for its own pre-scan and hands their ops on here), so that
- * those files are not read a second time; the others are read here.
+ * those files are not read a second time; the others are read here. `readCode`, when given, reads the
+ * JS and TS files (the plugin's project host, which keeps what it reads for the search of callers and
+ * importers: one read of each file of the tree serves all three); a file it does not give is read here.
  */
-export function loadSchema(location: SchemaLocation, known?: ReadonlyMap<string, SchemaOp[]>): Schema {
+export function loadSchema(
+  location: SchemaLocation,
+  known?: ReadonlyMap<string, SchemaOp[]>,
+  readCode?: (file: string) => string | null,
+): Schema {
   const sources: SchemaSource[] = [];
   // Folder -> the database of the datasource a `.prisma` file in it declares; the files that declare one.
   const datasources = new Map<string, DatabaseEngine | null>();
@@ -129,7 +135,7 @@ export function loadSchema(location: SchemaLocation, known?: ReadonlyMap<string,
     // `known` holds code files only (the audit reads JS and TS): a `.prisma` file is read here.
     let ops = known?.get(file);
     if (ops === undefined) {
-      const text = readText(file);
+      const text = (readCode !== undefined && formatOf(file) === 'code' ? readCode(file) : null) ?? readText(file);
       if (text === null) continue;
       ops = readSchemaText(text, file);
       if (formatOf(file) === 'prisma') {
