@@ -24,7 +24,7 @@ import {
 import type { Finding, RuleMessages } from './types.js';
 import type { QuerySite } from '../extract/types.js';
 import { dialectAdvice, placeholder, sqliteTransaction } from './advice.js';
-import { retestsTestedConstant } from './retested-condition.js';
+import { movesTestedConstant, retestsTestedConstant } from './retested-condition.js';
 
 export const messages = {
   lostUpdate:
@@ -298,6 +298,7 @@ export function isLostUpdate(read: Step, write: Step, resolver: Resolver): boole
     lostWrite(read, write, resolver) !== null &&
     !retestsReadValue(read, write, resolver) &&
     !retestsTestedConstant(read, write, resolver) &&
+    !movesTestedConstant(read, write, resolver) &&
     !setsOnlyWhenEmpty(write) &&
     !aimsAtAnotherRow(read, write, resolver)
   );
@@ -335,6 +336,8 @@ export function noLostUpdate({ units, resolver, schema }: CheckInput): Finding<'
           readProtection(read, write, true, schema) !== null ||
           retestsReadValue(read, write, resolver) ||
           retestsTestedConstant(read, write, resolver) ||
+          // The write moves the state its test found (`status !== 'DEPLOYING'` then `status: 'DEPLOYED'`): a check-then-act.
+          movesTestedConstant(read, write, resolver) ||
           setsOnlyWhenEmpty(write) ||
           aimsAtAnotherRow(read, write, resolver)
         )

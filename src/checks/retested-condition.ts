@@ -31,6 +31,25 @@ export function retestsTestedConstant(read: Step, write: Step, resolver: Resolve
 }
 
 /**
+ * The write moves a state the code tested on the way to it, without re-testing it: the row read was found
+ * equal to a constant on every way to the write (`if (deployment.status !== 'DEPLOYING') throw`), and the
+ * write sets that column to another constant (`status: 'DEPLOYED'`). That is no-check-then-act's act, and
+ * its fix (the tested constant in the WHERE, the count checked) is the re-test `retestsTestedConstant`
+ * accepts: of two requests that both passed the test, the second then writes nothing, values computed
+ * from its read included.
+ */
+export function movesTestedConstant(read: Step, write: Step, resolver: Resolver): boolean {
+  const moved = write.facts.set.filter((a) => a.constant);
+  if (moved.length === 0) return false;
+  const established = testedConstants(read, write, resolver);
+  return moved.some((a) => {
+    const was = established.get(columnName(a.column));
+    const now = comparedConstant(a.text);
+    return was !== undefined && now !== null && !was.has(now);
+  });
+}
+
+/**
  * For each column of the read, the constants it equals wherever the write runs: the write is in the
  * branch of an `if` whose `&&` conditions include `row.col === c`, or follows an `if` in its own block
  * whose `||` conditions include `row.col !== c` and that leaves (`return`, `throw`, `continue`, `break`).

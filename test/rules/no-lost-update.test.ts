@@ -340,6 +340,36 @@ export async function addNote(ticketId: number, note: string) {
 `,
     },
     {
+      name: 'the write moves the state its test found (a check-then-act, reported by that rule with the re-test as its fix)',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function close(ticketId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes, status FROM tickets WHERE id = $1', [ticketId]);
+  if (rows[0].status !== 'open') throw new Error('Ticket closed');
+  await pool.query("UPDATE tickets SET notes = $1, status = 'closed' WHERE id = $2", [[...rows[0].notes, note], ticketId]);
+}
+`,
+    },
+    {
+      name: 'Prisma: a status tested, then set to the next one beside a value computed from the read',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function finalize(id: string, digest: string) {
+  const deployment = await prisma.deployment.findFirst({ where: { friendlyId: id } });
+  if (!deployment) return;
+  if (deployment.status !== 'DEPLOYING') throw new Error('Not deploying');
+  await prisma.deployment.update({
+    where: { id: deployment.id },
+    data: { status: 'DEPLOYED', imageReference: \`\${deployment.imageReference}@\${digest}\` },
+  });
+}
+`,
+    },
+    {
       name: "Prisma: the loop skips rows the test rejects, and updateMany's where re-tests the tested constant, count checked",
       code: `
 import { PrismaClient } from '@prisma/client';
@@ -516,6 +546,34 @@ export async function nextInvoiceNumber(accountId: number) {
   const { rows } = await pool.query('SELECT id, invoice_seq FROM accounts WHERE id = $1', [accountId]);
   const number = \`\${rows[0].id}-\${rows[0].invoice_seq + 1}\`;
   await pool.query('UPDATE accounts SET last_invoice = $1 WHERE id = $2', [number, accountId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
+    {
+      name: 'the tested state set to the same constant it was found equal to: no move, still lost',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function addNote(ticketId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes, status FROM tickets WHERE id = $1', [ticketId]);
+  if (rows[0].status !== 'open') throw new Error('Ticket closed');
+  await pool.query("UPDATE tickets SET notes = $1, status = 'open' WHERE id = $2", [[...rows[0].notes, note], ticketId]);
+}
+`,
+      errors: [{ messageId: 'lostUpdate', line: 8 }],
+    },
+    {
+      name: 'a state moved that the test found equal to a constant only on another path: still lost',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function close(ticketId: number, note: string) {
+  const { rows } = await pool.query('SELECT notes, status FROM tickets WHERE id = $1', [ticketId]);
+  if (rows[0].status === 'open') console.log('open ticket');
+  await pool.query("UPDATE tickets SET notes = $1, status = 'closed' WHERE id = $2", [[...rows[0].notes, note], ticketId]);
 }
 `,
       errors: [{ messageId: 'lostUpdate', line: 8 }],
