@@ -41,7 +41,7 @@ import {
 } from './shared.js';
 import type { Finding, RelatedLocation, RuleMessages, Suggestion } from './types.js';
 import { testsAnotherRow, writesAnotherRow } from './other-rows.js';
-import { demandsMinimumCount } from './minimum-counts.js';
+import { deleteUnderCeiling, demandsMinimumCount } from './minimum-counts.js';
 import { compensates } from '../flow/compensation.js';
 import { aimedAtCreatedRows, insertsUnderCreatedKey } from '../flow/created-rows.js';
 import { insertsPerRowFound } from '../flow/rows-made-of.js';
@@ -154,8 +154,12 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (compensating(write)) continue;
         const insert = kindOn(write, table) === 'insert';
         // A library that rejects an empty result (slonik `one`) tests it at the call: that decides a write consuming the state the read's WHERE tested.
+        // `if (count >= limit) throw`, then a DELETE: it only lowers the count (see src/checks/minimum-counts.ts).
         const test = decidingTests(read, write, table, { options, resolver, unit, units, schema }).find(
-          (t) => (seesResult(read, t) || (t === read.site.node && !insert)) && controls(t, write.site.node),
+          (t) =>
+            (seesResult(read, t) || (t === read.site.node && !insert)) &&
+            controls(t, write.site.node) &&
+            !deleteUnderCeiling(read, t, write, table, resolver),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (convergesOnRowsFound(unit, read, write, table, { options, resolver, units, schema })) continue;

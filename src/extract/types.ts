@@ -89,6 +89,17 @@ export interface QuerySite {
      */
     answersPresence?: boolean;
     /**
+     * A row count the called function hands back as it came (`return prisma.schedule.count(...)`): the
+     * caller's value is the count itself, not something computed from it (`quota - count`).
+     */
+    countReturned?: boolean;
+    /**
+     * A row count the called function tests itself, leaving only when it reaches a bound (`if (count >=
+     * limit) throw`), with no other test of it that leaves (src/flow/count-bounds.ts): past the call, the
+     * count was below a ceiling.
+     */
+    capsCount?: boolean;
+    /**
      * A read the called function throws on when it finds no row (`if (!row) throw new NotFound()`, or
      * `if (!row && throwIfMissing) throw` with the call setting the flag): the caller runs on only with the row.
      */

@@ -37,6 +37,7 @@ import type { Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
 import { compensates } from './compensation.js';
+import { countBound } from './count-bounds.js';
 import { callsOutside } from './outside-calls.js';
 import type { Step, Unit, ValuePath } from './types.js';
 import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
@@ -95,6 +96,10 @@ export interface SummaryStep {
    * then tested again by the function, next to its write (see `derived.recheckedColumns`).
    */
   recheckedColumns: string[] | null;
+  /** A row count the function returns as it came, on every return (see `derived.countReturned`). */
+  countReturned: boolean;
+  /** A row count whose every leaving test in the function caps it (see `derived.capsCount`). */
+  capsCount: boolean;
   /** The function returns one column of the row (`return rows[0].stock`): that column. */
   returnedColumn: string | null;
   /** The function returns an object holding the row itself under these properties (`return { row, pageData }`). */
@@ -178,6 +183,8 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         answerProperties: step.result.returned ? answerProperties(fn, step, resolver) : [],
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
         recheckedColumns: recheckedColumns(step),
+        countReturned: step.result.returned && countReturned(fn, step, resolver),
+        capsCount: capsCount(step, resolver),
         catchesUniqueViolation: step.catchesUniqueViolation,
         throwsWhenNoRow: step.site.derived === undefined ? step.site.rowsRequired === true : step.site.throwsWhenNoRow === true,
         throwsWhenMissing:
@@ -399,6 +406,38 @@ function recheckedColumns(step: Step): string[] | null {
     for (const column of test.columns) columns.add(column);
   }
   return [...columns];
+}
+
+/**
+ * Every return of the function hands back the statement's row count as it came: `return await
+ * prisma.schedule.count(...)`, `=> db.count(...)`, or a `const` bound to it. A return of anything else
+ * (`quota - count`, `0` early) makes what the caller gets something other than the count.
+ */
+function countReturned(fn: FunctionNode, step: Step, resolver: Resolver): boolean {
+  if (!step.facts.aggregate) return false;
+  const returns = fn.body.type === 'BlockStatement' ? returnsOf(fn).map((r) => r.argument) : [fn.body];
+  return (
+    returns.length > 0 &&
+    returns.every((argument) => {
+      if (!argument) return false;
+      let inner = unwrap(argument);
+      if (inner.type === 'AwaitExpression') inner = unwrap(inner.argument);
+      if (inner === step.site.node) return true;
+      if (inner.type !== 'Identifier') return false;
+      const def = resolver.definition(inner);
+      if (def?.kind !== 'variable' || def.declarationKind !== 'const' || !def.init || def.node.type !== 'VariableDeclarator') return false;
+      if (def.node.id.type !== 'Identifier') return false;
+      let init = unwrap(def.init);
+      if (init.type === 'AwaitExpression') init = unwrap(init.argument);
+      return init === step.site.node;
+    })
+  );
+}
+
+/** The function leaves on a test of the statement's row count only when it reaches a ceiling (src/flow/count-bounds.ts). */
+function capsCount(step: Step, resolver: Resolver): boolean {
+  const leaving = step.result.tests.filter((t) => leavesOnFailure(t));
+  return leaving.length > 0 && leaving.every((t) => countBound(step, t, resolver) === 'ceiling');
 }
 
 /**
@@ -783,6 +822,8 @@ export function deriveSites(
           ...(s.tested && s.recheckedColumns !== null ? { recheckedColumns: s.recheckedColumns } : {}),
           ...(s.tested && !s.returned && s.recheckedColumns?.length === 0 ? { answersPresence: true } : {}),
           ...(throwsWhenMissing ? { throwsWhenMissing: true } : {}),
+          ...(s.countReturned ? { countReturned: true } : {}),
+          ...(s.tested && !s.returned && s.capsCount ? { capsCount: true } : {}),
           ...(s.connectionParam === null ? { ownConnection: true } : {}),
           ...rowKeyArguments(node, s.rowKeyOrigins),
           ...(summary.effectsSeen ? { effectsSeen: true } : {}),

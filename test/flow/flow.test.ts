@@ -214,3 +214,50 @@ describe('flow: result usage', () => {
     );
   });
 });
+
+describe('flow: row counts handed back and capped by called functions', () => {
+  const derivedOf = (code: string, unitName: string) =>
+    modelOf(code)
+      .units.find((u) => u.name === unitName)!
+      .steps.map((s) => ({ countReturned: s.site.derived?.countReturned, capsCount: s.site.derived?.capsCount }));
+
+  it('a count returned as it came, then tested against a ceiling by the caller that calls it', () => {
+    const code = `
+      import { PrismaClient } from '@prisma/client';
+      const prisma = new PrismaClient();
+      async function used(projectId: string) {
+        return await prisma.schedule.count({ where: { projectId } });
+      }
+      async function checkLimit(projectId: string, limit: number) {
+        const n = await used(projectId);
+        if (n >= limit) throw new Error('limit');
+      }
+      export async function sync(projectId: string) {
+        await checkLimit(projectId, 10);
+      }`;
+    expect(derivedOf(code, 'checkLimit')).toEqual([{ countReturned: true, capsCount: undefined }]);
+    expect(derivedOf(code, 'sync')).toEqual([{ countReturned: undefined, capsCount: true }]);
+  });
+
+  it('neither what is left of a count, nor a floor on it', () => {
+    const code = `
+      import { PrismaClient } from '@prisma/client';
+      const prisma = new PrismaClient();
+      async function left(projectId: string, limit: number) {
+        const n = await prisma.schedule.count({ where: { projectId } });
+        return limit - n;
+      }
+      async function checkMinimum(projectId: string) {
+        const n = await prisma.schedule.count({ where: { projectId } });
+        if (n < 2) throw new Error('too few');
+      }
+      export async function sync(projectId: string) {
+        await left(projectId, 10);
+        await checkMinimum(projectId);
+      }`;
+    expect(derivedOf(code, 'sync')).toEqual([
+      { countReturned: undefined, capsCount: undefined },
+      { countReturned: undefined, capsCount: undefined },
+    ]);
+  });
+});

@@ -52,3 +52,81 @@ ruleTester.run('no-check-then-act: a count that must reach a minimum', rule, {
     },
   ],
 });
+
+/** Schedules counted against a plan limit, then one detached (deleted): the count is what a DELETE lowers. */
+const detach = (count: string, test: string) => `
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function detach(projectId: number, scheduleId: number, limit: number) {
+  ${count}
+  if (${test}) throw new Error('limit');
+  await pool.query('DELETE FROM schedules WHERE id = $1', [scheduleId]);
+}
+`;
+
+const schedules =
+  "const { rows } = await pool.query('SELECT count(*)::int AS n FROM schedules WHERE project_id = $1 AND active', [projectId]);";
+
+/** The count made and tested by a called function (a plan-limit check), then a DELETE of what it counts. */
+const checked = (helper: string) => `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+async function usedSchedules(projectId: string) {
+  return await prisma.schedule.count({ where: { projectId, active: true } });
+}
+
+${helper}
+
+export async function sync(projectId: string, removed: string[]) {
+  await checkLimit(projectId, 100);
+  await prisma.schedule.deleteMany({ where: { id: { in: removed } } });
+}
+`;
+
+ruleTester.run('no-check-then-act: a ceiling on a count, then a DELETE', rule, {
+  valid: [
+    {
+      name: 'the count must stay below the limit: a DELETE only lowers it',
+      code: detach(schedules, 'rows[0].n >= limit'),
+    },
+    {
+      name: 'the bound written first: `limit <= count`',
+      code: detach(schedules, 'limit <= rows[0].n'),
+    },
+    {
+      name: 'a called function counts through another, and throws at its limit',
+      code: checked(`async function checkLimit(projectId: string, limit: number) {
+  const used = await usedSchedules(projectId);
+  if (used >= limit) throw new Error('limit');
+}`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a floor (the last one kept): two requests that both see two delete both',
+      code: detach(schedules, 'rows[0].n <= 1'),
+      errors: [{ messageId: 'checkThenAct', line: 5, column: 26 }],
+    },
+    {
+      name: 'the called function throws below a minimum: a DELETE can break it',
+      code: checked(`async function checkLimit(projectId: string, limit: number) {
+  const used = await usedSchedules(projectId);
+  if (used < limit) throw new Error('too few');
+}`),
+      errors: [{ messageId: 'checkThenActModel', line: 15, column: 9 }],
+    },
+    {
+      name: 'the counting function hands back what is left, not the count',
+      code: checked(`async function checkLimit(projectId: string, limit: number) {
+  const left = await remaining(projectId, limit);
+  if (left >= 1) throw new Error('limit');
+}
+async function remaining(projectId: string, limit: number) {
+  const used = await prisma.schedule.count({ where: { projectId, active: true } });
+  return limit - used;
+}`),
+      errors: [{ messageId: 'checkThenActModel', line: 19, column: 9 }],
+    },
+  ],
+});
