@@ -366,11 +366,13 @@ function schemaCall(node: TSESTree.CallExpression, variable: string | null = nul
     root.links.some((l) => /^(?:createTable|alterTable|createIndex|dropTable|dropIndex)$/.test(l.name))
   )
     return kyselyChain(root.links);
-  if (
-    /^(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable)$/.test(name) &&
-    isKnexSchema(callee)
-  )
-    return knexSchemaCall(name, node.arguments);
+  if (KNEX_SCHEMA_METHOD.test(name) && isKnexSchema(callee)) return knexSchemaCall(name, node.arguments);
+  // `knex.schema.createTable('a', ...).createTable('b', ...)`: each call of the chain, in the order they run.
+  if (KNEX_SCHEMA_METHOD.test(name)) {
+    const calls = knexSchemaChain(node);
+    if (calls !== null)
+      return calls.flatMap((call) => knexSchemaCall(propertyName(call.callee as TSESTree.MemberExpression)!, call.arguments) ?? []);
+  }
   if (
     /^(?:createTable|addColumns?|addConstraint|createIndex|addIndex|dropColumns?|renameColumn|renameTable|dropTable|dropConstraint|dropIndex|sql)$/.test(
       name,
@@ -396,6 +398,26 @@ function memberObjectName(callee: TSESTree.MemberExpression): string {
 
 function isKnexSchema(callee: TSESTree.MemberExpression): boolean {
   return memberObjectName(callee) === 'schema' || /^schema$/i.test(memberObjectName(callee));
+}
+
+const KNEX_SCHEMA_METHOD = /^(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable)$/;
+
+/**
+ * The calls of a knex schema chain whose last is `node`, innermost (first run) first: each a schema
+ * method called on the one before, the first on `knex.schema`. Null when `node` is not the end of one.
+ */
+function knexSchemaChain(node: TSESTree.CallExpression): TSESTree.CallExpression[] | null {
+  const calls: TSESTree.CallExpression[] = [];
+  let current: TSESTree.CallExpression = node;
+  for (;;) {
+    const callee = unwrap(current.callee);
+    if (callee.type !== 'MemberExpression' || !KNEX_SCHEMA_METHOD.test(propertyName(callee) ?? '')) return null;
+    calls.unshift(current);
+    if (isKnexSchema(callee)) return calls;
+    const object = unwrap(callee.object);
+    if (object.type !== 'CallExpression') return null;
+    current = object;
+  }
 }
 
 // Sequelize ---------------------------------------------------------------------------------------

@@ -343,6 +343,34 @@ describe('schema in code', () => {
     expect(columnKind(schema, 'seats', 'meta')).toBe('json');
   });
 
+  it('reads every table of a chained knex schema builder, in the order the chain runs', () => {
+    const schema = fromCode(
+      `
+      exports.up = (knex) => {
+        return knex.schema
+          .createTable('analytics', (table) => {
+            table.string('key').notNullable().primary();
+          })
+          .createTable('locales', (table) => {
+            if (compat.charset) { table.charset('utf8mb4'); }
+            table.string('code', 5).notNullable().primary();
+            table.json('strings');
+          })
+          .dropTable('drafts')
+          .createTable('drafts', (table) => {
+            table.string('slug').unique();
+          })
+          .then(() => knex('settings').insert({ key: 'a' }));
+      };
+    `,
+      'migrations/2.0.0.js',
+    );
+    expect(coveringKey(schema, 'analytics', ['key'])).toMatchObject({ kind: 'primary key' });
+    expect(coveringKey(schema, 'locales', ['code'])).toMatchObject({ kind: 'primary key' });
+    expect(columnKind(schema, 'locales', 'strings')).toBe('json');
+    expect(coveringKey(schema, 'drafts', ['slug'])).not.toBeNull();
+  });
+
   it("reads knex's unnamed increments() as the id primary key, and none with primaryKey: false", () => {
     const schema = fromCode(
       `
