@@ -172,6 +172,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (pickedUnderLock(unit, read, write, test, table, schema, resolver)) continue;
         if (
           isMonotonicFlag(unit, read, write, test) ||
+          // A count reset only while there is something to reset, which is all a concurrent writer can have reset too.
+          resetsWhatWasTested(unit, read, write, test, table, units, resolver) ||
           isSetOnce(unit, read, write, test) ||
           stampsWhatWasUnset(unit, read, write, test, resolver) ||
           clearsOnce(unit, read, write, test) ||
@@ -795,6 +797,122 @@ function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
   const assigned = new Set(write.facts.set.map((a) => a.column));
   if (!tested || !tested.some((c) => hasColumn(assigned, c))) return false;
   return !laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node)) && !awaitsOtherCalls(unit, test);
+}
+
+/**
+ * A reset the test lets run only while there is something to reset: `webhook.consecutiveFailures > 0 &&
+ * !isFailed ? [resetFailures(webhook.id)] : []`, where `resetFailures` sets `consecutiveFailures: 0`. The
+ * condition is a conjunction, and one conjunct compares a number of the row with a literal; the others
+ * read nothing of the row. The write stores constants only, on the row read, by the key it was found by,
+ * and stores in the compared column the number that makes that conjunct false. No statement seen (of
+ * this file, or of a function it calls) stores in that column another number that makes it false: they
+ * store that same number, numbers under which it holds, or add to it in the direction in which it holds
+ * (`{ increment: 1 }` under `> 0`). A concurrent writer can then only have made the test false by storing
+ * what this write stores, so two requests that both pass, or one that passes just before another resets
+ * the row, leave the same row. Nothing else the test lets run may cost twice (`sideEffectsOnce`, and no
+ * call of anything but the write in the branch), and the branch that writes answers nothing: `if
+ * (pool.free > 0) { SET free = 0; return { granted: pool.free } }` is a claim, and stays reported.
+ */
+function resetsWhatWasTested(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  test: TSESTree.Node,
+  table: string,
+  units: readonly Unit[],
+  resolver: CheckInput['resolver'],
+): boolean {
+  if (test.type !== 'IfStatement' && test.type !== 'ConditionalExpression') return false;
+  if (!contains(test.consequent, write.site.node) || !isConstantUpdate(write) || write.facts.unseenWrites === true) return false;
+  if (write.site.derived !== undefined && write.site.derived.effectsSeen !== true) return false;
+  if (write.facts.tablesWritten[0] !== table || !aimedAsLookedUp(read, write, resolver)) return false;
+  const carries = (node: TSESTree.Node): boolean => dependsOn(node, read.result, resolver);
+  const parts = logicalParts(test.test, '&&');
+  const compared = parts.map((part) => comparedNumber(part, read)).filter((c) => c !== null);
+  if (compared.length !== 1 || parts.some((part) => part !== compared[0]!.node && carries(part))) return false;
+  const { field, holds } = compared[0]!;
+  const assignment = write.facts.set.find((a) => hasColumn(new Set([a.column]), field));
+  const stored = assignment === undefined ? null : numberWritten(assignment);
+  if (assignment === undefined || stored === null || holds(stored)) return false;
+  // Every other way a statement seen moves the column leaves the conjunct true, or lands where this write does.
+  const keepsOrResets = (a: Assignment): boolean => {
+    const n = numberWritten(a);
+    if (n !== null) return n === stored || holds(n);
+    const step = a.shape === 'relative' ? RELATIVE_STEP.exec(a.text) : null;
+    if (step === null) return false;
+    const by = Number(step[2]) * (/^[-]|decrement/.test(step[1]!) ? -1 : 1);
+    // Adding in the direction in which the conjunct holds: from a value under which it holds, it still holds.
+    return by !== 0 && holds(Number.MAX_SAFE_INTEGER * Math.sign(by));
+  };
+  const movesOtherwise = units.some((u) =>
+    u.steps.some(
+      (s) =>
+        (s.facts.kind !== 'insert' || s.facts.onConflict !== null) &&
+        s.facts.tablesWritten.includes(table) &&
+        (s.facts.unseenWrites === true ||
+          (s.facts.kind === 'update' && s.facts.set.length === 0) ||
+          s.facts.set.some((a) => hasColumn(new Set([a.column]), field) && !keepsOrResets(a))),
+    ),
+  );
+  if (movesOtherwise) return false;
+  // Nothing in the writing branch but the write: no call of something else, no answer.
+  const branch = test.consequent;
+  if (callsOutside(branch, [write.site.node], () => true) || answersIn(branch, unit.node, { after: null, throws: true })) return false;
+  if (test.type === 'IfStatement' && test.alternate !== null && answersIn(test.alternate, unit.node, { after: null, throws: true }))
+    return false;
+  if (test.type === 'ConditionalExpression' && isReturned(test, unit.node)) return false;
+  return sideEffectsOnce(unit, read, write, test);
+}
+
+/** `+ 1`, `- 2`, `{ increment: 1 }`, `{ decrement: 3 }` at the end of a relative assignment's text: an amount in place. */
+const RELATIVE_STEP = /(\+|-|increment|decrement)\s*:?\s*(\d+(?:\.\d+)?)\s*\}?\s*$/;
+
+/** The number an assignment stores in place (`consecutiveFailures: 0`, `attempts = 0`), or null. */
+function numberWritten(a: Assignment): number | null {
+  if (!a.constant) return null;
+  const value = writtenConstant(a);
+  return /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * A comparison of a number of the row read with a numeric literal (`row.failures > 0`, `0 !== row.attempts`):
+ * the column compared, and whether the comparison holds for a given value of it.
+ */
+function comparedNumber(part: TSESTree.Node, read: Step): { node: TSESTree.Node; field: string; holds: (value: number) => boolean } | null {
+  const inner = unwrap(part);
+  if (inner.type !== 'BinaryExpression' || inner.left.type === 'PrivateIdentifier') return null;
+  const literal = (node: TSESTree.Node): number | null => {
+    const n = unwrap(node);
+    if (n.type === 'Literal' && typeof n.value === 'number') return n.value;
+    if (n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'Literal' && typeof n.argument.value === 'number')
+      return -n.argument.value;
+    return null;
+  };
+  const field = (node: TSESTree.Node): string | null => {
+    const n = unwrap(node);
+    return n.type === 'MemberExpression' && read.result.valueNodes.has(n) ? propertyName(n) : null;
+  };
+  const flipped: Record<string, string> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '!==': '!==', '!=': '!=' };
+  let column = field(inner.left);
+  let bound = literal(inner.right);
+  let operator: string = inner.operator;
+  if (column === null || bound === null) {
+    column = field(inner.right);
+    bound = literal(inner.left);
+    operator = flipped[inner.operator] ?? '';
+  }
+  if (column === null || bound === null) return null;
+  const k = bound;
+  const holds: Record<string, (value: number) => boolean> = {
+    '>': (v) => v > k,
+    '>=': (v) => v >= k,
+    '<': (v) => v < k,
+    '<=': (v) => v <= k,
+    '!==': (v) => v !== k,
+    '!=': (v) => v !== k,
+  };
+  const test = holds[operator];
+  return test === undefined ? null : { node: part, field: column, holds: test };
 }
 
 /**

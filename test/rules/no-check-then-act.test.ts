@@ -680,6 +680,51 @@ export async function flagHuge(userId: number) {
 }
 `,
     },
+    {
+      name: 'a failure count reset only while above zero, the only other writer adding to it: whoever else made the test false stored 0 too',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string, failed: boolean) {
+  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  if (rows[0].consecutive_failures > 0 && !failed) {
+    await pool.query('UPDATE webhooks SET consecutive_failures = 0, last_failed_at = NULL WHERE id = $1', [webhookId]);
+  }
+}
+
+export async function failedOnce(webhookId: string) {
+  await pool.query('UPDATE webhooks SET consecutive_failures = consecutive_failures + 1, last_failed_at = now() WHERE id = $1', [webhookId]);
+}
+`,
+    },
+    {
+      name: 'a reset chosen by ?: among calls a Promise.allSettled runs, made by a helper (Prisma)',
+      code: `
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+const resetFailures = async (webhookId: string) => {
+  await prisma.webhook.update({ where: { id: webhookId }, data: { consecutiveFailures: 0, lastFailedAt: null } });
+};
+
+const recordFailure = async (webhookId: string) => {
+  await prisma.webhook.update({ where: { id: webhookId }, data: { consecutiveFailures: { increment: 1 } } });
+};
+
+export const POST = async (req: Request) => {
+  const { webhookId, status } = await req.json();
+  const webhook = await prisma.webhook.findUnique({ where: { id: webhookId } });
+  if (!webhook) return new Response('Webhook not found');
+  const failed = status >= 400;
+  await Promise.allSettled([
+    ...(failed ? [recordFailure(webhookId)] : []),
+    ...(webhook.consecutiveFailures > 0 && !failed ? [resetFailures(webhookId)] : []),
+  ]);
+  return new Response('Processed');
+};
+`,
+    },
     // Row locks taken by the read inside the transaction.
     {
       name: 'the second seed: SELECT balance ... FOR UPDATE inside the transaction',
@@ -1116,6 +1161,76 @@ app.post('/mfa/disable', async (req, res) => {
     },
   ],
   invalid: [
+    {
+      name: 'a count reset while above zero where another statement stores -1: a concurrent -1 in between is overwritten',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string) {
+  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  if (rows[0].consecutive_failures > 0) {
+    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
+  }
+}
+
+export async function disable(webhookId: string) {
+  await pool.query('UPDATE webhooks SET consecutive_failures = -1 WHERE id = $1', [webhookId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a count reset while above zero where another statement takes from it: two decrements in between reach -1',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string) {
+  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  if (rows[0].consecutive_failures > 0) {
+    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
+  }
+}
+
+export async function forgive(webhookId: string) {
+  await pool.query('UPDATE webhooks SET consecutive_failures = consecutive_failures - 1 WHERE id = $1', [webhookId]);
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'every free seat taken by setting the count to 0 and granting what was read: two requests both grant',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function takeAll(poolId: string) {
+  const { rows } = await pool.query('SELECT free FROM seat_pools WHERE id = $1', [poolId]);
+  if (rows[0].free > 0) {
+    await pool.query('UPDATE seat_pools SET free = 0 WHERE id = $1', [poolId]);
+    return { granted: rows[0].free };
+  }
+  return { granted: 0 };
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
+      name: 'a reset while above zero that also tests a status of the row: a concurrent close in between is not seen',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string) {
+  const { rows } = await pool.query('SELECT status, consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  if (rows[0].status === 'active' && rows[0].consecutive_failures > 0) {
+    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
     {
       name: "a status tested, then a function that reads the row again, tests that status itself and writes: the function's own check is the race",
       code: `
