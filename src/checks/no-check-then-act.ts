@@ -803,7 +803,7 @@ function isMonotonicFlag(unit: Unit, read: Step, write: Step, test: TSESTree.Nod
  * A reset the test lets run only while there is something to reset: `webhook.consecutiveFailures > 0 &&
  * !isFailed ? [resetFailures(webhook.id)] : []`, where `resetFailures` sets `consecutiveFailures: 0`. The
  * condition is a conjunction, and one conjunct compares a number of the row with a literal; the others
- * read nothing of the row. The write stores constants only, on the row read, by the key it was found by,
+ * read nothing a statement returned (`!failed` comes from the request). The write stores constants only, on the row read, by the key it was found by,
  * and stores in the compared column the number that makes that conjunct false. No statement seen (of
  * this file, or of a function it calls) stores in that column another number that makes it false: they
  * store that same number, numbers under which it holds, or add to it in the direction in which it holds
@@ -826,9 +826,11 @@ function resetsWhatWasTested(
   if (!contains(test.consequent, write.site.node) || !isConstantUpdate(write) || write.facts.unseenWrites === true) return false;
   if (write.site.derived !== undefined && write.site.derived.effectsSeen !== true) return false;
   if (write.facts.tablesWritten[0] !== table || !aimedAsLookedUp(read, write, resolver)) return false;
-  const carries = (node: TSESTree.Node): boolean => dependsOn(node, read.result, resolver);
+  // What any read returned: a state of another row (`org.plan === 'free' && ...`) can change in between too.
+  const carries = (node: TSESTree.Node): boolean => unit.steps.some((s) => isRead(s) && dependsOn(node, s.result, resolver));
   const parts = logicalParts(test.test, '&&');
   const compared = parts.map((part) => comparedNumber(part, read)).filter((c) => c !== null);
+  // The conjunct on the row, and others that read nothing any statement returned (`!failed`, from the request).
   if (compared.length !== 1 || parts.some((part) => part !== compared[0]!.node && carries(part))) return false;
   const { field, holds } = compared[0]!;
   const assignment = write.facts.set.find((a) => hasColumn(new Set([a.column]), field));

@@ -1200,6 +1200,22 @@ export async function forgive(webhookId: string) {
       errors: [{ messageId: 'checkThenAct', line: 6 }],
     },
     {
+      name: 'a reset while above zero that also tests a plan read from another table: a concurrent downgrade in between is not seen',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string, orgId: string) {
+  const { rows: orgs } = await pool.query('SELECT plan FROM orgs WHERE id = $1', [orgId]);
+  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  if (orgs[0].plan === 'pro' && rows[0].consecutive_failures > 0) {
+    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
+  }
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 7 }],
+    },
+    {
       name: 'every free seat taken by setting the count to 0 and granting what was read: two requests both grant',
       code: `
 import { Pool } from 'pg';
