@@ -862,8 +862,36 @@ function resetsWhatWasTested(
   if (callsOutside(branch, [write.site.node], () => true) || answersIn(branch, unit.node, { after: null, throws: true })) return false;
   if (test.type === 'IfStatement' && test.alternate !== null && answersIn(test.alternate, unit.node, { after: null, throws: true }))
     return false;
-  if (test.type === 'ConditionalExpression' && isReturned(test, unit.node)) return false;
+  if (test.type === 'ConditionalExpression' && !valueDiscarded(test)) return false;
   return sideEffectsOnce(unit, read, write, test);
+}
+
+/**
+ * Nobody reads the value of the expression: it is a statement of its own, or an element (spread or not)
+ * of the array a `Promise.all` or `Promise.allSettled` awaited as a statement runs.
+ */
+function valueDiscarded(node: TSESTree.Node): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    switch (parent.type) {
+      case 'ExpressionStatement':
+        return true;
+      case 'SpreadElement':
+      case 'ArrayExpression':
+      case 'AwaitExpression':
+      case 'TSAsExpression':
+        continue;
+      case 'CallExpression': {
+        const callee = unwrap(parent.callee);
+        const name = callee.type === 'MemberExpression' ? propertyName(callee) : null;
+        if (parent.callee === child || (name !== 'all' && name !== 'allSettled')) return false;
+        continue;
+      }
+      default:
+        return false;
+    }
+  }
+  return false;
 }
 
 /** `+ 1`, `- 2`, `{ increment: 1 }`, `{ decrement: 3 }` at the end of a relative assignment's text: an amount in place. */

@@ -1216,6 +1216,23 @@ export async function delivered(webhookId: string, orgId: string) {
       errors: [{ messageId: 'checkThenAct', line: 7 }],
     },
     {
+      name: 'a reset chosen by ?: whose value says whether it ran, returned later: both requests are told they reset',
+      code: `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string) {
+  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  const reset =
+    rows[0].consecutive_failures > 0
+      ? await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId])
+      : null;
+  return reset !== null;
+}
+`,
+      errors: [{ messageId: 'checkThenAct', line: 6 }],
+    },
+    {
       name: 'every free seat taken by setting the count to 0 and granting what was read: two requests both grant',
       code: `
 import { Pool } from 'pg';
