@@ -1262,6 +1262,9 @@ function decidingTests(
   )
     return read.result.tests;
   const written = (c: string): boolean => hasColumn(assigned, c);
+  // The test weighs the row against what another read found (the caller's own role, `getMemberRoles(...)`).
+  const rankedAgainstAnotherRead = (node: TSESTree.Node): boolean =>
+    unit.steps.some((s) => s !== read && isRead(s) && s.result.tests.includes(node));
   const removesFound = kind === 'delete' && deletesFoundRow(read, write, table, resolver);
   return (
     read.result.valueTests
@@ -1290,7 +1293,9 @@ function decidingTests(
         (t) =>
           t.columns === null ||
           t.columns.length === 0 ||
-          !t.columns.every((c) => ROLE.test(columnName(c)) && !written(c)) ||
+          !t.columns.every(
+            (c) => ROLE.test(columnName(c)) && (!written(c) || (rankedAgainstAnotherRead(t.node) && setsAsAsked(write, c, read, resolver))),
+          ) ||
           unit.steps.some((s) => s !== read && s.result.tests.includes(t.node) && (s.facts.aggregate || testsListLength(t.node, s))),
       )
       // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
@@ -1988,10 +1993,32 @@ function onPathOf(target: TSESTree.Node, node: TSESTree.Node, root: TSESTree.Nod
 /**
  * A member's role (`role`, `roleName`, `permissions`): the test asks who may act, as an owner test does.
  * The write does not set it, so a concurrent change of role is a change of who may act next, ordered
- * after this act; it leaves no state the write depends on behind. A write that sets the role (a
- * promotion, a demotion) keeps the test: there the role is the state moved.
+ * after this act; it leaves no state the write depends on behind. A write that moves the role (a
+ * promotion to a constant, a value carried from the row) keeps the test: there the role is the state
+ * moved. One that sets what the request asks for does not (`setsAsAsked`).
  */
 const ROLE = /^(?:.*_)?(?:role|roles|role_name|permission|permissions)$/;
+
+/**
+ * The UPDATE, in this function, sets `column` only to a value the request brings (`teamRole:
+ * data.teamRole`): a parameter, not a constant and nothing carried from the row read. It does not move
+ * the row from the state tested to the next (`role: 'OWNER'` after `role === 'ADMIN'` does); it stores
+ * what the caller asked, as a concurrent edit of the same row does, and the later of the two stays.
+ * Only where the test weighs the role against what another read found (the caller's own role): a test
+ * of the row's role against a constant (`if (user.role !== 'OWNER') throw`) is who the row is, and
+ * what it may then set itself to depends on it.
+ */
+function setsAsAsked(write: Step, column: string, read: Step, resolver: CheckInput['resolver']): boolean {
+  if (write.site.derived) return false;
+  const sets = write.facts.set.filter((a) => hasColumn(new Set([a.column]), column));
+  return (
+    sets.length > 0 &&
+    sets.every((a) => {
+      const value = a.shape === 'value' && !a.constant && a.params.length === 1 ? paramOf(write, a.params[0]) : null;
+      return value !== null && value.type !== 'Literal' && !dependsOn(value, read.result, resolver);
+    })
+  );
+}
 
 /** A secret the caller must know (`password`, `password_hash`, `hashed_password`, `otp_secret`): a credential, not state. */
 const CREDENTIAL = /^(?:.*_)?(?:password|passwd|pass_hash|password_hash|hashed_password|secret|otp_secret|totp_secret)(?:_.*)?$/;
