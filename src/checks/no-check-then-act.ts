@@ -1284,6 +1284,8 @@ function decidingTests(
       // `if (group.organisationGroup.type === 'INTERNAL') throw`, `if (!employee.isActive) throw` after
       // `findOneByUserId(user.id)`: another row's values gate the write; nothing in the row written decides it.
       .filter((t) => !testsAnotherRow(t, table, schema, read.facts.loaded))
+      // `if (source.currency !== target.currency) throw`: see `agreesWithAnotherRead`.
+      .filter((t) => !agreesWithAnotherRead(t, read, write, unit, resolver))
       // `if (tag.ownerId !== userId) return 401`: who owns the row is not what the write changes.
       .filter((t) => t.columns === null || !t.columns.every((c) => isKeyColumn(c) && !written(c)))
       // `if (member.role !== 'owner' && !canManage(member.role, target.role)) throw`: see `ROLE`. Not
@@ -1329,6 +1331,41 @@ function keepsTestedValue(test: ValueTest, read: Step, write: Step, resolver: Ch
   return (
     writes.length > 0 &&
     writes.every((a) => a.shape === 'value' && a.params.length === 1 && sameValue(paramOf(write, a.params[0]), value, resolver))
+  );
+}
+
+/**
+ * The test only asks whether the row agrees with another row read, column for column: `if
+ * (source.currency !== target.currency) throw`, `if (source.userId !== target.userId) throw`, each
+ * part of its condition an equality of a column of this row with the same column of another read's row.
+ * It asks whether two rows belong together (a merge of two profiles, a move within one owner), not
+ * where the row's state stands. Not when the write sets that column (`if (current.status ===
+ * latest.status) return`, then `status: latest.status`): there it is the state moved. A test of the
+ * row's own state (`status`, a balance) stays a test of its own.
+ */
+function agreesWithAnotherRead(test: ValueTest, read: Step, write: Step, unit: Unit, resolver: CheckInput['resolver']): boolean {
+  const node = test.node;
+  if (node.type !== 'IfStatement' || test.columns === null) return false;
+  const others = unit.steps.filter((s) => s !== read && isRead(s));
+  const onRead = (e: TSESTree.Node): boolean => dependsOn(e, read.result, resolver);
+  const operands = (e: TSESTree.Node): TSESTree.Node[] => {
+    const inner = unwrap(e);
+    return inner.type === 'LogicalExpression' && inner.operator !== '??' ? [...operands(inner.left), ...operands(inner.right)] : [inner];
+  };
+  const parts = operands(node.test).filter(onRead);
+  return (
+    parts.length > 0 &&
+    parts.every((part) => {
+      const inner = unwrap(part);
+      if (inner.type !== 'BinaryExpression' || !['===', '!==', '==', '!='].includes(inner.operator)) return false;
+      const left = unwrap(inner.left);
+      const right = unwrap(inner.right);
+      if (left.type !== 'MemberExpression' || right.type !== 'MemberExpression') return false;
+      const name = propertyName(left);
+      if (name === null || name !== propertyName(right) || write.facts.set.some((a) => hasColumn(new Set([a.column]), name))) return false;
+      const [mine, theirs] = onRead(left) ? [left, right] : [right, left];
+      return !onRead(theirs) && onRead(mine) && others.some((s) => dependsOn(theirs, s.result, resolver));
+    })
   );
 }
 
