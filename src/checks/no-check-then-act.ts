@@ -177,6 +177,7 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           isSetOnce(unit, read, write, test) ||
           stampsWhatWasUnset(unit, read, write, test, resolver) ||
           clearsOnce(unit, read, write, test) ||
+          clearedOnOutsideAnswer(read, write, test, table, resolver) ||
           skipsNoOpWrite(unit, read, write, test, resolver, schema) ||
           // Skipping a constant already stored: two requests that both pass write the same state.
           skipsSameConstant(unit, read, write, test) ||
@@ -2304,6 +2305,35 @@ function clearsOnce(unit: Unit, read: Step, write: Step, test: TSESTree.Node): b
   if (!tests.every((t) => t.columns!.some((c) => hasColumn(cleared, c)))) return false;
   if (laterWrites(unit, read).some((w) => w !== write && controls(test, w.site.node)) || awaitsOtherCalls(unit, test)) return false;
   return !answersWithRead(unit.node, read, write.site.node);
+}
+
+/**
+ * A clear decided by what an outside service answers about the row: `if (!partner.payoutsEnabledAt)
+ * return`, then `const account = await stripe.accounts.retrieve(partner.stripeConnectId)` and `if
+ * (!account.payouts_enabled) await prisma.partner.update({ where: { id: partner.id }, data: {
+ * payoutsEnabledAt: null } })`. The test only asks whether there is something to ask about; the answer,
+ * fetched with the row's key after it, decides the write, and the write clears what the test found set
+ * (every tested column it sets goes to `NULL`, the rest constants) on the row read. Two requests that
+ * both pass clear the same row alike; a value another request stored in between is no state this write
+ * moves on from. What the test lets run besides (a transfer, another table's rows) is the act of the
+ * reads that found those rows, and reported there.
+ */
+function clearedOnOutsideAnswer(read: Step, write: Step, test: TSESTree.Node, table: string, resolver: CheckInput['resolver']): boolean {
+  if (test.type !== 'IfStatement' || !isConstantUpdate(write) || !asksPresence(test.test)) return false;
+  if (write.facts.tablesWritten[0] !== table || !(aimsAtRowsFound(read, write, table, resolver) || aimedAsLookedUp(read, write, resolver)))
+    return false;
+  const tests = read.result.valueTests.filter((t) => t.node === test);
+  if (tests.length === 0 || tests.some((t) => t.columns === null || t.columns.length === 0)) return false;
+  const assigned = new Set(write.facts.set.map((a) => a.column));
+  const cleared = new Set(write.facts.set.filter(setsNull).map((a) => a.column));
+  if (!tests.every((t) => t.columns!.every((c) => !hasColumn(assigned, c) || hasColumn(cleared, c)))) return false;
+  const between = (node: TSESTree.Node): boolean => node.range[0] > test.test.range[1] && node.range[0] < write.site.node.range[0];
+  return read.result.valueTests.some(
+    (answer) =>
+      between(answer.node) &&
+      controls(answer.node, write.site.node) &&
+      read.result.valueTests.filter((t) => t.node === answer.node).every((t) => t.lookedUp === true),
+  );
 }
 
 /** `col = NULL`, `col: null`. */
