@@ -5,6 +5,19 @@ import { ruleTester } from '../helpers/rule-tester.js';
 import { absoluteWriteBack, skipLockedQueueClaim } from '../helpers/snippets.js';
 
 // The first seed's scenario: the seat count is read, tested in JavaScript, then decremented.
+/** A count reset only while above zero; each case adds another writer of the column. */
+const RESET_WHILE_ABOVE_ZERO = `
+import { Pool } from 'pg';
+const pool = new Pool();
+
+export async function delivered(webhookId: string) {
+  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
+  if (rows[0].consecutive_failures > 0) {
+    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
+  }
+}
+`;
+
 const seedCheckThenAct = `
 import { Pool } from 'pg';
 const pool = new Pool();
@@ -1163,17 +1176,7 @@ app.post('/mfa/disable', async (req, res) => {
   invalid: [
     {
       name: 'a count reset while above zero where another statement stores -1: a concurrent -1 in between is overwritten',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function delivered(webhookId: string) {
-  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
-  if (rows[0].consecutive_failures > 0) {
-    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
-  }
-}
-
+      code: `${RESET_WHILE_ABOVE_ZERO}
 export async function disable(webhookId: string) {
   await pool.query('UPDATE webhooks SET consecutive_failures = -1 WHERE id = $1', [webhookId]);
 }
@@ -1182,17 +1185,7 @@ export async function disable(webhookId: string) {
     },
     {
       name: 'a count reset while above zero where another statement takes from it: two decrements in between reach -1',
-      code: `
-import { Pool } from 'pg';
-const pool = new Pool();
-
-export async function delivered(webhookId: string) {
-  const { rows } = await pool.query('SELECT consecutive_failures FROM webhooks WHERE id = $1', [webhookId]);
-  if (rows[0].consecutive_failures > 0) {
-    await pool.query('UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1', [webhookId]);
-  }
-}
-
+      code: `${RESET_WHILE_ABOVE_ZERO}
 export async function forgive(webhookId: string) {
   await pool.query('UPDATE webhooks SET consecutive_failures = consecutive_failures - 1 WHERE id = $1', [webhookId]);
 }
