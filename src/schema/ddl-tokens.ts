@@ -168,7 +168,8 @@ function references(r: Reader): void {
   }
 }
 
-const COMPARISONS: Record<string, CheckBound['operator']> = {
+/** A CHECK's comparison as the schema keeps it, column on the left (`!=` is `<>`); shared with the parser's reading. */
+export const CHECK_OPERATOR: Readonly<Record<string, CheckBound['operator']>> = {
   '>': '>',
   '>=': '>=',
   '<': '<',
@@ -177,7 +178,16 @@ const COMPARISONS: Record<string, CheckBound['operator']> = {
   '<>': '<>',
   '!=': '<>',
 };
-const FLIPPED: Record<string, CheckBound['operator']> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '=': '=', '<>': '<>', '!=': '<>' };
+/** The same comparison written with the literal on the left (`0 <= stock` is `stock >= 0`). */
+export const CHECK_OPERATOR_FLIPPED: Readonly<Record<string, CheckBound['operator']>> = {
+  '>': '<',
+  '>=': '<=',
+  '<': '>',
+  '<=': '>=',
+  '=': '=',
+  '<>': '<>',
+  '!=': '<>',
+};
 
 /** A literal as the parser's reading writes it in a bound (`0`, `0.5`, `'x'`), or null for any other token. */
 function boundLiteral(t: Token | undefined): string | null {
@@ -202,14 +212,15 @@ function check(r: Reader, table: string, name: string | null): SchemaOp[] {
   for (let i = 0; i < inner.length; i += 4) {
     const [left, op, right, next] = [inner[i], inner[i + 1], inner[i + 2], inner[i + 3]];
     if (next !== undefined && !(next.type === 'word' && next.value === 'and' && i + 4 < inner.length)) unsure();
-    if (op?.type !== 'op' || COMPARISONS[op.text] === undefined) unsure();
+    if (op?.type !== 'op' || CHECK_OPERATOR[op.text] === undefined) unsure();
     const column = (t: Token | undefined): string | null =>
       t?.type === 'word' && !KEYWORDS.has(t.value) ? t.value : t?.type === 'qident' && t.text.startsWith('"') ? t.value : null;
     let found: CheckBound | null = null;
     const [l, rb] = [column(left), boundLiteral(right)];
-    if (l !== null && rb !== null) found = { name, column: l, operator: COMPARISONS[op!.text]!, bound: rb, text: '' };
+    if (l !== null && rb !== null) found = { name, column: l, operator: CHECK_OPERATOR[op!.text]!, bound: rb, text: '' };
     const [lb, rc] = [boundLiteral(left), column(right)];
-    if (found === null && lb !== null && rc !== null) found = { name, column: rc, operator: FLIPPED[op!.text]!, bound: lb, text: '' };
+    if (found === null && lb !== null && rc !== null)
+      found = { name, column: rc, operator: CHECK_OPERATOR_FLIPPED[op!.text]!, bound: lb, text: '' };
     if (found === null) return unsure();
     found.text = `${found.column} ${found.operator} ${found.bound}`;
     ops.push({ op: 'check', table, check: found });

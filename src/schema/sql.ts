@@ -9,7 +9,7 @@
 import { parse, toSql, type Expr, type Statement } from 'pgsql-ast-parser';
 import { splitStatements } from '../sql/split.js';
 import { Cursor } from './cursor.js';
-import { quickSchemaOps } from './ddl-tokens.js';
+import { CHECK_OPERATOR, CHECK_OPERATOR_FLIPPED, quickSchemaOps } from './ddl-tokens.js';
 import { identName, quoteIdent, render, significant, type Token } from '../sql/tokenize.js';
 import type { CheckBound, SchemaOp } from './types.js';
 
@@ -86,9 +86,6 @@ function exprText(expr: Expr): string {
   }
 }
 
-const FLIP: Record<string, CheckBound['operator']> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '=': '=', '<>': '<>', '!=': '<>' };
-const OPERATORS = new Set(['>', '>=', '<', '<=', '=', '<>', '!=']);
-
 function literal(expr: AnyRecord): string | null {
   if (expr['type'] === 'integer' || expr['type'] === 'numeric') return String(expr['value']);
   if (expr['type'] === 'string') return `'${String(expr['value'])}'`;
@@ -106,7 +103,7 @@ function checkBounds(expr: Expr, name: string | null): CheckBound[] {
   if (e['type'] === 'binary' && String(e['op']).toUpperCase() === 'AND') {
     return [...checkBounds(e['left'] as Expr, name), ...checkBounds(e['right'] as Expr, name)];
   }
-  if (e['type'] !== 'binary' || !OPERATORS.has(String(e['op']))) return [];
+  if (e['type'] !== 'binary' || !Object.hasOwn(CHECK_OPERATOR, String(e['op']))) return [];
   const left = e['left'] as AnyRecord;
   const right = e['right'] as AnyRecord;
   const op = String(e['op']);
@@ -115,10 +112,10 @@ function checkBounds(expr: Expr, name: string | null): CheckBound[] {
   let operator: CheckBound['operator'] | undefined;
   if (left['type'] === 'ref' && (bound = literal(right)) !== null) {
     column = String(left['name']);
-    operator = op === '!=' ? '<>' : (op as CheckBound['operator']);
+    operator = CHECK_OPERATOR[op];
   } else if (right['type'] === 'ref' && (bound = literal(left)) !== null) {
     column = String(right['name']);
-    operator = FLIP[op];
+    operator = CHECK_OPERATOR_FLIPPED[op];
   }
   if (column === null || bound === null || operator === undefined) return [];
   return [{ name, column, operator, bound, text: `${column} ${operator} ${bound}` }];
