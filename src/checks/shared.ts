@@ -1,6 +1,6 @@
 /** What several checks ask of a step: is it a protected read, is its count checked, does a test guard a write. */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, inExclusiveBranches, isFunction, leavesBefore, propertyName, walk } from '../extract/ast.js';
+import { contains, enclosingFunction, inExclusiveBranches, isFunction, leavesBefore, propertyName, walk } from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
@@ -395,8 +395,8 @@ export function controls(test: TSESTree.Node, target: TSESTree.Node): boolean {
 
 /** The function `test` is written in also holds `target` (or both are at the top level). */
 function sameFunction(test: TSESTree.Node, target: TSESTree.Node): boolean {
-  for (let parent = test.parent; parent; parent = parent.parent) if (isFunction(parent)) return contains(parent, target);
-  return true;
+  const fn = enclosingFunction(test);
+  return fn === null || contains(fn, target);
 }
 
 function exits(block: TSESTree.Node, throwsOnly = false): boolean {

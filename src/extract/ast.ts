@@ -8,6 +8,12 @@ export function isFunction(node: TSESTree.Node): node is FunctionNode {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
+/** The innermost function the node is written in (not the node itself), or null at the module's top level. */
+export function enclosingFunction(node: TSESTree.Node): FunctionNode | null {
+  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
+  return null;
+}
+
 /** Strip what does not change a value: `await`, parentheses, `as`, `!`, `satisfies`, `<T>x`. */
 export function unwrap(node: TSESTree.Node): TSESTree.Node {
   let current = node;

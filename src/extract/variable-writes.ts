@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, isFunction, unwrap } from './ast.js';
+import { contains, enclosingFunction, isFunction, unwrap } from './ast.js';
 import { keyName } from './kit.js';
 import type { VariableLike } from './scope.js';
 
@@ -124,12 +124,6 @@ function leavesBefore(write: TSESTree.Node, use: TSESTree.Node): boolean {
     if (body?.slice(body.indexOf(node) + 1).some((s) => s.type === 'ReturnStatement' || s.type === 'ThrowStatement')) return true;
   }
   return false;
-}
-
-function enclosingFunction(node: TSESTree.Node): TSESTree.Node | null {
-  let current = node.parent;
-  while (current && !isFunction(current)) current = current.parent;
-  return current ?? null;
 }
 
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);

@@ -4,7 +4,7 @@
  * (`const { rows } = r; const seats = rows[0].available_seats; const left = seats - 1`) carry it on.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, isFunction, propertyName } from '../extract/ast.js';
+import { contains, enclosingFunction, isFunction, propertyName } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
 import type { Definition, QuerySite } from '../extract/types.js';
@@ -219,11 +219,6 @@ const CALLBACK_RESULTS: Record<string, 'built' | 'decides'> = {
   every: 'decides',
   forEach: 'decides',
 };
-
-function enclosingFunction(node: TSESTree.Node): TSESTree.Node | null {
-  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
-  return null;
-}
 
 function test(use: MutableUse, node: TSESTree.Node, path: Path): void {
   use.tests.push(node);

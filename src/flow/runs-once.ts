@@ -13,7 +13,7 @@
  * back with the same switch (`--include-oneshot`, `checkOneShot`).
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { functionName, isFunction, unwrap, walk, type FunctionNode } from '../extract/ast.js';
+import { enclosingFunction, functionName, isFunction, unwrap, walk, type FunctionNode } from '../extract/ast.js';
 
 /** `migrateAuditsV0toV1`, `$migrateBlocksToV1`, `upgrade_v2`: a migration between numbered versions. */
 const VERSION_MIGRATION = /^[$_]*(?:migrate|upgrade)(?:[A-Z_$]\w*)?$/;
@@ -98,11 +98,6 @@ export function onceAround(fn: FunctionNode, once: ReadonlyMap<FunctionNode, str
       if (why !== undefined) return why;
     }
   }
-  return null;
-}
-
-function enclosingFunction(node: TSESTree.Node): FunctionNode | null {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
   return null;
 }
 

@@ -22,6 +22,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import {
   callsWithin,
   contains,
+  enclosingFunction,
   expressionPath,
   isFunction,
   objectProperty,
@@ -221,13 +222,8 @@ function returnedAsItIs(fn: FunctionNode, node: TSESTree.Node): boolean {
   )
     current = current.parent;
   const parent = current.parent;
-  if (parent?.type === 'ReturnStatement') return parent.argument === current && innermostFunction(parent) === fn;
+  if (parent?.type === 'ReturnStatement') return parent.argument === current && enclosingFunction(parent) === fn;
   return fn.type === 'ArrowFunctionExpression' && fn.expression && fn.body === current;
-}
-
-function innermostFunction(node: TSESTree.Node): TSESTree.Node | null {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
-  return null;
 }
 
 /**
