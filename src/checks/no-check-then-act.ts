@@ -2,7 +2,18 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Step, Unit, ValueTest } from '../flow/index.js';
 import type { Assignment, Predicate, SqlDialect } from '../sql/facts.js';
 import { tokenize } from '../sql/tokenize.js';
-import { contains, inExclusiveBranches, isFunction, logicalParts, loopBrokenOutOf, propertyName, unwrap, walk } from '../extract/ast.js';
+import {
+  branchLeaves,
+  contains,
+  inExclusiveBranches,
+  isFunction,
+  LEAVES_TURN,
+  logicalParts,
+  loopBrokenOutOf,
+  propertyName,
+  unwrap,
+  walk,
+} from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
 import { acknowledgesOnly, answersAlike, refuses } from './same-answer.js';
 import { lostWrite } from './no-lost-update.js';
@@ -638,7 +649,7 @@ function skipsNoOpWrite(
   // `if (a !== b) { write }`, or `if (a === b) return;` followed by the write (or with the write in its `else`).
   if (
     !(differs && condition === unwrap(test.test) && contains(test.consequent, write.site.node)) &&
-    !(equals && !contains(test.consequent, write.site.node) && exitsEarly(test.consequent))
+    !(equals && !contains(test.consequent, write.site.node) && branchLeaves(test.consequent, LEAVES_TURN))
   )
     return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
@@ -709,7 +720,7 @@ function skipsSameConstant(unit: Unit, read: Step, write: Step, test: TSESTree.N
   const differs = condition.operator === '!==' || condition.operator === '!=';
   const equals = condition.operator === '===' || condition.operator === '==';
   const writes = differs && contains(test.consequent, write.site.node);
-  if (!writes && !(equals && !contains(test, write.site.node) && exitsEarly(test.consequent))) return false;
+  if (!writes && !(equals && !contains(test, write.site.node) && branchLeaves(test.consequent, LEAVES_TURN))) return false;
   const tested = read.result.valueTests.find((t) => t.node === test)?.columns;
   if (!tested || tested.length !== 1 || !write.facts.set.every((a) => a.constant)) return false;
   const assignment = write.facts.set.find((a) => hasColumn(new Set([a.column]), tested[0]!));
@@ -777,12 +788,6 @@ function writtenConstant(a: Assignment): string {
   const value = a.text.replace(/^\s*[\w."]+\s*[:=]\s*/, '').trim();
   if (/^(['"`]).*\1$/s.test(value)) return value.slice(1, -1);
   return /^[A-Z][A-Za-z0-9]*(?:\.[A-Za-z_]\w*)*\.([A-Za-z_]\w*)$/.exec(value)?.[1] ?? value;
-}
-
-function exitsEarly(branch: TSESTree.Statement): boolean {
-  const body = branch.type === 'BlockStatement' ? branch.body : [branch];
-  const last = body.at(-1);
-  return last !== undefined && (last.type === 'ReturnStatement' || last.type === 'ThrowStatement' || last.type === 'ContinueStatement');
 }
 
 /**
@@ -982,7 +987,7 @@ function keyedWhetherFound(read: Step, write: Step, table: string, schema: Schem
 function goesOnWhenFound(test: TSESTree.Node, write: Step): boolean {
   if (test.type !== 'IfStatement' || test.alternate !== null || contains(test, write.site.node)) return false;
   const condition = unwrap(test.test);
-  return (condition.type === 'Identifier' || condition.type === 'MemberExpression') && !exitsEarly(test.consequent);
+  return (condition.type === 'Identifier' || condition.type === 'MemberExpression') && !branchLeaves(test.consequent, LEAVES_TURN);
 }
 
 /**
@@ -1318,7 +1323,8 @@ function decidingTests(
  */
 function keepsTestedValue(test: ValueTest, read: Step, write: Step, resolver: CheckInput['resolver']): boolean {
   const node = test.node;
-  if (node.type !== 'IfStatement' || node.alternate !== null || !exitsEarly(node.consequent) || test.columns === null) return false;
+  if (node.type !== 'IfStatement' || node.alternate !== null || !branchLeaves(node.consequent, LEAVES_TURN) || test.columns === null)
+    return false;
   const onRow = (e: TSESTree.Node): boolean => dependsOn(e, read.result, resolver);
   const parts = conjuncts(node.test);
   const compared = parts.filter(
@@ -1831,7 +1837,7 @@ function movesFirst(unit: Unit, claim: Step, test: TSESTree.Node): boolean {
  */
 function leadsTo(node: TSESTree.Node, target: TSESTree.Node): boolean {
   for (let child: TSESTree.Node = node, parent = node.parent; parent && !contains(parent, target); child = parent, parent = parent.parent) {
-    if (parent.type === 'IfStatement' && child !== parent.test && exitsEarly(child as TSESTree.Statement)) return false;
+    if (parent.type === 'IfStatement' && child !== parent.test && branchLeaves(child as TSESTree.Statement, LEAVES_TURN)) return false;
   }
   return true;
 }
@@ -2069,7 +2075,7 @@ const CREDENTIAL = /^(?:.*_)?(?:password|passwd|pass_hash|password_hash|hashed_p
  */
 function stopsWhenMissing(read: Step, test: TSESTree.Node, write: Step): boolean {
   if (test === read.site.node) return true;
-  if (test.type !== 'IfStatement' || (test.alternate !== null && !exitsEarly(test.consequent))) return false;
+  if (test.type !== 'IfStatement' || (test.alternate !== null && !branchLeaves(test.consequent, LEAVES_TURN))) return false;
   // `if (!account) { account = await create(...) }`: the INSERT runs when the row is missing: get-or-create.
   if (write.site.node.range[0] >= test.consequent.range[0] && write.site.node.range[1] <= test.consequent.range[1]) return false;
   // A test of the row's values (`if (!row.active)`) stops on a row that is there, unless its chain starts

@@ -2,7 +2,7 @@ import type { Step, Unit } from '../flow/index.js';
 import { assignedValues, jsValueKind, provenance, type JsValueKind, type Provenance } from '../flow/provenance.js';
 import type { TSESTree } from '@typescript-eslint/types';
 import type { Resolver, VariableLike } from '../extract/scope.js';
-import { contains, isClock, isLoop, logicalParts, unwrap } from '../extract/ast.js';
+import { branchLeaves, contains, isClock, isLoop, LEAVES_TURN, logicalParts, unwrap } from '../extract/ast.js';
 import type { Assignment } from '../sql/facts.js';
 import { columnFixKind, lookedUp } from './schema-facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
@@ -107,7 +107,8 @@ function filledWhereEmpty(read: Step, write: Step, resolver: Resolver): Map<stri
   for (const test of read.result.tests) {
     if (test.type !== 'IfStatement' || test.range[1] <= read.site.node.range[0]) continue;
     const inside = contains(test.consequent, target);
-    const leaves = !contains(test, target) && test.range[1] <= target.range[0] && test.alternate === null && exits(test.consequent);
+    const leaves =
+      !contains(test, target) && test.range[1] <= target.range[0] && test.alternate === null && branchLeaves(test.consequent, LEAVES_TURN);
     if (!inside && !leaves) continue;
     for (const part of logicalParts(test.test, inside ? '&&' : '||')) {
       const empty = inside ? emptied(part) : present(part);
@@ -186,12 +187,6 @@ function comparedToNullish(condition: TSESTree.Node, operators: readonly string[
   if (nullish(condition.right)) return unwrap(condition.left);
   if (nullish(condition.left)) return unwrap(condition.right);
   return null;
-}
-
-/** The branch ends by leaving the function (or the loop turn): `return`, `throw`, `continue`. */
-function exits(branch: TSESTree.Statement): boolean {
-  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
-  return last?.type === 'ReturnStatement' || last?.type === 'ThrowStatement' || last?.type === 'ContinueStatement';
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, logicalParts, unwrap } from '../extract/ast.js';
+import { branchLeaves, contains, LEAVES_LOOP, logicalParts, unwrap } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
 import type { Resolver } from '../extract/scope.js';
 import type { Step } from '../flow/index.js';
@@ -66,7 +66,7 @@ function testedConstants(read: Step, write: Step, resolver: Resolver): Map<strin
       test.range[1] <= target.range[0] &&
       test.parent !== undefined &&
       contains(test.parent, target) &&
-      leavesBranch(test.consequent);
+      branchLeaves(test.consequent, LEAVES_LOOP);
     if (!inside && !leaves) continue;
     for (const part of logicalParts(test.test, inside ? '&&' : '||')) {
       const equality = constantComparison(part, inside ? ['===', '=='] : ['!==', '!=']);
@@ -122,15 +122,4 @@ function comparedConstant(text: string): string | null {
   if (quoted) return quoted[2]!;
   if (/^(?:true|false|-?\d+(?:\.\d+)?)$/i.test(value)) return value.toLowerCase();
   return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) ? value : null;
-}
-
-/** The branch ends by leaving the function, the loop turn or the loop. */
-function leavesBranch(branch: TSESTree.Statement): boolean {
-  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
-  return (
-    last?.type === 'ReturnStatement' ||
-    last?.type === 'ThrowStatement' ||
-    last?.type === 'ContinueStatement' ||
-    last?.type === 'BreakStatement'
-  );
 }

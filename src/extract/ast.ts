@@ -336,13 +336,24 @@ function separateCases(switchNode: TSESTree.SwitchStatement, a: TSESTree.Node, b
   return switchNode.cases.slice(Math.min(i, j), Math.max(i, j)).every((c) => endsByLeaving(c.consequent));
 }
 
-function endsByLeaving(statements: readonly TSESTree.Statement[]): boolean {
+type Leaving = ReadonlySet<string>;
+/** Leaving the function: `return`, `throw`. */
+export const LEAVES_FUNCTION: Leaving = new Set(['ReturnStatement', 'ThrowStatement']);
+/** Leaving the function or the loop's turn: also `continue`. */
+export const LEAVES_TURN: Leaving = new Set([...LEAVES_FUNCTION, 'ContinueStatement']);
+/** Leaving the function, the loop's turn or the loop (or a `switch` case): also `break`. */
+export const LEAVES_LOOP: Leaving = new Set([...LEAVES_TURN, 'BreakStatement']);
+
+function endsByLeaving(statements: readonly TSESTree.Statement[], how: Leaving = LEAVES_LOOP): boolean {
   const last = statements.at(-1);
   if (!last) return false;
-  if (last.type === 'BlockStatement') return endsByLeaving(last.body);
-  return (
-    last.type === 'BreakStatement' || last.type === 'ReturnStatement' || last.type === 'ThrowStatement' || last.type === 'ContinueStatement'
-  );
+  if (last.type === 'BlockStatement') return endsByLeaving(last.body, how);
+  return how.has(last.type);
+}
+
+/** The branch (a block or one statement) ends by leaving as `how` says: its last statement, looked for inside nested blocks. */
+export function branchLeaves(branch: TSESTree.Statement, how: Leaving): boolean {
+  return endsByLeaving([branch], how);
 }
 
 /** A readable name for a function: its declared name, the variable/property/method it is bound to. */

@@ -6,7 +6,7 @@
  * can move it either way), and neither is a count a called function hands back changed (`quota - count`).
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, unwrap } from '../extract/ast.js';
+import { branchLeaves, contains, LEAVES_FUNCTION, unwrap } from '../extract/ast.js';
 import type { Resolver } from '../extract/scope.js';
 import { dependsOn, isConversion } from './results.js';
 import type { Step } from './types.js';
@@ -19,7 +19,8 @@ export type CountBound = 'floor' | 'ceiling';
  * it leaves on a count at or above one (`count >= bound`, `bound <= count`); null for any other test.
  */
 export function countBound(read: Step, test: TSESTree.Node, resolver: Resolver): CountBound | null {
-  if (!countsRows(read) || test.type !== 'IfStatement' || test.alternate !== null || !leaves(test.consequent)) return null;
+  if (!countsRows(read) || test.type !== 'IfStatement' || test.alternate !== null || !branchLeaves(test.consequent, LEAVES_FUNCTION))
+    return null;
   const condition = unwrap(test.test);
   if (condition.type !== 'BinaryExpression' || condition.left.type === 'PrivateIdentifier') return null;
   const low =
@@ -48,12 +49,6 @@ function countsRows(read: Step): boolean {
     /\bcount\b/.test(text) &&
     !/\b(?:sum|min|max|avg|aggregate)\b/.test(text)
   );
-}
-
-/** The branch ends by throwing or returning. */
-function leaves(branch: TSESTree.Statement): boolean {
-  const last = branch.type === 'BlockStatement' ? branch.body.at(-1) : branch;
-  return last?.type === 'ThrowStatement' || last?.type === 'ReturnStatement';
 }
 
 /**
