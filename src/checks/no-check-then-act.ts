@@ -7,6 +7,7 @@ import {
   contains,
   inExclusiveBranches,
   isFunction,
+  LEAVES_FUNCTION,
   LEAVES_TURN,
   logicalParts,
   loopBrokenOutOf,
@@ -161,6 +162,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (aimsAtRowCreated(unit, read, write, table, resolver)) continue;
         // A called function writes a row it found from other values than the row read (src/flow/row-keys.ts).
         if (kindOn(write, table) !== 'insert' && writesAnotherRow(unit, read, write, resolver)) continue;
+        // The write names its row by a key the code made sure differs from the one the read found it by.
+        if (kindOn(write, table) !== 'insert' && aimedAtRowTestedOther(read, write, resolver)) continue;
         // Undoing an earlier write in a `catch` that throws again: that earlier write is the act.
         if (compensating(write)) continue;
         const insert = kindOn(write, table) === 'insert';
@@ -170,7 +173,9 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
           (t) =>
             (seesResult(read, t) || (t === read.site.node && !insert)) &&
             controls(t, write.site.node) &&
-            !deleteUnderCeiling(read, t, write, table, resolver),
+            !deleteUnderCeiling(read, t, write, table, resolver) &&
+            // Both ways the test goes, the same write runs with the same values: it decides nothing about it.
+            !writtenEitherWay(unit, read, write, t, resolver),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (convergesOnRowsFound(unit, read, write, table, { options, resolver, units, schema })) continue;
@@ -465,6 +470,123 @@ function changesTestedColumn(read: Step, write: Step, test: TSESTree.Node): bool
   const columns = read.result.valueTests.find((t) => t.node === test)?.columns;
   if (!columns || columns.length === 0) return true;
   return write.facts.set.some((a) => a.shape !== 'value' && columns.some((c) => hasColumn(new Set([columnName(a.column)]), c)));
+}
+
+/**
+ * The UPDATE or DELETE names its rows by a column equal to a value (`where('did', '=', other.did)`) that
+ * a condition the write runs under has found different from the value the read looked its row up by on
+ * that column (`if (other && did !== other.did)`, the read `where('did', '=', did)`): every row written
+ * holds another value there than every row read, so the write changes none of the rows tested. What the
+ * test read of its own row gates the write, as `writesAnotherRow` says of a row found from other values.
+ */
+function aimedAtRowTestedOther(read: Step, write: Step, resolver: CheckInput['resolver']): boolean {
+  const looked = read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length === 1);
+  if (looked.length === 0) return false;
+  return write.facts.where.some((p) => {
+    if (p.operator !== '=' || p.column === null || p.params.length !== 1) return false;
+    const aimed = paramOf(write, p.params[0]);
+    if (aimed === null) return false;
+    return looked.some((f) => {
+      if (columnName(f.column!) !== columnName(p.column!)) return false;
+      const found = paramOf(read, f.params[0]);
+      return found !== null && testedUnequal(write.site.node, found, aimed, resolver);
+    });
+  });
+}
+
+/**
+ * `node` runs only where a condition around it holds `a !== b` (or `b != a`): one of the `&&`-joined
+ * parts of an `if` whose consequent holds `node`, or of a `&&` whose right side holds it.
+ */
+function testedUnequal(node: TSESTree.Node, a: TSESTree.Node, b: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  const unequal = (part: TSESTree.Node): boolean =>
+    part.type === 'BinaryExpression' &&
+    (part.operator === '!==' || part.operator === '!=') &&
+    ((sameValue(part.left, a, resolver) && sameValue(part.right, b, resolver)) ||
+      (sameValue(part.left, b, resolver) && sameValue(part.right, a, resolver)));
+  for (let child: TSESTree.Node = node, parent = node.parent; parent && !isFunction(child); child = parent, parent = parent.parent) {
+    const condition =
+      parent.type === 'IfStatement' && parent.consequent === child
+        ? parent.test
+        : parent.type === 'LogicalExpression' && parent.operator === '&&' && parent.right === child
+          ? parent.left
+          : null;
+    if (condition !== null && logicalParts(condition, '&&').some(unequal)) return true;
+  }
+  return false;
+}
+
+/**
+ * The test's two ways both lead to the same write: its branch writes and leaves (`if (!subjects.length)
+ * { await this.updateCursor(now.toISOString()); return }`), and the same call, on the same values, runs
+ * after the `if` whenever the function goes on past it. No value of either call comes from the row
+ * read. Whatever the test finds, the row ends as that write leaves it: the test decides what else runs,
+ * not this write.
+ */
+function writtenEitherWay(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  if (test.type !== 'IfStatement' || test.alternate !== null || !branchLeaves(test.consequent, LEAVES_FUNCTION)) return false;
+  if (test.parent?.type !== 'BlockStatement' && test.parent?.type !== 'Program') return false;
+  const fromRead = (step: Step): boolean => step.site.sql.params.some((v) => v != null && dependsOn(v, read.result, resolver));
+  const inBranch = (step: Step): boolean => contains(test.consequent, step.site.node) && alwaysWith(step.site.node, test.consequent);
+  const after = (step: Step): boolean => step.site.node.range[0] > test.range[1] && alwaysWith(step.site.node, test);
+  const other = inBranch(write) ? after : after(write) ? inBranch : null;
+  if (other === null || fromRead(write)) return false;
+  return unit.steps.some(
+    (twin) =>
+      twin.site.node !== write.site.node &&
+      isWrite(twin.facts) &&
+      other(twin) &&
+      !fromRead(twin) &&
+      sameExpression(twin.site.node, write.site.node, resolver),
+  );
+}
+
+/** Two expressions written alike: the same variables, properties and literals, and calls of them. */
+function sameExpression(a: TSESTree.Node, b: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  const x = unwrap(a);
+  const y = unwrap(b);
+  if (x.type === 'ThisExpression' || y.type === 'ThisExpression') return x.type === y.type;
+  if (x.type === 'AwaitExpression' && y.type === 'AwaitExpression') return sameExpression(x.argument, y.argument, resolver);
+  if (x.type === 'CallExpression' && y.type === 'CallExpression')
+    return (
+      x.arguments.length === y.arguments.length &&
+      sameExpression(x.callee, y.callee, resolver) &&
+      x.arguments.every((arg, i) => sameExpression(arg, y.arguments[i]!, resolver))
+    );
+  if (x.type === 'MemberExpression' && y.type === 'MemberExpression')
+    return !x.computed && !y.computed && propertyName(x) === propertyName(y) && sameExpression(x.object, y.object, resolver);
+  if (x.type === 'ArrayExpression' && y.type === 'ArrayExpression')
+    return x.elements.length === y.elements.length && x.elements.every((e, i) => sameElement(e, y.elements[i]!, resolver));
+  if (x.type === 'ObjectExpression' && y.type === 'ObjectExpression')
+    return x.properties.length === y.properties.length && x.properties.every((p, i) => sameElement(p, y.properties[i]!, resolver));
+  if (x.type === 'TemplateLiteral' && y.type === 'TemplateLiteral')
+    return (
+      x.quasis.length === y.quasis.length &&
+      x.quasis.every((q, i) => q.value.cooked === y.quasis[i]!.value.cooked) &&
+      x.expressions.every((e, i) => sameExpression(e, y.expressions[i]!, resolver))
+    );
+  return sameValue(x, y, resolver);
+}
+
+/** An element of an array or object literal written alike: a spread, a property (same key, same value) or a value. */
+function sameElement(a: TSESTree.Node | null, b: TSESTree.Node | null, resolver: CheckInput['resolver']): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.type === 'SpreadElement' && b.type === 'SpreadElement') return sameExpression(a.argument, b.argument, resolver);
+  if (a.type === 'Property' && b.type === 'Property')
+    return (
+      !a.computed &&
+      !b.computed &&
+      a.kind === 'init' &&
+      b.kind === 'init' &&
+      propertyKey(a) !== null &&
+      propertyKey(a) === propertyKey(b) &&
+      sameExpression(a.value, b.value, resolver)
+    );
+  return a.type !== 'SpreadElement' && a.type !== 'Property' && sameExpression(a, b, resolver);
+}
+
+function propertyKey(p: TSESTree.Property): string | null {
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : null;
 }
 
 /**
