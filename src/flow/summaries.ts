@@ -156,6 +156,12 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
   for (const unit of units) {
     if (unit.node.type === 'Program') continue;
     const fn = unit.node;
+    // A connection that falls back to another when the caller passes none (`tx ?? prisma`): what runs
+    // then is not told by the call, as an options object left without its `transaction`.
+    const slotOf = (step: Step) => {
+      const { orElse, ...slot } = connectionSlot(fn, step.site.connection, step.site.connectionVia, resolver);
+      return { ...slot, connectionWhenOmitted: step.site.connectionWhenOmitted ?? (orElse ? ('unknown' as const) : null) };
+    };
     const own = unit.steps.filter((s) => !s.site.derived || contains(fn, s.site.node));
     if (own.length === 0) continue;
     summaries.set(fn, {
@@ -173,8 +179,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
         connectionKind: step.connection.kind,
         connectionKey: step.connection.key,
         line: step.site.node.loc.start.line,
-        ...connectionSlot(fn, step.site.connection, step.site.connectionVia, resolver),
-        connectionWhenOmitted: step.site.connectionWhenOmitted ?? null,
+        ...slotOf(step),
         paramsFrom: step.site.sql.params.map((p) => parameterIndex(fn, p, resolver)),
         paramsOfParameters: step.site.sql.params.map((p) => parameterProperty(fn, p, resolver)),
         returned: step.result.returned,
@@ -594,7 +599,7 @@ function connectionSlot(
   node: TSESTree.Node | null,
   via: string | undefined,
   resolver: Resolver,
-): { connectionParam: number | null; connectionProperty: string | null } {
+): { connectionParam: number | null; connectionProperty: string | null; orElse?: true } {
   const index = parameterIndex(fn, node, resolver);
   if (index !== null || !node) return { connectionParam: index, connectionProperty: index !== null ? (via ?? null) : null };
   const inner = unwrap(node);
@@ -620,7 +625,32 @@ function connectionSlot(
       }
     }
   }
+  // `tx ?? prisma`, `const client = options.transaction || db`: the caller's connection when it passes one.
+  const preferred = preferredConnection(inner, resolver);
+  if (preferred !== null) {
+    const slot = connectionSlot(fn, preferred, undefined, resolver);
+    if (slot.connectionParam !== null)
+      return { connectionParam: slot.connectionParam, connectionProperty: slot.connectionProperty, orElse: true };
+  }
   return { connectionParam: null, connectionProperty: null };
+}
+
+/** The left side of `a ?? b` or `a || b`, written in place or as a `const` variable's initializer, or null. */
+function preferredConnection(node: TSESTree.Node, resolver: Resolver): TSESTree.Node | null {
+  let inner = node;
+  if (inner.type === 'Identifier') {
+    const def = resolver.definition(inner);
+    if (
+      def?.kind !== 'variable' ||
+      def.declarationKind !== 'const' ||
+      !def.init ||
+      def.node.type !== 'VariableDeclarator' ||
+      def.node.id.type !== 'Identifier'
+    )
+      return null;
+    inner = unwrap(def.init);
+  }
+  return inner.type === 'LogicalExpression' && (inner.operator === '??' || inner.operator === '||') ? inner.left : null;
 }
 
 /** The property a destructuring pattern binds to `name` (`{ tx }`, `{ transaction: tx }`), or null. */
