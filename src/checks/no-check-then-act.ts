@@ -480,10 +480,12 @@ function changesTestedColumn(read: Step, write: Step, test: TSESTree.Node): bool
  * test read of its own row gates the write, as `writesAnotherRow` says of a row found from other values.
  */
 function aimedAtRowTestedOther(read: Step, write: Step, resolver: CheckInput['resolver']): boolean {
-  const looked = read.facts.where.filter((p) => p.operator === '=' && p.column !== null && p.params.length === 1);
+  const single = (p: Predicate): boolean =>
+    p.operator === '=' && p.column !== null && p.params.length === 1 && p.alternatives === undefined;
+  const looked = read.facts.where.filter(single);
   if (looked.length === 0) return false;
   return write.facts.where.some((p) => {
-    if (p.operator !== '=' || p.column === null || p.params.length !== 1) return false;
+    if (!single(p)) return false;
     const aimed = paramOf(write, p.params[0]);
     if (aimed === null) return false;
     return looked.some((f) => {
@@ -526,7 +528,12 @@ function testedUnequal(node: TSESTree.Node, a: TSESTree.Node, b: TSESTree.Node, 
 function writtenEitherWay(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
   if (test.type !== 'IfStatement' || test.alternate !== null || !branchLeaves(test.consequent, LEAVES_FUNCTION)) return false;
   if (test.parent?.type !== 'BlockStatement' && test.parent?.type !== 'Program') return false;
-  const fromRead = (step: Step): boolean => step.site.sql.params.some((v) => v != null && dependsOn(v, read.result, resolver));
+  // A value of the statement, or anything handed to the function that runs it (which may compute one from it).
+  const fromRead = (step: Step): boolean => {
+    const call = unwrap(step.site.node);
+    const handed = step.site.derived && call.type === 'CallExpression' ? call.arguments : [];
+    return [...step.site.sql.params, ...handed].some((v) => v != null && dependsOn(v, read.result, resolver));
+  };
   const inBranch = (step: Step): boolean => contains(test.consequent, step.site.node) && alwaysWith(step.site.node, test.consequent);
   const after = (step: Step): boolean => step.site.node.range[0] > test.range[1] && alwaysWith(step.site.node, test);
   const other = inBranch(write) ? after : after(write) ? inBranch : null;
