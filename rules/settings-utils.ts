@@ -57,23 +57,41 @@ function underCwd(cwd: string, filename: string): string | null {
   return relative.startsWith('..') || path.isAbsolute(relative) ? null : relative.split(path.sep).join('/');
 }
 
-/** The six rules ask about the same file one after another: the verdict is made once. */
+/** The six rules ask about the same file one after another: each verdict is made once. */
 let lastSkip: { cwd: string; filename: string; text: string; key: string; verdict: OneShotVerdict | null } | null = null;
+let lastImporters: { cwd: string; filename: string; key: string; verdict: OneShotVerdict | null } | null = null;
 
-/** Why the rules leave this file alone (one-shot or test code not asked for), or null. */
+const settingsKey = (settings: PluginSettings): string => `${settings.checkOneShot} ${settings.checkTests} ${settings.followImports}`;
+
+/** Why the rules leave this file alone by its own path and shape (one-shot or test code not asked for), or null. */
 export function skippedFile(cwd: string, filename: string, text: string, settings: PluginSettings): OneShotVerdict | null {
-  const key = `${settings.checkOneShot} ${settings.checkTests} ${settings.followImports}`;
+  const key = settingsKey(settings);
   if (lastSkip?.cwd === cwd && lastSkip.filename === filename && lastSkip.text === text && lastSkip.key === key) return lastSkip.verdict;
   const relative = underCwd(cwd, filename);
-  // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders, nor its importers.
-  let verdict = skipVerdict(relative ?? path.basename(filename), text, {
+  // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders.
+  const verdict = skipVerdict(relative ?? path.basename(filename), text, {
     includeOneShot: settings.checkOneShot,
     includeTests: settings.checkTests,
   });
-  if (verdict === null && relative !== null && settings.followImports && !settings.checkOneShot) {
-    verdict = importerVerdict(path.resolve(filename), importerScope(cwd));
-  }
   lastSkip = { cwd, filename, text, key, verdict };
+  return verdict;
+}
+
+/**
+ * Why the rules leave this file alone by its importers (every project module importing it is one-shot
+ * code), or null. Asked only of a file with something to report: answering reads the import
+ * specifiers of every file under the cwd, a fifth of the rules' CPU on a codebase of 5,800 files where
+ * no file had anything to report, and the answer changes nothing for a file without findings.
+ */
+export function skippedByImporters(cwd: string, filename: string, settings: PluginSettings): OneShotVerdict | null {
+  const key = settingsKey(settings);
+  if (lastImporters?.cwd === cwd && lastImporters.filename === filename && lastImporters.key === key) return lastImporters.verdict;
+  const relative = underCwd(cwd, filename);
+  const verdict =
+    relative !== null && settings.followImports && !settings.checkOneShot
+      ? importerVerdict(path.resolve(filename), importerScope(cwd))
+      : null;
+  lastImporters = { cwd, filename, key, verdict };
   return verdict;
 }
 

@@ -6,7 +6,7 @@ import { importsDatabaseCode, knownVerdict } from '../src/project/prescan.js';
 import { ANALYSIS_FAILED, analysisFailureReason, buildModel, defaultProject, mightContainDatabaseCode, runChecks } from '../src/analyze.js';
 import type { CheckOptions, MessageIds, RuleId } from '../src/checks/types.js';
 import { ruleDocsUrl } from '../src/package-info.js';
-import { pluginSettings, schemaFor, skippedFile } from './settings-utils.js';
+import { pluginSettings, schemaFor, skippedByImporters, skippedFile } from './settings-utils.js';
 
 export const createRule = ESLintUtils.RuleCreator(ruleDocsUrl);
 
@@ -93,6 +93,7 @@ export function reportFindings<R extends RuleId>(
         if (model.units.length === 0) return;
         findings = runChecks(model, [ruleId], { ...options, includeOneShot: settings.checkOneShot }, schemaFor(context.cwd, settings));
       } catch (error) {
+        if (skippedByImporters(context.cwd, context.filename, settings) !== null) return;
         const reason = analysisFailureReason(error);
         const said = failures.get(program) ?? new Set<string>();
         failures.set(program, said);
@@ -102,6 +103,7 @@ export function reportFindings<R extends RuleId>(
         }
         return;
       }
+      if (findings.length > 0 && skippedByImporters(context.cwd, context.filename, settings) !== null) return;
       for (const finding of findings) {
         context.report({
           node: finding.node,
