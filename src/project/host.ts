@@ -54,6 +54,7 @@ interface CachedText {
 
 /** The regular files, directories and symbolic links of a directory, as last listed. */
 interface Listing {
+  dir: string;
   /** The directory's modification time when listed; -1 when it was no directory. */
   mtimeMs: number;
   /** The check (see `recheckAfterMs`) in which it was last compared with the disk. */
@@ -62,6 +63,21 @@ interface Listing {
   dirs: Set<string>;
   links: Set<string>;
 }
+
+/**
+ * What a specifier resolved to, and the directory listings that decided it: when each of them still
+ * lists the same entries (a directory's modification time changes when an entry is added, removed or
+ * renamed), it resolves the same way, and is not resolved again (on logto, an ESLint run with the plugin
+ * resolved specifiers 17,268 times, 12,183 since).
+ */
+interface Resolution {
+  check: number;
+  file: string | null;
+  consulted: Listing[] | null;
+}
+
+const isNone = (listing: Listing): boolean =>
+  listing.mtimeMs === -1 && listing.files.size === 0 && listing.dirs.size === 0 && listing.links.size === 0;
 
 interface PathsConfig {
   base: string;
@@ -122,7 +138,13 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
    * written from (relative paths, the nearest tsconfig's `paths`, the workspace above): the files of one
    * directory share their resolutions (on logto, 11,112 resolutions by 5,837 files).
    */
-  const resolved = new Map<string, Map<string, { check: number; file: string | null }>>();
+  const resolved = new Map<string, Map<string, Resolution>>();
+  /**
+   * The listings looked at while a specifier is resolved (null when none is being resolved, or when a
+   * symbolic link was stat'ed: its target may change without its directory's listing changing).
+   */
+  let consulted: Listing[] | null = null;
+  let resolving = false;
 
   // `throwIfNoEntry: false`: a link's target may be missing, and an exception per missing file was
   // most of the cost of resolving one before directories were listed.
@@ -143,6 +165,11 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
    */
   const listings = new Map<string, Listing>();
   const listing = (dir: string): Listing => {
+    const found = listingOf(dir);
+    consulted?.push(found);
+    return found;
+  };
+  const listingOf = (dir: string): Listing => {
     const cached = listings.get(dir);
     if (cached !== undefined && cached.check === check) return cached;
     // `./stock/index.ts` after `./stock.ts` and its siblings were not found: the parent, just listed, says
@@ -150,7 +177,11 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
     const parent = listings.get(dirname(dir));
     const name = basename(dir);
     if (parent !== undefined && parent.check === check && !parent.dirs.has(name) && !parent.links.has(name)) {
-      const none: Listing = { mtimeMs: -1, check, files: new Set(), dirs: new Set(), links: new Set() };
+      if (cached !== undefined && isNone(cached)) {
+        cached.check = check;
+        return cached;
+      }
+      const none: Listing = { dir, mtimeMs: -1, check, files: new Set(), dirs: new Set(), links: new Set() };
       listings.set(dir, none);
       return none;
     }
@@ -167,7 +198,7 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
         return cached;
       }
     }
-    const fresh: Listing = { mtimeMs, check, files: new Set(), dirs: new Set(), links: new Set() };
+    const fresh: Listing = { dir, mtimeMs, check, files: new Set(), dirs: new Set(), links: new Set() };
     if (unchanging || mtimeMs !== -1) {
       try {
         for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -185,7 +216,10 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
   const isFile = (file: string): boolean => {
     const { files, links } = listing(dirname(file));
     const name = basename(file);
-    return files.has(name) || (links.has(name) && statFile(file));
+    if (files.has(name)) return true;
+    if (!links.has(name)) return false;
+    if (resolving) consulted = null;
+    return statFile(file);
   };
 
   const withExtension = (base: string): string | null => {
@@ -278,8 +312,26 @@ export function fileSystemHost(options: HostOptions = {}): ProjectHost {
       let byDir = resolved.get(dir);
       if (byDir === undefined) resolved.set(dir, (byDir = new Map()));
       let found = byDir.get(specifier);
-      if (found === undefined || found.check !== check)
-        byDir.set(specifier, (found = { check, file: resolveSpecifier(specifier, fromFile) }));
+      if (
+        found !== undefined &&
+        found.check !== check &&
+        found.consulted !== null &&
+        found.consulted.every((l) => listingOf(l.dir) === l)
+      ) {
+        // The directories it was resolved from list the same entries as then: it resolves the same way.
+        found.check = check;
+      }
+      if (found === undefined || found.check !== check) {
+        consulted = [];
+        resolving = true;
+        try {
+          const file = resolveSpecifier(specifier, fromFile);
+          byDir.set(specifier, (found = { check, file, consulted }));
+        } finally {
+          consulted = null;
+          resolving = false;
+        }
+      }
       return found.file;
     },
     scan(file) {

@@ -1,5 +1,5 @@
 /** The project host's reading of tsconfig `paths`: aliases resolve to the files they map to. */
-import { utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileSystemHost, withoutJsonComments } from '../../src/project/host.js';
@@ -76,5 +76,37 @@ describe('files looked at for callers', () => {
     // A real edit (another size) is seen.
     writeFileSync(file, 'export const c = 33;\n');
     expect(host.scan(file)).toBe('export const c = 33;\n');
+  });
+});
+
+describe('resolutions of a host of files that may change', () => {
+  it('resolves a specifier again only when a directory it was resolved from lists other entries', () => {
+    const root = project({ 'app.ts': "import { take } from './lib/stock';\n", 'lib/other.ts': 'export const o = 1;\n' });
+    const app = path.join(root, 'app.ts');
+    const lib = path.join(root, 'lib');
+    const host = fileSystemHost({ recheckAfterMs: 0 });
+    // Directories get whole-second modification times, as every file system stores them, one per change.
+    let stamp = 1_700_000_000;
+    const changed = (dir: string): void => {
+      stamp += 10;
+      utimesSync(dir, stamp, stamp);
+    };
+    changed(lib);
+    expect(host.resolve('./lib/stock', app)).toBeNull();
+    writeFileSync(path.join(lib, 'stock.ts'), 'export const take = 1;\n');
+    changed(lib);
+    expect(host.resolve('./lib/stock', app)).toBe(path.join(lib, 'stock.ts'));
+    // An edit of another file's text changes no listing: the same answer.
+    writeFileSync(path.join(lib, 'other.ts'), 'export const o = 22;\n');
+    expect(host.resolve('./lib/stock', app)).toBe(path.join(lib, 'stock.ts'));
+    // Removed, then made a directory with an index: the missing `stock` directory was looked at too.
+    rmSync(path.join(lib, 'stock.ts'));
+    changed(lib);
+    expect(host.resolve('./lib/stock', app)).toBeNull();
+    mkdirSync(path.join(lib, 'stock'));
+    writeFileSync(path.join(lib, 'stock', 'index.ts'), 'export const take = 1;\n');
+    changed(path.join(lib, 'stock'));
+    changed(lib);
+    expect(host.resolve('./lib/stock', app)).toBe(path.join(lib, 'stock', 'index.ts'));
   });
 });
