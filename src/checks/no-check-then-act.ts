@@ -213,6 +213,8 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
         if (insert && handledDuplicate(read, write, table, schema)) continue;
         // A row found does not stop the create, and a key on what it sets refuses and answers the duplicate.
         if (insert && keyedWhetherFound(read, write, table, schema)) continue;
+        // The read names no row and JavaScript searched what it loaded: a key the INSERT sets whole refuses the duplicate, and the failure is answered.
+        if (insert && keyedAndAnsweredAfterScan(unit, read, write, table, schema, resolver)) continue;
         if (insert && (looksUpAnotherRow(read, write, table) || insertsOutsideLookedUpKey(read, write, table, schema))) continue;
         const bounded = insert ? null : boundedDecrement(write, table, schema);
         const plain = insert ? 'checkThenInsert' : bounded !== null ? 'checkThenActBounded' : 'checkThenAct';
@@ -1111,6 +1113,88 @@ function keyedWhetherFound(read: Step, write: Step, table: string, schema: Schem
   // Tests inside the found branch ask what the row found holds (`createdAt`), not whether it is there.
   return found.length > 0 && deciding.every((t) => found.some((f) => contains(f, t)));
 }
+
+/**
+ * The read names no row (`SELECT script, address FROM peg_scripts`: the table loaded whole, or a
+ * cache of it) and JavaScript searches what it loaded (`rows.some((r) => r.script === script)`), so
+ * the schema cannot tie the check to a key by its WHERE, as `insertKey` does. The INSERT sets every
+ * column of a declared primary key or unique constraint from values it is handed or computes from
+ * them, none made afresh (`randomUUID()`, `Date.now()`, a database default), and it runs in a `try`
+ * whose `catch` does not throw again. Two requests that both see nothing and insert the same row
+ * insert the same key: the second is refused and its failure answered, as a catch of the violation by
+ * name is believed where the lookup is not stated (`handledDuplicate`). A key on a fresh id refuses
+ * nothing, and a count (a limit no key enforces) is no such search.
+ */
+function keyedAndAnsweredAfterScan(
+  unit: Unit,
+  read: Step,
+  write: Step,
+  table: string,
+  schema: Schema,
+  resolver: CheckInput['resolver'],
+): boolean {
+  const { facts } = write;
+  if (read.facts.where.length > 0 || read.facts.aggregate || facts.kind !== 'insert' || facts.insertColumns === null) return false;
+  if (facts.onConflict !== null || (facts.insertParams === undefined && facts.insertLiterals === undefined)) return false;
+  if (!swallowsFailure(write.site.node, unit.node)) return false;
+  const handed = facts.insertColumns.filter((column) => {
+    if (Object.hasOwn(facts.insertLiterals ?? {}, column)) return true;
+    const value = paramOf(write, facts.insertParams?.[column]);
+    return value !== null && !madeAfresh(value, resolver);
+  });
+  return coveringKey(schema, table, handed, facts.insertLiterals ?? {}) !== null;
+}
+
+/**
+ * A value drawn anew on every call, through the variables that hold it: a call given nothing
+ * (`createId()`, `new Date()`), or one whose name draws (`randomUUID`, `randomBytes(16)`, `nanoid`,
+ * `Date.now`); a variable assigned such a value anywhere. What the function is handed, and what it
+ * computes from that (`fromOutputScript(Buffer.from(program, 'hex'))`), is the same for the same input.
+ */
+function madeAfresh(value: TSESTree.Node, resolver: CheckInput['resolver'], depth = 0, seen = new Set<unknown>()): boolean {
+  const node = unwrap(value.type === 'AwaitExpression' ? value.argument : value);
+  if (depth > 12) return true;
+  switch (node.type) {
+    case 'CallExpression':
+    case 'NewExpression': {
+      const callee = unwrap(node.callee);
+      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+      if (node.arguments.length === 0 && !(callee.type === 'MemberExpression' && CONVERSIONS.has(name ?? ''))) return true;
+      if (name === null || DRAWS.test(name)) return true;
+      return [...(callee.type === 'MemberExpression' ? [callee.object] : []), ...node.arguments].some((a) =>
+        madeAfresh(a, resolver, depth + 1, seen),
+      );
+    }
+    case 'MemberExpression':
+      return madeAfresh(node.object, resolver, depth, seen) || (node.computed && madeAfresh(node.property, resolver, depth + 1, seen));
+    case 'TemplateLiteral':
+      return node.expressions.some((e) => madeAfresh(e, resolver, depth + 1, seen));
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      return (
+        (node.left.type !== 'PrivateIdentifier' && madeAfresh(node.left, resolver, depth + 1, seen)) ||
+        madeAfresh(node.right, resolver, depth + 1, seen)
+      );
+    case 'ConditionalExpression':
+      return madeAfresh(node.consequent, resolver, depth + 1, seen) || madeAfresh(node.alternate, resolver, depth + 1, seen);
+    case 'Identifier': {
+      const variable = resolver.variable(node);
+      if (variable === null || seen.has(variable)) return false;
+      seen.add(variable);
+      const values: TSESTree.Node[] = [];
+      for (const def of variable.defs) if (def.node.type === 'VariableDeclarator' && def.node.init) values.push(def.node.init);
+      for (const reference of variable.references) {
+        const parent = reference.identifier.parent;
+        if (parent?.type === 'AssignmentExpression' && parent.left === reference.identifier) values.push(parent.right);
+      }
+      return values.some((v) => madeAfresh(v, resolver, depth + 1, seen));
+    }
+    default:
+      return false;
+  }
+}
+
+const DRAWS = /random|uuid|nanoid|cuid|ulid|^now$|snowflake|^gen(?:erate)?(?:Id|Key)/i;
 
 /** `if (row) { ... }` before the write, with no `else`, whose branch can end without leaving: a row found goes on to the write too. */
 function goesOnWhenFound(test: TSESTree.Node, write: Step): boolean {

@@ -166,6 +166,28 @@ export async function markIndexed(height: number) {
 }
 `;
 
+/**
+ * A signer script looked for in the whole table loaded (JavaScript searches the rows), then inserted in a
+ * `try` (the catch given) under the table's key, with `address` made as given.
+ */
+const signerScript = (table: string, address: string, handler: string) => `
+import mysql from 'mysql2/promise';
+import { deriveAddress } from './chain';
+const pool = mysql.createPool({});
+export async function recordSigner(block: { height: number; params: { script: string; program: string } }) {
+  const script = block.params.script;
+  const [rows]: any = await pool.query('SELECT script, address, height FROM ${table} ORDER BY height DESC');
+  if (rows.some((row: any) => row.script === script)) return;
+  let address: string;
+  ${address}
+  try {
+    await pool.query('INSERT INTO ${table} (script, ${table === 'signer_notes' ? 'id' : 'address, height'}) VALUES (?, ?${table === 'signer_notes' ? '' : ', ?'})', [script, address${table === 'signer_notes' ? '' : ', block.height'}]);
+  } catch (e) {
+    ${handler}
+  }
+}
+`;
+
 /** A code redeemed: tested, marked, and its reward created (the body says where and under which key). */
 const redeem = (body: string) => `
 import { PrismaClient } from '@prisma/client';
@@ -262,6 +284,11 @@ export async function confirm(token: string) {
 
 ruleTester.run('no-check-then-act with a declared schema', rule, {
   valid: [
+    {
+      name: 'the whole table searched in JavaScript, then an INSERT setting the primary key from what the block gives, its failure answered',
+      code: signerScript('signer_scripts', "address = deriveAddress(Buffer.from(block.params.program, 'hex'));", 'console.error(e);'),
+      settings: sqlSchema,
+    },
     {
       name: 'a primary key on a zero-filled buffer holding the height looked up: two markers for one height share the key',
       code: marker('const root = Buffer.alloc(32);\n  root.writeInt32LE(height);'),
@@ -526,6 +553,18 @@ export async function invite(email: string, username: string) {
     },
   ],
   invalid: [
+    {
+      name: 'the whole table searched in JavaScript, then an INSERT under a primary key drawn afresh: two requests insert two rows',
+      code: signerScript('signer_notes', 'address = crypto.randomUUID();', 'console.error(e);'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 7 }],
+    },
+    {
+      name: 'the whole table searched in JavaScript, then an INSERT under the primary key whose failure is thrown again',
+      code: signerScript('signer_scripts', "address = deriveAddress(Buffer.from(block.params.program, 'hex'));", 'throw e;'),
+      settings: sqlSchema,
+      errors: [{ messageId: 'checkThenInsert', line: 7 }],
+    },
     {
       name: 'a primary key on a buffer of leftover bytes with the height written in: two markers for one height get two keys',
       code: marker('const root = Buffer.allocUnsafe(32);\n  root.writeInt32LE(height);'),

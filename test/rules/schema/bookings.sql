@@ -15,3 +15,5 @@ CREATE TABLE scheduled_jobs (id bigserial PRIMARY KEY, subject text NOT NULL, ki
 CREATE UNIQUE INDEX one_pending_job ON scheduled_jobs (subject, kind) WHERE status = 'pending';
 CREATE TABLE progress_markers (root binary(32) NOT NULL, height int NOT NULL, fee_rate float, PRIMARY KEY (root));
 CREATE TABLE job_buckets (name text NOT NULL, bucket timestamptz NOT NULL, stage text NOT NULL, PRIMARY KEY (name, bucket));
+CREATE TABLE signer_scripts (address varchar(100) NOT NULL, script text NOT NULL, height int NOT NULL, PRIMARY KEY (address));
+CREATE TABLE signer_notes (id char(36) NOT NULL, script text NOT NULL, PRIMARY KEY (id));
