@@ -4,7 +4,7 @@
  * (`const { rows } = r; const seats = rows[0].available_seats; const left = seats - 1`) carry it on.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, enclosingFunction, isFunction, propertyName } from '../extract/ast.js';
+import { contains, enclosingFunction, isFunction, propertyName, unwrap } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
 import type { Definition, QuerySite } from '../extract/types.js';
@@ -191,6 +191,47 @@ const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
 };
 
 /**
+ * A collection function of lodash or underscore given the rows first (`map(organizations, (o) => o.id)`,
+ * `_.filter(ids, ...)`, `sortBy(rows, 'createdAt')`): its value is derived from the rows as the array
+ * method of the same name's is (`ARRAY_METHODS`), and a test of its size asks whether rows came back.
+ */
+function collectionFunction(call: TSESTree.CallExpression, resolve: (id: TSESTree.Identifier) => Definition | null): boolean {
+  const callee = unwrap(call.callee);
+  const fromLodash = (id: TSESTree.Identifier): Definition['importFrom'] => {
+    const def = resolve(id);
+    return def?.kind === 'import' && def.importFrom !== null && LODASH.test(def.importFrom.module) ? def.importFrom : null;
+  };
+  if (callee.type === 'Identifier') {
+    const imported = fromLodash(callee);
+    if (imported === null) return false;
+    // `import map from 'lodash/map'`, `import map from 'lodash.map'`: the module names the function.
+    const name = imported.imported === 'default' ? /[/.](\w+)$/.exec(imported.module)?.[1] : imported.imported;
+    return name !== undefined && COLLECTION_FUNCTIONS.has(name);
+  }
+  return (
+    callee.type === 'MemberExpression' &&
+    callee.object.type === 'Identifier' &&
+    fromLodash(callee.object) !== null &&
+    COLLECTION_FUNCTIONS.has(propertyName(callee) ?? '')
+  );
+}
+
+const LODASH = /^(?:lodash(?:-es)?(?:\/\w+)?|lodash\.\w+|underscore)$/;
+const COLLECTION_FUNCTIONS = new Set([
+  ...Object.keys(ARRAY_METHODS),
+  'sortBy',
+  'orderBy',
+  'uniq',
+  'uniqBy',
+  'compact',
+  'reject',
+  'flatten',
+  'first',
+  'head',
+  'last',
+]);
+
+/**
  * What a callback's return value becomes when the callback is given to an array method: `ids.map((id)
  * => ({ version: byId[id].version }))` builds the array (the call, returned), `ids.filter((id) =>
  * byId[id].deleted)` only decides which elements stay (null: it goes nowhere); undefined for any other
@@ -334,6 +375,11 @@ function followValue(
           }
           if (parent.arguments[0] === current && wrapsPromise(parent, resolve)) {
             wrapped = true;
+            current = parent;
+            continue;
+          }
+          // `map(rows, (r) => r.id)`, `_.filter(ids, ...)`: lodash's array functions, as the methods above.
+          if (parent.arguments[0] === current && collectionFunction(parent, resolve)) {
             current = parent;
             continue;
           }
