@@ -1522,6 +1522,8 @@ function decidingTests(
       // `if (!(await bcrypt.compare(old, user.password))) throw`: the caller proves who they are; no
       // concurrent request can make a wrong password right, so nothing is claimed.
       .filter((t) => t.columns === null || t.columns.length === 0 || !t.columns.every((c) => CREDENTIAL.test(columnName(c))))
+      // `if (ability.cannot('delete', subject('SpaceMember', member))) throw`: see `asksPermission`.
+      .filter((t) => t.columns !== null || t.node.type !== 'IfStatement' || !asksPermission(t.node.test, read))
       .map((t) => t.node)
   );
 }
@@ -2875,6 +2877,45 @@ function idempotentAct(
     (read.result.valueNodes.has(node) || effects.some((w) => w.result.valueNodes.has(node))) &&
     !namesKey(node);
   return acknowledgesOnly(writes, unit.node, last, row);
+}
+
+/**
+ * The condition asks whether the caller may take an action on the row, handed whole (`ability.cannot('delete',
+ * subject('SpaceMember', member))`, `can('update', post)`): an authorization, the caller's role weighed
+ * against the row's owner and keys, like a test of the row's owner (`tag.ownerId !== userId`) or role
+ * (`ROLE`). Every other conjunct reads nothing of the row.
+ */
+function asksPermission(condition: TSESTree.Expression, read: Step): boolean {
+  const ofRow = (node: TSESTree.Node): boolean => {
+    const inner = unwrap(node);
+    if (read.result.valueNodes.has(node) || read.result.valueNodes.has(inner)) return true;
+    // `subject('SpaceMember', member)`: the row wrapped for the question.
+    return inner.type === 'CallExpression' && !permissionCall(inner) && inner.arguments.some(ofRow);
+  };
+  const asked = conjuncts(condition).map((c) => {
+    let inner = unwrap(c);
+    while (inner.type === 'UnaryExpression' && inner.operator === '!') inner = unwrap(inner.argument);
+    return inner.type === 'CallExpression' && permissionCall(inner) && inner.arguments.slice(1).some(ofRow);
+  });
+  return asked.some(Boolean) && conjuncts(condition).every((c, i) => asked[i] || !walkFinds(c, (n) => read.result.valueNodes.has(n)));
+}
+
+/** `x.can('update', ...)`, `cannot('delete', ...)`: a permission asked of an action named by a literal. */
+function permissionCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+  const action = call.arguments[0];
+  return (name === 'can' || name === 'cannot') && action !== undefined && action.type === 'Literal' && typeof action.value === 'string';
+}
+
+function walkFinds(root: TSESTree.Node, on: (node: TSESTree.Node) => boolean): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (found) return false;
+    if (on(node)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 function endsInThrow(branch: TSESTree.Statement): boolean {
