@@ -4,7 +4,7 @@
  * (`const { rows } = r; const seats = rows[0].available_seats; const left = seats - 1`) carry it on.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, enclosingFunction, isFunction, propertyName, unwrap } from '../extract/ast.js';
+import { contains, enclosingFunction, isFunction, propertyName, unwrap, walk } from '../extract/ast.js';
 import type { Resolver, VariableLike } from '../extract/scope.js';
 import { callbackResultParameter, promiseResolvedBy } from '../extract/callbacks.js';
 import type { Definition, QuerySite } from '../extract/types.js';
@@ -385,7 +385,20 @@ function followValue(
           }
         }
         if (isAssertion(parent)) test(use, parent, path);
-        else {
+        else if (parent.arguments[0] === current && lodashGetPath(parent, resolve) !== null) {
+          // `get(order, 'fromCollective.HostCollectiveId', null)`: the value at that path of the row, as
+          // `order.fromCollective?.HostCollectiveId ?? null` reads it, not something computed from all of it.
+          const named = lodashGetPath(parent, resolve)!.filter((p) => !CONTAINER_PROPERTIES.has(p) && !/^\d+$/.test(p));
+          path = { ...(named.length > 0 ? withoutHolders(path) : path), columns: [...path.columns, ...named] };
+          current = parent;
+          continue;
+        } else if (localReads(parent, current, resolve) !== null) {
+          // `const isAddedFund = (order) => order.paymentMethod?.service === 'x'`, then `if (isAddedFund(order))`:
+          // a function of this module that only reads properties of the row, as the test would inline.
+          path = { ...withoutHolders(path), columns: [...path.columns, ...localReads(parent, current, resolve)!] };
+          current = parent;
+          continue;
+        } else {
           use.handedOff = true;
           const conversion = isConversion(parent);
           // Only the row's keys go in (`findOneByUserId(user.id)`): what comes back is looked up, another row's.
@@ -525,6 +538,91 @@ function isThenCall(member: TSESTree.MemberExpression): boolean {
     member.parent?.type === 'CallExpression' &&
     member.parent.callee === member
   );
+}
+
+/**
+ * The property path lodash's `get(object, 'a.b', default)` reads (also `get(object, ['a', 'b'])`,
+ * `_.get`, `lodash.get`, `import get from 'lodash/get'`), or null for any other call or a path not
+ * written out in the code.
+ */
+function lodashGetPath(call: TSESTree.CallExpression, resolve: (id: TSESTree.Identifier) => Definition | null): string[] | null {
+  const callee = unwrap(call.callee);
+  const fromLodash = (id: TSESTree.Identifier): Definition['importFrom'] => {
+    const def = resolve(id);
+    return def?.kind === 'import' && def.importFrom !== null && LODASH.test(def.importFrom.module) ? def.importFrom : null;
+  };
+  let isGet = false;
+  if (callee.type === 'Identifier') {
+    const imported = fromLodash(callee);
+    // `import get from 'lodash/get'`, `import get from 'lodash.get'`: the module names the function.
+    const name =
+      imported === null ? undefined : imported.imported === 'default' ? /[/.](\w+)$/.exec(imported.module)?.[1] : imported.imported;
+    isGet = name === 'get';
+  } else if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && propertyName(callee) === 'get')
+    isGet = fromLodash(callee.object) !== null || callee.object.name === '_' || callee.object.name === 'lodash';
+  if (!isGet) return null;
+  const at = call.arguments[1];
+  if (at?.type === 'Literal' && typeof at.value === 'string') return at.value.split(/[.[\]]+/).filter((p) => p !== '');
+  if (at?.type === 'ArrayExpression' && at.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string'))
+    return at.elements.map((e) => String((e as TSESTree.StringLiteral).value));
+  return null;
+}
+
+/**
+ * What a function declared in this module reads of the argument `argument` of the call: the properties
+ * of its parameter, when every use of the parameter in its body is a property read (`order.paymentMethod?.
+ * service`), and it does no more than compute (not async, no `await`, no `this`, the parameter never
+ * handed on whole). One head (`paymentMethod`) with what is read of it, or the heads when they differ.
+ * Null otherwise: the call stays a value computed out of sight.
+ */
+function localReads(
+  call: TSESTree.CallExpression,
+  argument: TSESTree.Node,
+  resolve: (id: TSESTree.Identifier) => Definition | null,
+): string[] | null {
+  if (call.callee.type !== 'Identifier') return null;
+  const index = call.arguments.indexOf(argument as TSESTree.CallExpressionArgument);
+  if (index < 0 || call.arguments.some((a) => a.type === 'SpreadElement')) return null;
+  const def = resolve(call.callee);
+  const fn =
+    def?.kind === 'function' && def.node.type === 'FunctionDeclaration'
+      ? def.node
+      : def?.kind === 'variable' && def.declarationKind === 'const' && def.init !== null && isFunction(def.init)
+        ? def.init
+        : null;
+  if (fn === null || !isFunction(fn) || fn.async || fn.generator) return null;
+  const param = fn.params[index];
+  if (param?.type !== 'Identifier') return null;
+  const paths: string[][] = [];
+  let plain = true;
+  walk(fn.body, (node) => {
+    if (!plain) return false;
+    if (node.type === 'AwaitExpression' || node.type === 'ThisExpression' || node.type === 'YieldExpression') plain = false;
+    else if (node.type === 'Identifier' && node.name === param.name && resolve(node)?.name === param) {
+      const path: string[] = [];
+      let at: TSESTree.Node = node;
+      for (;;) {
+        const up: TSESTree.Node | undefined = at.parent;
+        if (up?.type === 'ChainExpression' || up?.type === 'TSNonNullExpression') {
+          at = up;
+          continue;
+        }
+        if (up?.type !== 'MemberExpression' || up.object !== at || up.computed) break;
+        const name = propertyName(up);
+        // `order.tags.includes(x)`, `order.items.length`: what the property holds, asked of it.
+        if (name === null || CONTAINER_PROPERTIES.has(name) || (up.parent?.type === 'CallExpression' && up.parent.callee === up)) break;
+        path.push(name);
+        at = up;
+      }
+      if (path.length === 0) plain = false;
+      else paths.push(path);
+    }
+    return true;
+  });
+  if (!plain || paths.length === 0) return null;
+  const heads = [...new Set(paths.map((p) => p[0]!))];
+  if (heads.length > 1) return heads;
+  return [heads[0]!, ...new Set(paths.flatMap((p) => (p[1] === undefined ? [] : [p[1]])))];
 }
 
 /** Globals that convert or combine a value without fetching anything else: their result is computed from it. */

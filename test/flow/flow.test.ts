@@ -136,6 +136,35 @@ describe('flow: result usage', () => {
     expect(second?.result.valueTests).toEqual([]);
   });
 
+  it("reads the path lodash's get names on the row, as a property access would", () => {
+    const model = modelOf(`
+      import { get } from 'lodash';
+      export async function f(client: PoolClient, hostId: number) {
+        const { rows } = await client.query('SELECT * FROM orders WHERE id = $1', [1]);
+        const order = rows[0];
+        if (get(order, 'fromCollective.HostCollectiveId', null) !== hostId) throw new Error('other host');
+        if (transform(order) !== hostId) throw new Error('other');
+      }`);
+    const [step] = model.units.find((u) => u.name === 'f')?.steps ?? [];
+    expect(step?.result.valueTests.map((t) => t.columns)).toEqual([['fromCollective', 'HostCollectiveId'], null]);
+  });
+
+  it('reads what a function of the module reads of the row it is given, when it only reads properties of it', () => {
+    const model = modelOf(`
+      const isAddedFund = (order) => order.paymentMethod?.service === 'oc' && order.paymentMethod.type === 'host';
+      function isLate(order) { return order.dueAt < Date.now() || order.status === 'late'; }
+      const describe = (order) => format(order);
+      export async function f(client: PoolClient) {
+        const { rows } = await client.query('SELECT * FROM orders WHERE id = $1', [1]);
+        const order = rows[0];
+        if (isAddedFund(order)) throw new Error('added funds');
+        if (isLate(order)) throw new Error('late');
+        if (describe(order)) throw new Error('other');
+      }`);
+    const [step] = model.units.find((u) => u.name === 'f')?.steps ?? [];
+    expect(step?.result.valueTests.map((t) => t.columns)).toEqual([['paymentMethod', 'service', 'type'], ['dueAt', 'status'], null]);
+  });
+
   it('a value stored in a variable after a test does not reach that test, unless a loop goes round to it', () => {
     const model = modelOf(`
       export async function f(client: PoolClient, id: number) {
