@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema } from './build.js';
 import { mayDeclareSchema, readCodeSchema } from './code.js';
-import { prismaDatasource, readPrismaSchema } from './prisma.js';
+import { prismaDatasource, prismaDeclarations, readPrismaSchema, type PrismaDeclarations } from './prisma.js';
 import { readSqlSchema } from './sql.js';
 import type { DatabaseEngine, Schema, SchemaOp, SchemaSource, SchemaSourceKind } from './types.js';
 
@@ -131,24 +131,69 @@ export function loadSchema(
   // Folder -> the database of the datasource a `.prisma` file in it declares; the files that declare one.
   const datasources = new Map<string, DatabaseEngine | null>();
   const declaring = new Set<string>();
-  for (const file of schemaFiles(location)) {
-    // `known` holds code files only (the audit reads JS and TS): a `.prisma` file is read here.
+  const files = schemaFiles(location);
+  // `known` holds code files only (the audit reads JS and TS): a `.prisma` file is read here, first,
+  // for what the files of a schema split over a folder declare for one another.
+  const prismaTexts = new Map<string, string>();
+  for (const file of files) {
+    if (formatOf(file) !== 'prisma') continue;
+    const text = readText(file);
+    if (text === null) continue;
+    prismaTexts.set(file, text);
+    const datasource = prismaDatasource(text);
+    if (datasource.declared) {
+      datasources.set(path.dirname(file), datasource.database);
+      declaring.add(file);
+    }
+  }
+  const elsewhere = splitSchemaDeclarations(prismaTexts, datasources);
+  for (const file of files) {
     let ops = known?.get(file);
     if (ops === undefined) {
-      const text = (readCode !== undefined && formatOf(file) === 'code' ? readCode(file) : null) ?? readText(file);
+      const text = prismaTexts.get(file) ?? (readCode !== undefined && formatOf(file) === 'code' ? readCode(file) : null) ?? readText(file);
       if (text === null) continue;
-      ops = readSchemaText(text, file);
-      if (formatOf(file) === 'prisma') {
-        const datasource = prismaDatasource(text);
-        if (datasource.declared) {
-          datasources.set(path.dirname(file), datasource.database);
-          declaring.add(file);
-        }
-      }
+      const others = elsewhere.get(file);
+      ops = others === undefined ? readSchemaText(text, file) : readPrismaSchema(text, others);
     }
     if (ops.length > 0) sources.push({ file, kind: sourceKind(file), ops });
   }
   return buildSchema(sources.map((source) => (declaring.has(source.file) ? source : withFolderDatabase(source, datasources))));
+}
+
+/**
+ * For each `.prisma` file of a schema split over several files (`prismaSchemaFolder`: the folder of the
+ * file that declares the datasource, and below it), what the other files declare. A file of a schema
+ * of its own (one file) is left out.
+ */
+function splitSchemaDeclarations(
+  texts: ReadonlyMap<string, string>,
+  datasources: ReadonlyMap<string, DatabaseEngine | null>,
+): Map<string, PrismaDeclarations> {
+  const rootOf = (file: string): string => {
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      if (datasources.has(dir)) return dir;
+      if (path.dirname(dir) === dir) return path.dirname(file);
+    }
+  };
+  const groups = new Map<string, string[]>();
+  for (const file of texts.keys()) {
+    const root = rootOf(file);
+    groups.set(root, [...(groups.get(root) ?? []), file]);
+  }
+  const out = new Map<string, PrismaDeclarations>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const declared = group.map((file) => [file, prismaDeclarations(texts.get(file)!)] as const);
+    for (const [file] of declared) {
+      const others = declared.filter(([f]) => f !== file).map(([, d]) => d);
+      out.set(file, {
+        models: new Set(others.flatMap((d) => [...d.models])),
+        enums: new Set(others.flatMap((d) => [...d.enums])),
+        enumValues: new Map(others.flatMap((d) => [...d.enumValues])),
+      });
+    }
+  }
+  return out;
 }
 
 /**

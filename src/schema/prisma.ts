@@ -60,25 +60,47 @@ export function prismaDatasource(text: string): { declared: boolean; database: D
   return { declared: providers.length > 0, database: providers.length === 1 ? (PROVIDERS[providers[0]!] ?? null) : null };
 }
 
-export function readPrismaSchema(text: string): SchemaOp[] {
+/** The models, enums (with their values) and composite types a `.prisma` file declares. */
+export interface PrismaDeclarations {
+  models: ReadonlySet<string>;
+  enums: ReadonlySet<string>;
+  enumValues: ReadonlyMap<string, string[]>;
+}
+
+export function prismaDeclarations(text: string): PrismaDeclarations {
+  const source = stripComments(text);
+  return {
+    models: new Set([...source.matchAll(/^\s*model\s+(\w+)\s*\{/gm)].map((m) => m[1]!)),
+    enums: new Set([...source.matchAll(/^\s*(?:enum|type)\s+(\w+)\s*\{/gm)].map((m) => m[1]!)),
+    // An enum's values (`@map` and `@@map` attributes aside): what a column of that type can hold.
+    enumValues: new Map(
+      [...source.matchAll(/^\s*enum\s+(\w+)\s*\{([^}]*)\}/gm)].map((m) => [
+        m[1]!,
+        m[2]!
+          .replace(/@@?\w+(?:\.\w+)?(?:\s*\([^)]*\))?/g, ' ')
+          .split(/\s+/)
+          .filter((v) => /^\w+$/.test(v)),
+      ]),
+    ),
+  };
+}
+
+/**
+ * `elsewhere`: what the other files of a schema split over several `.prisma` files declare
+ * (`prismaSchemaFolder`): a field typed with a model of another file (`projects ProjectUsers[]`) is a
+ * relation, one typed with an enum of another file a column, as if both were declared here.
+ */
+export function readPrismaSchema(text: string, elsewhere?: PrismaDeclarations): SchemaOp[] {
   const ops: SchemaOp[] = [];
   const source = stripComments(text);
   // One datasource per schema; its provider is the database of every model (a schema split in
   // several .prisma files states it in one of them only: see `loadSchema` for the others).
   const { database } = prismaDatasource(text);
-  const enums = new Set([...source.matchAll(/^\s*(?:enum|type)\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
-  // An enum's values (`@map` and `@@map` attributes aside): what a column of that type can hold.
-  const enumValues = new Map(
-    [...source.matchAll(/^\s*enum\s+(\w+)\s*\{([^}]*)\}/gm)].map((m) => [
-      m[1]!,
-      m[2]!
-        .replace(/@@?\w+(?:\.\w+)?(?:\s*\([^)]*\))?/g, ' ')
-        .split(/\s+/)
-        .filter((v) => /^\w+$/.test(v)),
-    ]),
-  );
+  const own = prismaDeclarations(text);
+  const enums = new Set([...own.enums, ...(elsewhere?.enums ?? [])]);
+  const enumValues = new Map([...(elsewhere?.enumValues ?? []), ...own.enumValues]);
   const models = [...source.matchAll(/^\s*model\s+(\w+)\s*\{([^}]*)\}/gm)];
-  const modelNames = new Set(models.map((m) => m[1]!));
+  const modelNames = new Set([...own.models, ...(elsewhere?.models ?? [])]);
   for (const [, model, body] of models) {
     if (model === undefined || body === undefined) continue;
     const table = quotedArg(/@@map\s*(\([^)]*\))/.exec(body)?.[1] ?? '') ?? model;

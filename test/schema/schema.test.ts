@@ -730,6 +730,22 @@ describe('loadSchema', () => {
     expect(tableDatabase(schema, 'AuditEntry')).toBeNull();
   });
 
+  it('reads a field typed with a model or an enum of another file of a Prisma schema folder as a relation or a column', () => {
+    mkdirSync(path.join(root, 'folder/schema'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'folder/schema/schema.prisma'),
+      'datasource db {\n provider = "postgresql"\n url = env("DB")\n}\nmodel User {\n id String @id\n projects ProjectUser[]\n plan Plan\n}',
+    );
+    writeFileSync(
+      path.join(root, 'folder/schema/project.prisma'),
+      'model ProjectUser {\n id String @id\n user User @relation(fields: [userId], references: [id])\n userId String\n}\nenum Plan {\n free\n pro\n}',
+    );
+    const schema = loadSchema({ paths: [path.join(root, 'folder')] });
+    expect(findTable(schema, 'User')?.relations).toEqual({ projects: 'ProjectUser' });
+    expect(findTable(schema, 'User')?.columns['plan']?.values).toEqual(['free', 'pro']);
+    expect(findTable(schema, 'ProjectUser')?.relations).toEqual({ user: 'User' });
+  });
+
   it('takes the ops of a file its caller already read instead of reading it again', () => {
     const file = path.join(root, 'db/migrations/001_init.sql');
     const told = readSchemaText('CREATE TABLE told (id int PRIMARY KEY);', file);
