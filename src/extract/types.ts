@@ -121,6 +121,8 @@ export interface QuerySite {
      * (src/flow/outside-calls.ts). Absent when it may email, charge, queue or call anything else.
      */
     effectsSeen?: boolean;
+    /** An UPDATE that stores a recount the called function made (src/flow/recounts.ts). */
+    recount?: boolean;
   };
   /**
    * The statement as SQL text. For a model or query-builder call (`built` set) there is no SQL: `text`

@@ -42,6 +42,7 @@ import { countBound } from './count-bounds.js';
 import { callsOutside } from './outside-calls.js';
 import type { Step, Unit, ValuePath } from './types.js';
 import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
+import { setsRecount } from './recounts.js';
 
 /**
  * One statement of a summary, as plain data: a summary outlives the syntax tree of the module it was
@@ -125,6 +126,8 @@ export interface SummaryStep {
   compensation: boolean;
   /** An UPDATE or DELETE: the parameters the row it is aimed at comes from, or null when not told (src/flow/row-keys.ts). */
   rowKeyOrigins: KeyOrigin[] | null;
+  /** An UPDATE that stores a recount the function made (src/flow/recounts.ts). */
+  recount: boolean;
 }
 
 /** The flag a caller sets for a function to throw when its read finds no row (see `SummaryStep.throwsWhenMissing`). */
@@ -201,6 +204,7 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
               : throwsWhenMissing(fn, step, resolver),
         compensation: compensates(unit, step),
         rowKeyOrigins: writtenRowOrigins(fn, unit, step, resolver),
+        recount: setsRecount(unit, step, resolver),
       })),
       effectsSeen:
         own.every((step) => step.site.derived === undefined || step.site.derived.effectsSeen === true) &&
@@ -853,6 +857,7 @@ export function deriveSites(
           ...(s.connectionParam === null ? { ownConnection: true } : {}),
           ...rowKeyArguments(node, s.rowKeyOrigins),
           ...(summary.effectsSeen ? { effectsSeen: true } : {}),
+          ...(s.recount ? { recount: true } : {}),
         },
       });
     }
