@@ -4,6 +4,7 @@
  * so the core only relies on the few members below.
  */
 import type { TSESTree } from '@typescript-eslint/types';
+import { unwrap } from './ast.js';
 import type { Definition } from './types.js';
 
 interface ScopeDefinitionLike {
@@ -112,4 +113,17 @@ function importedName(node: TSESTree.Node): string {
     return node.imported.type === 'Identifier' ? node.imported.name : String(node.imported.value);
   }
   return 'default';
+}
+
+/** What `const name = init` (a plain name, not a pattern) was given, unwrapped; null for any other definition. */
+export function constInitializer(def: Definition | null | undefined): TSESTree.Node | null {
+  if (
+    def?.kind !== 'variable' ||
+    def.declarationKind !== 'const' ||
+    !def.init ||
+    def.node.type !== 'VariableDeclarator' ||
+    def.node.id.type !== 'Identifier'
+  )
+    return null;
+  return unwrap(def.init);
 }

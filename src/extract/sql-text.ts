@@ -7,6 +7,7 @@ import type { SqlDialect } from '../sql/facts.js';
 import { detectPlaceholderStyle, parameterRoles, toDollarPlaceholders, type PlaceholderStyle } from '../sql/index.js';
 import { objectProperty, propertyName, unwrap } from './ast.js';
 import { freshPerRun } from './scratch.js';
+import { constInitializer } from './scope.js';
 import type { Definition, ExtractContext, SqlText } from './types.js';
 
 type Resolve = (id: TSESTree.Identifier) => Definition | null;
@@ -397,16 +398,8 @@ function memberValue(object: TSESTree.Node, property: string, ctx: ExtractContex
       const member = members.find((m) => (m.id.type === 'Identifier' ? m.id.name : m.id.value) === property);
       return member?.initializer ?? null;
     }
-    if (
-      def?.kind !== 'variable' ||
-      def.declarationKind !== 'const' ||
-      !def.init ||
-      def.node.type !== 'VariableDeclarator' ||
-      def.node.id.type !== 'Identifier'
-    )
-      return null;
-    const init = unwrap(def.init);
-    return init.type === 'ObjectExpression' ? objectProperty(init, property) : null;
+    const init = constInitializer(def);
+    return init?.type === 'ObjectExpression' ? objectProperty(init, property) : null;
   }
   if (inner.type === 'MemberExpression' && depth < MAX_DEPTH) {
     const name = propertyName(inner);

@@ -14,7 +14,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { propertyName, unwrap, type FunctionNode } from '../extract/ast.js';
-import type { Resolver, VariableLike } from '../extract/scope.js';
+import { constInitializer, type Resolver, type VariableLike } from '../extract/scope.js';
 import type { Step, Unit } from './types.js';
 
 /** A parameter of the function, or one property of it (`params.memberId` -> `{ index, property: 'memberId' }`). */
@@ -80,15 +80,7 @@ function objectLiteral(node: TSESTree.Node, resolver: Resolver): TSESTree.Object
   const inner = unwrap(node);
   if (inner.type === 'ObjectExpression') return inner;
   if (inner.type !== 'Identifier') return null;
-  const def = resolver.definition(inner);
-  if (
-    def?.kind !== 'variable' ||
-    def.declarationKind !== 'const' ||
-    def.node.type !== 'VariableDeclarator' ||
-    def.node.id.type !== 'Identifier'
-  )
-    return null;
-  const init = def.init ? unwrap(def.init) : null;
+  const init = constInitializer(resolver.definition(inner));
   return init?.type === 'ObjectExpression' ? init : null;
 }
 

@@ -34,7 +34,7 @@ import {
 } from '../extract/ast.js';
 import type { ConnectionKind, ExtractContext, QuerySite, TransactionScope } from '../extract/types.js';
 import { isolationOption } from '../extract/kit.js';
-import type { Resolver } from '../extract/scope.js';
+import { constInitializer, type Resolver } from '../extract/scope.js';
 import type { Isolation, SqlDialect, StatementFacts } from '../sql/facts.js';
 import { CONTAINER_PROPERTIES, dependsOn } from './results.js';
 import { compensates } from './compensation.js';
@@ -643,16 +643,9 @@ function connectionSlot(
 function preferredConnection(node: TSESTree.Node, resolver: Resolver): TSESTree.Node | null {
   let inner = node;
   if (inner.type === 'Identifier') {
-    const def = resolver.definition(inner);
-    if (
-      def?.kind !== 'variable' ||
-      def.declarationKind !== 'const' ||
-      !def.init ||
-      def.node.type !== 'VariableDeclarator' ||
-      def.node.id.type !== 'Identifier'
-    )
-      return null;
-    inner = unwrap(def.init);
+    const init = constInitializer(resolver.definition(inner));
+    if (init === null) return null;
+    inner = init;
   }
   return inner.type === 'LogicalExpression' && (inner.operator === '??' || inner.operator === '||') ? inner.left : null;
 }
