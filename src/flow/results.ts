@@ -196,6 +196,19 @@ const ARRAY_METHODS: Record<string, 'same' | 'computed'> = {
  * method of the same name's is (`ARRAY_METHODS`), and a test of its size asks whether rows came back.
  */
 function collectionFunction(call: TSESTree.CallExpression, resolve: (id: TSESTree.Identifier) => Definition | null): boolean {
+  return COLLECTION_FUNCTIONS.has(lodashFunction(call, resolve, false) ?? '');
+}
+
+/**
+ * The name of the lodash (or underscore) function a call calls: imported by name (`import { map } from
+ * 'lodash'`), as its own module's default (`import map from 'lodash/map'`, `'lodash.map'`), or as a
+ * member of the library (`_.map`, with `globals` also a `_` or `lodash` not imported); null otherwise.
+ */
+function lodashFunction(
+  call: TSESTree.CallExpression,
+  resolve: (id: TSESTree.Identifier) => Definition | null,
+  globals: boolean,
+): string | null {
   const callee = unwrap(call.callee);
   const fromLodash = (id: TSESTree.Identifier): Definition['importFrom'] => {
     const def = resolve(id);
@@ -203,17 +216,13 @@ function collectionFunction(call: TSESTree.CallExpression, resolve: (id: TSESTre
   };
   if (callee.type === 'Identifier') {
     const imported = fromLodash(callee);
-    if (imported === null) return false;
+    if (imported === null) return null;
     // `import map from 'lodash/map'`, `import map from 'lodash.map'`: the module names the function.
-    const name = imported.imported === 'default' ? /[/.](\w+)$/.exec(imported.module)?.[1] : imported.imported;
-    return name !== undefined && COLLECTION_FUNCTIONS.has(name);
+    return imported.imported === 'default' ? (/[/.](\w+)$/.exec(imported.module)?.[1] ?? null) : imported.imported;
   }
-  return (
-    callee.type === 'MemberExpression' &&
-    callee.object.type === 'Identifier' &&
-    fromLodash(callee.object) !== null &&
-    COLLECTION_FUNCTIONS.has(propertyName(callee) ?? '')
-  );
+  if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return null;
+  const library = fromLodash(callee.object) !== null || (globals && (callee.object.name === '_' || callee.object.name === 'lodash'));
+  return library ? propertyName(callee) : null;
 }
 
 const LODASH = /^(?:lodash(?:-es)?(?:\/\w+)?|lodash\.\w+|underscore)$/;
@@ -546,21 +555,7 @@ function isThenCall(member: TSESTree.MemberExpression): boolean {
  * written out in the code.
  */
 function lodashGetPath(call: TSESTree.CallExpression, resolve: (id: TSESTree.Identifier) => Definition | null): string[] | null {
-  const callee = unwrap(call.callee);
-  const fromLodash = (id: TSESTree.Identifier): Definition['importFrom'] => {
-    const def = resolve(id);
-    return def?.kind === 'import' && def.importFrom !== null && LODASH.test(def.importFrom.module) ? def.importFrom : null;
-  };
-  let isGet = false;
-  if (callee.type === 'Identifier') {
-    const imported = fromLodash(callee);
-    // `import get from 'lodash/get'`, `import get from 'lodash.get'`: the module names the function.
-    const name =
-      imported === null ? undefined : imported.imported === 'default' ? /[/.](\w+)$/.exec(imported.module)?.[1] : imported.imported;
-    isGet = name === 'get';
-  } else if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && propertyName(callee) === 'get')
-    isGet = fromLodash(callee.object) !== null || callee.object.name === '_' || callee.object.name === 'lodash';
-  if (!isGet) return null;
+  if (lodashFunction(call, resolve, true) !== 'get') return null;
   const at = call.arguments[1];
   if (at?.type === 'Literal' && typeof at.value === 'string') return at.value.split(/[.[\]]+/).filter((p) => p !== '');
   if (at?.type === 'ArrayExpression' && at.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string'))
