@@ -14,6 +14,7 @@ import {
   loopBrokenOutOf,
   propertyName,
   unwrap,
+  someNode,
   walk,
 } from '../extract/ast.js';
 import { isEnumMember } from '../extract/kit.js';
@@ -2313,13 +2314,7 @@ function testsEveryRow(node: TSESTree.Node): boolean {
 
 /** The test reads how many rows a list holds (`!rows.length`, `rows.length === 0`), not whether one row came back. */
 function testsListLength(test: TSESTree.Node, read: Step): boolean {
-  if (test.type !== 'IfStatement') return false;
-  let found = false;
-  walk(test.test, (node) => {
-    found ||= sizeOfRows(node, read);
-    return !found;
-  });
-  return found;
+  return test.type === 'IfStatement' && someNode(test.test, (node) => sizeOfRows(node, read));
 }
 
 /** `rows.length`, `rows.size` of what the read returned. */
@@ -2901,7 +2896,7 @@ function asksPermission(condition: TSESTree.Expression, read: Step): boolean {
     while (inner.type === 'UnaryExpression' && inner.operator === '!') inner = unwrap(inner.argument);
     return inner.type === 'CallExpression' && permissionCall(inner) && inner.arguments.slice(1).some(ofRow);
   });
-  return asked.some(Boolean) && conjuncts(condition).every((c, i) => asked[i] || !walkFinds(c, (n) => read.result.valueNodes.has(n)));
+  return asked.some(Boolean) && conjuncts(condition).every((c, i) => asked[i] || !someNode(c, (n) => read.result.valueNodes.has(n)));
 }
 
 /** `x.can('update', ...)`, `cannot('delete', ...)`: a permission asked of an action named by a literal. */
@@ -2910,16 +2905,6 @@ function permissionCall(call: TSESTree.CallExpression): boolean {
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
   const action = call.arguments[0];
   return (name === 'can' || name === 'cannot') && action !== undefined && action.type === 'Literal' && typeof action.value === 'string';
-}
-
-function walkFinds(root: TSESTree.Node, on: (node: TSESTree.Node) => boolean): boolean {
-  let found = false;
-  walk(root, (node) => {
-    if (found) return false;
-    if (on(node)) found = true;
-    return !found;
-  });
-  return found;
 }
 
 function endsInThrow(branch: TSESTree.Statement): boolean {

@@ -115,6 +115,20 @@ export function walk(root: TSESTree.Node, enter: (node: TSESTree.Node, parent: T
   }
 }
 
+/**
+ * Whether `is` holds for a node below `root` (including it), visited as `walk` does and stopping at the
+ * first; `skip` leaves out a node below `root` and everything under it (a nested function, say).
+ */
+export function someNode(root: TSESTree.Node, is: (node: TSESTree.Node) => boolean, skip?: (node: TSESTree.Node) => boolean): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (found || (node !== root && skip !== undefined && skip(node))) return false;
+    found = is(node);
+    return !found;
+  });
+  return found;
+}
+
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -20,6 +20,7 @@ import {
   isFunction,
   leavesBefore,
   propertyName,
+  someNode,
   unwrap,
   walk,
   type FunctionNode,
@@ -253,13 +254,7 @@ function swallowed(call: TSESTree.Node): boolean {
 }
 
 function throwsIn(fn: TSESTree.Node): boolean {
-  let found = false;
-  walk(fn, (node) => {
-    if (found || (node !== fn && isFunction(node))) return false;
-    found = node.type === 'ThrowStatement';
-    return !found;
-  });
-  return found;
+  return someNode(fn, (node) => node.type === 'ThrowStatement', isFunction);
 }
 
 /**
