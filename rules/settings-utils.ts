@@ -79,9 +79,8 @@ export function skippedFile(cwd: string, filename: string, text: string, setting
 
 /**
  * Why the rules leave this file alone by its importers (every project module importing it is one-shot
- * code), or null. Asked only of a file with something to report: answering reads the import
- * specifiers of every file under the cwd, a fifth of the rules' CPU on a codebase of 5,800 files where
- * no file had anything to report, and the answer changes nothing for a file without findings.
+ * code), or null. Asked only of a file with something to report: answering lists the import
+ * specifiers of every file under the cwd, and the answer changes nothing for a file without findings.
  */
 export function skippedByImporters(cwd: string, filename: string, settings: PluginSettings): OneShotVerdict | null {
   const key = settingsKey(settings);
