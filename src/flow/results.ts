@@ -393,27 +393,32 @@ function followValue(
             continue;
           }
         }
-        if (isAssertion(parent)) test(use, parent, path);
-        else if (parent.arguments[0] === current && lodashGetPath(parent, resolve) !== null) {
+        {
+          const asserted = isAssertion(parent);
           // `get(order, 'fromCollective.HostCollectiveId', null)`: the value at that path of the row, as
           // `order.fromCollective?.HostCollectiveId ?? null` reads it, not something computed from all of it.
-          const named = lodashGetPath(parent, resolve)!.filter((p) => !CONTAINER_PROPERTIES.has(p) && !/^\d+$/.test(p));
-          path = { ...(named.length > 0 ? withoutHolders(path) : path), columns: [...path.columns, ...named] };
-          current = parent;
-          continue;
-        } else if (localReads(parent, current, resolve) !== null) {
+          const gotten = asserted || parent.arguments[0] !== current ? null : lodashGetPath(parent, resolve);
           // `const isAddedFund = (order) => order.paymentMethod?.service === 'x'`, then `if (isAddedFund(order))`:
           // a function of this module that only reads properties of the row, as the test would inline.
-          path = { ...withoutHolders(path), columns: [...path.columns, ...localReads(parent, current, resolve)!] };
-          current = parent;
-          continue;
-        } else {
-          use.handedOff = true;
-          const conversion = isConversion(parent);
-          // Only the row's keys go in (`findOneByUserId(user.id)`): what comes back is looked up, another row's.
-          const lookedUp = path.lookedUp === true || (!conversion && path.columns.length > 0 && path.columns.every(isKeyColumn));
-          const given = !conversion && !path.fetched && path.columns.length > 0 ? { fetchedWith: path.columns } : {};
-          path = { ...path, opaque: true, fetched: path.fetched || !conversion, ...(lookedUp ? { lookedUp } : {}), ...given };
+          const reads = asserted || gotten !== null ? null : localReads(parent, current, resolve);
+          if (asserted) test(use, parent, path);
+          else if (gotten !== null) {
+            const named = gotten.filter((p) => !CONTAINER_PROPERTIES.has(p) && !/^\d+$/.test(p));
+            path = { ...(named.length > 0 ? withoutHolders(path) : path), columns: [...path.columns, ...named] };
+            current = parent;
+            continue;
+          } else if (reads !== null) {
+            path = { ...withoutHolders(path), columns: [...path.columns, ...reads] };
+            current = parent;
+            continue;
+          } else {
+            use.handedOff = true;
+            const conversion = isConversion(parent);
+            // Only the row's keys go in (`findOneByUserId(user.id)`): what comes back is looked up, another row's.
+            const lookedUp = path.lookedUp === true || (!conversion && path.columns.length > 0 && path.columns.every(isKeyColumn));
+            const given = !conversion && !path.fetched && path.columns.length > 0 ? { fetchedWith: path.columns } : {};
+            path = { ...path, opaque: true, fetched: path.fetched || !conversion, ...(lookedUp ? { lookedUp } : {}), ...given };
+          }
         }
         break;
       case 'VariableDeclarator':
