@@ -131,7 +131,7 @@ export function buildModel(
   if (units.length > 0 || (project !== null && hasImports(program))) {
     let previous = -1;
     for (let round = 0; round < LOCAL_ROUNDS; round++) {
-      const local = summarize(units, extraction.resolver, null);
+      const local = summarize(units, extraction.resolver, null, extraction.transactions);
       if (local.size === 0 && project === null) break;
       const derived = deriveSites(
         program,
@@ -201,9 +201,12 @@ export function buildModel(
       unparsed,
       unresolved: extraction.unresolved,
       summarizedCalls,
-      summaries: summarize(units, extraction.resolver, project?.file ?? null),
+      summaries: summarize(units, extraction.resolver, project?.file ?? null, extraction.transactions),
       context: extraction.context,
     };
+  } else if (extraction.transactions.length > 0) {
+    // No statement, but perhaps a transaction helper: `withTx(fn) { return db.transaction(fn) }`.
+    model = { ...model, summaries: summarize([], extraction.resolver, project?.file ?? null, extraction.transactions) };
   }
   if (!built) models.set(program, (built = new Map()));
   built.set(variant, model);

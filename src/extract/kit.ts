@@ -14,7 +14,7 @@ import { classifyAssignment, classifyPredicate, type Operand } from '../sql/clas
 import type { Assignment, Isolation, Predicate, SqlDialect, StatementFacts, StatementKind } from '../sql/facts.js';
 import { columnName } from '../sql/keys.js';
 import { contains, isClock, isFunction, objectProperty, propertyName, unwrap, walk } from './ast.js';
-import type { ExtractContext, LibraryFixes, ModelWords, SqlText, TextTest } from './types.js';
+import type { ExtractContext, LibraryFixes, ModelWords, SqlText, TextTest, TransactionCallback } from './types.js';
 
 export { columnName };
 
@@ -45,6 +45,31 @@ export function isolationOf(node: TSESTree.Node | null | undefined, ctx: Extract
         ? propertyName(value)
         : null;
   return name !== null ? isolationFromName(name) : null;
+}
+
+/**
+ * The callback a transaction method (`call`) is given as `node`: a function written out, or a
+ * parameter of the function around the call handed on whole (`return db.transaction(fn)`), which the
+ * library calls with the transaction as it would a written-out one. A call whose value is stored
+ * (`const trx = await knex.transaction(config)`) begins a transaction by hand: its argument is options.
+ */
+export function transactionCallback(
+  call: TSESTree.CallExpression,
+  node: TSESTree.Node | null | undefined,
+  ctx: ExtractContext,
+): TransactionCallback | null {
+  if (!node) return null;
+  if (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression') return node;
+  if (node.type !== 'Identifier' || ctx.resolve(node)?.kind !== 'parameter') return null;
+  let current: TSESTree.Node = call;
+  while (current.parent?.type === 'AwaitExpression' || current.parent?.type === 'TSAsExpression') current = current.parent;
+  const parent = current.parent;
+  return parent?.type === 'VariableDeclarator' || parent?.type === 'AssignmentExpression' ? null : node;
+}
+
+/** The callback's parameter that receives the transaction (none for a name handed on: its own function names it). */
+export function transactionParameter(callback: TransactionCallback): TSESTree.Parameter | null {
+  return callback.type === 'Identifier' ? null : (callback.params[0] ?? null);
 }
 
 /** `{ isolationLevel: 'serializable' }` (inline or through consts): the isolation the option names. */

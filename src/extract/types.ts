@@ -240,12 +240,19 @@ export interface ModelWords extends LibraryFixes {
   fields: Readonly<Record<string, string>>;
 }
 
+/**
+ * The function a library's transaction method runs in the transaction: written out (`async (tx) =>
+ * ...`), or a parameter of the function around the call, handed on whole (`withTx(fn) { return
+ * db.transaction(fn) }`): that function is then a transaction helper (src/flow/summaries.ts).
+ */
+export type TransactionCallback = TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.Identifier;
+
 /** A transaction opened by a callback API: `pool.transaction(async (tx) => ...)`. */
 export interface TransactionScope {
   library: string;
   node: TSESTree.CallExpression;
-  callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression;
-  /** The callback parameter that is the transaction connection (null when it takes none). */
+  callback: TransactionCallback;
+  /** The callback parameter that is the transaction connection (null when it takes none, or is a name handed on). */
   connectionParam: TSESTree.Parameter | null;
   /** The connection the transaction was opened on. */
   outer: TSESTree.Expression | null;

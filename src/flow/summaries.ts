@@ -24,6 +24,7 @@ import {
   contains,
   enclosingFunction,
   expressionPath,
+  functionName,
   isFunction,
   objectProperty,
   propertyName,
@@ -150,12 +151,31 @@ export interface FunctionSummary {
    * queue a job or call anything whose effects are not seen.
    */
   effectsSeen: boolean;
-  transactionHelper: { callbackParam: number; connectionArg: number; isolation: Isolation | null } | null;
+  transactionHelper: Helper | null;
 }
 
-/** Summaries of a file's functions, by declaring node. */
-export function summarize(units: readonly Unit[], resolver: Resolver, file: string | null): Map<TSESTree.Node, FunctionSummary> {
+/**
+ * A transaction helper: it runs its parameter `callbackParam` in a transaction of the given isolation,
+ * passing the transaction's connection as that function's argument `connectionArg`.
+ */
+interface Helper {
+  callbackParam: number;
+  connectionArg: number;
+  isolation: Isolation | null;
+}
+
+/**
+ * Summaries of a file's functions, by declaring node. `transactions` are the file's transaction
+ * callbacks: a function that hands its own callback to one is a transaction helper, statements or none.
+ */
+export function summarize(
+  units: readonly Unit[],
+  resolver: Resolver,
+  file: string | null,
+  transactions: readonly TransactionScope[] = [],
+): Map<TSESTree.Node, FunctionSummary> {
   const summaries = new Map<TSESTree.Node, FunctionSummary>();
+  const handed = handedToTransactions(transactions, resolver);
   for (const unit of units) {
     if (unit.node.type === 'Program') continue;
     const fn = unit.node;
@@ -213,7 +233,19 @@ export function summarize(units: readonly Unit[], resolver: Resolver, file: stri
           unit.steps.map((step) => step.site.node),
           () => true,
         ),
-      transactionHelper: transactionHelper(fn, unit, resolver),
+      transactionHelper: transactionHelper(fn, unit, resolver) ?? handed.get(fn) ?? null,
+    });
+  }
+  // A helper that runs no statement of its own: `withTx(fn) { return db.transaction(fn) }`.
+  for (const [fn, helper] of handed) {
+    if (summaries.has(fn)) continue;
+    summaries.set(fn, {
+      name: functionName(fn),
+      file,
+      line: fn.loc.start.line,
+      steps: [],
+      effectsSeen: !callsOutside(fn, [], () => true),
+      transactionHelper: helper,
     });
   }
   return summaries;
@@ -725,6 +757,45 @@ function transactionHelper(fn: FunctionNode, unit: Unit, resolver: Resolver): Fu
     });
   }
   return found;
+}
+
+/**
+ * Functions that hand their own callback parameter to a library's transaction method: whole
+ * (`return db.transaction(fn)`, `knex.transaction(fn)`, `prisma.$transaction(fn)`), or called inside
+ * the library's callback with its transaction (`db.transaction((tx) => fn(tx))`). The library runs the
+ * callback in the transaction, on the connection it passes first.
+ */
+function handedToTransactions(transactions: readonly TransactionScope[], resolver: Resolver): Map<FunctionNode, Helper> {
+  const handed = new Map<FunctionNode, Helper>();
+  const helperOf = (callee: TSESTree.Node): { fn: FunctionNode; callbackParam: number } | null => {
+    const inner = unwrap(callee);
+    if (inner.type !== 'Identifier') return null;
+    const def = resolver.definition(inner);
+    const fn = def?.kind === 'parameter' && isFunction(def.node) ? def.node : null;
+    const callbackParam = fn ? parameterIndex(fn, inner, resolver) : null;
+    return fn && callbackParam !== null ? { fn, callbackParam } : null;
+  };
+  for (const scope of transactions) {
+    const { callback } = scope;
+    if (callback.type === 'Identifier') {
+      const found = helperOf(callback);
+      if (found && !handed.has(found.fn))
+        handed.set(found.fn, { callbackParam: found.callbackParam, connectionArg: 0, isolation: scope.isolation });
+      continue;
+    }
+    const connection = scope.connectionParam?.type === 'Identifier' ? resolver.variable(scope.connectionParam) : null;
+    if (!connection) continue;
+    for (const call of callsWithin(callback.body)) {
+      const found = helperOf(call.callee);
+      if (!found || handed.has(found.fn) || !contains(found.fn, scope.node)) continue;
+      const connectionArg = call.arguments.findIndex((a) => {
+        const inner = a.type === 'SpreadElement' ? null : unwrap(a);
+        return inner?.type === 'Identifier' && resolver.variable(inner) === connection;
+      });
+      if (connectionArg !== -1) handed.set(found.fn, { callbackParam: found.callbackParam, connectionArg, isolation: scope.isolation });
+    }
+  }
+  return handed;
 }
 
 /** The state of the last transaction control on a connection before a node: open, with its isolation. */

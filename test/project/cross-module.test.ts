@@ -691,6 +691,40 @@ export async function countView(id: number) {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('runs a callback in the transaction of a helper of another module that runs no statement of its own', async () => {
+    const files = {
+      'src/context.ts': `import { drizzle } from 'drizzle-orm/node-postgres';
+import { withRetry } from './retry';
+export const db = drizzle(process.env.DATABASE_URL!);
+type DB = typeof db;
+declare function isTransaction(db: DB): boolean;
+export async function withTransaction<T>(ctx: { db?: DB }, fn: (tx: DB) => Promise<T>): Promise<T> {
+  const conn = ctx.db ?? db;
+  if (isTransaction(conn)) return fn(conn);
+  return withRetry(() => conn.transaction(fn));
+}
+`,
+      'src/retry.ts': `export async function withRetry<T>(run: () => Promise<T>): Promise<T> {
+  return run();
+}
+`,
+      'src/transfer.ts': `import { sql } from 'drizzle-orm';
+import { db, withTransaction } from './context';
+export async function transfer(ctx: { db?: any }, from: number, to: number, amount: number) {
+  await withTransaction(ctx, async (tx) => {
+    await tx.execute(sql\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`);
+    await db.execute(sql\`UPDATE accounts SET balance = balance + \${amount} WHERE id = \${to}\`);
+  });
+}
+`,
+    };
+    // The helper hands its parameter to \`transaction\` whole: the callback's \`tx\` is that transaction.
+    const expected: Found[] = [{ file: 'src/transfer.ts', line: 6, ruleId: 'sql-race/no-transaction-on-pool' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('is quiet without the modules it cannot see (each file alone)', () => {
     const root = project(FILES);
     const alone = analyzeText(REDEEM, path.join(root, 'src/redeem.ts'), { project: false });

@@ -39,6 +39,8 @@ import {
   StatementBuilder,
   type ChainCall,
   isolationOption,
+  transactionCallback,
+  transactionParameter,
 } from '../kit.js';
 import { constantString } from './sql-tag.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
@@ -50,6 +52,7 @@ import type {
   QueryNode,
   QuerySite,
   SqlText,
+  TransactionCallback,
   TransactionScope,
 } from '../types.js';
 
@@ -105,11 +108,11 @@ export const drizzle: LibraryAdapter = {
     if (helper) return helper;
     if (ctx.calleeName(call) !== 'transaction') return null;
     const outer = ctx.calleeObject(call);
-    const callback = call.arguments[0];
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(call, call.arguments[0], ctx);
+    if (!outer || !callback) return null;
     // SQLite runs every transaction serializably: a write after a stale read fails (SQLITE_BUSY).
     const isolation = isolationOption(call.arguments[1], ctx) ?? (onSqlite(outer, callback, ctx) ? 'serializable' : null);
-    return { library: 'drizzle', node: call, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
+    return { library: 'drizzle', node: call, callback, connectionParam: transactionParameter(callback), outer, isolation };
   },
 };
 
@@ -573,14 +576,11 @@ function isTable(node: TSESTree.Node, ctx: ExtractContext, depth = 0): boolean {
  * (`drizzle-orm/libsql`, `better-sqlite3`, `d1`, ...), or the callback runs drizzle's SQLite-only
  * executors (`.all()`, `.get()`, `.run()` ending a builder chain).
  */
-function onSqlite(
-  outer: TSESTree.Node,
-  callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression,
-  ctx: ExtractContext,
-): boolean {
+function onSqlite(outer: TSESTree.Node, callback: TransactionCallback, ctx: ExtractContext): boolean {
   const origin = ctx.origin(outer as TSESTree.Expression);
   const module = origin.type === 'CallExpression' ? drizzleModule(origin.callee as TSESTree.Expression, ctx) : null;
   if (module !== null) return /sqlite|libsql|d1|expo|durable/.test(module);
+  if (callback.type === 'Identifier') return false;
   let found = false;
   walk(callback.body, (node) => {
     if (found) return false;

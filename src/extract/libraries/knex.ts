@@ -42,7 +42,18 @@ import type { SqlDialect } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import type { StatementFacts } from '../../sql/facts.js';
 import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap } from '../ast.js';
-import { columnName, keyName, methodChain, objectArgument, objectKeys, StatementBuilder, type ChainCall, isolationOption } from '../kit.js';
+import {
+  columnName,
+  keyName,
+  methodChain,
+  objectArgument,
+  objectKeys,
+  StatementBuilder,
+  type ChainCall,
+  isolationOption,
+  transactionCallback,
+  transactionParameter,
+} from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -136,13 +147,13 @@ export const knex: LibraryAdapter = {
     // Without an import, `x.transaction(async (tx) => ...)` is left to the other adapters' callback form.
     if (ctx.calleeName(call) !== 'transaction' || !(ctx.imports(MODULE) || ctx.imports('objection'))) return null;
     const outer = ctx.calleeObject(call);
-    const callback = call.arguments[0];
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(call, call.arguments[0], ctx);
+    if (!outer || !callback) return null;
     return {
       library: 'knex',
       node: call,
       callback,
-      connectionParam: callback.params[0] ?? null,
+      connectionParam: transactionParameter(callback),
       outer,
       isolation: isolationOption(call.arguments[1], ctx),
     };

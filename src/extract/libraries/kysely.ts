@@ -30,7 +30,17 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { Isolation, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, objectProperty, propertyName, unwrap } from '../ast.js';
-import { columnName, insertedFields, keyName, methodChain, objectArgument, StatementBuilder, isolationFromName } from '../kit.js';
+import {
+  columnName,
+  insertedFields,
+  keyName,
+  methodChain,
+  objectArgument,
+  StatementBuilder,
+  isolationFromName,
+  transactionCallback,
+  transactionParameter,
+} from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -123,8 +133,8 @@ export const kysely: LibraryAdapter = {
 
   matchTransaction(node, ctx): TransactionScope | null {
     if (ctx.calleeName(node) !== 'execute') return null;
-    const callback = node.arguments[0];
-    if (!callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(node, node.arguments[0], ctx);
+    if (!callback) return null;
     const chain = chainCalls(node, ctx);
     const begin = chain.find((call) => ctx.calleeName(call) === 'transaction' && call.arguments.length === 0);
     if (!begin) return null;
@@ -136,7 +146,7 @@ export const kysely: LibraryAdapter = {
         .at(0) ??
       // SQLite runs every transaction serializably: a write after a stale read fails (SQLITE_BUSY).
       (outer !== null && onSqlite(outer, ctx) ? 'serializable' : null);
-    return { library: 'kysely', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
+    return { library: 'kysely', node, callback, connectionParam: transactionParameter(callback), outer, isolation };
   },
 
   matchTransactionCall(node, ctx): TransactionCall | null {

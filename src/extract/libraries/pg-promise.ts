@@ -12,7 +12,7 @@
  * guarded write with RETURNING run through them is checked.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { isolationFromName } from '../kit.js';
+import { isolationFromName, transactionCallback, transactionParameter } from '../kit.js';
 import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, objectProperty, propertyName, unwrap } from '../ast.js';
@@ -106,7 +106,7 @@ export const pgPromise: LibraryAdapter = {
 
   matchTransaction(node, ctx): TransactionScope | null {
     if (!TRANSACTION_METHODS.has(ctx.calleeName(node) ?? '')) return null;
-    const callback = lastFunction(node);
+    const callback = transactionCallback(node, node.arguments.at(-1), ctx);
     const outer = ctx.calleeObject(node);
     if (!callback || !outer) return null;
     const options = node.arguments[0] !== callback ? node.arguments[0] : undefined;
@@ -114,7 +114,7 @@ export const pgPromise: LibraryAdapter = {
       library: 'pg-promise',
       node,
       callback,
-      connectionParam: callback.params[0] ?? null,
+      connectionParam: transactionParameter(callback),
       outer,
       isolation: isolationOf(options, ctx),
     };

@@ -15,7 +15,7 @@
  * A result is the array of rows; it reports affected rows as `result.count`.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { isolationFromName } from '../kit.js';
+import { isolationFromName, transactionCallback, transactionParameter } from '../kit.js';
 import type { Isolation } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, propertyName, unwrap } from '../ast.js';
@@ -72,12 +72,12 @@ export const postgres: LibraryAdapter = {
     const name = ctx.calleeName(node);
     if (name !== 'begin' && name !== 'savepoint') return null;
     const outer = ctx.calleeObject(node);
-    const callback = node.arguments.at(-1);
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(node, node.arguments.at(-1), ctx);
+    if (!outer || !callback) return null;
     if (!isTag(outer, ctx)) return null;
     const options = node.arguments.length > 1 ? node.arguments[0] : null;
     const isolation = name === 'begin' ? isolationOf(options) : enclosingIsolation(outer, ctx);
-    return { library: 'postgres', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
+    return { library: 'postgres', node, callback, connectionParam: transactionParameter(callback), outer, isolation };
   },
 };
 

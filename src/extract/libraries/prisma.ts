@@ -30,7 +30,15 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
-import { insertedFields, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
+import {
+  insertedFields,
+  keyName,
+  objectArgument,
+  StatementBuilder,
+  isolationOption,
+  transactionCallback,
+  transactionParameter,
+} from '../kit.js';
 import { spliceFragments, type HoleReading } from '../fragments.js';
 import type {
   ConnectionKind,
@@ -188,13 +196,13 @@ export const prisma: LibraryAdapter = {
   matchTransaction(call: TSESTree.CallExpression, ctx: ExtractContext): TransactionScope | null {
     if (ctx.calleeName(call) !== '$transaction') return null;
     const outer = ctx.calleeObject(call);
-    const callback = call.arguments[0];
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(call, call.arguments[0], ctx);
+    if (!outer || !callback) return null;
     return {
       library: 'prisma',
       node: call,
       callback,
-      connectionParam: callback.params[0] ?? null,
+      connectionParam: transactionParameter(callback),
       outer,
       isolation: isolationOption(call.arguments[1], ctx),
     };

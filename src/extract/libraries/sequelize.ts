@@ -54,7 +54,18 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { LockStrength, SqlDialect, StatementFacts } from '../../sql/facts.js';
 import { looksLikeSql } from '../../sql/index.js';
 import { expressionPath, isFunction, objectProperty, propertyName, tailName, unwrap, walk } from '../ast.js';
-import { allOf, anyOf, assignedFields, columnName, keyName, objectArgument, StatementBuilder, isolationOption } from '../kit.js';
+import {
+  allOf,
+  anyOf,
+  assignedFields,
+  columnName,
+  keyName,
+  objectArgument,
+  StatementBuilder,
+  isolationOption,
+  transactionCallback,
+  transactionParameter,
+} from '../kit.js';
 import type {
   ConnectionKind,
   ExtractContext,
@@ -143,11 +154,11 @@ export const sequelize: LibraryAdapter = {
   matchTransaction(node, ctx): TransactionScope | null {
     if (ctx.calleeName(node) !== 'transaction') return null;
     const outer = ctx.calleeObject(node);
-    const callback = node.arguments.at(-1);
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(node, node.arguments.at(-1), ctx);
+    if (!outer || !callback) return null;
     if (!isSequelizeInstance(outer, ctx)) return null;
     const isolation = node.arguments.length > 1 ? isolationOption(node.arguments[0], ctx) : null;
-    return { library: 'sequelize', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
+    return { library: 'sequelize', node, callback, connectionParam: transactionParameter(callback), outer, isolation };
   },
 
   matchTransactionCall(node, ctx): TransactionCall | null {

@@ -15,6 +15,7 @@ import { looksLikeSql } from '../../sql/index.js';
 import { isFunction, propertyName, unwrap } from '../ast.js';
 import type { ConnectionKind, ExtractContext, LibraryAdapter, QueryNode, QuerySite, TransactionScope } from '../types.js';
 import { quotedIdentifier, taggedSqlText, type ClassifyHole } from './sql-tag.js';
+import { transactionCallback, transactionParameter } from '../kit.js';
 
 /** slonik, and the forks published under a scope (`@silverhand/slonik`). */
 const MODULES = ['slonik', '@silverhand/slonik'];
@@ -93,10 +94,10 @@ export const slonik: LibraryAdapter = {
 
   matchTransaction(node, ctx): TransactionScope | null {
     if (ctx.calleeName(node) !== 'transaction') return null;
-    const callback = node.arguments[0];
+    const callback = transactionCallback(node, node.arguments[0], ctx);
     const outer = ctx.calleeObject(node);
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
-    return { library: 'slonik', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation: null };
+    if (!outer || !callback) return null;
+    return { library: 'slonik', node, callback, connectionParam: transactionParameter(callback), outer, isolation: null };
   },
 };
 

@@ -60,6 +60,8 @@ import {
   objectKeys,
   StatementBuilder,
   isolationOf,
+  transactionCallback,
+  transactionParameter,
 } from '../kit.js';
 import type {
   ConnectionKind,
@@ -140,11 +142,11 @@ export const typeorm: LibraryAdapter = {
   matchTransaction(node, ctx): TransactionScope | null {
     if (ctx.calleeName(node) !== 'transaction') return null;
     const outer = ctx.calleeObject(node);
-    const callback = node.arguments.at(-1);
-    if (!outer || !callback || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
+    const callback = transactionCallback(node, node.arguments.at(-1), ctx);
+    if (!outer || !callback) return null;
     if (fromOtherModule(outer, ctx)) return null;
     const isolation = node.arguments.length > 1 ? isolationOf(node.arguments[0], ctx) : null;
-    return { library: 'typeorm', node, callback, connectionParam: callback.params[0] ?? null, outer, isolation };
+    return { library: 'typeorm', node, callback, connectionParam: transactionParameter(callback), outer, isolation };
   },
 
   matchTransactionCall(node, ctx): TransactionCall | null {
