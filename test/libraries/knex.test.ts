@@ -553,6 +553,21 @@ export async function transfer(from: number, to: number, amount: number) {
 }
 `,
     },
+    {
+      name: 'a raw statement the instance only turns into text (toQuery) runs nowhere',
+      code: `${db}
+function resetText(id: number) {
+  return db.raw('UPDATE accounts SET balance = 0 WHERE id = ?', [id]).toQuery();
+}
+export async function reset(id: number, run: (text: string) => Promise<void>) {
+  await db.transaction(async (trx) => {
+    await trx.raw('UPDATE audit_log SET seen = true WHERE account_id = ?', [id]);
+    await run(db.raw('UPDATE accounts SET balance = 0 WHERE id = ?', [id]).toQuery());
+    await run(resetText(id));
+  });
+}
+`,
+    },
   ],
   invalid: [
     {

@@ -257,6 +257,9 @@ function isFragment(raw: TSESTree.CallExpression, ctx: ExtractContext): boolean 
         return true;
       case 'TemplateLiteral':
         return true;
+      case 'MemberExpression':
+        // `knex.raw(...).toQuery()`: its text, for another call to run (or none), not a query run here.
+        return parent.object === current && TEXT_OF.has(propertyName(parent) ?? '');
       case 'CallExpression': {
         if (parent.callee === current) return false;
         return !RUNNERS.has(ctx.calleeName(parent) ?? '');
