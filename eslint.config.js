@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 import sqlRace from './dist/src/index.js';
 
 export default defineConfig(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'fixtures/.prisma-client/**'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -16,8 +16,19 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Scenario } from './scenario.js';
 
-export type Library = 'pg' | 'postgres' | 'knex' | 'slonik' | 'pg-promise' | 'kysely' | 'drizzle' | 'sequelize' | 'typeorm';
-const LIBRARIES: readonly Library[] = ['pg', 'postgres', 'knex', 'slonik', 'pg-promise', 'kysely', 'drizzle', 'sequelize', 'typeorm'];
+export type Library = 'pg' | 'postgres' | 'knex' | 'slonik' | 'pg-promise' | 'kysely' | 'drizzle' | 'sequelize' | 'typeorm' | 'prisma';
+const LIBRARIES: readonly Library[] = [
+  'pg',
+  'postgres',
+  'knex',
+  'slonik',
+  'pg-promise',
+  'kysely',
+  'drizzle',
+  'sequelize',
+  'typeorm',
+  'prisma',
+];
 
 export interface ExpectedFinding {
   ruleId: string;

@@ -9,6 +9,7 @@ import { runWithDrizzle } from './clients-drizzle.js';
 import { runWithKnex } from './clients-knex.js';
 import { runWithKysely } from './clients-kysely.js';
 import { runWithPgPromise } from './clients-pg-promise.js';
+import { runWithPrisma } from './clients-prisma.js';
 import { runWithSequelize } from './clients-sequelize.js';
 import { runWithTypeorm } from './clients-typeorm.js';
 import { runWithSlonik } from './clients-slonik.js';
@@ -134,6 +135,10 @@ const withDrizzle: Runner = (databaseUrl, scenario, scheduler, operation) =>
 const withSequelize: Runner = (databaseUrl, scenario, scheduler, operation) =>
   runWithSequelize(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
 
+/** Prisma Client: each caller is its own client over the gated pool, through `@prisma/adapter-pg`. */
+const withPrisma: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runWithPrisma(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+
 /** TypeORM: each caller is its own data source over the entities the variant exports, its pool gated. */
 const withTypeorm: Runner = (databaseUrl, scenario, scheduler, operation, module) =>
   runWithTypeorm(
@@ -155,6 +160,7 @@ const RUNNERS: Record<Library, Runner> = {
   drizzle: withDrizzle,
   sequelize: withSequelize,
   typeorm: withTypeorm,
+  prisma: withPrisma,
 };
 
 function describeError(error: unknown): string {
