@@ -319,10 +319,17 @@ export class StatementBuilder {
     return predicate;
   }
 
-  /** A condition the adapter cannot take apart (an OR, a relation filter): a guard on no one column. */
-  opaque(text: string, alternatives?: string[][]): Predicate {
+  /**
+   * A condition the adapter cannot take apart (an OR, a relation filter): a guard on no one column, or
+   * with `scope` a filter (whose the row is: no concurrent writer of it moves it in or out).
+   */
+  opaque(text: string, alternatives?: string[][], scope = false): Predicate {
     const predicate = classifyPredicate({ operator: 'other', column: null, operand: { kind: 'expression' }, params: [], text });
     if (alternatives !== undefined) predicate.alternatives = alternatives;
+    if (scope) {
+      predicate.role = 'filter';
+      predicate.isKey = true;
+    }
     this.where.push(predicate);
     return predicate;
   }

@@ -29,6 +29,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { looksLikeSql } from '../../sql/index.js';
+import { isKeyColumn } from '../../sql/keys.js';
 import { objectProperty, propertyName, unwrap } from '../ast.js';
 import {
   insertedFields,
@@ -409,7 +410,12 @@ function whereConditions(builder: StatementBuilder, where: TSESTree.ObjectExpres
       continue;
     }
     if (field === 'OR' || field === 'NOT') {
-      builder.opaque(`${field}: ...`, field === 'OR' ? lookupAlternatives(builder, p.value, ctx) : undefined);
+      const or = field === 'OR';
+      builder.opaque(
+        `${field}: ...`,
+        or ? lookupAlternatives(builder, p.value, ctx) : undefined,
+        or && ownershipScope(builder, p.value, ctx),
+      );
       continue;
     }
     const value = unwrap(p.value);
@@ -464,6 +470,37 @@ function lookupAlternatives(builder: StatementBuilder, value: TSESTree.Node, ctx
     alternatives.push(columns);
   }
   return alternatives;
+}
+
+/**
+ * `OR: [{ userId }, { space: { members: { some: { userId } } } }]`: every alternative names who the row
+ * belongs to, by an equality on a key column (`userId`, `ownerId`) or a relation filter (the rows of another
+ * table that make the caller a member), as those conditions do where they stand alone: a scope of the row's
+ * owners, not a state of the row a concurrent writer of it flips. An alternative that compares any other
+ * column (`deleted: false`, `status: 'OPEN'`) keeps the OR a guard.
+ */
+function ownershipScope(builder: StatementBuilder, value: TSESTree.Node, ctx: ExtractContext): boolean {
+  const list = ctx.origin(value as TSESTree.Expression);
+  if (list.type !== 'ArrayExpression' || list.elements.length === 0) return false;
+  return list.elements.every((item) => {
+    const object = item && item.type !== 'SpreadElement' ? objectArgument(item, ctx) : null;
+    if (!object || object.properties.length === 0) return false;
+    return object.properties.every((p) => {
+      const name = p.type === 'Property' ? keyName(p) : null;
+      if (p.type !== 'Property' || name === null || /^(?:AND|OR|NOT)$/.test(name)) return false;
+      const operand = unwrap(p.value);
+      if (operand.type === 'Literal' && operand.value === null) return false;
+      if (operand.type !== 'ObjectExpression') return isKeyColumn(builder.field(name));
+      // A relation filter (`space: { members: { some: ... } }`), as `whereConditions` tells one.
+      const entries = operand.properties.filter((f): f is TSESTree.Property => f.type === 'Property' && keyName(f) !== null);
+      return (
+        entries.length > 0 &&
+        entries.length === operand.properties.length &&
+        !name.includes('_') &&
+        entries.every((f) => !(keyName(f)! in COMPARISONS) && keyName(f) !== 'mode')
+      );
+    });
+  });
 }
 
 /** `data: { stock: { decrement: 1 }, sold: true, note: product.note + '!' }` -> SET assignments. */
