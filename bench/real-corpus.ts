@@ -31,6 +31,8 @@ export interface CodebaseReport {
   files: number;
   lines: number;
   querySites: number | null;
+  /** Of the query sites, calls of a model or query-builder API. */
+  modelSites: number | null;
   statements: number | null;
   parsed: number | null;
   lexical: number | null;
@@ -139,6 +141,7 @@ export async function measureCodebase(
     files: statNumber(stats, 'files scanned') ?? files.length,
     lines,
     querySites: statNumber(stats, 'query sites'),
+    modelSites: statNumber(stats, 'model and builder calls'),
     statements,
     parsed,
     lexical,
@@ -197,6 +200,7 @@ export function auditTable(reports: readonly CodebaseReport[]): string {
     'files',
     'lines',
     'sites',
+    'model',
     'stmts',
     'parsed',
     'lexical',
@@ -214,6 +218,7 @@ export function auditTable(reports: readonly CodebaseReport[]): string {
     figure(r.files),
     figure(r.lines),
     figure(r.querySites),
+    figure(r.modelSites),
     figure(r.statements),
     figure(r.parsed),
     figure(r.lexical),
@@ -237,6 +242,7 @@ export function auditTable(reports: readonly CodebaseReport[]): string {
         files: sum(reports, (r) => r.files) ?? 0,
         lines: sum(reports, (r) => r.lines) ?? 0,
         querySites: sum(reports, (r) => r.querySites),
+        modelSites: sum(reports, (r) => r.modelSites),
         statements,
         parsed,
         lexical: sum(reports, (r) => r.lexical),

@@ -49,6 +49,8 @@ export interface FileAnalysis {
   fatal: { message: string; line: number; column: number } | null;
   stats: {
     querySites: number;
+    /** Of the query sites, the calls of a model or query-builder API (no SQL text; facts built by the adapter). */
+    modelSites?: number;
     statements: number;
     /** Statements pgsql-ast-parser could not read (their facts came from the lexical scan). */
     unparsed: UnparsedStatement[];

@@ -42,6 +42,8 @@ export interface Model {
   units: Unit[];
   resolver: Resolver | null;
   querySites: number;
+  /** Of `querySites`, the calls of a model or query-builder API (Prisma, Sequelize, TypeORM, knex, kysely, drizzle). */
+  modelSites: number;
   statements: number;
   unparsed: { site: QuerySite; error: string }[];
   /** Calls shaped like queries whose SQL text could not be evaluated. */
@@ -57,6 +59,7 @@ const EMPTY: Model = {
   units: [],
   resolver: null,
   querySites: 0,
+  modelSites: 0,
   statements: 0,
   unparsed: [],
   unresolved: 0,
@@ -197,6 +200,7 @@ export function buildModel(
       units,
       resolver: extraction.resolver,
       querySites: own.length,
+      modelSites: own.filter((site) => site.model !== undefined).length,
       statements,
       unparsed,
       unresolved: extraction.unresolved,
@@ -427,6 +431,7 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
       directiveComments: directiveComments(program.comments),
       stats: {
         querySites: model.querySites,
+        modelSites: model.modelSites,
         statements: model.statements,
         unparsed: model.unparsed.map(({ site, error }) => ({ line: site.node.loc.start.line, text: site.sql.text, error })),
         unresolved: model.unresolved,

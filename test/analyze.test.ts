@@ -36,6 +36,20 @@ describe('analyzeText', () => {
     expect(stats.unparsed).toEqual([expect.objectContaining({ line: 3 })]);
   });
 
+  it('counts the calls of a model or query-builder API among the query sites', () => {
+    const code = `import { PrismaClient } from '@prisma/client';
+    const prisma = new PrismaClient();
+    export async function f(id: string) {
+      const product = await prisma.product.findUnique({ where: { id } });
+      await prisma.product.update({ where: { id }, data: { stock: { decrement: 1 } } });
+      await prisma.$executeRaw\`UPDATE t SET n = n + 1\`;
+      return product;
+    }`;
+    const { stats } = analyzeText(code, 'f.ts');
+    expect(stats.querySites).toBe(3);
+    expect(stats.modelSites).toBe(2);
+  });
+
   it('never throws on binary-looking or pathological input', () => {
     const junk = 'SELECT \u0000\u0001\uFFFD ' + '('.repeat(5000) + ' update x.query(`' + '${'.repeat(100);
     expect(() => analyzeText(junk, 'junk.js')).not.toThrow();

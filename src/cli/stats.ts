@@ -14,6 +14,8 @@ export interface AuditStats {
   filesFailed: number;
   filesWithSql: number;
   querySites: number;
+  /** Of the query sites, calls of a model or query-builder API. */
+  modelSites: number;
   statements: number;
   statementsUnparsed: number;
   /** Query-shaped calls whose SQL text could not be evaluated. */
@@ -40,6 +42,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     filesFailed: 0,
     filesWithSql: 0,
     querySites: 0,
+    modelSites: 0,
     statements: 0,
     statementsUnparsed: 0,
     unresolved: 0,
@@ -66,6 +69,7 @@ export function collectStats(run: AuditRun, reports: readonly FileReport[], rela
     if (analysis === null || !analysis.scanned) continue;
     stats.filesWithSql += 1;
     stats.querySites += analysis.stats.querySites;
+    stats.modelSites += analysis.stats.modelSites ?? 0;
     stats.statements += analysis.stats.statements;
     stats.statementsUnparsed += analysis.stats.unparsed.length;
     stats.unresolved += analysis.stats.unresolved ?? 0;
@@ -99,6 +103,7 @@ export function formatStats(stats: AuditStats, verbose: boolean): string {
     ['files with SQL', String(stats.filesWithSql)],
     ...(stats.filesFailed > 0 ? [['files not analyzed (unreadable or failed)', String(stats.filesFailed)] as [string, string]] : []),
     ['query sites', String(stats.querySites)],
+    ['  model and builder calls', String(stats.modelSites)],
     ['statements parsed', String(stats.statements - stats.statementsUnparsed)],
     ['statements not parsed', String(stats.statementsUnparsed)],
     ['query calls, SQL unresolved', String(stats.unresolved)],

@@ -299,6 +299,7 @@ export async function book(doctorId: number, startsAt: Date, patientId: number) 
     expect(result.stderr).toMatch(/files scanned +4\n/);
     expect(result.stderr).toMatch(/files with SQL +3\n/);
     expect(result.stderr).toMatch(/query sites +4\n/);
+    expect(result.stderr).toMatch(/ {4}model and builder calls +0\n/);
     expect(result.stderr).toMatch(/statements parsed +3\n/);
     expect(result.stderr).toMatch(/statements not parsed +1\n/);
     expect(result.stderr).toMatch(/query calls, SQL unresolved +0\n/);
