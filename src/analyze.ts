@@ -11,9 +11,9 @@ import { RULE_IDS, type CheckOptions, type Finding, type RuleId } from './checks
 import { parseProgram } from './parse.js';
 import { extract } from './extract/index.js';
 import { ADAPTERS } from './extract/libraries/index.js';
-import type { Resolver, ScopeManagerLike } from './extract/scope.js';
+import { Resolver, type ScopeManagerLike } from './extract/scope.js';
 import type { ExtractContext, QuerySite, TransactionScope } from './extract/types.js';
-import { unwrap } from './extract/ast.js';
+import { isFunction, unwrap } from './extract/ast.js';
 import { declaredHelperScopes, deriveSites, isolatedCallbackScopes, summarize, type FunctionSummary } from './flow/summaries.js';
 import { callerVerdict, callInventory, functionKey, indifferentCallers, type CallerOracle, type CallInventory } from './flow/callers.js';
 import { functionName } from './extract/ast.js';
@@ -23,12 +23,14 @@ import {
   fileSystemHost,
   Project,
   snapshotHost,
+  type ModuleReaders,
   type ModuleSummaries,
   type ProjectLink,
 } from './project/index.js';
 import { resolve as resolvePath } from 'node:path';
 import { importsDatabaseCode } from './project/prescan.js';
 import { buildUnits, type Step, type Unit } from './flow/index.js';
+import { parameterReads, type ImportedReads } from './flow/results.js';
 import { guardsOf, type SqlAnalysis } from './sql/facts.js';
 import { reportsAfter } from './flow/answers.js';
 import { mightContainSql } from './sql/detect.js';
@@ -128,7 +130,10 @@ export function buildModel(
     extraction.transactions.push(...declared);
     runInHelperTransactions(extraction.sites, declared, extraction.resolver);
   }
-  let units = extraction.sites.length > 0 ? buildUnits(extraction, analyzeSite) : [];
+  // `isRecipientEmailValidForSending(recipient)`, imported: what it reads of the row, as a local function's.
+  const imported: ImportedReads | null =
+    project?.parameterReads === undefined ? null : (module, path, index) => project.parameterReads!(module, path)?.[index] ?? null;
+  let units = extraction.sites.length > 0 ? buildUnits(extraction, analyzeSite, null, imported) : [];
   let combined: typeof extraction = extraction;
   let summarizedCalls = 0;
   if (units.length > 0 || (project !== null && hasImports(program))) {
@@ -151,7 +156,7 @@ export function buildModel(
         transactions: [...extraction.transactions, ...derived.scopes],
       };
       runInHelperTransactions(combined.sites, [...declared, ...derived.scopes], extraction.resolver);
-      units = buildUnits(combined, analyzeSite);
+      units = buildUnits(combined, analyzeSite, null, imported);
     }
   }
   const callerOwned = units.some(
@@ -167,7 +172,7 @@ export function buildModel(
         if (others === null) return null;
         return [{ file: ownFile, inventory: (own ??= callInventory(program, before, extraction.resolver, ownFile)) }, ...others];
       });
-    units = buildUnits(combined, analyzeSite, oracle);
+    units = buildUnits(combined, analyzeSite, oracle, imported);
   }
   // A function whose guarded write's count nobody reads: do its callers care what it did?
   if (options.callers === true && project !== null) {
@@ -309,7 +314,7 @@ export interface AnalyzeOptions extends CheckOptions {
  */
 let sharedProject: Project | null = null;
 export function defaultProject(unchangingFiles = false): Project {
-  return (sharedProject ??= new Project(unchangingFiles ? snapshotHost() : fileSystemHost(), summarizeModule));
+  return (sharedProject ??= new Project(unchangingFiles ? snapshotHost() : fileSystemHost(), summarizeModule, undefined, exportedReaders));
 }
 
 /**
@@ -334,6 +339,57 @@ export function summarizeModule(file: string, text: string, link: ProjectLink, i
   if (heldParses.peek(file, text) !== null) models.delete(parsed.program);
   if (!inventory) return summaries;
   return { ...(summaries ?? { exports: new Map(), connections: new Map(), reexports: [] }), calls };
+}
+
+/**
+ * What the functions a module exports only read of their parameters (`isValid = (r) => isEmail(r.email)`),
+ * and what it re-exports; null when it exports nothing or does not parse. Only asked when a row is handed
+ * to a function imported from it, once per content (src/project/index.ts).
+ */
+export function exportedReaders(file: string, text: string): ModuleReaders | null {
+  if (!/\bexport\b/.test(text)) return null;
+  let parsed = heldParses.peek(file, text);
+  if (parsed === null) {
+    try {
+      parsed = parseSource(text, file);
+    } catch {
+      return null;
+    }
+    heldParses.offer(file, text, parsed);
+  }
+  const resolver = new Resolver(parsed.scopeManager);
+  const resolve = (id: TSESTree.Identifier): ReturnType<Resolver['definition']> => resolver.definition(id);
+  const readers = new Map<string, readonly (readonly string[] | null)[]>();
+  const reexports: ModuleReaders['reexports'] = [];
+  const add = (name: string, value: TSESTree.Node | null | undefined): void => {
+    let fn = value ? unwrap(value) : null;
+    if (fn?.type === 'Identifier') {
+      const def = resolve(fn);
+      if (def?.importFrom) reexports.push({ name, from: def.importFrom.module, imported: def.importFrom.imported });
+      fn = def?.kind === 'function' ? def.node : def?.kind === 'variable' && def.declarationKind === 'const' ? def.init : null;
+    }
+    if (!fn || !isFunction(fn)) return;
+    const reads = fn.params.map((_, index) => parameterReads(fn, index, resolve));
+    if (reads.some((r) => r !== null)) readers.set(name, reads);
+  };
+  const nameOf = (id: TSESTree.Identifier | TSESTree.StringLiteral): string => (id.type === 'Identifier' ? id.name : id.value);
+  for (const statement of parsed.program.body) {
+    if (statement.type === 'ExportAllDeclaration') {
+      if (statement.exported === null) reexports.push({ name: '*', from: statement.source.value, imported: '*' });
+    } else if (statement.type === 'ExportDefaultDeclaration') add('default', statement.declaration);
+    else if (statement.type === 'ExportNamedDeclaration') {
+      const declaration = statement.declaration;
+      if (declaration?.type === 'FunctionDeclaration' && declaration.id) add(declaration.id.name, declaration);
+      else if (declaration?.type === 'VariableDeclaration' && declaration.kind === 'const')
+        for (const d of declaration.declarations) if (d.id.type === 'Identifier') add(d.id.name, d.init);
+      for (const specifier of statement.specifiers) {
+        if (statement.source)
+          reexports.push({ name: nameOf(specifier.exported), from: statement.source.value, imported: nameOf(specifier.local) });
+        else add(nameOf(specifier.exported), specifier.local);
+      }
+    }
+  }
+  return readers.size === 0 && reexports.length === 0 ? null : { readers, reexports };
 }
 
 /** An import or require of another module of the project (or of a tsconfig path alias). */

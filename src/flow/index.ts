@@ -9,7 +9,7 @@ import type { ExtractResult } from '../extract/index.js';
 import type { QuerySite, TransactionCall, TransactionScope } from '../extract/types.js';
 import type { Isolation, SqlAnalysis, SqlDialect, StatementFacts } from '../sql/facts.js';
 import type { CallerOracle, CallerVerdict } from './callers.js';
-import { resultUse } from './results.js';
+import { resultUse, type ImportedReads } from './results.js';
 import { functionsRunningOnce, onceAround } from './runs-once.js';
 import { parameterIndex } from './summaries.js';
 import type { Connection, ResultUse, Step, TransactionState, Unit } from './types.js';
@@ -23,9 +23,15 @@ const INLINE_CALLEES = new Set(['then', 'catch', 'finally', 'map', 'forEach', 'a
 
 /**
  * `callers` answers, for a function whose row lock runs on one of its parameters, what every caller in
- * the project passes there (src/flow/callers.ts); without it that state is unknown.
+ * the project passes there (src/flow/callers.ts); without it that state is unknown. `imported` says what
+ * functions of other modules read of the rows handed to them (src/flow/results.ts).
  */
-export function buildUnits(extraction: ExtractResult, analyze: Analyze, callers: CallerOracle | null = null): Unit[] {
+export function buildUnits(
+  extraction: ExtractResult,
+  analyze: Analyze,
+  callers: CallerOracle | null = null,
+  imported: ImportedReads | null = null,
+): Unit[] {
   const { sites, transactions, transactionCalls, resolver, context } = extraction;
   if (sites.length === 0) return [];
   const queryNodes = new Set<TSESTree.Node>(sites.map((s) => s.node));
@@ -36,7 +42,7 @@ export function buildUnits(extraction: ExtractResult, analyze: Analyze, callers:
     if (!use) {
       const firstColumn =
         site.resultColumn ?? (site.firstColumn === true ? (analyze(site).statements.at(-1)?.selectedColumns[0] ?? null) : null);
-      uses.set(site, (use = resultUse(site, resolver, queryNodes, firstColumn)));
+      uses.set(site, (use = resultUse(site, resolver, queryNodes, firstColumn, imported)));
     }
     return use;
   };

@@ -14,12 +14,22 @@ import { isKeyColumn } from '../sql/keys.js';
 const ASSERTIONS = new Set(['assert', 'ok', 'invariant', 'strictEqual', 'equal', 'notEqual', 'notStrictEqual']);
 const MAX_VARIABLES = 200;
 
-/** `firstColumn`: the column whose value the library resolves to (slonik `oneFirst`), if it does. */
+/**
+ * What the function another module exports as `path` (imported from `module`) reads of its parameter
+ * `index`, when it only reads properties of it (`parameterReads`); null when that is not known.
+ */
+export type ImportedReads = (module: string, path: readonly string[], index: number) => readonly string[] | null;
+
+/**
+ * `firstColumn`: the column whose value the library resolves to (slonik `oneFirst`), if it does.
+ * `imported`: what functions of other modules read of the rows handed to them, when the project is known.
+ */
 export function resultUse(
   site: QuerySite,
   resolver: Resolver,
   queryNodes: ReadonlySet<TSESTree.Node>,
   firstColumn: string | null = null,
+  imported: ImportedReads | null = null,
 ): ResultUse {
   const use: MutableUse = {
     tests: [],
@@ -71,7 +81,7 @@ export function resultUse(
   // A library that throws on an empty result tests it at the call itself.
   if (site.rowsRequired === true) use.tests.push(site.node);
   const follow = (start: TSESTree.Node, path: Path): void =>
-    followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id));
+    followValue(start, path, use, bind, queryNodes, (id) => resolver.definition(id), imported);
   // A Node-style callback receives the result as its second parameter; the call's own value is not it.
   const resultParameter = site.callback ? callbackResultParameter(site.callback) : null;
   const start: Path = {
@@ -288,6 +298,7 @@ function followValue(
   bind: (pattern: TSESTree.Node, path: Path, assignment?: TSESTree.AssignmentExpression | null) => void,
   queryNodes: ReadonlySet<TSESTree.Node>,
   resolve: (id: TSESTree.Identifier) => Definition | null,
+  imported: ImportedReads | null,
 ): void {
   let current: TSESTree.Node = start;
   let path = from;
@@ -400,7 +411,7 @@ function followValue(
           const gotten = asserted || parent.arguments[0] !== current ? null : lodashGetPath(parent, resolve);
           // `const isAddedFund = (order) => order.paymentMethod?.service === 'x'`, then `if (isAddedFund(order))`:
           // a function of this module that only reads properties of the row, as the test would inline.
-          const reads = asserted || gotten !== null ? null : localReads(parent, current, resolve);
+          const reads = asserted || gotten !== null ? null : localReads(parent, current, resolve, imported);
           if (asserted) test(use, parent, path);
           else if (gotten !== null) {
             const named = gotten.filter((p) => !CONTAINER_PROPERTIES.has(p) && !/^\d+$/.test(p));
@@ -579,18 +590,32 @@ function localReads(
   call: TSESTree.CallExpression,
   argument: TSESTree.Node,
   resolve: (id: TSESTree.Identifier) => Definition | null,
-): string[] | null {
+  imported: ImportedReads | null,
+): readonly string[] | null {
   if (call.callee.type !== 'Identifier') return null;
   const index = call.arguments.indexOf(argument as TSESTree.CallExpressionArgument);
   if (index < 0 || call.arguments.some((a) => a.type === 'SpreadElement')) return null;
   const def = resolve(call.callee);
+  // `import { isRecipientEmailValidForSending } from '../utils/recipients'`: the same question, asked of that module.
+  // Not when awaited: what a promise resolves to is no computation on the row.
+  if (def?.kind === 'import' && def.importFrom !== null && def.importFrom.imported !== '*')
+    return call.parent?.type === 'AwaitExpression' ? null : (imported?.(def.importFrom.module, [def.importFrom.imported], index) ?? null);
   const fn =
     def?.kind === 'function' && def.node.type === 'FunctionDeclaration'
       ? def.node
       : def?.kind === 'variable' && def.declarationKind === 'const' && def.init !== null && isFunction(def.init)
         ? def.init
         : null;
-  if (fn === null || !isFunction(fn) || fn.async || fn.generator) return null;
+  return fn === null ? null : parameterReads(fn, index, resolve);
+}
+
+/**
+ * What the function reads of its parameter `index`, as `localReads` says; null when it does more with
+ * it (or is async, a generator, or uses `this`). Exported for the project step, which asks it of the
+ * functions other modules export.
+ */
+export function parameterReads(fn: TSESTree.Node, index: number, resolve: (id: TSESTree.Identifier) => Definition | null): string[] | null {
+  if (!isFunction(fn) || fn.async || fn.generator) return null;
   const param = fn.params[index];
   if (param?.type !== 'Identifier') return null;
   const paths: string[][] = [];

@@ -39,6 +39,20 @@ export interface ModuleSummaries {
  */
 export type SummarizeModule = (file: string, text: string, project: ProjectLink, inventory: boolean) => ModuleSummaries | null;
 
+/**
+ * What the functions a module exports only read of their parameters (src/flow/results.ts
+ * `parameterReads`), by export name, one entry per parameter (null: it does more with that one); and
+ * what the module re-exports. Made from the module's text alone, so a module without database code
+ * has them too.
+ */
+export interface ModuleReaders {
+  readers: Map<string, readonly (readonly string[] | null)[]>;
+  reexports: ModuleSummaries['reexports'];
+}
+
+/** Builds a module's readers from its text (analyze.ts does it: parse, resolve, `parameterReads`); null when there are none. */
+export type ReadersOfModule = (file: string, text: string) => ModuleReaders | null;
+
 /** What the analysis of one file may ask of the project. */
 export interface ProjectLink {
   /** The file being analysed. */
@@ -58,6 +72,11 @@ export interface ProjectLink {
   callers(name: string, needs?: RegExp): { file: string; inventory: CallInventory | null }[] | null;
   /** The client libraries the module `specifier` imports, read from its text (nothing is summarised). */
   moduleLibraries(specifier: string): readonly string[];
+  /**
+   * What the function `path` names in the module `specifier` only reads of each of its parameters
+   * (`ModuleReaders`), following re-exports; null when not known. No depth limit: nothing is summarised.
+   */
+  parameterReads?(specifier: string, path: readonly string[]): readonly (readonly string[] | null)[] | null;
 }
 
 export const DEFAULT_MAX_DEPTH = 3;
@@ -149,10 +168,14 @@ export class Project {
   /** What the project was asked while a module's summaries were made here (not sent to other threads). */
   private readonly asked = new WeakMap<CachedModule, readonly Lookup[]>();
 
+  /** Per file and content: what its exported functions only read of their parameters. */
+  private readonly readers = new Map<string, { text: string; readers: ModuleReaders | null }>();
+
   constructor(
     readonly host: ProjectHost,
     private readonly summarizeModule: SummarizeModule,
     private readonly maxDepth = DEFAULT_MAX_DEPTH,
+    private readonly readersOfModule: ReadersOfModule | null = null,
   ) {}
 
   /**
@@ -183,6 +206,7 @@ export class Project {
         beyond(specifier)
           ? null
           : this.lookup(file, specifier, path.length === 0 ? ['default'] : path, depth + 1, 0, cut, (m, key) => m.connections.get(key)),
+      parameterReads: (specifier, path) => this.parameterReads(file, specifier, path, 0),
       moduleLibraries: (specifier) => {
         if (beyond(specifier, true)) return [];
         const module = this.host.resolve(specifier, file);
@@ -190,6 +214,57 @@ export class Project {
         return text === null ? [] : importedClientLibraries(text);
       },
     };
+  }
+
+  /** See `ProjectLink.parameterReads`: the module's readers, made once per content, then its re-exports. */
+  private parameterReads(
+    fromFile: string,
+    specifier: string,
+    path: readonly string[],
+    hops: number,
+  ): readonly (readonly string[] | null)[] | null {
+    if (hops > 5 || this.readersOfModule === null) return null;
+    const file = this.host.resolve(specifier, fromFile);
+    const text = file === null ? null : this.host.read(file);
+    if (file === null || text === null) return null;
+    let cached = this.readers.get(file);
+    // Most functions a row is handed to are not readers: a module that neither names the function nor
+    // re-exports everything, or declares it async, is not parsed for them.
+    const name = path[0] ?? '';
+    if (
+      (!cached || cached.text !== text) &&
+      path.length === 1 &&
+      name !== 'default' &&
+      /^[\w$]+$/.test(name) &&
+      ((!text.includes(name) && !/\bexport\s*\*/.test(text)) ||
+        new RegExp(
+          `\\basync\\s+function\\s*\\*?\\s*${name.replaceAll('$', '\\$')}\\b|(?<![\\w$])${name.replaceAll('$', '\\$')}\\s*=\\s*async\\b`,
+        ).test(text))
+    )
+      return null;
+    if (!cached || cached.text !== text) {
+      let readers: ModuleReaders | null;
+      try {
+        readers = this.readersOfModule(file, text);
+      } catch {
+        readers = null; // the core is written never to throw; a module it cannot read is one it does not follow
+      }
+      this.readers.set(file, (cached = { text, readers }));
+    }
+    const module = cached.readers;
+    if (module === null) return null;
+    const key = path.join('.');
+    const found = module.readers.get(key);
+    if (found !== undefined) return found;
+    for (const r of module.reexports) {
+      if (r.name === key && r.imported !== '*') return this.parameterReads(file, r.from, [r.imported], hops + 1);
+    }
+    for (const r of module.reexports) {
+      if (r.name !== '*' || key === 'default') continue;
+      const reexported = this.parameterReads(file, r.from, path, hops + 1);
+      if (reexported !== null) return reexported;
+    }
+    return null;
   }
 
   private lookup<T>(

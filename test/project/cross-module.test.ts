@@ -569,6 +569,42 @@ export const banAndTell = action(async (userId) => {
     expect(await eslintFindings(root)).toEqual(expected);
   });
 
+  it('takes a test through an imported function that only reads properties of the row as a test of those properties', async () => {
+    const files = {
+      'src/db.ts': `import { PrismaClient } from '@prisma/client';
+export const prisma = new PrismaClient();
+`,
+      // No database code: the module is read only for what its functions read of their parameters.
+      'src/utils/recipients.ts': `export const isEmailValid = (recipient: { email: string }) => /^[^@]+@[^@]+$/.test(recipient.email);
+export function isOverdue(recipient: { remindedAt: Date | null }) {
+  return recipient.remindedAt === null || recipient.remindedAt.getTime() < Date.now() - 86400000;
+}
+`,
+      'src/utils/index.ts': `export * from './recipients';
+`,
+      'src/send.ts': `import { prisma } from './db';
+import { isEmailValid, isOverdue } from './utils';
+export async function send(recipientId: number) {
+  const recipient = await prisma.recipient.findFirstOrThrow({ where: { id: recipientId } });
+  if (isEmailValid(recipient)) {
+    await prisma.recipient.update({ where: { id: recipient.id }, data: { nextReminderAt: new Date() } });
+  }
+}
+export async function remind(recipientId: number) {
+  const recipient = await prisma.recipient.findFirstOrThrow({ where: { id: recipientId } });
+  if (isOverdue(recipient)) {
+    await prisma.recipient.update({ where: { id: recipient.id }, data: { remindedAt: new Date() } });
+  }
+}
+`,
+    };
+    // The email tested is not what the first write sets; the reminder time tested is what the second one sets.
+    const expected: Found[] = [{ file: 'src/send.ts', line: 10, ruleId: 'sql-race/no-check-then-act' }];
+    const root = project(files);
+    expect(cliFindings(root)).toEqual(expected);
+    expect(await eslintFindings(root)).toEqual(expected);
+  });
+
   it('follows a static method of a model class reached through an imported object of models', async () => {
     const files = {
       'src/models/index.ts': `import { sequelize } from './sequelize';
