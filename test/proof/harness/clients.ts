@@ -2,11 +2,47 @@
  * The callers' connections, wrapped so that every statement passes the scheduler's barrier first.
  * The variants get the library's own objects (a `pg.Pool`, a postgres.js `Sql`) and never know.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import type { PendingQuery, Row, Sql } from 'postgres';
-import type { Caller, Scheduler } from './scheduler.js';
+import type { Caller, Outcome, Scheduler } from './scheduler.js';
 
 type QueryFunction = (...args: unknown[]) => Promise<unknown>;
+/** A variant's operation: its connection object first, then the scenario's arguments. */
+export type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
+
+/**
+ * The callers of a library that runs on node-postgres and takes a `pg.Pool` (node-postgres itself,
+ * drizzle, kysely, Prisma's `@prisma/adapter-pg`): all share one pool, as the request handlers of one
+ * server do, with a connection for every caller and as many spare, so no caller waits for one. Each
+ * caller is handed what `connect` makes of its gated view of the pool (see `gatedPool`); `close`, when
+ * given, is called on each of those after the run, before the pool ends.
+ */
+export async function runOnGatedPool<C>(
+  databaseUrl: string,
+  callers: number,
+  args: (index: number) => unknown[],
+  scheduler: Scheduler,
+  operation: Operation,
+  connect: (pool: pg.Pool) => C,
+  close?: (connection: C) => Promise<unknown>,
+): Promise<Outcome<unknown>[]> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: callers * 2 });
+  // pg logs "there is already a transaction in progress" notices on the console otherwise.
+  pool.on('connect', (client) => client.on('notice', () => {}));
+  // After a stuck schedule the scheduler disconnects every backend, idle ones included.
+  pool.on('error', () => {});
+  const made: C[] = [];
+  try {
+    return await scheduler.run(callers, (caller: Caller) => {
+      const connection = connect(gatedPool(pool, scheduler, caller));
+      made.push(connection);
+      return operation(connection, ...args(caller.index));
+    });
+  } finally {
+    if (close) await Promise.all(made.map((connection) => close(connection).catch(() => {})));
+    await pool.end();
+  }
+}
 
 /** Short text naming a statement in schedule failures. */
 function label(text: unknown): string {

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import postgres from 'postgres';
-import { gatedPool, gatedSql } from './clients.js';
+import { gatedSql, runOnGatedPool, type Operation } from './clients.js';
 import { runWithDrizzle } from './clients-drizzle.js';
 import { runWithKnex } from './clients-knex.js';
 import { runWithKysely } from './clients-kysely.js';
@@ -24,8 +24,6 @@ export interface RunResult extends Measurement {
   /** Statements the schedule let through. */
   statements: number;
 }
-
-type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
 
 /** Puts the database back to schema.sql (plus the variant's migration). */
 export async function resetDatabase(admin: pg.Client, directory: ScenarioDirectory, variant: VariantFile): Promise<void> {
@@ -80,24 +78,16 @@ type Runner = (
   module: Record<string, unknown>,
 ) => Promise<Outcome<unknown>[]>;
 
-/**
- * node-postgres: all callers share one pool, as the request handlers of one server do. It has a
- * connection for every caller (and as many spare), so no caller ever waits for a connection.
- */
-const withPg: Runner = async (databaseUrl, scenario, scheduler, operation) => {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: scenario.callers * 2 });
-  // pg logs "there is already a transaction in progress" notices on the console otherwise.
-  pool.on('connect', (client) => client.on('notice', () => {}));
-  // After a stuck schedule the scheduler disconnects every backend, idle ones included.
-  pool.on('error', () => {});
-  try {
-    return await scheduler.run(scenario.callers, (caller: Caller) =>
-      operation(gatedPool(pool, scheduler, caller), ...scenario.args(caller.index)),
-    );
-  } finally {
-    await pool.end();
-  }
-};
+/** node-postgres: all callers share one pool (see `runOnGatedPool`); each is handed its gated view of it. */
+const withPg: Runner = (databaseUrl, scenario, scheduler, operation) =>
+  runOnGatedPool(
+    databaseUrl,
+    scenario.callers,
+    (index) => scenario.args(index),
+    scheduler,
+    operation,
+    (pool) => pool,
+  );
 
 /** postgres.js: each caller is its own instance with one connection, whose backend is known. */
 const withPostgresJs: Runner = async (databaseUrl, scenario, scheduler, operation) => {
