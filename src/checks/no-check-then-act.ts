@@ -6,7 +6,6 @@ import { tokenize } from '../sql/tokenize.js';
 import {
   branchLeaves,
   contains,
-  enclosingFunction,
   inExclusiveBranches,
   isFunction,
   LEAVES_FUNCTION,
@@ -1354,7 +1353,7 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node, along: (node: TSESTre
       if (
         !sites.some((site) => site === inner || contains(inner, site) || contains(site, inner)) &&
         !sameWhenRepeated(inner) &&
-        !awaitsParameter(inner)
+        !awaitsParameter(unit, inner)
       )
         awaited = true;
     }
@@ -1364,59 +1363,14 @@ function awaitsOtherCalls(unit: Unit, test: TSESTree.Node, along: (node: TSESTre
 }
 
 /**
- * `await searchParams`, `await props.params`: a promise the function was handed as a parameter. Whatever
- * settles it was started by the caller before the function ran, whichever way the test went: awaiting it
- * starts nothing. The name must be the parameter's: declared nowhere else in the functions around it.
+ * `await searchParams`, `await props.params`: a promise the function (or one around it) was handed as a
+ * parameter. Whatever settles it was started by the caller before the function ran, whichever way the
+ * test went: awaiting it starts nothing.
  */
-function awaitsParameter(argument: TSESTree.Node): boolean {
+function awaitsParameter(unit: Unit, argument: TSESTree.Node): boolean {
   let root = argument;
   while (root.type === 'MemberExpression' && !root.computed) root = unwrap(root.object);
-  if (root.type !== 'Identifier') return false;
-  const { name } = root;
-  for (let fn = enclosingFunction(root); fn !== null; fn = enclosingFunction(fn)) {
-    const declared = someNode(fn.body, (n) => n !== fn && declaresName(n, name));
-    if (fn.params.some((p) => bindsName(p, name))) return !declared;
-    if (declared) return false;
-  }
-  return false;
-}
-
-/** `node` declares `name`: a variable, a function or class, a catch parameter, or a parameter of a function. */
-function declaresName(node: TSESTree.Node, name: string): boolean {
-  switch (node.type) {
-    case 'VariableDeclarator':
-      return bindsName(node.id, name);
-    case 'FunctionDeclaration':
-    case 'ClassDeclaration':
-      return node.id?.name === name || (node.type === 'FunctionDeclaration' && node.params.some((p) => bindsName(p, name)));
-    case 'FunctionExpression':
-    case 'ArrowFunctionExpression':
-      return node.params.some((p) => bindsName(p, name));
-    case 'CatchClause':
-      return node.param !== null && bindsName(node.param, name);
-    default:
-      return false;
-  }
-}
-
-/** The binding pattern (`{ params, searchParams }: Props`, `[a, b = 1]`, `...rest`) binds `name`. */
-function bindsName(pattern: TSESTree.Node, name: string): boolean {
-  switch (pattern.type) {
-    case 'Identifier':
-      return pattern.name === name;
-    case 'ObjectPattern':
-      return pattern.properties.some((p) => bindsName(p.type === 'Property' ? p.value : p, name));
-    case 'ArrayPattern':
-      return pattern.elements.some((e) => e !== null && bindsName(e, name));
-    case 'AssignmentPattern':
-      return bindsName(pattern.left, name);
-    case 'RestElement':
-      return bindsName(pattern.argument, name);
-    case 'TSParameterProperty':
-      return bindsName(pattern.parameter, name);
-    default:
-      return false;
-  }
+  return root.type === 'Identifier' && unit.resolver.definition(root)?.kind === 'parameter';
 }
 
 /**

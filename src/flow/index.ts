@@ -87,6 +87,7 @@ export function buildUnits(
       steps: buildSteps(unitNode, members.sites, members.calls, { analyze, useOf, connectionOf, scopes, extraction, callers }),
       runsOnce: unitNode.type === 'Program' ? null : onceAround(unitNode, once),
       indifferentCallers: null,
+      resolver,
     });
   }
   return result;

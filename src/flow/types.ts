@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import type { FunctionNode } from '../extract/ast.js';
-import type { VariableLike } from '../extract/scope.js';
+import type { Resolver, VariableLike } from '../extract/scope.js';
 import type { ConnectionKind, QuerySite, TransactionScope } from '../extract/types.js';
 import type { Isolation, StatementFacts } from '../sql/facts.js';
 import type { CallerVerdict } from './callers.js';
@@ -133,4 +133,6 @@ export interface Unit {
    * null (a call that does not, calls the analysis may miss, or callers not asked).
    */
   indifferentCallers: number | null;
+  /** What the names of the file the function is in stand for (its scope analysis). */
+  resolver: Resolver;
 }
