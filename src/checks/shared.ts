@@ -1,6 +1,15 @@
 /** What several checks ask of a step: is it a protected read, is its count checked, does a test guard a write. */
 import type { TSESTree } from '@typescript-eslint/types';
-import { contains, enclosingFunction, inExclusiveBranches, isFunction, leavesBefore, propertyName, walk } from '../extract/ast.js';
+import {
+  contains,
+  enclosingFunction,
+  inExclusiveBranches,
+  isFunction,
+  leavesBefore,
+  propertyName,
+  startedTogether,
+  walk,
+} from '../extract/ast.js';
 import { guardsOf, isWrite, type Predicate } from '../sql/facts.js';
 import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
@@ -380,7 +389,7 @@ export function seesResult(step: Step, node: TSESTree.Node): boolean {
 export function controls(test: TSESTree.Node, target: TSESTree.Node): boolean {
   if (test.range[0] >= target.range[0]) return false;
   if (contains(test, target)) return true;
-  if (inExclusiveBranches(test, target)) return false;
+  if (inExclusiveBranches(test, target) || startedTogether(test, target)) return false;
   switch (test.type) {
     case 'IfStatement': {
       const throwsOnly = !sameFunction(test, target);

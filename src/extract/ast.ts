@@ -218,6 +218,39 @@ export function loopBrokenOutOf(branch: TSESTree.Statement): TSESTree.Node | nul
  * `if` and the function around it can take the other branch on a later turn, and not when the nodes
  * carry no parents (then nothing is known).
  */
+/**
+ * `await Promise.all([a(), ...(ok ? [b()] : []), c()])`: `a` and `b` sit in different elements of the
+ * array a promise combinator (`all`, `allSettled`, `race`, `any`) is handed. Every element is started
+ * before any is awaited, so what one of them tests (or throws) cannot stop another.
+ */
+export function startedTogether(a: TSESTree.Node, b: TSESTree.Node): boolean {
+  for (let child = a, parent = a.parent; parent && !isFunction(parent); child = parent, parent = parent.parent) {
+    if (parent.type !== 'ArrayExpression' || !contains(parent, b)) continue;
+    if (contains(child, b)) return false;
+    // The array, or an array spread into it (`...(ok ? [b()] : [])`), up to the combinator's call.
+    let outer: TSESTree.Node = parent;
+    while (
+      outer.parent &&
+      (outer.parent.type === 'ArrayExpression' ||
+        outer.parent.type === 'SpreadElement' ||
+        outer.parent.type === 'ConditionalExpression' ||
+        outer.parent.type === 'LogicalExpression' ||
+        outer.parent.type === 'TSAsExpression')
+    )
+      outer = outer.parent;
+    const call = outer.parent;
+    if (call?.type !== 'CallExpression' || call.arguments[0] !== outer) return false;
+    const callee = unwrap(call.callee);
+    return (
+      callee.type === 'MemberExpression' &&
+      callee.object.type === 'Identifier' &&
+      callee.object.name === 'Promise' &&
+      ['all', 'allSettled', 'race', 'any'].includes(propertyName(callee) ?? '')
+    );
+  }
+  return false;
+}
+
 export function inExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node): boolean {
   const branchOf = new Map<TSESTree.Node, TSESTree.Node>();
   for (let child = a, parent = a.parent; parent; child = parent, parent = parent.parent) {
