@@ -20,7 +20,7 @@
 import path from 'node:path';
 import { defaultProject } from '../src/analyze.js';
 import { skipVerdict, type OneShotVerdict } from '../src/oneshot/index.js';
-import { importerVerdict, type ImporterScope } from '../src/oneshot/importers.js';
+import { importerVerdict, runsPerMessage, type ImporterScope } from '../src/oneshot/importers.js';
 import { loadSchema } from '../src/schema/load.js';
 import type { Schema } from '../src/schema/types.js';
 
@@ -69,10 +69,19 @@ export function skippedFile(cwd: string, filename: string, text: string, setting
   if (lastSkip?.cwd === cwd && lastSkip.filename === filename && lastSkip.text === text && lastSkip.key === key) return lastSkip.verdict;
   const relative = underCwd(cwd, filename);
   // A file outside the cwd (or a virtual name) is judged by its name and shape, not its folders.
-  const verdict = skipVerdict(relative ?? path.basename(filename), text, {
+  let verdict = skipVerdict(relative ?? path.basename(filename), text, {
     includeOneShot: settings.checkOneShot,
     includeTests: settings.checkTests,
   });
+  // A module of a scheduled job's folder that a handler of a queue's messages imports runs per message.
+  if (
+    verdict?.kind === 'scheduled' &&
+    relative !== null &&
+    settings.followImports &&
+    runsPerMessage(path.resolve(filename), importerScope(cwd))
+  ) {
+    verdict = null;
+  }
   lastSkip = { cwd, filename, text, key, verdict };
   return verdict;
 }

@@ -12,7 +12,7 @@ import { collectFiles, type IgnorePatterns } from './files.js';
 import { holdsSqlOfItsOwn, importsSql, loadAnalyzer, loadCore, projectSpecifiers } from './prescan.js';
 import type { Problem } from './results.js';
 import { skipVerdict, type OneShotVerdict } from '../oneshot/index.js';
-import { importerVerdict, type ImporterScope } from '../oneshot/importers.js';
+import { importerVerdict, runsPerMessage, type ImporterScope } from '../oneshot/importers.js';
 import { snapshotHost } from '../project/host.js';
 import { loadSchema, readSchemaText, schemaFiles } from '../schema/load.js';
 import type { Schema, SchemaOp } from '../schema/types.js';
@@ -141,9 +141,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     // analysed anyway, and the classifier's tests of the text cost more than the pre-scan.
     const relative = relativeToRoot(filePath);
     const verdict =
-      relative === null || !holdsSql
-        ? null
-        : (skipVerdict(relative, text, input) ?? (importers === null ? null : importerVerdict(path.resolve(filePath), importers)));
+      relative === null || !holdsSql ? null : oneShotVerdict(path.resolve(filePath), skipVerdict(relative, text, input), importers);
     if (verdict !== null) {
       skipped.push({ filePath, ...verdict });
       progress();
@@ -342,4 +340,14 @@ function isDirectory(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why a file is left out: by its own path and shape (a module of a scheduled job's folder that a handler
+ * of a queue's messages imports runs per message, and is checked), else by its importers.
+ */
+function oneShotVerdict(file: string, own: OneShotVerdict | null, importers: ImporterScope | null): OneShotVerdict | null {
+  if (importers === null) return own;
+  if (own !== null) return own.kind === 'scheduled' && runsPerMessage(file, importers) ? null : own;
+  return importerVerdict(file, importers);
 }

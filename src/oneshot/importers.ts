@@ -142,3 +142,31 @@ function verdictAt(file: string, scope: ImporterScope, depth: number, visiting: 
   const where = `${scope.relative(first.importer)}${others > 0 ? ` and ${others} more` : ''}`;
   return { kind: first.verdict.kind, reason: `imported only by one-shot code (${where}: ${first.verdict.reason})` };
 }
+
+/**
+ * Whether a module of a scheduled job's folder runs once per message instead: a handler of a `cron/`
+ * folder that takes a message (src/oneshot/index.ts, `handlesMessage`) imports it, directly or through
+ * other modules of such folders (up to MAX_IMPORTER_DEPTH levels). `api/cron/charge-succeeded/route.ts`
+ * parses an invoice id from a queue's message and hands the invoice to `send-payouts.ts` beside it: both
+ * run once per delivery, and deliveries of one message may run side by side.
+ */
+export function runsPerMessage(file: string, scope: ImporterScope): boolean {
+  return perMessageAt(file, scope, 0, new Set([file]));
+}
+
+function perMessageAt(file: string, scope: ImporterScope, depth: number, visiting: Set<string>): boolean {
+  const importers = importersOf(file, scope);
+  if (importers === null) return false;
+  for (const importer of importers) {
+    const relative = scope.relative(importer);
+    if (relative === null || classifyFile(relative)?.kind !== 'scheduled') continue;
+    const verdict = classifyImporter(importer, scope);
+    if (verdict === null) return true;
+    if (verdict.kind !== 'scheduled' || depth + 1 >= MAX_IMPORTER_DEPTH || visiting.has(importer)) continue;
+    visiting.add(importer);
+    const found = perMessageAt(importer, scope, depth + 1, visiting);
+    visiting.delete(importer);
+    if (found) return true;
+  }
+  return false;
+}

@@ -7,7 +7,9 @@
  * A file is judged by what it is, never by its contents' race patterns:
  * - its path *relative to the audited root* (or ESLint's cwd): a conventional folder (`migrations/`,
  *   `alterations/`, `seeds/`, `seeders/`, `scripts/`, `bin/`; `cron/`, `crons/` for scheduled jobs, run
- *   one at a time; `__tests__/`, `test/`, `tests/`, `e2e/`),
+ *   one at a time, but not a handler there that takes a message (it parses the request's body: a queue
+ *   delivers one message per entity, at least once, and runs deliveries side by side), nor a module of
+ *   the folder such a handler imports (src/oneshot/importers.ts); `__tests__/`, `test/`, `tests/`, `e2e/`),
  *   a test name (`*.test.*`, `*.spec.*`), a timestamp-prefixed name (`20240101123000_add_x.ts`,
  *   `1700000000000-AddX.ts`), a seed file (`seed.ts`, `populate.ts`, `tenant.seed.ts`), a backfill
  *   (`backfill.ts`, `backfill-payment-intents.ts`, `runs.backfill.ts`: old rows filled in once, by hand);
@@ -97,6 +99,30 @@ const DRY_RUN_SWITCH = /\bdry[-_]?run\b|\bDRY_RUN\b|\bdryRun\b|--fix\b|\{\s*fix\
 /** What keeps a program running alongside requests: a schedule, a server, a queue consumer. */
 const LONG_RUNNING = /cron|schedul|\bsetInterval\s*\(|\.listen\s*\(|\bcreateServer\s*\(|\bconsume\s*\(|\bsubscribe\s*\(/i;
 
+/**
+ * A request handler that reads a message from the request's body: `JSON.parse(rawBody)`, `await
+ * req.json()`, `request.body.invoiceId`. Under `api/cron/` this is a queue's consumer (QStash, Cloud
+ * Tasks: a message per invoice or campaign, delivered at least once, deliveries run side by side), not
+ * a schedule's run, whose request carries nothing but its signature.
+ */
+const MESSAGE_BODY =
+  /\bJSON\.parse\(\s*(?:(?:raw)?[Bb]ody\b|await\s+(?:req|request)\.text\(\s*\))|\b(?:req|request)\.(?:json\(\s*\)|body\b)/;
+
+/**
+ * `api/cron/import/tolt/route.ts`: a job below a scheduled-jobs folder that imports data from another
+ * system (its messages are the batches of one import, each enqueuing the next) runs once per import,
+ * as a migration does, whatever message it takes.
+ */
+function importsData(segments: readonly string[], scheduledFolder: string): boolean {
+  const below = segments.slice(segments.indexOf(scheduledFolder) + 1, -1);
+  return below.some((s) => /^imports?$/i.test(s));
+}
+
+/** Whether the text handles a message from its request's body (see MESSAGE_BODY). */
+export function handlesMessage(text: string): boolean {
+  return MESSAGE_BODY.test(withoutComments(text));
+}
+
 /** Why a file is one-shot or test code, or null when it is neither. `relativePath` uses `/`. */
 export function classifyFile(relativePath: string, text?: string): OneShotVerdict | null {
   const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
@@ -106,6 +132,7 @@ export function classifyFile(relativePath: string, text?: string): OneShotVerdic
   for (const folder of segments.slice(0, -1)) {
     // `migrations-sqlite/`, `seeds_dev/`: a conventional name with a qualifier.
     const kind = FOLDERS[folder.toLowerCase()] ?? FOLDERS[folder.toLowerCase().replace(/[-_.].*$/, '')];
+    if (kind === 'scheduled' && text !== undefined && handlesMessage(text) && !importsData(segments, folder)) continue;
     if (kind) return { kind, reason: `in a ${folder}/ folder` };
   }
   if (TIMESTAMPED.test(name)) return { kind: 'migration', reason: 'a timestamp-prefixed file name' };

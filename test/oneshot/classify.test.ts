@@ -166,6 +166,37 @@ const byNameAndShape: [string, string, string, string | null][] = [
     null,
   ],
   ['a program run on its own with no switch', 'src/worker.ts', 'if (require.main === module) {\n  main();\n}', null],
+  [
+    'a scheduled route whose request carries only its signature',
+    'apps/web/app/api/cron/cleanup/route.ts',
+    'export async function POST(req: Request) {\n  const rawBody = await req.text();\n  await verifySignature({ req, rawBody });\n}',
+    'scheduled',
+  ],
+  [
+    'a queue’s message handler under cron/ (it parses the body)',
+    'apps/web/app/api/cron/payouts/charge-succeeded/route.ts',
+    'export async function POST(req: Request) {\n  const rawBody = await req.text();\n  const { invoiceId } = schema.parse(JSON.parse(rawBody));\n}',
+    null,
+  ],
+  [
+    'a message read with req.json()',
+    'src/cron/send/route.ts',
+    'export async function POST(req) { const { id } = await req.json(); }',
+    null,
+  ],
+  ['a message parsed from the awaited text', 'src/cron/send/route.ts', 'const m = JSON.parse(await request.text());', null],
+  [
+    'a data import’s batch under cron/import/ (once per import)',
+    'apps/web/app/api/cron/import/tolt/route.ts',
+    'export async function POST(req: Request) {\n  const payload = schema.parse(JSON.parse(await req.text()));\n}',
+    'scheduled',
+  ],
+  [
+    'the body named in a comment only',
+    'src/cron/daily.ts',
+    '// JSON.parse(rawBody) is not needed here\nexport async function run() {}',
+    'scheduled',
+  ],
 ];
 
 describe('classifyFile by name and shape', () => {

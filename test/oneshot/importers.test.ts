@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importersOf, importerVerdict } from '../../src/oneshot/importers.js';
+import { importersOf, importerVerdict, runsPerMessage } from '../../src/oneshot/importers.js';
 import { fileSystemHost } from '../../src/project/host.js';
 import { project, RACY, sqlRace } from '../cli/cli-process.js';
 import { projectEslint } from '../helpers/lint.js';
@@ -26,6 +26,12 @@ const FILES = {
   'src/shared/slots.ts': RACY,
   'src/cron/slots/route.ts': IMPORTS('../../shared/slots'),
   'src/routes/book.ts': IMPORTS('../shared/slots'),
+  // A module of a cron/ folder: left out with the scheduled route importing it, checked when a queue's
+  // message handler there (it parses the request's body) imports it.
+  'src/cron/daily/report.ts': RACY,
+  'src/cron/daily/route.ts': IMPORTS('./report'),
+  'src/cron/payouts/send-payouts.ts': RACY,
+  'src/cron/payouts/route.ts': `${IMPORTS('./send-payouts')}export async function POST(req: Request) {\n  return JSON.parse(await req.text());\n}\n`,
   // Imported only by a test, or by nothing: checked.
   'src/lib/tested.ts': RACY,
   'src/lib/tested.test.ts': IMPORTS('./tested'),
@@ -38,7 +44,7 @@ export async function bootstrap(pool: Pool) {
 `,
 };
 
-const CHECKED = ['src/lib/alone.ts', 'src/lib/tested.ts', 'src/shared/slots.ts'];
+const CHECKED = ['src/cron/payouts/send-payouts.ts', 'src/lib/alone.ts', 'src/lib/tested.ts', 'src/shared/slots.ts'];
 
 function cliFiles(root: string, args: string[] = []): string[] {
   const result = sqlRace(['audit', '.', '--format', 'json', '--no-progress', '--no-schema-discovery', ...args], { cwd: root });
@@ -72,13 +78,15 @@ describe('one-shot by importers', () => {
       'imported only by one-shot code (src/import/run-import.ts: imported only by one-shot code (scripts/import.ts: in a scripts/ folder))',
     );
     for (const name of CHECKED) expect(importerVerdict(file(name), scope)).toBeNull();
+    expect(runsPerMessage(file('src/cron/payouts/send-payouts.ts'), scope)).toBe(true);
+    expect(runsPerMessage(file('src/cron/daily/report.ts'), scope)).toBe(false);
   });
 
   it('the CLI leaves out the modules only one-shot code imports, says why, and audits them when asked', () => {
     const root = project(FILES);
     expect(cliFiles(root)).toEqual(CHECKED);
     expect(cliFiles(root, ['--include-oneshot'])).toEqual(
-      [...CHECKED, 'src/import/helpers.ts', 'src/import/tolt-commissions.ts', 'src/start/boot.ts'].sort(),
+      [...CHECKED, 'src/cron/daily/report.ts', 'src/import/helpers.ts', 'src/import/tolt-commissions.ts', 'src/start/boot.ts'].sort(),
     );
     const stats = sqlRace(['audit', '.', '--stats', '--verbose', '--no-progress', '--no-schema-discovery'], { cwd: root }).stderr;
     expect(stats).toContain(
@@ -91,8 +99,9 @@ describe('one-shot by importers', () => {
     expect(await eslintFiles(root)).toEqual(cliFiles(root));
     expect(await eslintFiles(root, { checkOneShot: true })).toEqual(cliFiles(root, ['--include-oneshot']));
     // Without following imports, nothing is known of a module's importers.
+    // A module of a cron/ folder stays out with the folder.
     expect(await eslintFiles(root, { followImports: false })).toEqual(
-      [...CHECKED, 'src/import/helpers.ts', 'src/import/tolt-commissions.ts'].sort(),
+      [...CHECKED.filter((f) => !f.startsWith('src/cron/')), 'src/import/helpers.ts', 'src/import/tolt-commissions.ts'].sort(),
     );
   });
 });
