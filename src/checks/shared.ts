@@ -211,13 +211,38 @@ export function auditsOnly(step: Step): boolean {
  * those a `return` or `throw` after the step leaves behind (`await refund(); return;`, then more writes).
  */
 export function laterWrites(unit: Unit, after: Step): Step[] {
+  const answer = after.site.derived?.answersWhenRun === true ? leavesOnAnswer(after.site.node) : null;
   return unit.steps.filter(
     (s) =>
       s.index > after.index &&
       isWrite(s.facts) &&
       !inExclusiveBranches(after.site.node, s.site.node) &&
-      !leavesBefore(after.site.node, s.site.node),
+      !leavesBefore(after.site.node, s.site.node) &&
+      !(answer !== null && s.site.node.range[0] > answer.range[1] && contains(answer.parent ?? answer, s.site.node)),
   );
+}
+
+/**
+ * `const response = await cancelIfInvalid(campaign); if (response) return response;`: the statement that
+ * leaves when the call's answer is a value. Past it, a statement after which the called function always
+ * answers (`derived.answersWhenRun`) has not run.
+ */
+function leavesOnAnswer(call: TSESTree.Node): TSESTree.IfStatement | null {
+  let node = call;
+  if (node.parent?.type === 'AwaitExpression') node = node.parent;
+  const declarator = node.parent;
+  if (declarator?.type !== 'VariableDeclarator' || declarator.init !== node || declarator.id.type !== 'Identifier') return null;
+  const name = declarator.id.name;
+  const declaration = declarator.parent;
+  const block = declaration?.parent;
+  if (!declaration || block?.type !== 'BlockStatement') return null;
+  for (const next of block.body.slice(block.body.indexOf(declaration as TSESTree.Statement) + 1)) {
+    if (next.type !== 'IfStatement' || next.alternate !== null) continue;
+    if (next.test.type !== 'Identifier' || next.test.name !== name) continue;
+    const exit = next.consequent.type === 'BlockStatement' ? next.consequent.body.at(-1) : next.consequent;
+    if (exit?.type === 'ReturnStatement' || exit?.type === 'ThrowStatement') return next;
+  }
+  return null;
 }
 
 export function sharedTable(read: Step, write: Step): string | null {

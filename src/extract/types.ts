@@ -110,6 +110,12 @@ export interface QuerySite {
      */
     ownConnection?: boolean;
     /**
+     * Once the statement has run, the called function returns a value on every path (`return
+     * respond('canceled')`), and on no path without it (it returns nothing, or falls off its end): a
+     * caller that leaves on that answer (`if (response) return response`) goes on only when it did not run.
+     */
+    answersWhenRun?: boolean;
+    /**
      * An UPDATE or DELETE aimed at a row the called function finds from some of its parameters (a row it
      * reads itself by `params.memberId`): the caller's arguments for those, and the property read of
      * each (src/flow/row-keys.ts). Absent when that cannot be told.

@@ -129,6 +129,8 @@ export interface SummaryStep {
   rowKeyOrigins: KeyOrigin[] | null;
   /** An UPDATE that stores a recount the function made (src/flow/recounts.ts). */
   recount: boolean;
+  /** See `derived.answersWhenRun`. */
+  answersWhenRun: boolean;
 }
 
 /** The flag a caller sets for a function to throw when its read finds no row (see `SummaryStep.throwsWhenMissing`). */
@@ -225,6 +227,7 @@ export function summarize(
         compensation: compensates(unit, step),
         rowKeyOrigins: writtenRowOrigins(fn, unit, step, resolver),
         recount: setsRecount(unit, step, resolver),
+        answersWhenRun: answersWhenRun(fn, step.site.node),
       })),
       effectsSeen:
         own.every((step) => step.site.derived === undefined || step.site.derived.effectsSeen === true) &&
@@ -700,6 +703,68 @@ function parameterName(p: TSESTree.Parameter): string | null {
 }
 
 /** A test whose failing branch leaves: `if (!row) throw ...`, `if (rowCount === 0) return ...`, `assert(...)`. */
+/**
+ * `catch (e) { await prisma.campaign.updateMany(...); return respond('canceled'); }` in a function whose
+ * other paths return nothing: the first statement after the node's, in a block around it, is a `return`
+ * of a value, with nothing before it that could leave otherwise; every other `return` of the function
+ * returns nothing (see `derived.answersWhenRun`).
+ */
+function answersWhenRun(fn: FunctionNode, node: TSESTree.Node): boolean {
+  if (fn.body.type !== 'BlockStatement') return false;
+  // The statement the node is run by, in the nearest block around it: nothing between them branches.
+  let statement: TSESTree.Node = node;
+  while (statement.parent && statement.parent.type !== 'BlockStatement') {
+    if (!PLAIN.has(statement.parent.type)) return false;
+    statement = statement.parent;
+  }
+  const block = statement.parent;
+  if (!block || block.type !== 'BlockStatement' || !contains(fn, block)) return false;
+  for (let up: TSESTree.Node | undefined = block.parent; up && up !== fn; up = up.parent)
+    if (isFunction(up) || LOOP_TYPES.has(up.type)) return false;
+  let answer: TSESTree.ReturnStatement | null = null;
+  for (const next of block.body.slice(block.body.indexOf(statement as TSESTree.Statement) + 1)) {
+    if (next.type === 'ReturnStatement') {
+      answer = next;
+      break;
+    }
+    let leaves = false;
+    walk(next, (n) => {
+      if (leaves || isFunction(n)) return false;
+      if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') leaves = true;
+      return !leaves;
+    });
+    if (leaves) return false;
+  }
+  if (answer === null || !givesValue(answer.argument)) return false;
+  let otherAnswer = false;
+  walk(fn.body, (n) => {
+    if (otherAnswer || isFunction(n)) return false;
+    if (n.type === 'ReturnStatement' && n !== answer && givesValue(n.argument)) otherAnswer = true;
+    return !otherAnswer;
+  });
+  return !otherAnswer;
+}
+
+/** What lies between a statement and the call it runs without branching: `await`, `const x = ...`. */
+const PLAIN = new Set([
+  'AwaitExpression',
+  'ExpressionStatement',
+  'VariableDeclarator',
+  'VariableDeclaration',
+  'TSAsExpression',
+  'TSNonNullExpression',
+]);
+const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/** A returned expression that is a value: not absent, `undefined`, `null`, `false` or `void ...`. */
+function givesValue(argument: TSESTree.Expression | null): boolean {
+  if (argument === null) return false;
+  const inner = unwrap(argument);
+  if (inner.type === 'Identifier' && inner.name === 'undefined') return false;
+  if (inner.type === 'Literal' && (inner.value === null || inner.value === false)) return false;
+  return !(inner.type === 'UnaryExpression' && inner.operator === 'void');
+}
+
 function leavesOnFailure(test: TSESTree.Node): boolean {
   if (test.type === 'CallExpression') return true;
   if (test.type !== 'IfStatement') return false;
@@ -922,6 +987,7 @@ export function deriveSites(
           ...rowKeyArguments(node, s.rowKeyOrigins),
           ...(summary.effectsSeen ? { effectsSeen: true } : {}),
           ...(s.recount ? { recount: true } : {}),
+          ...(s.answersWhenRun ? { answersWhenRun: true } : {}),
         },
       });
     }
