@@ -110,7 +110,9 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   // The schema's files are mostly the audited ones: their ops are read from the text read here, and
   // only the others (`.sql`, `.prisma`, ignored files) are read by the schema reader. With a file
   // filter (`--changed-since`) most files are not read here; the schema reader reads them all.
-  const schemaSet = input.fileFilter === undefined ? new Set(schemaFiles(schemaLocation)) : null;
+  // The walk of the tree lists each directory once for this and the project's host (importers, callers).
+  const schemaList = input.fileFilter === undefined ? schemaFiles(schemaLocation, snapshotHost().entries) : null;
+  const schemaSet = schemaList === null ? null : new Set(schemaList);
   const schemaOps = new Map<string, SchemaOp[]>();
   const total = files.length;
   let done = 0;
@@ -214,7 +216,7 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   // Files are analysed in the order they were listed, whichever pass admitted them (the project's cache
   // gives a module the summaries of the depth it was first reached at, so the order can matter).
   candidates.sort((a, b) => a.order - b.order);
-  const schema = loadSchema(schemaLocation, schemaOps);
+  const schema = loadSchema(schemaLocation, schemaOps, undefined, schemaList ?? undefined);
   const options: AnalyzeOptions = {
     unchangingFiles: true,
     ...(input.includeOneShot === true ? { includeOneShot: true } : {}),

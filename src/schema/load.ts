@@ -5,7 +5,7 @@
  * never throws.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { buildSchema } from './build.js';
 import { mayDeclareSchema, readCodeSchema } from './code.js';
@@ -70,17 +70,24 @@ function readText(file: string): string | null {
   }
 }
 
-function collect(root: string, into: Set<string>): void {
+/** The entries of a directory, or null when it cannot be listed. */
+export type ReadDirectory = (dir: string) => readonly Dirent[] | null;
+
+const readDirectory: ReadDirectory = (dir) => {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+};
+
+function collect(root: string, into: Set<string>, read: ReadDirectory): void {
   let budget = MAX_ENTRIES;
   const stack = [root];
   while (stack.length > 0 && budget > 0) {
     const dir = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
+    const entries = read(dir);
+    if (entries === null) continue;
     for (const entry of entries) {
       budget -= 1;
       if (entry.isDirectory()) {
@@ -99,8 +106,11 @@ export interface SchemaLocation {
   paths?: readonly string[];
 }
 
-/** The files a schema is read from: every `.prisma` and `.sql` file, and code files that declare schema. */
-export function schemaFiles(location: SchemaLocation): string[] {
+/**
+ * The files a schema is read from: every `.prisma` and `.sql` file, and code files that declare schema.
+ * `read` lists a directory (the audit's host lists each directory once for every walk of the tree).
+ */
+export function schemaFiles(location: SchemaLocation, read: ReadDirectory = readDirectory): string[] {
   const files = new Set<string>();
   for (const root of [...(location.discover ?? []), ...(location.paths ?? [])]) {
     let isDirectory: boolean;
@@ -109,7 +119,7 @@ export function schemaFiles(location: SchemaLocation): string[] {
     } catch {
       continue;
     }
-    if (isDirectory) collect(root, files);
+    if (isDirectory) collect(root, files, read);
     else files.add(root);
   }
   return [...files].sort();
@@ -121,17 +131,19 @@ export function schemaFiles(location: SchemaLocation): string[] {
  * those files are not read a second time; the others are read here. `readCode`, when given, reads the
  * JS and TS files (the plugin's project host, which keeps what it reads for the search of callers and
  * importers: one read of each file of the tree serves all three); a file it does not give is read here.
+ * `listed` is what `schemaFiles(location)` gives, when the caller listed them already.
  */
 export function loadSchema(
   location: SchemaLocation,
   known?: ReadonlyMap<string, SchemaOp[]>,
   readCode?: (file: string) => string | null,
+  listed?: readonly string[],
 ): Schema {
   const sources: SchemaSource[] = [];
   // Folder -> the database of the datasource a `.prisma` file in it declares; the files that declare one.
   const datasources = new Map<string, DatabaseEngine | null>();
   const declaring = new Set<string>();
-  const files = schemaFiles(location);
+  const files = listed ?? schemaFiles(location);
   // `known` holds code files only (the audit reads JS and TS): a `.prisma` file is read here, first,
   // for what the files of a schema split over a folder declare for one another.
   const prismaTexts = new Map<string, string>();
