@@ -59,6 +59,7 @@ import { deleteUnderCeiling, demandsMinimumCount } from './minimum-counts.js';
 import { compensates } from '../flow/compensation.js';
 import { aimedAtCreatedRows, insertsUnderCreatedKey } from '../flow/created-rows.js';
 import { insertsPerRowFound } from '../flow/rows-made-of.js';
+import { argumentValue } from '../flow/row-keys.js';
 
 export const messages = {
   checkThenAct:
@@ -180,7 +181,11 @@ export function noCheckThenAct({ units, resolver, options, schema }: CheckInput)
             controls(t, write.site.node) &&
             !deleteUnderCeiling(read, t, write, table, resolver) &&
             // Both ways the test goes, the same write runs with the same values: it decides nothing about it.
-            !writtenEitherWay(unit, read, write, t, resolver),
+            !writtenEitherWay(unit, read, write, t, resolver) &&
+            // It leaves on no rows, before a loop over them that makes the write: with no row, that loop writes nothing either.
+            !skipsEmptyLoop(unit, read, write, t, resolver) &&
+            // `for (let i = 0; i < rows.length; i++)` walks the rows as `for (const row of rows)` does: no test of them.
+            !(t.type === 'ForStatement' && countsUpTo(t, (node) => constRowList(node, read, resolver) !== null)),
         );
         if (!test || decidedValueIsLost(read, write, test, resolver)) continue;
         if (convergesOnRowsFound(unit, read, write, table, { options, resolver, units, schema })) continue;
@@ -552,6 +557,174 @@ function writtenEitherWay(unit: Unit, read: Step, write: Step, test: TSESTree.No
       other(twin) &&
       !fromRead(twin) &&
       sameExpression(twin.site.node, write.site.node, resolver),
+  );
+}
+
+/**
+ * `if (rows.length === 0) return`, and the write runs only inside a loop over those same rows (`for (const
+ * row of rows)`, `for (let i = 0; i < rows.length; i++)`, `rows.map(async (row) => ...)`, or over batches
+ * sliced from them), the list a `const`, and is aimed at the row the loop is on (`where: { id: row.id
+ * }`, `verify(domain.id)`): with no row the loop writes nothing either, so the test lets no write run
+ * that the loop would not. Without the test the same writes run on the same rows; what decides them is
+ * inside the loop (and asked of each row there), not this test. A write after the loop, which runs once
+ * whatever the rows, or one in the loop aimed at a row the loop is not on (`pause({ id: fallbackId })`),
+ * is still decided by it.
+ */
+function skipsEmptyLoop(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
+  if (test.type !== 'IfStatement' || test.alternate !== null || !branchLeaves(test.consequent, LEAVES_FUNCTION)) return false;
+  if (contains(test, write.site.node)) return false;
+  const list = emptyListTested(test.test, read, resolver);
+  if (list === null) return false;
+  const isList = (node: TSESTree.Node): boolean => {
+    const inner = unwrap(node);
+    return inner.type === 'Identifier' && resolver.variable(inner) === list;
+  };
+  const walked = (node: TSESTree.Node): boolean => walksList(node, isList, resolver, 0);
+  const values = keyValues(write, resolver);
+  if (values === null || !values.every((v) => onElement(v, walked, resolver))) return false;
+  for (let node: TSESTree.Node | undefined = write.site.node.parent; node !== undefined && node !== unit.node; node = node.parent) {
+    if (node.range[0] < test.range[1]) return false;
+    if (node.type === 'ForOfStatement' && walked(node.right)) return true;
+    if (node.type === 'ForStatement' && countsUpTo(node, isList)) return true;
+    if (perElementCallback(node, walked)) return true;
+  }
+  return false;
+}
+
+/** A callback a list's own method calls once per element (`rows.map(async (row) => ...)`), of a list `walked` accepts. */
+function perElementCallback(node: TSESTree.Node, walked: (node: TSESTree.Node) => boolean): boolean {
+  const call = node.parent;
+  return (
+    isFunction(node) &&
+    call?.type === 'CallExpression' &&
+    call.arguments[0] === node &&
+    call.callee.type === 'MemberExpression' &&
+    walked(call.callee.object) &&
+    PER_ROW_METHODS.has(propertyName(call.callee) ?? '')
+  );
+}
+
+/** The list itself, or a `const` sliced or filtered from it (`const batch = rows.slice(i, i + 10)`). */
+function walksList(
+  node: TSESTree.Node,
+  isList: (node: TSESTree.Node) => boolean,
+  resolver: CheckInput['resolver'],
+  depth: number,
+): boolean {
+  const inner = unwrap(node);
+  if (isList(inner)) return true;
+  if (depth > 5) return false;
+  if (
+    inner.type === 'CallExpression' &&
+    inner.callee.type === 'MemberExpression' &&
+    ['slice', 'filter'].includes(propertyName(inner.callee) ?? '')
+  )
+    return walksList(inner.callee.object, isList, resolver, depth + 1);
+  if (inner.type !== 'Identifier') return false;
+  const def = resolver.definition(inner);
+  return (
+    def?.kind === 'variable' &&
+    def.declarationKind === 'const' &&
+    def.node.type === 'VariableDeclarator' &&
+    def.node.id.type === 'Identifier' &&
+    def.init != null &&
+    walksList(def.init, isList, resolver, depth + 1)
+  );
+}
+
+/**
+ * The values the write names its rows by: those of its WHERE (what the caller passes for them, where a
+ * called function writes), and the arguments a called function finds its row from. Null when one is
+ * not told.
+ */
+function keyValues(write: Step, resolver: CheckInput['resolver']): TSESTree.Node[] | null {
+  const values: TSESTree.Node[] = [];
+  for (const p of write.facts.where)
+    for (const n of p.params) {
+      const of = write.site.paramProperties?.[n - 1];
+      const value = write.site.sql.params[n - 1] ?? (of ? argumentValue(of, resolver) : null);
+      if (!value) return null;
+      values.push(value);
+    }
+  for (const a of write.site.derived?.rowKeyArguments ?? []) values.push(argumentValue(a, resolver));
+  return values.length > 0 ? values : null;
+}
+
+/** `row.id`, `rows[i].id`: a value read off the element a loop over a list `walked` accepts is on (not `rows[0]`). */
+function onElement(value: TSESTree.Node, walked: (node: TSESTree.Node) => boolean, resolver: CheckInput['resolver']): boolean {
+  let inner = unwrap(value);
+  while (inner.type === 'MemberExpression' || inner.type === 'ChainExpression') {
+    if (inner.type === 'ChainExpression') inner = unwrap(inner.expression);
+    else if (inner.computed) return inner.property.type === 'Identifier' && walked(inner.object);
+    else inner = unwrap(inner.object);
+  }
+  if (inner.type !== 'Identifier') return false;
+  const def = resolver.definition(inner);
+  if (def?.kind === 'parameter') {
+    const fn = def.node;
+    return isFunction(fn) && fn.params[0]?.type === 'Identifier' && fn.params[0].name === inner.name && perElementCallback(fn, walked);
+  }
+  if (def?.kind !== 'variable' || def.node.type !== 'VariableDeclarator' || def.node.init !== null) return false;
+  const loop = def.node.parent?.parent;
+  return loop?.type === 'ForOfStatement' && walked(loop.right);
+}
+
+const PER_ROW_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce']);
+
+/**
+ * The `const` list of rows a condition asks to be empty (`rows.length === 0`, `!rows.length`,
+ * `rows.length < 1`), as the variable it is, or null.
+ */
+function emptyListTested(condition: TSESTree.Expression, read: Step, resolver: CheckInput['resolver']) {
+  const inner = unwrap(condition);
+  const length = (node: TSESTree.Node): TSESTree.Identifier | null => {
+    const n = unwrap(node);
+    if (n.type !== 'MemberExpression' || n.computed || propertyName(n) !== 'length') return null;
+    const object = unwrap(n.object);
+    return object.type === 'Identifier' ? object : null;
+  };
+  const zero = (node: TSESTree.Node, n: number): boolean => {
+    const v = unwrap(node);
+    return v.type === 'Literal' && v.value === n;
+  };
+  let id: TSESTree.Identifier | null = null;
+  if (inner.type === 'UnaryExpression' && inner.operator === '!') id = length(inner.argument);
+  else if (inner.type === 'BinaryExpression' && inner.left.type !== 'PrivateIdentifier') {
+    const { operator, left, right } = inner;
+    if (['===', '=='].includes(operator)) id = (zero(right, 0) ? length(left) : null) ?? (zero(left, 0) ? length(right) : null);
+    else if (operator === '<' && zero(right, 1)) id = length(left);
+    else if (operator === '<=' && zero(right, 0)) id = length(left);
+  }
+  return id === null ? null : constRowList(id, read, resolver);
+}
+
+/** The `const` variable holding the rows the read returned (or a list made of them), for an identifier that names it. */
+function constRowList(node: TSESTree.Node, read: Step, resolver: CheckInput['resolver']) {
+  const id = unwrap(node);
+  if (id.type !== 'Identifier' || !read.result.valueNodes.has(id)) return null;
+  const def = resolver.definition(id);
+  if (def?.kind !== 'variable' || def.declarationKind !== 'const') return null;
+  return resolver.variable(id);
+}
+
+/** `for (let i = 0; i < rows.length; ...)`: a loop that runs no turn on an empty list. */
+function countsUpTo(loop: TSESTree.ForStatement, isList: (node: TSESTree.Node) => boolean): boolean {
+  const init = loop.init;
+  const declared = init?.type === 'VariableDeclaration' && init.declarations.length === 1 ? init.declarations[0]! : null;
+  if (declared?.id.type !== 'Identifier' || declared.init == null) return false;
+  const start = unwrap(declared.init);
+  if (start.type !== 'Literal' || start.value !== 0) return false;
+  const test = loop.test === null ? null : unwrap(loop.test);
+  if (test?.type !== 'BinaryExpression' || test.operator !== '<') return false;
+  const counter = unwrap(test.left);
+  const bound = unwrap(test.right);
+  return (
+    counter.type === 'Identifier' &&
+    counter.name === declared.id.name &&
+    bound.type === 'MemberExpression' &&
+    !bound.computed &&
+    propertyName(bound) === 'length' &&
+    isList(bound.object)
   );
 }
 
