@@ -561,34 +561,51 @@ function writtenEitherWay(unit: Unit, read: Step, write: Step, test: TSESTree.No
 }
 
 /**
- * `if (rows.length === 0) return`, and the write runs only inside a loop over those same rows (`for (const
- * row of rows)`, `for (let i = 0; i < rows.length; i++)`, `rows.map(async (row) => ...)`, or over batches
- * sliced from them), the list a `const`, and is aimed at the row the loop is on (`where: { id: row.id
- * }`, `verify(domain.id)`): with no row the loop writes nothing either, so the test lets no write run
- * that the loop would not. Without the test the same writes run on the same rows; what decides them is
- * inside the loop (and asked of each row there), not this test. A write after the loop, which runs once
- * whatever the rows, or one in the loop aimed at a row the loop is not on (`pause({ id: fallbackId })`),
- * is still decided by it.
+ * `if (rows.length === 0) return`, or `rows.length > 0 ? write : []`, and the write runs only inside a
+ * loop over those same rows (`for (const row of rows)`, `for (let i = 0; i < rows.length; i++)`,
+ * `rows.map(async (row) => ...)`, or over batches sliced from them), the list a `const`, and is aimed at
+ * the row the loop is on (`where: { id: row.id }`, `verify(domain.id)`); or it is made by a called
+ * function on rows named only by the elements of that list (`bulkUpdate({ ids: rows })`, which updates
+ * `where: { id }` for each of `ids`, see `derived.rowsOfArgument`). With no row the write names no row
+ * either, so the test lets no write run that would not run without it. Without the test the same writes
+ * run on the same rows; what decides them is asked of each row, not by this test. A write after the
+ * loop, which runs once whatever the rows, or one in the loop aimed at a row the loop is not on
+ * (`pause({ id: fallbackId })`), is still decided by it.
  */
 function skipsEmptyLoop(unit: Unit, read: Step, write: Step, test: TSESTree.Node, resolver: CheckInput['resolver']): boolean {
-  if (test.type !== 'IfStatement' || test.alternate !== null || !branchLeaves(test.consequent, LEAVES_FUNCTION)) return false;
-  if (contains(test, write.site.node)) return false;
-  const list = emptyListTested(test.test, read, resolver);
+  const shape = emptyListShape(test, write);
+  if (shape === null) return false;
+  const list = emptyListTested(shape.condition, shape.empty, read, resolver);
   if (list === null) return false;
   const isList = (node: TSESTree.Node): boolean => {
     const inner = unwrap(node);
     return inner.type === 'Identifier' && resolver.variable(inner) === list;
   };
+  const listed = write.site.derived?.rowsOfArgument;
+  if (listed !== undefined && isList(argumentValue(listed, resolver))) return true;
   const walked = (node: TSESTree.Node): boolean => walksList(node, isList, resolver, 0);
   const values = keyValues(write, resolver);
   if (values === null || !values.every((v) => onElement(v, walked, resolver))) return false;
   for (let node: TSESTree.Node | undefined = write.site.node.parent; node !== undefined && node !== unit.node; node = node.parent) {
-    if (node.range[0] < test.range[1]) return false;
+    if (node === test || (shape.empty && node.range[0] < test.range[1])) return false;
     if (node.type === 'ForOfStatement' && walked(node.right)) return true;
     if (node.type === 'ForStatement' && countsUpTo(node, isList)) return true;
     if (perElementCallback(node, walked)) return true;
   }
   return false;
+}
+
+/**
+ * The condition of a test that leaves when it holds, with the write after it (`empty`: it asks for an
+ * empty list), or of one whose consequent holds the write (`if (cond) { write }`, `cond ? write : []`:
+ * it asks for a list that is not).
+ */
+function emptyListShape(test: TSESTree.Node, write: Step): { condition: TSESTree.Expression; empty: boolean } | null {
+  if (test.type === 'IfStatement' && test.alternate === null && branchLeaves(test.consequent, LEAVES_FUNCTION))
+    return contains(test, write.site.node) ? null : { condition: test.test, empty: true };
+  if ((test.type === 'IfStatement' || test.type === 'ConditionalExpression') && contains(test.consequent, write.site.node))
+    return { condition: test.test, empty: false };
+  return null;
 }
 
 /** A callback a list's own method calls once per element (`rows.map(async (row) => ...)`), of a list `walked` accepts. */
@@ -633,20 +650,18 @@ function walksList(
 }
 
 /**
- * The values the write names its rows by: those of its WHERE (what the caller passes for them, where a
- * called function writes), and the arguments a called function finds its row from. Null when one is
- * not told.
+ * The values the write names its rows by: those of its WHERE, or, where a called function writes, what
+ * the caller passes for the keys it names its rows by (`derived.keyArguments`). Null when one is not told.
  */
 function keyValues(write: Step, resolver: CheckInput['resolver']): TSESTree.Node[] | null {
+  if (write.site.derived !== undefined) return write.site.derived.keyArguments?.map((a) => argumentValue(a, resolver)) ?? null;
   const values: TSESTree.Node[] = [];
   for (const p of write.facts.where)
     for (const n of p.params) {
-      const of = write.site.paramProperties?.[n - 1];
-      const value = write.site.sql.params[n - 1] ?? (of ? argumentValue(of, resolver) : null);
+      const value = write.site.sql.params[n - 1];
       if (!value) return null;
       values.push(value);
     }
-  for (const a of write.site.derived?.rowKeyArguments ?? []) values.push(argumentValue(a, resolver));
   return values.length > 0 ? values : null;
 }
 
@@ -673,9 +688,10 @@ const PER_ROW_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 
 
 /**
  * The `const` list of rows a condition asks to be empty (`rows.length === 0`, `!rows.length`,
- * `rows.length < 1`), as the variable it is, or null.
+ * `rows.length < 1`), or, with `empty` false, not to be (`rows.length > 0`, `rows.length !== 0`,
+ * `rows.length >= 1`, `rows.length`), as the variable it is, or null.
  */
-function emptyListTested(condition: TSESTree.Expression, read: Step, resolver: CheckInput['resolver']) {
+function emptyListTested(condition: TSESTree.Expression, empty: boolean, read: Step, resolver: CheckInput['resolver']) {
   const inner = unwrap(condition);
   const length = (node: TSESTree.Node): TSESTree.Identifier | null => {
     const n = unwrap(node);
@@ -683,17 +699,19 @@ function emptyListTested(condition: TSESTree.Expression, read: Step, resolver: C
     const object = unwrap(n.object);
     return object.type === 'Identifier' ? object : null;
   };
-  const zero = (node: TSESTree.Node, n: number): boolean => {
+  const is = (node: TSESTree.Node, n: number): boolean => {
     const v = unwrap(node);
     return v.type === 'Literal' && v.value === n;
   };
   let id: TSESTree.Identifier | null = null;
-  if (inner.type === 'UnaryExpression' && inner.operator === '!') id = length(inner.argument);
+  if (inner.type === 'UnaryExpression' && inner.operator === '!') id = empty ? length(inner.argument) : null;
+  else if (inner.type === 'MemberExpression') id = empty ? null : length(inner);
   else if (inner.type === 'BinaryExpression' && inner.left.type !== 'PrivateIdentifier') {
     const { operator, left, right } = inner;
-    if (['===', '=='].includes(operator)) id = (zero(right, 0) ? length(left) : null) ?? (zero(left, 0) ? length(right) : null);
-    else if (operator === '<' && zero(right, 1)) id = length(left);
-    else if (operator === '<=' && zero(right, 0)) id = length(left);
+    const equal = empty ? ['===', '=='] : ['!==', '!='];
+    if (equal.includes(operator)) id = (is(right, 0) ? length(left) : null) ?? (is(left, 0) ? length(right) : null);
+    else if (empty ? operator === '<' : operator === '>=') id = is(right, 1) ? length(left) : null;
+    else if (empty ? operator === '<=' : operator === '>') id = is(right, 0) ? length(left) : null;
   }
   return id === null ? null : constRowList(id, read, resolver);
 }

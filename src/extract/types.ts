@@ -122,6 +122,19 @@ export interface QuerySite {
      */
     rowKeyArguments?: readonly { of: TSESTree.Expression; property: string | null }[];
     /**
+     * An UPDATE or DELETE: the caller's arguments every key value of its WHERE comes from, whether the
+     * called function finds the row itself or is handed its key, and the property read of each
+     * (src/flow/row-keys.ts `keyOrigins`). Absent when that cannot be told.
+     */
+    keyArguments?: readonly { of: TSESTree.Expression; property: string | null }[];
+    /**
+     * An UPDATE or DELETE whose every key value is an element of a list the caller hands in (`where: {
+     * id: linkId }` in `linkIds.map((linkId) => ...)`, `id: { in: linkIds }`): the caller's argument for
+     * that list, and the property read of it. Given an empty list, the statement names no row
+     * (src/flow/row-keys.ts).
+     */
+    rowsOfArgument?: { of: TSESTree.Expression; property: string | null };
+    /**
      * The called function does nothing the analysis does not see: every call it makes is a statement,
      * a call of such a function, or one that only reads, takes away, logs, computes or answers
      * (src/flow/outside-calls.ts). Absent when it may email, charge, queue or call anything else.

@@ -58,6 +58,127 @@ export function writtenRowOrigins(fn: FunctionNode, unit: Unit, step: Step, reso
   return tracer.foundByRead ? origins : null;
 }
 
+/**
+ * The parameter (or the property of one) an UPDATE or DELETE takes every key value of its WHERE from as
+ * an element of a list: the parameter of a callback the list's own method calls once per element
+ * (`linkIds.map((linkId) => prisma.link.update({ where: { id: linkId } }))`), the variable of a
+ * `for...of` over it, or the list itself under `IN` (`id: { in: linkIds }`). The list is a parameter,
+ * a property of one (`params.linkIds`), or a `const` destructured from one (`const { linkIds } =
+ * params`). Given an empty list, the statement names no row. Null when any key value is anything else.
+ */
+export function listedRowsOrigin(fn: FunctionNode, step: Step, resolver: Resolver): KeyOrigin | null {
+  if (step.facts.kind !== 'update' && step.facts.kind !== 'delete') return null;
+  const listOf = (node: TSESTree.Node): KeyOrigin | null => listParameter(fn, node, resolver);
+  const derived = step.site.derived?.rowsOfArgument;
+  if (step.site.derived !== undefined) return derived === undefined ? null : listOf(argumentValue(derived, resolver));
+  const where = step.facts.where;
+  if (where.length === 0 || where.some((p) => p.params.length === 0)) return null;
+  let found: KeyOrigin | null = null;
+  for (const p of where)
+    for (const n of p.params) {
+      const value = step.site.sql.params[n - 1];
+      if (!value) return null;
+      const origin = elementOf(value, resolver, listOf) ?? (p.operator === 'in' ? listOf(value) : null);
+      if (origin === null || (found !== null && (found.index !== origin.index || found.property !== origin.property))) return null;
+      found = origin;
+    }
+  return found;
+}
+
+/** `linkId` in `linkIds.map((linkId) => ...)`, or in `for (const linkId of linkIds)`: the origin of that list. */
+function elementOf(node: TSESTree.Node, resolver: Resolver, listOf: (node: TSESTree.Node) => KeyOrigin | null): KeyOrigin | null {
+  const id = unwrap(node);
+  if (id.type !== 'Identifier') return null;
+  const def = resolver.definition(id);
+  if (def?.kind === 'parameter') {
+    const callback = def.node;
+    const call = callback.parent;
+    if (
+      (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression') ||
+      callback.params[0]?.type !== 'Identifier' ||
+      callback.params[0].name !== id.name ||
+      call?.type !== 'CallExpression' ||
+      call.arguments[0] !== callback ||
+      call.callee.type !== 'MemberExpression' ||
+      !EACH_ELEMENT.has(propertyName(call.callee) ?? '')
+    )
+      return null;
+    return listOf(call.callee.object);
+  }
+  if (def?.kind !== 'variable' || def.node.type !== 'VariableDeclarator' || def.node.init) return null;
+  const loop = def.node.parent?.parent;
+  return loop?.type === 'ForOfStatement' ? listOf(loop.right) : null;
+}
+
+const EACH_ELEMENT = new Set(['map', 'forEach', 'flatMap']);
+
+/** A parameter of the function, its property (`params.linkIds`), or a `const` destructured from it (`const { linkIds } = params`). */
+function listParameter(fn: FunctionNode, node: TSESTree.Node, resolver: Resolver): KeyOrigin | null {
+  const inner = unwrap(node);
+  if (inner.type === 'MemberExpression') {
+    const object = unwrap(inner.object);
+    if (inner.computed || object.type !== 'Identifier') return null;
+    const origin = directParameter(fn, object, resolver);
+    return origin !== null && origin.property === null ? { index: origin.index, property: propertyName(inner) } : null;
+  }
+  if (inner.type !== 'Identifier') return null;
+  const def = resolver.definition(inner);
+  if (def?.kind === 'parameter') return directParameter(fn, inner, resolver);
+  if (def?.kind !== 'variable' || def.declarationKind !== 'const' || def.node.type !== 'VariableDeclarator') return null;
+  const declarator = def.node;
+  const init = declarator.init === null ? null : unwrap(declarator.init);
+  if (declarator.id.type !== 'ObjectPattern' || init?.type !== 'Identifier') return null;
+  const from = directParameter(fn, init, resolver);
+  if (from === null || from.property !== null) return null;
+  for (const p of declarator.id.properties)
+    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.value.type === 'Identifier' && p.value.name === inner.name)
+      return { index: from.index, property: p.key.name };
+  return null;
+}
+
+/** The parameter an identifier is (`params`, or `linkIds` destructured in the parameter list), as an origin. */
+function directParameter(fn: FunctionNode, id: TSESTree.Identifier, resolver: Resolver): KeyOrigin | null {
+  const def = resolver.definition(id);
+  if (def?.kind !== 'parameter' || def.node !== fn) return null;
+  for (const [index, param] of fn.params.entries()) {
+    const pattern = param.type === 'AssignmentPattern' ? param.left : param.type === 'TSParameterProperty' ? param.parameter : param;
+    if (pattern.type === 'Identifier' && pattern.name === id.name) return { index, property: null };
+    if (pattern.type === 'ObjectPattern')
+      for (const p of pattern.properties) {
+        if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+        const value = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+        if (value.type === 'Identifier' && value.name === id.name) return { index, property: p.key.name };
+      }
+  }
+  return null;
+}
+
+/**
+ * The parameters every key value of an UPDATE or DELETE comes from, whether the function found its row
+ * itself or is handed its key (`where: { id: emailDomainId }` under `({ emailDomainId }: Options)`), or
+ * null when one cannot be told. Unlike `writtenRowOrigins`, a key handed in counts: this says which row
+ * the caller names, not that it is another than one it read.
+ */
+export function keyOrigins(fn: FunctionNode, unit: Unit, step: Step, resolver: Resolver): KeyOrigin[] | null {
+  if (step.facts.kind !== 'update' && step.facts.kind !== 'delete') return null;
+  const tracer = new Tracer(fn, unit, resolver);
+  if (step.site.derived !== undefined) {
+    const handed = step.site.derived.keyArguments;
+    return handed === undefined ? null : tracer.all(handed.map((a) => [a.of, a.property]));
+  }
+  const keyed = step.facts.where.filter((p) => p.params.length > 0);
+  if (keyed.length === 0) return null;
+  const values: [TSESTree.Node, string | null][] = [];
+  for (const p of keyed)
+    for (const n of p.params) {
+      const value = step.site.sql.params[n - 1];
+      if (!value) return null;
+      values.push([value, null]);
+    }
+  const origins = tracer.all(values);
+  return origins === null || origins.length === 0 ? null : origins;
+}
+
 /** The value an argument gives the property the function reads: `{ memberId: account.id }` -> `account.id`. */
 export function argumentValue(argument: KeyArgument, resolver: Resolver): TSESTree.Node {
   if (argument.property === null) return argument.of;

@@ -42,7 +42,7 @@ import { compensates } from './compensation.js';
 import { countBound } from './count-bounds.js';
 import { callsOutside } from './outside-calls.js';
 import type { Step, Unit, ValuePath } from './types.js';
-import { writtenRowOrigins, type KeyOrigin } from './row-keys.js';
+import { keyOrigins, listedRowsOrigin, writtenRowOrigins, type KeyOrigin } from './row-keys.js';
 import { setsRecount } from './recounts.js';
 
 /**
@@ -127,6 +127,10 @@ export interface SummaryStep {
   compensation: boolean;
   /** An UPDATE or DELETE: the parameters the row it is aimed at comes from, or null when not told (src/flow/row-keys.ts). */
   rowKeyOrigins: KeyOrigin[] | null;
+  /** An UPDATE or DELETE: the parameters every key value of its WHERE comes from, handed in or found (src/flow/row-keys.ts). */
+  keyOrigins: KeyOrigin[] | null;
+  /** An UPDATE or DELETE whose every key is an element of a list parameter: that parameter (src/flow/row-keys.ts). */
+  listedRowsOrigin: KeyOrigin | null;
   /** An UPDATE that stores a recount the function made (src/flow/recounts.ts). */
   recount: boolean;
   /** See `derived.answersWhenRun`. */
@@ -226,6 +230,8 @@ export function summarize(
               : throwsWhenMissing(fn, step, resolver),
         compensation: compensates(unit, step),
         rowKeyOrigins: writtenRowOrigins(fn, unit, step, resolver),
+        keyOrigins: keyOrigins(fn, unit, step, resolver),
+        listedRowsOrigin: listedRowsOrigin(fn, step, resolver),
         recount: setsRecount(unit, step, resolver),
         answersWhenRun: answersWhenRun(fn, step.site.node),
       })),
@@ -985,6 +991,8 @@ export function deriveSites(
           ...(s.tested && !s.returned && s.capsCount ? { capsCount: true } : {}),
           ...(s.connectionParam === null ? { ownConnection: true } : {}),
           ...rowKeyArguments(node, s.rowKeyOrigins),
+          ...rowsOfArgument(node, s.listedRowsOrigin),
+          ...keyArguments(node, s.keyOrigins),
           ...(summary.effectsSeen ? { effectsSeen: true } : {}),
           ...(s.recount ? { recount: true } : {}),
           ...(s.answersWhenRun ? { answersWhenRun: true } : {}),
@@ -1009,6 +1017,25 @@ function rowKeyArguments(
     if (arg !== undefined) found.push({ of: arg as TSESTree.Expression, property });
   }
   return { rowKeyArguments: found };
+}
+
+/** The caller's arguments every key value of a written row comes from (see `SummaryStep.keyOrigins`). */
+function keyArguments(
+  call: TSESTree.CallExpression,
+  origins: readonly KeyOrigin[] | null,
+): { keyArguments?: { of: TSESTree.Expression; property: string | null }[] } {
+  const found = rowKeyArguments(call, origins).rowKeyArguments;
+  return found === undefined || found.length === 0 ? {} : { keyArguments: found };
+}
+
+/** The caller's argument for the list whose elements name the rows written (see `SummaryStep.listedRowsOrigin`). */
+function rowsOfArgument(
+  call: TSESTree.CallExpression,
+  origin: KeyOrigin | null,
+): { rowsOfArgument?: { of: TSESTree.Expression; property: string | null } } {
+  if (origin === null || call.arguments.slice(0, origin.index + 1).some((a) => a.type === 'SpreadElement')) return {};
+  const arg = call.arguments[origin.index];
+  return arg === undefined ? {} : { rowsOfArgument: { of: arg as TSESTree.Expression, property: origin.property } };
 }
 
 /** The call sets the flag: `true` written in place (as the argument, or as its property of an options object written in place), or left out where it defaults to true. */
