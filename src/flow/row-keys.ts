@@ -45,13 +45,8 @@ export function writtenRowOrigins(fn: FunctionNode, unit: Unit, step: Step, reso
   const keyed = step.facts.where.filter((p) => p.params.length > 0);
   if (keyed.length === 0 || keyed.length !== step.facts.where.length) return null;
   const tracer = new Tracer(fn, unit, resolver);
-  const values: [TSESTree.Node, string | null][] = [];
-  for (const p of keyed)
-    for (const n of p.params) {
-      const value = step.site.sql.params[n - 1];
-      if (!value) return null;
-      values.push([value, null]);
-    }
+  const values = keyValues(step, keyed);
+  if (values === null) return null;
   const origins = tracer.all(values);
   // Only a row the function looks up itself: a key handed in (`where: { id: environment.id }`) is the
   // caller's to name, and may be a row it read.
@@ -168,6 +163,13 @@ export function keyOrigins(fn: FunctionNode, unit: Unit, step: Step, resolver: R
   }
   const keyed = step.facts.where.filter((p) => p.params.length > 0);
   if (keyed.length === 0) return null;
+  const values = keyValues(step, keyed);
+  const origins = values === null ? null : tracer.all(values);
+  return origins === null || origins.length === 0 ? null : origins;
+}
+
+/** The values bound to the parameters of the conditions `keyed`, or null when one is not known. */
+function keyValues(step: Step, keyed: readonly Step['facts']['where'][number][]): [TSESTree.Node, string | null][] | null {
   const values: [TSESTree.Node, string | null][] = [];
   for (const p of keyed)
     for (const n of p.params) {
@@ -175,8 +177,7 @@ export function keyOrigins(fn: FunctionNode, unit: Unit, step: Step, resolver: R
       if (!value) return null;
       values.push([value, null]);
     }
-  const origins = tracer.all(values);
-  return origins === null || origins.length === 0 ? null : origins;
+  return values;
 }
 
 /** The value an argument gives the property the function reads: `{ memberId: account.id }` -> `account.id`. */
