@@ -48,22 +48,126 @@ import postgres from 'postgres';
 const sql = postgres(process.env.DATABASE_URL!);
 `;
 
-ruleTester.run('transaction helper handed on: no-transaction-on-pool', transactionOnPool, {
-  valid: [
-    {
-      name: 'knex: every statement of the callback on the helper transaction',
-      code: `${knex}
-export function withTx<T>(fn: (trx: unknown) => Promise<T>) {
-  return db.transaction(fn);
+/**
+ * A module with `preamble`, a helper `withTx(fn)` that returns `begin` (the library's transaction over
+ * `fn`), and a caller whose callback runs `first` on the transaction's connection (`param`) and `second`.
+ */
+function handedOn(preamble: string, begin: string, param: string, first: string, second: string): string {
+  return `${preamble}
+export function withTx<T>(fn: (${param}: unknown) => Promise<T>) {
+  return ${begin};
 }
 export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (trx) => {
-    await trx.raw('UPDATE accounts SET balance = balance - ? WHERE id = ?', [amount, from]);
-    await trx.raw('UPDATE accounts SET balance = balance + ? WHERE id = ?', [amount, to]);
+  await withTx(async (${param}) => {
+    await ${first};
+    await ${second};
   });
 }
-`,
+`;
+}
+
+/** The second statement of `handedOn`'s callback, reported where it stands. */
+function outsideAt(code: string, statement: string) {
+  return [
+    {
+      messageId: 'queryOutsideTransaction' as const,
+      line: code.split('\n').findIndex((l) => l.includes(`await ${statement};`)) + 1,
+      column: 11,
     },
+  ];
+}
+
+/** For each library: its module, its transaction over `fn`, the callback's parameter, and a statement on a connection. */
+const libraries: { name: string; preamble: string; begin: string; param: string; statement: (on: string, sign: string) => string }[] = [
+  {
+    name: 'knex',
+    preamble: knex,
+    begin: 'db.transaction(fn)',
+    param: 'trx',
+    statement: (on, sign) =>
+      `${on}.raw('UPDATE accounts SET balance = balance ${sign} ? WHERE id = ?', [amount, ${sign === '-' ? 'from' : 'to'}])`,
+  },
+  {
+    name: 'prisma',
+    preamble: prisma,
+    begin: 'prisma.$transaction(fn)',
+    param: 'tx',
+    statement: (on, sign) =>
+      `${on}.$executeRaw\`UPDATE accounts SET balance = balance ${sign} \${amount} WHERE id = \${${sign === '-' ? 'from' : 'to'}}\``,
+  },
+  {
+    name: 'postgres',
+    preamble: postgres,
+    begin: 'sql.begin(fn)',
+    param: 'tx',
+    statement: (on, sign) =>
+      `${on}\`UPDATE accounts SET balance = balance ${sign} \${amount} WHERE id = \${${sign === '-' ? 'from' : 'to'}}\``,
+  },
+  {
+    name: 'sequelize',
+    preamble: sequelize,
+    begin: 'sequelize.transaction(fn)',
+    param: 't',
+    statement: (on, sign) =>
+      `sequelize.query('UPDATE accounts SET balance = balance ${sign} ? WHERE id = ?', { replacements: [amount, ${sign === '-' ? 'from' : 'to'}]${on === 't' ? ', transaction: t' : ''} })`,
+  },
+  {
+    name: 'typeorm',
+    preamble: typeorm,
+    begin: 'dataSource.transaction(fn)',
+    param: 'manager',
+    statement: (on, sign) =>
+      `${on}.query('UPDATE accounts SET balance = balance ${sign} $1 WHERE id = $2', [amount, ${sign === '-' ? 'from' : 'to'}])`,
+  },
+  {
+    name: 'kysely',
+    preamble: kysely,
+    begin: 'db.transaction().execute(fn)',
+    param: 'trx',
+    statement: (on, sign) =>
+      `sql\`UPDATE accounts SET balance = balance ${sign} \${amount} WHERE id = \${${sign === '-' ? 'from' : 'to'}}\`.execute(${on})`,
+  },
+  {
+    name: 'pg-promise',
+    preamble: pgPromise,
+    begin: 'db.tx(fn)',
+    param: 't',
+    statement: (on, sign) =>
+      `${on}.none('UPDATE accounts SET balance = balance ${sign} $1 WHERE id = $2', [amount, ${sign === '-' ? 'from' : 'to'}])`,
+  },
+  {
+    name: 'slonik',
+    preamble: slonik,
+    begin: 'pool.transaction(fn)',
+    param: 'tx',
+    statement: (on, sign) =>
+      `${on}.query(sql.unsafe\`UPDATE accounts SET balance = balance ${sign} \${amount} WHERE id = \${${sign === '-' ? 'from' : 'to'}}\`)`,
+  },
+];
+/** The pool each library's statement goes through when it is not the transaction's. */
+const POOL: Record<string, string> = {
+  knex: 'db',
+  prisma: 'prisma',
+  postgres: 'sql',
+  sequelize: 'sequelize',
+  typeorm: 'dataSource',
+  kysely: 'db',
+  'pg-promise': 'db',
+  slonik: 'pool',
+};
+
+const outsideCases = libraries.map(({ name, preamble, begin, param, statement }) => {
+  const second = statement(POOL[name]!, '+');
+  const code = handedOn(preamble, begin, param, statement(param, '-'), second);
+  return { name: `${name}: the helper returns ${begin}`, code, errors: outsideAt(code, second) };
+});
+
+ruleTester.run('transaction helper handed on: no-transaction-on-pool', transactionOnPool, {
+  valid: [
+    ...libraries.map(({ name, preamble, begin, param, statement }) => ({
+      name: `${name}: every statement of the callback on the helper's transaction`,
+      code: handedOn(preamble, begin, param, statement(param, '-'), statement(param, '+')),
+    })),
     {
       name: 'knex: a transaction begun by hand with options the function is given is no helper',
       code: `${knex}
@@ -81,21 +185,7 @@ export async function transfer(from: number, to: number, amount: number) {
     },
   ],
   invalid: [
-    {
-      name: 'knex: the helper returns db.transaction(fn)',
-      code: `${knex}
-export function withTx<T>(fn: (trx: unknown) => Promise<T>) {
-  return db.transaction(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (trx) => {
-    await trx.raw('UPDATE accounts SET balance = balance - ? WHERE id = ?', [amount, from]);
-    await db.raw('UPDATE accounts SET balance = balance + ? WHERE id = ?', [amount, to]);
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 11, column: 11 }],
-    },
+    ...outsideCases,
     {
       name: 'knex: an arrow function const hands its parameter on',
       code: `${knex}
@@ -124,111 +214,6 @@ export async function transfer(ctx: { db: unknown; inTransaction: boolean }, fro
 }
 `,
       errors: [{ messageId: 'queryOutsideTransaction', line: 13, column: 11 }],
-    },
-    {
-      name: 'prisma: the helper returns prisma.$transaction(fn)',
-      code: `${prisma}
-export function withTx<T>(fn: (tx: unknown) => Promise<T>) {
-  return prisma.$transaction(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (tx) => {
-    await tx.$executeRaw\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`;
-    await prisma.$executeRaw\`UPDATE accounts SET balance = balance + \${amount} WHERE id = \${to}\`;
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 11, column: 11 }],
-    },
-    {
-      name: 'sequelize: the helper returns sequelize.transaction(fn)',
-      code: `${sequelize}
-export function withTx<T>(fn: (t: unknown) => Promise<T>) {
-  return sequelize.transaction(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (t) => {
-    await sequelize.query('UPDATE accounts SET balance = balance - ? WHERE id = ?', { replacements: [amount, from], transaction: t });
-    await sequelize.query('UPDATE accounts SET balance = balance + ? WHERE id = ?', { replacements: [amount, to] });
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 11, column: 11 }],
-    },
-    {
-      name: 'typeorm: the helper returns dataSource.transaction(fn)',
-      code: `${typeorm}
-export function withTx<T>(fn: (manager: unknown) => Promise<T>) {
-  return dataSource.transaction(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (manager) => {
-    await manager.query('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [amount, from]);
-    await dataSource.query('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [amount, to]);
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 11, column: 11 }],
-    },
-    {
-      name: 'kysely: the helper returns db.transaction().execute(fn)',
-      code: `${kysely}
-export function withTx<T>(fn: (trx: unknown) => Promise<T>) {
-  return db.transaction().execute(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (trx) => {
-    await sql\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`.execute(trx);
-    await sql\`UPDATE accounts SET balance = balance + \${amount} WHERE id = \${to}\`.execute(db);
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 12, column: 11 }],
-    },
-    {
-      name: 'pg-promise: the helper returns db.tx(fn)',
-      code: `${pgPromise}
-export function withTx<T>(fn: (t: unknown) => Promise<T>) {
-  return db.tx(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (t) => {
-    await t.none('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [amount, from]);
-    await db.none('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [amount, to]);
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 12, column: 11 }],
-    },
-    {
-      name: 'slonik: the helper returns pool.transaction(fn)',
-      code: `${slonik}
-export function withTx<T>(fn: (tx: unknown) => Promise<T>) {
-  return pool.transaction(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (tx) => {
-    await tx.query(sql.unsafe\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`);
-    await pool.query(sql.unsafe\`UPDATE accounts SET balance = balance + \${amount} WHERE id = \${to}\`);
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 11, column: 11 }],
-    },
-    {
-      name: 'postgres: the helper returns sql.begin(fn)',
-      code: `${postgres}
-export function withTx<T>(fn: (tx: unknown) => Promise<T>) {
-  return sql.begin(fn);
-}
-export async function transfer(from: number, to: number, amount: number) {
-  await withTx(async (tx) => {
-    await tx\`UPDATE accounts SET balance = balance - \${amount} WHERE id = \${from}\`;
-    await sql\`UPDATE accounts SET balance = balance + \${amount} WHERE id = \${to}\`;
-  });
-}
-`,
-      errors: [{ messageId: 'queryOutsideTransaction', line: 11, column: 11 }],
     },
   ],
 });
