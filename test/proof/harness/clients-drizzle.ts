@@ -5,15 +5,8 @@
  * ROLLBACK — first waits at the scheduler's barrier. The variants get a plain `NodePgDatabase`.
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { runOnGatedPool, type Operation } from './clients.js';
-import type { Outcome, Scheduler } from './scheduler.js';
+import { runOnGatedPool, type ClientRunner } from './clients.js';
 
-export function runWithDrizzle(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithDrizzle: ClientRunner = (databaseUrl, callers, args, scheduler, operation) => {
   return runOnGatedPool(databaseUrl, callers, args, scheduler, operation, (pool) => drizzle(pool));
-}
+};

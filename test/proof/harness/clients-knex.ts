@@ -7,10 +7,10 @@
  */
 import knex, { type Knex } from 'knex';
 import type pg from 'pg';
-import type { Caller, Outcome, Scheduler } from './scheduler.js';
+import type { ClientRunner } from './clients.js';
+import type { Caller, Scheduler } from './scheduler.js';
 
 type Callback = (error: Error | null, result?: unknown) => void;
-type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
 
 function label(config: unknown): string {
   const raw = typeof config === 'string' ? config : String((config as { text?: unknown } | null)?.text ?? config);
@@ -57,13 +57,7 @@ export function gatedKnex(databaseUrl: string, scheduler: Scheduler, caller: Cal
 }
 
 /** Runs the callers, each with its own gated knex instance, and destroys the instances after. */
-export async function runWithKnex(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithKnex: ClientRunner = async (databaseUrl, callers, args, scheduler, operation) => {
   const instances: Knex[] = [];
   try {
     return await scheduler.run(callers, (caller: Caller) => {
@@ -74,4 +68,4 @@ export async function runWithKnex(
   } finally {
     await Promise.all(instances.map((instance) => instance.destroy()));
   }
-}
+};

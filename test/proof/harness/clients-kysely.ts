@@ -5,16 +5,9 @@
  * waits at the scheduler's barrier. The variants get a plain `Kysely` and never know.
  */
 import { Kysely, PostgresDialect } from 'kysely';
-import { runOnGatedPool, type Operation } from './clients.js';
-import type { Outcome, Scheduler } from './scheduler.js';
+import { runOnGatedPool, type ClientRunner } from './clients.js';
 
-export function runWithKysely(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithKysely: ClientRunner = (databaseUrl, callers, args, scheduler, operation) => {
   // Not destroyed after: `db.destroy()` would end the shared pool, which `runOnGatedPool` ends.
   return runOnGatedPool(
     databaseUrl,
@@ -24,4 +17,4 @@ export function runWithKysely(
     operation,
     (pool) => new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }),
   );
-}
+};

@@ -9,10 +9,10 @@
  */
 import pgPromise from 'pg-promise';
 import type pg from 'pg';
-import type { Caller, Outcome, Scheduler } from './scheduler.js';
+import type { ClientRunner } from './clients.js';
+import type { Caller, Scheduler } from './scheduler.js';
 
 type Callback = (error: Error | null, result?: unknown) => void;
-type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
 
 function label(query: unknown): string {
   const raw = typeof query === 'string' ? query : String((query as { text?: unknown } | null)?.text ?? query);
@@ -45,13 +45,7 @@ function gateClient(client: pg.Client, scheduler: Scheduler, caller: Caller): vo
   };
 }
 
-export async function runWithPgPromise(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithPgPromise: ClientRunner = async (databaseUrl, callers, args, scheduler, operation) => {
   const pgp = pgPromise({
     // Every caller connects to the same database on purpose.
     noWarnings: true,
@@ -67,4 +61,4 @@ export async function runWithPgPromise(
   } finally {
     pgp.end();
   }
-}
+};

@@ -7,16 +7,9 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../../fixtures/.prisma-client/client.js';
-import { runOnGatedPool, type Operation } from './clients.js';
-import type { Outcome, Scheduler } from './scheduler.js';
+import { runOnGatedPool, type ClientRunner } from './clients.js';
 
-export function runWithPrisma(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithPrisma: ClientRunner = (databaseUrl, callers, args, scheduler, operation) => {
   const connect = (pool: ConstructorParameters<typeof PrismaPg>[0]): PrismaClient => {
     const adapter = new PrismaPg(pool);
     // The adapter uses a pool it is given only when it is a `pg.Pool`; anything else it reads as
@@ -25,4 +18,4 @@ export function runWithPrisma(
     return new PrismaClient({ adapter });
   };
   return runOnGatedPool(databaseUrl, callers, args, scheduler, operation, connect, (client) => client.$disconnect());
-}
+};

@@ -8,10 +8,10 @@
  */
 import type pg from 'pg';
 import { Sequelize } from 'sequelize';
-import type { Caller, Outcome, Scheduler } from './scheduler.js';
+import type { ClientRunner } from './clients.js';
+import type { Caller, Scheduler } from './scheduler.js';
 
 type Callback = (error: Error | null, result?: unknown) => void;
-type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
 
 function label(text: unknown): string {
   const flat = String(text).replace(/\s+/g, ' ').trim();
@@ -38,13 +38,7 @@ function gateConnection(connection: pg.Client, scheduler: Scheduler, caller: Cal
   };
 }
 
-export async function runWithSequelize(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithSequelize: ClientRunner = async (databaseUrl, callers, args, scheduler, operation) => {
   const instances: Sequelize[] = [];
   try {
     return await scheduler.run(callers, (caller: Caller) => {
@@ -66,4 +60,4 @@ export async function runWithSequelize(
   } finally {
     await Promise.all(instances.map((instance) => instance.close()));
   }
-}
+};

@@ -8,9 +8,8 @@
  * plain `DatabasePool` and never know.
  */
 import { createPool, sql, type DatabasePool, type Interceptor } from 'slonik';
-import type { Caller, Outcome, Scheduler } from './scheduler.js';
-
-type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
+import type { ClientRunner } from './clients.js';
+import type { Caller, Scheduler } from './scheduler.js';
 
 const BACKEND_PID = 'SELECT pg_backend_pid()';
 
@@ -44,13 +43,7 @@ function gate(scheduler: Scheduler, caller: Caller): Interceptor {
   };
 }
 
-export async function runWithSlonik(
-  databaseUrl: string,
-  callers: number,
-  args: (index: number) => unknown[],
-  scheduler: Scheduler,
-  operation: Operation,
-): Promise<Outcome<unknown>[]> {
+export const runWithSlonik: ClientRunner = async (databaseUrl, callers, args, scheduler, operation) => {
   const pools: DatabasePool[] = [];
   try {
     return await scheduler.run(callers, async (caller: Caller) => {
@@ -61,4 +54,4 @@ export async function runWithSlonik(
   } finally {
     await Promise.all(pools.map((pool) => pool.end()));
   }
-}
+};

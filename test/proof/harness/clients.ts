@@ -11,6 +11,18 @@ type QueryFunction = (...args: unknown[]) => Promise<unknown>;
 export type Operation = (connection: unknown, ...args: unknown[]) => Promise<unknown>;
 
 /**
+ * Runs `operation` once per caller, each on its own connection of one library, under `scheduler`: the
+ * caller's index picks its arguments. Each `clients-*.ts` exports one.
+ */
+export type ClientRunner = (
+  databaseUrl: string,
+  callers: number,
+  args: (index: number) => unknown[],
+  scheduler: Scheduler,
+  operation: Operation,
+) => Promise<Outcome<unknown>[]>;
+
+/**
  * The callers of a library that runs on node-postgres and takes a `pg.Pool` (node-postgres itself,
  * drizzle, kysely, Prisma's `@prisma/adapter-pg`): all share one pool, as the request handlers of one
  * server do, with a connection for every caller and as many spare, so no caller waits for one. Each

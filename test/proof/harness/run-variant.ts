@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import postgres from 'postgres';
-import { gatedSql, runOnGatedPool, type Operation } from './clients.js';
+import { gatedSql, runOnGatedPool, type ClientRunner, type Operation } from './clients.js';
 import { runWithDrizzle } from './clients-drizzle.js';
 import { runWithKnex } from './clients-knex.js';
 import { runWithKysely } from './clients-kysely.js';
@@ -107,27 +107,15 @@ const withPostgresJs: Runner = async (databaseUrl, scenario, scheduler, operatio
   }
 };
 
-/** knex: each caller is its own instance, its connections gated as they are created. */
-const withKnex: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithKnex(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
-
-/** slonik, pg-promise and kysely all run on node-postgres; each gates it through its own public API. */
-const withSlonik: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithSlonik(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
-const withPgPromise: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithPgPromise(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
-const withKysely: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithKysely(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
-
-const withDrizzle: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithDrizzle(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
-/** Sequelize: each caller is its own instance, its connections gated as they open. */
-const withSequelize: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithSequelize(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
-
-/** Prisma Client: each caller is its own client over the gated pool, through `@prisma/adapter-pg`. */
-const withPrisma: Runner = (databaseUrl, scenario, scheduler, operation) =>
-  runWithPrisma(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
+/**
+ * A library's runner over the scenario's callers: knex and Sequelize make an instance per caller, their
+ * connections gated as they open; slonik, pg-promise and kysely gate node-postgres through their own
+ * public API; drizzle and Prisma Client (through `@prisma/adapter-pg`) take a gated node-postgres pool.
+ */
+const onCallers =
+  (run: ClientRunner): Runner =>
+  (databaseUrl, scenario, scheduler, operation) =>
+    run(databaseUrl, scenario.callers, (index) => scenario.args(index), scheduler, operation);
 
 /** TypeORM: each caller is its own data source over the entities the variant exports, its pool gated. */
 const withTypeorm: Runner = (databaseUrl, scenario, scheduler, operation, module) =>
@@ -143,14 +131,14 @@ const withTypeorm: Runner = (databaseUrl, scenario, scheduler, operation, module
 const RUNNERS: Record<Library, Runner> = {
   pg: withPg,
   postgres: withPostgresJs,
-  knex: withKnex,
-  slonik: withSlonik,
-  'pg-promise': withPgPromise,
-  kysely: withKysely,
-  drizzle: withDrizzle,
-  sequelize: withSequelize,
+  knex: onCallers(runWithKnex),
+  slonik: onCallers(runWithSlonik),
+  'pg-promise': onCallers(runWithPgPromise),
+  kysely: onCallers(runWithKysely),
+  drizzle: onCallers(runWithDrizzle),
+  sequelize: onCallers(runWithSequelize),
   typeorm: withTypeorm,
-  prisma: withPrisma,
+  prisma: onCallers(runWithPrisma),
 };
 
 function describeError(error: unknown): string {
