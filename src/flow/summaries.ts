@@ -742,13 +742,24 @@ function answersWhenRun(fn: FunctionNode, node: TSESTree.Node): boolean {
     if (leaves) return false;
   }
   if (answer === null || !givesValue(answer.argument)) return false;
-  let otherAnswer = false;
-  walk(fn.body, (n) => {
-    if (otherAnswer || isFunction(n)) return false;
-    if (n.type === 'ReturnStatement' && n !== answer && givesValue(n.argument)) otherAnswer = true;
-    return !otherAnswer;
-  });
-  return !otherAnswer;
+  const answers = valueReturns(fn);
+  return answers.length === 1 && answers[0] === answer;
+}
+
+/** The `return`s of a function that return a value (see `givesValue`), found once per function. */
+const valueReturnsOf = new WeakMap<FunctionNode, TSESTree.ReturnStatement[]>();
+function valueReturns(fn: FunctionNode): TSESTree.ReturnStatement[] {
+  let found = valueReturnsOf.get(fn);
+  if (found === undefined) {
+    const returns: TSESTree.ReturnStatement[] = [];
+    walk(fn.body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === 'ReturnStatement' && givesValue(n.argument)) returns.push(n);
+      return true;
+    });
+    valueReturnsOf.set(fn, (found = returns));
+  }
+  return found;
 }
 
 /** What lies between a statement and the call it runs without branching: `await`, `const x = ...`. */
