@@ -38,7 +38,7 @@ import { importsClientLibrary, mightContainDatabaseCode } from './extract/presca
 import { analyzeSql } from './sql/index.js';
 import { EMPTY_SCHEMA, type Schema } from './schema/index.js';
 import { directiveComments, mayHoldDirectives } from './directive-comments.js';
-import { HeldParses } from './project/held-parses.js';
+import { HeldParses, RecentParses } from './project/held-parses.js';
 
 export interface Model {
   units: Unit[];
@@ -323,20 +323,15 @@ export function defaultProject(unchangingFiles = false): Project {
  */
 export function summarizeModule(file: string, text: string, link: ProjectLink, inventory = false): ModuleSummaries | null {
   if (!inventory && !mightContainDatabaseCode(text) && !RELATIVE_IMPORT.test(text) && !importsClientLibrary(text)) return null;
-  let parsed = heldParses.peek(file, text);
-  if (parsed === null) {
-    try {
-      parsed = parseSource(text, file);
-    } catch {
-      return null; // a module that does not parse is one the analysis does not follow
-    }
-    heldParses.offer(file, text, parsed);
-  }
+  // A module that does not parse is one the analysis does not follow.
+  const parsed = moduleParse(file, text);
+  if (parsed === null) return null;
   const model = buildModel(parsed.program, parsed.scopeManager, link);
   const summaries = model.context ? exportedSummaries(parsed.program, model.summaries, model.context) : null;
   const calls = inventory ? callInventory(parsed.program, model.units, model.resolver, file) : null;
-  // A held parse waits for the file's own analysis, which builds its own model: this one is not kept.
-  if (heldParses.peek(file, text) !== null) models.delete(parsed.program);
+  // The parse may be used again (held for the file's own analysis, kept among the recent ones), but
+  // the model, made at this depth with these options, is not: it is not kept.
+  models.delete(parsed.program);
   if (!inventory) return summaries;
   return { ...(summaries ?? { exports: new Map(), connections: new Map(), reexports: [] }), calls };
 }
@@ -348,15 +343,8 @@ export function summarizeModule(file: string, text: string, link: ProjectLink, i
  */
 export function exportedReaders(file: string, text: string): ModuleReaders | null {
   if (!/\bexport\b/.test(text)) return null;
-  let parsed = heldParses.peek(file, text);
-  if (parsed === null) {
-    try {
-      parsed = parseSource(text, file);
-    } catch {
-      return null;
-    }
-    heldParses.offer(file, text, parsed);
-  }
+  const parsed = moduleParse(file, text);
+  if (parsed === null) return null;
   const resolver = new Resolver(parsed.scopeManager);
   const resolve = (id: TSESTree.Identifier): ReturnType<Resolver['definition']> => resolver.definition(id);
   const readers = new Map<string, readonly (readonly string[] | null)[]>();
@@ -425,6 +413,28 @@ function parseSource(text: string, filePath: string): Parsed {
 const HELD_TEXT_BUDGET = 300_000;
 const heldParses = new HeldParses<Parsed>(HELD_TEXT_BUDGET);
 
+/** Most source text whose parses are kept after use, the oldest dropped first (about 20 MB of heap). */
+const RECENT_TEXT_BUDGET = 400_000;
+const recentParses = new RecentParses<Parsed>(RECENT_TEXT_BUDGET);
+
+/** A module's parse: held for its file's analysis, kept from a recent use, or made now; null when it does not parse. */
+function moduleParse(file: string, text: string): Parsed | null {
+  let parsed = heldParses.peek(file, text);
+  if (parsed === null) {
+    parsed = recentParses.get(file, text);
+    if (parsed === null) {
+      try {
+        parsed = parseSource(text, file);
+      } catch {
+        return null;
+      }
+    }
+    heldParses.offer(file, text, parsed);
+  }
+  recentParses.put(file, text, parsed);
+  return parsed;
+}
+
 /**
  * Keep the parse of an imported module whose file `pending` says this process will analyse later
  * (src/project/held-parses.ts); `heldParseFiles` lists them, so the front end can analyse them next.
@@ -456,7 +466,8 @@ export function analyzeText(text: string, filePath: string, options: AnalyzeOpti
 /** analyzeText for a front end that already ran mightContainDatabaseCode on the text (the CLI's pre-scan). */
 export function analyzePrescannedText(text: string, filePath: string, options: AnalyzeOptions = {}): FileAnalysis {
   const base: FileAnalysis = { filePath, scanned: true, findings: [], fatal: null, stats: { querySites: 0, statements: 0, unparsed: [] } };
-  let parsed = heldParses.take(resolvePath(filePath), text);
+  const file = resolvePath(filePath);
+  let parsed = heldParses.take(file, text) ?? recentParses.get(file, text);
   if (parsed === null) {
     try {
       parsed = parseSource(text, filePath);
@@ -481,6 +492,9 @@ export function analyzePrescannedText(text: string, filePath: string, options: A
     const model = buildModel(program, scopeManager, project, { transactionHelpers: options.transactionHelpers ?? [], callers: true });
     const elsewhere = derivedSites(model);
     const findings = runChecks(model, options.rules ?? RULE_IDS, options, options.schema).map((f) => toReported(f, elsewhere));
+    // A module imported by a file audited later is parsed once: the parse is kept, not this model.
+    models.delete(program);
+    recentParses.put(file, text, parsed);
     return {
       ...base,
       findings,
