@@ -28,6 +28,11 @@ export interface WalkOptions {
   cwd: string;
   ignorePatterns: IgnorePatterns[];
   gitignore: boolean;
+  /**
+   * Lists a directory (null when it cannot be: it is then read again here for the error); the audit
+   * passes its project host's, so that the tree is listed once for the walk, the schema and the host.
+   */
+  readDirectory?: (dir: string) => readonly Dirent[] | null;
 }
 
 export interface FileNotice {
@@ -142,7 +147,9 @@ export function collectFiles(paths: readonly string[], options: WalkOptions): Wa
   const walk = (dir: string, realDir: string, matchers: Matcher[]): void => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      const listed = options.readDirectory?.(dir) ?? null;
+      // A copy: the listing may be shared, and is sorted here.
+      entries = listed === null ? readdirSync(dir, { withFileTypes: true }) : [...listed];
     } catch (error) {
       notices.push({
         filePath: dir,
@@ -174,9 +181,11 @@ export function collectFiles(paths: readonly string[], options: WalkOptions): Wa
       if (isDirectory) {
         if (SKIPPED_DIRECTORIES.includes(entry.name)) continue;
         if (isIgnored(absolute, true, scope) || isIgnored(absolute, true, userMatchers)) continue;
+        // A directory that is no symbolic link is its real parent's entry: no walk up its path (an lstat
+        // per segment) to find where it really is.
         let real: string;
         try {
-          real = realpathSync(absolute);
+          real = entry.isSymbolicLink() ? realpathSync(absolute) : path.join(realDir, entry.name);
         } catch (error) {
           notices.push({ filePath: absolute, problem: fileProblem(1, `Skipped: ${describe(error)}.`, false) });
           continue;

@@ -99,7 +99,7 @@ function breather(): () => Promise<void> {
 export async function runAudit(input: AuditInput): Promise<AuditRun> {
   const started = performance.now();
   const breathe = breather();
-  const walked = collectFiles(input.paths, input);
+  const walked = collectFiles(input.paths, { ...input, readDirectory: snapshotHost().entries });
   const accept = input.fileFilter ?? (() => true);
   const files = walked.files.filter(accept);
   const notices = walked.notices.filter((notice) => accept(notice.filePath));
