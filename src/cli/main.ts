@@ -194,7 +194,7 @@ async function audit(flags: AuditFlags, io: CliIo): Promise<number> {
   if (!flags.updateBaseline && stale.length > 0) io.stderr.write(describeStale(stale, baselineName));
 
   const toFile = flags.outputFile !== undefined;
-  const output = formatReports(options.format, files, {
+  const output = await formatReports(options.format, files, {
     cwd: io.cwd,
     projectRoot: options.projectRoot,
     color: wantsColor({ isTTY: !toFile && io.stdout.isTTY === true, env: io.env, flag: toFile ? false : flags.color }),

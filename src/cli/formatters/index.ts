@@ -4,7 +4,6 @@ import type { RuleMeta } from '../rule-meta.js';
 import type { RuleLevels } from '../severity.js';
 import type { FileReport } from '../results.js';
 import { formatJson } from './json.js';
-import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
 
 export const FORMAT_NAMES = ['stylish', 'json', 'sarif'] as const;
@@ -25,13 +24,14 @@ export function isFormatName(name: string): name is FormatName {
   return (FORMAT_NAMES as readonly string[]).includes(name);
 }
 
-export function formatReports(name: FormatName, reports: readonly FileReport[], context: FormatContext): string {
+/** SARIF's builder (and the file-system packages it brings) is loaded only for that format. */
+export async function formatReports(name: FormatName, reports: readonly FileReport[], context: FormatContext): Promise<string> {
   switch (name) {
     case 'stylish':
       return formatStylish(reports, context);
     case 'json':
       return formatJson(reports);
     case 'sarif':
-      return formatSarif(reports, context);
+      return (await import('./sarif.js')).formatSarif(reports, context);
   }
 }
