@@ -9,6 +9,7 @@ import {
   firstTable,
   type CheckInput,
   findingAt,
+  insideOneCall,
 } from './shared.js';
 import type { Step } from '../flow/index.js';
 import type { Finding, RuleMessages } from './types.js';
@@ -51,7 +52,7 @@ export function noDecoupledInsert({ units, options, schema }: CheckInput): Findi
       if (guard.length === 0 || countChecked(step)) continue;
       // An entry in an audit table records what the request did (the reminder already emailed), and
       // belongs whether or not the guarded write matched: the write that depends on it is the next one.
-      const next = laterWrites(unit, step).find((w) => !auditsOnly(w));
+      const next = laterWrites(unit, step).find((w) => !auditsOnly(w) && !insideOneCall(step, w));
       if (!next) continue;
       findings.push(
         findingAt(

@@ -15,6 +15,7 @@ import { columnName, isKeyColumn } from '../sql/keys.js';
 import type { Step, Unit } from '../flow/index.js';
 import { dependsOn } from '../flow/results.js';
 import { determinedByRead } from '../flow/provenance.js';
+import { caughtAround } from '../flow/summaries.js';
 import { isResponseCall, reportsAfter } from '../flow/answers.js';
 
 export { isResponseCall, reportsAfter };
@@ -207,10 +208,26 @@ export function auditsOnly(step: Step): boolean {
 }
 
 /**
+ * Both statements run inside one call of a summarised function, on that function's own connection
+ * (a module-level client, `this.prisma`): the guarded UPDATE and the INSERT after it are the callee's
+ * code, and the callee's own analysis reports them where they are written. Reporting them again at
+ * every call adds nothing the caller wrote (on inbox-zero one helper's UPDATE and INSERT were reported
+ * at 59 call sites). A connection the caller hands in is another matter: the caller decides whether
+ * the two share a transaction. (A read and its write inside one call never pair at the caller: the
+ * caller's test cannot sit between them.)
+ */
+export function insideOneCall(a: Step, b: Step): boolean {
+  return a.site.node === b.site.node && a.site.derived?.ownConnection === true && b.site.derived?.ownConnection === true;
+}
+
+/**
  * The writes that can run after the step in one run of the unit: not those of an exclusive branch, nor
  * those a `return` or `throw` after the step leaves behind (`await refund(); return;`, then more writes).
  */
 export function laterWrites(unit: Unit, after: Step): Step[] {
+  // The called function always throws once the statement ran: the caller's code after the call does not
+  // run after it, unless the caller catches the error.
+  if (after.site.derived?.throwsAfter === true && !caughtAround(unit.node, after.site.node)) return [];
   const answer = after.site.derived?.answersWhenRun === true ? leavesOnAnswer(after.site.node) : null;
   return unit.steps.filter(
     (s) =>
@@ -266,6 +283,8 @@ export function retestsReadValue(read: Step, write: Step, resolver: Resolver): b
 
 /** Its affected-row count reaches code that can act on it. */
 export function countChecked(step: Step): boolean {
+  // A called function tested it, and decided there what to do when it matched nothing.
+  if (step.site.derived?.countTested === true) return true;
   const { result } = step;
   if (result.discarded || !step.lastInSite) return false;
   return result.tests.length > 0 || result.returned || result.handedOff;

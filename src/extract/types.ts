@@ -116,6 +116,18 @@ export interface QuerySite {
      */
     answersWhenRun?: boolean;
     /**
+     * Once the statement has run, the called function leaves by throwing on every path (`catch (error) {
+     * await markDisconnected(id); throw error; }`): nothing the caller does after the call runs after the
+     * statement, unless the caller catches the error.
+     */
+    throwsAfter?: boolean;
+    /**
+     * The called function, or one it calls, tests the statement's affected-row count (`if
+     * (updated.count === 0) return`, `if (claim.count > 0) await send()`): what to do when it matched
+     * nothing was decided there.
+     */
+    countTested?: boolean;
+    /**
      * An UPDATE or DELETE aimed at a row the called function finds from some of its parameters (a row it
      * reads itself by `params.memberId`): the caller's arguments for those, and the property read of
      * each (src/flow/row-keys.ts). Absent when that cannot be told.

@@ -135,6 +135,10 @@ export interface SummaryStep {
   recount: boolean;
   /** See `derived.answersWhenRun`. */
   answersWhenRun: boolean;
+  /** See `derived.throwsAfter`. */
+  throwsAfter: boolean;
+  /** See `derived.countTested`. */
+  countTested: boolean;
 }
 
 /** The flag a caller sets for a function to throw when its read finds no row (see `SummaryStep.throwsWhenMissing`). */
@@ -217,6 +221,9 @@ export function summarize(
         rowProperties: step.result.returned ? rowProperties(fn, step, resolver) : [],
         answerProperties: step.result.returned ? answerProperties(fn, step, resolver) : [],
         tested: step.result.tests.some((t) => leavesOnFailure(t)),
+        countTested:
+          (step.facts.kind === 'update' || step.facts.kind === 'delete') &&
+          (step.site.derived?.countTested === true || step.result.tests.some((t) => t !== step.site.node)),
         recheckedColumns: recheckedColumns(step),
         countReturned: step.result.returned && countReturned(fn, step, resolver),
         capsCount: capsCount(step, resolver),
@@ -234,6 +241,7 @@ export function summarize(
         listedRowsOrigin: listedRowsOrigin(fn, step, resolver),
         recount: setsRecount(unit, step, resolver),
         answersWhenRun: answersWhenRun(fn, step.site.node),
+        throwsAfter: throwsAfterRun(fn, step.site.node) || (step.site.derived?.throwsAfter === true && !caughtAround(fn, step.site.node)),
       })),
       effectsSeen:
         own.every((step) => step.site.derived === undefined || step.site.derived.effectsSeen === true) &&
@@ -746,6 +754,51 @@ function answersWhenRun(fn: FunctionNode, node: TSESTree.Node): boolean {
   return answers.length === 1 && answers[0] === answer;
 }
 
+/**
+ * Every path of `fn` from the node on leaves by a `throw` that `fn` does not catch: in a block around
+ * the node, a later statement of that block is a `throw`, with nothing before it that could leave
+ * otherwise (`return`, `break`, `continue`) and no loop around the node that could run again first
+ * (see `derived.throwsAfter`).
+ */
+export function throwsAfterRun(fn: FunctionNode, node: TSESTree.Node): boolean {
+  if (fn.body.type !== 'BlockStatement') return false;
+  for (let child: TSESTree.Node = node, up = node.parent; up && child !== fn.body; child = up, up = up.parent) {
+    if (isFunction(up) || LOOP_TYPES.has(up.type)) return false;
+    if (up.type !== 'BlockStatement') continue;
+    for (const next of up.body.slice(up.body.indexOf(child as TSESTree.Statement) + 1)) {
+      if (next.type === 'ThrowStatement') return !caughtAround(fn, next);
+      if (leavesWithin(next)) return false;
+    }
+  }
+  return false;
+}
+
+/** A `return`, `break` or `continue` inside the statement (not in a function it defines). */
+function leavesWithin(statement: TSESTree.Node): boolean {
+  let leaves = false;
+  walk(statement, (n) => {
+    if (leaves || isFunction(n)) return false;
+    if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') leaves = true;
+    return !leaves;
+  });
+  return leaves;
+}
+
+/**
+ * The node sits in the `try` block of a `try` of `fn` whose `catch` can end without throwing again: an
+ * error thrown there may be swallowed. A `catch` that logs and throws again (`catch (e) { log(e); throw
+ * e; }`) passes it on.
+ */
+export function caughtAround(fn: TSESTree.Node, node: TSESTree.Node): boolean {
+  for (let child: TSESTree.Node = node, up = node.parent; up && child !== fn; child = up, up = up.parent) {
+    if (isFunction(up)) return false;
+    if (up.type !== 'TryStatement' || up.block !== child || up.handler === null) continue;
+    const body = up.handler.body.body;
+    if (body.at(-1)?.type !== 'ThrowStatement' || body.some((s) => leavesWithin(s))) return true;
+  }
+  return false;
+}
+
 /** The `return`s of a function that return a value (see `givesValue`), found once per function. */
 const valueReturnsOf = new WeakMap<FunctionNode, TSESTree.ReturnStatement[]>();
 function valueReturns(fn: FunctionNode): TSESTree.ReturnStatement[] {
@@ -1007,6 +1060,8 @@ export function deriveSites(
           ...(summary.effectsSeen ? { effectsSeen: true } : {}),
           ...(s.recount ? { recount: true } : {}),
           ...(s.answersWhenRun ? { answersWhenRun: true } : {}),
+          ...(s.throwsAfter ? { throwsAfter: true } : {}),
+          ...(s.countTested ? { countTested: true } : {}),
         },
       });
     }
