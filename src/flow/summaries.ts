@@ -741,13 +741,7 @@ function answersWhenRun(fn: FunctionNode, node: TSESTree.Node): boolean {
       answer = next;
       break;
     }
-    let leaves = false;
-    walk(next, (n) => {
-      if (leaves || isFunction(n)) return false;
-      if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') leaves = true;
-      return !leaves;
-    });
-    if (leaves) return false;
+    if (leavesWithin(next)) return false;
   }
   if (answer === null || !givesValue(answer.argument)) return false;
   const answers = valueReturns(fn);
