@@ -79,10 +79,6 @@ export class RecentParses<P> {
     return entry.parsed;
   }
 
-  has(file: string, text: string): boolean {
-    return this.recent.get(file)?.text === text;
-  }
-
   /** Keep a parse, dropping the oldest beyond the budget (a text larger than the budget is not kept). */
   put(file: string, text: string, parsed: P): void {
     this.drop(file);
